@@ -1,0 +1,100 @@
+/**
+ * The contract between the scenario engine and the parts of ocilab that do things.
+ *
+ * Every area (oci/, registry/, git/, cosign/, measure/, kube/) exposes its work to
+ * scenarios as named actions: `registry.start`, `git.serve`, `artifact.push`, ...
+ * An action is a zod schema for its arguments plus an async function. The engine
+ * validates arguments on load (so a typo in a scenario file is a load error with a
+ * line number, not a failure on stage), interpolates `${var}` references from the
+ * run's variables, and calls `run` with a context that carries the abort signal,
+ * the cleanup registry and a line logger.
+ *
+ * Actions never import Ink or React: what the UI shows comes from `ctx.log`,
+ * `ctx.report` and the variables they set.
+ */
+import type { z } from 'zod';
+import type { CleanupRegistry } from './cleanup.js';
+
+export type TargetName = 'local' | 'kind' | 'cluster';
+
+/** A measured figure an action reports for the measurements panel. */
+export interface Measurement {
+  /** What was measured, e.g. "git shallow clone" or "oci pull". */
+  method: string;
+  /** Metric name, e.g. "wall_ms", "bytes_down", "server_cpu_ms", "peak_rss_bytes". */
+  metric: string;
+  value: number;
+  unit: 'ms' | 'bytes' | 'count' | 'ratio';
+  /** How it was taken: "median of 5 runs, spread 3%", "single run", ... */
+  method_note?: string;
+}
+
+export interface ActionContext {
+  /** Aborted on Ctrl-C, step timeout, or a step being skipped. Every await must honour it. */
+  signal: AbortSignal;
+  /** One line of output for the live pane and the full log. */
+  log: (line: string, stream?: 'stdout' | 'stderr' | 'info') => void;
+  /** Register processes, servers and temp dirs here; unwound on exit, Ctrl-C, failure. */
+  cleanup: CleanupRegistry;
+  /**
+   * Variables shared by the steps of one run (`registry.url`, `git.url`, `keys.dir`...).
+   * Actions set what later steps need; the engine interpolates `${name}` in arguments.
+   */
+  vars: Record<string, string>;
+  /** A temp directory owned by this run (removed by the cleanup registry at the end). */
+  workDir: string;
+  /** The directory of the scenario file (relative paths in arguments resolve here). */
+  scenarioDir: string;
+  target: TargetName;
+  /** Report a measurement for the measurements panel and the plain table. */
+  report: (m: Measurement) => void;
+}
+
+export interface ActionResult {
+  ok: boolean;
+  /** For a failure (or a failing check): what is wrong, said so a learner can fix it. */
+  message?: string;
+}
+
+export interface ActionDefinition<A = unknown> {
+  /** Dotted name used in scenario files, e.g. `artifact.push`. */
+  name: string;
+  /** One line, shown by `ocilab list --actions` and in the JSON schema. */
+  description: string;
+  /**
+   * Arguments. A scenario writes `- name: <args>`; a bare string is passed as-is, so
+   * an action whose natural argument is a string (`shell: "ls"`) accepts z.string() or a union.
+   */
+  args: z.ZodType<A>;
+  run(args: A, ctx: ActionContext): Promise<ActionResult>;
+}
+
+/** Helper that keeps the args type attached to the definition. */
+export function defineAction<A>(def: ActionDefinition<A>): ActionDefinition<A> {
+  return def;
+}
+
+/** The registry actions are looked up in; areas add theirs at start-up. */
+export class ActionRegistry {
+  private readonly actions = new Map<string, ActionDefinition<any>>();
+
+  register(...defs: ActionDefinition<any>[]): this {
+    for (const def of defs) {
+      if (this.actions.has(def.name)) throw new Error(`action ${def.name} is registered twice`);
+      this.actions.set(def.name, def);
+    }
+    return this;
+  }
+
+  get(name: string): ActionDefinition<any> | undefined {
+    return this.actions.get(name);
+  }
+
+  names(): string[] {
+    return [...this.actions.keys()].sort();
+  }
+
+  all(): ActionDefinition<any>[] {
+    return this.names().map((n) => this.actions.get(n)!);
+  }
+}
