@@ -197,6 +197,8 @@ async function putManifest(ex: Exchange, ctx: RouteContext, name: string, ref: s
   const { digest, subject } = await ctx.store.putManifest(name, ref, body, ex.req.headers['content-type'], tags);
   const headers: Record<string, string> = { Location: `/v2/${name}/manifests/${digest}`, 'Docker-Content-Digest': digest };
   if (subject) headers['OCI-Subject'] = subject;
+  // Tags applied with ?tag= on a push by digest (distribution-spec 1.2 draft), one header value.
+  if (ref.includes(':') && tags.length > 0) headers['OCI-Tag'] = tags.join(', ');
   send(ex, 201, headers);
 }
 
