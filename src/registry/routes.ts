@@ -30,7 +30,8 @@ const ROUTES: { pattern: RegExp; methods: Record<string, Handler> }[] = [
 ];
 
 export async function route(ex: Exchange, ctx: RouteContext): Promise<void> {
-  const path = ex.url.pathname;
+  // The raw path, not URL-normalised: "a/../b" must be refused as a name, not resolved.
+  const path = (ex.req.url ?? '/').split('?')[0]!;
   if (path === '/v2/' || path === '/v2') {
     drain(ex);
     return sendJson(ex, 200, {}, { 'Docker-Distribution-API-Version': 'registry/2.0' });
