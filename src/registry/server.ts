@@ -50,7 +50,7 @@ export interface RegistryStats {
 export interface RegistryHandle {
   /** `http://127.0.0.1:PORT` */
   url: string;
-  /** `127.0.0.1:PORT`, the form used in image references. */
+  /** `127.0.0.1:PORT`, the form used in image references (loopback when bound to 0.0.0.0 / ::). */
   hostPort: string;
   host: string;
   port: number;
@@ -124,7 +124,9 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     });
   });
   const actualPort = (server.address() as AddressInfo).port;
-  const hostPort = `${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  // Bound to every interface: clients on this machine still reach it through loopback.
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const hostPort = `${reachable.includes(':') ? `[${reachable}]` : reachable}:${actualPort}`;
 
   let closing: Promise<void> | undefined;
   const close = () => {

@@ -10,11 +10,15 @@ import { newHash, parseDigest, type Digest } from './digest.js';
 import { RegistryError, uploadUnknown } from './errors.js';
 import type { BlobStore } from './storage.js';
 
+/** An upload untouched for this long is dropped when the next one starts (no timers needed). */
+export const UPLOAD_IDLE_MS = 30 * 60 * 1000;
+
 interface UploadSession {
   id: string;
   repo: string;
   size: number;
   sha256: Hash;
+  lastActive: number;
   /** Serialises PATCH/PUT on one upload: chunks must land in order. */
   busy: boolean;
 }
@@ -22,19 +26,35 @@ interface UploadSession {
 export class UploadSessions {
   private readonly sessions = new Map<string, UploadSession>();
 
-  constructor(private readonly blobs: BlobStore) {}
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async start(repo: string): Promise<string> {
+    await this.dropIdle();
     const id = randomUUID();
     await this.blobs.startUpload(id);
-    this.sessions.set(id, { id, repo, size: 0, sha256: newHash('sha256'), busy: false });
+    this.sessions.set(id, { id, repo, size: 0, sha256: newHash('sha256'), lastActive: this.now(), busy: false });
     return id;
+  }
+
+  /** Abandoned uploads (a client that died mid-push) would otherwise hold disk until restart. */
+  private async dropIdle(): Promise<void> {
+    const cutoff = this.now() - UPLOAD_IDLE_MS;
+    for (const s of [...this.sessions.values()]) {
+      if (!s.busy && s.lastActive < cutoff) {
+        this.sessions.delete(s.id);
+        await this.blobs.cancelUpload(s.id);
+      }
+    }
   }
 
   /** The session for `id` in `repo`; an id from another repository is unknown here. */
   get(repo: string, id: string): UploadSession {
     const s = this.sessions.get(id);
     if (!s || s.repo !== repo) throw uploadUnknown(id);
+    s.lastActive = this.now();
     return s;
   }
 
@@ -79,6 +99,7 @@ export class UploadSessions {
       s.busy = false;
     }
     s.size += added;
+    s.lastActive = this.now();
     return added;
   }
 
