@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
 import { defineAction, type ActionDefinition, type ActionContext } from '../engine/action.js';
-import { startRegistry, type RegistryHandle } from './server.js';
+import { PortInUseError, startRegistry, type RegistryHandle } from './server.js';
 import { tamperStoredBlob } from './tamper.js';
 
 interface Running {
@@ -39,7 +39,16 @@ export const registryStart = defineAction({
   async run(args, ctx) {
     if (running.has(ctx.vars)) return { ok: false, message: 'the embedded registry is already running in this run (registry.stop first)' };
     const dir = args.memory ? undefined : args.dir ? resolve(ctx.scenarioDir, args.dir) : join(ctx.workDir, 'registry');
-    const handle = await startRegistry({ dir, host: args.host, port: args.port ?? 0, signal: ctx.signal });
+    ctx.signal.throwIfAborted();
+    // The registry outlives this step (later steps push and pull), so its lifetime belongs to
+    // the cleanup registry, which unwinds on run end, failure and Ctrl-C; not to the step signal.
+    let handle: RegistryHandle;
+    try {
+      handle = await startRegistry({ dir, host: args.host, port: args.port ?? 0 });
+    } catch (err) {
+      if (err instanceof PortInUseError) return { ok: false, message: err.message };
+      throw err;
+    }
     handle.on('request', (e) => ctx.log(`${e.method} ${e.path} ${e.status} in=${e.bytesIn} out=${e.bytesOut} ${e.durationMs}ms`, 'info'));
     const stop = ctx.cleanup.add(`embedded registry ${handle.url}`, async () => {
       running.delete(ctx.vars);

@@ -172,6 +172,17 @@ describe('registry actions', () => {
     await expect(fetch(`${ctx.vars['registry.url']}/v2/`)).rejects.toThrow();
   });
 
+  it('reports a busy port as a failed step with the reason', async () => {
+    const other = await startRegistry();
+    try {
+      const result = await action('registry.start').run({ port: other.port, memory: true }, context(new CleanupRegistry()));
+      expect(result.ok).toBe(false);
+      expect(result.message).toMatch(/already in use/);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('rejects unknown arguments at load time', () => {
     expect(() => action('registry.start').args.parse({ prot: 5000 })).toThrow();
   });
