@@ -4,7 +4,7 @@
  */
 import { parseDigest } from './digest.js';
 import { RegistryError } from './errors.js';
-import { drain, readBody, send, sendError, sendJson, sendStream, parseRangeHeader, parseUploadRange, type Exchange } from './http-util.js';
+import { drain, readBody, send, sendJson, sendStream, parseRangeHeader, parseUploadRange, type Exchange } from './http-util.js';
 import { MEDIA_TYPES } from './manifest.js';
 import { assertRepositoryName } from './names.js';
 import { MAX_MANIFEST_BYTES, type OciStore } from './store.js';
@@ -219,4 +219,3 @@ async function listReferrers(ex: Exchange, ctx: RouteContext, name: string, ref:
   send(ex, 200, headers, JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests }));
 }
 
-export { sendError };

@@ -10,7 +10,7 @@
  */
 import { digestOf, parseDigest, type Digest } from './digest.js';
 import { blobUnknown, manifestUnknown, nameUnknown, RegistryError } from './errors.js';
-import { parseManifest, MEDIA_TYPES, type Descriptor } from './manifest.js';
+import { parseManifest, type Descriptor } from './manifest.js';
 import { assertTag, isTag } from './names.js';
 import type { ByteRange, RegistryStorage } from './storage.js';
 import type { Readable } from 'node:stream';
@@ -198,4 +198,3 @@ export class OciStore {
   }
 }
 
-export { MEDIA_TYPES };
