@@ -54,25 +54,37 @@ export function sendStream(ex: Exchange, status: number, headers: Record<string,
   });
 }
 
-/** Read a whole (small) request body, refusing more than `limit` bytes. */
-export async function readBody(ex: Exchange, limit: number, tooLarge: (size: number) => RegistryError): Promise<Buffer> {
+/**
+ * Read a whole (small) request body, refusing more than `limit` bytes. Past the limit the
+ * rest is read and discarded rather than the socket destroyed, so the client gets the error.
+ */
+export function readBody(ex: Exchange, limit: number, tooLarge: (size: number) => RegistryError): Promise<Buffer> {
   const declared = Number(ex.req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    ex.req.resume(); // drain, so the connection can answer
-    throw tooLarge(declared);
+    drain(ex);
+    return Promise.reject(tooLarge(declared));
   }
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ex.req) {
-    size += (chunk as Buffer).length;
-    ex.bytesIn += (chunk as Buffer).length;
-    if (size > limit) {
-      ex.req.resume();
-      throw tooLarge(size);
-    }
-    parts.push(chunk as Buffer);
-  }
-  return Buffer.concat(parts);
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    ex.req.on('data', (chunk: Buffer) => {
+      ex.bytesIn += chunk.length;
+      if (refused) return;
+      size += chunk.length;
+      if (size > limit) {
+        refused = true;
+        parts.length = 0;
+        reject(tooLarge(size));
+        return;
+      }
+      parts.push(chunk);
+    });
+    ex.req.on('end', () => {
+      if (!refused) resolve(Buffer.concat(parts));
+    });
+    ex.req.on('error', reject);
+  });
 }
 
 /** Drain and discard a request body (for endpoints that take none). */

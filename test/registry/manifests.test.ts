@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 import { EMPTY_CONFIG, OCI_INDEX, OCI_MANIFEST, errorCode, imageManifest, pushBlob, pushImage, putManifest, sha256 } from './client.js';
@@ -79,6 +80,15 @@ describe.each(['disk', 'memory'] as const)('manifests (%s store)', (kind) => {
     const res = await putManifest(base, 'big/app', 'over', over);
     expect(res.status).toBe(413);
     expect(await errorCode(res)).toBe('SIZE_INVALID');
+    // Without Content-Length (chunked), the cap is enforced while reading.
+    const streamed = await fetch(`${base}/v2/big/app/manifests/streamed`, {
+      method: 'PUT',
+      headers: { 'Content-Type': OCI_MANIFEST },
+      body: Readable.toWeb(Readable.from([Buffer.from(over.slice(0, 1 << 20)), Buffer.from(over.slice(1 << 20))])) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await errorCode(streamed)).toBe('SIZE_INVALID');
     const under = sized(4 * 1024 * 1024);
     expect((await putManifest(base, 'big/app', 'under', under)).status).toBe(201);
   });
