@@ -1,6 +1,6 @@
 /**
  * Scenario actions for the embedded registry: `registry.start`, `registry.stop`,
- * `registry.tamper`. The running registry is remembered per run (keyed by the run's vars).
+ * `registry.tamper`, `registry.stats`. The running registry is remembered per run (keyed by the run's vars).
  */
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
@@ -90,4 +90,34 @@ export const registryTamper = defineAction({
   },
 });
 
-export const registryActions: ActionDefinition<any>[] = [registryStart, registryStop, registryTamper];
+export const registryStats = defineAction({
+  name: 'registry.stats',
+  description: 'Report the requests and bytes the embedded registry served (since start or the last reset)',
+  args: z
+    .object({
+      /** Label for the measurements panel, e.g. "oci pull"; without it, only vars and a log line. */
+      method: z.string().optional(),
+      /** Zero the counters afterwards, so the next registry.stats measures only what follows. */
+      reset: z.boolean().optional(),
+    })
+    .strict()
+    .default({}),
+  async run(args, ctx) {
+    const r = running.get(ctx.vars);
+    if (!r) return { ok: false, message: 'no embedded registry is running in this run (registry.start first)' };
+    const { requests, bytesIn, bytesOut } = r.handle.stats;
+    ctx.vars['registry.requests'] = String(requests);
+    ctx.vars['registry.bytes_out'] = String(bytesOut);
+    ctx.vars['registry.bytes_in'] = String(bytesIn);
+    ctx.log(`registry served ${requests} requests: ${bytesOut} bytes out, ${bytesIn} bytes in`);
+    if (args.method) {
+      const note = 'counted by the embedded registry (response bodies, single run)';
+      ctx.report({ method: args.method, metric: 'bytes_down', value: bytesOut, unit: 'bytes', method_note: note });
+      ctx.report({ method: args.method, metric: 'requests', value: requests, unit: 'count', method_note: note });
+    }
+    if (args.reset) r.handle.resetStats();
+    return { ok: true };
+  },
+});
+
+export const registryActions: ActionDefinition<any>[] = [registryStart, registryStop, registryTamper, registryStats];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
-import type { ActionContext } from '../../src/engine/action.js';
+import type { ActionContext, Measurement } from '../../src/engine/action.js';
 import { registryActions } from '../../src/registry/actions.js';
 import { PortInUseError, startRegistry, type RequestEvent } from '../../src/registry/server.js';
 import { tamperStoredBlob } from '../../src/registry/tamper.js';
@@ -162,6 +162,28 @@ describe('registry actions', () => {
     expect(cleanup.size).toBe(0);
     await expect(fetch(`${ctx.vars['registry.url']}/v2/`)).rejects.toThrow();
     expect((await action('registry.stop').run({}, ctx)).ok).toBe(false);
+  });
+
+  it('registry.stats reports bytes served as measurements and can reset the counters', async () => {
+    const cleanup = new CleanupRegistry();
+    const reports: Measurement[] = [];
+    const ctx = { ...context(cleanup), report: (m: Measurement) => reports.push(m) };
+    await action('registry.start').run({ memory: true }, ctx);
+    try {
+      const d = await pushBlob(ctx.vars['registry.url']!, 'stats/app', Buffer.alloc(1000, 1));
+      expect(await action('registry.stats').run({ reset: true }, ctx)).toEqual({ ok: true });
+      expect(ctx.vars['registry.bytes_in']).toBe('1000');
+      await (await fetch(`${ctx.vars['registry.url']}/v2/stats/app/blobs/${d}`)).arrayBuffer();
+      await new Promise((r) => setTimeout(r, 20));
+      await action('registry.stats').run({ method: 'oci pull' }, ctx);
+      expect(ctx.vars['registry.requests']).toBe('1');
+      expect(reports).toEqual([
+        expect.objectContaining({ method: 'oci pull', metric: 'bytes_down', value: 1000, unit: 'bytes' }),
+        expect.objectContaining({ method: 'oci pull', metric: 'requests', value: 1, unit: 'count' }),
+      ]);
+    } finally {
+      await cleanup.runAll();
+    }
   });
 
   it('the cleanup registry stops a registry the scenario never stopped', async () => {
