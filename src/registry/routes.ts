@@ -48,12 +48,20 @@ export async function route(ex: Exchange, ctx: RouteContext): Promise<void> {
       drain(ex);
       throw new RegistryError(405, 'UNSUPPORTED', `${ex.req.method} is not supported on ${path}`, undefined, { Allow: Object.keys(methods).join(', ') });
     }
-    const name = decodeURIComponent(m[1]!);
+    const name = decodePart(m[1]!, 'NAME_INVALID');
     assertRepositoryName(name);
-    return handler(ex, ctx, name, decodeURIComponent(m[2]!));
+    return handler(ex, ctx, name, decodePart(m[2]!, 'UNSUPPORTED'));
   }
   drain(ex);
   throw new RegistryError(404, 'UNSUPPORTED', `no registry endpoint at ${ex.req.method} ${path}`);
+}
+
+function decodePart(part: string, code: 'NAME_INVALID' | 'UNSUPPORTED'): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new RegistryError(400, code, `"${part}" is not a valid URL path segment (bad %-encoding)`);
+  }
 }
 
 /** Paginate a sorted list with `n` and `last`; adds a Link header when more remain. */

@@ -143,7 +143,7 @@ describe.each(['disk', 'memory'] as const)('blobs (%s store)', (kind) => {
     expect(await errorCode(res)).toBe('DIGEST_INVALID');
   });
 
-  it.each(['UPPER/case', 'a//b', 'a/../b', '-lead/x', 'trail-/x', 'dots..x', `${'a'.repeat(256)}`, 'a/_links'])(
+  it.each(['UPPER/case', 'a//b', 'a/../b', '-lead/x', 'trail-/x', 'dots..x', `${'a'.repeat(256)}`, 'a/_links', 'bad%zzescape'])(
     'rejects the repository name %j with NAME_INVALID',
     async (name) => {
       // node:http, not fetch: fetch would normalise "a/../b" before sending it
