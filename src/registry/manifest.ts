@@ -63,6 +63,13 @@ function descriptor(value: unknown, where: string): Descriptor {
   return d as unknown as Descriptor;
 }
 
+function stringMap(value: unknown, where: string): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+    throw invalid(`${where} must be an object of string values`);
+  }
+  return value as Record<string, string>;
+}
+
 /** Parse and check a manifest body sent with `contentType`. Throws MANIFEST_INVALID. */
 export function parseManifest(bytes: Buffer, contentType: string | undefined): ParsedManifest {
   let doc: Record<string, unknown>;
@@ -81,7 +88,7 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
   }
   const subject = doc.subject === undefined ? undefined : descriptor(doc.subject, 'subject');
   const artifactType = typeof doc.artifactType === 'string' ? doc.artifactType : undefined;
-  const annotations = (doc.annotations ?? undefined) as Record<string, string> | undefined;
+  const annotations = doc.annotations === undefined ? undefined : stringMap(doc.annotations, 'annotations');
 
   if (IMAGE_TYPES.has(type)) {
     const config = descriptor(doc.config, 'config');

@@ -98,6 +98,9 @@ describe.each(['disk', 'memory'] as const)('manifests (%s store)', (kind) => {
     ['wrong schemaVersion', JSON.stringify({ schemaVersion: 1, mediaType: OCI_MANIFEST }), OCI_MANIFEST, 400],
     ['mediaType unlike Content-Type', JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] }), OCI_MANIFEST, 400],
     ['config without digest', JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'x', size: 1 }, layers: [] }), OCI_MANIFEST, 400],
+    ['annotations that are not a string map', JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [], annotations: { a: 1 } }), OCI_INDEX, 400],
+    ['a JSON array', '[]', OCI_MANIFEST, 400],
+    ['JSON null', 'null', OCI_MANIFEST, 400],
     ['unsupported media type', JSON.stringify({ schemaVersion: 2 }), 'application/vnd.example.unknown+json', 415],
   ])('refuses %s with MANIFEST_INVALID', async (_label, body, type, status) => {
     const res = await putManifest(base, 'invalid/app', 'v1', body, type);
