@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Peer material for the kube/kind/flux tests (run by .ci/run as root with CI=true; also fine
+# on a laptop). Idempotent: skips what is already there at the pinned version.
+#  - Flux CRDs from the controllers' Go modules (Flux v2.9.5 = source-controller v1.9.5 and
+#    kustomize-controller v1.9.5, per flux2 v2.9.5 manifests/bases/*/kustomization.yaml),
+#    copied to .cache/flux-crds/ for the schema tests in test/flux.
+#  - the real kind CLI (sigs.k8s.io/kind), whose error output the kind wrapper is tested against
+#    (there is no container engine here, so only its "engine not running" paths can run).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+FLUX_VERSION=v2.9.5
+SOURCE_CONTROLLER=v1.9.5
+KUSTOMIZE_CONTROLLER=v1.9.5
+KIND_VERSION=v0.32.0
+
+dest=.cache/flux-crds
+stamp="$dest/VERSIONS"
+want="flux=$FLUX_VERSION source-controller=$SOURCE_CONTROLLER kustomize-controller=$KUSTOMIZE_CONTROLLER"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  echo "flux CRDs already cached ($want)"
+else
+  echo "fetching Flux CRDs: $want"
+  mkdir -p "$dest"
+  moddir() { (cd "$(mktemp -d)" && go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'); }
+  sc=$(moddir "github.com/fluxcd/source-controller@$SOURCE_CONTROLLER")
+  kc=$(moddir "github.com/fluxcd/kustomize-controller@$KUSTOMIZE_CONTROLLER")
+  [ -n "$sc" ] && [ -n "$kc" ] || { echo "go mod download gave no module dir" >&2; exit 1; }
+  install -m 0644 "$sc/config/crd/bases/source.toolkit.fluxcd.io_ocirepositories.yaml" \
+    "$sc/config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml" \
+    "$kc/config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml" "$dest/"
+  echo "$want" > "$stamp"
+  ls -l "$dest"
+fi
+
+GOBIN_DIR="$(go env GOPATH)/bin"
+if [ -x "$GOBIN_DIR/kind" ] && "$GOBIN_DIR/kind" version 2>/dev/null | grep -q "kind $KIND_VERSION "; then
+  echo "kind $KIND_VERSION already installed"
+else
+  echo "installing kind $KIND_VERSION (go install sigs.k8s.io/kind@$KIND_VERSION)"
+  go install "sigs.k8s.io/kind@$KIND_VERSION"
+  "$GOBIN_DIR/kind" version
+fi
