@@ -123,6 +123,20 @@ export class ContainerEngine {
     await this.tool.change(['rm', '-f', name], call);
   }
 
+  /**
+   * Gateway address of a network (the host as seen from kind nodes and pods on Linux,
+   * where host.docker.internal does not resolve). Undefined in dry-run or when absent.
+   */
+  async networkGateway(network: string, call: CallOptions = {}): Promise<string | undefined> {
+    const r = await this.tool.query(['network', 'inspect', network, '--format', '{{json .}}'], call);
+    if (!r || r.exitCode !== 0) return undefined;
+    const parsed = JSON.parse(r.stdout) as Record<string, any>;
+    // docker: IPAM.Config[].Gateway; podman: subnets[].gateway
+    const configs: any[] = [...(parsed.IPAM?.Config ?? []), ...(parsed.subnets ?? [])];
+    const ipv4 = configs.map((c) => c.Gateway ?? c.gateway).find((g) => typeof g === 'string' && g.includes('.'));
+    return ipv4;
+  }
+
   /** Is the image in the engine's local store? (false in dry-run) */
   async hasImage(ref: string, call: CallOptions = {}): Promise<boolean> {
     const r = await this.tool.query(['image', 'inspect', '--format', '{{.Id}}', ref], call);

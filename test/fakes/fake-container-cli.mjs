@@ -111,6 +111,13 @@ switch (cmd) {
     break;
   }
   case 'network': {
+    if (rest[0] === 'inspect') {
+      if (!e.networks.includes(rest[1])) fail(`Error response from daemon: network ${rest[1]} not found`);
+      // kind's network as docker 28 shows it: an IPv6 ULA subnet first, then 172.18.0.0/16.
+      const config = rest[1] === 'kind' ? [{ Subnet: 'fc00:f853:ccd:e793::/64', Gateway: 'fc00:f853:ccd:e793::1' }, { Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] : [{ Subnet: '172.17.0.0/16', Gateway: '172.17.0.1' }];
+      out(JSON.stringify(isDocker ? { Name: rest[1], IPAM: { Config: config } } : { name: rest[1], subnets: config.map((c) => ({ subnet: c.Subnet, gateway: c.Gateway })) }) + '\n');
+      break;
+    }
     if (rest[0] !== 'connect') fail(`fake: unsupported: network ${rest[0]}`, 2);
     const [, network, name] = rest;
     if (!e.networks.includes(network)) fail(`Error response from daemon: network ${network} not found`);
@@ -143,10 +150,12 @@ switch (cmd) {
   case 'ps': {
     const [filter] = flagValues(rest, '--filter');
     const [key, value] = filter.replace(/^label=/, '').split('=');
-    const names = Object.entries(e.containers)
-      .filter(([, c]) => (value === undefined ? key in c.labels : c.labels[key] === value))
-      .map(([n]) => n);
-    out(names.map((n) => n + '\n').join(''));
+    const matching = Object.entries(e.containers).filter(([, c]) => (value === undefined ? key in c.labels : c.labels[key] === value));
+    // --format as kind and ocilab use it: {{.Names}}, docker {{.Label "k"}}, podman {{index .Labels "k"}}
+    const [format] = flagValues(rest, '--format');
+    const label = /^\{\{(?:\.Label|index \.Labels) "([^"]+)"\}\}$/.exec(format ?? '')?.[1];
+    const rows = matching.map(([n, c]) => (label ? (c.labels[label] ?? '') : n));
+    out(rows.map((r) => r + '\n').join(''));
     break;
   }
   case 'rm': {
