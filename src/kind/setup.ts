@@ -84,3 +84,26 @@ export async function ensureKindWithRegistry(
   const networkConnected = await connectRegistryToKind(engine, reg, call);
   return { registry, cluster, nodesWritten, networkConnected, configMap: localRegistryHostingConfigMap(reg) };
 }
+
+/**
+ * Put images from the engine's store onto the cluster's nodes (`kind load docker-image`),
+ * for offline demos. Missing images are reported all at once with the pull command.
+ */
+export async function loadImagesIntoKind(
+  kind: KindCli,
+  engine: ContainerEngine,
+  clusterName: string,
+  images: readonly string[],
+  call: CallOptions = {},
+): Promise<void> {
+  if (!engine.tool.dryRun) {
+    const missing: string[] = [];
+    for (const image of images) if (!(await engine.hasImage(image, call))) missing.push(image);
+    if (missing.length > 0) {
+      throw new Error(
+        `not in the ${engine.name} image store, so kind cannot load them: ${missing.join(', ')} — while online run: ${missing.map((m) => `${engine.name} pull ${m}`).join(' && ')}`,
+      );
+    }
+  }
+  await kind.loadDockerImage([...images], clusterName, call);
+}

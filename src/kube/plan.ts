@@ -76,7 +76,7 @@ function renderStep(step: PlanStep): string {
     case 'command': {
       const env = Object.entries(step.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)} `).join('');
       const cmd = `$ ${env}${step.argv.map(shellQuote).join(' ')}`;
-      const stdin = step.stdin !== undefined ? `\n  <<stdin\n${indent(step.stdin)}\n  stdin` : '';
+      const stdin = step.stdin !== undefined ? `\n  <<stdin\n${indent(step.stdin.replace(/\n$/, ''))}\n  stdin` : '';
       return `${note}${cmd}${stdin}`;
     }
     case 'apply':

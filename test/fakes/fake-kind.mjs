@@ -4,7 +4,6 @@
 // shapes and error messages (read from sigs.k8s.io/kind@v0.32.0: cmd/kind/app/main.go,
 // pkg/cluster/internal/create/create.go, pkg/internal/runtime/runtime.go). Not a cluster.
 import { existsSync, readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { DOCKER_DOWN, PODMAN_DOWN, fail, loadState, out, record, saveState } from './fake-state.mjs';
 
 const argv = process.argv.slice(2);
@@ -56,6 +55,7 @@ if (a === 'get' && b === 'clusters') {
   let roles = ['control-plane'];
   if (config) {
     if (!existsSync(config)) fail(`ERROR: failed to create cluster: error reading file: open ${config}: no such file or directory`);
+    const { parse } = await import('yaml'); // only here: keeps the other fake calls fast
     const doc = parse(readFileSync(config, 'utf8'));
     if (doc?.kind !== 'Cluster' || doc?.apiVersion !== 'kind.x-k8s.io/v1alpha4') fail(`ERROR: failed to create cluster: unknown apiVersion or kind in ${config}`);
     if (Array.isArray(doc.nodes) && doc.nodes.length > 0) roles = doc.nodes.map((n) => n.role);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanupKind } from '../../src/kind/cleanup.js';
 import { ClusterOwnership } from '../../src/kind/ownership.js';
 import { hostsToml } from '../../src/kind/registry.js';
-import { DEFAULT_KIND_CONFIG, ensureKindWithRegistry } from '../../src/kind/setup.js';
+import { DEFAULT_KIND_CONFIG, ensureKindWithRegistry, loadImagesIntoKind } from '../../src/kind/setup.js';
 import { Plan } from '../../src/kube/plan.js';
 import { installFakeTools, type FakeTools } from '../fakes/fake-tools.js';
 import { tools } from './helpers.js';
@@ -147,7 +147,6 @@ describe('ensureKindWithRegistry against FAKE kind/docker', () => {
         `$ docker exec -i ocilab-control-plane cp /dev/stdin ${HOSTS_DIR}/hosts.toml`,
         '  <<stdin',
         '  [host."http://kind-registry:5000"]',
-        '',
         '  stdin',
         '$ docker network connect kind kind-registry',
       ].join('\n'),
@@ -163,5 +162,21 @@ describe('ensureKindWithRegistry against FAKE kind/docker', () => {
     expect(inv.filter((i) => i.tool === 'kind').every((i) => i.env?.KIND_EXPERIMENTAL_PROVIDER === 'podman')).toBe(true);
     expect(inv.filter((i) => i.tool !== 'kind').every((i) => i.tool === 'podman')).toBe(true);
     expect((await fakes.state()).podman.containers['kind-registry']!.networks).toContain('kind');
+  });
+
+  it('loading images for offline use: all missing ones named with their pull commands, nothing loaded', async () => {
+    const { kind, engine } = tools(fakes);
+    await kind.createCluster({ name: 'ocilab' });
+    await fakes.clearLog();
+    const images = ['registry:3', 'ghcr.io/fluxcd/source-controller:v1.9.5', 'ghcr.io/fluxcd/kustomize-controller:v1.9.5'];
+    await expect(loadImagesIntoKind(kind, engine, 'ocilab', images)).rejects.toThrow(
+      'not in the docker image store, so kind cannot load them: ghcr.io/fluxcd/source-controller:v1.9.5, ghcr.io/fluxcd/kustomize-controller:v1.9.5 — while online run: docker pull ghcr.io/fluxcd/source-controller:v1.9.5 && docker pull ghcr.io/fluxcd/kustomize-controller:v1.9.5',
+    );
+    expect((await fakes.commandLines()).some((l) => l.startsWith('kind load'))).toBe(false);
+    await fakes.setState((s) => {
+      s.docker.images.push(images[1]!, images[2]!);
+    });
+    await loadImagesIntoKind(kind, engine, 'ocilab', images);
+    expect((await fakes.commandLines()).at(-1)).toBe(`kind load docker-image ${images.join(' ')} --name ocilab`);
   });
 });
