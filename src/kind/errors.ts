@@ -11,6 +11,7 @@ export type ToolFailure =
   | 'permission-denied'
   | 'cluster-exists'
   | 'no-such-container'
+  | 'container-stopped'
   | 'already-connected'
   | 'name-in-use'
   | 'port-in-use'
@@ -25,6 +26,7 @@ const PATTERNS: [ToolFailure, RegExp][] = [
   ['already-connected', /already exists in network|is already connected to network/i],
   ['name-in-use', /Conflict\. The container name .* is already in use|the container name .* is already in use/i],
   ['port-in-use', /port is already allocated|address already in use/i],
+  ['container-stopped', /container [0-9a-f]+ is not running|is not running/i],
   ['no-such-container', /No such (container|object)|no container with name or ID/i],
   ['image-not-present', /image: ".*" not present locally|not present locally/i],
 ];
@@ -39,6 +41,8 @@ const FIXES: Partial<Record<ToolFailure, string>> = {
     'the container engine is not running: start Docker Desktop / `sudo systemctl start docker`, or use podman with KIND_EXPERIMENTAL_PROVIDER=podman',
   'engine-missing': 'kind found no container engine: install Docker (https://docs.docker.com/engine/install/) or podman',
   'permission-denied': 'your user may not talk to the Docker daemon: `sudo usermod -aG docker $USER`, then log in again',
+  'container-stopped':
+    'the container is stopped (kind nodes stay stopped after an engine restart on some setups): `docker start <name>`, or delete and recreate the cluster',
   'port-in-use': 'port 127.0.0.1:5001 is taken by another process or container: free it (`docker ps`, `ss -ltnp`)',
   'image-not-present': 'pull or load the image first (`docker pull <image>`), or run `ocilab prepare` while online',
 };

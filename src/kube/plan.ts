@@ -47,7 +47,7 @@ export class Plan {
   }
 
   apply(object: unknown, note?: string): void {
-    const yaml = typeof object === 'string' ? object : stringify(object, { lineWidth: 0 });
+    const yaml = typeof object === 'string' ? object : stringify(redactSecret(object), { lineWidth: 0 });
     this.steps.push(note ? { kind: 'apply', yaml, note } : { kind: 'apply', yaml });
   }
 
@@ -62,6 +62,24 @@ export class Plan {
   toText(): string {
     return this.steps.map(renderStep).join('\n');
   }
+}
+
+/**
+ * Plans are printed and may be saved as golden files: a Secret's values are replaced by
+ * their size, except public keys (`*.pub`, what Flux reads for cosign), which are not secret.
+ */
+export function redactSecret(object: unknown): unknown {
+  const o = object as { kind?: string; data?: Record<string, string>; stringData?: Record<string, string> };
+  if (o?.kind !== 'Secret') return object;
+  const redact = (values: Record<string, string> | undefined, base64: boolean) =>
+    values &&
+    Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, k.endsWith('.pub') ? v : `<redacted: ${base64 ? Buffer.from(v, 'base64').length : Buffer.byteLength(v)} bytes>`]),
+    );
+  const copy: Record<string, unknown> = { ...o };
+  if (o.data) copy.data = redact(o.data, true);
+  if (o.stringData) copy.stringData = redact(o.stringData, false);
+  return copy;
 }
 
 /** Quote an argument the way a reader would paste it into a POSIX shell. */

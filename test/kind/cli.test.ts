@@ -34,6 +34,7 @@ describe('classifyFailure: real tools\' messages', () => {
     ['Error response from daemon: endpoint with name kind-registry already exists in network kind', 'already-connected'],
     ['Error response from daemon: No such container: kind-registry', 'no-such-container'],
     ['Error: no container with name or ID "kind-registry" found: no such container', 'no-such-container'],
+    ['Error response from daemon: container 4f2a9c is not running', 'container-stopped'],
     ['docker: Error response from daemon: Conflict. The container name "/kind-registry" is already in use by container "abc".', 'name-in-use'],
     ['Bind for 127.0.0.1:5001 failed: port is already allocated.', 'port-in-use'],
     ['ERROR: image: "ghcr.io/fluxcd/source-controller:v1.9.5" not present locally', 'image-not-present'],

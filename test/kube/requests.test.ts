@@ -112,3 +112,21 @@ describe('loadKubeConfig', () => {
     expect(() => loadKubeConfig({ kubeconfigPath: file, context: 'kind-kind' })).toThrow('kubeconfig has no context "kind-kind" (has: kind-ocilab)');
   });
 });
+
+describe('plans never print secret values', () => {
+  it('redacts Secret data except public keys', async () => {
+    const plan = new Plan();
+    await applyObject(capturingClient(plan), {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'regcred', namespace: 'flux-system' },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': Buffer.from('{"auths":{"r":{"auth":"c2VjcmV0"}}}').toString('base64') },
+    } as any);
+    await applyObject(capturingClient(plan), demoCosignSecret(PUB));
+    const text = plan.toText();
+    expect(text).toContain('.dockerconfigjson: "<redacted: 35 bytes>"');
+    expect(text).not.toContain(Buffer.from('{"auths"').toString('base64').slice(0, 8));
+    expect(text).toContain(`cosign.pub: ${Buffer.from(PUB).toString('base64')}`);
+  });
+});
