@@ -22,7 +22,9 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 else
   echo "fetching Flux CRDs: $want"
   mkdir -p "$dest"
-  moddir() { (cd "$(mktemp -d)" && go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'); }
+  # Outside any module, so the download does not touch a go.mod.
+  scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
+  moddir() { (cd "$scratch" && go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'); }
   sc=$(moddir "github.com/fluxcd/source-controller@$SOURCE_CONTROLLER")
   kc=$(moddir "github.com/fluxcd/kustomize-controller@$KUSTOMIZE_CONTROLLER")
   [ -n "$sc" ] && [ -n "$kc" ] || { echo "go mod download gave no module dir" >&2; exit 1; }
