@@ -43,3 +43,17 @@ else
   go install "sigs.k8s.io/kind@$KIND_VERSION"
   "$GOBIN_DIR/kind" version
 fi
+
+# The real docker CLI (client only), for the engine-probe tests: they point DOCKER_HOST at a
+# socket that does not exist, so no daemon is needed or started. The binary is extracted from
+# Debian's docker.io package without installing it (no dockerd, no service, no postinst).
+if command -v docker >/dev/null 2>&1; then
+  echo "docker CLI already present: $(docker --version)"
+else
+  echo "installing the docker CLI from Debian's docker.io package (client binary only)"
+  work=$(mktemp -d)
+  (cd "$work" && apt-get download docker.io >/dev/null && dpkg-deb -x docker.io_*.deb root)
+  install -m 0755 "$work/root/usr/bin/docker" /usr/local/bin/docker
+  rm -rf "$work"
+  docker --version
+fi

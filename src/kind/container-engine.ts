@@ -48,13 +48,21 @@ export class ContainerEngine {
     this.tool = new Tool(name, options);
   }
 
-  /** Is the daemon (docker) or the podman machine reachable? Always runs, even in dry-run. */
+  /**
+   * Is the daemon (docker) or the podman machine reachable? Always runs, even in dry-run.
+   * docker: `version --format {{.Server.Version}}` fails with "Cannot connect to the Docker
+   * daemon ..." on every client version (docker 20.10's `info --format` only prints a
+   * template error instead). podman: `info --format {{.Version.Version}}`.
+   */
   async status(call: CallOptions = {}): Promise<EngineStatus> {
-    const template = this.name === 'docker' ? '{{json .ServerVersion}}' : '{{json .Version.Version}}';
-    const r = await this.tool.probe(['info', '--format', template], call);
-    const version = parseJsonString(r.stdout);
+    const args = this.name === 'docker' ? ['version', '--format', '{{.Server.Version}}'] : ['info', '--format', '{{.Version.Version}}'];
+    const r = await this.tool.probe(args, call);
+    const version = r.stdout.trim().split('\n')[0];
     if (r.exitCode === 0 && version) return { running: true, serverVersion: version };
-    return { running: false, error: (r.stderr.trim() || r.stdout.trim()).split('\n').pop() ?? 'no answer' };
+    // The known line (e.g. "Cannot connect to the Docker daemon ...") wins over anything after it.
+    const lines = (r.stderr.trim() || r.stdout.trim()).split('\n').filter(Boolean);
+    const known = lines.find((l) => classifyFailure(l) !== 'unknown');
+    return { running: false, error: known ?? lines.pop() ?? 'no answer' };
   }
 
   async clientVersion(call: CallOptions = {}): Promise<string | undefined> {
@@ -153,15 +161,6 @@ function lines(r: CommandResult): string[] {
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-}
-
-function parseJsonString(text: string): string | undefined {
-  try {
-    const v: unknown = JSON.parse(text.trim());
-    return typeof v === 'string' && v !== '' ? v : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** `docker|podman container inspect` JSON → ContainerInfo. */

@@ -32,16 +32,26 @@ if (cmd === '-v' || cmd === '--version') {
   process.exit(0);
 }
 if (cmd === 'version') {
+  // docker 28: `--format {{.Server.Version}}` prints nothing and fails without a daemon;
+  // `{{.Client.Version}}` prints the client version, then fails the same way.
+  const format = rest[rest.indexOf('--format') + 1] ?? '';
+  if (format.includes('.Server')) {
+    if (!e.daemon) down();
+    out(`${VERSION}\n`);
+    process.exit(0);
+  }
   out(`${VERSION}\n`);
   if (!e.daemon) down();
   process.exit(0);
 }
 if (cmd === 'info') {
+  // podman `info --format {{.Version.Version}}`; docker 28 prints "" for a missing server field.
   if (!e.daemon) {
     if (isDocker) out('""\n');
     down();
   }
-  out(`"${isDocker ? '28.2.2' : VERSION}"\n`);
+  const format = rest[rest.indexOf('--format') + 1] ?? '';
+  out(format.includes('json') ? `"${VERSION}"\n` : `${VERSION}\n`);
   process.exit(0);
 }
 if (!e.daemon) down();
