@@ -6,6 +6,8 @@
 #    copied to .cache/flux-crds/ for the schema tests in test/flux.
 #  - the real kind CLI (sigs.k8s.io/kind), whose error output the kind wrapper is tested against
 #    (there is no container engine here, so only its "engine not running" paths can run).
+#  - kustomize (sigs.k8s.io/kustomize), which builds cluster/demo-app in the tests.
+#  - the docker CLI, client only (see below).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -13,6 +15,8 @@ FLUX_VERSION=v2.9.5
 SOURCE_CONTROLLER=v1.9.5
 KUSTOMIZE_CONTROLLER=v1.9.5
 KIND_VERSION=v0.32.0
+# kustomize v5.8.1 = kustomize api v0.21.1, the API kustomize-controller v1.9.5 builds with.
+KUSTOMIZE_VERSION=v5.8.1
 
 dest=.cache/flux-crds
 stamp="$dest/VERSIONS"
@@ -42,6 +46,14 @@ else
   echo "installing kind $KIND_VERSION (go install sigs.k8s.io/kind@$KIND_VERSION)"
   go install "sigs.k8s.io/kind@$KIND_VERSION"
   "$GOBIN_DIR/kind" version
+fi
+
+if [ -x "$GOBIN_DIR/kustomize" ] && "$GOBIN_DIR/kustomize" version 2>/dev/null | grep -q "$KUSTOMIZE_VERSION"; then
+  echo "kustomize $KUSTOMIZE_VERSION already installed"
+else
+  echo "installing kustomize $KUSTOMIZE_VERSION (go install sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION)"
+  go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
+  "$GOBIN_DIR/kustomize" version
 fi
 
 # The real docker CLI (client only), for the engine-probe tests: they point DOCKER_HOST at a
