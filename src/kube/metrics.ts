@@ -12,6 +12,7 @@ export const RECONCILE_DURATION = 'gotk_reconcile_duration_seconds';
 
 /** The running pod of a Flux controller (label app=<controller>, as flux install sets it). */
 export async function controllerPod(client: KubeClient, controller: string, namespace = 'flux-system', call: { signal?: AbortSignal } = {}) {
+  if (client.plan) throw new Error(`dry-run: ${controller} metrics and usage are only measured on a real run`);
   const pods = await client.core.listNamespacedPod({ namespace, labelSelector: `app=${controller}` }, client.requestOptions(call));
   const running = pods.items.find((p) => p.status?.phase === 'Running') ?? pods.items[0];
   if (!running?.metadata?.name) throw new Error(`no ${controller} pod in ${namespace} (label app=${controller}): is Flux installed? (flux install, or ocilab prepare)`);

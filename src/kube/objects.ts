@@ -6,6 +6,7 @@ import { resourceFor, type ObjectRef } from './resources.js';
 
 export async function getObject(client: KubeClient, ref: ObjectRef, call: { signal?: AbortSignal } = {}): Promise<FluxStatusObject | undefined> {
   const r = resourceFor(ref.apiVersion, ref.kind);
+  if (client.plan) return undefined; // dry-run reads answer as on a fresh cluster
   if (!r.group) throw new Error(`getObject reads Flux objects; ${ref.kind} is a core kind`);
   try {
     return (await client.custom.getNamespacedCustomObject(

@@ -40,6 +40,7 @@ export interface PodUsage extends Usage {
 }
 
 export async function nodeStatsSummary(client: KubeClient, node: string, call: { signal?: AbortSignal } = {}): Promise<StatsSummary> {
+  if (client.plan) throw new Error(`dry-run: node ${node} stats are only read on a real run`);
   const path = 'stats/summary';
   const body = await client.core.connectGetNodeProxyWithPath({ name: node, path }, client.requestOptions({ ...call, proxyPath: path }));
   // client-node hands back parsed JSON for an application/json answer, a string otherwise.

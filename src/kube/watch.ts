@@ -54,6 +54,8 @@ export function watchQuery(ref: ObjectRef, resourceVersion?: string): Record<str
 
 export function waitFor(client: KubeClient, ref: ObjectRef, predicate: StatusPredicate, opts: WaitOptions): Promise<WaitResult> {
   const started = performance.now();
+  // Dry-run: nothing was applied, so there is nothing to wait for.
+  if (client.plan) return Promise.resolve({ ok: true, message: 'dry-run: not waited for', object: undefined, elapsedMs: 0 });
   const source = opts.source ?? { get: () => getObject(client, ref, { signal: opts.signal }), watcher: new Watch(client.kc) };
   const collection = objectPath({ ...ref, name: undefined });
   const what = describeRef(ref);
@@ -63,6 +65,7 @@ export function waitFor(client: KubeClient, ref: ObjectRef, predicate: StatusPre
     let current: { abort(): void } | undefined;
     let finished = false;
     let restartTimer: NodeJS.Timeout | undefined;
+    let streamError: unknown;
 
     const finish = (err: Error | undefined, verdict?: { ok: boolean; message: string }) => {
       if (finished) return;
@@ -81,7 +84,11 @@ export function waitFor(client: KubeClient, ref: ObjectRef, predicate: StatusPre
       if (v.done) finish(undefined, { ok: v.ok, message: v.message });
     };
     const onAbort = () => finish(Object.assign(new Error(`waiting for ${what} was cancelled`), { name: 'AbortError' }));
-    const timer = setTimeout(() => finish(new WaitTimeoutError(what, opts.timeoutMs, last)), opts.timeoutMs);
+    const timer = setTimeout(() => {
+      const err = new WaitTimeoutError(what, opts.timeoutMs, last);
+      if (streamError) err.message += `; the watch kept failing: ${(streamError as Error).message ?? String(streamError)}`;
+      finish(err);
+    }, opts.timeoutMs);
     if (opts.signal?.aborted) return onAbort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -99,14 +106,17 @@ export function waitFor(client: KubeClient, ref: ObjectRef, predicate: StatusPre
           else if (phase === 'DELETED') see(undefined);
           else if (phase === 'ERROR') restart(); // e.g. 410 Gone: resourceVersion too old
         },
-        () => restart(),
+        (err) => {
+          streamError = err ?? undefined;
+          restart(err ? 1000 : 200); // a failing watch (403, network) is retried slowly
+        },
       );
       if (finished) current.abort();
     };
-    const restart = () => {
+    const restart = (delayMs = 200) => {
       if (finished) return;
       current?.abort();
-      restartTimer = setTimeout(() => start().catch((e: Error) => finish(e)), 200);
+      restartTimer = setTimeout(() => start().catch((e: Error) => finish(e)), delayMs);
     };
     start().catch((e: Error) => finish(e));
   });

@@ -85,3 +85,35 @@ describe('waitFor', () => {
     await expect(waitFor(capturingClient(), ref, readyPredicate(), { timeoutMs: 5000, signal: ac.signal, source: s.source })).rejects.toThrow(/cancelled/);
   });
 });
+
+describe('waitFor and reads in dry-run', () => {
+  it('does not wait and reads nothing', async () => {
+    const { Plan } = await import('../../src/kube/plan.js');
+    const { getObject } = await import('../../src/kube/objects.js');
+    const { listEvents } = await import('../../src/kube/events.js');
+    const { nodeStatsSummary } = await import('../../src/kube/stats.js');
+    const client = capturingClient(new Plan()); // any real request would throw RequestCaptured
+    expect(await waitFor(client, ref, readyPredicate(), { timeoutMs: 10 })).toMatchObject({ ok: true, message: 'dry-run: not waited for' });
+    expect(await getObject(client, ref)).toBeUndefined();
+    expect(await listEvents(client, ref)).toEqual([]);
+    await expect(nodeStatsSummary(client, 'n')).rejects.toThrow(/only read on a real run/);
+  });
+
+  it('a watch that keeps failing is retried and named in the timeout', async () => {
+    let watches = 0;
+    const source = {
+      get: async () => obj('Unknown', '1'),
+      watcher: {
+        async watch(_p: string, _q: Record<string, unknown>, _e: unknown, onDone: (err: unknown) => void) {
+          watches++;
+          setTimeout(() => onDone(Object.assign(new Error('Forbidden'), { statusCode: 403 })), 1);
+          return { abort() {} };
+        },
+      },
+    };
+    const err = await waitFor(capturingClient(), ref, readyPredicate(), { timeoutMs: 1500, source }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/the watch kept failing: Forbidden$/);
+    expect(watches).toBeGreaterThanOrEqual(1);
+    expect(watches).toBeLessThanOrEqual(3); // 1 s back-off, not a busy loop
+  });
+});
