@@ -3,7 +3,7 @@
  * `docker`, `podman` into a temp bin dir that run the fake scripts beside this file, with
  * a JSON state file and a JSONL invocation log. See fake-state.mjs for why fakes exist.
  */
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +55,7 @@ export async function installFakeTools(opts: { docker?: boolean; podman?: boolea
   const binDir = join(dir, 'bin');
   const stateFile = join(dir, 'state.json');
   const logFile = join(dir, 'invocations.jsonl');
-  await import('node:fs/promises').then((fs) => fs.mkdir(binDir));
+  await mkdir(binDir);
   const wrappers: [string, string][] = [];
   if (docker) wrappers.push(['docker', `exec "${process.execPath}" "${join(here, 'fake-container-cli.mjs')}" docker "$@"`]);
   if (podman) wrappers.push(['podman', `exec "${process.execPath}" "${join(here, 'fake-container-cli.mjs')}" podman "$@"`]);

@@ -4,7 +4,7 @@
  * docker/podman: this checks that kind's own docker command lines are ones the fake answers
  * like docker would, and that ocilab reads kind's real error wrapping correctly.
  */
-import { symlink } from 'node:fs/promises';
+import { rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ToolCommandError } from '../../src/kind/errors.js';
@@ -62,7 +62,6 @@ describe.skipIf(!realKind)('real kind CLI with FAKE engines', () => {
   });
 
   it('no engine on PATH: engine-missing', async () => {
-    const { rm } = await import('node:fs/promises');
     await rm(join(fakes.binDir, 'docker'));
     await rm(join(fakes.binDir, 'podman'));
     const err = await tools(fakes).kind.getClusters().catch((e: unknown) => e);

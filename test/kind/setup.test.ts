@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -88,9 +88,7 @@ describe('ensureKindWithRegistry against FAKE kind/docker', () => {
   it('writes hosts.toml on every node of a multi-node cluster', async () => {
     const { kind, engine } = tools(fakes);
     const config = join(stateDir, 'three-nodes.yaml');
-    await import('node:fs/promises').then((fs) =>
-      fs.writeFile(config, 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n- role: worker\n'),
-    );
+    await writeFile(config, 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n- role: worker\n');
     const report = await ensureKindWithRegistry(kind, engine, { clusterName: 'demo', configPath: config, ownership });
     expect(report.nodesWritten).toEqual(['demo-control-plane', 'demo-worker', 'demo-worker2']);
   });
