@@ -19,6 +19,8 @@ export interface ContainerInfo {
   labels: Record<string, string>;
   /** Names of the networks the container is attached to. */
   networks: string[];
+  /** Published ports: "5000/tcp" → host bindings, e.g. [{hostIp: "127.0.0.1", hostPort: "5001"}]. */
+  ports: Record<string, { hostIp: string; hostPort: string }[]>;
 }
 
 export interface EngineStatus {
@@ -179,5 +181,11 @@ export function parseInspect(stdout: string, name: string): ContainerInfo {
     running: first.State?.Running === true,
     labels: { ...(first.Config?.Labels ?? {}) },
     networks: Object.keys(first.NetworkSettings?.Networks ?? {}),
+    ports: Object.fromEntries(
+      Object.entries((first.NetworkSettings?.Ports ?? {}) as Record<string, { HostIp?: string; HostPort?: string }[] | null>).map(([k, v]) => [
+        k,
+        (v ?? []).map((b) => ({ hostIp: b.HostIp ?? '', hostPort: b.HostPort ?? '' })),
+      ]),
+    ),
   };
 }

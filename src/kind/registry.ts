@@ -53,6 +53,11 @@ export interface RegistryState {
   outcome: RegistryOutcome;
   /** True when ocilab created the container (it carries io.ocilab.managed=true). */
   managed: boolean;
+  /**
+   * Set when a reused registry is not published where ocilab pushes (127.0.0.1:5001):
+   * the cluster still pulls through kind-registry:5000, but pushes from the host will fail.
+   */
+  warning?: string;
 }
 
 /** Start the registry container unless one of that name exists; start it if stopped. */
@@ -77,11 +82,20 @@ export async function ensureRegistry(
     return { outcome: 'created', managed: true };
   }
   const managed = existing.labels[MANAGED_LABEL] === 'true';
+  const warning = publishWarning(existing.ports[`${s.containerPort}/tcp`] ?? [], s);
+  const state = (outcome: RegistryOutcome): RegistryState => (warning ? { outcome, managed, warning } : { outcome, managed });
   if (!existing.running) {
     await engine.start(s.name, call);
-    return { outcome: 'started', managed };
+    return state('started');
   }
-  return { outcome: 'reused', managed };
+  return state('reused');
+}
+
+function publishWarning(bindings: { hostIp: string; hostPort: string }[], s: RegistrySettings): string | undefined {
+  const ok = bindings.some((b) => b.hostPort === String(s.hostPort) && ['', '0.0.0.0', '127.0.0.1', '::'].includes(b.hostIp));
+  if (ok) return undefined;
+  const where = bindings.map((b) => `${b.hostIp || '0.0.0.0'}:${b.hostPort}`).join(', ') || 'no host port';
+  return `the existing ${s.name} container publishes ${s.containerPort}/tcp on ${where}, not ${s.hostAddress}:${s.hostPort}: pushes to ${registryHostAlias(s)} will fail. Remove it (docker rm -f ${s.name}) to let ocilab create its own, or push to the port it uses.`;
 }
 
 /** Attach the registry to the kind network unless it already is. Returns true when it connected it. */

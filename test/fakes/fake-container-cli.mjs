@@ -74,7 +74,17 @@ switch (cmd) {
             Name: isDocker ? `/${name}` : name,
             State: { Status: c.running ? 'running' : 'exited', Running: c.running },
             Config: { Image: c.image, Labels: c.labels },
-            NetworkSettings: { Networks: networks },
+            NetworkSettings: {
+              Networks: networks,
+              // "-p 127.0.0.1:5001:5000" → {"5000/tcp": [{"HostIp": "127.0.0.1", "HostPort": "5001"}]}
+              Ports: Object.fromEntries(
+                (c.publish ?? []).map((p) => {
+                  const parts = p.split(':');
+                  const [hostIp, hostPort, port] = parts.length === 3 ? parts : ['0.0.0.0', ...parts];
+                  return [`${port}/tcp`, [{ HostIp: hostIp, HostPort: hostPort }]];
+                }),
+              ),
+            },
           },
         ],
         null,

@@ -145,3 +145,37 @@ describe('detectProvider against FAKE engines', () => {
     });
   }
 });
+
+describe('parseInspect: docker and podman inspect JSON', () => {
+  it('docker 28 shape (leading slash, Labels {}, Ports with bindings)', async () => {
+    const { parseInspect } = await import('../../src/kind/container-engine.js');
+    const json = JSON.stringify([
+      {
+        Id: 'e3b0c442',
+        Name: '/kind-registry',
+        State: { Status: 'running', Running: true, Paused: false },
+        Config: { Image: 'registry:3', Labels: { 'io.ocilab.managed': 'true' } },
+        NetworkSettings: { Ports: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '5001' }] }, Networks: { bridge: { IPAddress: '172.17.0.2' }, kind: { IPAddress: '172.18.0.3' } } },
+      },
+    ]);
+    expect(parseInspect(json, 'kind-registry')).toEqual({
+      name: 'kind-registry',
+      image: 'registry:3',
+      running: true,
+      labels: { 'io.ocilab.managed': 'true' },
+      networks: ['bridge', 'kind'],
+      ports: { '5000/tcp': [{ hostIp: '127.0.0.1', hostPort: '5001' }] },
+    });
+  });
+  it('podman shape (no slash, Labels null, exposed port without binding, ImageName)', async () => {
+    const { parseInspect } = await import('../../src/kind/container-engine.js');
+    const json = JSON.stringify([
+      { Id: 'x', Name: 'kind-registry', ImageName: 'docker.io/library/registry:3', State: { Running: false }, Config: { Labels: null }, NetworkSettings: { Ports: { '5000/tcp': null }, Networks: { podman: {} } } },
+    ]);
+    expect(parseInspect(json, 'kind-registry')).toMatchObject({ running: false, labels: {}, networks: ['podman'], ports: { '5000/tcp': [] } });
+  });
+  it('says what it got when the output is not JSON', async () => {
+    const { parseInspect } = await import('../../src/kind/container-engine.js');
+    expect(() => parseInspect('Error: oops', 'r')).toThrow('container inspect r: output is not JSON: Error: oops');
+  });
+});

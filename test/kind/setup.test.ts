@@ -97,11 +97,12 @@ describe('ensureKindWithRegistry against FAKE kind/docker', () => {
     await fakes.setState((s) => {
       s.docker.networks.push('kind');
       s.docker.containers['kind-control-plane'] = { id: 'k', image: 'kindest/node', running: true, labels: { 'io.x-k8s.kind.cluster': 'kind' }, networks: ['kind'], files: {}, dirs: [] };
-      s.docker.containers['kind-registry'] = { id: 'r', image: 'registry:2', running: true, labels: {}, networks: ['bridge', 'kind'], files: {} };
+      s.docker.containers['kind-registry'] = { id: 'r', image: 'registry:2', running: true, labels: {}, networks: ['bridge', 'kind'], publish: ['127.0.0.1:5001:5000'], files: {} };
     });
     const { kind, engine } = tools(fakes);
     const report = await ensureKindWithRegistry(kind, engine, { clusterName: 'kind', ownership });
     expect(report).toMatchObject({ registry: { outcome: 'reused', managed: false }, cluster: 'reused' });
+    expect(report.registry.warning).toBeUndefined();
     expect(await ownership.list()).toEqual([]);
     await fakes.clearLog();
     const cleaned = await cleanupKind(kind, engine, ownership);
@@ -176,5 +177,19 @@ describe('ensureKindWithRegistry against FAKE kind/docker', () => {
     });
     await loadImagesIntoKind(kind, engine, 'ocilab', images);
     expect((await fakes.commandLines()).at(-1)).toBe(`kind load docker-image ${images.join(' ')} --name ocilab`);
+  });
+
+  it('warns when a reused registry is published on another port', async () => {
+    await fakes.setState((s) => {
+      s.docker.containers['kind-registry'] = { id: 'r', image: 'registry:2', running: true, labels: {}, networks: ['bridge'], publish: ['5000:5000'], files: {} };
+    });
+    const { engine } = tools(fakes);
+    const { ensureRegistry } = await import('../../src/kind/registry.js');
+    expect(await ensureRegistry(engine)).toEqual({
+      outcome: 'reused',
+      managed: false,
+      warning:
+        'the existing kind-registry container publishes 5000/tcp on 0.0.0.0:5000, not 127.0.0.1:5001: pushes to localhost:5001 will fail. Remove it (docker rm -f kind-registry) to let ocilab create its own, or push to the port it uses.',
+    });
   });
 });
