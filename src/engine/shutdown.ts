@@ -20,8 +20,12 @@ export function onInterrupt(handler: InterruptHandler): () => void {
   return () => interruptHandlers.delete(handler);
 }
 
-/** Leave raw mode and show the cursor, whatever a view left behind. */
+let restored = false;
+
+/** Leave raw mode and show the cursor, whatever a view left behind (once per process). */
 export function restoreTerminal(): void {
+  if (restored) return;
+  restored = true;
   try {
     if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
     if (process.stdout.isTTY) process.stdout.write('\x1b[?25h');

@@ -28,6 +28,7 @@ export async function renderApp(store: RunStore, _opts: RenderAppOptions): Promi
       process.stdout.write(`${step.status.padEnd(8)} ${step.title}${step.message ? ` — ${step.message}` : ''}\n`);
     }
   });
+  if (_opts.fromStep !== undefined) await store.getState().goto(_opts.fromStep, { catchUp: true });
   await store.getState().play();
   unsubscribe();
   return exitCodeOf(store.getState().status);
