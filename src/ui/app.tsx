@@ -30,6 +30,7 @@ export async function renderApp(store: RunStore, _opts: RenderAppOptions): Promi
   });
   if (_opts.fromStep !== undefined) await store.getState().goto(_opts.fromStep, { catchUp: true });
   await store.getState().play();
+  store.getState().end();
   unsubscribe();
   return exitCodeOf(store.getState().status);
 }

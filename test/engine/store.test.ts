@@ -96,3 +96,23 @@ describe('createRunStore', () => {
     await t.cleanup.runAll();
   });
 });
+
+describe('play and end', () => {
+  it('play() stops at a failure with the run open; end() then ends it failed', async () => {
+    const t = makeRunner(`  - { id: a, title: A, run: [{ shell: "exit 1" }] }\n  - { id: b, title: B, run: [{ print: b }] }\n`);
+    const store = createRunStore(t.runner);
+    await store.getState().play();
+    expect(store.getState()).toMatchObject({ status: 'running', current: 0 });
+    expect(store.getState().steps[0]!.status).toBe('failed');
+    await store.getState().skip();
+    await store.getState().play();
+    expect(store.getState().status).toBe('passed');
+    const t2 = makeRunner(`  - { id: a, title: A, run: [{ shell: "exit 1" }] }\n`);
+    const store2 = createRunStore(t2.runner);
+    await store2.getState().play();
+    store2.getState().end();
+    expect(store2.getState().status).toBe('failed');
+    await t.cleanup.runAll();
+    await t2.cleanup.runAll();
+  });
+});
