@@ -271,6 +271,8 @@ export class Runner {
       this.stepAbort = undefined;
     }
     this.statuses[index] = status;
+    // Not busy any more before listeners hear step.end, so they may call next() right away.
+    this.busy = false;
     this.emit({
       type: 'step.end',
       at: this.now(),
@@ -279,7 +281,6 @@ export class Runner {
       durationMs: this.now() - started,
       ...(message !== undefined ? { message } : {}),
     });
-    this.busy = false;
     if (this.runAbort.signal.aborted) this.finish('interrupted');
     return status;
   }

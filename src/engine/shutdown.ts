@@ -70,6 +70,13 @@ export function installShutdownHandlers(): void {
       })();
     });
   }
+  // `ocilab list | head -1`: the reader went away; stop quietly instead of crashing.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') void exitAfterCleanup(0);
+      else crash(err);
+    });
+  }
   const crash = (err: unknown) => {
     process.stderr.write(`ocilab: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     void exitAfterCleanup(1);
