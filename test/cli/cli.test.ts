@@ -129,6 +129,7 @@ describe('ocilab CLI', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
   ] as const)('%s mid-step exits %i and leaves no child process', async (signal, code) => {
     const file = scenarioFile(`slow-${signal.toLowerCase()}.yaml`, '  - { id: a, title: A, run: [{ shell: "sleep 60 & echo child $!; echo leader $$; wait" }] }\n');
     const child = spawn(process.execPath, [cli, 'run', file, '--plain'], { env: { ...process.env, NO_COLOR: '1' } });
