@@ -6,10 +6,12 @@
  */
 import { ActionRegistry } from './engine/action.js';
 import { builtinActions } from './engine/builtins/index.js';
+import { registryActions } from './registry/actions.js';
 
 export function buildActionRegistry(): ActionRegistry {
   return new ActionRegistry().register(
     ...builtinActions,
+    ...registryActions,
     // ...registryActions, ...gitActions, ...ociActions, ...cosignActions, ...measureActions, ...kubeActions,
   );
 }

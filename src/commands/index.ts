@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { doctorCommand } from './doctor.js';
 import { listCommand } from './list.js';
+import { registryCommand } from './registry.js';
 import { runCommand } from './run.js';
 
 export function allCommands(): Command[] {
@@ -12,6 +13,7 @@ export function allCommands(): Command[] {
     runCommand(),
     listCommand(),
     doctorCommand(),
+    registryCommand(),
     // areas add theirs here
   ];
 }
