@@ -26,6 +26,8 @@ export interface GitRequestEvent {
   /** user+sys CPU of the git process tree spawned for this request; undefined if none ran. */
   cpuMs?: number;
   cloneId?: string;
+  /** The client's Git-Protocol header ("version=2" for protocol v2). */
+  gitProtocol?: string;
   /** Why it failed, in words (path refused, repository missing, git's own error line). */
   error?: string;
 }

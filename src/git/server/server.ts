@@ -121,26 +121,31 @@ export class GitServer {
   private async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
     const at = Date.now();
     const started = performance.now();
-    const url = new URL(req.url ?? '/', 'http://local');
+    // Not `new URL()` for the path: it would resolve `..` before we can refuse it.
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const query = q < 0 ? '' : rawUrl.slice(q + 1);
     const cloneHeader = req.headers[CLONE_ID_HEADER];
     const event: GitRequestEvent = {
       id: this.log.newId(),
       at,
       method: req.method ?? 'GET',
-      path: url.pathname,
+      path: rawPath,
       status: 0,
       bytesIn: 0,
       bytesOut: 0,
       durationMs: 0,
       cloneId: typeof cloneHeader === 'string' ? cloneHeader : undefined,
+      gitProtocol: typeof req.headers['git-protocol'] === 'string' ? req.headers['git-protocol'] : undefined,
     };
     const finished = new Promise<void>((resolve) => res.on('close', resolve));
     try {
-      const target = await resolveRepoRequest(this.root, url.pathname, url.searchParams);
+      const target = await resolveRepoRequest(this.root, rawPath, new URLSearchParams(query));
       event.repo = target.repo;
       event.service = target.service;
       event.endpoint = target.endpoint;
-      const outcome = await runHttpBackend(this.git!, this.root, req, res, target, url.search.slice(1));
+      const outcome = await runHttpBackend(this.git!, this.root, req, res, target, query);
       event.status = outcome.status;
       event.cpuMs = outcome.cpuMs;
       event.error = outcome.error;
