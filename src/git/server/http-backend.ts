@@ -11,6 +11,8 @@ import type { RepoRequest } from './paths.js';
 export interface BackendOutcome {
   status: number;
   cpuMs?: number;
+  /** Protocol v2 command of a POST body (ls-refs, fetch), when readable. */
+  command?: string;
   /** Last stderr line from git when something went wrong. */
   error?: string;
 }
@@ -72,6 +74,13 @@ export function runHttpBackend(
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString('utf8')));
   child.stdin!.on('error', () => undefined); // backend may exit before reading everything
   req.pipe(child.stdin!);
+  let command: string | undefined;
+  if (req.method === 'POST' && !req.headers['content-encoding']) {
+    // v2 bodies start with "0014command=ls-refs" or "0011command=fetch"; listening after pipe() loses nothing
+    req.once('data', (chunk: Buffer) => {
+      command = /command=([a-z-]+)/.exec(chunk.subarray(0, 64).toString('latin1'))?.[1];
+    });
+  }
   res.on('close', () => {
     if (!res.writableFinished) killTree(child); // client went away
   });
@@ -109,6 +118,7 @@ export function runHttpBackend(
     }
     return {
       status,
+      command,
       cpuMs: usage ? usage.userMs + usage.sysMs : undefined,
       error: code !== 0 || status >= 400 ? (error ?? `http-backend exit ${code}`) : undefined,
     };

@@ -26,6 +26,8 @@ export interface GitRequestEvent {
   /** user+sys CPU of the git process tree spawned for this request; undefined if none ran. */
   cpuMs?: number;
   cloneId?: string;
+  /** Protocol v2 command of a POST (ls-refs = ref listing, fetch = pack download). */
+  command?: string;
   /** The client's Git-Protocol header ("version=2" for protocol v2). */
   gitProtocol?: string;
   /** Why it failed, in words (path refused, repository missing, git's own error line). */
@@ -86,7 +88,7 @@ export class RequestLog extends EventEmitter<{ request: [GitRequestEvent] }> {
 /** One line per request for logs and `ocilab git serve`. */
 export function formatRequest(e: GitRequestEvent): string {
   const cpu = e.cpuMs === undefined ? 'cpu n/a' : `cpu ${e.cpuMs.toFixed(1)} ms`;
-  const svc = e.service ? ` ${e.service}${e.endpoint === 'info/refs' ? ' (refs)' : ''}` : '';
+  const svc = e.service ? ` ${e.service}${e.endpoint === 'info/refs' ? ' (refs)' : e.command ? ` (${e.command})` : ''}` : '';
   const err = e.error ? `  ${e.error}` : '';
   return `${e.method} ${e.path}${svc} → ${e.status}  in ${e.bytesIn} B  out ${e.bytesOut} B  ${e.durationMs.toFixed(1)} ms  ${cpu}${err}`;
 }

@@ -140,6 +140,7 @@ export class GitServer {
       gitProtocol: typeof req.headers['git-protocol'] === 'string' ? req.headers['git-protocol'] : undefined,
     };
     const finished = new Promise<void>((resolve) => res.on('close', resolve));
+
     try {
       const target = await resolveRepoRequest(this.root, rawPath, new URLSearchParams(query));
       event.repo = target.repo;
@@ -148,6 +149,7 @@ export class GitServer {
       const outcome = await runHttpBackend(this.git!, this.root, req, res, target, query);
       event.status = outcome.status;
       event.cpuMs = outcome.cpuMs;
+      event.command = outcome.command;
       event.error = outcome.error;
     } catch (err) {
       const status = err instanceof RepoPathError ? err.status : 500;
