@@ -14,7 +14,23 @@ export interface ByteCounter {
   close(): Promise<void>;
 }
 
+/** Fails with a clear message when nothing listens at the target (the relay would hide it). */
+export function probeTcp(host: string, port: number, timeoutMs = 5000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, host);
+    const done = (err?: Error) => {
+      s.destroy();
+      if (err) reject(new Error(`cannot reach ${host}:${port}: ${(err as NodeJS.ErrnoException).code ?? err.message} (is the Git server running?)`));
+      else resolve();
+    };
+    s.setTimeout(timeoutMs, () => done(new Error('timed out')));
+    s.once('connect', () => done());
+    s.once('error', done);
+  });
+}
+
 export async function startByteCounter(targetHost: string, targetPort: number): Promise<ByteCounter> {
+  await probeTcp(targetHost, targetPort);
   let up = 0;
   let down = 0;
   const sockets = new Set<Socket>();

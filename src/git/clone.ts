@@ -98,7 +98,11 @@ export async function measureClone(opts: CloneOptions): Promise<CloneMeasurement
     child.stderr!.on('data', (d: Buffer) => err.push(d));
     const { code, usage } = await done;
     opts.signal?.throwIfAborted();
-    if (code !== 0) throw new GitCommandError(args, code, Buffer.concat(err).toString('utf8'));
+    if (code !== 0) {
+      // say the URL the user gave, not the counting relay's
+      const unrelay = (t: string) => (counter ? t.split(`http://${counter.address}`).join(target.origin) : t);
+      throw new GitCommandError(args.map(unrelay), code, unrelay(Buffer.concat(err).toString('utf8')));
+    }
     stdout = Buffer.concat(out).toString('utf8');
     const stepCpu = usage ? usage.userMs + usage.sysMs : undefined;
     if (stepCpu === undefined) cpuKnown = false;
