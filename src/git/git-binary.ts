@@ -24,7 +24,7 @@ export class GitNotFoundError extends Error {
       `git is not installed or not runnable (${detail}). Install it: ` +
         'Debian/Ubuntu `sudo apt-get install git`, Fedora `sudo dnf install git`, ' +
         'macOS `xcode-select --install` or `brew install git`, Windows https://git-scm.com/download/win. ' +
-        'ocilab needs git ≥ 2.28 (protocol v2, sparse-checkout, --initial-branch).',
+        'ocilab needs git ≥ 2.31 (protocol v2, sparse-checkout, --initial-branch, GIT_CONFIG_COUNT).',
     );
     this.name = 'GitNotFoundError';
   }
@@ -41,6 +41,9 @@ export class GitCommandError extends Error {
     this.name = 'GitCommandError';
   }
 }
+
+/** git 2.31 added GIT_CONFIG_COUNT, which the server uses to configure http-backend. */
+const MIN_GIT_MINOR = 31;
 
 let cached: Promise<GitInstall> | undefined;
 
@@ -59,8 +62,13 @@ async function probe(bin: string): Promise<GitInstall> {
     const { stdout: v } = await execFileP(bin, ['--version']);
     const { stdout: exec } = await execFileP(bin, ['--exec-path']);
     const version = /(\d+\.\d+(?:\.\d+)?)/.exec(v)?.[1] ?? v.trim();
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major < 2 || (major === 2 && minor < MIN_GIT_MINOR)) {
+      throw new GitNotFoundError(`found git ${version} at "${bin}", which is too old`);
+    }
     return { bin, version, execPath: exec.trim() };
   } catch (err) {
+    if (err instanceof GitNotFoundError) throw err;
     const e = err as NodeJS.ErrnoException;
     throw new GitNotFoundError(e.code === 'ENOENT' ? `"${bin}" not found on PATH` : e.message);
   }
