@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
-import { createFixture, PRESETS, PRESET_NAMES } from './fixtures/index.js';
+import { createFixture, describeFixture, FixtureExistsError, PRESETS, PRESET_NAMES } from './fixtures/index.js';
 import { GitServer } from './server/server.js';
 import { formatRequest } from './server/request-log.js';
 import { CLONE_STRATEGIES, measureClone, type CloneMeasurement } from './clone.js';
@@ -34,7 +34,12 @@ export const fixturesCreate = defineAction({
     try {
       const spec = { ...PRESETS[a.preset], monorepoFolders: a.monorepoFolders ?? PRESETS[a.preset].monorepoFolders };
       ctx.log(`generating fixture ${a.preset}: ${spec.apps} apps, ${spec.commits} commits${spec.binary ? `, ${spec.binary.bytes} B binary in history` : ''}`, 'info');
-      const r = await createFixture(spec, { dir, force: a.force ?? true, signal: ctx.signal });
+      // An existing repository is reused (it may hold a learner's pushes), never replaced unless force: true.
+      const r = await createFixture(spec, { dir, force: a.force ?? false, signal: ctx.signal }).catch(async (err: unknown) => {
+        if (!(err instanceof FixtureExistsError)) throw err;
+        ctx.log(`${err.path} exists: reusing it (force: true regenerates it)`, 'info');
+        return describeFixture(err.path, spec);
+      });
       Object.assign(ctx.vars, { 'fixture.dir': dir, 'fixture.repo': r.path, 'fixture.name': r.name, 'fixture.head': r.head });
       ctx.log(`${r.path}: ${r.commits} commits, ${r.objects} objects, pack ${r.packBytes} B, ${r.files} files at ${r.head.slice(0, 12)} (${r.durationMs.toFixed(0)} ms)`, 'info');
       ctx.report({ method: `fixture ${a.preset}`, metric: 'wall_ms', value: r.durationMs, unit: 'ms', method_note: 'single run' });

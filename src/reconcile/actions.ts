@@ -103,7 +103,7 @@ export const reconcileWait = defineAction({
     const notRevision = args.newRevision ? entry.status.artifact?.revision : undefined;
     const started = performance.now();
     try {
-      if (args.newRevision) void rec.reconcileNow(key);
+      if (args.newRevision) void rec.reconcileNow(key).catch(() => undefined);
       const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(durationMs(args.timeout))]);
       const status = await rec.waitReady(key, { signal, notRevision, revision: args.revision });
       const a = status.artifact!;
