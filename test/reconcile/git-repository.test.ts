@@ -1,10 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, rm, readdir } from 'node:fs/promises';
+import { mkdtemp, rm, readdir, cp, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFixture, PRESETS, type FixtureResult } from '../../src/git/fixtures/index.js';
 import { GitServer } from '../../src/git/server/server.js';
 import { commitChange } from '../../src/git/commit.js';
+import { runGit, isolatedGitEnv } from '../../src/git/git-binary.js';
 import { LocalReconciler, type SourceKey } from '../../src/reconcile/reconciler.js';
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
@@ -15,6 +16,7 @@ import type { SourceEvent } from '../../src/reconcile/status.js';
 import { peer } from '../helpers/peers.js';
 
 const hasGit = peer('git', 'apt-get install git');
+const identity = isolatedGitEnv({ GIT_COMMITTER_NAME: 'Release', GIT_COMMITTER_EMAIL: 'release@example.invalid' });
 
 const gitRepoYaml = (url: string, extra = '') => `
 apiVersion: source.toolkit.fluxcd.io/v1
@@ -142,6 +144,44 @@ describe.skipIf(!hasGit)('local reconciler: GitRepository', () => {
     expect(files.some((f) => f.startsWith('apps/app-002/'))).toBe(false);
     expect(files).not.toContain('README.md');
     expect(files).toContain('apps/app-000/deployment.yaml');
+  });
+
+  it('follows a tag (annotated tags are peeled to their commit) and a new tag gives a new artifact', async () => {
+    const head = (await runGit(['-C', fx.path, 'rev-parse', 'main'])).stdout.trim();
+    await runGit(['-C', fx.path, 'tag', '-a', 'v1.0.0', '-m', 'release 1.0.0', head], { env: identity });
+    const tagYaml = (tag: string) => gitRepoYaml(`${server.url}/tiny.git`).replace('branch: main', `tag: ${tag}`).replace('name: fleet', 'name: tagged');
+    rec.apply(parseSources(tagYaml('v1.0.0'))[0]!);
+    const k = { ...key, name: 'tagged' };
+    const s1 = await rec.reconcileNow(k);
+    expect(s1.artifact?.revision).toBe(`v1.0.0@sha1:${head}`);
+    const pushed = await commitChange({ url: `${server.url}/tiny.git`, app: 'app-000', change: 'config' });
+    await runGit(['-C', fx.path, 'tag', '-a', 'v1.1.0', '-m', 'release 1.1.0', pushed.commit], { env: identity });
+    rec.apply(parseSources(tagYaml('v1.1.0'))[0]!);
+    const s2 = await rec.reconcileNow(k);
+    expect(s2.artifact?.revision).toBe(`v1.1.0@sha1:${pushed.commit}`);
+    expect(s2.artifact?.digest).not.toBe(s1.artifact?.digest);
+  });
+
+  it('archives only the sparseCheckout folders', async () => {
+    rec.apply(parseSources(gitRepoYaml(`${server.url}/tiny.git`, '  sparseCheckout:\n    - ./apps/app-001\n').replace('name: fleet', 'name: sparse'))[0]!);
+    const s = await rec.reconcileNow({ ...key, name: 'sparse' });
+    expect(getCondition(s.conditions, 'Ready')?.status).toBe('True');
+    expect(s.observedSparseCheckout).toEqual(['./apps/app-001']);
+    const out = join(root, 'unpacked-sparse');
+    await extractTarball(join(storageDir, s.artifact!.path), out);
+    expect(await listFiles(out)).toEqual(['apps/app-001/configmap.yaml', 'apps/app-001/deployment.yaml', 'apps/app-001/kustomization.yaml', 'apps/app-001/service.yaml']);
+  });
+
+  it('reports a corrupt repository as FetchFailed without losing the served data', async () => {
+    const broken = join(root, 'broken.git');
+    await cp(fx.path, broken, { recursive: true });
+    for (const p of (await readdir(join(broken, 'objects', 'pack'))).filter((f) => f.endsWith('.pack'))) await truncate(join(broken, 'objects', 'pack', p), 64);
+    rec.apply(parseSources(gitRepoYaml(`${server.url}/broken.git`).replace('name: fleet', 'name: broken'))[0]!);
+    const s = await rec.reconcileNow({ ...key, name: 'broken' });
+    const ready = getCondition(s.conditions, 'Ready')!;
+    expect(ready).toMatchObject({ status: 'False', reason: 'GitOperationFailed' });
+    expect(ready.message).toMatch(/^failed to checkout and determine revision: unable to clone '.*broken\.git': /);
+    expect((await runGit(['-C', fx.path, 'fsck', '--no-progress'])).stderr).not.toMatch(/error/);
   });
 
   it('loops on the interval like the controller', async () => {
