@@ -11,7 +11,7 @@ import { fluxTarballArchive } from './archive.js';
 import { getCondition } from './conditions.js';
 import { LOCAL_RECONCILER_DIFFERENCES } from './differences.js';
 import { LocalReconciler, keyOf, keyString, type SourceKey } from './reconciler.js';
-import { durationMs, parseSources } from './schema.js';
+import { durationMs, parseLocalObjects, type SourceObject } from './schema.js';
 import { ArtifactStorage } from './storage.js';
 import type { SourceVerifier } from './verifier.js';
 
@@ -44,7 +44,7 @@ export function reconcilerFor(ctx: ActionContext): LocalReconciler {
 
 export const reconcileApply = defineAction({
   name: 'reconcile.apply',
-  description: 'Apply Flux source YAML (GitRepository/OCIRepository, source.toolkit.fluxcd.io/v1) to the local reconciler.',
+  description: 'Apply Flux source YAML (GitRepository/OCIRepository, source.toolkit.fluxcd.io/v1, plus v1 Secrets for verify.secretRef) to the local reconciler.',
   args: z.union([z.string(), z.object({ file: z.string().optional(), yaml: z.string().optional() })]),
   async run(args, ctx) {
     try {
@@ -62,13 +62,18 @@ export const reconcileApply = defineAction({
       } else {
         return { ok: false, message: 'reconcile.apply needs a file or yaml' };
       }
-      const objects = parseSources(text, origin);
+      const objects = parseLocalObjects(text, origin);
       const rec = reconcilerFor(ctx);
-      for (const o of objects) {
+      for (const o of objects.filter((x) => x.kind === 'Secret')) {
+        rec.applySecret(o);
+        ctx.log(`Secret/${o.metadata.namespace}/${o.metadata.name} applied (${Object.keys({ ...o.data, ...o.stringData }).join(', ')})`, 'info');
+      }
+      const sources = objects.filter((x): x is SourceObject => x.kind !== 'Secret');
+      for (const o of sources) {
         const entry = rec.apply(o);
         ctx.log(`${keyString(keyOf(o))} applied (generation ${entry.generation})`, 'info');
       }
-      const last = objects.at(-1)!;
+      const last = sources.at(-1)!;
       Object.assign(ctx.vars, { 'source.kind': last.kind, 'source.name': last.metadata.name, 'source.namespace': last.metadata.namespace });
       return { ok: true };
     } catch (err) {

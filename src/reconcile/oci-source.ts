@@ -22,6 +22,8 @@ import type { SourceVerifier } from './verifier.js';
 
 export interface OciPassDeps extends SourcePassDeps {
   verifiers: ReadonlyMap<string, SourceVerifier>;
+  /** Secrets applied to the reconciler, by "namespace/name". */
+  secrets: ReadonlyMap<string, Record<string, Buffer>>;
 }
 
 function pullError(prefix: string, err: unknown): ReconcileError {
@@ -146,8 +148,13 @@ async function verify(obj: OCIRepository, ref: Reference, digest: string, revisi
   const verifier = deps.verifiers.get(v.provider);
   const fail = (why: string) => new ReconcileError('SourceVerified', Reason.VerificationError, `failed to verify the signature using provider '${v.provider}': ${why}`);
   if (!verifier) throw fail(`no ${v.provider} verifier is configured in this ocilab run`);
+  let secretData: Record<string, Buffer> | undefined;
+  if (v.secretRef) {
+    secretData = deps.secrets.get(`${obj.metadata.namespace}/${v.secretRef.name}`);
+    if (!secretData) throw fail(`secret '${obj.metadata.namespace}/${v.secretRef.name}' not found: apply it first (a v1 Secret with the public key, e.g. cosign.pub)`);
+  }
   try {
-    const r = await verifier.verify({ ref, digest, client, verify: v, namespace: obj.metadata.namespace, signal: deps.signal });
+    const r = await verifier.verify({ ref, digest, client, verify: v, namespace: obj.metadata.namespace, secretData, signal: deps.signal });
     return r.message ?? `verified signature of revision ${revision}`;
   } catch (err) {
     throw fail((err as Error).message);

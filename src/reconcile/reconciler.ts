@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { Reason, getCondition } from './conditions.js';
 import { reconcileGitRepository } from './git-source.js';
 import { reconcileOCIRepository } from './oci-source.js';
-import { durationMs, unsupportedFields, type SourceObject } from './schema.js';
+import { durationMs, secretBytes, unsupportedFields, type SecretObject, type SourceObject } from './schema.js';
 import { emptyStatus, type SourceEvent, type SourceStatus } from './status.js';
 import type { ArtifactStorage } from './storage.js';
 import type { SourceVerifier } from './verifier.js';
@@ -47,6 +47,7 @@ export interface LocalReconcilerOptions {
 export class LocalReconciler extends EventEmitter<{ event: [SourceEvent]; status: [StatusChange] }> {
   private readonly slots = new Map<string, Slot>();
   private readonly verifiers: Map<string, SourceVerifier>;
+  private readonly secrets = new Map<string, Record<string, Buffer>>();
   private running = false;
 
   constructor(private readonly opts: LocalReconcilerOptions) {
@@ -57,6 +58,11 @@ export class LocalReconciler extends EventEmitter<{ event: [SourceEvent]; status
   /** Add or replace a verifier (the cosign area registers one). */
   addVerifier(v: SourceVerifier): void {
     this.verifiers.set(v.provider, v);
+  }
+
+  /** Apply a Secret for verify.secretRef; used from the next verification on. */
+  applySecret(secret: SecretObject): void {
+    this.secrets.set(`${secret.metadata.namespace}/${secret.metadata.name}`, secretBytes(secret));
   }
 
   /** Apply an object like `kubectl apply`: a changed spec bumps the generation and reconciles now. */
@@ -185,6 +191,7 @@ export class LocalReconciler extends EventEmitter<{ event: [SourceEvent]; status
       storage: this.opts.storage,
       signal,
       verifiers: this.verifiers,
+      secrets: this.secrets,
       emit: (e: Pick<SourceEvent, 'type' | 'reason' | 'message' | 'revision'>) => this.emitEvent(object, e),
       onProgress: (s: SourceStatus) => this.setStatus(slot, s),
     };

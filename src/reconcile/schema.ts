@@ -90,6 +90,25 @@ export const OCIRepositorySchema = z.object({
   }),
 });
 
+/** A core/v1 Secret, for `spec.verify.secretRef` (e.g. `cosign.pub`) on the local target. */
+export const SecretSchema = z.object({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('Secret'),
+  metadata,
+  type: z.string().optional(),
+  data: z.record(z.string(), z.string().regex(/^[A-Za-z0-9+/=\s]*$/, 'must be base64')).optional(),
+  stringData: z.record(z.string(), z.string()).optional(),
+});
+export type SecretObject = z.infer<typeof SecretSchema>;
+
+/** Secret data as bytes (`data` base64-decoded, `stringData` on top, as the API server merges them). */
+export function secretBytes(s: SecretObject): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const [k, v] of Object.entries(s.data ?? {})) out[k] = Buffer.from(v.replace(/\s/g, ''), 'base64');
+  for (const [k, v] of Object.entries(s.stringData ?? {})) out[k] = Buffer.from(v, 'utf8');
+  return out;
+}
+
 export type GitRepository = z.infer<typeof GitRepositorySchema>;
 export type OCIRepository = z.infer<typeof OCIRepositorySchema>;
 export type SourceObject = GitRepository | OCIRepository;
@@ -104,8 +123,16 @@ export class SourceYamlError extends Error {
 
 /** Parse one or more YAML documents into validated Flux source objects. */
 export function parseSources(text: string, origin = 'input'): SourceObject[] {
+  const all = parseLocalObjects(text, origin);
+  const secret = all.find((o) => o.kind === 'Secret');
+  if (secret) throw new SourceYamlError(`${origin}: Secret "${secret.metadata.name}" is not a source (apply it with reconcile.apply, which accepts Secrets)`);
+  return all as SourceObject[];
+}
+
+/** Sources plus the Secrets they reference (verify.secretRef), as one Flux YAML bundle. */
+export function parseLocalObjects(text: string, origin = 'input'): (SourceObject | SecretObject)[] {
   const docs = parseAllDocuments(text, { prettyErrors: true });
-  const out: SourceObject[] = [];
+  const out: (SourceObject | SecretObject)[] = [];
   docs.forEach((doc, i) => {
     const where = `${origin}, document ${i + 1}`;
     if (doc.errors.length > 0) throw new SourceYamlError(`${where}: invalid YAML: ${doc.errors[0]!.message}`);
@@ -113,23 +140,23 @@ export function parseSources(text: string, origin = 'input'): SourceObject[] {
     if (value === null || value === undefined) return;
     const apiVersion = String(value.apiVersion ?? '');
     const kind = String(value.kind ?? '');
-    if (kind !== 'GitRepository' && kind !== 'OCIRepository') {
+    if (kind !== 'GitRepository' && kind !== 'OCIRepository' && kind !== 'Secret') {
       throw new SourceYamlError(`${where}: kind "${kind}" is not a Flux source the local reconciler runs (GitRepository or OCIRepository)`);
     }
-    if (apiVersion !== SOURCE_API_VERSION) {
+    if (kind !== 'Secret' && apiVersion !== SOURCE_API_VERSION) {
       throw new SourceYamlError(
         `${where}: apiVersion "${apiVersion}" — use ${SOURCE_API_VERSION} (v1beta2 was removed from the CRDs in Flux 2.8; run \`flux migrate\`)`,
       );
     }
-    const schema = kind === 'GitRepository' ? GitRepositorySchema : OCIRepositorySchema;
+    const schema = kind === 'GitRepository' ? GitRepositorySchema : kind === 'OCIRepository' ? OCIRepositorySchema : SecretSchema;
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((is) => `${is.path.join('.') || '(root)'}: ${is.message}`).join('; ');
       throw new SourceYamlError(`${where} (${kind}): ${issues}`);
     }
-    out.push(parsed.data as SourceObject);
+    out.push(parsed.data as SourceObject | SecretObject);
   });
-  if (out.length === 0) throw new SourceYamlError(`${origin}: no GitRepository or OCIRepository found`);
+  if (!out.some((o) => o.kind !== 'Secret')) throw new SourceYamlError(`${origin}: no GitRepository or OCIRepository found`);
   return out;
 }
 

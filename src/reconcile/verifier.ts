@@ -16,6 +16,8 @@ export interface VerifyRequest {
   verify: NonNullable<OCIRepository['spec']['verify']>;
   /** Namespace of the object (secretRef names resolve there). */
   namespace: string;
+  /** Data of the Secret named by verify.secretRef (e.g. `cosign.pub`), when set. */
+  secretData?: Record<string, Buffer>;
   signal: AbortSignal;
 }
 

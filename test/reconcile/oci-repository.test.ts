@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { LocalReconciler, type SourceKey } from '../../src/reconcile/reconciler.js';
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
-import { parseSources } from '../../src/reconcile/schema.js';
+import { parseLocalObjects, parseSources, type SecretObject } from '../../src/reconcile/schema.js';
 import { getCondition } from '../../src/reconcile/conditions.js';
 import type { SourceVerifier } from '../../src/reconcile/verifier.js';
 import { pushArtifact } from '../../src/oci/remote.js';
@@ -149,7 +149,21 @@ describe.skipIf(!hasRegistry)('local reconciler: OCIRepository against a real di
     });
     expect(getCondition(s.conditions, 'Ready')?.status).toBe('False');
     expect(proxy.log.filter((l) => l.includes('/blobs/'))).toEqual([]);
-    rec.addVerifier({ provider: 'cosign', verify: async (req) => ({ message: `verified signature of revision v1@${req.digest}` }) });
+    // Accepting double: passes only with the key from the Secret named by verify.secretRef.
+    rec.addVerifier({
+      provider: 'cosign',
+      verify: async (req) => {
+        if (req.secretData?.['cosign.pub']?.toString() !== 'PUBLIC KEY PEM') throw new Error('wrong key');
+        return { message: `verified signature of revision v1@${req.digest}` };
+      },
+    });
+    rec.apply(parseSources(ociYaml(proxy.host, 'signed', 'v1', '  verify:\n    provider: cosign\n    secretRef:\n      name: cosign-pub\n'))[0]!);
+    const noSecret = await rec.reconcileNow({ ...key, name: 'signed' });
+    expect(getCondition(noSecret.conditions, 'SourceVerified')?.message).toBe(
+      "failed to verify the signature using provider 'cosign': secret 'flux-system/cosign-pub' not found: apply it first (a v1 Secret with the public key, e.g. cosign.pub)",
+    );
+    const [secret] = parseLocalObjects(`apiVersion: v1\nkind: Secret\nmetadata: {name: cosign-pub, namespace: flux-system}\ndata:\n  cosign.pub: ${Buffer.from('PUBLIC KEY PEM').toString('base64')}\n---\n${ociYaml(proxy.host, 'signed', 'v1')}`);
+    rec.applySecret(secret as SecretObject);
     const ok = await rec.reconcileNow({ ...key, name: 'signed' });
     expect(getCondition(ok.conditions, 'SourceVerified')).toMatchObject({ status: 'True', reason: 'Succeeded' });
     expect(getCondition(ok.conditions, 'Ready')?.status).toBe('True');
