@@ -10,7 +10,8 @@ import { defineAction, type ActionContext, type ActionDefinition } from '../engi
 import { fluxTarballArchive } from './archive.js';
 import { getCondition } from './conditions.js';
 import { LOCAL_RECONCILER_DIFFERENCES } from './differences.js';
-import { LocalReconciler, keyOf, keyString, type SourceKey } from './reconciler.js';
+import { LocalReconciler, keyOf, keyString, type PassRecord, type SourceKey } from './reconciler.js';
+import { serverFor } from '../git/running.js';
 import { durationMs, parseLocalObjects, type SourceObject } from './schema.js';
 import { ArtifactStorage } from './storage.js';
 import type { SourceVerifier } from './verifier.js';
@@ -33,6 +34,7 @@ export function reconcilerFor(ctx: ActionContext): LocalReconciler {
   ctx.log('local reconciler (stand-in for source-controller); where it differs:', 'info');
   for (const d of LOCAL_RECONCILER_DIFFERENCES) ctx.log(`  - ${d}`, 'info');
   rec.on('event', (e) => ctx.log(`${e.kind}/${e.name} ${e.type} ${e.reason}: ${e.message}`, e.type === 'Warning' ? 'stderr' : 'info'));
+  rec.on('pass', (p) => void reportPass(ctx, p));
   const r = rec;
   ctx.cleanup.add('local reconciler', async () => {
     perRun.delete(ctx.workDir);
@@ -40,6 +42,20 @@ export function reconcilerFor(ctx: ActionContext): LocalReconciler {
   });
   rec.start();
   return rec;
+}
+
+/** Each pass as measurements: wall time, and our Git server's bytes and CPU for it when it is ours. */
+async function reportPass(ctx: ActionContext, p: PassRecord): Promise<void> {
+  const method = `${p.key.kind} pass (${p.outcome})`;
+  ctx.report({ method, metric: 'wall_ms', value: p.durationMs, unit: 'ms', method_note: 'single pass' });
+  const server = serverFor(p.url);
+  if (!server) return;
+  await server.settled();
+  const t = server.log.cloneTotals(p.passId);
+  if (!t) return;
+  ctx.report({ method, metric: 'bytes_down', value: t.bytesOut, unit: 'bytes', method_note: 'server socket counters' });
+  ctx.report({ method, metric: 'server_cpu_ms', value: t.cpuMs, unit: 'ms', method_note: 'git tree rusage' });
+  ctx.report({ method, metric: 'requests', value: t.requests, unit: 'count' });
 }
 
 export const reconcileApply = defineAction({

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGit, GitCommandError, GitNotFoundError } from '../git/git-binary.js';
+import { CLONE_ID_HEADER } from '../git/server/request-log.js';
 import { Reason } from './conditions.js';
 import { sourceIgnorePatterns } from './ignore.js';
 import { failed, progressing, ReconcileError, succeeded } from './outcome.js';
@@ -23,6 +24,8 @@ export interface SourcePassDeps {
   emit: (e: Pick<SourceEvent, 'type' | 'reason' | 'message' | 'revision'>) => void;
   /** Called with the intermediate status while a new revision is fetched. */
   onProgress?: (s: SourceStatus) => void;
+  /** Sent as X-Ocilab-Clone so ocilab's Git server accounts this pass's requests together. */
+  passId?: string;
 }
 
 interface ResolvedRef {
@@ -49,11 +52,16 @@ export function resolveGitRef(ref: GitRepository['spec']['ref']): ResolvedRef {
 }
 
 /** `git ls-remote`: the commit a ref points at (peeled for annotated tags). */
-export async function lsRemote(url: string, ref: ResolvedRef, signal: AbortSignal): Promise<string> {
+/** `-c` options every git call of a pass gets: protocol v2 and the pass id header. */
+function gitConfig(passId?: string): string[] {
+  return ['-c', 'protocol.version=2', ...(passId ? ['-c', `http.extraHeader=${CLONE_ID_HEADER}: ${passId}`] : [])];
+}
+
+export async function lsRemote(url: string, ref: ResolvedRef, signal: AbortSignal, passId?: string): Promise<string> {
   const patterns = ref.kind === 'tag' ? [ref.refName, `${ref.refName}^{}`] : [ref.refName];
   let out: string;
   try {
-    out = (await runGit(['-c', 'protocol.version=2', 'ls-remote', url, ...patterns], { signal })).stdout;
+    out = (await runGit([...gitConfig(passId), 'ls-remote', url, ...patterns], { signal })).stdout;
   } catch (err) {
     throw gitFailure(`unable to list remote refs of '${url}'`, err);
   }
@@ -82,7 +90,7 @@ export async function reconcileGitRepository(obj: GitRepository, prev: SourceSta
   const { spec, metadata } = obj;
   try {
     const ref = resolveGitRef(spec.ref);
-    const remoteHash = await lsRemote(spec.url, ref, deps.signal);
+    const remoteHash = await lsRemote(spec.url, ref, deps.signal, deps.passId);
     const remoteRevision = `${ref.display}@sha1:${remoteHash}`;
     const settingsUnchanged = prev.observedIgnore === spec.ignore && sameList(prev.observedSparseCheckout, spec.sparseCheckout);
     if (prev.artifact?.revision === remoteRevision && settingsUnchanged && (await deps.storage.exists(prev.artifact.path))) {
@@ -94,7 +102,7 @@ export async function reconcileGitRepository(obj: GitRepository, prev: SourceSta
     const tmp = await mkdtemp(join(tmpdir(), 'ocilab-gitrepo-'));
     try {
       const dir = join(tmp, 'checkout');
-      await shallowClone(spec.url, ref, spec.sparseCheckout, dir, deps.signal);
+      await shallowClone(spec.url, ref, spec.sparseCheckout, dir, deps.signal, deps.passId);
       const commit = (await runGit(['-C', dir, 'rev-parse', 'HEAD'])).stdout.trim();
       const subject = (await runGit(['-C', dir, 'log', '-1', '--format=%s'])).stdout.trim();
       const revision = `${ref.display}@sha1:${commit}`;
@@ -126,14 +134,14 @@ export async function reconcileGitRepository(obj: GitRepository, prev: SourceSta
 }
 
 /** depth 1, single branch, no tags; with sparseCheckout a blobless clone of just those folders. */
-async function shallowClone(url: string, ref: ResolvedRef, sparse: string[] | undefined, dir: string, signal: AbortSignal): Promise<void> {
-  const args = ['-c', 'protocol.version=2', 'clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', '--branch', ref.display];
+async function shallowClone(url: string, ref: ResolvedRef, sparse: string[] | undefined, dir: string, signal: AbortSignal, passId?: string): Promise<void> {
+  const args = [...gitConfig(passId), 'clone', '--quiet', '--depth', '1', '--single-branch', '--no-tags', '--branch', ref.display];
   try {
     if (sparse && sparse.length > 0) {
       await runGit([...args, '--filter=blob:none', '--no-checkout', url, dir], { signal });
       const patterns = sparse.map((p) => `/${p.replace(/^\.\//, '').replace(/\/+$/, '')}/`);
-      await runGit(['-C', dir, 'sparse-checkout', 'set', '--no-cone', ...patterns], { signal });
-      await runGit(['-C', dir, 'checkout', '--quiet', ref.kind === 'tag' ? `tags/${ref.display}` : ref.display], { signal });
+      await runGit([...gitConfig(passId), '-C', dir, 'sparse-checkout', 'set', '--no-cone', ...patterns], { signal });
+      await runGit([...gitConfig(passId), '-C', dir, 'checkout', '--quiet', ref.kind === 'tag' ? `tags/${ref.display}` : ref.display], { signal });
     } else {
       await runGit([...args, url, dir], { signal });
     }

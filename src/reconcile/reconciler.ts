@@ -30,6 +30,17 @@ export interface StatusChange {
   status: SourceStatus;
 }
 
+/** One finished reconcile pass: what the UI's measurements panel shows per interval. */
+export interface PassRecord {
+  key: SourceKey;
+  /** Also the X-Ocilab-Clone header of its Git requests (see GitServer.log.cloneTotals). */
+  passId: string;
+  url: string;
+  startedAt: number;
+  durationMs: number;
+  outcome: NonNullable<SourceStatus['lastFetch']>;
+}
+
 export const keyOf = (o: SourceObject): SourceKey => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name });
 export const keyString = (k: SourceKey) => `${k.kind}/${k.namespace}/${k.name}`;
 
@@ -44,7 +55,8 @@ export interface LocalReconcilerOptions {
   verifiers?: SourceVerifier[];
 }
 
-export class LocalReconciler extends EventEmitter<{ event: [SourceEvent]; status: [StatusChange] }> {
+export class LocalReconciler extends EventEmitter<{ event: [SourceEvent]; status: [StatusChange]; pass: [PassRecord] }> {
+  private passes = 0;
   private readonly slots = new Map<string, Slot>();
   private readonly verifiers: Map<string, SourceVerifier>;
   private readonly secrets = new Map<string, Record<string, Buffer>>();
@@ -186,6 +198,9 @@ export class LocalReconciler extends EventEmitter<{ event: [SourceEvent]; status
     if (object.spec.suspend) return slot.status;
     const abort = new AbortController();
     slot.abort = abort;
+    const passId = `${keyString(keyOf(object))}#${++this.passes}`;
+    const startedAt = Date.now();
+    const t0 = performance.now();
     const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(durationMs(object.spec.timeout))]);
     const deps = {
       storage: this.opts.storage,
@@ -194,12 +209,15 @@ export class LocalReconciler extends EventEmitter<{ event: [SourceEvent]; status
       secrets: this.secrets,
       emit: (e: Pick<SourceEvent, 'type' | 'reason' | 'message' | 'revision'>) => this.emitEvent(object, e),
       onProgress: (s: SourceStatus) => this.setStatus(slot, s),
+      passId,
     };
     const status =
       object.kind === 'GitRepository'
         ? await reconcileGitRepository(object, slot.status, slot.generation, deps)
         : await reconcileOCIRepository(object, slot.status, slot.generation, deps);
     this.setStatus(slot, status);
+    const outcome = status.lastFetch ?? 'failed';
+    this.emit('pass', { key: keyOf(object), passId, url: object.spec.url, startedAt, durationMs: performance.now() - t0, outcome });
     return status;
   }
 

@@ -49,6 +49,9 @@ spec: {interval: 10m, url: "${ctx.vars['git.repo.url']}", ref: {branch: main}}
     await run('reconcile.wait', { newRevision: true, timeout: '30s' });
     expect(ctx.vars['source.revision']).toBe(`main@sha1:${ctx.vars['git.head']}`);
     expect(lines.some((l) => l.includes('where it differs'))).toBe(true);
+    const passes = measurements.filter((m) => m.method.startsWith('GitRepository pass'));
+    expect(passes.find((m) => m.method === 'GitRepository pass (fetched)' && m.metric === 'requests')?.value).toBe(5);
+    expect(passes.some((m) => m.metric === 'server_cpu_ms' && m.value > 0)).toBe(true);
     expect(lines.some((l) => /POST \/tiny\.git\/git-upload-pack git-upload-pack \(fetch\) → 200/.test(l))).toBe(true);
     const bad = await all.get('reconcile.wait')!.run({ name: 'missing', timeout: '1s' }, ctx);
     expect(bad).toMatchObject({ ok: false, message: expect.stringMatching(/has not been applied/) });

@@ -93,6 +93,8 @@ describe.skipIf(!hasGit)('local reconciler: GitRepository', () => {
     expect(status.lastFetch).toBe('skipped-unchanged');
     const reqs = server.log.list(before);
     expect(reqs.map((r) => r.command ?? r.endpoint)).toEqual(['info/refs', 'ls-refs']);
+    expect(reqs.every((r) => /^GitRepository\/flux-system\/fleet#\d+$/.test(r.cloneId ?? ''))).toBe(true);
+    expect(server.log.cloneTotals(reqs[0]!.cloneId!)?.requests).toBe(2);
     expect(events.at(-1)).toMatchObject({ type: 'Trace', reason: 'ArtifactUpToDate' });
   });
 
