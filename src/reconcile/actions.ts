@@ -58,6 +58,15 @@ async function reportPass(ctx: ActionContext, p: PassRecord): Promise<void> {
   ctx.report({ method, metric: 'requests', value: t.requests, unit: 'count' });
 }
 
+/** `${git.repo.url}`-style references in a YAML file, from the run's variables (inline yaml is interpolated by the engine). */
+export function interpolateVars(text: string, vars: Record<string, string>, origin: string): string {
+  return text.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (_m, name: string) => {
+    const v = vars[name];
+    if (v === undefined) throw new Error(`${origin}: \${${name}} is not set by an earlier step`);
+    return v;
+  });
+}
+
 export const reconcileApply = defineAction({
   name: 'reconcile.apply',
   description: 'Apply Flux source YAML (GitRepository/OCIRepository, source.toolkit.fluxcd.io/v1, plus v1 Secrets for verify.secretRef) to the local reconciler.',
@@ -68,9 +77,13 @@ export const reconcileApply = defineAction({
       let origin: string;
       if (typeof args === 'string' || args.file) {
         const file = resolve(ctx.scenarioDir, typeof args === 'string' ? args : args.file!);
-        text = await readFile(file, 'utf8').catch(() => {
-          throw new Error(`cannot read ${file}`);
-        });
+        text = interpolateVars(
+          await readFile(file, 'utf8').catch(() => {
+            throw new Error(`cannot read ${file}`);
+          }),
+          ctx.vars,
+          file,
+        );
         origin = file;
       } else if (args.yaml) {
         text = args.yaml;

@@ -79,6 +79,12 @@ describe.skipIf(!hasGit)('fleet fixtures', () => {
     expect(replaced.commits).toBe(PRESETS.tiny.commits);
   });
 
+  it('says so when --dir is a file', async () => {
+    const file = join(dir, 'a-file');
+    await writeFile(file, 'x');
+    await expect(createFixture(PRESETS.tiny, { dir: file })).rejects.toThrow(/is a file, not a directory/);
+  });
+
   it('rejects a bad spec before writing anything', async () => {
     expect(specProblems({ name: '../x', apps: 0, commits: 1 })).toHaveLength(2);
     const target = join(dir, 'bad');

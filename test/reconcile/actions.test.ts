@@ -1,5 +1,5 @@
 import { describe, it, expect, afterAll } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
@@ -40,9 +40,13 @@ describe.skipIf(!hasGit)('git and reconcile actions, chained as a scenario would
     const yaml = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
 metadata: {name: fleet}
-spec: {interval: 10m, url: "${ctx.vars['git.repo.url']}", ref: {branch: main}}
+spec: {interval: 10m, url: "\${git.repo.url}", ref: {branch: main}}
 `;
-    await run('reconcile.apply', { yaml });
+    await writeFile(join(workDir, 'gitrepository.yaml'), yaml);
+    await writeFile(join(workDir, 'typo.yaml'), yaml.replace('git.repo.url', 'git.repo.ulr'));
+    const typo = await all.get('reconcile.apply')!.run('typo.yaml', ctx);
+    expect(typo).toMatchObject({ ok: false, message: expect.stringMatching(/typo\.yaml: \$\{git\.repo\.ulr\} is not set by an earlier step/) });
+    await run('reconcile.apply', 'gitrepository.yaml');
     await run('reconcile.wait', { timeout: '30s' });
     expect(ctx.vars['source.revision']).toBe(`main@sha1:${ctx.vars['fixture.head']}`);
     await run('git.commit', { app: 'app-002', change: 'config' });
