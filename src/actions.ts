@@ -6,12 +6,18 @@
  */
 import { ActionRegistry } from './engine/action.js';
 import { builtinActions } from './engine/builtins/index.js';
+import { gitActions } from './git/actions.js';
+import { ociActions } from './oci/actions.js';
+import { reconcileActions } from './reconcile/actions.js';
 import { registryActions } from './registry/actions.js';
 
 export function buildActionRegistry(): ActionRegistry {
   return new ActionRegistry().register(
     ...builtinActions,
     ...registryActions,
+    ...ociActions,
+    ...gitActions,
+    ...reconcileActions,
     // ...registryActions, ...gitActions, ...ociActions, ...cosignActions, ...measureActions, ...kubeActions,
   );
 }

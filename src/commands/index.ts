@@ -5,6 +5,9 @@
 import type { Command } from 'commander';
 import { doctorCommand } from './doctor.js';
 import { listCommand } from './list.js';
+import { artifactCommand } from './artifact.js';
+import { fixturesCommand } from './fixtures.js';
+import { gitCommand } from './git.js';
 import { registryCommand } from './registry.js';
 import { runCommand } from './run.js';
 
@@ -14,6 +17,9 @@ export function allCommands(): Command[] {
     listCommand(),
     doctorCommand(),
     registryCommand(),
+    artifactCommand(),
+    gitCommand(),
+    fixturesCommand(),
     // areas add theirs here
   ];
 }
