@@ -29,7 +29,7 @@ export const shellAction = defineAction({
   async run(args, ctx) {
     const spec = typeof args === 'string' ? { command: args, exit: 0, background: false } : args;
     const cwd = spec.cwd === undefined ? ctx.workDir : isAbsolute(spec.cwd) ? spec.cwd : resolve(ctx.scenarioDir, spec.cwd);
-    const proc = spawnTracked('bash', ['-c', spec.command], {
+    const proc = spawnTracked('bash', ['--norc', '--noprofile', '-c', spec.command], {
       cleanup: ctx.cleanup,
       // A background server outlives its step; the cleanup registry ends it with the run.
       ...(spec.background ? {} : { signal: ctx.signal }),
