@@ -150,6 +150,15 @@ describe('transport', () => {
     await rejects(p, 'ABORTED');
   });
 
+  it('an upload Location on another private address is refused (SSRF), like ggcr', async () => {
+    const f = await fake((req, res) => {
+      if (req.method === 'HEAD') return json(res, 404, {});
+      res.writeHead(202, { location: 'http://127.0.0.2:6379/evil', 'content-length': 0 });
+      res.end();
+    });
+    await rejects(clientFor(f.host).pushBlob('app', Buffer.from('x')), 'PROTOCOL', /refusing a Location on another private address \(127\.0\.0\.2:6379\)/);
+  });
+
   it('a refusing registry (403) is denied, not retried', async () => {
     const f = await fake((_req, res) => json(res, 403, { errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] }));
     await rejects(clientFor(f.host).headManifest('app', 'v1'), 'DENIED', /HEAD manifest app:v1: access denied/);
