@@ -4,7 +4,7 @@
  *   1. 100 MiB blob: ocilab pull (digest verified, bytes discarded / written to tmpfs) vs
  *      `curl -o /dev/null`, median of N runs each, interleaved; ratio of throughputs. Plain
  *      undici (no verification) is measured too, as the floor for any Node client.
- *   2. 1 GiB blob pulled in a child process: peak RSS.
+ *   2. 1 GiB blob pulled in a child process (plain node on dist/): peak RSS.
  *   3. Per-pull overhead with one kept-alive client: manifest HEAD p50, and manifest + layer +
  *      safe extract of a 250-file artifact to tmpfs p50.
  * Options: --runs N (default 5), --skip-1g. Prints the figures as JSON.
@@ -110,11 +110,8 @@ async function main(): Promise<void> {
       const gdigest = await writeRandomFile(gfile, gsize);
       await client.pushBlob('bench/big', { path: gfile, digest: gdigest, size: gsize });
       await rm(gfile);
-      // Bundle the child to plain JS so the figure is node + ocilab's client, not the TypeScript loader.
-      const { build } = await import('esbuild');
-      // Written under node_modules/.cache so the external packages (undici) resolve.
-      const child = join(import.meta.dirname, '../../node_modules/.cache/ocilab-bench/oci-pull-child.mjs');
-      await build({ entryPoints: [join(import.meta.dirname, 'oci-pull-child.ts')], bundle: true, packages: 'external', platform: 'node', format: 'esm', outfile: child, logLevel: 'error' });
+      // Plain node on the built dist/ (npm run bench:oci builds first): no TypeScript loader in the figure.
+      const child = join(import.meta.dirname, 'oci-pull-child.mjs');
       const r = await run(process.execPath, [child, reg.host, 'bench/big', gdigest, String(gsize), '-'], { maxBuffer: 1 << 20 });
       const parsed = JSON.parse(r.stdout) as { bytes: number; ms: number; maxRssBytes: number; rssBeforeBytes: number };
       results.blob1GiB = {
