@@ -164,14 +164,21 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     }));
 
   jsonFlag(remoteFlags(cmd.command('list')))
-    .description('List the tags of a repository with digest, revision and source')
+    .description('List the tags of a repository with digest, source and revision (like flux list artifacts)')
     .argument('<url>', 'oci://host/repo')
-    .action(run(async (signal, url: string, o: RemoteFlags) => {
-      const items = await listArtifacts(ref(url, o), { clientOptions: await clientSettings(o, io), signal });
-      if (o.output === 'json') return json(items);
-      out(['ARTIFACT', 'DIGEST', 'REVISION', 'SOURCE'].join('\t'));
+    .option('--filter-regex <regex>', 'only tags matching this regular expression')
+    .action(run(async (signal, url: string, o: RemoteFlags & { filterRegex?: string }) => {
+      let filter: RegExp | undefined;
+      try {
+        filter = o.filterRegex === undefined ? undefined : new RegExp(o.filterRegex);
+      } catch (err) {
+        throw new OciError('PROTOCOL', `--filter-regex: ${(err as Error).message}`);
+      }
       const r = ref(url, o);
-      for (const a of items) out([`${r.registry}/${r.repository}:${a.tag}`, a.digest, a.revision ?? '', a.source ?? ''].join('\t'));
+      const items = (await listArtifacts(r, { clientOptions: await clientSettings(o, io), signal })).filter((a) => !filter || filter.test(a.tag));
+      if (o.output === 'json') return json(items);
+      out(['ARTIFACT', 'DIGEST', 'SOURCE', 'REVISION'].join('\t'));
+      for (const a of items) out([`${r.registry}/${r.repository}:${a.tag}`, a.digest, a.source ?? '', a.revision ?? ''].join('\t'));
     }));
 
   jsonFlag(remoteFlags(cmd.command('diff')))
