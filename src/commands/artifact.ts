@@ -101,7 +101,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     .command('build')
     .description('Package a directory as a Flux artifact tarball (like flux build artifact)')
     .requiredOption('--path <path>', 'directory or file to package')
-    .option('--output <file>', 'where to write the .tgz', 'artifact.tgz')
+    .option('-o, --output <file>', 'where to write the .tgz', 'artifact.tgz')
     .option('--ignore-paths <patterns>', 'gitignore patterns replacing the defaults (comma-separated)', list)
     .option('--add-ignore-paths <patterns>', 'gitignore patterns added to the defaults', list)
     .action(run(async (signal, o: { path: string; output: string; ignorePaths?: string[]; addIgnorePaths?: string[] }) => {
@@ -117,7 +117,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     .option('--tarball <file>', 'push an already built .tgz instead of --path')
     .requiredOption('--source <url>', 'where the content comes from (org.opencontainers.image.source)')
     .requiredOption('--revision <rev>', 'source revision, e.g. main@sha1:<commit> (org.opencontainers.image.revision)')
-    .option('--annotations <key=value>', 'extra manifest annotation (repeatable)', repeat)
+    .option('-a, --annotations <key=value>', 'extra manifest annotation (repeatable)', repeat)
     .option('--reproducible', 'created annotation fixed at 1970-01-01T00:00:00Z')
     .option('--ignore-paths <patterns>', 'gitignore patterns replacing the defaults', list)
     .option('--add-ignore-paths <patterns>', 'gitignore patterns added to the defaults', list)
