@@ -2,8 +2,9 @@
  * `npm run bench:oci`: ocilab's OCI client against the CNCF distribution registry (2.8) on
  * loopback, same run, same blobs.
  *   1. 100 MiB blob: ocilab pull (digest verified, bytes discarded / written to tmpfs) vs
- *      `curl -o /dev/null`, median of N runs each, interleaved; ratio of throughputs.
- *   2. 1 GiB blob pulled in a child process: peak RSS.
+ *      `curl -o /dev/null`, median of N runs each, interleaved; ratio of throughputs. Plain
+ *      undici (no verification) is measured too, as the floor for any Node client.
+ *   2. 1 GiB blob pulled in a child process (plain node on dist/): peak RSS.
  *   3. Per-pull overhead with one kept-alive client: manifest HEAD p50, and manifest + layer +
  *      safe extract of a 250-file artifact to tmpfs p50.
  * Options: --runs N (default 5), --skip-1g. Prints the figures as JSON.
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
+import { Agent, request } from 'undici';
 import { RegistryClient } from '../../src/oci/client.js';
 import { pullArtifact, pushArtifact } from '../../src/oci/remote.js';
 import { startRegistry } from '../../test/oci/registry-peers.js';
@@ -66,14 +68,23 @@ async function main(): Promise<void> {
       await client.downloadBlob('bench/blob', digest, join(shm, 'blob'), { size });
       await rm(join(shm, 'blob'));
     };
+    // The floor for any Node client: undici with no hashing, no file (tells transport cost from verification cost).
+    const rawAgent = new Agent({ keepAliveTimeout: 30_000 });
+    const rawUndici = async (): Promise<void> => {
+      const res = await request(url, { dispatcher: rawAgent });
+      for await (const _chunk of res.body) {
+        // discard
+      }
+    };
     const curl = async (): Promise<void> => {
       await run('curl', ['-sSf', '-o', '/dev/null', url]);
     };
     await discard();
     await curl(); // warm page cache and connections
-    const t = { curl: [] as number[], discard: [] as number[], shm: [] as number[] };
+    const t = { curl: [] as number[], raw: [] as number[], discard: [] as number[], shm: [] as number[] };
     for (let i = 0; i < runs; i++) {
       t.curl.push(...(await timeRuns(1, curl)));
+      t.raw.push(...(await timeRuns(1, rawUndici)));
       t.discard.push(...(await timeRuns(1, discard)));
       t.shm.push(...(await timeRuns(1, toShm)));
     }
@@ -82,12 +93,15 @@ async function main(): Promise<void> {
     results.blob100MiB = {
       runs,
       curlMs: +med(t.curl).toFixed(1), curlMiBps: +mbps(med(t.curl)).toFixed(0),
+      undiciNoVerifyMs: +med(t.raw).toFixed(1), undiciNoVerifyMiBps: +mbps(med(t.raw)).toFixed(0),
+      ratioUndiciNoVerify: +(med(t.curl) / med(t.raw)).toFixed(2),
       ocilabDiscardMs: +med(t.discard).toFixed(1), ocilabDiscardMiBps: +mbps(med(t.discard)).toFixed(0),
       ocilabTmpfsMs: +med(t.shm).toFixed(1), ocilabTmpfsMiBps: +mbps(med(t.shm)).toFixed(0),
       ratioDiscard: +(med(t.curl) / med(t.discard)).toFixed(2),
       ratioTmpfs: +(med(t.curl) / med(t.shm)).toFixed(2),
     };
     await rm(blobFile);
+    await rawAgent.close();
 
     // 2. 1 GiB blob, pulled by a separate process: peak RSS
     if (!skip1g) {
@@ -96,11 +110,8 @@ async function main(): Promise<void> {
       const gdigest = await writeRandomFile(gfile, gsize);
       await client.pushBlob('bench/big', { path: gfile, digest: gdigest, size: gsize });
       await rm(gfile);
-      // Bundle the child to plain JS so the figure is node + ocilab's client, not the TypeScript loader.
-      const { build } = await import('esbuild');
-      // Written under node_modules/.cache so the external packages (undici) resolve.
-      const child = join(import.meta.dirname, '../../node_modules/.cache/ocilab-bench/oci-pull-child.mjs');
-      await build({ entryPoints: [join(import.meta.dirname, 'oci-pull-child.ts')], bundle: true, packages: 'external', platform: 'node', format: 'esm', outfile: child, logLevel: 'error' });
+      // Plain node on the built dist/ (npm run bench:oci builds first): no TypeScript loader in the figure.
+      const child = join(import.meta.dirname, 'oci-pull-child.mjs');
       const r = await run(process.execPath, [child, reg.host, 'bench/big', gdigest, String(gsize), '-'], { maxBuffer: 1 << 20 });
       const parsed = JSON.parse(r.stdout) as { bytes: number; ms: number; maxRssBytes: number; rssBeforeBytes: number };
       results.blob1GiB = {

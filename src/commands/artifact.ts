@@ -101,11 +101,12 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     .command('build')
     .description('Package a directory as a Flux artifact tarball (like flux build artifact)')
     .requiredOption('--path <path>', 'directory or file to package')
-    .option('--output <file>', 'where to write the .tgz', 'artifact.tgz')
+    .option('-o, --output <file>', 'where to write the .tgz', 'artifact.tgz')
     .option('--ignore-paths <patterns>', 'gitignore patterns replacing the defaults (comma-separated)', list)
     .option('--add-ignore-paths <patterns>', 'gitignore patterns added to the defaults', list)
-    .action(run(async (signal, o: { path: string; output: string; ignorePaths?: string[]; addIgnorePaths?: string[] }) => {
-      const r = await buildArtifact({ path: o.path, output: o.output, ignorePaths: o.ignorePaths, addIgnorePaths: o.addIgnorePaths, signal });
+    .option('--resolve-symlinks', 'archive what symlinks point to instead of skipping them')
+    .action(run(async (signal, o: { path: string; output: string; ignorePaths?: string[]; addIgnorePaths?: string[]; resolveSymlinks?: boolean }) => {
+      const r = await buildArtifact({ path: o.path, output: o.output, ignorePaths: o.ignorePaths, addIgnorePaths: o.addIgnorePaths, resolveSymlinks: o.resolveSymlinks, signal });
       out(`✔ ${r.output}: ${r.files} files, ${r.size} bytes, ${r.digest}`);
       for (const s of r.skipped) io.stderr.write(`  skipped ${s} (not a regular file or directory)\n`);
     }));
@@ -117,16 +118,17 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     .option('--tarball <file>', 'push an already built .tgz instead of --path')
     .requiredOption('--source <url>', 'where the content comes from (org.opencontainers.image.source)')
     .requiredOption('--revision <rev>', 'source revision, e.g. main@sha1:<commit> (org.opencontainers.image.revision)')
-    .option('--annotations <key=value>', 'extra manifest annotation (repeatable)', repeat)
+    .option('-a, --annotations <key=value>', 'extra manifest annotation (repeatable)', repeat)
     .option('--reproducible', 'created annotation fixed at 1970-01-01T00:00:00Z')
     .option('--ignore-paths <patterns>', 'gitignore patterns replacing the defaults', list)
     .option('--add-ignore-paths <patterns>', 'gitignore patterns added to the defaults', list)
+    .option('--resolve-symlinks', 'archive what symlinks point to instead of skipping them')
     .option('--chunk-size <bytes>', 'upload the layer in PATCH chunks of this size', (v) => Number(v))
-    .action(run(async (signal, url: string, o: RemoteFlags & { path?: string; tarball?: string; source: string; revision: string; annotations?: string[]; reproducible?: boolean; ignorePaths?: string[]; addIgnorePaths?: string[]; chunkSize?: number }) => {
+    .action(run(async (signal, url: string, o: RemoteFlags & { path?: string; tarball?: string; source: string; revision: string; annotations?: string[]; reproducible?: boolean; ignorePaths?: string[]; addIgnorePaths?: string[]; resolveSymlinks?: boolean; chunkSize?: number }) => {
       if (!o.path && !o.tarball) throw new OciError('PROTOCOL', 'push needs --path <dir> or --tarball <file>');
       const r = await pushArtifact(ref(url, o), {
         path: o.path, tarball: o.tarball, source: o.source, revision: o.revision, annotations: parseAnnotations(o.annotations),
-        reproducible: o.reproducible, ignorePaths: o.ignorePaths, addIgnorePaths: o.addIgnorePaths, chunkSize: o.chunkSize,
+        reproducible: o.reproducible, ignorePaths: o.ignorePaths, addIgnorePaths: o.addIgnorePaths, resolveSymlinks: o.resolveSymlinks, chunkSize: o.chunkSize,
         clientOptions: await clientSettings(o, io), signal,
       });
       if (o.output === 'json') json({ url: r.url, repository: r.repository, tag: r.tag, digest: r.digest });
@@ -164,14 +166,21 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     }));
 
   jsonFlag(remoteFlags(cmd.command('list')))
-    .description('List the tags of a repository with digest, revision and source')
+    .description('List the tags of a repository with digest, source and revision (like flux list artifacts)')
     .argument('<url>', 'oci://host/repo')
-    .action(run(async (signal, url: string, o: RemoteFlags) => {
-      const items = await listArtifacts(ref(url, o), { clientOptions: await clientSettings(o, io), signal });
-      if (o.output === 'json') return json(items);
-      out(['ARTIFACT', 'DIGEST', 'REVISION', 'SOURCE'].join('\t'));
+    .option('--filter-regex <regex>', 'only tags matching this regular expression')
+    .action(run(async (signal, url: string, o: RemoteFlags & { filterRegex?: string }) => {
+      let filter: RegExp | undefined;
+      try {
+        filter = o.filterRegex === undefined ? undefined : new RegExp(o.filterRegex);
+      } catch (err) {
+        throw new OciError('PROTOCOL', `--filter-regex: ${(err as Error).message}`);
+      }
       const r = ref(url, o);
-      for (const a of items) out([`${r.registry}/${r.repository}:${a.tag}`, a.digest, a.revision ?? '', a.source ?? ''].join('\t'));
+      const items = (await listArtifacts(r, { clientOptions: await clientSettings(o, io), signal })).filter((a) => !filter || filter.test(a.tag));
+      if (o.output === 'json') return json(items);
+      out(['ARTIFACT', 'DIGEST', 'SOURCE', 'REVISION'].join('\t'));
+      for (const a of items) out([`${r.registry}/${r.repository}:${a.tag}`, a.digest, a.source ?? '', a.revision ?? ''].join('\t'));
     }));
 
   jsonFlag(remoteFlags(cmd.command('diff')))
@@ -180,8 +189,9 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     .requiredOption('--path <path>', 'directory to compare')
     .option('--ignore-paths <patterns>', 'gitignore patterns replacing the defaults', list)
     .option('--add-ignore-paths <patterns>', 'gitignore patterns added to the defaults', list)
-    .action(run(async (signal, url: string, o: RemoteFlags & { path: string; ignorePaths?: string[]; addIgnorePaths?: string[] }) => {
-      const d = await diffArtifact(ref(url, o), { path: o.path, ignorePaths: o.ignorePaths, addIgnorePaths: o.addIgnorePaths, clientOptions: await clientSettings(o, io), signal });
+    .option('--resolve-symlinks', 'archive what symlinks point to instead of skipping them')
+    .action(run(async (signal, url: string, o: RemoteFlags & { path: string; ignorePaths?: string[]; addIgnorePaths?: string[]; resolveSymlinks?: boolean }) => {
+      const d = await diffArtifact(ref(url, o), { path: o.path, ignorePaths: o.ignorePaths, addIgnorePaths: o.addIgnorePaths, resolveSymlinks: o.resolveSymlinks, clientOptions: await clientSettings(o, io), signal });
       if (o.output === 'json') json(d);
       else if (d.identical) out(`✔ no changes: ${o.path} has the same files as ${url}${d.sameLayerDigest ? '' : ' (the .tgz bytes differ: another gzip encoder)'}`);
       else {

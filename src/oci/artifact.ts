@@ -9,7 +9,7 @@
  * because it names directories "apps/" and the root "./", where Flux writes "apps" and ".".
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -33,6 +33,8 @@ export interface BuildOptions {
   ignorePaths?: string[];
   /** Added to the defaults (or to ignorePaths), like --add-ignore-paths. */
   addIgnorePaths?: string[];
+  /** Archive what symlinks point to instead of skipping them, like --resolve-symlinks. */
+  resolveSymlinks?: boolean;
   signal?: AbortSignal;
 }
 
@@ -58,21 +60,32 @@ interface WalkEntry {
 const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /** Walk like Go's filepath.WalkDir: root first, then each directory's entries sorted by name, depth-first. */
-async function walk(root: string, single: string | undefined, patterns: string[], skipped: string[]): Promise<WalkEntry[]> {
+async function walk(root: string, single: string | undefined, patterns: string[], skipped: string[], resolveSymlinks = false): Promise<WalkEntry[]> {
   const ig = ignore().add(patterns);
   const rootStat = await lstat(root);
   const out: WalkEntry[] = [{ name: '.', abs: root, type: 'Directory', mode: rootStat.mode & 0o7777, size: 0 }];
+  // With resolveSymlinks a link is archived as what it points to; directories already on the
+  // current path are skipped, so a link cycle cannot recurse forever.
+  const onPath = new Set<string>([await realpath(root)]);
   const visit = async (dir: string, rel: string): Promise<void> => {
     const names = (await readdir(dir)).sort(byBytes);
     for (const n of names) {
       if (single !== undefined && rel === '' && n !== single) continue;
       const relPath = rel ? `${rel}/${n}` : n;
       const abs = join(dir, n);
-      const st = await lstat(abs);
+      let st = await lstat(abs);
+      if (resolveSymlinks && st.isSymbolicLink()) st = (await stat(abs).catch(() => undefined)) ?? st;
       if (ig.ignores(st.isDirectory() ? `${relPath}/` : relPath)) continue;
       if (st.isDirectory()) {
+        const real = await realpath(abs);
+        if (onPath.has(real)) {
+          skipped.push(relPath);
+          continue;
+        }
+        onPath.add(real);
         out.push({ name: relPath, abs, type: 'Directory', mode: st.mode & 0o7777, size: 0 });
         await visit(abs, relPath);
+        onPath.delete(real);
       } else if (st.isFile()) {
         out.push({ name: relPath, abs, type: 'File', mode: st.mode & 0o7777, size: st.size });
       } else {
@@ -131,7 +144,7 @@ export async function buildArtifact(opts: BuildOptions): Promise<BuildResult> {
   const skipped: string[] = [];
   // A single file is archived as "." plus "<filename>", as flux stages it in a temp dir.
   const entries = st.isDirectory()
-    ? await walk(src, undefined, patterns, skipped)
+    ? await walk(src, undefined, patterns, skipped, opts.resolveSymlinks)
     : st.isFile()
       ? (await walk(dirname(src), basename(src), [], skipped)).map((e) => (e.name === '.' ? { ...e, mode: 0o700 } : e))
       : undefined;

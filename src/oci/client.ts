@@ -104,7 +104,7 @@ export class RegistryClient {
         await res.body.dump();
         const location = header(res, 'location');
         if (!location || hop >= 5) throw new OciError('PROTOCOL', `${this.registry}: GET ${blobWhat(repo, digest)}: bad redirect`);
-        path = new URL(location, this.transport.origin + path).toString();
+        path = resolveLocation(this.transport, location, this.transport.origin + path);
         continue;
       }
       const len = Number(header(res, 'content-length'));

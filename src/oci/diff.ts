@@ -98,6 +98,7 @@ export interface DiffOptions extends RemoteOptions {
   path: string;
   ignorePaths?: string[];
   addIgnorePaths?: string[];
+  resolveSymlinks?: boolean;
 }
 
 /** Compare `opts.path` (built as flux would) with the artifact at `reference`. */
@@ -106,7 +107,7 @@ export async function diffArtifact(reference: Reference | string, opts: DiffOpti
   const work = await mkdtemp(join(tmpdir(), 'ocilab-diff-'));
   const client = opts.client ?? RegistryClient.forReference(ref, opts.clientOptions);
   try {
-    const built = await buildArtifact({ path: opts.path, output: join(work, 'local.tgz'), ignorePaths: opts.ignorePaths, addIgnorePaths: opts.addIgnorePaths, signal: opts.signal });
+    const built = await buildArtifact({ path: opts.path, output: join(work, 'local.tgz'), ignorePaths: opts.ignorePaths, addIgnorePaths: opts.addIgnorePaths, resolveSymlinks: opts.resolveSymlinks, signal: opts.signal });
     const info = await resolveArtifact(client, ref, opts.signal);
     await client.downloadBlob(ref.repository, info.layer.digest, join(work, 'remote.tgz'), { size: info.layer.size, signal: opts.signal });
     const local = await summariseTarball(built.output, { label: `local build of ${opts.path}` });

@@ -47,6 +47,7 @@ export interface PushOptions extends RemoteOptions, ArtifactMetadata {
   tarball?: string;
   ignorePaths?: string[];
   addIgnorePaths?: string[];
+  resolveSymlinks?: boolean;
   /** Upload the layer in PATCH chunks of this many bytes (default: one monolithic PUT). */
   chunkSize?: number;
 }
@@ -72,7 +73,7 @@ export async function pushArtifact(reference: Reference | string, opts: PushOpti
     let tgz = opts.tarball;
     if (!tgz) {
       if (!opts.path) throw new OciError('PROTOCOL', 'push needs --path (a directory or file) or a built tarball');
-      tgz = (await buildArtifact({ path: opts.path, output: join(work, 'artifact.tgz'), ignorePaths: opts.ignorePaths, addIgnorePaths: opts.addIgnorePaths, signal: opts.signal })).output;
+      tgz = (await buildArtifact({ path: opts.path, output: join(work, 'artifact.tgz'), ignorePaths: opts.ignorePaths, addIgnorePaths: opts.addIgnorePaths, resolveSymlinks: opts.resolveSymlinks, signal: opts.signal })).output;
     }
     const { digest: layerDigest, size } = await fileDigest(tgz);
     const layer: Descriptor = { mediaType: mt.FLUX_CONTENT_TARGZ, digest: layerDigest, size };

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { OciError } from './errors.js';
 import { digestOf } from './digest.js';
 import { describeRegistryErrors, header, type RegistryTransport } from './transport.js';
+import { isPrivateHost } from './reference.js';
 
 export interface Signal {
   signal?: AbortSignal;
@@ -27,8 +28,25 @@ function blobWhat(repo: string, digest: string): string {
   return `blob ${digest} in ${repo}`;
 }
 
-export function resolveLocation(t: RegistryTransport, location: string): string {
-  return new URL(location, t.origin + '/').toString();
+/**
+ * Resolve a Location header against the registry. Like ggcr ≥ 0.21.6 ("SSRF protection"), a
+ * Location on another host that is a loopback or private IP literal is refused: a registry must
+ * not steer the client at internal services.
+ */
+export function resolveLocation(t: RegistryTransport, location: string, base = t.origin + '/'): string {
+  const url = new URL(location, base);
+  const origin = new URL(t.origin);
+  if (url.host !== origin.host && isIpLiteral(url.hostname) && isPrivateHost(url.host)) {
+    throw new OciError('PROTOCOL', `${t.registry}: refusing a Location on another private address (${url.host})`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new OciError('PROTOCOL', `${t.registry}: refusing a Location with scheme ${url.protocol}`);
+  }
+  return url.toString();
+}
+
+function isIpLiteral(hostname: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith('[');
 }
 
 export async function mountBlob(t: RegistryTransport, repo: string, digest: string, fromRepo: string, opts: Signal = {}): Promise<boolean> {

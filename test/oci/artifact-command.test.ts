@@ -76,6 +76,8 @@ describe.skipIf(!hasRegistry)('ocilab artifact', () => {
     expect(tag.out).toContain(`/cli/app:prod → ${digest}`);
     const list = JSON.parse((await cli(['list', `oci://${reg.host}/cli/app`, '-o', 'json'])).out);
     expect(list.map((a: { tag: string }) => a.tag)).toEqual(['prod', 'stable', 'v1']);
+    const table = (await cli(['list', `oci://${reg.host}/cli/app`, '--filter-regex', '^s'])).out.trim().split('\n');
+    expect(table).toEqual(['ARTIFACT\tDIGEST\tSOURCE\tREVISION', `${reg.host}/cli/app:stable\t${digest}\thttps://github.com/org/repo\tmain@sha1:abc`]);
   });
 
   it('diff compares contents: a re-encoded layer is not a change, an edited file is', async () => {

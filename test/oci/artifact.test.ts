@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +72,21 @@ describe('buildArtifact (flux build artifact format)', () => {
     const paths = (await entries(join(root, 'c.tgz'))).map((e) => e.path);
     expect(paths).toContain('.git/HEAD');
     expect(paths).not.toContain('apps');
+  });
+
+  it('--resolve-symlinks archives link targets (files and directories) and survives a cycle', async () => {
+    const src = join(root, 'src');
+    await makeSourceTree(src);
+    await symlink('apps', join(src, 'apps-link'));
+    await symlink('..', join(src, 'infra/loop'));
+    const res = await buildArtifact({ path: src, output: join(root, 's.tgz'), resolveSymlinks: true });
+    const seen = await entries(join(root, 's.tgz'));
+    const byPath = new Map(seen.map((e) => [e.path, e.type]));
+    expect(byPath.get('link.yaml')).toBe('File');
+    expect(byPath.get('apps-link')).toBe('Directory');
+    expect(byPath.get('apps-link/podinfo/deployment.yaml')).toBe('File');
+    expect(byPath.has('infra/loop')).toBe(false);
+    expect(res.skipped).toEqual(['infra/loop']);
   });
 
   it('a single file is archived as "." plus its name', async () => {

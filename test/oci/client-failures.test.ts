@@ -150,6 +150,36 @@ describe('transport', () => {
     await rejects(p, 'ABORTED');
   });
 
+  it('an upload Location on another private address is refused (SSRF), like ggcr', async () => {
+    const f = await fake((req, res) => {
+      if (req.method === 'HEAD') return json(res, 404, {});
+      res.writeHead(202, { location: 'http://127.0.0.2:6379/evil', 'content-length': 0 });
+      res.end();
+    });
+    await rejects(clientFor(f.host).pushBlob('app', Buffer.from('x')), 'PROTOCOL', /refusing a Location on another private address \(127\.0\.0\.2:6379\)/);
+  });
+
+  it('an abort in the middle of a blob download leaves no file', async () => {
+    const f = await fake((_req, res) => {
+      res.writeHead(200, { 'content-length': 1_000_000 });
+      res.write(Buffer.alloc(1000)); // then stall
+    });
+    const ac = new AbortController();
+    const p = clientFor(f.host).downloadBlob('app', digestOf(Buffer.alloc(1_000_000)), join(work, 'blob'), { signal: ac.signal });
+    setTimeout(() => ac.abort(), 100);
+    await rejects(p, 'ABORTED', /download of sha256:[0-9a-f]+ aborted/);
+    expect(await readdir(work)).toEqual([]);
+  });
+
+  it('a manifest HEAD without Docker-Content-Digest falls back to GET', async () => {
+    const f = await fake((req, res) => {
+      res.writeHead(200, { 'content-type': mt.OCI_MANIFEST });
+      res.end(req.method === 'HEAD' ? undefined : manifest);
+    });
+    expect(await clientFor(f.host).headManifest('app', 'v1')).toEqual({ mediaType: mt.OCI_MANIFEST, digest: mdigest, size: manifest.length });
+    expect(f.log).toEqual(['HEAD /v2/app/manifests/v1', 'GET /v2/app/manifests/v1']);
+  });
+
   it('a refusing registry (403) is denied, not retried', async () => {
     const f = await fake((_req, res) => json(res, 403, { errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] }));
     await rejects(clientFor(f.host).headManifest('app', 'v1'), 'DENIED', /HEAD manifest app:v1: access denied/);

@@ -71,7 +71,13 @@ ${auth}`;
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
   let exited = false;
-  child.once('exit', () => (exited = true));
+  // If the test process dies without calling stop(), do not leave a registry behind.
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => {
+    exited = true;
+    process.off('exit', killOnExit);
+  });
   const stop = async (): Promise<void> => {
     if (!exited) {
       const gone = new Promise((r) => child.once('exit', r));
