@@ -13,6 +13,7 @@ import { peer } from '../helpers/peers.js';
 import { pushArtifact, startDistribution, type TestRegistry } from './registry-peer.js';
 
 const bin = peer('docker-registry', 'scripts/ci/install-cosign.sh');
+const cosignBin = peer('cosign', 'scripts/ci/install-cosign.sh');
 const action = (name: string) => cosignActions.find((a) => a.name === name)!;
 
 describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
@@ -89,6 +90,22 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
       expect(l).not.toMatch(/PRIVATE KEY/);
     }
   });
+
+  it.skipIf(!cosignBin)('with the real cosign (tool: cosign): its keys, its signature, both verifiers agree', async () => {
+    lines.length = 0;
+    expect(await run('cosign.generate-key-pair', { name: 'real', tool: 'cosign' })).toEqual({ ok: true });
+    expect(lines[0]).toBe('$ COSIGN_PASSWORD=… cosign generate-key-pair --output-key-prefix real');
+    const ref = `${reg.host}/demo/real:v1`;
+    await pushArtifact(reg.client, 'demo/real', 'v1', 'real');
+    expect(await run('cosign.sign', { ref, keyName: 'real', tool: 'cosign' })).toEqual({ ok: true });
+    expect(await run('cosign.verify', { ref, keyName: 'real', tool: 'cosign' })).toEqual({ ok: true });
+    expect(lines.some((l) => l.startsWith('note: the real cosign'))).toBe(false);
+    await pushArtifact(reg.client, 'demo/real', 'v1', 'real, unsigned');
+    expect(await run('cosign.verify', { ref, keyName: 'real', tool: 'cosign', expect: 'fail' })).toEqual({ ok: true });
+    expect(lines.some((l) => l.startsWith('note: the real cosign'))).toBe(false);
+    const password = await readFile(ctx.vars['real.passwordFile']!, 'utf8');
+    for (const l of lines) expect(l).not.toContain(password);
+  }, 120_000);
 
   it('sign without keys says which step to run first', async () => {
     await expect(run('cosign.sign', { ref: `${reg.host}/x/y:v1`, keyName: 'nobody', tool: 'ocilab' })).rejects.toThrow(
