@@ -11,6 +11,7 @@ import { generateKeyPairFiles, loadPrivateKey, loadPublicKey } from '../cosign/k
 import { resolvePassword } from '../cosign/password.js';
 import { signArtifact } from '../cosign/sign.js';
 import { verifyArtifact } from '../cosign/verify.js';
+import { parseReference } from '../oci/reference.js';
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -28,6 +29,16 @@ async function guarded(fn: () => Promise<void>): Promise<void> {
   } catch (err) {
     process.stderr.write(`Error: ${(err as Error).message}\n`);
     process.exitCode = isCosignError(err) && err.code !== 'REGISTRY' ? EXIT_USAGE : EXIT_FAILED;
+  }
+}
+
+/** Plain HTTP when asked, or when the host is loopback/private (ggcr's rule, which cosign shares). */
+function usesHttp(ref: string, flags: { allowHttpRegistry?: boolean; allowInsecureRegistry?: boolean }): boolean {
+  if (flags.allowHttpRegistry || flags.allowInsecureRegistry) return true;
+  try {
+    return parseReference(ref).scheme === 'http';
+  } catch {
+    return false; // the real parse error is reported by sign/verify
   }
 }
 
@@ -74,7 +85,7 @@ export function cosignCommand(): Command {
       .option('-a, --annotations <key=value>', 'annotation written into the signed payload (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[]),
   ).action((ref: string, o: { key: string; passwordFile?: string; annotations: string[]; allowHttpRegistry?: boolean; allowInsecureRegistry?: boolean }) =>
     guarded(async () => {
-      const insecure = Boolean(o.allowHttpRegistry || o.allowInsecureRegistry);
+      const insecure = usesHttp(ref, o);
       const annotations = parseAnnotations(o.annotations);
       const password = await resolvePassword({ passwordFile: o.passwordFile, purpose: o.key });
       const privateKey = await loadPrivateKey(o.key, password);
@@ -94,7 +105,7 @@ export function cosignCommand(): Command {
       .addHelpText('after', '\nStricter than Flux: a classic signature must also name this artifact\'s digest in its payload.'),
   ).action((ref: string, o: { key: string[]; output: 'text' | 'json'; allowHttpRegistry?: boolean; allowInsecureRegistry?: boolean }) =>
     guarded(async () => {
-      const insecure = Boolean(o.allowHttpRegistry || o.allowInsecureRegistry);
+      const insecure = usesHttp(ref, o);
       const keys = await Promise.all(o.key.map(async (p) => ({ name: basename(p), key: await loadPublicKey(p) })));
       const r = await verifyArtifact(ref, { publicKeys: keys, insecure });
       if (o.output === 'json') {

@@ -3,6 +3,8 @@
  * cosign interop is in cosign-peer.test.ts). Covers appending, and every negative case.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSignatureImage, newSignatureLayer, OCI_MANIFEST_MEDIA_TYPE, signatureTag } from '../../src/cosign/classic.js';
 import { publicKeyPem } from '../../src/cosign/key-file.js';
@@ -95,6 +97,18 @@ describe.skipIf(!bin)('sign and verify on a real registry (docker-registry)', ()
     await pushArtifact(reg.client, 'demo/moved', 'latest', 'evil');
     expect((await verifyArtifact(`${reg.host}/demo/moved:latest`, { publicKeys: pub, client: reg.client })).verified).toBe(false);
     expect((await verifyArtifact(`${reg.host}/demo/moved@${s.digest}`, { publicKeys: pub, client: reg.client })).verified).toBe(true);
+  });
+
+  it('a signature payload modified in registry storage: digest mismatch, named', async () => {
+    await pushArtifact(reg.client, 'demo/storage', 'v1', 'storage');
+    const s = await signArtifact(`${reg.host}/demo/storage:v1`, { privateKey: good.privateKey, client: reg.client });
+    const hex = s.payloadDigest.slice('sha256:'.length);
+    const file = join(reg.dataDir, 'docker/registry/v2/blobs/sha256', hex.slice(0, 2), hex, 'data');
+    const bytes = await readFile(file);
+    await writeFile(file, Buffer.from(bytes.toString().replace('"optional":null', '"optional":{}  ')));
+    const v = await verifyArtifact(`${reg.host}/demo/storage:v1`, { publicKeys: pub, client: reg.client });
+    expect(v.verified).toBe(false);
+    expect(v.checked[0]!.problem).toMatch(new RegExp(`payload ${s.payloadDigest} cannot be read: .*${hex.slice(0, 12)}`));
   });
 
   it('bad input: missing artifact, bad reference, no keys', async () => {
