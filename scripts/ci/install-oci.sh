@@ -21,6 +21,14 @@ else
   (systemctl stop docker-registry 2>/dev/null || service docker-registry stop 2>/dev/null || true) >/dev/null 2>&1
 fi
 
+# openssl makes the token-issuer certificate of the token-auth test (test/oci/token-server.ts).
+if command -v openssl >/dev/null 2>&1; then
+  log "openssl present: $(openssl version)"
+else
+  log "apt-get install openssl"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssl >/dev/null
+fi
+
 go_tool() { # name module version
   local name=$1 module=$2 version=$3 have=""
   if [ -x "$GOBIN_DIR/$name" ]; then

@@ -112,7 +112,7 @@ export class RegistryClient {
       }
       const len = Number(header(res, 'content-length'));
       if (opts.size !== undefined && Number.isFinite(len) && len !== opts.size) {
-        res.body.destroy();
+        discard(res);
         throw new OciError('SIZE_MISMATCH', `${this.registry}: ${blobWhat(repo, digest)}: registry announces ${len} bytes, the manifest says ${opts.size}`);
       }
       const size = opts.size ?? (Number.isFinite(len) ? len : undefined);
@@ -405,7 +405,7 @@ export function nextLink(link: string | undefined): string | undefined {
 async function readCapped(res: Dispatcher.ResponseData, max: number, what: string): Promise<Buffer> {
   const announced = Number(header(res, 'content-length'));
   if (Number.isFinite(announced) && announced > max) {
-    res.body.destroy();
+    discard(res);
     throw new OciError('MANIFEST_TOO_LARGE', `${what} is ${announced} bytes, over the ${max}-byte cap`);
   }
   const chunks: Buffer[] = [];
@@ -413,12 +413,18 @@ async function readCapped(res: Dispatcher.ResponseData, max: number, what: strin
   for await (const chunk of res.body) {
     n += (chunk as Buffer).length;
     if (n > max) {
-      res.body.destroy();
+      discard(res);
       throw new OciError('MANIFEST_TOO_LARGE', `${what} is over the ${max}-byte cap`);
     }
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** Drop a response body we will not read (destroying without a listener would raise an unhandled AbortError). */
+function discard(res: Dispatcher.ResponseData): void {
+  res.body.on('error', () => undefined);
+  res.body.destroy();
 }
 
 function wrapAbort(err: unknown, signal: AbortSignal | undefined, message: string): unknown {
