@@ -23,7 +23,7 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
   let ctx: ActionContext;
 
   beforeAll(async () => {
-    reg = await startDistribution(bin!);
+    reg = await startDistribution();
     workDir = await mkdtemp(join(tmpdir(), 'ocilab-cosign-actions-'));
     ctx = {
       signal: new AbortController().signal,

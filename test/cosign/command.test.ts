@@ -85,7 +85,7 @@ describe('ocilab cosign (no registry)', () => {
   describe.skipIf(!bin)('against docker-registry', () => {
     let reg: TestRegistry;
     beforeAll(async () => {
-      reg = await startDistribution(bin!);
+      reg = await startDistribution();
     });
     afterAll(async () => reg?.stop());
 

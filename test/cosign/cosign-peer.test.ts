@@ -42,7 +42,7 @@ describe.skipIf(!cosign || !registryBin)('real cosign interop', () => {
     loadPublicKey(pub).then((key) => verifyArtifact(ref, { publicKeys: [{ name: 'cosign.pub', key }], client: reg.client }));
 
   beforeAll(async () => {
-    reg = await startDistribution(registryBin!);
+    reg = await startDistribution();
     dir = await mkdtemp(join(tmpdir(), 'ocilab-cosign-peer-'));
     await mkdir(join(dir, 'ours'));
     await mkdir(join(dir, 'theirs'));

@@ -1,16 +1,11 @@
 /**
- * A real CNCF distribution registry (Debian `docker-registry` 2.8) on 127.0.0.1:<free port>
- * with storage in a temp dir, plus a tiny Flux-shaped artifact pushed through ocilab's OCI
- * client. (Same approach as the oci area's helper; switch to it once it is on main.)
+ * A real CNCF distribution registry (Debian `docker-registry` 2.8) on 127.0.0.1:<free port>,
+ * started by the oci area's helper, plus a client for it and a tiny Flux-shaped artifact pusher.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RegistryClient } from '../../src/oci/client.js';
 import { sha256Digest } from '../../src/oci/digest.js';
+import { join } from 'node:path';
+import { startRegistry } from '../oci/registry-peers.js';
 
 export interface TestRegistry {
   host: string;
@@ -20,58 +15,18 @@ export interface TestRegistry {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export async function startDistribution(bin: string): Promise<TestRegistry> {
-  const dir = await mkdtemp(join(tmpdir(), 'ocilab-cosign-registry-'));
-  const host = `127.0.0.1:${await freePort()}`;
-  const dataDir = join(dir, 'data');
-  await writeFile(
-    join(dir, 'config.yml'),
-    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dataDir}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n`,
-  );
-  let out = '';
-  const child = spawn(bin, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  const client = new RegistryClient({ registry: host, insecure: true });
-  const stop = async () => {
-    await client.close();
-    if (!exited) {
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([gone, sleep(3000).then(() => child.kill('SIGKILL'))]);
-    }
-    await rm(dir, { recursive: true, force: true });
+export async function startDistribution(): Promise<TestRegistry> {
+  const reg = await startRegistry('docker-registry');
+  const client = new RegistryClient({ registry: reg.host, insecure: true });
+  return {
+    host: reg.host,
+    dataDir: join(reg.dir, 'data'),
+    client,
+    stop: async () => {
+      await client.close();
+      await reg.stop();
+    },
   };
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (exited) throw new Error(`docker-registry exited at start-up:\n${out}`);
-    try {
-      const res = await fetch(`http://${host}/v2/`);
-      await res.arrayBuffer();
-      if (res.ok) break;
-    } catch {
-      // not yet listening
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`docker-registry did not answer on ${host}:\n${out}`);
-    }
-    await sleep(50);
-  }
-  return { host, dataDir, client, stop };
 }
 
 /** Push a small Flux-shaped artifact (config `{}`, one tar+gzip layer) and return its digest. */

@@ -24,7 +24,7 @@ describe.skipIf(!bin)('sign and verify on a real registry (docker-registry)', ()
   const pub = [{ name: 'cosign.pub', key: good.publicKey }];
 
   beforeAll(async () => {
-    reg = await startDistribution(bin!);
+    reg = await startDistribution();
   });
   afterAll(async () => reg?.stop());
 
