@@ -54,16 +54,21 @@ export async function resolvePassword(src: PasswordSource): Promise<Uint8Array> 
 export function promptHidden(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WritableStream };
-    process.stderr.write(question);
-    out._writeToOutput = () => {}; // swallow the echo of typed characters
-    rl.question('', (answer) => {
+    const internals = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WritableStream };
+    let muted = false;
+    // Show the question, then swallow the echo of typed characters.
+    internals._writeToOutput = (s: string) => {
+      if (!muted) internals.output.write(s);
+    };
+    rl.question(question, (answer) => {
       rl.close();
       process.stderr.write('\n');
       resolve(answer);
     });
+    muted = true;
     rl.on('SIGINT', () => {
       rl.close();
+      process.stderr.write('\n');
       reject(new CosignError('PASSWORD_UNAVAILABLE', 'password prompt interrupted'));
     });
   });

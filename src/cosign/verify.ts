@@ -106,7 +106,15 @@ export async function verifyArtifact(ref: string | Reference, opts: VerifyArtifa
 async function checkBundles(
   client: RegistryClient, ref: Reference, digest: string, keys: NamedPublicKey[], checked: SignatureCheck[], signal?: AbortSignal,
 ): Promise<MatchedSignature | undefined> {
-  const referrers = await client.referrers(ref.repository, digest, { signal, artifactType: BUNDLE_MEDIA_TYPE });
+  let referrers: Descriptor[];
+  try {
+    referrers = await client.referrers(ref.repository, digest, { signal, artifactType: BUNDLE_MEDIA_TYPE });
+  } catch (err) {
+    // As source-controller: a failed bundle lookup falls through to the classic signatures.
+    if (isOciError(err, 'ABORTED')) throw err;
+    checked.push({ kind: 'bundle', where: `referrers of ${digest}`, ok: false, problem: (err as Error).message });
+    return undefined;
+  }
   for (const r of referrers) {
     const where = `referrer ${r.digest}`;
     try {
