@@ -116,7 +116,7 @@ export function cosignCommand(): Command {
             `  payload ${r.matched.payloadDigest}\n  identity ${r.matched.identity}\n`,
         );
       } else {
-        process.stderr.write(`${r.reason}: ${r.message}\n`);
+        process.stderr.write(`Not verified: ${r.summary}\n${r.reason}: ${r.message}\n`);
       }
       showEquivalent(equivalentCosignCommand({ op: 'verify', ref, key: o.key[0]!, allowHttpRegistry: insecure }));
       process.exitCode = r.verified ? 0 : EXIT_FAILED;

@@ -115,7 +115,8 @@ export const verifyAction = defineAction({
       ctx.log(`✓ ${r.ref}: ${r.matched.kind} signature by ${r.matched.keyName} (${r.matched.where})`);
       ctx.log(`  payload ${r.matched.payloadDigest}, identity ${r.matched.identity}`);
     } else {
-      ctx.log(`✗ ${r.message}`, 'stderr');
+      ctx.log(`✗ ${r.summary}`, 'stderr');
+      ctx.log(`  ${r.reason}: ${r.message}`, 'stderr');
     }
     if (ran.cosign && ran.cosign.verified !== r.verified) {
       ctx.log(`note: the real cosign ${ran.cosign.verified ? 'accepted' : 'refused'} it: ${ran.cosign.output.split('\n').at(-1)}`, 'stderr');
@@ -125,7 +126,7 @@ export const verifyAction = defineAction({
         ? { ok: false, message: `expected verification of ${r.ref} to fail, but ${r.matched?.kind} signature by ${r.matched?.keyName} verified` }
         : { ok: true };
     }
-    return r.verified ? { ok: true } : { ok: false, message: r.message };
+    return r.verified ? { ok: true } : { ok: false, message: `${r.summary} (Flux: ${r.reason})` };
   },
 });
 

@@ -20,7 +20,7 @@ export interface NamedPublicKey {
 
 export type BundleCheck =
   | { ok: true; keyName: string; subjectDigest: string; predicateType: string }
-  | { ok: false; problem: string };
+  | { ok: false; problem: string; cause: 'malformed' | 'wrong-key' | 'other-artifact' };
 
 /** Verify one bundle blob against the keys; `artifactDigest` is `sha256:<hex>`. */
 export function verifyBundle(json: Uint8Array, keys: NamedPublicKey[], artifactDigest: string): BundleCheck {
@@ -28,10 +28,10 @@ export function verifyBundle(json: Uint8Array, keys: NamedPublicKey[], artifactD
   try {
     bundle = bundleFromJSON(JSON.parse(Buffer.from(json).toString('utf8')));
   } catch (err) {
-    return { ok: false, problem: `not a valid Sigstore bundle (${(err as Error).message})` };
+    return { ok: false, cause: 'malformed', problem: `not a valid Sigstore bundle (${(err as Error).message})` };
   }
   if (!isBundleWithDsseEnvelope(bundle)) {
-    return { ok: false, problem: 'bundle holds a message signature, not the DSSE envelope cosign uses for images' };
+    return { ok: false, cause: 'malformed', problem: 'bundle holds a message signature, not the DSSE envelope cosign uses for images' };
   }
   // Flux verifies with IgnoreTlog: transparency-log entries are not required or checked.
   const offline: Bundle = {
@@ -42,10 +42,10 @@ export function verifyBundle(json: Uint8Array, keys: NamedPublicKey[], artifactD
   try {
     entity = toSignedEntity(offline);
   } catch (err) {
-    return { ok: false, problem: `bundle cannot be checked (${(err as Error).message})` };
+    return { ok: false, cause: 'malformed', problem: `bundle cannot be checked (${(err as Error).message})` };
   }
   if (entity.key.$case !== 'public-key') {
-    return { ok: false, problem: 'bundle was signed keyless (certificate); verify it with a public key is not possible' };
+    return { ok: false, cause: 'wrong-key', problem: 'bundle was signed keyless (a certificate, not a key); a public key cannot verify it' };
   }
   let keyName: string | undefined;
   for (const k of keys) {
@@ -58,17 +58,17 @@ export function verifyBundle(json: Uint8Array, keys: NamedPublicKey[], artifactD
     }
   }
   if (!keyName) {
-    return { ok: false, problem: `DSSE signature does not verify with ${keys.map((k) => k.name).join(', ')}` };
+    return { ok: false, cause: 'wrong-key', problem: `DSSE signature does not verify with ${keys.map((k) => k.name).join(', ')}` };
   }
   const envelope = bundle.content.dsseEnvelope;
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-    return { ok: false, problem: `signed payload type is "${envelope.payloadType}", expected ${IN_TOTO_PAYLOAD_TYPE}` };
+    return { ok: false, cause: 'malformed', problem: `signed payload type is "${envelope.payloadType}", expected ${IN_TOTO_PAYLOAD_TYPE}` };
   }
   let statement: any;
   try {
     statement = JSON.parse(envelope.payload.toString('utf8'));
   } catch {
-    return { ok: false, problem: 'signed in-toto statement is not JSON' };
+    return { ok: false, cause: 'malformed', problem: 'signed in-toto statement is not JSON' };
   }
   const hex = artifactDigest.replace(/^sha256:/, '');
   const subjects: { digest?: Record<string, string> }[] = Array.isArray(statement?.subject) ? statement.subject : [];
@@ -76,6 +76,7 @@ export function verifyBundle(json: Uint8Array, keys: NamedPublicKey[], artifactD
   if (!found.includes(hex)) {
     return {
       ok: false,
+      cause: 'other-artifact',
       problem: `signature is valid (${keyName}) but signs ${found.map((d) => `sha256:${d}`).join(', ') || 'no subject'}, not ${artifactDigest}`,
     };
   }

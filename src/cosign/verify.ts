@@ -41,12 +41,16 @@ export interface MatchedSignature {
   identity: string;
 }
 
+/** Why a signature did not count, for a short summary. */
+export type CheckCause = 'wrong-key' | 'other-artifact' | 'damaged' | 'malformed';
+
 export interface SignatureCheck {
   kind: SignatureKind;
   where: string;
   ok: boolean;
   /** For a failed check: what did not match. */
   problem?: string;
+  cause?: CheckCause;
 }
 
 export type VerifyReason = 'Succeeded' | 'VerificationError';
@@ -62,6 +66,8 @@ export interface VerifyArtifactResult {
   /** Flux-like condition reason and message. */
   reason: VerifyReason;
   message: string;
+  /** One plain sentence for a learner or an audience (the message has the details). */
+  summary: string;
 }
 
 export async function verifyArtifact(ref: string | Reference, opts: VerifyArtifactOptions): Promise<VerifyArtifactResult> {
@@ -91,10 +97,11 @@ export async function verifyArtifact(ref: string | Reference, opts: VerifyArtifa
     if (matched) {
       return {
         verified: true, ref: pinned, digest, matched, checked, reason: 'Succeeded',
+        summary: `signed with ${matched.keyName}: the ${matched.kind} signature matches this artifact (${short(digest)})`,
         message: `verified signature of revision ${parsed.tag ?? 'latest'}@${digest} with ${matched.keyName} (${matched.kind} signature, ${matched.where})`,
       };
     }
-    return failure(pinned, digest, checked, explain(checked, parsed, digest, keys));
+    return failure(pinned, digest, checked, explain(checked, parsed, digest, keys), keys);
   } catch (err) {
     if (isOciError(err) && err.code === 'ABORTED') throw err;
     return failure(display, undefined, [], (err as Error).message);
@@ -112,7 +119,7 @@ async function checkBundles(
   } catch (err) {
     // As source-controller: a failed bundle lookup falls through to the classic signatures.
     if (isOciError(err, 'ABORTED')) throw err;
-    checked.push({ kind: 'bundle', where: `referrers of ${digest}`, ok: false, problem: (err as Error).message });
+    checked.push({ kind: 'bundle', where: `referrers of ${digest}`, ok: false, cause: 'damaged', problem: (err as Error).message });
     return undefined;
   }
   for (const r of referrers) {
@@ -121,7 +128,7 @@ async function checkBundles(
       const m = await client.getManifest(ref.repository, r.digest, { signal, accept: [OCI_MANIFEST_MEDIA_TYPE] });
       const layers = ((m.json.layers ?? []) as Descriptor[]).filter((l) => l.mediaType === BUNDLE_MEDIA_TYPE);
       if (layers.length === 0) {
-        checked.push({ kind: 'bundle', where, ok: false, problem: 'manifest has no bundle layer' });
+        checked.push({ kind: 'bundle', where, ok: false, cause: 'malformed', problem: 'manifest has no bundle layer' });
         continue;
       }
       const blob = await client.fetchBlob(ref.repository, layers[0]!.digest, { signal, size: layers[0]!.size, max: 4 * 1024 * 1024 });
@@ -130,10 +137,10 @@ async function checkBundles(
         checked.push({ kind: 'bundle', where, ok: true });
         return { kind: 'bundle', keyName: res.keyName, where, payloadDigest: r.digest, identity: res.subjectDigest };
       }
-      checked.push({ kind: 'bundle', where, ok: false, problem: res.problem });
+      checked.push({ kind: 'bundle', where, ok: false, cause: res.cause, problem: res.problem });
     } catch (err) {
       if (isOciError(err, 'ABORTED')) throw err;
-      checked.push({ kind: 'bundle', where, ok: false, problem: (err as Error).message });
+      checked.push({ kind: 'bundle', where, ok: false, cause: 'damaged', problem: (err as Error).message });
     }
   }
   return undefined;
@@ -153,10 +160,10 @@ async function checkClassic(
   }
   for (const [i, layer] of layers.entries()) {
     const where = `${tag} layer ${i + 1} of ${layers.length}`;
-    const fail = (problem: string) => checked.push({ kind: 'classic', where, ok: false, problem });
+    const fail = (problem: string, cause: CheckCause) => checked.push({ kind: 'classic', where, ok: false, problem, cause });
     const sig = decodeBase64Strict(layer.annotations?.[SIGNATURE_ANNOTATION] ?? '');
     if (!sig) {
-      fail(`no valid base64 in the ${SIGNATURE_ANNOTATION} annotation`);
+      fail(`no valid base64 in the ${SIGNATURE_ANNOTATION} annotation`, 'malformed');
       continue;
     }
     let payload: Buffer;
@@ -164,25 +171,26 @@ async function checkClassic(
       payload = await client.fetchBlob(ref.repository, layer.digest, { signal, size: layer.size, max: 1024 * 1024 });
     } catch (err) {
       if (isOciError(err, 'ABORTED')) throw err;
-      fail(`payload ${layer.digest} cannot be read: ${(err as Error).message}`);
+      fail(`payload ${layer.digest} cannot be read: ${(err as Error).message}`, 'damaged');
       continue;
     }
     const key = keys.find((k) => verifyMessage(k.key, payload, sig));
     if (!key) {
-      fail(`signature over payload ${layer.digest} does not verify with ${keys.map((k) => k.name).join(', ')}`);
+      fail(`signature over payload ${layer.digest} does not verify with ${keys.map((k) => k.name).join(', ')}`, 'wrong-key');
       continue;
     }
     let claimed;
     try {
       claimed = parsePayload(payload, layer.digest);
     } catch (err) {
-      fail(`signature is valid (${key.name}) but ${(err as Error).message}`);
+      fail(`signature is valid (${key.name}) but ${(err as Error).message}`, 'malformed');
       continue;
     }
     if (claimed.manifestDigest !== digest) {
       fail(
         `signature is valid (${key.name}) but its payload names ${claimed.manifestDigest}, not this artifact ${digest} ` +
           `(Flux would accept it; ocilab also checks the digest inside the payload)`,
+        'other-artifact',
       );
       continue;
     }
@@ -200,9 +208,25 @@ function explain(checked: SignatureCheck[], ref: Reference, digest: string, keys
   return `${head}: ${checked.map((c) => `${c.where}: ${c.problem}`).join('; ')}`;
 }
 
-function failure(ref: string, digest: string | undefined, checked: SignatureCheck[], message: string): VerifyArtifactResult {
+function failure(ref: string, digest: string | undefined, checked: SignatureCheck[], message: string, keys: NamedPublicKey[] = []): VerifyArtifactResult {
   const msg = message.startsWith('failed to verify') ? message : `failed to verify the signature using provider 'cosign': ${message}`;
-  return { verified: false, ref, digest, checked, reason: 'VerificationError', message: msg };
+  return { verified: false, ref, digest, checked, reason: 'VerificationError', message: msg, summary: summarize(digest, checked, keys, message) };
+}
+
+/** The sentence a learner reads: the most telling cause first. */
+function summarize(digest: string | undefined, checked: SignatureCheck[], keys: NamedPublicKey[], message: string): string {
+  if (!digest) return `could not check the signature: ${message}`;
+  const names = keys.map((k) => k.name).join(', ');
+  const has = (c: CheckCause) => checked.some((x) => x.cause === c);
+  if (checked.length === 0) return `not signed: this artifact (${short(digest)}) has no cosign signature at all`;
+  if (has('other-artifact')) return `a signature by ${names} exists, but it was made for a different artifact, not ${short(digest)}`;
+  if (has('damaged')) return `signature data in the registry is damaged or unreadable (${short(digest)})`;
+  if (has('wrong-key')) return `signed, but not with ${names}: no signature on ${short(digest)} verifies with that key`;
+  return `signature data for ${short(digest)} is malformed`;
+}
+
+function short(digest: string): string {
+  return `${digest.slice(0, 'sha256:'.length + 12)}…`;
 }
 
 /** Parse key inputs; a Secret-like record keeps only `*.pub` entries, like source-controller. */

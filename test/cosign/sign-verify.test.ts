@@ -44,6 +44,7 @@ describe.skipIf(!bin)('sign and verify on a real registry (docker-registry)', ()
     expect(v).toMatchObject({ verified: true, reason: 'Succeeded', digest });
     expect(v.matched).toMatchObject({ kind: 'classic', keyName: 'cosign.pub', payloadDigest: s1.payloadDigest, identity: `${reg.host}/demo/app` });
     expect(v.message).toMatch(/^verified signature of revision v1@sha256:/);
+    expect(v.summary).toMatch(/^signed with cosign\.pub: the classic signature matches this artifact/);
     // Second key only matches the second layer.
     const v2 = await verifyArtifact(`${reg.host}/demo/app:v1`, { publicKeys: { 'other.pub': publicKeyPem(other.publicKey), 'ignored.txt': 'x' }, client: reg.client });
     expect(v2.matched?.where).toMatch(/layer 2 of 2/);
@@ -67,6 +68,7 @@ describe.skipIf(!bin)('sign and verify on a real registry (docker-registry)', ()
     expect(v.verified).toBe(false);
     expect(v.message).toContain(`signature over payload ${s.payloadDigest} does not verify with cosign.pub`);
     expect(v.message).not.toMatch(/BEGIN|PRIVATE/);
+    expect(v.summary).toMatch(/^signed, but not with cosign\.pub/);
   });
 
   it('tampered payload: a payload whose signature was made over other bytes', async () => {
@@ -89,6 +91,7 @@ describe.skipIf(!bin)('sign and verify on a real registry (docker-registry)', ()
     expect(v.verified).toBe(false);
     expect(v.message).toContain(`its payload names ${d1}, not this artifact ${d2}`);
     expect(v.message).toContain('Flux would accept it');
+    expect(v.summary).toBe(`a signature by cosign.pub exists, but it was made for a different artifact, not ${d2.slice(0, 19)}…`);
   });
 
   it('moving the tag to an unsigned version fails; the old digest still verifies', async () => {
@@ -109,6 +112,7 @@ describe.skipIf(!bin)('sign and verify on a real registry (docker-registry)', ()
     const v = await verifyArtifact(`${reg.host}/demo/storage:v1`, { publicKeys: pub, client: reg.client });
     expect(v.verified).toBe(false);
     expect(v.checked[0]!.problem).toMatch(new RegExp(`payload ${s.payloadDigest} cannot be read: .*${hex.slice(0, 12)}`));
+    expect(v.summary).toMatch(/^signature data in the registry is damaged or unreadable/);
   });
 
   it('bad input: missing artifact, bad reference, no keys', async () => {
