@@ -47,6 +47,16 @@ export interface ExtractResult {
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
+/** The process umask, read once (set-and-restore is the only portable way; workers cannot, so assume the worst). */
+const umask = (() => {
+  try {
+    const m = process.umask(0o022);
+    process.umask(m);
+    return m;
+  } catch {
+    return 0o777;
+  }
+})();
 
 /** Why an entry name is unsafe, or undefined when it is fine. Exported for tests and reuse. */
 export function unsafeName(name: string): string | undefined {
@@ -114,6 +124,12 @@ export async function extractTarball(source: string | Buffer | Readable, target:
   const tmp = await mkdtemp(join(dirname(target), `.${basename(target)}.extract-`));
   const result: ExtractResult = { files: 0, directories: 0, skippedSymlinks: 0, bytes: 0, tarBytes: 0 };
   const dirModes: [string, number][] = [];
+  const made = new Set<string>([tmp]);
+  const mkdirOnce = (dir: string): void => {
+    if (made.has(dir)) return;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    made.add(dir);
+  };
   let entries = 0;
   let failure: OciError | undefined;
   let openFd: number | undefined;
@@ -135,7 +151,7 @@ export async function extractTarball(source: string | Buffer | Readable, target:
     const perm = (entry.mode ?? 0o644) & 0o777;
     switch (entry.type) {
       case 'Directory':
-        mkdirSync(dest, { recursive: true, mode: 0o700 });
+        mkdirOnce(dest);
         dirModes.push([dest, perm | 0o700]);
         result.directories++;
         return void entry.resume();
@@ -147,8 +163,8 @@ export async function extractTarball(source: string | Buffer | Readable, target:
         if (result.bytes > maxBytes) return refuse(new OciError('ARCHIVE_LIMIT', `${where}: files add up to more than ${maxBytes} bytes`));
         let fd: number;
         try {
-          mkdirSync(dirname(dest), { recursive: true, mode: 0o700 });
-          fd = openSync(dest, 'w', 0o600);
+          mkdirOnce(dirname(dest));
+          fd = openSync(dest, 'w', perm);
         } catch (err) {
           return refuse(new OciError('UNSAFE_ARCHIVE', `${where}: cannot be written (${(err as Error).message})`, { cause: err }));
         }
@@ -163,7 +179,7 @@ export async function extractTarball(source: string | Buffer | Readable, target:
         entry.on('end', () => {
           if (openFd !== fd) return;
           openFd = undefined;
-          fchmodSync(fd, perm);
+          if ((perm & umask) !== 0) fchmodSync(fd, perm); // open() applied the umask
           closeSync(fd);
         });
         result.files++;
