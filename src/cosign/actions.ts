@@ -5,11 +5,12 @@
  * generated key pair gets a random password in a 0600 file next to it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
 import { generateKeys, sign, verify, type ToolChoice } from './backend.js';
+import { keyPairPaths } from './keys.js';
 import { resolvePassword } from './password.js';
 
 const tool = z.enum(['auto', 'cosign', 'ocilab']).default('auto')
@@ -47,6 +48,13 @@ function path(ctx: ActionContext, p: string): string {
   return isAbsolute(p) ? p : resolve(ctx.scenarioDir, p);
 }
 
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
 function need(ctx: ActionContext, name: string, what: string): string {
   const v = ctx.vars[name];
   if (!v) throw new Error(`${what}: variable ${name} is not set; run cosign.generate-key-pair first (or pass the path)`);
@@ -60,17 +68,35 @@ export const generateKeyPairAction = defineAction({
   async run(args, ctx): Promise<ActionResult> {
     const dir = args.dir ? path(ctx, args.dir) : join(ctx.workDir, 'keys');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const password = randomBytes(18).toString('base64url');
     const passwordFile = join(dir, `${args.name}.password`);
+    const files = { ...keyPairPaths(dir, args.name), passwordFile };
+    const present = await Promise.all(Object.values(files).map(exists));
+    const setVars = () =>
+      Object.assign(ctx.vars, {
+        [`${args.name}.key`]: files.privateKeyPath,
+        [`${args.name}.pub`]: files.publicKeyPath,
+        [`${args.name}.passwordFile`]: passwordFile,
+      });
+    if (present.every(Boolean)) {
+      // A re-run of the step (retry, rehearsal) keeps the pair: signatures made with it stay valid.
+      ctx.log(`reusing the key pair in ${dir} (${args.name}.key, ${args.name}.pub)`);
+      setVars();
+      return { ok: true };
+    }
+    if (present.some(Boolean)) {
+      return { ok: false, message: `${dir} holds part of a ${args.name} key pair; remove ${args.name}.key/.pub/.password there and run the step again` };
+    }
+    const password = randomBytes(18).toString('base64url');
     await writeFile(passwordFile, password, { mode: 0o600, flag: 'wx' });
-    const ran = await generateKeys({ dir, prefix: args.name, password: Buffer.from(password), tool: args.tool as ToolChoice, signal: ctx.signal });
-    ctx.log(`$ ${ran.command}`, 'info');
-    ctx.log(`${ran.tool === 'cosign' ? 'cosign' : 'ocilab'} wrote ${ran.privateKeyPath} (encrypted, 0600) and ${ran.publicKeyPath}`);
-    Object.assign(ctx.vars, {
-      [`${args.name}.key`]: ran.privateKeyPath,
-      [`${args.name}.pub`]: ran.publicKeyPath,
-      [`${args.name}.passwordFile`]: passwordFile,
-    });
+    try {
+      const ran = await generateKeys({ dir, prefix: args.name, password: Buffer.from(password), tool: args.tool as ToolChoice, signal: ctx.signal });
+      ctx.log(`$ ${ran.command}`, 'info');
+      ctx.log(`${ran.tool} wrote ${ran.privateKeyPath} (encrypted, 0600) and ${ran.publicKeyPath}`);
+    } catch (err) {
+      await rm(passwordFile, { force: true }); // nothing half-written
+      throw err;
+    }
+    setVars();
     return { ok: true };
   },
 });

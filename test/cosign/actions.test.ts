@@ -2,7 +2,7 @@
  * The scenario actions end to end on a real registry, with ocilab's own signer (tool: ocilab),
  * following the cosign-verify scenario: keys → push → sign → verify → tamper → recover.
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,10 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
     expect(ctx.vars['cosign.key']).toBe(join(workDir, 'keys', 'cosign.key'));
     expect((await stat(ctx.vars['cosign.passwordFile']!)).mode & 0o777).toBe(0o600);
     const password = await readFile(ctx.vars['cosign.passwordFile']!, 'utf8');
+    const keyBefore = await readFile(ctx.vars['cosign.key']!, 'utf8');
+    expect(await run('cosign.generate-key-pair', { tool: 'ocilab' })).toEqual({ ok: true });
+    expect(lines.at(-1)).toMatch(/^reusing the key pair in /);
+    expect(await readFile(ctx.vars['cosign.key']!, 'utf8')).toBe(keyBefore);
 
     const ref = `${reg.host}/demo/app:latest`;
     await pushArtifact(reg.client, 'demo/app', 'latest', 'v1');
@@ -108,6 +112,13 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
     const password = await readFile(ctx.vars['real.passwordFile']!, 'utf8');
     for (const l of lines) expect(l).not.toContain(password);
   }, 120_000);
+
+  it('a half-present key pair is refused with what to remove', async () => {
+    await writeFile(join(workDir, 'keys', 'half.key'), 'x');
+    const r = await run('cosign.generate-key-pair', { name: 'half', tool: 'ocilab' });
+    expect(r.ok).toBe(false);
+    expect(r.message).toMatch(/holds part of a half key pair; remove half\.key\/\.pub\/\.password/);
+  });
 
   it('sign without keys says which step to run first', async () => {
     await expect(run('cosign.sign', { ref: `${reg.host}/x/y:v1`, keyName: 'nobody', tool: 'ocilab' })).rejects.toThrow(
