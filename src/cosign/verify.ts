@@ -87,6 +87,7 @@ export async function verifyArtifact(ref: string | Reference, opts: VerifyArtifa
     try {
       digest = await resolveDigest(client, parsed, signal);
     } catch (err) {
+      if (signal?.aborted) throw err;
       return failure(display, undefined, [], (err as Error).message);
     }
     const checked: SignatureCheck[] = [];
@@ -98,12 +99,12 @@ export async function verifyArtifact(ref: string | Reference, opts: VerifyArtifa
       return {
         verified: true, ref: pinned, digest, matched, checked, reason: 'Succeeded',
         summary: `signed with ${matched.keyName}: the ${matched.kind} signature matches this artifact (${short(digest)})`,
-        message: `verified signature of revision ${parsed.tag ?? 'latest'}@${digest} with ${matched.keyName} (${matched.kind} signature, ${matched.where})`,
+        message: `verified signature of revision ${parsed.tag ? `${parsed.tag}@` : ''}${digest} with ${matched.keyName} (${matched.kind} signature, ${matched.where})`,
       };
     }
     return failure(pinned, digest, checked, explain(checked, parsed, digest, keys), keys);
   } catch (err) {
-    if (isOciError(err) && err.code === 'ABORTED') throw err;
+    if (signal?.aborted || isOciError(err, 'ABORTED')) throw err;
     return failure(display, undefined, [], (err as Error).message);
   } finally {
     if (!opts.client) await client.close();

@@ -115,6 +115,13 @@ describe.skipIf(!bin)('sign and verify on a real registry (docker-registry)', ()
     expect(v.summary).toMatch(/^signature data in the registry is damaged or unreadable/);
   });
 
+  it('an aborted signal rejects instead of reporting "not verified"', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(verifyArtifact(`${reg.host}/demo/app:v1`, { publicKeys: pub, client: reg.client, signal: ac.signal })).rejects.toThrow();
+    await expect(signArtifact(`${reg.host}/demo/app:v1`, { privateKey: good.privateKey, client: reg.client, signal: ac.signal })).rejects.toThrow();
+  });
+
   it('bad input: missing artifact, bad reference, no keys', async () => {
     const missing = await verifyArtifact(`${reg.host}/demo/none:v1`, { publicKeys: pub, client: reg.client });
     expect(missing).toMatchObject({ verified: false, reason: 'VerificationError' });
