@@ -110,6 +110,15 @@ describe.skipIf(!cosign || !registryBin)('real cosign interop', () => {
     expect(r.code, r.stderr).toBe(0);
   }, 60_000);
 
+  it('both read the older ENCRYPTED COSIGN PRIVATE KEY label', async () => {
+    const old = join(dir, 'old-label.key');
+    await writeFile(old, (await readFile(theirs.key, 'utf8')).replaceAll('ENCRYPTED SIGSTORE PRIVATE KEY', 'ENCRYPTED COSIGN PRIVATE KEY'), { mode: 0o600 });
+    const c = await runCosign(['public-key', '--key', old], { password: PW, cosignPath: cosign });
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toBe(await readFile(theirs.pub, 'utf8'));
+    expect((await loadPrivateKey(old, PW)).asymmetricKeyType).toBe('ec');
+  }, 60_000);
+
   describe('negative cases: both tools refuse', () => {
     it('wrong key', async () => {
       await pushArtifact(reg.client, 'peer/n1', 'v1', 'n1');
