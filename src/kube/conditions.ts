@@ -1,0 +1,106 @@
+/**
+ * Reading Flux status: conditions (Ready, SourceVerified, ArtifactInStorage, ...),
+ * artifact revision, lastHandledReconcileAt, and Kustomization lastAppliedRevision.
+ * Pure functions over the object as the API returns it; predicates for waitFor.
+ */
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  observedGeneration?: number;
+  lastTransitionTime?: string;
+}
+
+export interface FluxStatusObject {
+  metadata?: { name?: string; namespace?: string; generation?: number; resourceVersion?: string; annotations?: Record<string, string> };
+  status?: {
+    observedGeneration?: number;
+    conditions?: Condition[];
+    lastHandledReconcileAt?: string;
+    artifact?: { revision?: string; digest?: string; size?: number; url?: string; path?: string; lastUpdateTime?: string };
+    lastAppliedRevision?: string;
+    lastAttemptedRevision?: string;
+  };
+}
+
+export const RECONCILE_ANNOTATION = 'reconcile.fluxcd.io/requestedAt';
+
+export function condition(obj: FluxStatusObject | undefined, type: string): Condition | undefined {
+  return obj?.status?.conditions?.find((c) => c.type === type);
+}
+
+export function isTrue(obj: FluxStatusObject | undefined, type: string): boolean {
+  return condition(obj, type)?.status === 'True';
+}
+
+/** The controller has seen the current spec (status.observedGeneration == metadata.generation). */
+export function isObserved(obj: FluxStatusObject | undefined): boolean {
+  const gen = obj?.metadata?.generation;
+  return gen === undefined || obj?.status?.observedGeneration === gen;
+}
+
+/** Reconciling/Stalled are present only while True (negative polarity). */
+export function isProgressing(obj: FluxStatusObject | undefined): boolean {
+  return isTrue(obj, 'Reconciling');
+}
+
+/** A predicate's verdict: done (with success or failure) or keep waiting. */
+export type Verdict = { done: true; ok: boolean; message: string } | { done: false };
+
+export type StatusPredicate = (obj: FluxStatusObject | undefined) => Verdict;
+
+const WAIT: Verdict = { done: false };
+
+/**
+ * Ready=True for the current generation (optionally at a given artifact revision or a
+ * given applied revision); Ready=False with a terminal reason or Stalled=True ends the wait
+ * as a failure carrying the controller's message.
+ */
+export function readyPredicate(opts: { revision?: string; appliedRevision?: string; failOnNotReady?: boolean } = {}): StatusPredicate {
+  return (obj) => {
+    if (!obj || !isObserved(obj)) return WAIT;
+    const ready = condition(obj, 'Ready');
+    if (isTrue(obj, 'Stalled')) return { done: true, ok: false, message: condition(obj, 'Stalled')?.message ?? 'stalled' };
+    if (ready?.status === 'True' && !isProgressing(obj)) {
+      if (opts.revision && obj.status?.artifact?.revision !== opts.revision) return WAIT;
+      if (opts.appliedRevision && obj.status?.lastAppliedRevision !== opts.appliedRevision) return WAIT;
+      return { done: true, ok: true, message: ready.message ?? 'Ready' };
+    }
+    if ((opts.failOnNotReady ?? true) && ready?.status === 'False' && !isProgressing(obj)) {
+      return { done: true, ok: false, message: `${ready.reason ?? 'NotReady'}: ${ready.message ?? ''}`.trim() };
+    }
+    return WAIT;
+  };
+}
+
+/** SourceVerified=True (signature checked), or False with the verification error. */
+export const verifiedPredicate: StatusPredicate = (obj) => {
+  const c = condition(obj, 'SourceVerified');
+  if (!c || !isObserved(obj)) return WAIT;
+  if (c.status === 'True') return { done: true, ok: true, message: c.message ?? 'verified' };
+  if (c.status === 'False' && !isProgressing(obj)) return { done: true, ok: false, message: `${c.reason ?? 'VerificationError'}: ${c.message ?? ''}`.trim() };
+  return WAIT;
+};
+
+/** ArtifactInStorage=True, optionally for a given revision. */
+export function artifactStoredPredicate(revision?: string): StatusPredicate {
+  return (obj) => {
+    const c = condition(obj, 'ArtifactInStorage');
+    if (c?.status !== 'True') return WAIT;
+    if (revision && obj?.status?.artifact?.revision !== revision) return WAIT;
+    return { done: true, ok: true, message: c.message ?? 'stored' };
+  };
+}
+
+/** The reconcile requested with `token` has been handled, and the object is Ready (or failed). */
+export function reconciledPredicate(token: string, inner: StatusPredicate = readyPredicate()): StatusPredicate {
+  return (obj) => (obj?.status?.lastHandledReconcileAt === token ? inner(obj) : WAIT);
+}
+
+/** One line for logs and timeouts: "Ready=False (VerificationError: ...), Reconciling=True". */
+export function describeStatus(obj: FluxStatusObject | undefined): string {
+  const cs = obj?.status?.conditions ?? [];
+  if (cs.length === 0) return 'no conditions yet (is the controller running?)';
+  return cs.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}`).join(', ');
+}
