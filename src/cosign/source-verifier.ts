@@ -25,7 +25,7 @@ const FLUX_PREFIX = "failed to verify the signature using provider 'cosign': ";
 export const cosignSourceVerifier = {
   provider: 'cosign' as const,
 
-  /** Resolves with the SourceVerified message; rejects with what failed (the caller adds Flux's prefix). */
+  /** Resolves when a signature matches; rejects with what failed (the caller adds Flux's prefix). */
   async verify(req: CosignVerifyRequest): Promise<{ message?: string }> {
     if (!req.verify.secretRef || !req.secretData) {
       throw new Error(
@@ -42,7 +42,8 @@ export const cosignSourceVerifier = {
     if (!r.verified) {
       throw new Error(r.message.startsWith(FLUX_PREFIX) ? r.message.slice(FLUX_PREFIX.length) : r.message);
     }
-    const revision = req.ref.tag ? `${req.ref.tag}@${req.digest}` : req.digest;
-    return { message: `verified signature of revision ${revision} (${r.matched!.kind} signature by ${r.matched!.keyName})` };
+    // No message: the reconciler then writes Flux's exact "verified signature of revision <tag>@<digest>"
+    // (it knows spec.ref.tag; the request carries only the digest-pinned reference).
+    return {};
   },
 };

@@ -37,7 +37,7 @@ describe.skipIf(!bin)('cosignSourceVerifier (OCIRepository spec.verify)', () => 
     await signArtifact(`${reg.host}/flux/app@${digest}`, { privateKey: key.privateKey, client: reg.client });
     expect(cosignSourceVerifier.provider).toBe('cosign');
     const r = await cosignSourceVerifier.verify(request('v1', digest));
-    expect(r.message).toBe(`verified signature of revision v1@${digest} (classic signature by cosign.pub)`);
+    expect(r).toEqual({}); // the reconciler writes Flux's own success message
   });
 
   it('rejects an unsigned artifact with Flux wording (the reconciler adds the provider prefix)', async () => {
