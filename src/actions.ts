@@ -6,18 +6,28 @@
  */
 import { ActionRegistry } from './engine/action.js';
 import { builtinActions } from './engine/builtins/index.js';
+import { cosignActions } from './cosign/actions.js';
+import { cosignSourceVerifier } from './cosign/source-verifier.js';
 import { gitActions } from './git/actions.js';
 import { ociActions } from './oci/actions.js';
-import { reconcileActions } from './reconcile/actions.js';
+import { reconcileActions, registerSourceVerifier } from './reconcile/actions.js';
 import { registryActions } from './registry/actions.js';
 
+let verifiersRegistered = false;
+
 export function buildActionRegistry(): ActionRegistry {
+  // OCIRepository spec.verify on the local target goes through ocilab's cosign verifier.
+  if (!verifiersRegistered) {
+    registerSourceVerifier(cosignSourceVerifier);
+    verifiersRegistered = true;
+  }
   return new ActionRegistry().register(
     ...builtinActions,
     ...registryActions,
     ...ociActions,
     ...gitActions,
     ...reconcileActions,
+    ...cosignActions,
     // ...registryActions, ...gitActions, ...ociActions, ...cosignActions, ...measureActions, ...kubeActions,
   );
 }

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { doctorCommand } from './doctor.js';
 import { listCommand } from './list.js';
 import { artifactCommand } from './artifact.js';
+import { cosignCommand } from './cosign.js';
 import { fixturesCommand } from './fixtures.js';
 import { gitCommand } from './git.js';
 import { registryCommand } from './registry.js';
@@ -20,6 +21,7 @@ export function allCommands(): Command[] {
     artifactCommand(),
     gitCommand(),
     fixturesCommand(),
+    cosignCommand(),
     // areas add theirs here
   ];
 }
