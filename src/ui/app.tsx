@@ -1,0 +1,75 @@
+/**
+ * Entry points the CLI calls: renderApp runs the interactive UI over a run store and
+ * resolves with the exit code; renderPicker asks which scenario to run. JSX stays here:
+ * callers pass plain objects.
+ */
+import { render } from 'ink';
+import { ScenarioPicker, type ScenarioChoice } from './components/ScenarioPicker.js';
+import type { RunSource } from './run-source.js';
+import { RunApp } from './RunApp.js';
+import { colorWanted, createTheme, ThemeContext } from './theme.js';
+
+export type { ScenarioChoice };
+
+export interface RenderOptions {
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  /** Force colour on or off; default: NO_COLOR / FORCE_COLOR / TERM=dumb. */
+  color?: boolean;
+}
+
+/** Exit code when the UI cannot run (stdin is not a terminal). */
+export const EXIT_NO_TTY = 2;
+
+function streams(opts: RenderOptions) {
+  return {
+    stdin: opts.stdin ?? process.stdin,
+    stdout: opts.stdout ?? process.stdout,
+    stderr: opts.stderr ?? process.stderr,
+  };
+}
+
+/** Keys need raw mode, which needs a terminal on stdin (Ink pitfall #5). */
+function needsTerminal(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream): boolean {
+  if (stdin.isTTY) return false;
+  stderr.write('ocilab: the interactive UI needs a terminal on stdin; use --plain for pipes and CI\n');
+  return true;
+}
+
+/**
+ * Render the run UI until the user quits; resolves 0 (run passed), 1 (failed), 130
+ * (interrupted) or 2 (no terminal). The store's quit() aborts the run; the caller unwinds
+ * its cleanup registry after this resolves.
+ */
+export async function renderApp(store: RunSource, opts: RenderOptions = {}): Promise<number> {
+  const io = streams(opts);
+  if (needsTerminal(io.stdin, io.stderr)) return EXIT_NO_TTY;
+  let code = 1;
+  const theme = createTheme(opts.color ?? colorWanted());
+  const instance = render(
+    <ThemeContext.Provider value={theme}>
+      <RunApp store={store} onExit={(c) => (code = c)} />
+    </ThemeContext.Provider>,
+    { ...io, exitOnCtrlC: false, patchConsole: true },
+  );
+  await instance.waitUntilExit();
+  return code;
+}
+
+/** Ask which scenario to run; resolves its id, or undefined when the user leaves. */
+export async function renderPicker(scenarios: ScenarioChoice[], opts: RenderOptions = {}): Promise<string | undefined> {
+  const io = streams(opts);
+  if (needsTerminal(io.stdin, io.stderr)) return undefined;
+  let picked: string | undefined;
+  const theme = createTheme(opts.color ?? colorWanted());
+  const instance = render(
+    <ThemeContext.Provider value={theme}>
+      <ScenarioPicker scenarios={scenarios} onPick={(id) => (picked = id)} />
+    </ThemeContext.Provider>,
+    { ...io, exitOnCtrlC: false, patchConsole: true },
+  );
+  await instance.waitUntilExit();
+  instance.cleanup();
+  return picked;
+}

@@ -1,0 +1,73 @@
+import { Box, Text, useInput } from 'ink';
+import { useState } from 'react';
+import { useTheme } from '../theme.js';
+import type { LogLine } from '../view-model.js';
+import { tailRows } from '../wrap.js';
+import { GUTTER, OutputRows } from './OutputRows.js';
+import { Rule } from './OutputPane.js';
+
+export interface LogViewProps {
+  lines: readonly LogLine[];
+  stepTitles: string[];
+  width: number;
+  height: number;
+  onClose: () => void;
+  /** False when stdin is not a terminal: no key handling at all. */
+  interactive: boolean;
+}
+
+/**
+ * The full log, scrollable. Scrolls by log line and renders only the rows on screen, so a
+ * long log stays cheap; follows new output while at the bottom.
+ */
+export function LogView({ lines, stepTitles, width, height, onClose, interactive }: LogViewProps) {
+  const theme = useTheme();
+  const body = Math.max(1, height - 2);
+  // Lines hidden below the view; 0 means "follow the end".
+  const [fromEnd, setFromEnd] = useState(0);
+  const maxFromEnd = Math.max(0, lines.length - 1);
+  const scroll = (delta: number) => setFromEnd((v) => Math.min(maxFromEnd, Math.max(0, v + delta)));
+
+  useInput(
+    (input, key) => {
+      if (key.escape || input === 'l' || input === 'q') onClose();
+      else if (key.upArrow || input === 'k') scroll(1);
+      else if (key.downArrow || input === 'j') scroll(-1);
+      else if (key.pageUp) scroll(body);
+      else if (key.pageDown || input === ' ') scroll(-body);
+      else if (key.home || input === 'g') setFromEnd(maxFromEnd);
+      else if (key.end || input === 'G') setFromEnd(0);
+    },
+    { isActive: interactive },
+  );
+
+  const end = lines.length - Math.min(fromEnd, maxFromEnd);
+  const visible = withStepHeadings(lines.slice(Math.max(0, end - body * 2), end), stepTitles);
+  const rows = tailRows(visible, Math.max(1, width - GUTTER), body, theme.color);
+  const position = lines.length === 0 ? 'empty' : fromEnd === 0 ? `end of ${lines.length} lines` : `line ${end} of ${lines.length}`;
+  return (
+    <Box flexDirection="column" height={height} overflow="hidden">
+      <Rule title="full log" right={position} width={width} />
+      <Box flexDirection="column" height={body} overflow="hidden">
+        {lines.length === 0 ? <Text color={theme.muted}>  (nothing logged yet)</Text> : <OutputRows rows={rows} />}
+      </Box>
+      <Text color={theme.muted} wrap="truncate">
+        ↑↓ line · PgUp PgDn page · Home End · Esc or l closes
+      </Text>
+    </Box>
+  );
+}
+
+/** Insert "── 2 Title" lines where the step changes, so the full log reads as a transcript. */
+function withStepHeadings(lines: readonly LogLine[], titles: string[]): LogLine[] {
+  const out: LogLine[] = [];
+  let step = -1;
+  for (const line of lines) {
+    if (line.index !== step) {
+      step = line.index;
+      out.push({ index: step, stream: 'info', line: `── ${step + 1} ${titles[step] ?? ''}` });
+    }
+    out.push(line);
+  }
+  return out;
+}

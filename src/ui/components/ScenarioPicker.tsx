@@ -1,0 +1,69 @@
+import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { useState } from 'react';
+import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { useTheme } from '../theme.js';
+import { window } from './StepList.js';
+
+export interface ScenarioChoice {
+  id: string;
+  title: string;
+  summary?: string;
+}
+
+export interface ScenarioPickerProps {
+  scenarios: ScenarioChoice[];
+  onPick: (id: string | undefined) => void;
+}
+
+/** Shown when ocilab starts without a scenario: ↑/↓ (or a number), Enter runs, q/Esc leaves. */
+export function ScenarioPicker({ scenarios, onPick }: ScenarioPickerProps) {
+  const theme = useTheme();
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const { rows } = useTerminalSize();
+  const [selected, setSelected] = useState(0);
+  const done = (id: string | undefined) => {
+    onPick(id);
+    exit();
+  };
+  useInput(
+    (input, key) => {
+      if (key.escape || input === 'q' || (key.ctrl && input === 'c')) return done(undefined);
+      if (key.return || input === ' ' || key.rightArrow) return done(scenarios[selected]?.id);
+      if (key.upArrow || input === 'k') setSelected((i) => Math.max(0, i - 1));
+      else if (key.downArrow || input === 'j') setSelected((i) => Math.min(scenarios.length - 1, i + 1));
+      else if (/^[1-9]$/.test(input) && Number(input) <= scenarios.length) setSelected(Number(input) - 1);
+    },
+    { isActive: isRawModeSupported === true },
+  );
+  // Two rows per scenario (title, summary), plus title and key rows; stay under rows - 1.
+  const fit = Math.max(1, Math.floor((rows - 1 - 4) / 2));
+  const { first, last } = window(scenarios.length, selected, fit);
+  return (
+    <Box flexDirection="column" paddingX={1}>
+      <Text bold color={theme.heading}>
+        ocilab: pick a scenario
+      </Text>
+      <Box flexDirection="column" marginY={1}>
+        {scenarios.length === 0 ? <Text color={theme.warn}>No scenarios found.</Text> : null}
+        {scenarios.slice(first, last + 1).map((s, i) => {
+          const index = first + i;
+          const on = index === selected;
+          return (
+            <Box key={s.id} flexDirection="column">
+              <Text bold={on} color={on ? theme.accent : undefined} wrap="truncate-end">
+                {on ? '› ' : '  '}
+                {index + 1}. {s.title} <Text color={theme.muted}>({s.id})</Text>
+              </Text>
+              <Text color={theme.muted} wrap="truncate-end">
+                {'     '}
+                {s.summary ?? ''}
+              </Text>
+            </Box>
+          );
+        })}
+      </Box>
+      <Text color={theme.muted}>↑↓ or a number · Enter runs · q leaves</Text>
+    </Box>
+  );
+}
