@@ -14,6 +14,7 @@
  */
 import type { z } from 'zod';
 import type { CleanupRegistry } from './cleanup.js';
+import type { OutputStreams } from './streams.js';
 
 export type TargetName = 'local' | 'kind' | 'cluster';
 
@@ -48,6 +49,11 @@ export interface ActionContext {
   target: TargetName;
   /** Report a measurement for the measurements panel and the plain table. */
   report: (m: Measurement) => void;
+  /**
+   * Output of the run's actions by stream name (an action's `as:` name, or an internal one),
+   * and the name of the previous action's stream. Set by the runner; `wait` uses it.
+   */
+  outputs?: { streams: OutputStreams; previous?: string };
 }
 
 export interface ActionResult {

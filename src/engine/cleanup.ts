@@ -1,16 +1,27 @@
 /**
  * One registry for everything that must not outlive a run: child process trees,
  * servers, temp dirs. Unwound in reverse order on normal exit, failure, Ctrl-C,
- * SIGTERM and SIGHUP. (Contract only here; the foundation fills in process handling.)
+ * SIGTERM and SIGHUP (see exit.ts for the signal wiring).
  */
 export type CleanupFn = () => void | Promise<void>;
 
-export class CleanupRegistry {
-  private entries: { label: string; fn: CleanupFn }[] = [];
+interface Entry {
+  label: string;
+  fn: CleanupFn;
+  /** Last-chance synchronous version, for process 'exit' where nothing can be awaited. */
+  sync?: () => void;
+}
 
-  /** Register a cleanup; returns a function that runs it early and unregisters it. */
-  add(label: string, fn: CleanupFn): () => Promise<void> {
-    const entry = { label, fn };
+export class CleanupRegistry {
+  private entries: Entry[] = [];
+
+  /**
+   * Register a cleanup; returns a function that runs it early and unregisters it.
+   * `sync` (optional) is called instead when the process exits without unwinding
+   * (e.g. an exit from a library): keep it to synchronous kills and deletes.
+   */
+  add(label: string, fn: CleanupFn, sync?: () => void): () => Promise<void> {
+    const entry: Entry = { label, fn, ...(sync ? { sync } : {}) };
     this.entries.push(entry);
     return async () => {
       const i = this.entries.indexOf(entry);
@@ -21,8 +32,18 @@ export class CleanupRegistry {
     };
   }
 
+  /** Unregister without running (the resource went away by itself, e.g. a process exited). */
+  forget(fn: CleanupFn): void {
+    const i = this.entries.findIndex((e) => e.fn === fn);
+    if (i >= 0) this.entries.splice(i, 1);
+  }
+
   get size(): number {
     return this.entries.length;
+  }
+
+  labels(): string[] {
+    return this.entries.map((e) => e.label);
   }
 
   /** Run every cleanup, newest first; errors are collected, never stop the unwinding. */
@@ -37,5 +58,17 @@ export class CleanupRegistry {
       }
     }
     return errors;
+  }
+
+  /** Synchronous last resort: run every `sync` cleanup, newest first, ignoring errors. */
+  runAllSync(): void {
+    while (this.entries.length > 0) {
+      const entry = this.entries.pop()!;
+      try {
+        entry.sync?.();
+      } catch {
+        // Exiting anyway; nothing useful to do with the error here.
+      }
+    }
   }
 }

@@ -7,6 +7,9 @@ import type { Measurement, TargetName } from './action.js';
 
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
 export type Mode = 'present' | 'workshop' | 'tour';
+/** What a step attempt executes: its `run` actions, its `solve` actions, or only its `check`. */
+export type StepVia = 'run' | 'solve' | 'check';
+export type RunStatus = 'passed' | 'failed' | 'interrupted';
 
 export interface StepInfo {
   id: string;
@@ -14,23 +17,53 @@ export interface StepInfo {
   optional: boolean;
   /** Budget in milliseconds, when the step has one. */
   budgetMs?: number;
+  /** Narration (Markdown) shown to the audience. */
+  say?: string;
+  /** Speaker notes (second screen only). */
+  notes?: string;
+  /** The command the audience sees (workshop: the command the learner types). */
+  show?: string;
+  /** Hints, in the order a learner should see them. */
+  hints: string[];
+  hasCheck: boolean;
+  hasSolve: boolean;
+}
+
+export interface ScenarioInfo {
+  id: string;
+  title: string;
+  summary?: string;
+  budgetMs?: number;
+  /** Absolute path of the scenario file. */
+  file: string;
 }
 
 export type RunEvent =
   | {
       type: 'run.start';
       at: number;
-      scenario: { id: string; title: string; budgetMs?: number };
+      scenario: ScenarioInfo;
       steps: StepInfo[];
       target: TargetName;
       mode: Mode;
+      /** Resolved params (defaults overridden from the CLI). */
+      params: Record<string, string>;
     }
-  | { type: 'step.start'; at: number; index: number; attempt: number; via: 'run' | 'solve' | 'check' }
-  | { type: 'step.end'; at: number; index: number; status: Exclude<StepStatus, 'pending' | 'running'>; message?: string }
+  /** The step the runner will act on next (next/retry/skip/check apply to it). */
+  | { type: 'step.focus'; at: number; index: number }
+  | { type: 'step.start'; at: number; index: number; attempt: number; via: StepVia }
+  | {
+      type: 'step.end';
+      at: number;
+      index: number;
+      status: Exclude<StepStatus, 'pending' | 'running'>;
+      message?: string;
+      durationMs: number;
+    }
   | { type: 'action.start'; at: number; index: number; action: string; display: string }
   | { type: 'action.end'; at: number; index: number; action: string; ok: boolean; message?: string; durationMs: number }
   | { type: 'output'; at: number; index: number; stream: 'stdout' | 'stderr' | 'info'; line: string }
   | { type: 'measurement'; at: number; index: number; measurement: Measurement }
-  | { type: 'run.end'; at: number; status: 'passed' | 'failed' | 'interrupted' };
+  | { type: 'run.end'; at: number; status: RunStatus };
 
 export type RunEventListener = (event: RunEvent) => void;

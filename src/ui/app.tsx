@@ -4,8 +4,10 @@
  * callers pass plain objects.
  */
 import { render } from 'ink';
+import type { TargetName } from '../engine/action.js';
+import type { Mode } from '../engine/events.js';
+import type { RunStore } from '../store/run-store.js';
 import { ScenarioPicker, type ScenarioChoice } from './components/ScenarioPicker.js';
-import type { RunSource } from './run-source.js';
 import { RunApp } from './RunApp.js';
 import { colorWanted, createTheme, ThemeContext } from './theme.js';
 
@@ -15,8 +17,16 @@ export interface RenderOptions {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
-  /** Force colour on or off; default: NO_COLOR / FORCE_COLOR / TERM=dumb. */
+  /** Colour on or off (the CLI decides from --no-color); default: NO_COLOR / FORCE_COLOR / TERM=dumb. */
   color?: boolean;
+}
+
+/** What the CLI passes to renderApp (the foundation's contract), plus optional streams for tests. */
+export interface RenderAppOptions extends RenderOptions {
+  mode?: Mode;
+  target?: TargetName;
+  /** 0-based index of the step the run starts from (earlier steps already fast-forwarded). */
+  fromStep?: number;
 }
 
 /** Exit code when the UI cannot run (stdin is not a terminal). */
@@ -42,7 +52,7 @@ function needsTerminal(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream): bo
  * (interrupted) or 2 (no terminal). The store's quit() aborts the run; the caller unwinds
  * its cleanup registry after this resolves.
  */
-export async function renderApp(store: RunSource, opts: RenderOptions = {}): Promise<number> {
+export async function renderApp(store: RunStore, opts: RenderAppOptions = {}): Promise<number> {
   const io = streams(opts);
   if (needsTerminal(io.stdin, io.stderr)) return EXIT_NO_TTY;
   let code = 1;

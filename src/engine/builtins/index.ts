@@ -1,0 +1,7 @@
+import type { ActionDefinition } from '../action.js';
+import { printAction } from './print.js';
+import { shellAction } from './shell.js';
+import { waitAction } from './wait.js';
+
+/** The actions every scenario can use, whatever areas are registered. */
+export const builtinActions: ActionDefinition<any>[] = [shellAction, waitAction, printAction];

@@ -1,0 +1,337 @@
+/**
+ * The scenario state machine. Per step: pending → running → passed | failed | skipped.
+ * Emits RunEvents (events.ts); never imports UI code. One operation at a time: a call made
+ * while a step runs is ignored (returns undefined), except abort().
+ *
+ * Interactive use (the store calls these): start, next, retry, skip, check, goto, abort.
+ * Headless use (--plain, CI): runAll({ from }).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { ActionRegistry, TargetName } from './action.js';
+import type { CleanupRegistry } from './cleanup.js';
+import { parseDuration } from './duration.js';
+import type { Mode, RunEvent, RunEventListener, RunStatus, StepInfo, StepStatus, StepVia } from './events.js';
+import { executeActions } from './execute.js';
+import type { Scenario, Step } from './scenario-schema.js';
+import { OutputStreams } from './streams.js';
+
+export interface RunnerOptions {
+  scenario: Scenario;
+  registry: ActionRegistry;
+  cleanup: CleanupRegistry;
+  target?: TargetName;
+  mode?: Mode;
+  /** `--param key=value` overrides of the scenario's params. */
+  params?: Record<string, string>;
+  /** A temp dir is created (and registered for removal) when not given. */
+  workDir?: string;
+  /** Timeout of a step without its own `timeout` (default 10 minutes). */
+  defaultStepTimeoutMs?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_STEP_TIMEOUT_MS = 10 * 60_000;
+
+/** The reason a step's signal is aborted with; its message becomes the step's message. */
+export class StepAborted extends Error {
+  constructor(
+    readonly kind: 'interrupted' | 'timeout',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function stepInfoOf(step: Step): StepInfo {
+  const hints = step.hint === undefined ? [] : Array.isArray(step.hint) ? step.hint : [step.hint];
+  const budgetMs = step.budget ? parseDuration(step.budget) : undefined;
+  return {
+    id: step.id,
+    title: step.title,
+    optional: step.optional,
+    ...(budgetMs !== undefined ? { budgetMs } : {}),
+    ...(step.say !== undefined ? { say: step.say } : {}),
+    ...(step.notes !== undefined ? { notes: step.notes } : {}),
+    ...(step.show !== undefined ? { show: step.show } : {}),
+    hints,
+    hasCheck: (step.check?.length ?? 0) > 0,
+    hasSolve: step.solve !== undefined,
+  };
+}
+
+/** Resolve `--from-step`: a step id, or a 1-based number. Returns a 0-based index. */
+export function resolveStepRef(scenario: Scenario, ref: string): number | undefined {
+  const byId = scenario.steps.findIndex((s) => s.id === ref);
+  if (byId >= 0) return byId;
+  if (/^\d+$/.test(ref)) {
+    const n = Number(ref);
+    if (n >= 1 && n <= scenario.steps.length) return n - 1;
+  }
+  return undefined;
+}
+
+export class Runner {
+  readonly scenario: Scenario;
+  readonly mode: Mode;
+  readonly target: TargetName;
+  readonly params: Record<string, string>;
+  /** Variables shared by the run's actions (params included), interpolated as ${name}. */
+  readonly vars: Record<string, string>;
+  private readonly opts: RunnerOptions;
+  private readonly listeners = new Set<RunEventListener>();
+  private readonly statuses: StepStatus[];
+  private readonly attempts: number[];
+  private readonly streams = new OutputStreams();
+  private readonly runAbort = new AbortController();
+  private stepAbort: AbortController | undefined;
+  private workDir: string | undefined;
+  private focus = 0;
+  private busy = false;
+  private started = false;
+  private ended: RunStatus | undefined;
+  private readonly now: () => number;
+
+  constructor(opts: RunnerOptions) {
+    this.opts = opts;
+    this.scenario = opts.scenario;
+    this.mode = opts.mode ?? 'present';
+    this.target = opts.target ?? 'local';
+    this.now = opts.now ?? Date.now;
+    this.params = {};
+    for (const [k, v] of Object.entries(opts.scenario.params)) this.params[k] = typeof v === 'string' ? v : v.default;
+    for (const [k, v] of Object.entries(opts.params ?? {})) {
+      if (!Object.hasOwn(this.params, k)) {
+        const known = Object.keys(this.params).join(', ') || 'none';
+        throw new Error(`unknown param "${k}" for scenario ${opts.scenario.id} (params: ${known})`);
+      }
+      this.params[k] = v;
+    }
+    this.vars = { ...this.params, target: this.target, 'scenario.dir': dirname(opts.scenario.file) };
+    this.statuses = opts.scenario.steps.map(() => 'pending');
+    this.attempts = opts.scenario.steps.map(() => 0);
+  }
+
+  on(listener: RunEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get current(): number {
+    return this.focus;
+  }
+  get isBusy(): boolean {
+    return this.busy;
+  }
+  get result(): RunStatus | undefined {
+    return this.ended;
+  }
+  statusOf(index: number): StepStatus {
+    return this.statuses[index] ?? 'pending';
+  }
+
+  /** Emits run.start and focuses the first step. Idempotent. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.workDir = this.opts.workDir ?? this.makeWorkDir();
+    this.vars['run.workDir'] = this.workDir;
+    const s = this.scenario;
+    const budgetMs = parseDuration(s.budget);
+    this.emit({
+      type: 'run.start',
+      at: this.now(),
+      scenario: { id: s.id, title: s.title, summary: s.summary, file: s.file, ...(budgetMs !== undefined ? { budgetMs } : {}) },
+      steps: s.steps.map(stepInfoOf),
+      target: this.target,
+      mode: this.mode,
+      params: { ...this.params },
+    });
+    this.emit({ type: 'step.focus', at: this.now(), index: 0 });
+  }
+
+  /**
+   * One press of "next": runs the focused step when it is pending; moves the focus to the
+   * following step when the focused one passed or was skipped (ends the run after the last).
+   * A failed step stays focused until retry() or skip().
+   */
+  async next(): Promise<StepStatus | undefined> {
+    this.start();
+    if (this.busy || this.ended) return undefined;
+    const status = this.statuses[this.focus]!;
+    if (status === 'pending') return this.runStep(this.focus, 'run');
+    if (status === 'passed' || status === 'skipped') {
+      if (this.focus + 1 >= this.statuses.length) this.finish();
+      else this.setFocus(this.focus + 1);
+    }
+    return this.statuses[this.focus];
+  }
+
+  /** Runs the focused step again (its `run`, then its `check`). */
+  retry(): Promise<StepStatus | undefined> {
+    return this.runStep(this.focus, 'run');
+  }
+
+  /** Skips the focused step by running its `solve` (an optional step without one runs nothing). */
+  skip(): Promise<StepStatus | undefined> {
+    return this.runStep(this.focus, 'solve');
+  }
+
+  /** Runs only the focused step's `check`: passed when it succeeds, failed with its message otherwise. */
+  check(): Promise<StepStatus | undefined> {
+    return this.runStep(this.focus, 'check');
+  }
+
+  /** Moves the focus to step `index` without running anything. False while a step runs. */
+  goto(index: number): boolean {
+    this.start();
+    if (this.busy || this.ended || index < 0 || index >= this.statuses.length) return false;
+    this.setFocus(index);
+    return true;
+  }
+
+  /**
+   * Brings the run to the start of step `index`: every earlier pending step is skipped by
+   * its `solve` (or its `run` when it has none). Focuses `index` when all succeeded.
+   */
+  async fastForward(index: number): Promise<boolean> {
+    this.start();
+    for (let i = 0; i < index; i++) {
+      if (this.ended) return false;
+      if (this.statuses[i] !== 'pending') continue;
+      this.setFocus(i);
+      const status = await this.runStep(i, 'solve');
+      if (status !== 'skipped') return false;
+    }
+    return this.goto(index);
+  }
+
+  /** Headless: runs every step from `from` (earlier ones fast-forwarded), stops at the first failure. */
+  async runAll(opts: { from?: number } = {}): Promise<RunStatus> {
+    this.start();
+    if (opts.from && !(await this.fastForward(opts.from))) return this.finish();
+    while (!this.ended) {
+      const status = await this.next();
+      if (status === 'failed' || status === undefined) break;
+    }
+    return this.finish();
+  }
+
+  /** Interrupt: aborts the running step (its processes are killed) and ends the run. */
+  abort(reason = 'interrupted'): void {
+    if (!this.runAbort.signal.aborted) this.runAbort.abort(new StepAborted('interrupted', reason));
+    if (!this.busy) this.finish('interrupted');
+  }
+
+  /** Ends the run (idempotent): interrupted, failed when any step failed, passed otherwise. */
+  finish(status?: RunStatus): RunStatus {
+    if (this.ended) return this.ended;
+    this.start();
+    this.ended =
+      status ??
+      (this.runAbort.signal.aborted ? 'interrupted' : this.statuses.includes('failed') ? 'failed' : this.statuses.includes('pending') ? 'failed' : 'passed');
+    this.emit({ type: 'run.end', at: this.now(), status: this.ended });
+    return this.ended;
+  }
+
+  /** Runs step `index` via its run, solve or check. Undefined when ignored (busy or ended). */
+  async runStep(index: number, via: StepVia): Promise<StepStatus | undefined> {
+    this.start();
+    const step = this.scenario.steps[index];
+    if (!step || this.busy || this.ended) return undefined;
+    this.busy = true;
+    const attempt = ++this.attempts[index]!;
+    const started = this.now();
+    this.statuses[index] = 'running';
+    this.emit({ type: 'step.start', at: started, index, attempt, via });
+    const timeoutMs = (step.timeout ? parseDuration(step.timeout) : undefined) ?? this.opts.defaultStepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+    const controller = new AbortController();
+    this.stepAbort = controller;
+    const onRunAbort = () => controller.abort(this.runAbort.signal.reason);
+    this.runAbort.signal.addEventListener('abort', onRunAbort, { once: true });
+    if (this.runAbort.signal.aborted) onRunAbort();
+    const timer = setTimeout(
+      () => controller.abort(new StepAborted('timeout', `step ${step.id} timed out after ${step.timeout ?? `${timeoutMs}ms`}`)),
+      timeoutMs,
+    );
+    let status: 'passed' | 'failed' | 'skipped';
+    let message: string | undefined;
+    try {
+      const env = this.executeEnv(index, controller.signal);
+      const main = via === 'run' ? step.run : via === 'solve' ? (step.solve ?? (step.optional ? [] : step.run)) : [];
+      let outcome = await executeActions(main, env);
+      if (outcome.ok && step.check && step.check.length > 0 && !(via === 'solve' && step.optional && !step.solve)) {
+        outcome = await executeActions(step.check, env);
+        if (!outcome.ok) {
+          const detail = outcome.message ?? outcome.lastLines?.at(-1) ?? 'the check did not pass';
+          outcome = { ok: false, message: `check: ${detail}` };
+        }
+      }
+      status = outcome.ok ? (via === 'solve' ? 'skipped' : 'passed') : 'failed';
+      message = outcome.ok ? undefined : (outcome.message ?? 'failed');
+    } finally {
+      clearTimeout(timer);
+      this.runAbort.signal.removeEventListener('abort', onRunAbort);
+      this.stepAbort = undefined;
+    }
+    this.statuses[index] = status;
+    this.emit({
+      type: 'step.end',
+      at: this.now(),
+      index,
+      status,
+      durationMs: this.now() - started,
+      ...(message !== undefined ? { message } : {}),
+    });
+    this.busy = false;
+    if (this.runAbort.signal.aborted) this.finish('interrupted');
+    return status;
+  }
+
+  private executeEnv(index: number, signal: AbortSignal) {
+    return {
+      registry: this.opts.registry,
+      cleanup: this.opts.cleanup,
+      vars: this.vars,
+      workDir: this.workDir!,
+      scenarioDir: dirname(this.scenario.file),
+      target: this.target,
+      streams: this.streams,
+      signal,
+      now: this.now,
+      onActionStart: (action: string, display: string) =>
+        this.emit({ type: 'action.start', at: this.now(), index, action, display }),
+      onActionEnd: (action: string, ok: boolean, durationMs: number, message?: string) =>
+        this.emit({ type: 'action.end', at: this.now(), index, action, ok, durationMs, ...(message !== undefined ? { message } : {}) }),
+      onLine: (line: string, stream: 'stdout' | 'stderr' | 'info') =>
+        this.emit({ type: 'output', at: this.now(), index, stream, line }),
+      onMeasurement: (measurement: import('./action.js').Measurement) =>
+        this.emit({ type: 'measurement', at: this.now(), index, measurement }),
+    };
+  }
+
+  private setFocus(index: number): void {
+    this.focus = index;
+    this.emit({ type: 'step.focus', at: this.now(), index });
+  }
+
+  private makeWorkDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), `ocilab-${this.scenario.id}-`));
+    this.opts.cleanup.add(`work dir ${dir}`, () => rmSync(dir, { recursive: true, force: true }), () =>
+      rmSync(dir, { recursive: true, force: true }),
+    );
+    return dir;
+  }
+
+  private emit(event: RunEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A broken view must not break the run; say so once per event on stderr.
+        process.emitWarning(`run event listener failed on ${event.type}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * spawnTracked: a child process in its own process group, registered with the cleanup
+ * registry, killed (the whole tree: SIGTERM to the group, SIGKILL after a grace period)
+ * when its AbortSignal fires or the registry unwinds. Every area spawns through this.
+ */
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { CleanupRegistry } from './cleanup.js';
+
+export interface SpawnTrackedOptions {
+  cleanup: CleanupRegistry;
+  /** Aborting kills the process group. */
+  signal?: AbortSignal;
+  cwd?: string;
+  /** Added to process.env (values replace). */
+  env?: Record<string, string | undefined>;
+  /** Called per output line (without the newline); lines are read from pipes, not a TTY. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Default ['ignore', 'pipe', 'pipe']. Pass 'pipe' for stdin to write to it. */
+  stdio?: StdioOptions;
+  /** Label in cleanup listings; defaults to the command. */
+  label?: string;
+  /** Wait this long after SIGTERM before SIGKILL (default 2000 ms). */
+  graceMs?: number;
+}
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface TrackedProcess {
+  child: ChildProcess;
+  pid: number;
+  /** Resolves when the process has exited and its output streams are drained. */
+  exited: Promise<ProcessExit>;
+  /** Kill the process group (TERM, then KILL after the grace period); resolves on exit. */
+  kill(): Promise<ProcessExit>;
+}
+
+/** True when a process (or group, for a negative id) still exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signalGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+export function spawnTracked(command: string, args: readonly string[], opts: SpawnTrackedOptions): TrackedProcess {
+  if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
+  const child = spawn(command, args, {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'],
+    detached: true, // own process group, so the whole tree can be signalled at once
+  });
+  const graceMs = opts.graceMs ?? 2000;
+  let exitInfo: ProcessExit | undefined;
+
+  const drains: Promise<void>[] = [];
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const readable = child[stream];
+    if (!readable) continue;
+    const rl = createInterface({ input: readable, crlfDelay: Infinity });
+    if (opts.onLine) rl.on('line', (line) => opts.onLine!(line, stream));
+    drains.push(new Promise((resolve) => rl.once('close', () => resolve())));
+  }
+
+  const exited = new Promise<ProcessExit>((resolve, reject) => {
+    child.once('error', (err) => {
+      exitInfo = { code: 127, signal: null };
+      reject(new Error(`cannot start ${command}: ${err.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      // A grandchild holding the pipes open must not keep us waiting forever.
+      const drainCap = new Promise<void>((r) => setTimeout(r, 500).unref());
+      void Promise.race([Promise.all(drains), drainCap]).then(() => resolve(exitInfo!));
+    });
+  });
+  exited.catch(() => undefined);
+
+  const pid = child.pid;
+  if (pid === undefined) {
+    return { child, pid: -1, exited, kill: () => exited.catch(() => ({ code: 127, signal: null })) };
+  }
+
+  let killing: Promise<ProcessExit> | undefined;
+  const kill = (): Promise<ProcessExit> => {
+    killing ??= (async () => {
+      // The leader may have exited while its group lives on (a backgrounded grandchild).
+      signalGroup(pid, 'SIGTERM');
+      const deadline = Date.now() + graceMs;
+      while (Date.now() < deadline && (exitInfo === undefined || isAlive(-pid))) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      if (exitInfo === undefined || isAlive(-pid)) signalGroup(pid, 'SIGKILL');
+      return exited.catch(() => ({ code: null, signal: 'SIGKILL' as NodeJS.Signals }));
+    })();
+    return killing;
+  };
+
+  const cleanupFn = async () => {
+    await kill();
+  };
+  const unregister = opts.cleanup.add(opts.label ?? `process ${command} (pid ${pid})`, cleanupFn, () =>
+    signalGroup(pid, 'SIGKILL'),
+  );
+  void unregister; // kept for symmetry; the registry entry is dropped when the group is gone
+
+  const onAbort = () => void kill();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  void exited
+    .catch(() => undefined)
+    .then(() => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      // Forget the entry only when nothing of the group survives the leader.
+      if (!isAlive(-pid)) opts.cleanup.forget(cleanupFn);
+    });
+
+  return { child, pid, exited, kill };
+}
