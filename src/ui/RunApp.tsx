@@ -4,15 +4,17 @@
  */
 import ansiEscapes from 'ansi-escapes';
 import { useApp, useInput, useStdin, useStdout } from 'ink';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { MainScreen, type Overlay } from './components/MainScreen.js';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { logPage } from './components/LogView.js';
+import { MainScreen } from './components/MainScreen.js';
 import { Summary } from './components/Summary.js';
 import { Transcript } from './components/Transcript.js';
 import { useRunSelector } from './hooks/use-run-selector.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useThrottledSelector } from './hooks/use-throttled-selector.js';
 import { useTranscript } from './hooks/use-transcript.js';
-import { commandFor, type Command } from './keymap.js';
+import { initialUiState, reduceKey, type Effect, type UiState } from './input.js';
+import { planLayout } from './layout.js';
 import {
   exitCode,
   isFinished,
@@ -62,16 +64,18 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
 
   const transcript = useTranscript(store);
   const [staticKey, setStaticKey] = useState(0);
-  const [overlay, setOverlay] = useState<Overlay>('none');
-  const [quitting, setQuitting] = useState<'quit' | 'interrupt' | null>(null);
   const [exitWith, setExitWith] = useState<number | null>(null);
+  // UI state lives in a ref so each key acts on the state left by the previous key, even
+  // before React has re-rendered; `rerender` shows it.
+  const uiRef = useRef<UiState>(initialUiState);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const ui = uiRef.current;
 
-  // Leave once the run has ended after a quit: the store's abort unwinds the step first.
+  // Leave once the run has ended after a quit (the store's abort unwinds the step first).
+  // A quit after the run ended keeps its status (0 or 1); otherwise it ends interrupted (130).
+  const quitting = ui.quitting;
   useEffect(() => {
-    if (quitting && isFinished(status) && !busy && exitWith === null) {
-      // A quit on an ended run keeps its status (0 or 1); otherwise the run ends interrupted (130).
-      setExitWith(exitCode(status));
-    }
+    if (quitting && isFinished(status) && !busy && exitWith === null) setExitWith(exitCode(status));
   }, [quitting, status, busy, exitWith]);
   useEffect(() => {
     if (exitWith === null) return;
@@ -79,73 +83,49 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
     exit();
   }, [exitWith, exit, onExit]);
 
-  const quit = (kind: 'quit' | 'interrupt') => {
-    setOverlay('none');
-    setQuitting(kind);
-    store.getState().quit();
-  };
-
-  const run = (command: Command) => {
+  const apply = (effect: Effect) => {
     const actions = store.getState();
-    switch (command) {
+    switch (effect.kind) {
       case 'next':
-        if (!busy) void settle(actions.next());
-        return;
+        return void settle(actions.next());
       case 'back':
-        actions.back();
-        return;
+        return actions.back();
       case 'retry':
-        if (!busy) void settle(actions.retry());
-        return;
+        return void settle(actions.retry());
       case 'skip':
-        if (!busy) void settle(actions.skip());
-        return;
+        return void settle(actions.skip());
       case 'check':
-        if (!busy) void settle(actions.check());
-        return;
+        return void settle(actions.check());
       case 'goto':
-        if (!busy) setOverlay('goto');
-        return;
-      case 'log':
-        setOverlay('log');
-        return;
-      case 'help':
-        setOverlay('help');
-        return;
+        return void settle(actions.goto(effect.index, { catchUp: effect.index > actions.current }));
       case 'redraw':
         write(ansiEscapes.clearTerminal);
-        setStaticKey((k) => k + 1);
-        return;
+        return setStaticKey((k) => k + 1);
       case 'quit':
-        if (busy) setOverlay('quit');
-        else quit('quit');
-        return;
-      case 'interrupt':
-        quit('interrupt');
-        return;
+        return actions.quit();
     }
   };
 
+  const layout = planLayout({ columns, rows, steps: steps.length, measurements: measurements.length, prompt: 0 });
   useInput(
     (input, key) => {
-      const command = commandFor(header.mode, input, key);
-      // Ctrl-C and Ctrl-L work everywhere; other keys belong to the open overlay.
-      if (command === 'interrupt' || command === 'redraw') return run(command);
-      if (overlay === 'help') {
-        if (key.escape || input === '?' || input === 'q') setOverlay('none');
-        return;
+      const s = store.getState();
+      const result = reduceKey(uiRef.current, input, key, {
+        mode: s.mode,
+        busy: s.busy,
+        steps: s.steps.length,
+        viewing: s.viewing,
+        logLines: totalLogLength(s),
+        logPage: logPage(layout.bodyHeight),
+      });
+      if (result.ui !== uiRef.current) {
+        uiRef.current = result.ui;
+        rerender();
       }
-      if (overlay !== 'none' || quitting) return;
-      if (command) run(command);
+      if (result.effect) apply(result.effect);
     },
     { isActive: interactive && exitWith === null },
   );
-
-  const onGoto = (index: number) => {
-    setOverlay('none');
-    const { current, goto } = store.getState();
-    void settle(goto(index, { catchUp: index > current }));
-  };
 
   if (exitWith !== null) {
     return (
@@ -168,12 +148,8 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
         totalLines={totalLines}
         allLines={allLines}
         measurements={measurements}
-        overlay={quitting ? 'none' : overlay}
+        ui={ui}
         state={quitting ? 'stopping: cleaning up…' : stateLabel}
-        interactive={interactive}
-        onCloseOverlay={() => setOverlay('none')}
-        onGoto={onGoto}
-        onQuitAnswer={(yes) => (yes ? quit('quit') : setOverlay('none'))}
         now={now}
       />
     </>

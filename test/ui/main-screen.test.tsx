@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { MainScreen, type MainScreenProps, type Overlay } from '../../src/ui/components/MainScreen.js';
+import { MainScreen, type MainScreenProps } from '../../src/ui/components/MainScreen.js';
+import { initialUiState } from '../../src/ui/input.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
 import type { StepView } from '../../src/ui/view-model.js';
 import { header, lines, measurements, steps, T0 } from './fixtures.js';
@@ -21,12 +22,8 @@ async function screen(size: { columns: number; rows: number }, over: Partial<Mai
     totalLines: lines.length,
     allLines: () => lines,
     measurements: [],
-    overlay: 'none' as Overlay,
+    ui: initialUiState,
     state: '▶ running 2/4',
-    interactive: true,
-    onCloseOverlay: () => {},
-    onGoto: () => {},
-    onQuitAnswer: () => {},
     now: T0 + 83_000,
     ...over,
   };
@@ -80,7 +77,7 @@ describe.each(sizes)('main screen at $columns x $rows', (size) => {
   });
 
   test('help overlay lists every key and the step marks', async () => {
-    const r = await screen(size, { overlay: 'help' });
+    const r = await screen(size, { ui: { ...initialUiState, overlay: 'help' } });
     const frame = r.frame();
     expect(frame.split('\n').length).toBeLessThanOrEqual(size.rows - 1);
     for (const [keys, text] of [
@@ -125,7 +122,7 @@ describe.each(sizes)('main screen at $columns x $rows', (size) => {
 test('workshop mode offers c check in the key bar and the help', async () => {
   const r = await screen({ columns: 120, rows: 40 }, { header: { ...header, mode: 'workshop' } });
   expect(r.frame().split('\n').at(-1)).toContain('c check');
-  const help = await screen({ columns: 120, rows: 40 }, { header: { ...header, mode: 'workshop' }, overlay: 'help' });
+  const help = await screen({ columns: 120, rows: 40 }, { header: { ...header, mode: 'workshop' }, ui: { ...initialUiState, overlay: 'help' } });
   expect(help.frame()).toMatch(/│ c +check your work on this step/);
 });
 

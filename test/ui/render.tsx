@@ -59,6 +59,8 @@ export interface Rendered {
   stdin: FakeStdin;
   /** The last frame, ANSI stripped, trailing spaces trimmed per line. */
   frame: () => string;
+  /** The live area only: the last rows-1 lines (debug frames start with the <Static> output). */
+  live: () => string[];
   /** Every frame written so far, ANSI stripped. */
   frames: () => string[];
   /** Type keys, then let React and Ink settle. */
@@ -101,6 +103,7 @@ export function renderAt(tree: ReactElement, size: { columns: number; rows: numb
     stdin,
     frame: () => clean(stdout.frames.at(-1) ?? ''),
     frames: () => stdout.frames.map(clean),
+    live: () => clean(stdout.frames.at(-1) ?? '').split('\n').slice(-(size.rows - 1)),
     press: async (...keys: string[]) => {
       for (const key of keys) {
         stdin.write(key);

@@ -1,5 +1,4 @@
-import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { Box, Text } from 'ink';
 import { useTheme } from '../theme.js';
 import type { LogLine } from '../view-model.js';
 import { tailRows } from '../wrap.js';
@@ -11,36 +10,21 @@ export interface LogViewProps {
   stepTitles: string[];
   width: number;
   height: number;
-  onClose: () => void;
-  /** False when stdin is not a terminal: no key handling at all. */
-  interactive: boolean;
+  /** Lines hidden below the view; 0 follows the end (keys in src/ui/input.ts). */
+  fromEnd: number;
 }
+
+/** Rows of log one page shows in a view of `height` rows. */
+export const logPage = (height: number): number => Math.max(1, height - 2);
 
 /**
  * The full log, scrollable. Scrolls by log line and renders only the rows on screen, so a
  * long log stays cheap; follows new output while at the bottom.
  */
-export function LogView({ lines, stepTitles, width, height, onClose, interactive }: LogViewProps) {
+export function LogView({ lines, stepTitles, width, height, fromEnd }: LogViewProps) {
   const theme = useTheme();
-  const body = Math.max(1, height - 2);
-  // Lines hidden below the view; 0 means "follow the end".
-  const [fromEnd, setFromEnd] = useState(0);
+  const body = logPage(height);
   const maxFromEnd = Math.max(0, lines.length - 1);
-  const scroll = (delta: number) => setFromEnd((v) => Math.min(maxFromEnd, Math.max(0, v + delta)));
-
-  useInput(
-    (input, key) => {
-      if (key.escape || input === 'l' || input === 'q') onClose();
-      else if (key.upArrow || input === 'k') scroll(1);
-      else if (key.downArrow || input === 'j') scroll(-1);
-      else if (key.pageUp) scroll(body);
-      else if (key.pageDown || input === ' ') scroll(-body);
-      else if (key.home || input === 'g') setFromEnd(maxFromEnd);
-      else if (key.end || input === 'G') setFromEnd(0);
-    },
-    { isActive: interactive },
-  );
-
   const end = lines.length - Math.min(fromEnd, maxFromEnd);
   const visible = withStepHeadings(lines.slice(Math.max(0, end - body * 2), end), stepTitles);
   const rows = tailRows(visible, Math.max(1, width - GUTTER), body, theme.color);

@@ -1,5 +1,6 @@
 import { Box, measureElement, Text, type DOMElement } from 'ink';
 import { useEffect, useRef, useState } from 'react';
+import type { UiState } from '../input.js';
 import { planLayout } from '../layout.js';
 import { useTheme } from '../theme.js';
 import type { HeaderView, LogLine, Measurement, StepView } from '../view-model.js';
@@ -15,7 +16,6 @@ import { StatusBar } from './StatusBar.js';
 import { StepList } from './StepList.js';
 import { StepResult } from './StepResult.js';
 
-export type Overlay = 'none' | 'help' | 'goto' | 'log' | 'quit';
 
 export interface MainScreenProps {
   columns: number;
@@ -31,20 +31,18 @@ export interface MainScreenProps {
   /** The whole run's log; only read while the full-log view is open. */
   allLines: () => readonly LogLine[];
   measurements: readonly Measurement[];
-  overlay: Overlay;
+  /** Overlays, picker and scroll positions (src/ui/input.ts). */
+  ui: UiState;
   /** Run state for the header ("▶ running 2/4", "→ runs 3/4", ...). */
   state?: string;
-  interactive: boolean;
-  onCloseOverlay: () => void;
-  onGoto: (index: number) => void;
-  onQuitAnswer: (quit: boolean) => void;
   /** Fixed clock for tests. */
   now?: number;
 }
 
 /** The whole live area; exactly `rows - 1` tall so the terminal never scrolls it. */
 export function MainScreen(props: MainScreenProps) {
-  const { columns, rows, header, steps, viewing, overlay, interactive } = props;
+  const { columns, rows, header, steps, viewing, ui } = props;
+  const overlay = ui.quitting ? 'none' : ui.overlay;
   const layout = planLayout({
     columns,
     rows,
@@ -58,14 +56,7 @@ export function MainScreen(props: MainScreenProps) {
     body = <HelpOverlay mode={header.mode} height={layout.bodyHeight} />;
   } else if (overlay === 'goto') {
     body = (
-      <GotoPicker
-        steps={steps}
-        initial={viewing}
-        height={layout.bodyHeight}
-        onPick={props.onGoto}
-        onCancel={props.onCloseOverlay}
-        interactive={interactive}
-      />
+      <GotoPicker steps={steps} selected={ui.gotoSelected} typed={ui.gotoTyped} height={layout.bodyHeight} />
     );
   } else if (overlay === 'log') {
     body = (
@@ -74,8 +65,7 @@ export function MainScreen(props: MainScreenProps) {
         stepTitles={steps.map((s) => s.title)}
         width={columns}
         height={layout.bodyHeight}
-        onClose={props.onCloseOverlay}
-        interactive={interactive}
+        fromEnd={ui.logFromEnd}
       />
     );
   } else {
@@ -117,7 +107,7 @@ export function MainScreen(props: MainScreenProps) {
       <Box flexDirection="column" height={layout.bodyHeight} overflow="hidden">
         {body}
       </Box>
-      {overlay === 'quit' ? <QuitConfirm onAnswer={props.onQuitAnswer} interactive={interactive} /> : null}
+      {overlay === 'quit' ? <QuitConfirm /> : null}
       <StatusBar mode={header.mode} />
     </Box>
   );
