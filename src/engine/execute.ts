@@ -36,8 +36,13 @@ let streamSeq = 0;
 /** Name of the stream the previous action wrote to, shared across steps of a run. */
 const previousStream = new WeakMap<OutputStreams, string>();
 
+/** How an action is shown in logs: its string argument, a shell's command, or its arguments as JSON. */
 export function displayOf(name: string, args: unknown): string {
   if (typeof args === 'string') return `${name}: ${args}`;
+  if (args !== null && typeof args === 'object' && typeof (args as { command?: unknown }).command === 'string') {
+    const a = args as { command: string; background?: boolean };
+    return `${name}: ${a.command}${a.background ? ' (background)' : ''}`;
+  }
   return `${name}: ${JSON.stringify(args)}`;
 }
 

@@ -325,6 +325,8 @@ export class Runner {
   }
 
   private emit(event: RunEvent): void {
+    // Background processes killed by the final cleanup still print; the run is over by then.
+    if (this.ended && event.type === 'output') return;
     for (const listener of [...this.listeners]) {
       try {
         listener(event);

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/**
+ * ocilab's entry point: parses arguments (commander), dispatches to src/commands/*, maps
+ * outcomes to exit codes, and unwinds the cleanup registry on every way out.
+ *
+ * `ocilab` with no arguments is `ocilab run`: the default scenario (first shipped of
+ * git-vs-oci, onboarding, hello) on the `local` target in the interactive app
+ * (renderApp from src/ui/app.tsx), or plain lines when stdout is not a TTY.
+ * A scenario picker, when the UI has one, is opened by renderApp itself.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { UnknownScenarioError } from './engine/catalog.js';
+import { ScenarioLoadError } from './engine/scenario-load.js';
+import { exitAfterCleanup, installShutdownHandlers } from './engine/shutdown.js';
+import { allCommands } from './commands/index.js';
+import { EXIT, EXIT_CODES_HELP, UsageError } from './commands/exit-codes.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('ocilab')
+    .description('Teach and demonstrate GitOps with Flux: Git vs OCI delivery measured live, cosign signatures signed, verified and broken.')
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+With no command, ocilab runs the default scenario interactively on the local target.
+
+Examples:
+  ocilab                          open the default scenario
+  ocilab list                     shipped scenarios
+  ocilab run hello --plain        run a scenario headless, one line per event
+  ocilab doctor                   tools found for each target
+${EXIT_CODES_HELP}
+Environment: NO_COLOR turns colour off, FORCE_COLOR=0|1 forces it; CI or a non-TTY stdout implies --plain.`,
+    );
+  for (const [i, command] of allCommands().entries()) {
+    program.addCommand(command, i === 0 ? { isDefault: true } : {});
+  }
+  const configure = (cmd: Command) => {
+    cmd.exitOverride();
+    for (const sub of cmd.commands) configure(sub);
+  };
+  configure(program);
+  return program;
+}
+
+/** Parses `argv` (without node and script) and runs the command; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return EXIT.ok;
+      return EXIT.usage; // commander already printed the message
+    }
+    if (err instanceof ScenarioLoadError) {
+      process.stderr.write(`ocilab: invalid scenario, nothing was run:\n${err.message}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError || err instanceof UnknownScenarioError) {
+      process.stderr.write(`ocilab: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`ocilab: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT.failed;
+  }
+}
+
+installShutdownHandlers();
+const code = await main(process.argv.slice(2));
+await exitAfterCleanup(code);

@@ -1,0 +1,17 @@
+/**
+ * Every subcommand of `ocilab`. An area adds its command with one line here:
+ * `import { benchCommand } from './bench.js';` and `benchCommand(),` in the list.
+ */
+import type { Command } from 'commander';
+import { doctorCommand } from './doctor.js';
+import { listCommand } from './list.js';
+import { runCommand } from './run.js';
+
+export function allCommands(): Command[] {
+  return [
+    runCommand(),
+    listCommand(),
+    doctorCommand(),
+    // areas add theirs here
+  ];
+}

@@ -1,0 +1,121 @@
+/**
+ * What `ocilab doctor` checks: the tools each target needs, found on PATH and asked for
+ * their version, and a kubeconfig context for the cluster target.
+ */
+import { execFile } from 'node:child_process';
+import type { TargetName } from '../engine/action.js';
+
+export interface ToolProbe {
+  name: string;
+  /** The command asked for its version. */
+  command: string[];
+  /** Extracts the version from the command's output. */
+  version?: (out: string) => string | undefined;
+}
+
+export interface ProbeResult {
+  name: string;
+  found: boolean;
+  version?: string;
+  detail?: string;
+}
+
+export interface Requirement {
+  /** Satisfied when any of these tools is found. */
+  anyOf: string[];
+  optional: boolean;
+  why: string;
+}
+
+const semver = (out: string) => /v?(\d+\.\d+\.\d+[\w.+-]*)/.exec(out)?.[1];
+
+export const TOOLS: Record<string, ToolProbe> = {
+  git: { name: 'git', command: ['git', '--version'] },
+  docker: { name: 'docker', command: ['docker', '--version'] },
+  podman: { name: 'podman', command: ['podman', '--version'] },
+  kind: { name: 'kind', command: ['kind', 'version'] },
+  kubectl: { name: 'kubectl', command: ['kubectl', 'version', '--client'] },
+  flux: { name: 'flux', command: ['flux', 'version', '--client'] },
+  cosign: { name: 'cosign', command: ['cosign', 'version'] },
+};
+
+export const REQUIREMENTS: Record<TargetName, Requirement[]> = {
+  local: [
+    { anyOf: ['node'], optional: false, why: 'runs ocilab (>= 20.19)' },
+    { anyOf: ['git'], optional: false, why: 'the local Git server and clones' },
+  ],
+  kind: [
+    { anyOf: ['docker', 'podman'], optional: false, why: 'runs the kind nodes and the registry container' },
+    { anyOf: ['kind'], optional: false, why: 'creates the cluster' },
+    { anyOf: ['kubectl'], optional: true, why: 'to look at the cluster yourself' },
+    { anyOf: ['flux'], optional: true, why: 'flux CLI, to compare with what ocilab shows' },
+    { anyOf: ['cosign'], optional: true, why: 'cosign CLI, to verify signatures independently' },
+  ],
+  cluster: [{ anyOf: ['kubeconfig'], optional: false, why: 'a kubeconfig context to reach the cluster' }],
+};
+
+function run(command: string[], timeoutMs: number): Promise<{ ok: boolean; out: string; notFound: boolean }> {
+  return new Promise((resolve) => {
+    execFile(command[0]!, command.slice(1), { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const notFound = (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+      resolve({ ok: !err, out: `${stdout}${stderr}`, notFound });
+    });
+  });
+}
+
+export async function probeTool(probe: ToolProbe, timeoutMs = 5000): Promise<ProbeResult> {
+  const r = await run(probe.command, timeoutMs);
+  if (r.notFound) return { name: probe.name, found: false, detail: 'not found on PATH' };
+  const version = (probe.version ?? semver)(r.out);
+  if (!r.ok && !version) return { name: probe.name, found: false, detail: `\`${probe.command.join(' ')}\` failed: ${r.out.trim().split('\n')[0] ?? ''}` };
+  return { name: probe.name, found: true, ...(version ? { version } : {}) };
+}
+
+export function probeNode(): ProbeResult {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const ok = major > 20 || (major === 20 && minor >= 19);
+  return { name: 'node', found: ok, version: process.versions.node, ...(ok ? {} : { detail: 'need >= 20.19' }) };
+}
+
+/** The current kubeconfig context (KUBECONFIG or ~/.kube/config), read with @kubernetes/client-node. */
+export async function probeKubeconfig(): Promise<ProbeResult> {
+  try {
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const kc = new KubeConfig();
+    kc.loadFromDefault();
+    const context = kc.getCurrentContext();
+    const cluster = kc.getCurrentCluster();
+    if (!context || !cluster || kc.getContexts().length === 0) {
+      return { name: 'kubeconfig', found: false, detail: 'no current context (KUBECONFIG or ~/.kube/config)' };
+    }
+    return { name: 'kubeconfig', found: true, version: `context ${context}`, detail: cluster.server };
+  } catch (err) {
+    return { name: 'kubeconfig', found: false, detail: `cannot read kubeconfig: ${(err as Error).message}` };
+  }
+}
+
+export interface TargetReport {
+  target: TargetName;
+  ready: boolean;
+  missing: string[];
+  requirements: { requirement: Requirement; results: ProbeResult[]; satisfied: boolean }[];
+}
+
+export async function diagnose(targets: readonly TargetName[]): Promise<TargetReport[]> {
+  const needed = new Set(targets.flatMap((t) => REQUIREMENTS[t].flatMap((r) => r.anyOf)));
+  const results = new Map<string, ProbeResult>();
+  await Promise.all(
+    [...needed].map(async (name) => {
+      const result = name === 'node' ? probeNode() : name === 'kubeconfig' ? await probeKubeconfig() : await probeTool(TOOLS[name]!);
+      results.set(name, result);
+    }),
+  );
+  return targets.map((target) => {
+    const requirements = REQUIREMENTS[target].map((requirement) => {
+      const rs = requirement.anyOf.map((n) => results.get(n)!);
+      return { requirement, results: rs, satisfied: rs.some((r) => r.found) };
+    });
+    const missing = requirements.filter((r) => !r.satisfied && !r.requirement.optional).map((r) => r.requirement.anyOf.join(' or '));
+    return { target, ready: missing.length === 0, missing, requirements };
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * The process-wide cleanup registry and its wiring to the process: Ctrl-C (SIGINT), SIGTERM,
+ * SIGHUP, an uncaught error or a normal exit unwind it, restore the terminal, and exit with
+ * 128 + signal number (130 for Ctrl-C). A second Ctrl-C while unwinding forces the exit.
+ */
+import { CleanupRegistry } from './cleanup.js';
+
+/** The registry the CLI unwinds; commands and actions register with it (or get it via ctx.cleanup). */
+export const appCleanup = new CleanupRegistry();
+
+const SIGNAL_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+type HandledSignal = keyof typeof SIGNAL_CODES;
+
+type InterruptHandler = (signal: HandledSignal) => void | Promise<void>;
+const interruptHandlers = new Set<InterruptHandler>();
+
+/** Called first on a signal (e.g. runner.abort()), awaited up to 3 s before the unwinding. */
+export function onInterrupt(handler: InterruptHandler): () => void {
+  interruptHandlers.add(handler);
+  return () => interruptHandlers.delete(handler);
+}
+
+/** Leave raw mode and show the cursor, whatever a view left behind. */
+export function restoreTerminal(): void {
+  try {
+    if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
+    if (process.stdout.isTTY) process.stdout.write('\x1b[?25h');
+  } catch {
+    // The terminal may already be gone (SIGHUP); nothing to restore then.
+  }
+}
+
+let unwinding: Promise<void> | undefined;
+
+/** Unwind the registry (once), restore the terminal, then exit with `code`. */
+export async function exitAfterCleanup(code: number): Promise<never> {
+  unwinding ??= (async () => {
+    const errors = await appCleanup.runAll();
+    for (const err of errors) process.stderr.write(`ocilab: ${err.message}\n`);
+    restoreTerminal();
+  })();
+  await unwinding;
+  process.exit(code);
+}
+
+let installed = false;
+
+export function installShutdownHandlers(): void {
+  if (installed) return;
+  installed = true;
+  let interrupted = false;
+  for (const signal of Object.keys(SIGNAL_CODES) as HandledSignal[]) {
+    process.on(signal, () => {
+      const code = SIGNAL_CODES[signal];
+      if (interrupted) {
+        // Second signal: stop waiting, kill what is left synchronously.
+        appCleanup.runAllSync();
+        restoreTerminal();
+        process.exit(code);
+      }
+      interrupted = true;
+      void (async () => {
+        const settle = Promise.allSettled([...interruptHandlers].map(async (h) => h(signal)));
+        await Promise.race([settle, new Promise((r) => setTimeout(r, 3000).unref())]);
+        await exitAfterCleanup(code);
+      })();
+    });
+  }
+  const crash = (err: unknown) => {
+    process.stderr.write(`ocilab: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    void exitAfterCleanup(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  // Whatever exits without unwinding (process.exit from a library): last-chance kills.
+  process.on('exit', () => {
+    appCleanup.runAllSync();
+    restoreTerminal();
+  });
+}
