@@ -63,6 +63,9 @@ export async function renderApp(store: RunStore, opts: RenderAppOptions = {}): P
     </ThemeContext.Provider>,
     { ...io, exitOnCtrlC: false, patchConsole: true },
   );
+  // --from-step: earlier steps are caught up by their solve, on screen (the store runs them).
+  const { current, goto } = store.getState();
+  if (opts.fromStep !== undefined && opts.fromStep > current) void goto(opts.fromStep, { catchUp: true }).catch(() => undefined);
   await instance.waitUntilExit();
   return code;
 }

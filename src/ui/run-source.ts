@@ -22,6 +22,9 @@ export interface StepStateLike {
   durationMs?: number;
   budgetMs?: number;
   say?: string;
+  show?: string;
+  hints?: readonly string[];
+  attempt?: number;
   /** Every line of the step (append-only); `logLength` changes when it grows. */
   log: readonly OutputLineLike[];
   logLength: number;
@@ -89,6 +92,7 @@ export function selectHeader(s: RunStateLike): HeaderView {
 
 export function selectSteps(s: RunStateLike): StepView[] {
   return s.steps.map((step) => ({
+    ...revealedHints(s.mode, step),
     id: step.id,
     title: step.title,
     optional: step.optional,
@@ -97,7 +101,18 @@ export function selectSteps(s: RunStateLike): StepView[] {
     durationMs: step.durationMs,
     budgetMs: step.budgetMs,
     narration: step.say,
+    command: step.show,
   }));
+}
+
+/**
+ * Workshop hints come one at a time: none before a failure, then one more per failed
+ * attempt.
+ */
+function revealedHints(mode: Mode, step: StepStateLike): { hints?: string[] } {
+  if (mode !== 'workshop' || step.status !== 'failed' || !step.hints?.length) return {};
+  const shown = Math.min(step.hints.length, Math.max(1, step.attempt ?? 1));
+  return { hints: step.hints.slice(0, shown) };
 }
 
 export function selectMeasurements(s: RunStateLike): readonly Measurement[] {
@@ -147,7 +162,12 @@ export function sameFields<T extends object>(a: T, b: T): boolean {
   if (a === b) return true;
   const ka = Object.keys(a) as (keyof T)[];
   if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => Object.is(a[k], b[k]));
+  return ka.every((k) => Object.is(a[k], b[k]) || sameList(a[k], b[k]));
+}
+
+/** Two arrays of primitives with the same elements (hint lists are rebuilt on each selection). */
+function sameList(a: unknown, b: unknown): boolean {
+  return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }
 
 /** Arrays of flat objects, equal element by element. */

@@ -17,6 +17,10 @@ export interface StepView {
   budgetMs?: number;
   /** Narration Markdown, when the store has it. */
   narration?: string;
+  /** The command the audience sees (workshop: the one the learner types). */
+  command?: string;
+  /** Hints revealed so far (workshop: one more after each failed attempt). */
+  hints?: string[];
 }
 
 export interface HeaderView {

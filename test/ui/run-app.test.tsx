@@ -137,6 +137,22 @@ test('q after a finished run exits with the run status', async () => {
   expect(exits).toEqual([130]);
 });
 
+test('workshop: a failed step reveals one more hint per attempt', async () => {
+  const { ui, run } = mount({ columns: 80, rows: 24 }, 'workshop');
+  const f = ui.frame;
+  await until(() => f().includes('→ runs 1/3'), 'ready', f);
+  await run.store.getState().goto(1);
+  await until(() => f().includes('→ runs 2/3'), 'step 2 focused', f);
+  expect(f()).toContain('$ exit 3');
+  expect(f()).not.toContain('hint 1');
+  await ui.press('n');
+  await until(() => /›✗ +2 Fail on purpose/.test(f()), 'step 2 failed', f);
+  expect(f()).toContain('hint 1: Exit code 3 is on purpose.');
+  expect(f()).not.toContain('hint 2');
+  await ui.press('r');
+  await until(() => f().includes('hint 2: Press s to skip it.'), 'the second hint', f);
+});
+
 test('workshop: c runs the check only', async () => {
   const { ui, run } = mount({ columns: 80, rows: 24 }, 'workshop');
   await until(() => ui.frame().includes('→ runs 1/3'), 'ready', ui.frame);

@@ -59,6 +59,10 @@ steps:
   - id: two
     title: Fail on purpose
     say: This one fails.
+    show: exit 3
+    hint:
+      - Exit code 3 is on purpose.
+      - Press s to skip it.
     run:
       - shell: echo "about to fail" >&2; exit 3
     solve:

@@ -16,6 +16,18 @@ import { StatusBar } from './StatusBar.js';
 import { StepList } from './StepList.js';
 import { StepResult } from './StepResult.js';
 
+/** The step's visible command, as a prompt line (readable without colour: the "$ " says it). */
+function Command({ command }: { command: string }) {
+  const theme = useTheme();
+  return (
+    <Box flexShrink={0}>
+      <Text bold color={theme.code} wrap="truncate-end">
+        $ {command}
+      </Text>
+    </Box>
+  );
+}
+
 
 export interface MainScreenProps {
   columns: number;
@@ -150,7 +162,13 @@ function StepBody({ step, index, width, height, minOutput, lines, totalLines }: 
       <Box flexDirection="column" flexShrink={1} overflow="hidden">
         {step.narration ? <Markdown source={step.narration} /> : null}
       </Box>
+      {step.command ? <Command command={step.command} /> : null}
       <StepResult step={step} width={width} />
+      {step.hints?.map((hint, i) => (
+        <Text key={i} color={theme.warn} wrap="truncate-end">
+          hint {i + 1}: {hint}
+        </Text>
+      ))}
       <Box ref={outputRef} flexGrow={1} flexShrink={0} flexBasis={0} minHeight={minOutput} overflow="hidden">
         <OutputPane lines={lines} width={width} height={Math.max(0, outputRows - 1)} totalLines={totalLines} />
       </Box>

@@ -14,16 +14,16 @@ const FINAL: StepStatus[] = ['passed', 'failed', 'skipped'];
  */
 export function useTranscript(store: RunSource): TranscriptItem[] {
   const [items, setItems] = useState<TranscriptItem[]>([]);
-  useEffect(
-    () =>
-      store.subscribe((state, previous) => {
+  useEffect(() => {
+    let seq = 0;
+    return store.subscribe((state, previous) => {
         const added: TranscriptItem[] = [];
         state.steps.forEach((step, index) => {
           const before = previous.steps[index];
           if (before && step !== before && step.status !== before.status && FINAL.includes(step.status)) {
             added.push({
               kind: 'step',
-              key: `${index}:${Date.now()}:${Math.random()}`,
+              key: `step:${seq++}`,
               index,
               total: state.steps.length,
               title: step.title,
@@ -39,8 +39,7 @@ export function useTranscript(store: RunSource): TranscriptItem[] {
           added.push({ kind: 'run', key: `run:${state.status}`, status: state.status, elapsedMs });
         }
         if (added.length > 0) setItems((list) => [...list, ...added]);
-      }),
-    [store],
-  );
+    });
+  }, [store]);
   return items;
 }
