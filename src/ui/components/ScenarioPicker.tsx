@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { useTheme } from '../theme.js';
 import { window } from './StepList.js';
@@ -22,10 +22,14 @@ export function ScenarioPicker({ scenarios, onPick }: ScenarioPickerProps) {
   const { isRawModeSupported } = useStdin();
   const { rows } = useTerminalSize();
   const [selected, setSelected] = useState(0);
-  const done = (id: string | undefined) => {
-    onPick(id);
+  const [picked, setPicked] = useState<{ id: string | undefined } | null>(null);
+  // Render nothing, then exit: the picker leaves no frame behind for the run UI that follows.
+  useEffect(() => {
+    if (!picked) return;
+    onPick(picked.id);
     exit();
-  };
+  }, [picked, onPick, exit]);
+  const done = (id: string | undefined) => setPicked((p) => p ?? { id });
   useInput(
     (input, key) => {
       if (key.escape || input === 'q' || (key.ctrl && input === 'c')) return done(undefined);
@@ -34,8 +38,9 @@ export function ScenarioPicker({ scenarios, onPick }: ScenarioPickerProps) {
       else if (key.downArrow || input === 'j') setSelected((i) => Math.min(scenarios.length - 1, i + 1));
       else if (/^[1-9]$/.test(input) && Number(input) <= scenarios.length) setSelected(Number(input) - 1);
     },
-    { isActive: isRawModeSupported === true },
+    { isActive: isRawModeSupported === true && picked === null },
   );
+  if (picked) return null;
   // Two rows per scenario (title, summary), plus title and key rows; stay under rows - 1.
   const fit = Math.max(1, Math.floor((rows - 1 - 4) / 2));
   const { first, last } = window(scenarios.length, selected, fit);
