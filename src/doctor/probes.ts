@@ -3,6 +3,9 @@
  * their version, and a kubeconfig context for the cluster target.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import type { TargetName } from '../engine/action.js';
 
 export interface ToolProbe {
@@ -79,6 +82,12 @@ export function probeNode(): ProbeResult {
 
 /** The current kubeconfig context (KUBECONFIG or ~/.kube/config), read with @kubernetes/client-node. */
 export async function probeKubeconfig(): Promise<ProbeResult> {
+  // Without any config, client-node falls back to an invented localhost:8080 context: not a real one.
+  const files = (process.env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  if (files.length === 0) files.push(join(homedir(), '.kube', 'config'));
+  if (!files.some((f) => existsSync(f)) && !process.env.KUBERNETES_SERVICE_HOST) {
+    return { name: 'kubeconfig', found: false, detail: `no kubeconfig (${files.join(delimiter)})` };
+  }
   try {
     const { KubeConfig } = await import('@kubernetes/client-node');
     const kc = new KubeConfig();

@@ -12,9 +12,10 @@ import { dirname, join } from 'node:path';
 import type { ActionRegistry, TargetName } from './action.js';
 import type { CleanupRegistry } from './cleanup.js';
 import { parseDuration } from './duration.js';
-import type { Mode, RunEvent, RunEventListener, RunStatus, StepInfo, StepStatus, StepVia } from './events.js';
+import type { Mode, RunEvent, RunEventListener, RunStatus, StepStatus, StepVia } from './events.js';
 import { executeActions } from './execute.js';
-import type { Scenario, Step } from './scenario-schema.js';
+import type { Scenario } from './scenario-schema.js';
+import { stepInfoOf } from './steps.js';
 import { OutputStreams } from './streams.js';
 
 export interface RunnerOptions {
@@ -42,34 +43,6 @@ export class StepAborted extends Error {
   ) {
     super(message);
   }
-}
-
-export function stepInfoOf(step: Step): StepInfo {
-  const hints = step.hint === undefined ? [] : Array.isArray(step.hint) ? step.hint : [step.hint];
-  const budgetMs = step.budget ? parseDuration(step.budget) : undefined;
-  return {
-    id: step.id,
-    title: step.title,
-    optional: step.optional,
-    ...(budgetMs !== undefined ? { budgetMs } : {}),
-    ...(step.say !== undefined ? { say: step.say } : {}),
-    ...(step.notes !== undefined ? { notes: step.notes } : {}),
-    ...(step.show !== undefined ? { show: step.show } : {}),
-    hints,
-    hasCheck: (step.check?.length ?? 0) > 0,
-    hasSolve: step.solve !== undefined,
-  };
-}
-
-/** Resolve `--from-step`: a step id, or a 1-based number. Returns a 0-based index. */
-export function resolveStepRef(scenario: Scenario, ref: string): number | undefined {
-  const byId = scenario.steps.findIndex((s) => s.id === ref);
-  if (byId >= 0) return byId;
-  if (/^\d+$/.test(ref)) {
-    const n = Number(ref);
-    if (n >= 1 && n <= scenario.steps.length) return n - 1;
-  }
-  return undefined;
 }
 
 export class Runner {
@@ -173,9 +146,12 @@ export class Runner {
     return this.runStep(this.focus, 'run');
   }
 
-  /** Skips the focused step by running its `solve` (an optional step without one runs nothing). */
+  /**
+   * Skips the focused step by running its `solve` (then its check); a step without a solve
+   * is marked skipped without running anything — the presenter moves on.
+   */
   skip(): Promise<StepStatus | undefined> {
-    return this.runStep(this.focus, 'solve');
+    return this.runStep(this.focus, 'solve', { solveFallback: 'nothing' });
   }
 
   /** Runs only the focused step's `check`: passed when it succeeds, failed with its message otherwise. */
@@ -207,14 +183,24 @@ export class Runner {
     return this.goto(index);
   }
 
-  /** Headless: runs every step from `from` (earlier ones fast-forwarded), stops at the first failure. */
+  /**
+   * Runs the remaining steps from the focused one until the run ends or a step fails; the
+   * run stays open after a failure (retry/skip, then play again). Tour mode, auto-advance.
+   */
+  async play(): Promise<StepStatus | undefined> {
+    this.start();
+    while (!this.ended) {
+      const status = await this.next();
+      if (status === 'failed' || status === undefined) return status;
+    }
+    return undefined;
+  }
+
+  /** Headless: runs every step from `from` (earlier ones fast-forwarded), ends the run at the first failure. */
   async runAll(opts: { from?: number } = {}): Promise<RunStatus> {
     this.start();
     if (opts.from && !(await this.fastForward(opts.from))) return this.finish();
-    while (!this.ended) {
-      const status = await this.next();
-      if (status === 'failed' || status === undefined) break;
-    }
+    await this.play();
     return this.finish();
   }
 
@@ -224,19 +210,27 @@ export class Runner {
     if (!this.busy) this.finish('interrupted');
   }
 
-  /** Ends the run (idempotent): interrupted, failed when any step failed, passed otherwise. */
+  /** Ends the run (idempotent): interrupted, passed when every step passed or was skipped, failed otherwise. */
   finish(status?: RunStatus): RunStatus {
     if (this.ended) return this.ended;
     this.start();
     this.ended =
       status ??
-      (this.runAbort.signal.aborted ? 'interrupted' : this.statuses.includes('failed') ? 'failed' : this.statuses.includes('pending') ? 'failed' : 'passed');
+      (this.runAbort.signal.aborted
+        ? 'interrupted'
+        : this.statuses.every((s) => s === 'passed' || s === 'skipped')
+          ? 'passed'
+          : 'failed');
     this.emit({ type: 'run.end', at: this.now(), status: this.ended });
     return this.ended;
   }
 
-  /** Runs step `index` via its run, solve or check. Undefined when ignored (busy or ended). */
-  async runStep(index: number, via: StepVia): Promise<StepStatus | undefined> {
+  /**
+   * Runs step `index` via its run, solve or check. Undefined when ignored (busy or ended).
+   * Via solve, a step without one runs its `run` instead (what --from-step needs), unless it
+   * is optional or `solveFallback` is 'nothing'; then nothing runs and it is skipped.
+   */
+  async runStep(index: number, via: StepVia, opts: { solveFallback?: 'run' | 'nothing' } = {}): Promise<StepStatus | undefined> {
     this.start();
     const step = this.scenario.steps[index];
     if (!step || this.busy || this.ended) return undefined;
@@ -259,9 +253,10 @@ export class Runner {
     let message: string | undefined;
     try {
       const env = this.executeEnv(index, controller.signal);
-      const main = via === 'run' ? step.run : via === 'solve' ? (step.solve ?? (step.optional ? [] : step.run)) : [];
+      const runsNothing = via === 'solve' && !step.solve && (step.optional || opts.solveFallback === 'nothing');
+      const main = via === 'run' ? step.run : via === 'solve' ? (step.solve ?? (runsNothing ? [] : step.run)) : [];
       let outcome = await executeActions(main, env);
-      if (outcome.ok && step.check && step.check.length > 0 && !(via === 'solve' && step.optional && !step.solve)) {
+      if (outcome.ok && step.check && step.check.length > 0 && !runsNothing) {
         outcome = await executeActions(step.check, env);
         if (!outcome.ok) {
           const detail = outcome.message ?? outcome.lastLines?.at(-1) ?? 'the check did not pass';
@@ -276,6 +271,8 @@ export class Runner {
       this.stepAbort = undefined;
     }
     this.statuses[index] = status;
+    // Not busy any more before listeners hear step.end, so they may call next() right away.
+    this.busy = false;
     this.emit({
       type: 'step.end',
       at: this.now(),
@@ -284,7 +281,6 @@ export class Runner {
       durationMs: this.now() - started,
       ...(message !== undefined ? { message } : {}),
     });
-    this.busy = false;
     if (this.runAbort.signal.aborted) this.finish('interrupted');
     return status;
   }

@@ -59,6 +59,11 @@ function allowedKeys(schema: z.core.$ZodType | undefined): string[] | undefined 
   while (s && ['optional', 'default', 'prefault', 'nullable'].includes(s._zod.def.type)) {
     s = (s._zod.def as unknown as { innerType: z.core.$ZodType }).innerType;
   }
+  if (s && s._zod.def.type === 'union') {
+    // `shell: "cmd" | { command, ... }`: the one mapping form is the one with fields.
+    const objects = (s._zod.def as unknown as { options: z.core.$ZodType[] }).options.filter((o) => o._zod.def.type === 'object');
+    s = objects.length === 1 ? objects[0] : undefined;
+  }
   if (!s || s._zod.def.type !== 'object') return undefined;
   return Object.keys((s._zod.def as unknown as { shape: Record<string, unknown> }).shape);
 }
@@ -71,7 +76,15 @@ export function schemaAt(schema: z.core.$ZodType, path: readonly PathSegment[]):
       s = (s._zod.def as unknown as { innerType: z.core.$ZodType }).innerType;
     }
     if (!s) return undefined;
-    const def = s._zod.def as unknown as Record<string, unknown>;
+    let def = s._zod.def as unknown as Record<string, unknown>;
+    if (def.type === 'union' && typeof seg === 'string') {
+      // A union of mappings (the action items): follow the option that has this key.
+      const option = (def.options as z.core.$ZodType[]).find(
+        (o) => o._zod.def.type === 'object' && Object.hasOwn((o._zod.def as unknown as { shape: object }).shape, seg),
+      );
+      if (!option) return undefined;
+      def = option._zod.def as unknown as Record<string, unknown>;
+    }
     if (def.type === 'object') s = (def.shape as Record<string, z.core.$ZodType>)[String(seg)];
     else if (def.type === 'array') s = def.element as z.core.$ZodType;
     else if (def.type === 'record') s = def.valueType as z.core.$ZodType;

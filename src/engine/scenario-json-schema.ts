@@ -4,7 +4,7 @@ import type { ActionRegistry } from './action.js';
 import { scenarioSchema } from './scenario-schema.js';
 
 export function scenarioJsonSchema(registry: ActionRegistry): Record<string, unknown> {
-  const schema = z.toJSONSchema(scenarioSchema(registry), { io: 'input', unrepresentable: 'any', reused: 'ref' });
+  const schema = z.toJSONSchema(scenarioSchema(registry), { io: 'input', unrepresentable: 'any' });
   return { ...schema, title: 'ocilab scenario' };
 }
 

@@ -16,7 +16,7 @@ export const ACTION_MODIFIERS = ['timeout', 'as'] as const;
 export const durationSchema = z
   .string()
   .regex(new RegExp(DURATION_PATTERN), { error: 'a duration like "90s", "25m", "1h30m" or "500ms"' })
-  .describe('A duration: "90s", "25m", "1h30m", "500ms".');
+  .meta({ id: 'Duration', description: 'A duration: "90s", "25m", "1h30m", "500ms".' });
 
 const idSchema = z
   .string()
@@ -45,7 +45,8 @@ export function actionSchema(registry: ActionRegistry) {
 }
 
 export function scenarioSchema(registry: ActionRegistry) {
-  const action = actionSchema(registry);
+  // Named ($defs in schema.json) because run, check and solve all use them.
+  const action = actionSchema(registry).meta({ id: 'Action', description: 'One action: `- <name>: <args>`, optionally with `timeout` and `as`.' });
   const actions = z.array(action);
   const step = z
     .strictObject({
@@ -62,7 +63,7 @@ export function scenarioSchema(registry: ActionRegistry) {
       timeout: durationSchema.optional().describe('Fail the step when it runs longer than this (default 10m).'),
       optional: z.boolean().default(false).describe('May be skipped to save time; skipping runs nothing.'),
     })
-    .describe('One step of a scenario.');
+    .meta({ id: 'Step', description: 'One step of a scenario.' });
   const param = z.union([
     z.string(),
     z.strictObject({

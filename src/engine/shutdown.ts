@@ -20,8 +20,12 @@ export function onInterrupt(handler: InterruptHandler): () => void {
   return () => interruptHandlers.delete(handler);
 }
 
-/** Leave raw mode and show the cursor, whatever a view left behind. */
+let restored = false;
+
+/** Leave raw mode and show the cursor, whatever a view left behind (once per process). */
 export function restoreTerminal(): void {
+  if (restored) return;
+  restored = true;
   try {
     if (process.stdin.isTTY && process.stdin.isRaw) process.stdin.setRawMode(false);
     if (process.stdout.isTTY) process.stdout.write('\x1b[?25h');
@@ -64,6 +68,13 @@ export function installShutdownHandlers(): void {
         await Promise.race([settle, new Promise((r) => setTimeout(r, 3000).unref())]);
         await exitAfterCleanup(code);
       })();
+    });
+  }
+  // `ocilab list | head -1`: the reader went away; stop quietly instead of crashing.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') void exitAfterCleanup(0);
+      else crash(err);
     });
   }
   const crash = (err: unknown) => {

@@ -4,6 +4,7 @@
  * when its AbortSignal fires or the registry unwinds. Every area spawns through this.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { CleanupRegistry } from './cleanup.js';
 
@@ -38,8 +39,36 @@ export interface TrackedProcess {
   kill(): Promise<ProcessExit>;
 }
 
-/** True when a process (or group, for a negative id) still exists. */
+/** State, parent and group of a process from /proc (Linux), or undefined when unavailable. */
+function procStat(pid: number): { state: string; pgrp: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0]!, pgrp: Number(fields[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+const hasProc = existsSync('/proc/self/stat');
+
+/**
+ * True while a process (or, for a negative id, any process of that group) is running.
+ * A zombie counts as gone: it has exited and only waits for a parent (or a lazy init) to reap it.
+ */
 export function isAlive(pid: number): boolean {
+  if (hasProc) {
+    if (pid > 0) {
+      const st = procStat(pid);
+      return st !== undefined && st.state !== 'Z' && st.state !== 'X';
+    }
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const st = procStat(Number(entry));
+      if (st && st.pgrp === -pid && st.state !== 'Z' && st.state !== 'X') return true;
+    }
+    return false;
+  }
   try {
     process.kill(pid, 0);
     return true;
@@ -102,7 +131,7 @@ export function spawnTracked(command: string, args: readonly string[], opts: Spa
       signalGroup(pid, 'SIGTERM');
       const deadline = Date.now() + graceMs;
       while (Date.now() < deadline && (exitInfo === undefined || isAlive(-pid))) {
-        await new Promise((r) => setTimeout(r, 25));
+        await new Promise((r) => setTimeout(r, 50));
       }
       if (exitInfo === undefined || isAlive(-pid)) signalGroup(pid, 'SIGKILL');
       return exited.catch(() => ({ code: null, signal: 'SIGKILL' as NodeJS.Signals }));

@@ -23,9 +23,11 @@ export interface RunActions {
   goto(index: number, opts?: { catchUp?: boolean }): Promise<void>;
   /** Runs only the focused step's check (workshop: "did I get it right?"). */
   check(): Promise<void>;
-  /** Runs every remaining step in order, stopping at the first failure (tour mode, placeholder UI). */
+  /** Runs the remaining steps in order; stops at a failure with the run still open (tour mode). */
   play(): Promise<void>;
-  /** Interrupts the running step and ends the run as interrupted. */
+  /** Ends the run now (not an interrupt): passed only if every step passed or was skipped. */
+  end(): void;
+  /** Interrupts the running step and ends the run as interrupted (exit code 130). */
   quit(): void;
 }
 
@@ -60,7 +62,10 @@ export function createRunStore(runner: Runner): RunStore {
       await runner.check();
     },
     play: async () => {
-      await runner.runAll();
+      await runner.play();
+    },
+    end: () => {
+      runner.finish();
     },
     quit: () => runner.abort(),
   }));

@@ -1,0 +1,62 @@
+/** Shared by the engine tests: a registry, scenarios from YAML text, and a runner with its events. */
+import { z } from 'zod';
+import { buildActionRegistry } from '../../src/actions.js';
+import { defineAction, type ActionRegistry } from '../../src/engine/action.js';
+import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import type { Mode, RunEvent } from '../../src/engine/events.js';
+import { Runner } from '../../src/engine/runner.js';
+import { parseScenario } from '../../src/engine/scenario-load.js';
+
+/** Fails until it has been called `passOn` times in this process (per key): a step that needs a retry. */
+const calls = new Map<string, number>();
+export const flakyAction = defineAction({
+  name: 'test.flaky',
+  description: 'fails until its n-th call',
+  args: z.strictObject({ key: z.string(), passOn: z.number().int() }),
+  async run(args, ctx) {
+    const n = (calls.get(args.key) ?? 0) + 1;
+    calls.set(args.key, n);
+    ctx.log(`call ${n}`);
+    return n >= args.passOn ? { ok: true } : { ok: false, message: `call ${n} of ${args.passOn}` };
+  },
+});
+
+/** Ignores its abort signal entirely: the runner must still end the step on time. */
+export const stubbornAction = defineAction({
+  name: 'test.stubborn',
+  description: 'never resolves',
+  args: z.strictObject({}),
+  run: () => new Promise(() => undefined),
+});
+
+export function testRegistry(): ActionRegistry {
+  return buildActionRegistry().register(flakyAction, stubbornAction);
+}
+
+export function scenarioFrom(stepsYaml: string, extra = '') {
+  const text = `id: t\ntitle: T\nsummary: test\ntargets: [local]\nbudget: 1m\n${extra}steps:\n${stepsYaml}`;
+  return parseScenario(text, '/tmp/t.yaml', testRegistry());
+}
+
+export function makeRunner(stepsYaml: string, opts: { mode?: Mode; params?: Record<string, string>; extra?: string; stepTimeoutMs?: number } = {}) {
+  const registry = testRegistry();
+  const scenario = scenarioFrom(stepsYaml, opts.extra);
+  const cleanup = new CleanupRegistry();
+  const runner = new Runner({
+    scenario,
+    registry,
+    cleanup,
+    ...(opts.mode ? { mode: opts.mode } : {}),
+    ...(opts.params ? { params: opts.params } : {}),
+    ...(opts.stepTimeoutMs ? { defaultStepTimeoutMs: opts.stepTimeoutMs } : {}),
+  });
+  const events: RunEvent[] = [];
+  runner.on((e) => events.push(e));
+  const lines = (index?: number) =>
+    events.flatMap((e) => (e.type === 'output' && (index === undefined || e.index === index) ? [e.line] : []));
+  const transitions = () =>
+    events.flatMap((e) =>
+      e.type === 'step.start' ? [`${e.index}:running(${e.via}#${e.attempt})`] : e.type === 'step.end' ? [`${e.index}:${e.status}`] : [],
+    );
+  return { runner, cleanup, events, lines, transitions };
+}
