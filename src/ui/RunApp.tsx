@@ -13,7 +13,7 @@ import { useRunSelector } from './hooks/use-run-selector.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useThrottledSelector } from './hooks/use-throttled-selector.js';
 import { useTranscript } from './hooks/use-transcript.js';
-import { initialUiState, reduceKey, type Effect, type UiState } from './input.js';
+import { initialUiState, reduceKey, splitKeys, type Effect, type UiState } from './input.js';
 import { planLayout } from './layout.js';
 import {
   exitCode,
@@ -87,7 +87,8 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
     const actions = store.getState();
     switch (effect.kind) {
       case 'next':
-        return void settle(actions.next());
+        // Tour mode plays on by itself from here (and stops at a failure); the others go one step.
+        return void settle(actions.mode === 'tour' ? actions.play() : actions.next());
       case 'back':
         return actions.back();
       case 'retry':
@@ -102,6 +103,9 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
         write(ansiEscapes.clearTerminal);
         return setStaticKey((k) => k + 1);
       case 'quit':
+        // q with nothing running ends the run (status from its steps); Ctrl-C or a confirmed q
+        // while a step runs interrupts it (130).
+        if (effect.how === 'quit' && !actions.busy && !isFinished(actions.status)) return actions.end();
         return actions.quit();
     }
   };
@@ -109,20 +113,22 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
   const layout = planLayout({ columns, rows, steps: steps.length, measurements: measurements.length, prompt: 0 });
   useInput(
     (input, key) => {
-      const s = store.getState();
-      const result = reduceKey(uiRef.current, input, key, {
-        mode: s.mode,
-        busy: s.busy,
-        steps: s.steps.length,
-        viewing: s.viewing,
-        logLines: totalLogLength(s),
-        logPage: logPage(layout.bodyHeight),
-      });
-      if (result.ui !== uiRef.current) {
-        uiRef.current = result.ui;
-        rerender();
+      for (const [ch, k] of splitKeys(input, key)) {
+        const s = store.getState();
+        const result = reduceKey(uiRef.current, ch, k, {
+          mode: s.mode,
+          busy: s.busy,
+          steps: s.steps.length,
+          viewing: s.viewing,
+          logLines: totalLogLength(s),
+          logPage: logPage(layout.bodyHeight),
+        });
+        if (result.ui !== uiRef.current) {
+          uiRef.current = result.ui;
+          rerender();
+        }
+        if (result.effect) apply(result.effect);
       }
-      if (result.effect) apply(result.effect);
     },
     { isActive: interactive && exitWith === null },
   );

@@ -125,3 +125,13 @@ function logKey(ui: UiState, input: string, key: Key, run: RunFacts): KeyResult 
   if (key.end || input === 'G') return { ui: { ...ui, logFromEnd: 0 } };
   return { ui };
 }
+
+/**
+ * Ink hands a burst of printable characters (a paste, or keys that arrived in one read,
+ * as tmux send-keys or a fast typist can produce) to the handler as one string. Each
+ * character is a key press here.
+ */
+export function splitKeys(input: string, key: Key): [string, Key][] {
+  if (input.length <= 1 || key.ctrl || key.meta) return [[input, key]];
+  return [...input].map((ch): [string, Key] => [ch, { ...key, shift: /[A-Z]/.test(ch) }]);
+}

@@ -35,7 +35,7 @@ export const bindings: Binding[] = [
     command: 'next',
     keys: '→ space n',
     short: 'next',
-    help: 'run the next step (or show it again if already run)',
+    help: 'run the next step (tour mode: play on until a failure)',
     match: (input, key) => key.rightArrow || input === ' ' || input === 'n',
   },
   {
@@ -98,7 +98,7 @@ export const bindings: Binding[] = [
     command: 'quit',
     keys: 'q',
     short: 'quit',
-    help: 'quit (asks first while a step is running); cleans up what the run started',
+    help: 'quit: ends the run (asks first while a step is running, then stops it); cleans up',
     match: (input, key) => input === 'q' && !key.ctrl,
   },
   {

@@ -56,6 +56,11 @@ export interface RunActionsLike {
   skip(): unknown;
   check(): unknown;
   goto(index: number, opts?: { catchUp?: boolean }): unknown;
+  /** Tour mode: run the remaining steps, stopping at a failure. */
+  play(): unknown;
+  /** End the run now, not as an interrupt (q when no step runs). */
+  end(): void;
+  /** Interrupt the running step and end the run (Ctrl-C, or q confirmed while a step runs). */
   quit(): void;
 }
 

@@ -101,3 +101,12 @@ describe('layout', () => {
     }
   });
 });
+
+test('a burst of characters is one key each; escape sequences and Ctrl keys stay whole', async () => {
+  const { splitKeys } = await import('../../src/ui/input.js');
+  expect(splitKeys('nn', k({})).map(([ch]) => ch)).toEqual(['n', 'n']);
+  expect(splitKeys('g3', k({}))).toHaveLength(2);
+  expect(splitKeys('G', k({ shift: true }))).toEqual([['G', k({ shift: true })]]);
+  expect(splitKeys('', k({ rightArrow: true }))).toEqual([['', k({ rightArrow: true })]]);
+  expect(splitKeys('l', k({ ctrl: true }))).toEqual([['l', k({ ctrl: true })]]);
+});

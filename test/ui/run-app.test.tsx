@@ -13,7 +13,7 @@ afterEach(async () => {
   run = undefined;
 });
 
-function mount(size: { columns: number; rows: number }, mode: 'present' | 'workshop' = 'present') {
+function mount(size: { columns: number; rows: number }, mode: 'present' | 'workshop' | 'tour' = 'present') {
   run = startRun(SCENARIO, mode);
   const exits: number[] = [];
   ui = renderAt(
@@ -135,6 +135,25 @@ test('q after a finished run exits with the run status', async () => {
   await ui.press('q');
   await until(() => exits.length > 0, 'exit', ui.frame);
   expect(exits).toEqual([130]);
+});
+
+test('q with no step running ends the run: pending steps make it fail (exit 1)', async () => {
+  const { ui, exits } = mount({ columns: 80, rows: 24 });
+  await until(() => ui.frame().includes('→ runs 1/3'), 'ready', ui.frame);
+  await ui.press(KEY.right);
+  await until(() => /✓ +1 Print/.test(ui.frame()) && !ui.frame().includes('▶ running'), 'step 1 passed', ui.frame);
+  await ui.press('q');
+  await until(() => exits.length > 0, 'exit', ui.frame);
+  expect(exits).toEqual([1]);
+});
+
+test('tour mode: → plays on until a failure', async () => {
+  const { ui, run } = mount({ columns: 80, rows: 24 }, 'tour');
+  await until(() => ui.frame().includes('→ runs 1/3'), 'ready', ui.frame);
+  await ui.press(KEY.right);
+  await until(() => /›✗ +2 Fail on purpose/.test(ui.frame()), 'stopped at the failing step', ui.frame);
+  expect(ui.frame()).toMatch(/✓ +1 Print two lines/);
+  expect(run.store.getState().steps[2]!.status).toBe('pending');
 });
 
 test('workshop: a failed step reveals one more hint per attempt', async () => {

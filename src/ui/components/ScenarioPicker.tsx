@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useReducer, useRef, useState } from 'react';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { useTheme } from '../theme.js';
 import { window } from './StepList.js';
@@ -21,7 +21,14 @@ export function ScenarioPicker({ scenarios, onPick }: ScenarioPickerProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { rows } = useTerminalSize();
-  const [selected, setSelected] = useState(0);
+  // A ref, so keys typed faster than a re-render (↓ ↓ Enter) act on the latest selection.
+  const selectedRef = useRef(0);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const select = (i: number) => {
+    selectedRef.current = Math.max(0, Math.min(scenarios.length - 1, i));
+    rerender();
+  };
+  const selected = selectedRef.current;
   const [picked, setPicked] = useState<{ id: string | undefined } | null>(null);
   // Render nothing, then exit: the picker leaves no frame behind for the run UI that follows.
   useEffect(() => {
@@ -33,10 +40,10 @@ export function ScenarioPicker({ scenarios, onPick }: ScenarioPickerProps) {
   useInput(
     (input, key) => {
       if (key.escape || input === 'q' || (key.ctrl && input === 'c')) return done(undefined);
-      if (key.return || input === ' ' || key.rightArrow) return done(scenarios[selected]?.id);
-      if (key.upArrow || input === 'k') setSelected((i) => Math.max(0, i - 1));
-      else if (key.downArrow || input === 'j') setSelected((i) => Math.min(scenarios.length - 1, i + 1));
-      else if (/^[1-9]$/.test(input) && Number(input) <= scenarios.length) setSelected(Number(input) - 1);
+      if (key.return || input === ' ' || key.rightArrow) return done(scenarios[selectedRef.current]?.id);
+      if (key.upArrow || input === 'k') select(selectedRef.current - 1);
+      else if (key.downArrow || input === 'j') select(selectedRef.current + 1);
+      else if (/^[1-9]$/.test(input) && Number(input) <= scenarios.length) select(Number(input) - 1);
     },
     { isActive: isRawModeSupported === true && picked === null },
   );
