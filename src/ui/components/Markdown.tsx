@@ -139,7 +139,8 @@ function inline(tokens: Token[] | undefined, theme: Theme): ReactNode[] {
       case 'br':
         return <Text key={key}>{'\n'}</Text>;
       case 'text':
-        return <Text key={key}>{t.tokens ? inline(t.tokens, theme) : (t.text as string)}</Text>;
+        // A soft line break is a space in Markdown: the paragraph re-wraps to the pane width.
+        return <Text key={key}>{t.tokens ? inline(t.tokens, theme) : (t.text as string).replace(/\n/g, ' ')}</Text>;
       case 'escape':
         return <Text key={key}>{t.text as string}</Text>;
       default:
