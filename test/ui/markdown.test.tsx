@@ -47,4 +47,6 @@ test('narration Markdown is rendered: no markup left, structure kept, wraps at t
   expect(frame).toMatch(/^ {2}apiVersion: source\.toolkit\.fluxcd\.io\/v1\n {2}kind: OCIRepository$/m);
   expect(frame).toMatch(/^────────$/m);
   for (const row of frame.split('\n')) expect(row.length).toBeLessThanOrEqual(60);
+  // Wrapped prose rows do not start with the space they were broken at.
+  expect(frame).toMatch(/^Flux fetches the same manifests either from a Git repository\nor from an/m);
 });

@@ -3,7 +3,7 @@
  * them to <Text>/<Box>. Headings, emphasis, inline and block code, lists, quotes, links
  * and rules; anything else falls back to its raw text rather than disappearing.
  */
-import { Box, Text } from 'ink';
+import { Box, Text, Transform } from 'ink';
 import { lexer, type Token, type Tokens } from 'marked';
 import { useMemo, type ReactNode } from 'react';
 import { useTheme, type Theme } from '../theme.js';
@@ -16,6 +16,15 @@ export function Markdown({ source }: MarkdownProps) {
   const theme = useTheme();
   const tokens = useMemo(() => lexer(source), [source]);
   return <Box flexDirection="column">{blocks(tokens, theme)}</Box>;
+}
+
+/**
+ * Ink wraps text keeping the space it breaks at, so continuation rows start with one;
+ * prose rows drop it (after any leading style codes). Code blocks are not passed here.
+ */
+const WRAP_SPACE = /^((?:\u001B\[[0-9;]*m)*) /;
+function dropWrapSpace(line: string, index: number): string {
+  return index === 0 ? line : line.replace(WRAP_SPACE, '$1');
 }
 
 function blocks(tokens: Token[], theme: Theme): ReactNode[] {
@@ -41,16 +50,26 @@ function block(token: Token, theme: Theme, key: number): ReactNode {
     case 'heading': {
       const h = token as Tokens.Heading;
       return (
-        <Text key={key} bold underline={h.depth <= 2} color={theme.heading}>
-          {inline(h.tokens, theme)}
-        </Text>
+        <Transform key={key} transform={dropWrapSpace}>
+          <Text bold underline={h.depth <= 2} color={theme.heading}>
+            {inline(h.tokens, theme)}
+          </Text>
+        </Transform>
       );
     }
     case 'paragraph':
-      return <Text key={key}>{inline((token as Tokens.Paragraph).tokens, theme)}</Text>;
+      return (
+        <Transform key={key} transform={dropWrapSpace}>
+          <Text>{inline((token as Tokens.Paragraph).tokens, theme)}</Text>
+        </Transform>
+      );
     case 'text': {
       const text = token as Tokens.Text;
-      return <Text key={key}>{text.tokens ? inline(text.tokens, theme) : text.text}</Text>;
+      return (
+        <Transform key={key} transform={dropWrapSpace}>
+          <Text>{text.tokens ? inline(text.tokens, theme) : text.text}</Text>
+        </Transform>
+      );
     }
     case 'code':
       return (
