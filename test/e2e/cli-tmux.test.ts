@@ -131,7 +131,7 @@ steps:
     expect(screen).toMatch(/^›· +1 Say hello +── 1 Say hello ─+$/m);
     t.keys('Right');
     screen = await t.waitFor(/hello from ocilab/, 'step 1 output');
-    expect(screen).toMatch(/^›✓ +1 Say hello +\d+ms +── 1 Say hello ─+$/m);
+    expect(screen).toMatch(/^›✓ +1 Say hello +(\d+ms|[\d.]+s) +── 1 Say hello ─+$/m);
     expect(screen).toMatch(/^ ·  2 Write a file in the run's work … Every step shows a command/m);
     expect(colourCodes(t.screen(true)).length).toBeGreaterThan(0);
     t.keys('?');

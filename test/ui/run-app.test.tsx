@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { RunApp } from '../../src/ui/RunApp.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
 import { KEY, renderAt, type Rendered } from './render.js';
 import { SCENARIO, startRun, until, type TestRun } from './run-store.js';
+
+// Real processes on a shared, loaded machine: give each test room (steps take ~0.1-1 s each).
+vi.setConfig({ testTimeout: 60_000 });
 
 let run: TestRun | undefined;
 let ui: Rendered | undefined;
@@ -54,8 +57,8 @@ describe.each([
     expect(live.at(-1)).toMatch(/^→ next .* q quit$/);
     for (const row of live) expect(row.length).toBeLessThanOrEqual(size.columns);
     // The transcript above the live area has the finished steps.
-    expect(failed).toMatch(/^✓ passed +1\/3 Print two lines · \d+ms$/m);
-    expect(failed).toMatch(/^✗ failed +2\/3 Fail on purpose · \d+ms\n +command exited with code 3/m);
+    expect(failed).toMatch(/^✓ passed +1\/3 Print two lines · (\d+ms|[\d.]+s)$/m);
+    expect(failed).toMatch(/^✗ failed +2\/3 Fail on purpose · (\d+ms|[\d.]+s)\n +command exited with code 3/m);
 
     // Back shows step 1 again; its attempt count does not change (nothing re-ran).
     await ui.press(KEY.left);

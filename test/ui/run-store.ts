@@ -36,7 +36,7 @@ export function startRun(yaml: string, mode: 'present' | 'workshop' | 'tour' = '
 }
 
 /** Poll until `check` holds (frames arrive asynchronously); fails with the last frame. */
-export async function until(check: () => boolean, what: string, frame: () => string, timeoutMs = 10_000): Promise<void> {
+export async function until(check: () => boolean, what: string, frame: () => string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
