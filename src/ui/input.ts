@@ -133,5 +133,11 @@ function logKey(ui: UiState, input: string, key: Key, run: RunFacts): KeyResult 
  */
 export function splitKeys(input: string, key: Key): [string, Key][] {
   if (input.length <= 1 || key.ctrl || key.meta) return [[input, key]];
-  return [...input].map((ch): [string, Key] => [ch, { ...key, shift: /[A-Z]/.test(ch) }]);
+  return [...input].map((ch): [string, Key] => {
+    // Enter, Tab and Backspace can ride in the same burst ("3\r" from `g 3 Enter`).
+    if (ch === '\r' || ch === '\n') return ['', { ...key, return: true }];
+    if (ch === '\t') return ['', { ...key, tab: true }];
+    if (ch === '\x7f' || ch === '\b') return ['', { ...key, backspace: true }];
+    return [ch, { ...key, shift: /[A-Z]/.test(ch) }];
+  });
 }

@@ -109,4 +109,13 @@ test('a burst of characters is one key each; escape sequences and Ctrl keys stay
   expect(splitKeys('G', k({ shift: true }))).toEqual([['G', k({ shift: true })]]);
   expect(splitKeys('', k({ rightArrow: true }))).toEqual([['', k({ rightArrow: true })]]);
   expect(splitKeys('l', k({ ctrl: true }))).toEqual([['l', k({ ctrl: true })]]);
+  // "g", "3" and Enter in one read still go to step 3.
+  let ui = initialUiState;
+  const effects: unknown[] = [];
+  for (const [ch, key] of splitKeys('g3\r', k({}))) {
+    const r = reduceKey(ui, ch, key, facts);
+    ui = r.ui;
+    if (r.effect) effects.push(r.effect);
+  }
+  expect(effects).toEqual([{ kind: 'goto', index: 2 }]);
 });

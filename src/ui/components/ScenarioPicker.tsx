@@ -1,6 +1,7 @@
-import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { Box, Text, useApp, useInput, useStdin, type Key } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { splitKeys } from '../input.js';
 import { useTheme } from '../theme.js';
 import { window } from './StepList.js';
 
@@ -38,15 +39,18 @@ export function ScenarioPicker({ scenarios, onPick }: ScenarioPickerProps) {
   }, [picked, onPick, exit]);
   const done = (id: string | undefined) => setPicked((p) => p ?? { id });
   useInput(
-    (input, key) => {
-      if (key.escape || input === 'q' || (key.ctrl && input === 'c')) return done(undefined);
-      if (key.return || input === ' ' || key.rightArrow) return done(scenarios[selectedRef.current]?.id);
-      if (key.upArrow || input === 'k') select(selectedRef.current - 1);
-      else if (key.downArrow || input === 'j') select(selectedRef.current + 1);
-      else if (/^[1-9]$/.test(input) && Number(input) <= scenarios.length) select(Number(input) - 1);
+    (burst, burstKey) => {
+      for (const [input, key] of splitKeys(burst, burstKey)) onKey(input, key);
     },
     { isActive: isRawModeSupported === true && picked === null },
   );
+  function onKey(input: string, key: Key) {
+    if (key.escape || input === 'q' || (key.ctrl && input === 'c')) return done(undefined);
+    if (key.return || input === ' ' || key.rightArrow) return done(scenarios[selectedRef.current]?.id);
+    if (key.upArrow || input === 'k') select(selectedRef.current - 1);
+    else if (key.downArrow || input === 'j') select(selectedRef.current + 1);
+    else if (/^[1-9]$/.test(input) && Number(input) <= scenarios.length) select(Number(input) - 1);
+  }
   if (picked) return null;
   // Two rows per scenario (title, summary), plus title and key rows; stay under rows - 1.
   const fit = Math.max(1, Math.floor((rows - 1 - 4) / 2));
