@@ -28,7 +28,7 @@ export function LogView({ lines, stepTitles, width, height, fromEnd }: LogViewPr
   const end = lines.length - Math.min(fromEnd, maxFromEnd);
   const visible = withStepHeadings(lines.slice(Math.max(0, end - body * 2), end), stepTitles);
   const rows = tailRows(visible, Math.max(1, width - GUTTER), body, theme.color);
-  const position = lines.length === 0 ? 'empty' : fromEnd === 0 ? `end of ${lines.length} lines` : `line ${end} of ${lines.length}`;
+  const position = lines.length === 0 ? 'empty' : fromEnd === 0 ? `end of ${lines.length} line${lines.length === 1 ? '' : 's'}` : `line ${end} of ${lines.length}`;
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
       <Rule title="full log" right={position} width={width} />

@@ -21,7 +21,7 @@ export function OutputPane({ lines, width, height, totalLines }: OutputPaneProps
   const hidden = lines.length > 0 && rows.length >= height;
   return (
     <Box flexDirection="column" flexShrink={0} height={height + 1} overflow="hidden">
-      <Rule title="output" right={hidden || totalLines > lines.length ? `l: full log (${totalLines} lines)` : undefined} width={width} />
+      <Rule title="output" right={hidden || totalLines > lines.length ? `l: full log (${totalLines} ${totalLines === 1 ? 'line' : 'lines'})` : undefined} width={width} />
       {lines.length === 0 ? <Text color={theme.muted}>  (no output yet)</Text> : <OutputRows rows={rows} />}
     </Box>
   );
