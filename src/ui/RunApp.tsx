@@ -20,7 +20,7 @@ import {
   isFinished,
   sameFields,
   sameRows,
-  selectFullLog,
+  selectLogWindow,
   selectHeader,
   selectMeasurements,
   selectStateLabel,
@@ -60,7 +60,8 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
     () => (tail ?? []).map((l) => ({ index: viewing, stream: l.stream, line: l.line })),
     [tail, viewing],
   );
-  const allLines = useCallback(() => selectFullLog(store.getState()), [store, totalLines]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const logWindow = useCallback((end: number, count: number) => selectLogWindow(store.getState(), end, count), [store, totalLines]);
 
   const transcript = useTranscript(store);
   const [staticKey, setStaticKey] = useState(0);
@@ -152,7 +153,7 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
         viewing={viewing}
         lines={lines}
         totalLines={totalLines}
-        allLines={allLines}
+        logWindow={logWindow}
         measurements={measurements}
         ui={ui}
         state={quitting ? 'stopping: cleaning up…' : stateLabel}

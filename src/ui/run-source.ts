@@ -129,13 +129,26 @@ export function selectTail(s: RunStateLike, index: number): LogLine[] {
   return (s.steps[index]?.tail ?? []).map((l) => ({ index, stream: l.stream, line: l.line }));
 }
 
-/** The whole run's log, every step in order: for the full-log view. */
-export function selectFullLog(s: RunStateLike): LogLine[] {
-  return s.steps.flatMap((step, index) => step.log.map((l) => ({ index, stream: l.stream, line: l.line })));
+/**
+ * Lines [end - count, end) of the whole run's log (every step in order), for the full-log
+ * view: only the window on screen is copied, however long the log.
+ */
+export function selectLogWindow(s: RunStateLike, end: number, count: number): LogLine[] {
+  const out: LogLine[] = [];
+  let stepEnd = totalLogLength(s);
+  for (let index = s.steps.length - 1; index >= 0 && out.length < count; index--) {
+    const log = s.steps[index]!.log;
+    const stepStart = stepEnd - log.length;
+    for (let i = Math.min(log.length, end - stepStart) - 1; i >= 0 && out.length < count; i--) {
+      out.push({ index, stream: log[i]!.stream, line: log[i]!.line });
+    }
+    stepEnd = stepStart;
+  }
+  return out.reverse();
 }
 
 export function totalLogLength(s: RunStateLike): number {
-  return s.steps.reduce((n, step) => n + step.logLength, 0);
+  return s.steps.reduce((n, step) => n + step.log.length, 0);
 }
 
 /** Run state for the status bar: says what the next key will do. */

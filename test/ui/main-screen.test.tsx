@@ -20,7 +20,7 @@ async function screen(size: { columns: number; rows: number }, over: Partial<Mai
     viewing: 1,
     lines: lines.filter((l) => l.index === 1),
     totalLines: lines.length,
-    allLines: () => lines,
+    logWindow: (end: number, count: number) => lines.slice(Math.max(0, end - count), end),
     measurements: [],
     ui: initialUiState,
     state: '▶ running 2/4',

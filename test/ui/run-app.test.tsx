@@ -43,6 +43,14 @@ describe.each([
     await until(() => /✓ +1 Print two lines/.test(f()) && f().includes('  second'), 'step 1 passed with its output', f);
     expect(f()).toContain('✓ passed in');
 
+    // The full log: every step so far, with a heading per step; Esc closes it.
+    await ui.press('l');
+    await until(() => f().includes('── full log'), 'the full log', f);
+    expect(f()).toMatch(/› ── 1 Print two lines\n +first\n +second/);
+    expect(f()).toMatch(/end of 2 lines/);
+    await ui.press(KEY.escape);
+    await until(() => !f().includes('── full log'), 'the log closed', f);
+
     await ui.press(' '); // moves the focus to step 2
     await until(() => f().includes('→ runs 2/3'), 'step 2 focused', f);
     await ui.press('n'); // runs step 2, which fails

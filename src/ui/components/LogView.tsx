@@ -6,7 +6,10 @@ import { GUTTER, OutputRows } from './OutputRows.js';
 import { Rule } from './OutputPane.js';
 
 export interface LogViewProps {
-  lines: readonly LogLine[];
+  /** Lines in the whole log. */
+  total: number;
+  /** Lines [end - count, end) of the log: the view asks only for what it shows. */
+  window: (end: number, count: number) => readonly LogLine[];
   stepTitles: string[];
   width: number;
   height: number;
@@ -21,19 +24,19 @@ export const logPage = (height: number): number => Math.max(1, height - 2);
  * The full log, scrollable. Scrolls by log line and renders only the rows on screen, so a
  * long log stays cheap; follows new output while at the bottom.
  */
-export function LogView({ lines, stepTitles, width, height, fromEnd }: LogViewProps) {
+export function LogView({ total, window, stepTitles, width, height, fromEnd }: LogViewProps) {
   const theme = useTheme();
   const body = logPage(height);
-  const maxFromEnd = Math.max(0, lines.length - 1);
-  const end = lines.length - Math.min(fromEnd, maxFromEnd);
-  const visible = withStepHeadings(lines.slice(Math.max(0, end - body * 2), end), stepTitles);
+  const end = total - Math.min(fromEnd, Math.max(0, total - 1));
+  // Each line is at least one row: `body` lines always fill the view.
+  const visible = withStepHeadings(window(end, body), stepTitles);
   const rows = tailRows(visible, Math.max(1, width - GUTTER), body, theme.color);
-  const position = lines.length === 0 ? 'empty' : fromEnd === 0 ? `end of ${lines.length} line${lines.length === 1 ? '' : 's'}` : `line ${end} of ${lines.length}`;
+  const position = total === 0 ? 'empty' : fromEnd === 0 ? `end of ${total} line${total === 1 ? '' : 's'}` : `line ${end} of ${total}`;
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
       <Rule title="full log" right={position} width={width} />
       <Box flexDirection="column" height={body} overflow="hidden">
-        {lines.length === 0 ? <Text color={theme.muted}>  (nothing logged yet)</Text> : <OutputRows rows={rows} />}
+        {total === 0 ? <Text color={theme.muted}>  (nothing logged yet)</Text> : <OutputRows rows={rows} />}
       </Box>
       <Text color={theme.muted} wrap="truncate">
         ↑↓ line · PgUp PgDn page · Home End · Esc or l closes

@@ -40,8 +40,8 @@ export interface MainScreenProps {
   lines: readonly LogLine[];
   /** Lines in the whole run's log. */
   totalLines: number;
-  /** The whole run's log; only read while the full-log view is open. */
-  allLines: () => readonly LogLine[];
+  /** Lines [end - count, end) of the whole run's log; read only while the full-log view is open. */
+  logWindow: (end: number, count: number) => readonly LogLine[];
   measurements: readonly Measurement[];
   /** Overlays, picker and scroll positions (src/ui/input.ts). */
   ui: UiState;
@@ -73,7 +73,8 @@ export function MainScreen(props: MainScreenProps) {
   } else if (overlay === 'log') {
     body = (
       <LogView
-        lines={props.allLines()}
+        total={props.totalLines}
+        window={props.logWindow}
         stepTitles={steps.map((s) => s.title)}
         width={columns}
         height={layout.bodyHeight}
