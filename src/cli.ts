@@ -3,10 +3,11 @@
  * ocilab's entry point: parses arguments (commander), dispatches to src/commands/*, maps
  * outcomes to exit codes, and unwinds the cleanup registry on every way out.
  *
- * `ocilab` with no arguments is `ocilab run`: the default scenario (first shipped of
- * git-vs-oci, onboarding, hello) on the `local` target in the interactive app
- * (renderApp from src/ui/app.tsx), or plain lines when stdout is not a TTY.
- * A scenario picker, when the UI has one, is opened by renderApp itself.
+ * `ocilab` with no arguments is `ocilab run` without a scenario, on the `local` target:
+ * on a terminal, the UI's scenario picker (`renderPicker` from src/ui/app.tsx, when it
+ * exists and more than one scenario is shipped), then the interactive app (`renderApp`);
+ * otherwise the default scenario (first shipped of git-vs-oci, onboarding, hello),
+ * in plain lines when stdout is not a TTY or CI is set.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
@@ -30,10 +31,10 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       `
-With no command, ocilab runs the default scenario interactively on the local target.
+With no command, ocilab opens the scenario picker (or the default scenario) on the local target.
 
 Examples:
-  ocilab                          open the default scenario
+  ocilab                          pick a scenario and run it interactively
   ocilab list                     shipped scenarios
   ocilab run hello --plain        run a scenario headless, one line per event
   ocilab doctor                   tools found for each target

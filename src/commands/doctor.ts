@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { TargetName } from '../engine/action.js';
 import { TARGETS } from '../engine/scenario-schema.js';
-import { diagnose, type TargetReport } from '../doctor/probes.js';
+import { diagnose, type TargetReport } from './doctor-probes.js';
 import { colorEnabled, painter } from '../plain/color.js';
 import { EXIT, UsageError } from './exit-codes.js';
 

@@ -4,8 +4,8 @@
  */
 import { Command, Option } from 'commander';
 import { buildActionRegistry } from '../actions.js';
-import type { TargetName } from '../engine/action.js';
-import { loadScenario, defaultScenarioId } from '../engine/catalog.js';
+import type { ActionRegistry, TargetName } from '../engine/action.js';
+import { defaultScenarioId, loadCatalog, loadScenario } from '../engine/catalog.js';
 import type { Mode } from '../engine/events.js';
 import { Runner } from '../engine/runner.js';
 import { resolveStepRef } from '../engine/steps.js';
@@ -44,9 +44,36 @@ export function wantsPlain(asked: boolean | undefined, env: NodeJS.ProcessEnv = 
   return asked === true || !process.stdout.isTTY || (env.CI !== undefined && env.CI !== '' && env.CI !== 'false');
 }
 
-/** Runs a scenario; returns the exit code. Throws UsageError / ScenarioLoadError (exit 2). */
-export async function runScenario(ref: string, opts: RunOptions): Promise<number> {
+interface ScenarioChoice {
+  id: string;
+  title: string;
+  summary?: string;
+}
+type PickerModule = { renderPicker?: (choices: ScenarioChoice[], opts: { color?: boolean }) => Promise<string | undefined> };
+
+/**
+ * No scenario named: on a terminal, the UI's scenario picker when it has one and there is a
+ * choice to make; otherwise the default scenario. Undefined when the user left the picker.
+ */
+async function chooseScenario(registry: ActionRegistry, plain: boolean): Promise<string | undefined> {
+  const fallback = defaultScenarioId();
+  if (plain) return fallback;
+  const choices = loadCatalog(registry).flatMap((e) =>
+    'scenario' in e ? [{ id: e.scenario.id, title: e.scenario.title, summary: e.scenario.summary }] : [],
+  );
+  const ui = (await import('../ui/app.js')) as unknown as PickerModule;
+  if (choices.length < 2 || typeof ui.renderPicker !== 'function') return fallback;
+  return ui.renderPicker(choices, { color: colorEnabled(process.stdout) });
+}
+
+/**
+ * Runs a scenario (undefined: pick one, see chooseScenario); returns the exit code.
+ * Throws UsageError / ScenarioLoadError (exit 2).
+ */
+export async function runScenario(ref: string | undefined, opts: RunOptions): Promise<number> {
   const registry = buildActionRegistry();
+  ref ??= await chooseScenario(registry, wantsPlain(opts.plain));
+  if (ref === undefined) return EXIT.ok;
   const scenario = loadScenario(ref, registry);
   if (!scenario.targets.includes(opts.target)) {
     throw new UsageError(`scenario ${scenario.id} does not run on target ${opts.target} (targets: ${scenario.targets.join(', ')})`);
@@ -99,7 +126,7 @@ export function targetOption(): Option {
 export function runCommand(): Command {
   return new Command('run')
     .description('run a scenario: a shipped id (see `ocilab list`) or the path of a scenario YAML file')
-    .argument('[scenario]', 'scenario id or file', defaultScenarioId())
+    .argument('[scenario]', `scenario id or file (default: a picker on a terminal, else ${defaultScenarioId()})`)
     .addOption(targetOption())
     .addOption(new Option('-m, --mode <mode>', 'present: one key per step; workshop: the learner types, check/hint/solve; tour: auto-advance').choices(MODES).default('present'))
     .option('-f, --from-step <id|n>', 'start at this step (id or 1-based number); earlier steps are caught up by their solve')
@@ -114,7 +141,7 @@ Examples:
   ocilab run ./my-workshop.yaml --mode workshop --from-step 3
   ocilab run hello --param greeting=bonjour`,
     )
-    .action(async (ref: string, opts: RunOptions) => {
+    .action(async (ref: string | undefined, opts: RunOptions) => {
       process.exitCode = await runScenario(ref, opts);
     });
 }

@@ -91,7 +91,13 @@ async function executeAction(spec: ActionSpec, env: ExecuteEnv): Promise<Actions
       env.onActionStart(name, display);
       return finish(false, `unknown action "${name}"`);
     }
-    const raw = interpolate(spec[name], env.vars);
+    let raw: unknown;
+    try {
+      raw = interpolate(spec[name], env.vars);
+    } catch (err) {
+      env.onActionStart(name, displayOf(name, spec[name]));
+      return finish(false, (err as Error).message);
+    }
     const parsed = def.args.safeParse(raw);
     display = displayOf(name, raw);
     env.onActionStart(name, display);

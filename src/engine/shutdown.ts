@@ -35,8 +35,10 @@ export function restoreTerminal(): void {
 }
 
 let unwinding: Promise<void> | undefined;
+/** Set by the first signal: its code wins over whatever the interrupted command returns. */
+let signalExitCode: number | undefined;
 
-/** Unwind the registry (once), restore the terminal, then exit with `code`. */
+/** Unwind the registry (once), restore the terminal, then exit with `code` (or the signal's code). */
 export async function exitAfterCleanup(code: number): Promise<never> {
   unwinding ??= (async () => {
     const errors = await appCleanup.runAll();
@@ -44,7 +46,7 @@ export async function exitAfterCleanup(code: number): Promise<never> {
     restoreTerminal();
   })();
   await unwinding;
-  process.exit(code);
+  process.exit(signalExitCode ?? code);
 }
 
 let installed = false;
@@ -63,6 +65,7 @@ export function installShutdownHandlers(): void {
         process.exit(code);
       }
       interrupted = true;
+      signalExitCode = code;
       void (async () => {
         const settle = Promise.allSettled([...interruptHandlers].map(async (h) => h(signal)));
         await Promise.race([settle, new Promise((r) => setTimeout(r, 3000).unref())]);

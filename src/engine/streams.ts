@@ -3,6 +3,9 @@
  * for a line a background server prints. Each action writes to its own stream; `previous`
  * is the stream of the action before the current one.
  */
+/** Lines kept per stream: enough for any readiness line, bounded for a chatty server. */
+export const STREAM_LINES = 5000;
+
 export class OutputStreams {
   private readonly lines = new Map<string, string[]>();
   private readonly waiters = new Set<{ key: string; test: (line: string) => boolean; resolve: (line: string) => void }>();
@@ -11,6 +14,7 @@ export class OutputStreams {
     let list = this.lines.get(key);
     if (!list) this.lines.set(key, (list = []));
     list.push(line);
+    if (list.length > STREAM_LINES) list.splice(0, list.length - STREAM_LINES);
     for (const w of [...this.waiters]) {
       if (w.key === key && w.test(line)) {
         this.waiters.delete(w);

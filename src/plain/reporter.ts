@@ -22,6 +22,7 @@ export function plainReporter(opts: PlainReporterOptions): RunEventListener {
   let startedAt = 0;
   let budgetMs: number | undefined;
   let title = '';
+  const measured: string[] = [];
   const line = (at: number, text: string) => opts.write(`${paint('dim', stamp(at))} ${text}\n`);
   const label = (i: number) => `[${i + 1}/${steps.length}] ${steps[i]?.id ?? '?'}`;
 
@@ -61,7 +62,9 @@ export function plainReporter(opts: PlainReporterOptions): RunEventListener {
         return;
       case 'measurement': {
         const m = e.measurement;
-        line(e.at, `  ${paint('magenta', '#')} ${m.method} ${m.metric} = ${m.value} ${m.unit}${m.method_note ? ` (${m.method_note})` : ''}`);
+        const text = `${m.method} ${m.metric} = ${m.value} ${m.unit}${m.method_note ? ` (${m.method_note})` : ''}`;
+        measured.push(`${steps[e.index]?.id ?? '?'}: ${text}`);
+        line(e.at, `  ${paint('magenta', '#')} ${text}`);
         return;
       }
       case 'step.end': {
@@ -77,6 +80,8 @@ export function plainReporter(opts: PlainReporterOptions): RunEventListener {
         const budget = budgetMs !== undefined ? ` (budget ${formatDuration(budgetMs)})` : '';
         const word = e.status === 'passed' ? paint('green', 'passed') : e.status === 'failed' ? paint('red', 'FAILED') : paint('yellow', 'interrupted');
         line(e.at, `${paint('bold', `run ${title}`)} ${word} in ${took}${budget}`);
+        // The figures of this run again, together, for whoever reads the log afterwards.
+        if (measured.length > 0) opts.write(`measurements (${measured.length}):\n${measured.map((m) => `  ${m}\n`).join('')}`);
         return;
       }
     }

@@ -75,6 +75,14 @@ describe('ocilab CLI', () => {
     expect(r.stdout).toContain('hello\n  Hello, ocilab\n  targets: local, kind, cluster; budget 2m; 3 steps\n');
   });
 
+  it('list --actions --json names every registered action', async () => {
+    const r = await ocilab(['list', '--actions', '--json']);
+    expect(r.code).toBe(0);
+    const names = (JSON.parse(r.stdout) as { name: string }[]).map((a) => a.name);
+    expect(names).toEqual(buildActionRegistry().names());
+    expect(names).toEqual(expect.arrayContaining(['print', 'shell', 'wait']));
+  });
+
   it('run hello --plain passes with timestamped lines, exit 0', async () => {
     const r = await ocilab(['run', 'hello', '--plain', '--param', 'greeting=bonjour']);
     expect(r.stderr).toBe('');

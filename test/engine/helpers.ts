@@ -1,7 +1,7 @@
 /** Shared by the engine tests: a registry, scenarios from YAML text, and a runner with its events. */
 import { z } from 'zod';
 import { buildActionRegistry } from '../../src/actions.js';
-import { defineAction, type ActionRegistry } from '../../src/engine/action.js';
+import { defineAction, type ActionDefinition, type ActionRegistry } from '../../src/engine/action.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import type { Mode, RunEvent } from '../../src/engine/events.js';
 import { Runner } from '../../src/engine/runner.js';
@@ -29,18 +29,18 @@ export const stubbornAction = defineAction({
   run: () => new Promise(() => undefined),
 });
 
-export function testRegistry(): ActionRegistry {
-  return buildActionRegistry().register(flakyAction, stubbornAction);
+export function testRegistry(extra: ActionDefinition<any>[] = []): ActionRegistry {
+  return buildActionRegistry().register(flakyAction, stubbornAction, ...extra);
 }
 
-export function scenarioFrom(stepsYaml: string, extra = '') {
+export function scenarioFrom(stepsYaml: string, extra = '', registry = testRegistry()) {
   const text = `id: t\ntitle: T\nsummary: test\ntargets: [local]\nbudget: 1m\n${extra}steps:\n${stepsYaml}`;
-  return parseScenario(text, '/tmp/t.yaml', testRegistry());
+  return parseScenario(text, '/tmp/t.yaml', registry);
 }
 
-export function makeRunner(stepsYaml: string, opts: { mode?: Mode; params?: Record<string, string>; extra?: string; stepTimeoutMs?: number } = {}) {
-  const registry = testRegistry();
-  const scenario = scenarioFrom(stepsYaml, opts.extra);
+export function makeRunner(stepsYaml: string, opts: { mode?: Mode; params?: Record<string, string>; extra?: string; stepTimeoutMs?: number; extraActions?: ActionDefinition<any>[] } = {}) {
+  const registry = testRegistry(opts.extraActions);
+  const scenario = scenarioFrom(stepsYaml, opts.extra, registry);
   const cleanup = new CleanupRegistry();
   const runner = new Runner({
     scenario,
