@@ -123,7 +123,7 @@ steps:
     }
   });
 
-  test('hello at 120x40: side-by-side layout, colour marks, help overlay', async () => {
+  test('hello at 120x40: side-by-side layout, colour marks, help overlay, goto typed in one burst', async () => {
     const t = (session = new TmuxSession(tmux!));
     t.start(ocilab('run hello'), { columns: 120, rows: 40 }, root);
     let screen = await t.waitFor(/→ runs 1\/3/, 'ready');
@@ -140,11 +140,15 @@ steps:
     // Esc and a key sent together read as Alt-key (the terminal cannot tell); let the help close first.
     t.keys('Escape');
     await t.waitFor(/── 1 Say hello ─/, 'the help closed');
+    // g 3 Enter in one burst: step 2 is caught up by its solve, step 3 is focused.
+    t.burst('g', '3', 'Enter');
+    screen = await t.waitFor(/→ runs 3\/3/, 'step 3 focused after goto');
+    expect(screen).toMatch(/^ ↷ +2 Write a file/m);
     t.keys('q');
     screen = await t.waitFor(/OCILAB_EXIT=\d+/, 'the exit code');
-    // q with nothing running ends the run there: steps 2 and 3 never ran, so it failed (1).
+    // q with nothing running ends the run there: step 3 never ran, so it failed (1).
     expect(screen).toContain('OCILAB_EXIT=1');
-    expect(screen).toContain('Hello, ocilab: failed · ✓·· · 1 passed, 0 failed, 0 skipped, 2 not run');
+    expect(screen).toContain('Hello, ocilab: failed · ✓↷· · 1 passed, 0 failed, 1 skipped, 1 not run');
   });
 
   test('NO_COLOR: same screen, no colour codes; marks still say the status', async () => {

@@ -29,6 +29,11 @@ export class TmuxSession {
     for (const key of keys) this.run(['send-keys', '-t', this.name, key]);
   }
 
+  /** Several keys in one send-keys call: they reach the app as one burst, like fast typing. */
+  burst(...keys: string[]): void {
+    this.run(['send-keys', '-t', this.name, ...keys]);
+  }
+
   /** The visible screen; with escapes=true, including SGR colour sequences. */
   screen(escapes = false): string {
     return this.run(['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', this.name]);
