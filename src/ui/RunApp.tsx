@@ -72,8 +72,8 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const ui = uiRef.current;
 
-  // Leave once the run has ended after a quit (the store's abort unwinds the step first).
-  // A quit after the run ended keeps its status (0 or 1); otherwise it ends interrupted (130).
+  // Leave once the run has ended after a quit (the store's abort unwinds the step first);
+  // the exit code is the run's: 0 passed, 1 failed (or ended early by q), 130 interrupted.
   const quitting = ui.quitting;
   useEffect(() => {
     if (quitting && isFinished(status) && !busy && exitWith === null) setExitWith(exitCode(status));
