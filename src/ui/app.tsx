@@ -1,36 +1,88 @@
 /**
- * PLACEHOLDER — the UI engineer replaces this file with the Ink app (branch `ui`).
- * It exists so the foundation branch builds and `ocilab run` works on a TTY.
- * Keep the signature: `renderApp(store, opts) => Promise<exit code>`.
+ * Entry points the CLI calls: renderApp runs the interactive UI over a run store and
+ * resolves with the exit code; renderPicker asks which scenario to run. JSX stays here:
+ * callers pass plain objects.
  */
+import { render } from 'ink';
 import type { TargetName } from '../engine/action.js';
 import type { Mode } from '../engine/events.js';
 import type { RunStore } from '../store/run-store.js';
-import { exitCodeOf } from '../store/run-state.js';
+import { ScenarioPicker, type ScenarioChoice } from './components/ScenarioPicker.js';
+import { RunApp } from './RunApp.js';
+import { colorWanted, createTheme, ThemeContext } from './theme.js';
 
-export interface RenderAppOptions {
-  mode: Mode;
-  target: TargetName;
-  /** 0-based index of the step to start from (earlier steps already fast-forwarded). */
-  fromStep?: number;
-  /** Honour NO_COLOR / FORCE_COLOR (decided by the CLI). */
-  color: boolean;
+export type { ScenarioChoice };
+
+export interface RenderOptions {
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+  /** Colour on or off (the CLI decides from --no-color); default: NO_COLOR / FORCE_COLOR / TERM=dumb. */
+  color?: boolean;
 }
 
-export async function renderApp(store: RunStore, _opts: RenderAppOptions): Promise<number> {
-  process.stderr.write('ocilab: the interactive UI is not built into this branch yet; running the steps in order.\n');
-  const seen = new Set<string>();
-  const unsubscribe = store.subscribe((s) => {
-    for (const [i, step] of s.steps.entries()) {
-      const key = `${i}:${step.attempt}:${step.status}`;
-      if (step.status === 'pending' || seen.has(key)) continue;
-      seen.add(key);
-      process.stdout.write(`${step.status.padEnd(8)} ${step.title}${step.message ? ` — ${step.message}` : ''}\n`);
-    }
-  });
-  if (_opts.fromStep !== undefined) await store.getState().goto(_opts.fromStep, { catchUp: true });
-  await store.getState().play();
-  store.getState().end();
-  unsubscribe();
-  return exitCodeOf(store.getState().status);
+/** What the CLI passes to renderApp (the foundation's contract), plus optional streams for tests. */
+export interface RenderAppOptions extends RenderOptions {
+  mode?: Mode;
+  target?: TargetName;
+  /** 0-based index of the step the run starts from (earlier steps already fast-forwarded). */
+  fromStep?: number;
+}
+
+/** Exit code when the UI cannot run (stdin is not a terminal). */
+export const EXIT_NO_TTY = 2;
+
+function streams(opts: RenderOptions) {
+  return {
+    stdin: opts.stdin ?? process.stdin,
+    stdout: opts.stdout ?? process.stdout,
+    stderr: opts.stderr ?? process.stderr,
+  };
+}
+
+/** Keys need raw mode, which needs a terminal on stdin (Ink pitfall #5). */
+function needsTerminal(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream): boolean {
+  if (stdin.isTTY) return false;
+  stderr.write('ocilab: the interactive UI needs a terminal on stdin; use --plain for pipes and CI\n');
+  return true;
+}
+
+/**
+ * Render the run UI until the user quits; resolves 0 (run passed), 1 (failed), 130
+ * (interrupted) or 2 (no terminal). The store's quit() aborts the run; the caller unwinds
+ * its cleanup registry after this resolves.
+ */
+export async function renderApp(store: RunStore, opts: RenderAppOptions = {}): Promise<number> {
+  const io = streams(opts);
+  if (needsTerminal(io.stdin, io.stderr)) return EXIT_NO_TTY;
+  let code = 1;
+  const theme = createTheme(opts.color ?? colorWanted());
+  const instance = render(
+    <ThemeContext.Provider value={theme}>
+      <RunApp store={store} onExit={(c) => (code = c)} />
+    </ThemeContext.Provider>,
+    { ...io, exitOnCtrlC: false, patchConsole: true },
+  );
+  // --from-step: earlier steps are caught up by their solve, on screen (the store runs them).
+  const { current, goto } = store.getState();
+  if (opts.fromStep !== undefined && opts.fromStep > current) void goto(opts.fromStep, { catchUp: true }).catch(() => undefined);
+  await instance.waitUntilExit();
+  return code;
+}
+
+/** Ask which scenario to run; resolves its id, or undefined when the user leaves. */
+export async function renderPicker(scenarios: ScenarioChoice[], opts: RenderOptions = {}): Promise<string | undefined> {
+  const io = streams(opts);
+  if (needsTerminal(io.stdin, io.stderr)) return undefined;
+  let picked: string | undefined;
+  const theme = createTheme(opts.color ?? colorWanted());
+  const instance = render(
+    <ThemeContext.Provider value={theme}>
+      <ScenarioPicker scenarios={scenarios} onPick={(id) => (picked = id)} />
+    </ThemeContext.Provider>,
+    { ...io, exitOnCtrlC: false, patchConsole: true },
+  );
+  await instance.waitUntilExit();
+  instance.cleanup();
+  return picked;
 }

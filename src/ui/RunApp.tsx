@@ -1,0 +1,172 @@
+/**
+ * The root of the run UI: reads the store through selectors, owns the overlays and the
+ * keys, and is the one place that exits. Views below it get plain props.
+ */
+import ansiEscapes from 'ansi-escapes';
+import { useApp, useInput, useStdin, useStdout } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { logPage } from './components/LogView.js';
+import { MainScreen } from './components/MainScreen.js';
+import { Summary } from './components/Summary.js';
+import { Transcript } from './components/Transcript.js';
+import { useRunSelector } from './hooks/use-run-selector.js';
+import { useTerminalSize } from './hooks/use-terminal-size.js';
+import { useThrottledSelector } from './hooks/use-throttled-selector.js';
+import { useTranscript } from './hooks/use-transcript.js';
+import { initialUiState, reduceKey, splitKeys, type Effect, type UiState } from './input.js';
+import { planLayout } from './layout.js';
+import {
+  exitCode,
+  isFinished,
+  sameFields,
+  sameRows,
+  selectLogWindow,
+  selectHeader,
+  selectMeasurements,
+  selectStateLabel,
+  selectSteps,
+  totalLogLength,
+  type RunSource,
+} from './run-source.js';
+import type { LogLine } from './view-model.js';
+
+export interface RunAppProps {
+  store: RunSource;
+  /** Called once with the process exit code, just before the app unmounts. */
+  onExit: (code: number) => void;
+  /** Fixed clock for tests. */
+  now?: number;
+}
+
+export function RunApp({ store, onExit, now }: RunAppProps) {
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const { write } = useStdout();
+  const { columns, rows } = useTerminalSize();
+  const interactive = isRawModeSupported === true;
+
+  const header = useRunSelector(store, selectHeader, sameFields);
+  const steps = useRunSelector(store, selectSteps, sameRows);
+  const measurements = useRunSelector(store, selectMeasurements, sameRows);
+  const stateLabel = useRunSelector(store, selectStateLabel);
+  const status = useRunSelector(store, (s) => s.status);
+  const busy = useRunSelector(store, (s) => s.busy);
+  const viewing = header.index;
+
+  // Output re-renders at most every LOG_FLUSH_MS, however fast lines arrive.
+  const tail = useThrottledSelector(store, (s) => s.steps[viewing]?.tail, [viewing]);
+  const totalLines = useThrottledSelector(store, totalLogLength, []);
+  const lines = useMemo<LogLine[]>(
+    () => (tail ?? []).map((l) => ({ index: viewing, stream: l.stream, line: l.line })),
+    [tail, viewing],
+  );
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const logWindow = useCallback((end: number, count: number) => selectLogWindow(store.getState(), end, count), [store, totalLines]);
+
+  const transcript = useTranscript(store);
+  const [staticKey, setStaticKey] = useState(0);
+  const [exitWith, setExitWith] = useState<number | null>(null);
+  // UI state lives in a ref so each key acts on the state left by the previous key, even
+  // before React has re-rendered; `rerender` shows it.
+  const uiRef = useRef<UiState>(initialUiState);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const ui = uiRef.current;
+
+  // Leave once the run has ended after a quit (the store's abort unwinds the step first);
+  // the exit code is the run's: 0 passed, 1 failed (or ended early by q), 130 interrupted.
+  const quitting = ui.quitting;
+  useEffect(() => {
+    if (quitting && isFinished(status) && !busy && exitWith === null) setExitWith(exitCode(status));
+  }, [quitting, status, busy, exitWith]);
+  useEffect(() => {
+    if (exitWith === null) return;
+    onExit(exitWith);
+    exit();
+  }, [exitWith, exit, onExit]);
+
+  const apply = (effect: Effect) => {
+    const actions = store.getState();
+    switch (effect.kind) {
+      case 'next':
+        // Tour mode plays on by itself from here (and stops at a failure); the others go one step.
+        return void settle(actions.mode === 'tour' ? actions.play() : actions.next());
+      case 'back':
+        return actions.back();
+      case 'retry':
+        return void settle(actions.retry());
+      case 'skip':
+        return void settle(actions.skip());
+      case 'check':
+        return void settle(actions.check());
+      case 'goto':
+        return void settle(actions.goto(effect.index, { catchUp: effect.index > actions.current }));
+      case 'redraw':
+        write(ansiEscapes.clearTerminal);
+        return setStaticKey((k) => k + 1);
+      case 'quit':
+        // q with nothing running ends the run (status from its steps); Ctrl-C or a confirmed q
+        // while a step runs interrupts it (130).
+        if (effect.how === 'quit' && !actions.busy && !isFinished(actions.status)) return actions.end();
+        return actions.quit();
+    }
+  };
+
+  const layout = planLayout({ columns, rows, steps: steps.length, measurements: measurements.length, prompt: 0 });
+  useInput(
+    (input, key) => {
+      for (const [ch, k] of splitKeys(input, key)) {
+        const s = store.getState();
+        const result = reduceKey(uiRef.current, ch, k, {
+          mode: s.mode,
+          busy: s.busy,
+          steps: s.steps.length,
+          viewing: s.viewing,
+          logLines: totalLogLength(s),
+          logPage: logPage(layout.bodyHeight),
+        });
+        if (result.ui !== uiRef.current) {
+          uiRef.current = result.ui;
+          rerender();
+        }
+        if (result.effect) apply(result.effect);
+      }
+    },
+    { isActive: interactive && exitWith === null },
+  );
+
+  if (exitWith !== null) {
+    return (
+      <>
+        <Transcript key={staticKey} items={transcript} />
+        <Summary steps={steps} status={status} header={header} />
+      </>
+    );
+  }
+  return (
+    <>
+      <Transcript key={staticKey} items={transcript} />
+      <MainScreen
+        columns={columns}
+        rows={rows}
+        header={header}
+        steps={steps}
+        viewing={viewing}
+        lines={lines}
+        totalLines={totalLines}
+        logWindow={logWindow}
+        measurements={measurements}
+        ui={ui}
+        state={quitting ? 'stopping: cleaning up…' : stateLabel}
+        now={now}
+      />
+    </>
+  );
+}
+
+/** Store actions may return promises; a rejection is the runner's to report, never a crash here. */
+function settle(result: unknown): Promise<void> {
+  return Promise.resolve(result).then(
+    () => undefined,
+    () => undefined,
+  );
+}

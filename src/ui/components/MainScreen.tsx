@@ -1,0 +1,178 @@
+import { Box, measureElement, Text, type DOMElement } from 'ink';
+import { useEffect, useRef, useState } from 'react';
+import type { UiState } from '../input.js';
+import { planLayout } from '../layout.js';
+import { useTheme } from '../theme.js';
+import type { HeaderView, LogLine, Measurement, StepView } from '../view-model.js';
+import { GotoPicker } from './GotoPicker.js';
+import { Header } from './Header.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { LogView } from './LogView.js';
+import { Markdown } from './Markdown.js';
+import { MeasurementsPanel } from './MeasurementsPanel.js';
+import { OutputPane, Rule } from './OutputPane.js';
+import { QuitConfirm } from './QuitConfirm.js';
+import { StatusBar } from './StatusBar.js';
+import { StepList } from './StepList.js';
+import { StepResult } from './StepResult.js';
+
+/** The step's visible command, as a prompt line (readable without colour: the "$ " says it). */
+function Command({ command }: { command: string }) {
+  const theme = useTheme();
+  return (
+    <Box flexShrink={0}>
+      <Text bold color={theme.code} wrap="truncate-end">
+        $ {command}
+      </Text>
+    </Box>
+  );
+}
+
+
+export interface MainScreenProps {
+  columns: number;
+  rows: number;
+  header: HeaderView;
+  steps: StepView[];
+  /** Index of the step on screen. */
+  viewing: number;
+  /** Output of the step on screen. */
+  lines: readonly LogLine[];
+  /** Lines in the whole run's log. */
+  totalLines: number;
+  /** Lines [end - count, end) of the whole run's log; read only while the full-log view is open. */
+  logWindow: (end: number, count: number) => readonly LogLine[];
+  measurements: readonly Measurement[];
+  /** Overlays, picker and scroll positions (src/ui/input.ts). */
+  ui: UiState;
+  /** Run state for the header ("▶ running 2/4", "→ runs 3/4", ...). */
+  state?: string;
+  /** Fixed clock for tests. */
+  now?: number;
+}
+
+/** The whole live area; exactly `rows - 1` tall so the terminal never scrolls it. */
+export function MainScreen(props: MainScreenProps) {
+  const { columns, rows, header, steps, viewing, ui } = props;
+  const overlay = ui.quitting ? 'none' : ui.overlay;
+  const layout = planLayout({
+    columns,
+    rows,
+    steps: steps.length,
+    measurements: props.measurements.length,
+    prompt: overlay === 'quit' ? 3 : 0,
+  });
+
+  let body;
+  if (overlay === 'help') {
+    body = <HelpOverlay mode={header.mode} height={layout.bodyHeight} />;
+  } else if (overlay === 'goto') {
+    body = (
+      <GotoPicker steps={steps} selected={ui.gotoSelected} typed={ui.gotoTyped} height={layout.bodyHeight} />
+    );
+  } else if (overlay === 'log') {
+    body = (
+      <LogView
+        total={props.totalLines}
+        window={props.logWindow}
+        stepTitles={steps.map((s) => s.title)}
+        width={columns}
+        height={layout.bodyHeight}
+        fromEnd={ui.logFromEnd}
+      />
+    );
+  } else {
+    const stepList = <StepList steps={steps} viewing={viewing} height={layout.stepsHeight} />;
+    const main = (
+      <Box flexDirection="column" width={layout.mainWidth} height={layout.mainHeight + layout.measurementsHeight}>
+        <StepBody
+          step={steps[viewing]}
+          index={viewing}
+          width={layout.mainWidth}
+          height={layout.mainHeight}
+          minOutput={layout.minOutput}
+          lines={props.lines}
+          totalLines={props.totalLines}
+        />
+        {layout.measurementsHeight > 0 ? (
+          <MeasurementsPanel measurements={props.measurements} width={layout.mainWidth} height={layout.measurementsHeight} />
+        ) : null}
+      </Box>
+    );
+    body = layout.wide ? (
+      <Box flexDirection="row" height={layout.bodyHeight}>
+        <Box width={layout.stepsWidth} flexShrink={0} marginRight={1} flexDirection="column">
+          {stepList}
+        </Box>
+        {main}
+      </Box>
+    ) : (
+      <Box flexDirection="column" height={layout.bodyHeight}>
+        {stepList}
+        {main}
+      </Box>
+    );
+  }
+
+  return (
+    <Box flexDirection="column" width={columns} height={layout.frameHeight} overflow="hidden">
+      <Header header={header} now={props.now} state={props.state} />
+      <Box flexDirection="column" height={layout.bodyHeight} overflow="hidden">
+        {body}
+      </Box>
+      {overlay === 'quit' ? <QuitConfirm /> : null}
+      <StatusBar mode={header.mode} />
+    </Box>
+  );
+}
+
+interface StepBodyProps {
+  step: StepView | undefined;
+  index: number;
+  width: number;
+  height: number;
+  minOutput: number;
+  lines: readonly LogLine[];
+  totalLines: number;
+}
+
+/**
+ * Narration, result and output of one step. Narration takes what it needs and shrinks
+ * (clipped) when long; the output pane gets the rest but never less than `minOutput`.
+ * The pane's rows are measured after layout and the log is sliced to exactly that.
+ */
+function StepBody({ step, index, width, height, minOutput, lines, totalLines }: StepBodyProps) {
+  const theme = useTheme();
+  const outputRef = useRef<DOMElement>(null);
+  const [outputRows, setOutputRows] = useState(minOutput);
+  useEffect(() => {
+    if (!outputRef.current) return;
+    const measured = measureElement(outputRef.current).height;
+    if (measured !== outputRows) setOutputRows(measured);
+  });
+  if (!step) {
+    return (
+      <Box height={height}>
+        <Text color={theme.muted}>(no steps)</Text>
+      </Box>
+    );
+  }
+  return (
+    <Box flexDirection="column" height={height} width={width}>
+      <Rule title={`${index + 1} ${step.title}`} width={width} />
+      <Box flexDirection="column" flexShrink={1} overflow="hidden">
+        {step.narration ? <Markdown source={step.narration} /> : null}
+      </Box>
+      {step.command ? <Command command={step.command} /> : null}
+      <StepResult step={step} width={width} />
+      {step.hints?.map((hint, i) => (
+        <Text key={i} color={theme.warn} wrap="truncate-end">
+          hint {i + 1}: {hint}
+        </Text>
+      ))}
+      <Box ref={outputRef} flexGrow={1} flexShrink={0} flexBasis={0} minHeight={minOutput} overflow="hidden">
+        <OutputPane lines={lines} width={width} height={Math.max(0, outputRows - 1)} totalLines={totalLines} />
+      </Box>
+    </Box>
+  );
+}

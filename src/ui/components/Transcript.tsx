@@ -1,0 +1,40 @@
+import { Box, Static, Text } from 'ink';
+import { clock, duration } from '../format.js';
+import type { TranscriptItem } from '../hooks/use-transcript.js';
+import { useTheme } from '../theme.js';
+
+/** Finished steps, printed once above the live area (Ink <Static>); survives in the scrollback. */
+export function Transcript({ items }: { items: TranscriptItem[] }) {
+  return <Static items={items}>{(item) => <TranscriptLine key={item.key} item={item} />}</Static>;
+}
+
+export function TranscriptLine({ item }: { item: TranscriptItem }) {
+  const theme = useTheme();
+  if (item.kind === 'run') {
+    const mark = item.status === 'passed' ? theme.status.passed : theme.status.failed;
+    return (
+      <Text bold color={mark.color}>
+        {mark.mark} run {item.status}
+        {item.elapsedMs !== undefined ? ` in ${clock(item.elapsedMs)}` : ''}
+      </Text>
+    );
+  }
+  const style = theme.status[item.status];
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold color={style.color}>
+          {style.mark} {item.status.padEnd(7)}
+        </Text>{' '}
+        {item.index + 1}/{item.total} {item.title}
+        {item.durationMs !== undefined ? <Text color={theme.muted}> · {duration(item.durationMs)}</Text> : null}
+      </Text>
+      {item.message ? (
+        <Text color={item.status === 'failed' ? theme.error : theme.muted}>
+          {'          '}
+          {item.message.split('\n')[0]}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * The keys, as data: the status bar, the help overlay and the input handler all read this
+ * list, so what the screen says is what the keys do.
+ */
+import type { Key } from 'ink';
+import type { Mode } from '../engine/events.js';
+
+export type Command =
+  | 'next'
+  | 'back'
+  | 'retry'
+  | 'skip'
+  | 'check'
+  | 'goto'
+  | 'log'
+  | 'help'
+  | 'redraw'
+  | 'quit'
+  | 'interrupt';
+
+export interface Binding {
+  command: Command;
+  /** How the keys are written on screen. */
+  keys: string;
+  /** Short label for the status bar; absent for keys only the help lists. */
+  short?: string;
+  help: string;
+  /** Only offered in these modes (default: every mode). */
+  modes?: Mode[];
+  match: (input: string, key: Key) => boolean;
+}
+
+export const bindings: Binding[] = [
+  {
+    command: 'next',
+    keys: '→ space n',
+    short: 'next',
+    help: 'run the next step (tour mode: play on until a failure)',
+    match: (input, key) => key.rightArrow || input === ' ' || input === 'n',
+  },
+  {
+    command: 'back',
+    keys: '← p',
+    short: 'back',
+    help: 'show the previous step again (does not re-run it)',
+    match: (input, key) => key.leftArrow || input === 'p',
+  },
+  {
+    command: 'retry',
+    keys: 'r',
+    short: 'retry',
+    help: 'run the current step again',
+    match: (input, key) => input === 'r' && !key.ctrl,
+  },
+  {
+    command: 'skip',
+    keys: 's',
+    short: 'skip',
+    help: "skip the step: runs its solve so later steps still work",
+    match: (input, key) => input === 's' && !key.ctrl,
+  },
+  {
+    command: 'check',
+    keys: 'c',
+    short: 'check',
+    help: 'check your work on this step (says what is wrong)',
+    modes: ['workshop'],
+    match: (input, key) => input === 'c' && !key.ctrl,
+  },
+  {
+    command: 'goto',
+    keys: 'g',
+    short: 'goto',
+    help: 'pick a step from the index',
+    match: (input, key) => input === 'g' && !key.ctrl,
+  },
+  {
+    command: 'log',
+    keys: 'l',
+    short: 'log',
+    help: 'full output log (scroll with ↑ ↓ PgUp PgDn, Esc closes)',
+    match: (input, key) => input === 'l' && !key.ctrl,
+  },
+  {
+    command: 'help',
+    keys: '?',
+    short: 'help',
+    help: 'this help',
+    match: (input) => input === '?',
+  },
+  {
+    command: 'redraw',
+    keys: 'Ctrl-L',
+    help: 'redraw the screen',
+    match: (input, key) => key.ctrl && input === 'l',
+  },
+  {
+    command: 'quit',
+    keys: 'q',
+    short: 'quit',
+    help: 'quit: ends the run (asks first while a step is running, then stops it); cleans up',
+    match: (input, key) => input === 'q' && !key.ctrl,
+  },
+  {
+    command: 'interrupt',
+    keys: 'Ctrl-C',
+    help: 'stop now: aborts the running step, cleans up, exits 130',
+    match: (input, key) => key.ctrl && input === 'c',
+  },
+];
+
+export function bindingsFor(mode: Mode): Binding[] {
+  return bindings.filter((b) => !b.modes || b.modes.includes(mode));
+}
+
+/** The command a key press means in this mode, if any. */
+export function commandFor(mode: Mode, input: string, key: Key): Command | undefined {
+  return bindingsFor(mode).find((b) => b.match(input, key))?.command;
+}
