@@ -21,7 +21,13 @@ export function medianWithRange(r: MethodResult, metric: MetricName): string {
   const s = r.stats[metric];
   if (!s) return NA;
   const unit = METRIC_INFO[metric].unit;
-  return `${formatValue(unit, s.median)} (${formatValue(unit, s.min)}–${formatValue(unit, s.max)})`;
+  const [med, min, max] = [s.median, s.min, s.max].map((v) => formatValue(unit, v)) as [string, string, string];
+  const suffix = / [^ ]+$/.exec(med)?.[0];
+  // "352 ms (322–381)" when all three share the unit, "980 ms (950 ms–1.02 s)" when they do not
+  if (suffix && min.endsWith(suffix) && max.endsWith(suffix)) {
+    return `${med} (${min.slice(0, -suffix.length)}–${max.slice(0, -suffix.length)})`;
+  }
+  return `${med} (${min}–${max})`;
 }
 
 const COLUMNS: MetricName[] = ['bytesDown', 'bytesUp', 'clientCpuMs', 'clientPeakRssBytes', 'serverCpuMs', 'requests'];

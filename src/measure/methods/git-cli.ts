@@ -84,7 +84,7 @@ export function gitCliMethod(opts: GitCliOptions): FetchMethod {
     id: `${opts.idPrefix ?? 'git.cli'}.${opts.mode}`,
     label: LABELS[opts.mode],
     kind: 'git',
-    notes: [NOTES[opts.mode], opts.meter ? `traffic: ${opts.meter.source}` : 'traffic: not metered for this URL (n/a)'],
+    notes: [NOTES[opts.mode], ...(opts.meter ? [] : ['bytes and requests: not metered for this URL (n/a)'])],
     async run(dest, signal): Promise<MethodOutcome> {
       const steps = gitCliSteps(opts, dest);
       const { value, traffic } = await withTraffic(opts.meter, () => runChildSteps(steps, signal, gitEnv()));
