@@ -56,6 +56,8 @@ describe('git CLI reference methods, real git over git:// through the counting p
     expect(down('full')).toBeGreaterThan(down('shallow'));
     expect(down('shallow')).toBeGreaterThan(down('ls-remote'));
     expect(down('ls-remote')).toBeGreaterThan(0);
+    // blobless + sparse: one app's blobs instead of every app's (the server honours the filter)
+    expect(down('sparse')).toBeLessThan(down('shallow') / 2);
     expect(results.get('full')!.stats.bytesUp!.median).toBeGreaterThan(0);
   });
 

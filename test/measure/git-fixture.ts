@@ -13,8 +13,20 @@ export function makeGitRepo(dir: string, apps: number, commits: number, padBytes
   const git = (args: string[], input?: string) =>
     execFileSync('git', args, { cwd: repo, input, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
   git(['init', '--quiet', '--bare', '--initial-branch=main']);
+  // partial clone (--filter=blob:none) and its lazy blob fetches need these on the server
+  git(['config', 'uploadpack.allowFilter', 'true']);
+  git(['config', 'uploadpack.allowAnySHA1InWant', 'true']);
   let stream = '';
-  const pad = 'x'.repeat(padBytes);
+  // seeded pseudo-random hex, so blobs do not compress away and sizes resemble real manifests
+  let seed = 42;
+  const pad = () => {
+    let out = '';
+    while (out.length < padBytes) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      out += seed.toString(16);
+    }
+    return out.slice(0, padBytes);
+  };
   for (let c = 1; c <= commits; c++) {
     const msg = `change ${c}\n`;
     stream += `commit refs/heads/main\ncommitter Fixture <f@example.com> ${1_700_000_000 + c * 60} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}`;
@@ -23,7 +35,7 @@ export function makeGitRepo(dir: string, apps: number, commits: number, padBytes
       if (c > 1 && a !== c % apps) continue;
       const name = `app-${String(a).padStart(3, '0')}`;
       for (const file of ['deployment.yaml', 'service.yaml', 'kustomization.yaml']) {
-        const body = `# ${name} ${file} rev ${c}\nkind: ${file.split('.')[0]}\nmetadata:\n  name: ${name}\n# ${pad}\n`;
+        const body = `# ${name} ${file} rev ${c}\nkind: ${file.split('.')[0]}\nmetadata:\n  name: ${name}\n# ${pad()}\n`;
         stream += `M 100644 inline apps/${name}/${file}\ndata ${Buffer.byteLength(body)}\n${body}`;
       }
     }
