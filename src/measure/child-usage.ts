@@ -12,19 +12,21 @@
  * Without bash the CPU is n/a; without /usr/bin/time the peak RSS is n/a.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { killProcessTree } from './process-tree.js';
 
 export const GNU_TIME = '/usr/bin/time';
 const BASH = '/bin/bash';
 const OUTPUT_LIMIT = 64 * 1024;
 
-// $1 = file for the timing line; the rest is the command. The command's stderr stays on fd 2.
-const TIMED_SCRIPT =
-  'tf="$1"; shift; exec 4>&2; TIMEFORMAT="%3R %3U %3S"; { time "$@" 2>&4; } 2>"$tf"';
+// bash's timing line goes to fd 3 (a socket pair to Node); the command keeps the real stderr
+// and does not inherit fd 3 or 4. /usr/bin/time needs a path (it cannot open a socket via
+// /dev/fd), so its %M line goes to a scratch file.
+const TIMED_SCRIPT = 'exec 4>&2; TIMEFORMAT="%3R %3U %3S"; { time "$@" 2>&4 3>&- 4>&-; } 2>&3';
 
 export interface ChildUsage {
   exitCode: number | null;
@@ -57,16 +59,28 @@ function clip(buf: string, more: Buffer): string {
 
 /** Parse bash's "%3R %3U %3S" line (seconds) into milliseconds. */
 export function parseBashTimes(text: string): { realMs: number; userMs: number; sysMs: number } | null {
-  const m = /(\d+\.\d+)\s+(\d+\.\d+)\s+(\d+\.\d+)\s*$/.exec(text.trim());
+  const m = /^(\d+\.\d+) (\d+\.\d+) (\d+\.\d+)$/m.exec(text);
   if (!m) return null;
   return { realMs: Number(m[1]) * 1000, userMs: Number(m[2]) * 1000, sysMs: Number(m[3]) * 1000 };
 }
 
-/** Parse GNU time's "%M" output (KiB; a "Command exited with non-zero status" line may come first). */
+/** Parse GNU time's "%M" line (KiB), the last line; a "Command exited with non-zero status" line may come first. */
 export function parseGnuTimeMaxRss(text: string): number | null {
   const lines = text.trim().split('\n');
   const last = lines[lines.length - 1]?.trim() ?? '';
   return /^\d+$/.test(last) ? Number(last) * 1024 : null;
+}
+
+let scratchDir: string | undefined;
+let scratchCount = 0;
+/** One scratch dir per process for /usr/bin/time's output files, removed at exit. */
+function rssFilePath(): string {
+  if (!scratchDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'ocilab-usage-'));
+    scratchDir = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return join(scratchDir, `maxrss-${++scratchCount}`);
 }
 
 export function childUsageSupport(): { cpu: boolean; rss: boolean } {
@@ -77,59 +91,55 @@ export function childUsageSupport(): { cpu: boolean; rss: boolean } {
 export async function runMeasuredChild(file: string, args: readonly string[], opts: RunChildOptions = {}): Promise<ChildUsage> {
   if (opts.signal?.aborted) throw new Error('aborted before start');
   const support = childUsageSupport();
-  const scratch = await mkdtemp(join(tmpdir(), 'ocilab-usage-'));
-  const timesFile = join(scratch, 'times');
-  const rssFile = join(scratch, 'rss');
-  const inner = support.cpu ? [BASH, '-c', TIMED_SCRIPT, 'bash', timesFile, file, ...args] : [file, ...args];
+  const inner = support.cpu ? [BASH, '-c', TIMED_SCRIPT, 'bash', file, ...args] : [file, ...args];
+  const rssFile = support.rss ? rssFilePath() : '';
   const argv = support.rss ? [GNU_TIME, '-f', '%M', '-o', rssFile, ...inner] : inner;
-  try {
-    const t0 = performance.now();
-    const child = spawn(argv[0]!, argv.slice(1), {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // own process group, so an abort ends the whole tree
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout = clip(stdout, b)));
-    child.stderr.on('data', (b: Buffer) => (stderr = clip(stderr, b)));
-    const onAbort = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const { code, sig } = await new Promise<{ code: number | null; sig: NodeJS.Signals | null }>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code, sig) => resolve({ code, sig }));
-    }).finally(() => opts.signal?.removeEventListener('abort', onAbort));
-    const wallMs = performance.now() - t0;
-    if (opts.signal?.aborted) throw new Error(`${file} aborted`);
-    const times = support.cpu ? parseBashTimes(await readFile(timesFile, 'utf8').catch(() => '')) : null;
-    const rss = support.rss ? parseGnuTimeMaxRss(await readFile(rssFile, 'utf8').catch(() => '')) : null;
-    const notes: string[] = [
-      times ? 'client CPU: getrusage(RUSAGE_CHILDREN) of the process tree via bash time' : 'client CPU: n/a (no /bin/bash)',
-      rss !== null ? 'client peak RSS: wait4 ru_maxrss of the tree via /usr/bin/time %M' : 'client peak RSS: n/a (no /usr/bin/time)',
-    ];
-    return {
-      exitCode: code,
-      signal: sig,
-      wallMs,
-      commandWallMs: times?.realMs ?? null,
-      userCpuMs: times?.userMs ?? null,
-      sysCpuMs: times?.sysMs ?? null,
-      cpuMs: times ? times.userMs + times.sysMs : null,
-      peakRssBytes: rss,
-      stdout,
-      stderr,
-      notes,
-    };
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
+  const t0 = performance.now();
+  const child = spawn(argv[0]!, argv.slice(1), {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    // not detached: a new session is a new scheduler autogroup and skews timings (process-tree.ts)
+  });
+  let stdout = '';
+  let stderr = '';
+  let timing = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout = clip(stdout, b)));
+  child.stderr!.on('data', (b: Buffer) => (stderr = clip(stderr, b)));
+  (child.stdio[3] as NodeJS.ReadableStream).on('data', (b: Buffer) => (timing = clip(timing, b)));
+  const onAbort = () => {
+    if (child.pid) killProcessTree(child.pid);
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const { code, sig } = await new Promise<{ code: number | null; sig: NodeJS.Signals | null }>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, sig) => resolve({ code, sig }));
+  }).finally(() => opts.signal?.removeEventListener('abort', onAbort));
+  const wallMs = performance.now() - t0;
+  if (opts.signal?.aborted) throw new Error(`${file} aborted`);
+  const times = support.cpu ? parseBashTimes(timing) : null;
+  let rss: number | null = null;
+  if (support.rss) {
+    rss = parseGnuTimeMaxRss(await readFile(rssFile, 'utf8').catch(() => ''));
+    await unlink(rssFile).catch(() => undefined);
   }
+  const notes: string[] = [
+    times ? 'client CPU: getrusage(RUSAGE_CHILDREN) of the process tree via bash time' : 'client CPU: n/a (no /bin/bash)',
+    rss !== null ? 'client peak RSS: wait4 ru_maxrss of the tree via /usr/bin/time %M' : 'client peak RSS: n/a (no /usr/bin/time)',
+  ];
+  return {
+    exitCode: code,
+    signal: sig,
+    wallMs,
+    commandWallMs: times?.realMs ?? null,
+    userCpuMs: times?.userMs ?? null,
+    sysCpuMs: times?.sysMs ?? null,
+    cpuMs: times ? times.userMs + times.sysMs : null,
+    peakRssBytes: rss,
+    stdout,
+    stderr,
+    notes,
+  };
 }
 
 /** Throw a readable error when a measured child failed. */
