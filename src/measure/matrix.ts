@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { checkCounts, resultFromSamples, runLabelled } from './harness.js';
 import type { FetchMethod, MethodResult, RunSample } from './types.js';
 
-export const PRESETS = ['small', 'medium', 'large', 'bloated'] as const;
+// the fixture presets of src/git (tiny is for tests and rehearsals)
+export const PRESETS = ['tiny', 'small', 'medium', 'large', 'bloated'] as const;
 export type Preset = (typeof PRESETS)[number];
 
 /** Whole repository, or one app folder (what `flux push artifact --path` ships). */

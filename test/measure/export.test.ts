@@ -106,3 +106,19 @@ describe('Markdown export', () => {
     expect(md).toContain('polls/h   = F × 60 / I');
   });
 });
+
+describe('report files', () => {
+  it('picks the format from the extension and writes atomically', async () => {
+    const { formatForPath, writeReport, renderReport } = await import('../../src/measure/output.js');
+    expect(formatForPath('out/bench.JSON')).toBe('json');
+    expect(formatForPath('x.htm')).toBe('html');
+    expect(() => formatForPath('x.pdf')).toThrow(/use \.json, \.csv, \.md, \.html or \.txt/);
+    const file = join(root, 'r.csv');
+    await writeReport(report, file);
+    expect(readFileSync(file, 'utf8')).toBe(renderReport(report, 'csv'));
+    await expect(writeReport(report, join(root, 'missing-dir', 'r.md'))).rejects.toThrow(/cannot write the report to .*missing-dir/);
+    const plain = renderReport(report, 'plain');
+    expect(plain).toContain('Fleet projection');
+    expect(plain).toContain('polls/h   = F × 60 / I');
+  });
+});
