@@ -3,7 +3,8 @@
  * (git, curl, skopeo, crane) against any server on this machine can be measured without
  * touching the server. Counts are TCP payload bytes (no IP/TCP headers), so they are a
  * little lower than IP-level counts. HTTP/1.x requests are counted from the client's
- * stream; TLS or other protocols count bytes and connections only.
+ * stream; TLS or other protocols count bytes and connections only (a TLS probe that a
+ * plain-HTTP server answers with an HTTP error counts as one request).
  *
  * Caveat for registries: a server that answers with absolute URLs (a blob upload Location,
  * a redirect to storage) sends the client past the proxy; those bytes are not counted.
@@ -69,7 +70,12 @@ export async function startCountingProxy(opts: { targetHost: string; targetPort:
       totals.bytesUp += b.length;
       counter.push(b);
     });
-    upstream.on('data', (b: Buffer) => (totals.bytesDown += b.length));
+    let firstResponse = true;
+    upstream.on('data', (b: Buffer) => {
+      totals.bytesDown += b.length;
+      if (firstResponse && b.subarray(0, 7).toString('latin1') === 'HTTP/1.') counter.serverAnsweredHttp();
+      firstResponse = false;
+    });
     client.pipe(upstream);
     upstream.pipe(client);
     const end = () => {

@@ -21,8 +21,22 @@ export class HttpRequestCounter {
   private buf: Buffer = Buffer.alloc(0);
 
   get opaque(): boolean {
-    return this.state.kind === 'opaque';
+    return this.state.kind === 'opaque' && !this.probe;
   }
+
+  /**
+   * The server answered this connection in HTTP/1.x although the client did not speak it:
+   * a TLS probe against a plain-HTTP server (skopeo tries HTTPS first). The server saw one
+   * (bad) request, so count one and stop treating the connection as unknown.
+   */
+  serverAnsweredHttp(): void {
+    if (this.state.kind !== 'opaque' || this.requests > 0 || this.probe) return;
+    this.probe = true;
+    this.requests = 1;
+  }
+
+  /** True once the connection turned out to be a non-HTTP probe answered by an HTTP server. */
+  probe = false;
 
   push(chunk: Buffer): void {
     if (this.state.kind === 'opaque') return;

@@ -1,28 +1,32 @@
 /** Reading traffic meters around a run: the delta is what the run cost the server. */
 import type { CountingProxy } from './counting-proxy.js';
+import { processCpuMs } from './process-cpu.js';
 import type { MethodOutcome, TrafficCounters, TrafficMeter } from './types.js';
 
 export function trafficDelta(before: TrafficCounters, after: TrafficCounters): TrafficCounters {
   const sub = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+  const uncounted = (after.uncountedConnections ?? 0) - (before.uncountedConnections ?? 0);
   return {
     bytesDown: after.bytesDown - before.bytesDown,
     bytesUp: after.bytesUp - before.bytesUp,
-    requests: sub(before.requests, after.requests),
+    requests: uncounted > 0 ? null : sub(before.requests, after.requests),
     serverCpuMs: sub(before.serverCpuMs, after.serverCpuMs),
   };
 }
 
 /**
- * The counting proxy as a meter: bytes and HTTP requests, no server CPU. Requests become
- * n/a once any connection carried something other than plain HTTP/1.x (git://, TLS).
+ * The counting proxy as a meter: bytes and HTTP requests, and the server's CPU from /proc
+ * when its pid is known. A run's requests are n/a when one of its connections carried
+ * something other than plain HTTP/1.x (git://, TLS).
  */
-export function proxyMeter(proxy: CountingProxy): TrafficMeter {
+export function proxyMeter(proxy: CountingProxy, opts: { serverPid?: number } = {}): TrafficMeter {
+  const cpuSource = opts.serverPid ? `; server CPU from /proc/${opts.serverPid} (threads' schedstat + children's ticks)` : '';
   return {
-    source: 'counting proxy (TCP payload bytes, HTTP/1.x requests)',
+    source: `counting proxy (TCP payload bytes, HTTP/1.x requests)${cpuSource}`,
     read: () => {
       const c = proxy.counters();
-      const requests = c.opaqueConnections > 0 ? null : c.httpRequests;
-      return { bytesDown: c.bytesDown, bytesUp: c.bytesUp, requests, serverCpuMs: null };
+      const serverCpuMs = opts.serverPid ? processCpuMs(opts.serverPid) : null;
+      return { bytesDown: c.bytesDown, bytesUp: c.bytesUp, requests: c.httpRequests, serverCpuMs, uncountedConnections: c.opaqueConnections };
     },
   };
 }

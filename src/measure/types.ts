@@ -125,6 +125,8 @@ export interface TrafficCounters {
   requests: number | null;
   /** null where the server's CPU is not accounted (an external server behind the proxy). */
   serverCpuMs: number | null;
+  /** Connections whose requests could not be counted (TLS, git://); any during a run makes its requests n/a. */
+  uncountedConnections?: number;
 }
 
 /** Something that counts a server's traffic: ocilab's servers, or the counting proxy. */

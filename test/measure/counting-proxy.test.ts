@@ -63,6 +63,26 @@ describe('counting proxy', () => {
     }
   });
 
+  it('counts a TLS probe that the plain-HTTP server answers as one request (skopeo tries HTTPS first)', async () => {
+    const proxy = await startCountingProxy({ targetHost: '127.0.0.1', targetPort: port });
+    try {
+      const hello = Buffer.concat([Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03]), Buffer.alloc(40, 7), Buffer.from('\r\n\r\n')]);
+      const sock = connect({ host: '127.0.0.1', port: proxy.port });
+      const answer = await new Promise<string>((resolve) => {
+        let got = '';
+        sock.on('data', (b: Buffer) => (got += b.toString('latin1')));
+        sock.on('close', () => resolve(got));
+        sock.on('error', () => resolve(got));
+        sock.write(hello);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 400/);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(proxy.counters()).toMatchObject({ httpRequests: 1, opaqueConnections: 0, connections: 1 });
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('refuses a target that is not loopback', async () => {
     await expect(startCountingProxy({ targetHost: '10.1.2.3', targetPort: 80 })).rejects.toThrow(/not a loopback/);
     await expect(startCountingProxy({ targetHost: 'example.com', targetPort: 80 })).rejects.toThrow(/not a loopback/);

@@ -23,7 +23,8 @@ export async function runChildSteps(steps: readonly ChildStep[], signal: AbortSi
   let rss: number | null = 0;
   const phaseLists: Phase[][] = [];
   const notes = new Set<string>();
-  const scratch = await mkdtemp(join(tmpdir(), 'ocilab-trace-'));
+  const traced = steps.some((s) => s.gitTrace);
+  const scratch = traced ? await mkdtemp(join(tmpdir(), 'ocilab-trace-')) : '';
   try {
     for (const [i, step] of steps.entries()) {
       const traceFile = join(scratch, `trace-${i}`);
@@ -40,7 +41,7 @@ export async function runChildSteps(steps: readonly ChildStep[], signal: AbortSi
       }
     }
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    if (traced) await rm(scratch, { recursive: true, force: true });
   }
   if (phaseLists.length) notes.add('phases: git trace2 events (startup = spawn → git process start)');
   const out: MethodOutcome = { clientCpuMs: cpu, clientPeakRssBytes: rss, notes: [...notes] };
