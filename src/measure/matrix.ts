@@ -43,10 +43,43 @@ export function cellName(c: { preset: Preset; scope: Scope }): string {
   return `${c.preset}/${c.scope}`;
 }
 
-export async function runMatrix(cells: readonly MatrixCell[], opts: MatrixOptions = {}): Promise<CellResult[]> {
+export interface InterleaveOptions {
+  runs?: number;
+  warmup?: number;
+  signal?: AbortSignal;
+  destRoot?: string;
+  /** Interleave rounds across methods (default true); false measures each method to the end in turn. */
+  interleave?: boolean;
+  onSample?: (sample: RunSample, info: { position: number; index: number; warmup: boolean }) => void;
+  /** For error messages: what to call the method at a position. */
+  nameOf?: (position: number) => string;
+}
+
+/** Measure several methods, by default in interleaved rounds; results in the given order. */
+export async function measureAll(methods: readonly FetchMethod[], opts: InterleaveOptions = {}): Promise<MethodResult[]> {
   const { runs, warmup } = checkCounts(opts);
   const signal = opts.signal ?? new AbortController().signal;
   const destRoot = opts.destRoot ?? tmpdir();
+  const nameOf = opts.nameOf ?? ((i: number) => methods[i]!.id);
+  const startedAt = methods.map(() => new Date().toISOString());
+  const samples: RunSample[][] = methods.map(() => []);
+  const runOne = async (i: number, round: number) => {
+    const isWarmup = round < warmup;
+    const what = `${nameOf(i)} ${isWarmup ? `warm-up run ${round + 1}` : `run ${round - warmup + 1} of ${runs}`}`;
+    if (round === 0) startedAt[i] = new Date().toISOString();
+    const sample = await runLabelled(methods[i]!, destRoot, signal, what);
+    opts.onSample?.(sample, { position: i, index: isWarmup ? round : round - warmup, warmup: isWarmup });
+    if (!isWarmup) samples[i]!.push(sample);
+  };
+  if (opts.interleave ?? true) {
+    for (let round = 0; round < warmup + runs; round++) for (let i = 0; i < methods.length; i++) await runOne(i, round);
+  } else {
+    for (let i = 0; i < methods.length; i++) for (let round = 0; round < warmup + runs; round++) await runOne(i, round);
+  }
+  return methods.map((m, i) => resultFromSamples(m, samples[i]!, { runs, warmup, destRoot, startedAt: startedAt[i]! }));
+}
+
+export async function runMatrix(cells: readonly MatrixCell[], opts: MatrixOptions = {}): Promise<CellResult[]> {
   const seen = new Set<string>();
   for (const c of cells) {
     if (!PRESETS.includes(c.preset)) throw new Error(`matrix: unknown preset "${c.preset}" (one of ${PRESETS.join(', ')})`);
@@ -55,26 +88,13 @@ export async function runMatrix(cells: readonly MatrixCell[], opts: MatrixOption
     if (seen.has(key)) throw new Error(`matrix: cell ${key} is listed twice`);
     seen.add(key);
   }
-  const startedAt = cells.map(() => new Date().toISOString());
-  const samples: RunSample[][] = cells.map(() => []);
-  const runCell = async (i: number, round: number) => {
-    const cell = cells[i]!;
-    const isWarmup = round < warmup;
-    const what = `${cellName(cell)} ${isWarmup ? `warm-up run ${round + 1}` : `run ${round - warmup + 1} of ${runs}`}`;
-    if (round === 0) startedAt[i] = new Date().toISOString();
-    const sample = await runLabelled(cell.method, destRoot, signal, what);
-    opts.onSample?.(sample, { cell, index: isWarmup ? round : round - warmup, warmup: isWarmup });
-    if (!isWarmup) samples[i]!.push(sample);
-  };
-  if (opts.interleave ?? true) {
-    for (let round = 0; round < warmup + runs; round++) for (let i = 0; i < cells.length; i++) await runCell(i, round);
-  } else {
-    for (let i = 0; i < cells.length; i++) for (let round = 0; round < warmup + runs; round++) await runCell(i, round);
-  }
-  return cells.map((c, i) => ({
-    ...resultFromSamples(c.method, samples[i]!, { runs, warmup, destRoot, startedAt: startedAt[i]! }),
-    preset: c.preset,
-    scope: c.scope,
-    cell: cellName(c),
-  }));
+  const results = await measureAll(
+    cells.map((c) => c.method),
+    {
+      ...opts,
+      nameOf: (i) => cellName(cells[i]!),
+      onSample: opts.onSample && ((sample, info) => opts.onSample!(sample, { cell: cells[info.position]!, index: info.index, warmup: info.warmup })),
+    },
+  );
+  return results.map((r, i) => ({ ...r, preset: cells[i]!.preset, scope: cells[i]!.scope, cell: cellName(cells[i]!) }));
 }
