@@ -35,9 +35,13 @@ export async function runOnce(method: FetchMethod, destRoot: string, signal: Abo
   try {
     const t0 = performance.now();
     const outcome = await method.run(dest, signal);
-    const wallMs = performance.now() - t0;
+    const harnessWallMs = performance.now() - t0;
+    if (outcome.wallMs !== undefined && !(outcome.wallMs >= 0 && outcome.wallMs <= harnessWallMs + 1)) {
+      throw new Error(`method reported a wall time of ${outcome.wallMs} ms, outside 0..${harnessWallMs.toFixed(1)} ms seen around it`);
+    }
     const sample: RunSample = {
-      wallMs,
+      wallMs: outcome.wallMs ?? harnessWallMs,
+      ...(outcome.wallMs !== undefined ? { harnessWallMs } : {}),
       bytesDown: outcome.bytesDown ?? null,
       bytesUp: outcome.bytesUp ?? null,
       clientCpuMs: outcome.clientCpuMs ?? null,

@@ -22,6 +22,7 @@ export const PhaseSchema = z.object({ name: z.string().min(1), ms: num });
 
 export const RunSampleSchema = z.object({
   wallMs: num,
+  harnessWallMs: num.optional(),
   bytesDown: nullableNum,
   bytesUp: nullableNum,
   clientCpuMs: nullableNum,

@@ -13,8 +13,13 @@ export interface Phase {
 
 /** What one run of a fetch method measured. `null` means "this method cannot count it here" (n/a). */
 export interface RunSample {
-  /** Wall time of the whole run, measured by the harness around `run()`. */
+  /**
+   * Wall time of the fetch: measured by the harness around `run()`, unless the method timed
+   * the fetch itself (it does bookkeeping in `run()` that is not part of the fetch).
+   */
   wallMs: number;
+  /** Set when the method timed itself: what the harness saw around `run()`, for comparison. */
+  harnessWallMs?: number;
   /** Bytes from server to client, on the wire (server counters or counting proxy). */
   bytesDown: number | null;
   /** Bytes from client to server, on the wire. */
@@ -32,8 +37,11 @@ export interface RunSample {
   notes?: string[];
 }
 
-/** What a method's `run` returns; the harness adds `wallMs`. Omitted figures become null (n/a). */
-export type MethodOutcome = Partial<Omit<RunSample, 'wallMs'>> & { wallMs?: never };
+/**
+ * What a method's `run` returns. Omitted figures become null (n/a). `wallMs` only when the
+ * method timed the fetch itself; otherwise the harness's timing around `run()` is used.
+ */
+export type MethodOutcome = Partial<Omit<RunSample, 'harnessWallMs'>>;
 
 export type SourceKind = 'git' | 'oci';
 

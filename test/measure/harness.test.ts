@@ -91,3 +91,22 @@ describe('measure()', () => {
     await expect(measure(writingMethod([]), { warmup: -1 })).rejects.toThrow(/warmup must be/);
   });
 });
+
+describe('a method that times itself', () => {
+  it('keeps its wall time and records the harness’s beside it; refuses an impossible one', async () => {
+    const selfTimed: FetchMethod = {
+      id: 'test.self',
+      label: 'times itself',
+      kind: 'oci',
+      async run() {
+        await new Promise((r) => setTimeout(r, 30)); // bookkeeping outside the fetch
+        return { wallMs: 5 };
+      },
+    };
+    const r = await measure(selfTimed, { runs: 2, warmup: 0, destRoot: root });
+    expect(r.samples.map((s) => s.wallMs)).toEqual([5, 5]);
+    expect(r.samples.every((s) => s.harnessWallMs! >= 25)).toBe(true);
+    const liar: FetchMethod = { ...selfTimed, id: 'test.liar', run: async () => ({ wallMs: 60_000 }) };
+    await expect(measure(liar, { runs: 1, warmup: 0, destRoot: root })).rejects.toThrow(/wall time of 60000 ms, outside/);
+  });
+});
