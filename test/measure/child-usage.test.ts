@@ -70,3 +70,16 @@ describe('in-process CPU and peak RSS', () => {
     }
   });
 });
+
+describe('in-process work that spawns processes', () => {
+  it('adds the reaped children’s CPU when asked', async () => {
+    const { execFile } = await import('node:child_process');
+    const spin = `const s=process.cpuUsage(); while (process.cpuUsage(s).user<200000) {}`;
+    const work = () => new Promise<void>((resolve, reject) => execFile(node, ['-e', spin], (err) => (err ? reject(err) : resolve())));
+    const without = await measureInProcess(work);
+    const withKids = await measureInProcess(work, { withChildren: true });
+    expect(without.cpuMs).toBeLessThan(150);
+    expect(withKids.cpuMs).toBeGreaterThanOrEqual(200);
+    expect(withKids.notes.join(' ')).toMatch(/reaped child processes/);
+  });
+});

@@ -27,14 +27,14 @@ export interface GitCliOptions {
 const LABELS: Record<GitCliMode, string> = {
   full: 'git clone (full history)',
   shallow: 'git clone --depth 1 (what Flux does)',
-  sparse: 'git clone --depth 1 --filter=blob:none --sparse + one folder',
+  sparse: 'git clone --depth 1 --filter=blob:none --sparse + sparse-checkout set <folder>',
   'ls-remote': 'git ls-remote (no-change check)',
 };
 
 const NOTES: Record<GitCliMode, string> = {
   full: 'one git process tree: transport, index-pack, checkout',
   shallow: 'shallow: the server builds a fresh pack with a shallow boundary',
-  sparse: 'three git commands; blobs are fetched lazily during checkout (extra requests)',
+  sparse: 'two git commands; blobs are fetched lazily when the folder is checked out (extra requests)',
   'ls-remote': 'lists refs only; what a poll with no change costs',
 };
 
@@ -49,33 +49,30 @@ function gitEnv(): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * The same git commands as ocilab's clone strategies (src/git/clone.ts) and Flux:
+ * protocol v2; shallow = depth 1, single branch, no tags; sparse = shallow + blobless +
+ * `sparse-checkout set <folder>` (cone mode: top-level files and that folder).
+ */
 export function gitCliSteps(opts: GitCliOptions, dest: string): ChildStep[] {
   const git = opts.git ?? 'git';
-  const branch = opts.ref ? ['--branch', opts.ref] : [];
+  const v2 = ['-c', 'protocol.version=2'];
+  const single = opts.ref ? ['--single-branch', '--branch', opts.ref, '--no-tags'] : ['--single-branch', '--no-tags'];
   const work = join(dest, 'checkout');
   switch (opts.mode) {
     case 'full':
-      return [{ file: git, args: ['clone', '--quiet', ...branch, opts.url, work], gitTrace: true }];
+      return [{ file: git, args: [...v2, 'clone', '--quiet', ...(opts.ref ? ['--branch', opts.ref] : []), opts.url, work], gitTrace: true }];
     case 'shallow':
-      return [{ file: git, args: ['clone', '--quiet', '--depth', '1', '--no-tags', ...branch, opts.url, work], gitTrace: true }];
+      return [{ file: git, args: [...v2, 'clone', '--quiet', '--depth', '1', ...single, opts.url, work], gitTrace: true }];
     case 'sparse': {
       if (!opts.appPath) throw new Error('git sparse clone needs appPath (the folder to check out)');
       return [
-        {
-          file: git,
-          args: ['clone', '--quiet', '--depth', '1', '--no-tags', '--filter=blob:none', '--sparse', '--no-checkout', ...branch, opts.url, work],
-          gitTrace: true,
-        },
-        {
-          file: git,
-          args: ['-C', work, 'sparse-checkout', 'set', '--no-cone', `/${opts.appPath.replace(/^\/+|\/+$/g, '')}/`],
-          gitTrace: true,
-        },
-        { file: git, args: ['-C', work, 'checkout', '--quiet', opts.ref ?? 'HEAD'], gitTrace: true },
+        { file: git, args: [...v2, 'clone', '--quiet', '--depth', '1', '--filter=blob:none', '--sparse', ...single, opts.url, work], gitTrace: true },
+        { file: git, args: [...v2, '-C', work, 'sparse-checkout', 'set', opts.appPath.replace(/^\/+|\/+$/g, '')], gitTrace: true },
       ];
     }
     case 'ls-remote':
-      return [{ file: git, args: ['ls-remote', opts.url, opts.ref ?? 'HEAD'], gitTrace: true }];
+      return [{ file: git, args: [...v2, 'ls-remote', opts.url, opts.ref ? `refs/heads/${opts.ref}` : 'HEAD'], gitTrace: true }];
   }
 }
 
