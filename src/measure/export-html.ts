@@ -15,7 +15,7 @@ const CSS = `
 body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#111;background:#fff}
 h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.5rem 0;font-variant-numeric:tabular-nums}
-th,td{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:right}th:first-child,td:first-child{text-align:left}
+th,td{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}th:first-child,td:first-child{text-align:left;white-space:normal}
 .chart text{font-size:13px}.chart .label{fill:#222}.chart .value{fill:#111;font-weight:600}.chart .na{fill:#888;font-style:italic}
 .legend span{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 1em;vertical-align:-.1em}
 .meta,.notes{color:#444;font-size:.92rem}pre{background:#f6f6f6;padding:.6rem;overflow-x:auto}

@@ -2,15 +2,14 @@
  * Reference OCI methods with real tools against any registry on this machine (through the
  * counting proxy for bytes): curl (the two GETs a pull is: manifest, then the layer blob),
  * curl -I (the manifest HEAD a no-change check is), and skopeo copy. Optionally the layer is
- * extracted in-process afterwards (`untar`), so network and extraction show as phases.
+ * extracted afterwards with `tar -xzf` (`untar`), so network and extraction show as phases
+ * and every figure is of command-line tools (ocilab's in-process client is its own method).
  * curl does not verify the layer digest (neither did the baseline's curl rows); ocilab's own
  * OCI client does, and plugs in as its own method.
  */
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { x as extract } from 'tar';
-import { measureInProcess } from '../in-process-usage.js';
 import { withTraffic } from '../traffic.js';
 import type { FetchMethod, MethodOutcome, TrafficMeter } from '../types.js';
 import { runChildSteps } from './child-steps.js';
@@ -59,11 +58,11 @@ export function firstLayerDigest(manifestJson: string, where: string): string {
   return digest;
 }
 
-async function untarTimed(tarball: string, dest: string): Promise<MethodOutcome> {
-  const t0 = performance.now();
+async function untarTimed(tarball: string, dest: string, signal: AbortSignal): Promise<MethodOutcome> {
   await mkdir(dest, { recursive: true });
-  const usage = await measureInProcess(() => extract({ file: tarball, cwd: dest, strict: true }));
-  return { clientCpuMs: usage.cpuMs, clientPeakRssBytes: usage.peakRssBytes, phases: [{ name: 'extract', ms: performance.now() - t0 }], notes: usage.notes };
+  const t0 = performance.now();
+  const out = await runChildSteps([{ file: 'tar', args: ['-xzf', tarball, '-C', dest, '--no-same-owner'] }], signal);
+  return { ...out, phases: [{ name: 'extract', ms: performance.now() - t0 }] };
 }
 
 async function curlPull(o: OciCliOptions, dest: string, signal: AbortSignal): Promise<MethodOutcome> {
@@ -77,7 +76,7 @@ async function curlPull(o: OciCliOptions, dest: string, signal: AbortSignal): Pr
   const b = await runChildSteps([curl(['-o', layerFile, `${base}/blobs/${digest}`])], signal);
   let out = addOutcomes(a, b);
   out.phases = [{ name: 'network', ms: performance.now() - t0 }];
-  if (o.untar) out = addOutcomes(out, await untarTimed(layerFile, join(dest, 'out')));
+  if (o.untar) out = addOutcomes(out, await untarTimed(layerFile, join(dest, 'out'), signal));
   return out;
 }
 
@@ -95,7 +94,7 @@ async function skopeoPull(o: OciCliOptions, dest: string, signal: AbortSignal): 
     const hex = digest.slice('sha256:'.length);
     const name = (await readdir(dir)).find((f) => f === hex || f === `${hex}.tar`);
     if (!name) throw new Error(`skopeo wrote no layer ${digest} in ${dir}`);
-    out = addOutcomes(out, await untarTimed(join(dir, name), join(dest, 'out')));
+    out = addOutcomes(out, await untarTimed(join(dir, name), join(dest, 'out'), signal));
   }
   return out;
 }
