@@ -32,12 +32,16 @@ export function metricChartSvg(report: MeasureReport, metric: MetricName): strin
   const rows = report.results.map((r, i) => {
     const y = 4 + i * ROW;
     const s = r.stats[metric];
+    // a thin rule where the matrix moves on to the next preset, so groups read apart
+    const prev = report.results[i - 1];
+    const rule = prev && prev.preset !== r.preset ? `<line class="group" x1="0" x2="${WIDTH}" y1="${y}" y2="${y}" stroke="#ccc"/>` : '';
     const label = `<text x="${LABEL_W - 8}" y="${y + 18}" text-anchor="end" class="label">${escapeXml(rowLabel(r))}</text>`;
-    if (!s) return `${label}<text x="${LABEL_W + 4}" y="${y + 18}" class="na">n/a</text>`;
+    if (!s) return `${rule}${label}<text x="${LABEL_W + 4}" y="${y + 18}" class="na">n/a</text>`;
     const colour = KIND_COLOURS[r.kind];
     const w = Math.max(1, x(s.median) - LABEL_W);
     const tip = `${rowLabel(r)}: median ${formatValue(info.unit, s.median)}, min ${formatValue(info.unit, s.min)}, max ${formatValue(info.unit, s.max)}, n=${s.n}`;
     return (
+      rule +
       label +
       `<rect class="bar" data-metric="${metric}" data-method="${escapeXml(r.methodId)}" x="${LABEL_W}" y="${y + 4}" width="${w.toFixed(1)}" height="${ROW - 10}" fill="${colour}"><title>${escapeXml(tip)}</title></rect>` +
       `<line class="whisker" x1="${x(s.min).toFixed(1)}" x2="${x(s.max).toFixed(1)}" y1="${y + 13}" y2="${y + 13}" stroke="#222" stroke-width="1.5"/>` +
