@@ -1,0 +1,24 @@
+/**
+ * Child process of the OCI benchmark (plain JS on the built dist/, so the figure is node +
+ * ocilab's client, not a TypeScript loader): pull one blob to a file (tmpfs) or discard it,
+ * digest verified, and print the process's peak RSS.
+ * Usage: node oci-pull-child.mjs <host> <repo> <digest> <size> <file|->
+ */
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { RegistryClient } from '../../dist/oci/client.js';
+
+const [host, repo, digest, size, file] = process.argv.slice(2);
+const rssBeforeBytes = process.memoryUsage.rss();
+const client = new RegistryClient({ registry: host, timeoutMs: 120_000 });
+const t0 = performance.now();
+let bytes = 0;
+if (file && file !== '-') {
+  bytes = await client.downloadBlob(repo, digest, file, { size: Number(size) });
+} else {
+  const { stream } = await client.openBlob(repo, digest, { size: Number(size) });
+  await pipeline(stream, new Writable({ write(chunk, _e, cb) { bytes += chunk.length; cb(); } }));
+}
+const ms = performance.now() - t0;
+await client.close();
+process.stdout.write(JSON.stringify({ bytes, ms, maxRssBytes: process.resourceUsage().maxRSS * 1024, rssBeforeBytes }) + '\n');

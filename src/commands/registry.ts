@@ -1,0 +1,55 @@
+/** `ocilab registry serve`: run the embedded OCI registry alone, logging each request. */
+import { Command, InvalidArgumentError } from 'commander';
+import { startRegistry, type RequestEvent } from '../registry/server.js';
+
+const DEFAULT_PORT = 5001; // not 5000: macOS AirPlay Receiver holds it
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port (0-65535)`);
+  return n;
+}
+
+export function formatRequest(e: RequestEvent): string {
+  const err = e.error ? ` ${e.error}` : '';
+  return `${e.method.padEnd(6)} ${e.status} ${e.path}  in=${e.bytesIn} out=${e.bytesOut} ${e.durationMs}ms${err}`;
+}
+
+export function registryCommand(): Command {
+  const cmd = new Command('registry').description('the embedded OCI registry (distribution-spec 1.1)');
+  cmd
+    .command('serve')
+    .description('run the embedded OCI registry until Ctrl-C')
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort, DEFAULT_PORT)
+    .option('-d, --dir <dir>', 'storage directory (default: in memory, gone when stopped)')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('-q, --quiet', 'do not log requests')
+    .action(async (opts: { port: number; dir?: string; host: string; quiet?: boolean }) => {
+      const controller = new AbortController();
+      let registry;
+      try {
+        registry = await startRegistry({ dir: opts.dir, host: opts.host, port: opts.port, signal: controller.signal });
+      } catch (err) {
+        console.error(`ocilab registry: ${(err as Error).message}`);
+        process.exitCode = 1;
+        return;
+      }
+      if (!opts.quiet) registry.on('request', (e) => console.log(formatRequest(e)));
+      console.log(`registry listening on ${registry.url} (storage: ${registry.location})`);
+      console.log(`push with e.g.: crane push image.tar ${registry.hostPort}/demo:latest   (plain HTTP)`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      const { requests, bytesIn, bytesOut } = registry.stats;
+      controller.abort();
+      await registry.close();
+      console.log(`registry stopped: ${requests} requests, ${bytesIn} bytes in, ${bytesOut} bytes out`);
+    });
+  return cmd;
+}

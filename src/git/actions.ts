@@ -1,0 +1,149 @@
+/**
+ * Scenario actions of the git area: fixtures.create, git.serve, git.clone, git.commit.
+ * Variables set for later steps: fixture.dir, fixture.repo, fixture.name, fixture.head,
+ * git.url (server base), git.repo.url (the fixture's clone URL), git.head.
+ */
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { createFixture, describeFixture, FixtureExistsError, PRESETS, PRESET_NAMES } from './fixtures/index.js';
+import { GitServer } from './server/server.js';
+import { formatRequest } from './server/request-log.js';
+import { CLONE_STRATEGIES, measureClone, type CloneMeasurement } from './clone.js';
+import { commitChange } from './commit.js';
+import { serverFor, trackServer } from './running.js';
+
+const need = (ctx: ActionContext, name: string, given?: string): string => {
+  const v = given ?? ctx.vars[name];
+  if (!v) throw new Error(`\${${name}} is not set: run the step that sets it first (or pass it explicitly)`);
+  return v;
+};
+
+const fail = (err: unknown) => ({ ok: false, message: (err as Error).message });
+
+export const fixturesCreate = defineAction({
+  name: 'fixtures.create',
+  description: 'Generate a deterministic GitOps fleet repository (tiny|small|medium|large|bloated) as a bare repo.',
+  args: z.union([
+    z.enum(PRESET_NAMES),
+    z.object({ preset: z.enum(PRESET_NAMES), dir: z.string().optional(), force: z.boolean().optional(), monorepoFolders: z.coerce.number().int().min(0).optional() }),
+  ]),
+  async run(args, ctx) {
+    const a = typeof args === 'string' ? { preset: args } : args;
+    const dir = a.dir ? resolve(ctx.scenarioDir, a.dir) : join(ctx.workDir, 'fixtures');
+    try {
+      const spec = { ...PRESETS[a.preset], monorepoFolders: a.monorepoFolders ?? PRESETS[a.preset].monorepoFolders };
+      ctx.log(`generating fixture ${a.preset}: ${spec.apps} apps, ${spec.commits} commits${spec.binary ? `, ${spec.binary.bytes} B binary in history` : ''}`, 'info');
+      // An existing repository is reused (it may hold a learner's pushes), never replaced unless force: true.
+      const r = await createFixture(spec, { dir, force: a.force ?? false, signal: ctx.signal }).catch(async (err: unknown) => {
+        if (!(err instanceof FixtureExistsError)) throw err;
+        ctx.log(`${err.path} exists: reusing it (force: true regenerates it)`, 'info');
+        return describeFixture(err.path, spec);
+      });
+      Object.assign(ctx.vars, { 'fixture.dir': dir, 'fixture.repo': r.path, 'fixture.name': r.name, 'fixture.head': r.head });
+      ctx.log(`${r.path}: ${r.commits} commits, ${r.objects} objects, pack ${r.packBytes} B, ${r.files} files at ${r.head.slice(0, 12)} (${r.durationMs.toFixed(0)} ms)`, 'info');
+      ctx.report({ method: `fixture ${a.preset}`, metric: 'wall_ms', value: r.durationMs, unit: 'ms', method_note: 'single run' });
+      return { ok: true };
+    } catch (err) {
+      return fail(err);
+    }
+  },
+});
+
+export const gitServe = defineAction({
+  name: 'git.serve',
+  description: 'Serve the repositories of a directory over smart HTTP (git http-backend, protocol v2, push enabled).',
+  args: z
+    .object({ dir: z.string().optional(), host: z.string().optional(), port: z.coerce.number().int().min(0).max(65535).optional() })
+    .default({}),
+  async run(args, ctx) {
+    try {
+      const root = args.dir ? resolve(ctx.scenarioDir, args.dir) : need(ctx, 'fixture.dir');
+      const server = await new GitServer({ root, host: args.host, port: args.port ?? 0, portFallback: args.port !== undefined && args.port !== 0 }).start();
+      const untrack = trackServer(server);
+      ctx.cleanup.add(`git server ${server.url}`, async () => {
+        untrack();
+        await server.stop();
+      });
+      server.log.on('request', (e) => ctx.log(formatRequest(e), e.status >= 400 ? 'stderr' : 'stdout'));
+      if (server.portNote) ctx.log(server.portNote, 'info');
+      ctx.vars['git.url'] = server.url;
+      if (ctx.vars['fixture.name']) ctx.vars['git.repo.url'] = `${server.url}/${ctx.vars['fixture.name']}.git`;
+      ctx.log(`git server on ${server.url} serving ${root}`, 'info');
+      return { ok: true };
+    } catch (err) {
+      return fail(err);
+    }
+  },
+});
+
+export function reportClone(ctx: ActionContext, m: CloneMeasurement): void {
+  const method = `git ${m.strategy}`;
+  const put = (metric: string, value: number | undefined, unit: 'ms' | 'bytes' | 'count') => {
+    if (value !== undefined) ctx.report({ method, metric, value, unit, method_note: 'single run' });
+  };
+  put('wall_ms', m.wallMs, 'ms');
+  put('bytes_down', m.bytesDown, 'bytes');
+  put('bytes_up', m.bytesUp, 'bytes');
+  put('client_cpu_ms', m.clientCpuMs, 'ms');
+  put('peak_rss_bytes', m.peakRssBytes, 'bytes');
+  put('server_cpu_ms', m.serverCpuMs, 'ms');
+  put('objects', m.objectsReceived, 'count');
+  put('files', m.filesCheckedOut, 'count');
+  const na = (v: number | undefined, f: (x: number) => string) => (v === undefined ? 'n/a' : f(v));
+  ctx.log(
+    `${method}: ${m.wallMs.toFixed(0)} ms, down ${na(m.bytesDown, (x) => `${x} B`)}, up ${na(m.bytesUp, (x) => `${x} B`)}, ` +
+      `client CPU ${na(m.clientCpuMs, (x) => `${x.toFixed(0)} ms`)}, peak RSS ${na(m.peakRssBytes, (x) => `${(x / 1048576).toFixed(1)} MiB`)}, ` +
+      `server CPU ${na(m.serverCpuMs, (x) => `${x.toFixed(0)} ms`)}, ${m.objectsReceived} objects, ${m.filesCheckedOut} files`,
+    'info',
+  );
+  for (const n of m.notes) ctx.log(n, 'info');
+}
+
+export const gitClone = defineAction({
+  name: 'git.clone',
+  description: 'Clone with one strategy (full | shallow | sparse | ls-remote) and report its measured cost.',
+  args: z.union([
+    z.enum(CLONE_STRATEGIES),
+    z.object({ strategy: z.enum(CLONE_STRATEGIES), url: z.string().optional(), branch: z.string().optional(), sparsePath: z.string().optional() }),
+  ]),
+  async run(args, ctx) {
+    const a = typeof args === 'string' ? { strategy: args } : args;
+    try {
+      const url = need(ctx, 'git.repo.url', 'url' in a ? a.url : undefined);
+      const m = await measureClone({ ...a, url, server: serverFor(url), signal: ctx.signal });
+      if (m.head) ctx.vars['git.head'] = m.head;
+      reportClone(ctx, m);
+      return { ok: true };
+    } catch (err) {
+      return fail(err);
+    }
+  },
+});
+
+export const gitCommit = defineAction({
+  name: 'git.commit',
+  description: 'Change one app (bump its image tag or edit its ConfigMap), commit and push.',
+  args: z
+    .object({
+      url: z.string().optional(),
+      branch: z.string().optional(),
+      app: z.string().optional(),
+      change: z.enum(['image', 'config']).optional(),
+      message: z.string().optional(),
+    })
+    .default({}),
+  async run(args, ctx) {
+    try {
+      const url = need(ctx, 'git.repo.url', args.url);
+      const r = await commitChange({ ...args, url, signal: ctx.signal });
+      ctx.vars['git.head'] = r.commit;
+      ctx.log(`pushed ${r.commit.slice(0, 12)} "${r.message}" (${r.file})`, 'info');
+      return { ok: true };
+    } catch (err) {
+      return fail(err);
+    }
+  },
+});
+
+export const gitActions: ActionDefinition<any>[] = [fixturesCreate, gitServe, gitClone, gitCommit];

@@ -1,0 +1,154 @@
+/**
+ * Scenario actions of the local reconciler: reconcile.apply and reconcile.wait.
+ * One LocalReconciler per run (storage under the run's workDir), stopped by the run's cleanup.
+ * Variables set: source.revision, source.digest, source.artifact (path of the stored .tar.gz).
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { fluxTarballArchive } from './archive.js';
+import { getCondition } from './conditions.js';
+import { LOCAL_RECONCILER_DIFFERENCES } from './differences.js';
+import { LocalReconciler, keyOf, keyString, type PassRecord, type SourceKey } from './reconciler.js';
+import { serverFor } from '../git/running.js';
+import { durationMs, parseLocalObjects, type SourceObject } from './schema.js';
+import { ArtifactStorage } from './storage.js';
+import type { SourceVerifier } from './verifier.js';
+
+const perRun = new Map<string, LocalReconciler>();
+const pendingVerifiers: SourceVerifier[] = [];
+
+/** Let another area (cosign) plug its verifier into every local reconciler of this process. */
+export function registerSourceVerifier(v: SourceVerifier): void {
+  pendingVerifiers.push(v);
+  for (const r of perRun.values()) r.addVerifier(v);
+}
+
+/** The run's reconciler, created (and started) on first use. */
+export function reconcilerFor(ctx: ActionContext): LocalReconciler {
+  let rec = perRun.get(ctx.workDir);
+  if (rec) return rec;
+  rec = new LocalReconciler({ storage: new ArtifactStorage(join(ctx.workDir, 'source-storage'), fluxTarballArchive), verifiers: pendingVerifiers });
+  perRun.set(ctx.workDir, rec);
+  ctx.log('local reconciler (stand-in for source-controller); where it differs:', 'info');
+  for (const d of LOCAL_RECONCILER_DIFFERENCES) ctx.log(`  - ${d}`, 'info');
+  rec.on('event', (e) => ctx.log(`${e.kind}/${e.name} ${e.type} ${e.reason}: ${e.message}`, e.type === 'Warning' ? 'stderr' : 'info'));
+  rec.on('pass', (p) => void reportPass(ctx, p));
+  const r = rec;
+  ctx.cleanup.add('local reconciler', async () => {
+    perRun.delete(ctx.workDir);
+    await r.stop();
+  });
+  rec.start();
+  return rec;
+}
+
+/** Each pass as measurements: wall time, and our Git server's bytes and CPU for it when it is ours. */
+async function reportPass(ctx: ActionContext, p: PassRecord): Promise<void> {
+  const method = `${p.key.kind} pass (${p.outcome})`;
+  ctx.report({ method, metric: 'wall_ms', value: p.durationMs, unit: 'ms', method_note: 'single pass' });
+  const server = serverFor(p.url);
+  if (!server) return;
+  await server.settled();
+  const t = server.log.cloneTotals(p.passId);
+  if (!t) return;
+  ctx.report({ method, metric: 'bytes_down', value: t.bytesOut, unit: 'bytes', method_note: 'server socket counters' });
+  ctx.report({ method, metric: 'server_cpu_ms', value: t.cpuMs, unit: 'ms', method_note: 'git tree rusage' });
+  ctx.report({ method, metric: 'requests', value: t.requests, unit: 'count' });
+}
+
+/** `${git.repo.url}`-style references in a YAML file, from the run's variables (inline yaml is interpolated by the engine). */
+export function interpolateVars(text: string, vars: Record<string, string>, origin: string): string {
+  return text.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (_m, name: string) => {
+    const v = vars[name];
+    if (v === undefined) throw new Error(`${origin}: \${${name}} is not set by an earlier step`);
+    return v;
+  });
+}
+
+export const reconcileApply = defineAction({
+  name: 'reconcile.apply',
+  description: 'Apply Flux source YAML (GitRepository/OCIRepository, source.toolkit.fluxcd.io/v1, plus v1 Secrets for verify.secretRef) to the local reconciler.',
+  args: z.union([z.string(), z.object({ file: z.string().optional(), yaml: z.string().optional() })]),
+  async run(args, ctx) {
+    try {
+      let text: string;
+      let origin: string;
+      if (typeof args === 'string' || args.file) {
+        const file = resolve(ctx.scenarioDir, typeof args === 'string' ? args : args.file!);
+        text = interpolateVars(
+          await readFile(file, 'utf8').catch(() => {
+            throw new Error(`cannot read ${file}`);
+          }),
+          ctx.vars,
+          file,
+        );
+        origin = file;
+      } else if (args.yaml) {
+        text = args.yaml;
+        origin = 'inline yaml';
+      } else {
+        return { ok: false, message: 'reconcile.apply needs a file or yaml' };
+      }
+      const objects = parseLocalObjects(text, origin);
+      const rec = reconcilerFor(ctx);
+      for (const o of objects.filter((x) => x.kind === 'Secret')) {
+        rec.applySecret(o);
+        ctx.log(`Secret/${o.metadata.namespace}/${o.metadata.name} applied (${Object.keys({ ...o.data, ...o.stringData }).join(', ')})`, 'info');
+      }
+      const sources = objects.filter((x): x is SourceObject => x.kind !== 'Secret');
+      for (const o of sources) {
+        const entry = rec.apply(o);
+        ctx.log(`${keyString(keyOf(o))} applied (generation ${entry.generation})`, 'info');
+      }
+      const last = sources.at(-1)!;
+      Object.assign(ctx.vars, { 'source.kind': last.kind, 'source.name': last.metadata.name, 'source.namespace': last.metadata.namespace });
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
+  },
+});
+
+export const reconcileWait = defineAction({
+  name: 'reconcile.wait',
+  description: 'Wait until a source is Ready with an artifact (optionally a new revision); sets source.revision.',
+  args: z
+    .object({
+      kind: z.enum(['GitRepository', 'OCIRepository']).optional(),
+      name: z.string().optional(),
+      namespace: z.string().optional(),
+      timeout: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/).default('60s'),
+      /** Wait for a revision other than the current one (after a push), and reconcile now. */
+      newRevision: z.boolean().optional(),
+      revision: z.string().optional(),
+    })
+    .default({ timeout: '60s' }),
+  async run(args, ctx) {
+    const key: SourceKey = {
+      kind: args.kind ?? ((ctx.vars['source.kind'] as SourceKey['kind'] | undefined) ?? 'GitRepository'),
+      name: args.name ?? ctx.vars['source.name'] ?? '',
+      namespace: args.namespace ?? ctx.vars['source.namespace'] ?? 'flux-system',
+    };
+    const rec = reconcilerFor(ctx);
+    const entry = rec.get(key);
+    if (!entry) return { ok: false, message: `${keyString(key)} has not been applied (reconcile.apply first)` };
+    const notRevision = args.newRevision ? entry.status.artifact?.revision : undefined;
+    const started = performance.now();
+    try {
+      if (args.newRevision) void rec.reconcileNow(key).catch(() => undefined);
+      const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(durationMs(args.timeout))]);
+      const status = await rec.waitReady(key, { signal, notRevision, revision: args.revision });
+      const a = status.artifact!;
+      Object.assign(ctx.vars, { 'source.revision': a.revision, 'source.digest': a.digest, 'source.artifact': join(ctx.workDir, 'source-storage', a.path) });
+      ctx.log(`${keyString(key)} Ready: ${getCondition(status.conditions, 'Ready')?.message}`, 'info');
+      ctx.report({ method: `${key.kind} reconcile`, metric: 'wall_ms', value: performance.now() - started, unit: 'ms', method_note: 'until Ready, single run' });
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
+  },
+});
+
+export const reconcileActions: ActionDefinition<any>[] = [reconcileApply, reconcileWait];

@@ -1,0 +1,130 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { extractTarball, unsafeName } from '../../src/oci/extract.js';
+import { OciError } from '../../src/oci/errors.js';
+import { rawTar, type RawEntry } from './tar-fixtures.js';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'ocilab-extract-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function refused(entries: RawEntry[] | Buffer, code: string, text: string, opts = {}): Promise<void> {
+  const target = join(root, 'out');
+  const archive = Buffer.isBuffer(entries) ? entries : rawTar(entries);
+  const err = await extractTarball(archive, target, { label: 'test.tgz', ...opts }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(OciError);
+  expect((err as OciError).code).toBe(code);
+  expect((err as OciError).message).toContain(text);
+  // nothing half-written: no target, no temp dir beside it
+  expect(await readdir(root)).toEqual([]);
+}
+
+describe('extractTarball', () => {
+  it('extracts files and directories with their permissions', async () => {
+    const archive = rawTar([
+      { path: '.', type: 'Directory' },
+      { path: 'apps', type: 'Directory', mode: 0o750 },
+      { path: 'apps/deploy.yaml', body: 'kind: Deployment\n' },
+      { path: 'run.sh', body: '#!/bin/sh\n', mode: 0o755 },
+      { path: 'empty', body: '' },
+    ]);
+    const target = join(root, 'out');
+    const res = await extractTarball(archive, target);
+    expect(res).toMatchObject({ files: 3, directories: 2, bytes: 27 });
+    expect(await readFile(join(target, 'apps/deploy.yaml'), 'utf8')).toBe('kind: Deployment\n');
+    expect((await stat(join(target, 'run.sh'))).mode & 0o777).toBe(0o755);
+    expect((await stat(join(target, 'apps'))).mode & 0o777).toBe(0o750);
+    expect((await readdir(root)).sort()).toEqual(['out']);
+  });
+
+  it('reads plain tar, gzip streams, and files', async () => {
+    const entries: RawEntry[] = [{ path: 'a.txt', body: 'A' }];
+    await extractTarball(rawTar(entries, { gzip: false }), join(root, 'plain'));
+    await extractTarball(Readable.from([rawTar(entries)]), join(root, 'stream'));
+    await extractTarball(Readable.from([rawTar(entries, { gzip: false })]), join(root, 'stream-plain'));
+    await writeFile(join(root, 'x.tgz'), rawTar(entries));
+    await extractTarball(join(root, 'x.tgz'), join(root, 'file'));
+    for (const d of ['plain', 'stream', 'stream-plain', 'file']) expect(await readFile(join(root, d, 'a.txt'), 'utf8')).toBe('A');
+  });
+
+  it('refuses a non-empty target unless replace is set, then swaps it', async () => {
+    const target = join(root, 'out');
+    await mkdir(target);
+    await writeFile(join(target, 'old.txt'), 'old');
+    const archive = rawTar([{ path: 'new.txt', body: 'new' }]);
+    await expect(extractTarball(archive, target)).rejects.toThrow(/not empty/);
+    await extractTarball(archive, target, { replace: true });
+    expect(await readdir(target)).toEqual(['new.txt']);
+    expect(await readdir(root)).toEqual(['out']);
+  });
+
+  it('drops symlinks with skipSymlinks, as flux pull does', async () => {
+    const res = await extractTarball(rawTar([{ path: 'a', body: 'x' }, { path: 'l', type: 'SymbolicLink', linkpath: 'a' }]), join(root, 'o'), { skipSymlinks: true });
+    expect(res.skippedSymlinks).toBe(1);
+    expect(await readdir(join(root, 'o'))).toEqual(['a']);
+  });
+
+  describe('hostile archives: clear error naming the entry, nothing written', () => {
+    it.each<[string, RawEntry[], string, string]>([
+      ['dot-dot', [{ path: 'ok.txt', body: 'x' }, { path: '../evil.txt', body: 'x' }], 'UNSAFE_ARCHIVE', 'entry "../evil.txt" contains a ".." component'],
+      ['nested dot-dot', [{ path: 'a/../../evil', body: 'x' }], 'UNSAFE_ARCHIVE', 'entry "a/../../evil"'],
+      ['absolute', [{ path: '/etc/evil', body: 'x' }], 'UNSAFE_ARCHIVE', 'entry "/etc/evil" is an absolute path'],
+      ['backslash', [{ path: '..\\evil', body: 'x' }], 'UNSAFE_ARCHIVE', 'entry "..\\evil" contains a backslash'],
+      ['drive letter', [{ path: 'C:evil', body: 'x' }], 'UNSAFE_ARCHIVE', 'entry "C:evil" starts with a drive letter'],
+      ['symlink out', [{ path: 'link', type: 'SymbolicLink', linkpath: '/etc/passwd' }], 'UNSAFE_ARCHIVE', 'entry "link" is a symlink to "/etc/passwd"'],
+      ['symlink then write through it', [{ path: 'd', type: 'SymbolicLink', linkpath: '..' }, { path: 'd/evil', body: 'x' }], 'UNSAFE_ARCHIVE', 'entry "d" is a symlink'],
+      ['hardlink out', [{ path: 'hl', type: 'Link', linkpath: '../../etc/shadow' }], 'UNSAFE_ARCHIVE', 'entry "hl" is a hard link'],
+      ['char device', [{ path: 'null', type: 'CharacterDevice' }], 'UNSAFE_ARCHIVE', 'entry "null" has type CharacterDevice'],
+      ['block device', [{ path: 'sda', type: 'BlockDevice' }], 'UNSAFE_ARCHIVE', 'entry "sda" has type BlockDevice'],
+      ['fifo', [{ path: 'pipe', type: 'FIFO' }], 'UNSAFE_ARCHIVE', 'entry "pipe" has type FIFO'],
+    ])('%s', async (_name, entries, code, text) => {
+      await refused(entries, code, `test.tgz: ${text}`);
+    });
+
+    it('too many entries', async () => {
+      const entries = Array.from({ length: 11 }, (_, i) => ({ path: `f${i}`, body: 'x' }));
+      await refused(entries, 'ARCHIVE_LIMIT', 'entry "f10": more than 10 entries', { maxEntries: 10 });
+    });
+
+    it('too many bytes (declared sizes)', async () => {
+      const entries = [{ path: 'a', body: Buffer.alloc(600) }, { path: 'b', body: Buffer.alloc(600) }];
+      await refused(entries, 'ARCHIVE_LIMIT', 'entry "b": files add up to more than 1000 bytes', { maxBytes: 1000 });
+    });
+
+    it('gzip bomb: a huge file claimed in one header is refused before it is inflated', async () => {
+      const bomb = rawTar([{ path: 'zeros', body: Buffer.alloc(8 * 1024 * 1024) }]);
+      expect(bomb.length).toBeLessThan(64 * 1024);
+      await refused(bomb, 'ARCHIVE_LIMIT', 'entry "zeros": files add up to more than', { maxBytes: 1024 * 1024 });
+    });
+
+    it('gzip bomb: a stream of zeros after the tar is capped while decompressing', async () => {
+      const bomb = gzipSync(Buffer.concat([rawTar([{ path: 'a', body: 'x' }], { gzip: false }), Buffer.alloc(4 * 1024 * 1024)]));
+      await refused(bomb, 'ARCHIVE_LIMIT', 'decompressed tar stream exceeds', { maxBytes: 1024 * 1024, maxEntries: 10 });
+    });
+
+    it('truncated or corrupt input', async () => {
+      const good = rawTar([{ path: 'a', body: 'x'.repeat(5000) }]);
+      await refused(good.subarray(0, good.length - 20), 'UNSAFE_ARCHIVE', 'test.tgz: not a readable tar+gzip archive');
+      await refused(Buffer.from('not a tarball at all, definitely not'.repeat(20)), 'UNSAFE_ARCHIVE', 'test.tgz');
+    });
+  });
+
+  it.each([
+    ['a/b', undefined],
+    ['./a', undefined],
+    ['a..b', undefined],
+    ['..', 'contains a ".." component'],
+    ['a\0b', 'NUL'],
+  ])('unsafeName(%j)', (name, why) => {
+    if (why) expect(unsafeName(name)).toContain(why);
+    else expect(unsafeName(name)).toBeUndefined();
+  });
+});

@@ -1,0 +1,234 @@
+/** Lifecycle of the embedded registry: ports, request log, stats, abort, crash safety, tamper, actions, CLI. */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import type { ActionContext, Measurement } from '../../src/engine/action.js';
+import { registryActions } from '../../src/registry/actions.js';
+import { PortInUseError, startRegistry, type RequestEvent } from '../../src/registry/server.js';
+import { tamperStoredBlob } from '../../src/registry/tamper.js';
+import { pushBlob, sha256 } from './client.js';
+
+let work: string;
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), 'ocilab-server-'));
+});
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('startRegistry', () => {
+  it('refuses a busy port with a clear error', async () => {
+    const first = await startRegistry();
+    try {
+      const second = startRegistry({ port: first.port });
+      await expect(second).rejects.toBeInstanceOf(PortInUseError);
+      await expect(second).rejects.toThrow(`127.0.0.1:${first.port} is already in use`);
+    } finally {
+      await first.close();
+    }
+  });
+
+  it('emits a request event per request and keeps running totals', async () => {
+    const reg = await startRegistry();
+    const events: RequestEvent[] = [];
+    reg.on('request', (e) => events.push(e));
+    try {
+      const blob = Buffer.alloc(300_000, 7);
+      const d = await pushBlob(reg.url, 'stats/app', blob);
+      const res = await fetch(`${reg.url}/v2/stats/app/blobs/${d}`);
+      expect((await res.arrayBuffer()).byteLength).toBe(blob.length);
+      await fetch(`${reg.url}/v2/stats/app/blobs/${sha256('missing')}`);
+      await new Promise((r) => setTimeout(r, 20)); // 'close' fires after the client has the body
+      expect(events.map((e) => [e.method, e.status])).toEqual([
+        ['POST', 201],
+        ['GET', 200],
+        ['GET', 404],
+      ]);
+      expect(events[0]).toMatchObject({ bytesIn: blob.length, path: `/v2/stats/app/blobs/uploads/?digest=${d}` });
+      expect(events[1]).toMatchObject({ bytesOut: blob.length, bytesIn: 0 });
+      expect(events[2]!.error).toBe('BLOB_UNKNOWN');
+      expect(events.every((e) => e.durationMs >= 0)).toBe(true);
+      expect(reg.stats.requests).toBe(3);
+      expect(reg.stats.bytesIn).toBe(blob.length);
+      expect(reg.stats.bytesOut).toBe(blob.length + events[2]!.bytesOut);
+      reg.resetStats();
+      expect(reg.stats).toEqual({ requests: 0, bytesIn: 0, bytesOut: 0 });
+    } finally {
+      await reg.close();
+    }
+  });
+
+  it('closes when its signal aborts', async () => {
+    const controller = new AbortController();
+    const reg = await startRegistry({ signal: controller.signal });
+    expect((await fetch(`${reg.url}/v2/`)).status).toBe(200);
+    controller.abort();
+    await reg.close(); // idempotent: waits for the abort-triggered close
+    await expect(fetch(`${reg.url}/v2/`)).rejects.toThrow();
+  });
+
+  it('never shows a partial upload after a crash: the store reopens without it', async () => {
+    const dir = join(work, 'store');
+    const reg = await startRegistry({ dir });
+    const post = await fetch(`${reg.url}/v2/crash/app/blobs/uploads/`, { method: 'POST' });
+    const loc = post.headers.get('location')!;
+    await fetch(reg.url + loc, { method: 'PATCH', body: 'half of a blob' });
+    // What a crash leaves behind: the upload file on disk, no registry to finish it.
+    expect(await readdir(join(dir, 'uploads'))).toHaveLength(1);
+    await writeFile(join(dir, 'uploads', 'left-by-a-crash'), 'junk');
+    const blobsBefore = await readdir(join(dir, 'blobs'));
+    expect(blobsBefore).toEqual([]);
+    await reg.close();
+    const again = await startRegistry({ dir });
+    try {
+      expect(await readdir(join(dir, 'uploads'))).toEqual([]);
+      expect((await fetch(`${again.url}/v2/crash/app/blobs/${sha256('half of a blob')}`, { method: 'HEAD' })).status).toBe(404);
+      expect((await fetch(again.url + loc)).status).toBe(404);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('keeps disk content across restarts', async () => {
+    const dir = join(work, 'store');
+    const reg = await startRegistry({ dir });
+    const d = await pushBlob(reg.url, 'persist/app', 'kept');
+    await reg.close();
+    const again = await startRegistry({ dir });
+    try {
+      expect(await (await fetch(`${again.url}/v2/persist/app/blobs/${d}`)).text()).toBe('kept');
+    } finally {
+      await again.close();
+    }
+  });
+});
+
+describe('tamperStoredBlob', () => {
+  it('changes stored bytes in place so they no longer match their digest', async () => {
+    const dir = join(work, 'store');
+    const reg = await startRegistry({ dir });
+    try {
+      const original = Buffer.from('layer bytes that Flux will verify');
+      const d = await pushBlob(reg.url, 'tamper/app', original);
+      const t = await tamperStoredBlob(dir, d);
+      expect(t.offset).toBe(original.length - 1);
+      expect(t.after).toBe(t.before ^ 0xff);
+      const served = Buffer.from(await (await fetch(`${reg.url}/v2/tamper/app/blobs/${d}`)).arrayBuffer());
+      expect(served.length).toBe(original.length);
+      expect(served.equals(original)).toBe(false);
+      expect(sha256(served)).not.toBe(d); // what a verifying client (Flux, ocilab's client) catches
+    } finally {
+      await reg.close();
+    }
+  });
+
+  it('says clearly when the blob is not in that storage', async () => {
+    await mkdir(join(work, 'empty'));
+    await expect(tamperStoredBlob(join(work, 'empty'), sha256('x'))).rejects.toThrow(/no such blob in registry storage/);
+    await expect(tamperStoredBlob(join(work, 'empty'), 'sha256:nope')).rejects.toThrow(/is not a valid sha256 digest/);
+  });
+});
+
+describe('registry actions', () => {
+  const context = (cleanup: CleanupRegistry): ActionContext => ({
+    signal: new AbortController().signal,
+    log: () => {},
+    cleanup,
+    vars: {},
+    workDir: work,
+    scenarioDir: work,
+    target: 'local',
+    report: () => {},
+  });
+  const action = (name: string) => registryActions.find((a) => a.name === name)!;
+
+  it('registry.start sets the vars and registers cleanup; registry.stop stops it', async () => {
+    const cleanup = new CleanupRegistry();
+    const ctx = context(cleanup);
+    expect(await action('registry.start').run(action('registry.start').args.parse({}), ctx)).toEqual({ ok: true });
+    expect(ctx.vars['registry.url']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(ctx.vars['registry.host']).toBe(ctx.vars['registry.url']!.slice('http://'.length));
+    expect(ctx.vars['registry.dir']).toBe(join(work, 'registry'));
+    expect(cleanup.size).toBe(1);
+    expect((await fetch(`${ctx.vars['registry.url']}/v2/`)).status).toBe(200);
+    const d = await pushBlob(ctx.vars['registry.url']!, 'act/app', 'blob for tamper');
+    expect(await action('registry.tamper').run({ digest: d }, ctx)).toEqual({ ok: true });
+    expect((await action('registry.start').run({}, ctx)).ok).toBe(false); // one per run
+    expect(await action('registry.stop').run({}, ctx)).toEqual({ ok: true });
+    expect(cleanup.size).toBe(0);
+    await expect(fetch(`${ctx.vars['registry.url']}/v2/`)).rejects.toThrow();
+    expect((await action('registry.stop').run({}, ctx)).ok).toBe(false);
+  });
+
+  it('registry.stats reports bytes served as measurements and can reset the counters', async () => {
+    const cleanup = new CleanupRegistry();
+    const reports: Measurement[] = [];
+    const ctx = { ...context(cleanup), report: (m: Measurement) => reports.push(m) };
+    await action('registry.start').run({ memory: true }, ctx);
+    try {
+      const d = await pushBlob(ctx.vars['registry.url']!, 'stats/app', Buffer.alloc(1000, 1));
+      expect(await action('registry.stats').run({ reset: true }, ctx)).toEqual({ ok: true });
+      expect(ctx.vars['registry.bytes_in']).toBe('1000');
+      await (await fetch(`${ctx.vars['registry.url']}/v2/stats/app/blobs/${d}`)).arrayBuffer();
+      await new Promise((r) => setTimeout(r, 20));
+      await action('registry.stats').run({ method: 'oci pull' }, ctx);
+      expect(ctx.vars['registry.requests']).toBe('1');
+      expect(reports).toEqual([
+        expect.objectContaining({ method: 'oci pull', metric: 'bytes_down', value: 1000, unit: 'bytes' }),
+        expect.objectContaining({ method: 'oci pull', metric: 'requests', value: 1, unit: 'count' }),
+      ]);
+    } finally {
+      await cleanup.runAll();
+    }
+  });
+
+  it('the cleanup registry stops a registry the scenario never stopped', async () => {
+    const cleanup = new CleanupRegistry();
+    const ctx = context(cleanup);
+    await action('registry.start').run({ memory: true }, ctx);
+    expect(await cleanup.runAll()).toEqual([]);
+    await expect(fetch(`${ctx.vars['registry.url']}/v2/`)).rejects.toThrow();
+  });
+
+  it('reports a busy port as a failed step with the reason', async () => {
+    const other = await startRegistry();
+    try {
+      const result = await action('registry.start').run({ port: other.port, memory: true }, context(new CleanupRegistry()));
+      expect(result.ok).toBe(false);
+      expect(result.message).toMatch(/already in use/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('rejects unknown arguments at load time', () => {
+    expect(() => action('registry.start').args.parse({ prot: 5000 })).toThrow();
+  });
+});
+
+describe('ocilab registry serve', () => {
+  it('prints the URL, logs requests and stops cleanly on SIGINT', async () => {
+    const script = "import('./src/commands/registry.ts').then((m) => m.registryCommand().parseAsync(['node', 'ocilab', 'serve', '--port', '0']))";
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: string[] = [];
+    const url = await new Promise<string>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`serve exited early (${code}): ${lines.join('\n')}`)));
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        lines.push(line);
+        const m = /listening on (http:\/\/\S+)/.exec(line);
+        if (m) resolve(m[1]!);
+      });
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${url}/v2/`)).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(lines.some((l) => /GET\s+200 \/v2\//.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/registry stopped: 1 requests/);
+  }, 30_000);
+});
