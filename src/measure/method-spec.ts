@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
 import { gitCliMethod } from './methods/git-cli.js';
 import { ociCliMethod } from './methods/oci-cli.js';
+import { ocilabHeadMethod, ocilabPullMethod } from './methods/ocilab-oci.js';
 import { proxyMeter } from './traffic.js';
 import type { FetchMethod } from './types.js';
 
@@ -35,6 +36,16 @@ export const MethodSpecSchema = z.discriminatedUnion('type', [
     serverPid: z.number().int().positive().optional(),
     ...cell,
   }),
+  z.object({
+    /** ocilab's own OCI client, in-process (src/oci). */
+    type: z.literal('oci'),
+    /** host:port/repository:tag of a plain-HTTP registry on this machine. */
+    reference: z.string().min(1),
+    mode: z.enum(['pull', 'head']).default('pull'),
+    keepAlive: z.boolean().default(false),
+    serverPid: z.number().int().positive().optional(),
+    ...cell,
+  }),
 ]);
 export type MethodSpec = z.infer<typeof MethodSpecSchema>;
 
@@ -46,9 +57,10 @@ export interface BuiltMethods {
 }
 
 function hostPortOf(spec: MethodSpec): { host: string; port: number } | undefined {
-  if (spec.type === 'oci-cli') {
-    const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(spec.registry);
-    if (!m) throw new Error(`registry "${spec.registry}" must be host:port`);
+  if (spec.type === 'oci-cli' || spec.type === 'oci') {
+    const where = spec.type === 'oci' ? spec.reference.split('/')[0]! : spec.registry;
+    const m = /^(\[[^\]]+\]|[^:/]+):(\d+)$/.exec(where);
+    if (!m) throw new Error(`registry "${where}" must be host:port`);
     return { host: m[1]!, port: Number(m[2]) };
   }
   let url: URL;
@@ -65,8 +77,9 @@ function hostPortOf(spec: MethodSpec): { host: string; port: number } | undefine
 /** Build methods from specs; every loopback server gets one shared counting proxy. */
 export async function buildMethods(specs: readonly MethodSpec[], signal?: AbortSignal): Promise<BuiltMethods> {
   const proxies = new Map<string, CountingProxy>();
+  const closers: (() => Promise<void>)[] = [];
   const close = async () => {
-    await Promise.all([...proxies.values()].map((p) => p.close()));
+    await Promise.all([...closers.map((c) => c()), ...[...proxies.values()].map((p) => p.close())]);
   };
   try {
     const methods: FetchMethod[] = [];
@@ -82,8 +95,13 @@ export async function buildMethods(specs: readonly MethodSpec[], signal?: AbortS
       if (spec.type === 'git-cli') {
         const url = proxy ? spec.url.replace(/^([a-z+]+:\/\/)[^/]+/, `$1${proxy.hostPort}`) : spec.url;
         methods.push(gitCliMethod({ url, mode: spec.mode, ref: spec.ref, appPath: spec.appPath, meter }));
-      } else {
+      } else if (spec.type === 'oci-cli') {
         methods.push(ociCliMethod({ ...spec, registry: proxy ? proxy.hostPort : spec.registry, meter }));
+      } else {
+        const reference = proxy ? `${proxy.hostPort}/${spec.reference.split('/').slice(1).join('/')}` : spec.reference;
+        const m = (spec.mode === 'pull' ? ocilabPullMethod : ocilabHeadMethod)({ reference, meter, keepAlive: spec.keepAlive });
+        closers.push(m.close);
+        methods.push(m);
       }
     }
     return { methods, specs: [...specs], close };
