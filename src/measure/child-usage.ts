@@ -12,7 +12,7 @@
  * Without bash the CPU is n/a; without /usr/bin/time the peak RSS is n/a.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,16 +71,10 @@ export function parseGnuTimeMaxRss(text: string): number | null {
   return /^\d+$/.test(last) ? Number(last) * 1024 : null;
 }
 
-let scratchDir: string | undefined;
 let scratchCount = 0;
-/** One scratch dir per process for /usr/bin/time's output files, removed at exit. */
+/** A unique file in the temp dir for /usr/bin/time's output; unlinked as soon as it is read. */
 function rssFilePath(): string {
-  if (!scratchDir) {
-    const dir = mkdtempSync(join(tmpdir(), 'ocilab-usage-'));
-    scratchDir = dir;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  }
-  return join(scratchDir, `maxrss-${++scratchCount}`);
+  return join(tmpdir(), `ocilab-maxrss-${process.pid}-${++scratchCount}`);
 }
 
 export function childUsageSupport(): { cpu: boolean; rss: boolean } {
