@@ -110,7 +110,10 @@ export async function runMeasuredChild(file: string, args: readonly string[], op
     child.once('close', (code, sig) => resolve({ code, sig }));
   }).finally(() => opts.signal?.removeEventListener('abort', onAbort));
   const wallMs = performance.now() - t0;
-  if (opts.signal?.aborted) throw new Error(`${file} aborted`);
+  if (opts.signal?.aborted) {
+    if (support.rss) await unlink(rssFile).catch(() => undefined);
+    throw new Error(`${file} aborted`);
+  }
   const times = support.cpu ? parseBashTimes(timing) : null;
   let rss: number | null = null;
   if (support.rss) {
