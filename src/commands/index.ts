@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { doctorCommand } from './doctor.js';
 import { listCommand } from './list.js';
 import { artifactCommand } from './artifact.js';
+import { benchCommand } from './bench.js';
 import { cosignCommand } from './cosign.js';
 import { fixturesCommand } from './fixtures.js';
 import { gitCommand } from './git.js';
@@ -22,6 +23,7 @@ export function allCommands(): Command[] {
     gitCommand(),
     fixturesCommand(),
     cosignCommand(),
+    benchCommand(),
     // areas add theirs here
   ];
 }
