@@ -7,11 +7,13 @@
 import { ActionRegistry } from './engine/action.js';
 import { builtinActions } from './engine/builtins/index.js';
 import { registryActions } from './registry/actions.js';
+import { targetsActions } from './targets/actions.js';
 
 export function buildActionRegistry(): ActionRegistry {
   return new ActionRegistry().register(
     ...builtinActions,
     ...registryActions,
+    ...targetsActions,
     // ...registryActions, ...gitActions, ...ociActions, ...cosignActions, ...measureActions, ...kubeActions,
   );
 }
