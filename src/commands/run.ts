@@ -17,7 +17,7 @@ import { exitCodeOf } from '../store/run-state.js';
 import { createRunStore } from '../store/run-store.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { Plan } from '../kube/plan.js';
-import { createTarget, type TargetSettings } from '../targets/index.js';
+import type { TargetSettings } from '../targets/index.js';
 import { dryRunPrinter } from '../targets/dry-run.js';
 
 export interface RunOptions {
@@ -120,7 +120,10 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
   const plan = opts.dryRun ? new Plan() : undefined;
   let runner: Runner;
   try {
-    const runTarget = createTarget(opts.target, targetSettings(opts, plan));
+    const settings = targetSettings(opts, plan);
+    // Lazy: the kind and cluster targets load @kubernetes/client-node.
+    const { createTarget } = await import('../targets/index.js');
+    const runTarget = createTarget(opts.target, settings);
     runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: opts.mode, params: parseParams(opts.param), runTarget, ...(plan ? { plan } : {}) });
   } catch (err) {
     if (err instanceof UsageError) throw err;

@@ -12,16 +12,19 @@ import { gitRepository, kustomization, ociRepository } from '../flux/objects.js'
 import { parseMultiDocYaml } from '../flux/render.js';
 import { KUSTOMIZE_API, SOURCE_API } from '../flux/types.js';
 import { objectPath, type ObjectRef } from '../kube/resources.js';
-import { createTarget } from './index.js';
 import { TargetError, type Target, type TargetContext, type TargetObject, type WaitCondition } from './target.js';
 
 const defaults = new WeakMap<Record<string, string>, Target>();
 
-/** The run's target; a run without one (tests, other front ends) gets a default one per run. */
-export function targetOf(ctx: ActionContext): Target {
+/**
+ * The run's target; a run without one (tests, other front ends) gets a default one per run.
+ * Imported lazily: the kind and cluster targets load @kubernetes/client-node (~1 s of CPU).
+ */
+export async function targetOf(ctx: ActionContext): Promise<Target> {
   if (ctx.runTarget) return ctx.runTarget;
   let t = defaults.get(ctx.vars);
   if (!t) {
+    const { createTarget } = await import('./index.js');
     t = createTarget(ctx.target, ctx.plan ? { plan: ctx.plan } : {});
     defaults.set(ctx.vars, t);
   }
@@ -49,7 +52,7 @@ export const targetUp = defineAction({
   plansInDryRun: true,
   run: (_args, ctx) =>
     guarded(async () => {
-      const t = targetOf(ctx);
+      const t = await targetOf(ctx);
       await t.prepare(targetCtx(ctx));
       ctx.vars['target.namespace'] = t.namespace;
       try {
@@ -80,7 +83,7 @@ export const targetDown = defineAction({
   plansInDryRun: true,
   run: (_args, ctx) =>
     guarded(async () => {
-      for (const line of await targetOf(ctx).teardown(targetCtx(ctx))) ctx.log(line);
+      for (const line of await (await targetOf(ctx)).teardown(targetCtx(ctx))) ctx.log(line);
       return { ok: true };
     }),
 });
@@ -200,7 +203,7 @@ export const fluxApply = defineAction({
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {
-      const t = targetOf(ctx);
+      const t = await targetOf(ctx);
       let objects: TargetObject[];
       try {
         objects = await objectsOf(args, ctx, t.namespace);
@@ -258,7 +261,7 @@ export const fluxWait = defineAction({
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {
-      const t = targetOf(ctx);
+      const t = await targetOf(ctx);
       const req = { condition: args.for as WaitCondition, timeoutMs: parseDuration(args.timeout ?? '2m')!, ...(args.revision ? { revision: args.revision } : {}) };
       const outcome = await t.waitReady(refOfArgs(args, t), req, targetCtx(ctx));
       return report(ctx, args, outcome, t.plan !== undefined);
@@ -272,7 +275,7 @@ export const fluxReconcile = defineAction({
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {
-      const t = targetOf(ctx);
+      const t = await targetOf(ctx);
       const outcome = await t.reconcile(refOfArgs(args, t), { condition: 'Ready', timeoutMs: parseDuration(args.timeout ?? '2m')! }, targetCtx(ctx));
       return report(ctx, args, outcome, t.plan !== undefined);
     }),
