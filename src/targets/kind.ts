@@ -54,6 +54,8 @@ export interface KindTargetOptions {
   gitUrl?: string;
   /** Install Flux when absent (default true: the cluster is ocilab's own). */
   installFlux?: boolean;
+  /** Tests hand in a client (request capture); default: the kubeconfig's kind-<name> context. */
+  client?: KubeClient;
 }
 
 export class KindTarget implements Target {
@@ -169,6 +171,7 @@ export class KindTarget implements Target {
   }
 
   private kubeClient(): KubeClient {
+    if (this.options.client) return this.options.client;
     if (this.plan) {
       // Dry-run sends nothing; the cluster may not exist yet, so its kubeconfig entry may not either.
       const kc = new KubeConfig();
