@@ -3,8 +3,10 @@
  * `import { benchCommand } from './bench.js';` and `benchCommand(),` in the list.
  */
 import type { Command } from 'commander';
+import { cleanupCommand } from './cleanup.js';
 import { doctorCommand } from './doctor.js';
 import { listCommand } from './list.js';
+import { prepareCommand } from './prepare.js';
 import { registryCommand } from './registry.js';
 import { runCommand } from './run.js';
 
@@ -14,6 +16,8 @@ export function allCommands(): Command[] {
     listCommand(),
     doctorCommand(),
     registryCommand(),
+    prepareCommand(),
+    cleanupCommand(),
     // areas add theirs here
   ];
 }

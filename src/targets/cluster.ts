@@ -148,16 +148,21 @@ export class ClusterTarget implements Target {
   }
 
   private kubeClient(): KubeClient {
-    let kc: KubeConfig;
-    try {
-      kc = loadKubeConfig({ context: this.options.context, kubeconfigPath: this.options.kubeconfigPath });
-    } catch (err) {
-      throw new TargetError(`cluster target: ${(err as Error).message}`);
-    }
-    // Without any kubeconfig, client-node invents "loaded-context" on http://localhost:8080: not a cluster.
-    if (kc.getCurrentContext() === 'loaded-context' && kc.getCurrentCluster()?.server === 'http://localhost:8080') {
-      throw new TargetError('cluster target: no kubeconfig found ($KUBECONFIG or ~/.kube/config); get one from the workshop host and pass --context');
-    }
-    return new KubeClient(kc, this.plan ? { plan: this.plan } : {});
+    return new KubeClient(clusterKubeConfig({ context: this.options.context, kubeconfigPath: this.options.kubeconfigPath }), this.plan ? { plan: this.plan } : {});
   }
+}
+
+/** The kubeconfig for the cluster target, or a TargetError saying what is missing. */
+export function clusterKubeConfig(sel: { context?: string; kubeconfigPath?: string }): KubeConfig {
+  let kc: KubeConfig;
+  try {
+    kc = loadKubeConfig(sel);
+  } catch (err) {
+    throw new TargetError(`cluster target: ${(err as Error).message}`);
+  }
+  // Without any kubeconfig, client-node invents "loaded-context" on http://localhost:8080: not a cluster.
+  if (kc.getCurrentContext() === 'loaded-context' && kc.getCurrentCluster()?.server === 'http://localhost:8080') {
+    throw new TargetError('cluster target: no kubeconfig found ($KUBECONFIG or ~/.kube/config); get one from the workshop host and pass --context');
+  }
+  return kc;
 }

@@ -109,3 +109,12 @@ describe('kind target with the FAKE docker/kind', () => {
     }
   });
 });
+
+describe('ocilab cleanup --target cluster requests', () => {
+  it('lists by the ownership label, Kustomizations first', async () => {
+    const { cleanupCluster } = await import('../../src/targets/cluster-cleanup.js');
+    const req = await captured(cleanupCluster(capturingClient(), 'ocilab-ada', () => undefined));
+    expect(req.method).toBe('GET');
+    expect(req.url).toBe(`${API}/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/ocilab-ada/kustomizations?labelSelector=app.kubernetes.io%2Fmanaged-by%3Docilab`);
+  });
+});
