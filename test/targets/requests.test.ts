@@ -118,3 +118,22 @@ describe('ocilab cleanup --target cluster requests', () => {
     expect(req.url).toBe(`${API}/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/ocilab-ada/kustomizations?labelSelector=app.kubernetes.io%2Fmanaged-by%3Docilab`);
   });
 });
+
+describe('teardown', () => {
+  it('deletes exactly what the run applied, newest first (dry-run shows the DELETEs)', async () => {
+    const { Plan } = await import('../../src/kube/plan.js');
+    const plan = new Plan();
+    const d = new KubeDelivery(capturingClient(plan));
+    const oci = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', metadata: { name: 'demo', namespace: 'ocilab-ada' }, spec: {} };
+    const ks = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'demo', namespace: 'ocilab-ada' }, spec: {} };
+    await d.apply(oci, ctx());
+    await d.apply(ks, ctx());
+    await d.apply(oci, ctx()); // applied again: still deleted once
+    expect(await d.deleteApplied(ctx())).toEqual(['would delete Kustomization ocilab-ada/demo', 'would delete OCIRepository ocilab-ada/demo']);
+    expect(plan.steps.filter((s) => s.kind === 'request').map((s) => s.kind === 'request' && `${s.method} ${s.path}`)).toEqual([
+      'DELETE /apis/kustomize.toolkit.fluxcd.io/v1/namespaces/ocilab-ada/kustomizations/demo',
+      'DELETE /apis/source.toolkit.fluxcd.io/v1/namespaces/ocilab-ada/ocirepositories/demo',
+    ]);
+    expect(await d.deleteApplied(ctx())).toEqual([]);
+  });
+});
