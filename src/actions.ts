@@ -13,6 +13,7 @@ import { measureActions } from './measure/actions.js';
 import { ociActions } from './oci/actions.js';
 import { reconcileActions, registerSourceVerifier } from './reconcile/actions.js';
 import { registryActions } from './registry/actions.js';
+import { targetsActions } from './targets/actions.js';
 
 let verifiersRegistered = false;
 
@@ -30,5 +31,6 @@ export function buildActionRegistry(): ActionRegistry {
     ...reconcileActions,
     ...cosignActions,
     ...measureActions,
+    ...targetsActions,
   );
 }

@@ -3,6 +3,7 @@
  * `import { benchCommand } from './bench.js';` and `benchCommand(),` in the list.
  */
 import type { Command } from 'commander';
+import { cleanupCommand } from './cleanup.js';
 import { doctorCommand } from './doctor.js';
 import { listCommand } from './list.js';
 import { artifactCommand } from './artifact.js';
@@ -10,6 +11,7 @@ import { benchCommand } from './bench.js';
 import { cosignCommand } from './cosign.js';
 import { fixturesCommand } from './fixtures.js';
 import { gitCommand } from './git.js';
+import { prepareCommand } from './prepare.js';
 import { registryCommand } from './registry.js';
 import { runCommand } from './run.js';
 
@@ -24,6 +26,8 @@ export function allCommands(): Command[] {
     fixturesCommand(),
     cosignCommand(),
     benchCommand(),
+    prepareCommand(),
+    cleanupCommand(),
     // areas add theirs here
   ];
 }
