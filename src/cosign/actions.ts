@@ -5,7 +5,7 @@
  * generated key pair gets a random password in a 0600 file next to it.
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
@@ -71,16 +71,18 @@ export const generateKeyPairAction = defineAction({
     const passwordFile = join(dir, `${args.name}.password`);
     const files = { ...keyPairPaths(dir, args.name), passwordFile };
     const present = await Promise.all(Object.values(files).map(exists));
-    const setVars = () =>
+    // `<name>.pubBase64` is the public key as a Secret's `data` value (verify.secretRef YAML).
+    const setVars = async () =>
       Object.assign(ctx.vars, {
         [`${args.name}.key`]: files.privateKeyPath,
         [`${args.name}.pub`]: files.publicKeyPath,
         [`${args.name}.passwordFile`]: passwordFile,
+        [`${args.name}.pubBase64`]: (await readFile(files.publicKeyPath)).toString('base64'),
       });
     if (present.every(Boolean)) {
       // A re-run of the step (retry, rehearsal) keeps the pair: signatures made with it stay valid.
       ctx.log(`reusing the key pair in ${dir} (${args.name}.key, ${args.name}.pub)`);
-      setVars();
+      await setVars();
       return { ok: true };
     }
     if (present.some(Boolean)) {
@@ -96,7 +98,7 @@ export const generateKeyPairAction = defineAction({
       await rm(passwordFile, { force: true }); // nothing half-written
       throw err;
     }
-    setVars();
+    await setVars();
     return { ok: true };
   },
 });
