@@ -10,6 +10,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
 import { generateKeys, sign, verify, type ToolChoice } from './backend.js';
+import { parseEncryptedKey, parsePublicKey } from './key-file.js';
 import { keyPairPaths } from './keys.js';
 import { resolvePassword } from './password.js';
 
@@ -158,4 +159,26 @@ export const verifyAction = defineAction({
   },
 });
 
-export const cosignActions: ActionDefinition<any>[] = [generateKeyPairAction, signAction, verifyAction];
+/** A check for the key step: both files there, in cosign's formats (no password needed). */
+export const checkKeyPairAction = defineAction({
+  name: 'cosign.check-key-pair',
+  description: 'Check that <dir>/<name>.key (encrypted cosign private key) and <name>.pub (PEM public key) exist',
+  args: z.object({ name: z.string().regex(NAME).default('cosign'), dir: z.string().optional() }).strict(),
+  async run(args, ctx): Promise<ActionResult> {
+    const dir = args.dir ? path(ctx, args.dir) : join(ctx.workDir, 'keys');
+    const { privateKeyPath, publicKeyPath } = keyPairPaths(dir, args.name);
+    for (const p of [privateKeyPath, publicKeyPath]) {
+      if (!(await exists(p))) return { ok: false, message: `${p} is missing: generate the pair in ${dir} (cosign generate-key-pair${args.name === 'cosign' ? '' : ` --output-key-prefix ${args.name}`})` };
+    }
+    try {
+      parseEncryptedKey(await readFile(privateKeyPath, 'utf8'), privateKeyPath);
+      parsePublicKey(await readFile(publicKeyPath, 'utf8'), publicKeyPath);
+      ctx.log(`${privateKeyPath} (encrypted) and ${publicKeyPath} are in place`);
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
+  },
+});
+
+export const cosignActions: ActionDefinition<any>[] = [generateKeyPairAction, signAction, verifyAction, checkKeyPairAction];
