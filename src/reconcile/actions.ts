@@ -19,6 +19,8 @@ import type { SourceStatus } from './status.js';
 import type { SourceVerifier } from './verifier.js';
 
 const perRun = new Map<string, LocalReconciler>();
+/** The context of the latest action that used the run's reconciler: its events and passes are logged in that step. */
+const latestCtx = new Map<string, ActionContext>();
 const pendingVerifiers: SourceVerifier[] = [];
 
 /** Let another area (cosign) plug its verifier into every local reconciler of this process. */
@@ -29,17 +31,20 @@ export function registerSourceVerifier(v: SourceVerifier): void {
 
 /** The run's reconciler, created (and started) on first use. */
 export function reconcilerFor(ctx: ActionContext): LocalReconciler {
+  latestCtx.set(ctx.workDir, ctx);
   let rec = perRun.get(ctx.workDir);
   if (rec) return rec;
   rec = new LocalReconciler({ storage: new ArtifactStorage(join(ctx.workDir, 'source-storage'), fluxTarballArchive), verifiers: pendingVerifiers });
   perRun.set(ctx.workDir, rec);
   ctx.log('local reconciler (stand-in for source-controller); where it differs:', 'info');
   for (const d of LOCAL_RECONCILER_DIFFERENCES) ctx.log(`  - ${d}`, 'info');
-  rec.on('event', (e) => ctx.log(`${e.kind}/${e.name} ${e.type} ${e.reason}: ${e.message}`, e.type === 'Warning' ? 'stderr' : 'info'));
-  rec.on('pass', (p) => void reportPass(ctx, p));
+  const now = () => latestCtx.get(ctx.workDir) ?? ctx;
+  rec.on('event', (e) => now().log(`${e.kind}/${e.name} ${e.type} ${e.reason}: ${e.message}`, e.type === 'Warning' ? 'stderr' : 'info'));
+  rec.on('pass', (p) => void reportPass(now(), p));
   const r = rec;
   ctx.cleanup.add('local reconciler', async () => {
     perRun.delete(ctx.workDir);
+    latestCtx.delete(ctx.workDir);
     await r.stop();
   });
   rec.start();

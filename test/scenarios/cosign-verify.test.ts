@@ -106,8 +106,10 @@ describe('cosign-verify workshop track: each check fails before its step and pas
     const scenario = loadScenario('cosign-verify', registry);
     const runner = new Runner({ scenario, registry, cleanup, mode: 'workshop' });
     const messages: Record<number, string | undefined> = {};
+    const warnings: { index: number; line: string }[] = [];
     runner.on((e: RunEvent) => {
       if (e.type === 'step.end') messages[e.index] = e.message;
+      if (e.type === 'output' && / Warning /.test(e.line)) warnings.push({ index: e.index, line: e.line });
     });
     runner.start();
     expect(scenario.steps.length).toBe(9);
@@ -119,6 +121,12 @@ describe('cosign-verify workshop track: each check fails before its step and pas
       expect(messages[i], `${step.id}: the failed check says what is wrong`).toMatch(/^check: .{10,}/);
       expect(await runner.runStep(i, 'solve'), `${step.id}: solve then check (${messages[i]})`).toBe('skipped');
     }
+
+    // The reconciler's Warning events are logged in the step whose reconcile raised them.
+    const at = (id: string) => scenario.steps.findIndex((s) => s.id === id);
+    expect(warnings.find((w) => w.line.includes('the artifact is not signed'))?.index).toBe(at('unsigned'));
+    expect(warnings.find((w) => w.line.includes('does not verify with cosign.pub'))?.index).toBe(at('wrong-key'));
+    expect(warnings.find((w) => w.line.includes('content digest is'))?.index).toBe(at('storage'));
 
     const cosign = findPeer('cosign');
     if (!cosign) {
