@@ -5,11 +5,12 @@
  * generated key pair gets a random password in a 0600 file next to it.
  */
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
 import { generateKeys, sign, verify, type ToolChoice } from './backend.js';
+import { parseEncryptedKey, parsePublicKey } from './key-file.js';
 import { keyPairPaths } from './keys.js';
 import { resolvePassword } from './password.js';
 
@@ -71,16 +72,18 @@ export const generateKeyPairAction = defineAction({
     const passwordFile = join(dir, `${args.name}.password`);
     const files = { ...keyPairPaths(dir, args.name), passwordFile };
     const present = await Promise.all(Object.values(files).map(exists));
-    const setVars = () =>
+    // `<name>.pubBase64` is the public key as a Secret's `data` value (verify.secretRef YAML).
+    const setVars = async () =>
       Object.assign(ctx.vars, {
         [`${args.name}.key`]: files.privateKeyPath,
         [`${args.name}.pub`]: files.publicKeyPath,
         [`${args.name}.passwordFile`]: passwordFile,
+        [`${args.name}.pubBase64`]: (await readFile(files.publicKeyPath)).toString('base64'),
       });
     if (present.every(Boolean)) {
       // A re-run of the step (retry, rehearsal) keeps the pair: signatures made with it stay valid.
       ctx.log(`reusing the key pair in ${dir} (${args.name}.key, ${args.name}.pub)`);
-      setVars();
+      await setVars();
       return { ok: true };
     }
     if (present.some(Boolean)) {
@@ -96,7 +99,7 @@ export const generateKeyPairAction = defineAction({
       await rm(passwordFile, { force: true }); // nothing half-written
       throw err;
     }
-    setVars();
+    await setVars();
     return { ok: true };
   },
 });
@@ -156,4 +159,26 @@ export const verifyAction = defineAction({
   },
 });
 
-export const cosignActions: ActionDefinition<any>[] = [generateKeyPairAction, signAction, verifyAction];
+/** A check for the key step: both files there, in cosign's formats (no password needed). */
+export const checkKeyPairAction = defineAction({
+  name: 'cosign.check-key-pair',
+  description: 'Check that <dir>/<name>.key (encrypted cosign private key) and <name>.pub (PEM public key) exist',
+  args: z.object({ name: z.string().regex(NAME).default('cosign'), dir: z.string().optional() }).strict(),
+  async run(args, ctx): Promise<ActionResult> {
+    const dir = args.dir ? path(ctx, args.dir) : join(ctx.workDir, 'keys');
+    const { privateKeyPath, publicKeyPath } = keyPairPaths(dir, args.name);
+    for (const p of [privateKeyPath, publicKeyPath]) {
+      if (!(await exists(p))) return { ok: false, message: `${p} is missing: generate the pair in ${dir} (cosign generate-key-pair${args.name === 'cosign' ? '' : ` --output-key-prefix ${args.name}`})` };
+    }
+    try {
+      parseEncryptedKey(await readFile(privateKeyPath, 'utf8'), privateKeyPath);
+      parsePublicKey(await readFile(publicKeyPath, 'utf8'), publicKeyPath);
+      ctx.log(`${privateKeyPath} (encrypted) and ${publicKeyPath} are in place`);
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
+  },
+});
+
+export const cosignActions: ActionDefinition<any>[] = [generateKeyPairAction, signAction, verifyAction, checkKeyPairAction];

@@ -10,13 +10,17 @@ import { defineAction, type ActionContext, type ActionDefinition } from '../engi
 import { fluxTarballArchive } from './archive.js';
 import { getCondition } from './conditions.js';
 import { LOCAL_RECONCILER_DIFFERENCES } from './differences.js';
+import { ConditionExpectationSchema, describeStatus, statusMismatches, type StatusExpectation } from './expectation.js';
 import { LocalReconciler, keyOf, keyString, type PassRecord, type SourceKey } from './reconciler.js';
 import { serverFor } from '../git/running.js';
 import { durationMs, parseLocalObjects, type SourceObject } from './schema.js';
 import { ArtifactStorage } from './storage.js';
+import type { SourceStatus } from './status.js';
 import type { SourceVerifier } from './verifier.js';
 
 const perRun = new Map<string, LocalReconciler>();
+/** The context of the latest action that used the run's reconciler: its events and passes are logged in that step. */
+const latestCtx = new Map<string, ActionContext>();
 const pendingVerifiers: SourceVerifier[] = [];
 
 /** Let another area (cosign) plug its verifier into every local reconciler of this process. */
@@ -27,17 +31,20 @@ export function registerSourceVerifier(v: SourceVerifier): void {
 
 /** The run's reconciler, created (and started) on first use. */
 export function reconcilerFor(ctx: ActionContext): LocalReconciler {
+  latestCtx.set(ctx.workDir, ctx);
   let rec = perRun.get(ctx.workDir);
   if (rec) return rec;
   rec = new LocalReconciler({ storage: new ArtifactStorage(join(ctx.workDir, 'source-storage'), fluxTarballArchive), verifiers: pendingVerifiers });
   perRun.set(ctx.workDir, rec);
   ctx.log('local reconciler (stand-in for source-controller); where it differs:', 'info');
   for (const d of LOCAL_RECONCILER_DIFFERENCES) ctx.log(`  - ${d}`, 'info');
-  rec.on('event', (e) => ctx.log(`${e.kind}/${e.name} ${e.type} ${e.reason}: ${e.message}`, e.type === 'Warning' ? 'stderr' : 'info'));
-  rec.on('pass', (p) => void reportPass(ctx, p));
+  const now = () => latestCtx.get(ctx.workDir) ?? ctx;
+  rec.on('event', (e) => now().log(`${e.kind}/${e.name} ${e.type} ${e.reason}: ${e.message}`, e.type === 'Warning' ? 'stderr' : 'info'));
+  rec.on('pass', (p) => void reportPass(now(), p));
   const r = rec;
   ctx.cleanup.add('local reconciler', async () => {
     perRun.delete(ctx.workDir);
+    latestCtx.delete(ctx.workDir);
     await r.stop();
   });
   rec.start();
@@ -126,11 +133,7 @@ export const reconcileWait = defineAction({
     })
     .default({ timeout: '60s' }),
   async run(args, ctx) {
-    const key: SourceKey = {
-      kind: args.kind ?? ((ctx.vars['source.kind'] as SourceKey['kind'] | undefined) ?? 'GitRepository'),
-      name: args.name ?? ctx.vars['source.name'] ?? '',
-      namespace: args.namespace ?? ctx.vars['source.namespace'] ?? 'flux-system',
-    };
+    const key = sourceKeyOf(args, ctx);
     const rec = reconcilerFor(ctx);
     const entry = rec.get(key);
     if (!entry) return { ok: false, message: `${keyString(key)} has not been applied (reconcile.apply first)` };
@@ -151,4 +154,68 @@ export const reconcileWait = defineAction({
   },
 });
 
-export const reconcileActions: ActionDefinition<any>[] = [reconcileApply, reconcileWait];
+/** The source named by the args, else by the last reconcile.apply (source.kind/name/namespace). */
+function sourceKeyOf(args: { kind?: SourceKey['kind']; name?: string; namespace?: string }, ctx: ActionContext): SourceKey {
+  return {
+    kind: args.kind ?? ((ctx.vars['source.kind'] as SourceKey['kind'] | undefined) ?? 'GitRepository'),
+    name: args.name ?? ctx.vars['source.name'] ?? '',
+    namespace: args.namespace ?? ctx.vars['source.namespace'] ?? 'flux-system',
+  };
+}
+
+/** Until `status` of `key` matches (resolves the matching status) or the signal aborts (resolves undefined). */
+function untilMatches(rec: LocalReconciler, key: SourceKey, want: StatusExpectation, signal: AbortSignal): Promise<SourceStatus | undefined> {
+  return new Promise((resolve) => {
+    const done = (s: SourceStatus | undefined) => {
+      rec.off('status', onStatus);
+      signal.removeEventListener('abort', onAbort);
+      resolve(s);
+    };
+    const onStatus = (c: { key: SourceKey; status: SourceStatus }) => {
+      if (keyString(c.key) === keyString(key) && statusMismatches(c.status, want).length === 0) done(c.status);
+    };
+    const onAbort = () => done(undefined);
+    rec.on('status', onStatus);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export const reconcileExpect = defineAction({
+  name: 'reconcile.expect',
+  description:
+    'Check a source\'s conditions (e.g. SourceVerified=False/VerificationError) and the artifact revision in use; with reconcile: true, one pass first (flux reconcile source).',
+  args: z.strictObject({
+    kind: z.enum(['GitRepository', 'OCIRepository']).optional(),
+    name: z.string().optional(),
+    namespace: z.string().optional(),
+    /** Run one reconcile pass now, then check once (what `flux reconcile source oci <name>` does). */
+    reconcile: z.boolean().default(false),
+    conditions: z.record(z.string(), ConditionExpectationSchema).default({}),
+    /** status.artifact.revision must be exactly this, e.g. the last good revision that must stay in use. */
+    revision: z.string().optional(),
+    /** Without reconcile: how long to wait for the status to match. */
+    timeout: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/).default('10s'),
+  }),
+  async run(args, ctx) {
+    const key = sourceKeyOf(args, ctx);
+    const rec = reconcilerFor(ctx);
+    if (!rec.get(key)) return { ok: false, message: `${keyString(key)} has not been applied (reconcile.apply first)` };
+    const want: StatusExpectation = { conditions: args.conditions, revision: args.revision };
+    let status: SourceStatus;
+    if (args.reconcile) {
+      ctx.log(`reconciling ${keyString(key)} now (flux reconcile source ${key.kind === 'OCIRepository' ? 'oci' : 'git'} ${key.name} -n ${key.namespace})`, 'info');
+      status = await rec.reconcileNow(key);
+    } else {
+      status = rec.get(key)!.status;
+      if (statusMismatches(status, want).length > 0) {
+        const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(durationMs(args.timeout))]);
+        status = (await untilMatches(rec, key, want, signal)) ?? rec.get(key)!.status;
+      }
+    }
+    for (const line of describeStatus(`${key.kind}/${key.name}`, status)) ctx.log(line);
+    const wrong = statusMismatches(status, want);
+    return wrong.length === 0 ? { ok: true } : { ok: false, message: `${keyString(key)}: ${wrong.join('; ')}` };
+  },
+});
+
+export const reconcileActions: ActionDefinition<any>[] = [reconcileApply, reconcileWait, reconcileExpect];

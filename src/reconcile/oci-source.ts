@@ -52,6 +52,9 @@ function parseUrl(obj: OCIRepository): Reference {
 export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceStatus, generation: number, deps: OciPassDeps): Promise<SourceStatus> {
   const { spec, metadata } = obj;
   let client: RegistryClient | undefined;
+  // What a failure is recorded on: after a passed verification, SourceVerified=True stays even
+  // when the pull then fails (source-controller marks conditions on the object as it goes).
+  let base = prev;
   try {
     const ref = parseUrl(obj);
     client = RegistryClient.forReference(ref);
@@ -86,6 +89,7 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
     if (spec.verify) {
       const message = await verify(obj, ref, digest, revision, client, deps);
       conditions = setCondition(conditions, { type: T.SourceVerified, status: 'True', reason: Reason.Succeeded, message, observedGeneration: generation });
+      base = { ...prev, conditions };
     }
 
     const tmp = await mkdtemp(join(tmpdir(), 'ocilab-ocirepo-'));
@@ -137,7 +141,7 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
   } catch (err) {
     const e = err instanceof ReconcileError ? err : pullError(`failed to pull artifact from '${spec.url}'`, err);
     deps.emit({ type: 'Warning', reason: e.reason, message: e.message });
-    return failed(prev, generation, e);
+    return failed(base, generation, e);
   } finally {
     await client?.close();
   }

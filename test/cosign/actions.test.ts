@@ -46,8 +46,8 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
     return def.run(def.args.parse(raw), ctx);
   }
 
-  it('has the three actions with schemas that reject typos', () => {
-    expect(cosignActions.map((a) => a.name)).toEqual(['cosign.generate-key-pair', 'cosign.sign', 'cosign.verify']);
+  it('has the four actions with schemas that reject typos', () => {
+    expect(cosignActions.map((a) => a.name)).toEqual(['cosign.generate-key-pair', 'cosign.sign', 'cosign.verify', 'cosign.check-key-pair']);
     expect(action('cosign.verify').args.safeParse({ ref: 'x', expekt: 'fail' }).success).toBe(false);
   });
 
@@ -55,6 +55,9 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
     expect(await run('cosign.generate-key-pair', { tool: 'ocilab' })).toEqual({ ok: true });
     expect(await run('cosign.generate-key-pair', { name: 'attacker', tool: 'ocilab' })).toEqual({ ok: true });
     expect(ctx.vars['cosign.key']).toBe(join(workDir, 'keys', 'cosign.key'));
+    expect(Buffer.from(ctx.vars['cosign.pubBase64']!, 'base64').toString()).toBe(await readFile(ctx.vars['cosign.pub']!, 'utf8'));
+    expect(await run('cosign.check-key-pair', {})).toEqual({ ok: true });
+    expect(await run('cosign.check-key-pair', { name: 'nobody' })).toMatchObject({ ok: false, message: expect.stringMatching(/nobody\.key is missing/) });
     expect((await stat(ctx.vars['cosign.passwordFile']!)).mode & 0o777).toBe(0o600);
     const password = await readFile(ctx.vars['cosign.passwordFile']!, 'utf8');
     const keyBefore = await readFile(ctx.vars['cosign.key']!, 'utf8');
