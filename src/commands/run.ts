@@ -16,6 +16,7 @@ import { plainReporter } from '../plain/reporter.js';
 import { exitCodeOf } from '../store/run-state.js';
 import { createRunStore } from '../store/run-store.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { recordRun } from '../record/record-run.js';
 
 export interface RunOptions {
   target: TargetName;
@@ -23,6 +24,8 @@ export interface RunOptions {
   fromStep?: string;
   plain?: boolean;
   param: string[];
+  /** asciicast v2 file to record the run into (src/record). */
+  record?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -100,6 +103,7 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
       runner.on((e) => e.type === 'run.end' && resolve());
     });
   });
+  const stopRecording = opts.record !== undefined ? recordRun(runner, opts.record) : undefined;
   try {
     if (wantsPlain(opts.plain)) {
       runner.on(plainReporter({ write: (t) => process.stdout.write(t), color: colorEnabled(process.stdout) }));
@@ -115,6 +119,7 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
       ...(fromIndex !== undefined ? { fromStep: fromIndex } : {}),
     });
   } finally {
+    stopRecording?.();
     stopInterrupt();
   }
 }
@@ -131,6 +136,7 @@ export function runCommand(): Command {
     .addOption(new Option('-m, --mode <mode>', 'present: one key per step; workshop: the learner types, check/hint/solve; tour: auto-advance').choices(MODES).default('present'))
     .option('-f, --from-step <id|n>', 'start at this step (id or 1-based number); earlier steps are caught up by their solve')
     .option('-p, --param <key=value>', 'override a scenario param (repeatable)', collect, [])
+    .option('--record <file.cast>', 'record what the terminal shows to an asciicast v2 file, a marker per step (replay: ocilab replay)')
     .option('--plain', 'timestamped lines instead of the interactive app (automatic when stdout is not a TTY or CI is set)')
     .addHelpText(
       'after',
