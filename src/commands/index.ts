@@ -11,6 +11,7 @@ import { fixturesCommand } from './fixtures.js';
 import { gitCommand } from './git.js';
 import { registryCommand } from './registry.js';
 import { runCommand } from './run.js';
+import { replayCommand } from './replay.js';
 
 export function allCommands(): Command[] {
   return [
@@ -22,6 +23,7 @@ export function allCommands(): Command[] {
     gitCommand(),
     fixturesCommand(),
     cosignCommand(),
+    replayCommand(),
     // areas add theirs here
   ];
 }
