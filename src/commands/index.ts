@@ -12,6 +12,7 @@ import { gitCommand } from './git.js';
 import { registryCommand } from './registry.js';
 import { runCommand } from './run.js';
 import { replayCommand } from './replay.js';
+import { notesCommand } from './notes.js';
 
 export function allCommands(): Command[] {
   return [
@@ -24,6 +25,7 @@ export function allCommands(): Command[] {
     fixturesCommand(),
     cosignCommand(),
     replayCommand(),
+    notesCommand(),
     // areas add theirs here
   ];
 }

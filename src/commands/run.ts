@@ -17,6 +17,7 @@ import { exitCodeOf } from '../store/run-state.js';
 import { createRunStore } from '../store/run-store.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { recordRun } from '../record/record-run.js';
+import { startNotesOrWarn } from '../notes/presenter.js';
 
 export interface RunOptions {
   target: TargetName;
@@ -110,6 +111,7 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
       const status = await runner.runAll(fromIndex !== undefined ? { from: fromIndex } : {});
       return exitCodeOf(status);
     }
+    const notes = opts.mode === 'present' ? await startNotesOrWarn(store) : undefined;
     runner.start();
     const { renderApp } = await import('../ui/app.js');
     return await renderApp(store, {
@@ -117,7 +119,8 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
       target: opts.target,
       color: colorEnabled(process.stdout),
       ...(fromIndex !== undefined ? { fromStep: fromIndex } : {}),
-    });
+      ...(notes ? { onPause: () => notes.togglePause() } : {}),
+    }).finally(() => notes?.close());
   } finally {
     stopRecording?.();
     stopInterrupt();

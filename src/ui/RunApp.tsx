@@ -36,9 +36,11 @@ export interface RunAppProps {
   onExit: (code: number) => void;
   /** Fixed clock for tests. */
   now?: number;
+  /** Present mode: the pause key (b or .) toggles the talk timer (src/notes/presenter.ts). */
+  onPause?: () => void;
 }
 
-export function RunApp({ store, onExit, now }: RunAppProps) {
+export function RunApp({ store, onExit, now, onPause }: RunAppProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { write } = useStdout();
@@ -100,6 +102,8 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
         return void settle(actions.check());
       case 'goto':
         return void settle(actions.goto(effect.index, { catchUp: effect.index > actions.current }));
+      case 'pause':
+        return onPause?.();
       case 'redraw':
         write(ansiEscapes.clearTerminal);
         return setStaticKey((k) => k + 1);

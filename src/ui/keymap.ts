@@ -16,7 +16,8 @@ export type Command =
   | 'help'
   | 'redraw'
   | 'quit'
-  | 'interrupt';
+  | 'interrupt'
+  | 'pause';
 
 export interface Binding {
   command: Command;
@@ -106,6 +107,13 @@ export const bindings: Binding[] = [
     keys: 'Ctrl-C',
     help: 'stop now: aborts the running step, cleans up, exits 130',
     match: (input, key) => key.ctrl && input === 'c',
+  },
+  {
+    command: 'pause',
+    keys: 'b .',
+    help: 'pause or resume the talk timer (the notes screen shows PAUSED)',
+    modes: ['present'],
+    match: (input, key) => (input === 'b' || input === '.') && !key.ctrl,
   },
 ];
 
