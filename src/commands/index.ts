@@ -13,6 +13,7 @@ import { registryCommand } from './registry.js';
 import { runCommand } from './run.js';
 import { replayCommand } from './replay.js';
 import { notesCommand } from './notes.js';
+import { rehearseCommand } from './rehearse.js';
 
 export function allCommands(): Command[] {
   return [
@@ -26,6 +27,7 @@ export function allCommands(): Command[] {
     cosignCommand(),
     replayCommand(),
     notesCommand(),
+    rehearseCommand(),
     // areas add theirs here
   ];
 }
