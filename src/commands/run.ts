@@ -18,6 +18,7 @@ import { createRunStore } from '../store/run-store.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { recordRun } from '../record/record-run.js';
 import { startNotesOrWarn } from '../notes/presenter.js';
+import { fallbackText } from '../record/fallback.js';
 
 export interface RunOptions {
   target: TargetName;
@@ -120,6 +121,7 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
       color: colorEnabled(process.stdout),
       ...(fromIndex !== undefined ? { fromStep: fromIndex } : {}),
       ...(notes ? { onPause: () => notes.togglePause() } : {}),
+      ...(opts.mode === 'present' ? { fallbackText: (i: number) => fallbackText(scenario.id, i) } : {}),
     }).finally(() => notes?.close());
   } finally {
     stopRecording?.();

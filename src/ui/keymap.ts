@@ -17,7 +17,8 @@ export type Command =
   | 'redraw'
   | 'quit'
   | 'interrupt'
-  | 'pause';
+  | 'pause'
+  | 'fallback';
 
 export interface Binding {
   command: Command;
@@ -114,6 +115,13 @@ export const bindings: Binding[] = [
     help: 'pause or resume the talk timer (the notes screen shows PAUSED)',
     modes: ['present'],
     match: (input, key) => (input === 'b' || input === '.') && !key.ctrl,
+  },
+  {
+    command: 'fallback',
+    keys: 'f',
+    help: "print this step's output from the rehearsal recording (labelled RECORDED), when live fails",
+    modes: ['present'],
+    match: (input, key) => input === 'f' && !key.ctrl,
   },
 ];
 
