@@ -9,9 +9,11 @@ import { builtinActions } from './engine/builtins/index.js';
 import { cosignActions } from './cosign/actions.js';
 import { cosignSourceVerifier } from './cosign/source-verifier.js';
 import { gitActions } from './git/actions.js';
+import { measureActions } from './measure/actions.js';
 import { ociActions } from './oci/actions.js';
 import { reconcileActions, registerSourceVerifier } from './reconcile/actions.js';
 import { registryActions } from './registry/actions.js';
+import { targetsActions } from './targets/actions.js';
 
 let verifiersRegistered = false;
 
@@ -28,6 +30,7 @@ export function buildActionRegistry(): ActionRegistry {
     ...gitActions,
     ...reconcileActions,
     ...cosignActions,
-    // ...registryActions, ...gitActions, ...ociActions, ...cosignActions, ...measureActions, ...kubeActions,
+    ...measureActions,
+    ...targetsActions,
   );
 }
