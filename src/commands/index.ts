@@ -14,6 +14,9 @@ import { gitCommand } from './git.js';
 import { prepareCommand } from './prepare.js';
 import { registryCommand } from './registry.js';
 import { runCommand } from './run.js';
+import { replayCommand } from './replay.js';
+import { notesCommand } from './notes.js';
+import { rehearseCommand } from './rehearse.js';
 
 export function allCommands(): Command[] {
   return [
@@ -28,6 +31,9 @@ export function allCommands(): Command[] {
     benchCommand(),
     prepareCommand(),
     cleanupCommand(),
+    replayCommand(),
+    notesCommand(),
+    rehearseCommand(),
     // areas add theirs here
   ];
 }

@@ -19,6 +19,9 @@ import { EXIT, UsageError } from './exit-codes.js';
 import { Plan } from '../kube/plan.js';
 import type { TargetSettings } from '../targets/index.js';
 import { dryRunPrinter } from '../targets/dry-run.js';
+import { recordRun } from '../record/record-run.js';
+import { startNotesOrWarn } from '../notes/presenter.js';
+import { fallbackText } from '../record/fallback.js';
 
 export interface RunOptions {
   target: TargetName;
@@ -26,6 +29,8 @@ export interface RunOptions {
   fromStep?: string;
   plain?: boolean;
   param: string[];
+  /** asciicast v2 file to record the run into (src/record). */
+  record?: string;
   dryRun?: boolean;
   /** cluster target */
   context?: string;
@@ -137,6 +142,7 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
       runner.on((e) => e.type === 'run.end' && resolve());
     });
   });
+  const stopRecording = opts.record !== undefined ? recordRun(runner, opts.record) : undefined;
   try {
     if (plan) {
       runner.on(dryRunPrinter(scenario, plan, (t) => process.stdout.write(t)));
@@ -147,6 +153,7 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
       const status = await runner.runAll(fromIndex !== undefined ? { from: fromIndex } : {});
       return exitCodeOf(status);
     }
+    const notes = opts.mode === 'present' ? await startNotesOrWarn(store) : undefined;
     runner.start();
     const { renderApp } = await import('../ui/app.js');
     return await renderApp(store, {
@@ -154,8 +161,11 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
       target: opts.target,
       color: colorEnabled(process.stdout),
       ...(fromIndex !== undefined ? { fromStep: fromIndex } : {}),
-    });
+      ...(notes ? { onPause: () => notes.togglePause() } : {}),
+      ...(opts.mode === 'present' ? { fallbackText: (i: number) => fallbackText(scenario.id, i) } : {}),
+    }).finally(() => notes?.close());
   } finally {
+    stopRecording?.();
     stopInterrupt();
   }
 }
@@ -172,6 +182,7 @@ export function runCommand(): Command {
     .addOption(new Option('-m, --mode <mode>', 'present: one key per step; workshop: the learner types, check/hint/solve; tour: auto-advance').choices(MODES).default('present'))
     .option('-f, --from-step <id|n>', 'start at this step (id or 1-based number); earlier steps are caught up by their solve')
     .option('-p, --param <key=value>', 'override a scenario param (repeatable)', collect, [])
+    .option('--record <file.cast>', 'record what the terminal shows to an asciicast v2 file, a marker per step (replay: ocilab replay)')
     .option('--plain', 'timestamped lines instead of the interactive app (automatic when stdout is not a TTY or CI is set)')
     .option('--dry-run', 'kind/cluster: print every command and Kubernetes object the run would run or apply, step by step; touch nothing')
     .option('--cluster-name <name>', 'kind: the kind cluster to create or reuse (default ocilab)')

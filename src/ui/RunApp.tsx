@@ -36,9 +36,13 @@ export interface RunAppProps {
   onExit: (code: number) => void;
   /** Fixed clock for tests. */
   now?: number;
+  /** Present mode: the pause key (b or .) toggles the talk timer (src/notes/presenter.ts). */
+  onPause?: () => void;
+  /** Present mode: the text `f` prints above the UI for step `index` (src/record/fallback.ts). */
+  fallbackText?: (index: number) => string;
 }
 
-export function RunApp({ store, onExit, now }: RunAppProps) {
+export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { write } = useStdout();
@@ -100,6 +104,11 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
         return void settle(actions.check());
       case 'goto':
         return void settle(actions.goto(effect.index, { catchUp: effect.index > actions.current }));
+      case 'pause':
+        return onPause?.();
+      case 'fallback':
+        // Printed above the live area (Ink's stdout.write), so it stays on screen as the talk goes on.
+        return void (fallbackText && write(fallbackText(actions.viewing)));
       case 'redraw':
         write(ansiEscapes.clearTerminal);
         return setStaticKey((k) => k + 1);

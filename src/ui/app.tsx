@@ -27,6 +27,10 @@ export interface RenderAppOptions extends RenderOptions {
   target?: TargetName;
   /** 0-based index of the step the run starts from (earlier steps already fast-forwarded). */
   fromStep?: number;
+  /** Present mode: called by the pause key (b or .). */
+  onPause?: () => void;
+  /** Present mode: what `f` prints for a step (the rehearsal recording's segment). */
+  fallbackText?: (index: number) => string;
 }
 
 /** Exit code when the UI cannot run (stdin is not a terminal). */
@@ -59,7 +63,7 @@ export async function renderApp(store: RunStore, opts: RenderAppOptions = {}): P
   const theme = createTheme(opts.color ?? colorWanted());
   const instance = render(
     <ThemeContext.Provider value={theme}>
-      <RunApp store={store} onExit={(c) => (code = c)} />
+      <RunApp store={store} onExit={(c) => (code = c)} {...(opts.onPause ? { onPause: opts.onPause } : {})} {...(opts.fallbackText ? { fallbackText: opts.fallbackText } : {})} />
     </ThemeContext.Provider>,
     { ...io, exitOnCtrlC: false, patchConsole: true },
   );

@@ -16,7 +16,9 @@ export type Command =
   | 'help'
   | 'redraw'
   | 'quit'
-  | 'interrupt';
+  | 'interrupt'
+  | 'pause'
+  | 'fallback';
 
 export interface Binding {
   command: Command;
@@ -106,6 +108,20 @@ export const bindings: Binding[] = [
     keys: 'Ctrl-C',
     help: 'stop now: aborts the running step, cleans up, exits 130',
     match: (input, key) => key.ctrl && input === 'c',
+  },
+  {
+    command: 'pause',
+    keys: 'b .',
+    help: 'pause or resume the talk timer (the notes screen shows PAUSED)',
+    modes: ['present'],
+    match: (input, key) => (input === 'b' || input === '.') && !key.ctrl,
+  },
+  {
+    command: 'fallback',
+    keys: 'f',
+    help: "print this step's output from the rehearsal recording (labelled RECORDED), when live fails",
+    modes: ['present'],
+    match: (input, key) => input === 'f' && !key.ctrl,
   },
 ];
 

@@ -1,0 +1,62 @@
+/**
+ * `ocilab notes`: the speaker's second screen. Follows the presentation running on this
+ * machine (a Unix socket in the user's runtime dir, no network); waits for it if started first.
+ */
+import { Command } from 'commander';
+import { subscribeNotes } from '../notes/channel.js';
+import { notesSocketPath } from '../notes/paths.js';
+import type { NotesSnapshot } from '../notes/snapshot.js';
+import { notesLines } from '../notes/view.js';
+import { EXIT } from './exit-codes.js';
+
+export async function followNotes(opts: { once?: boolean } = {}): Promise<number> {
+  const out = process.stdout;
+  const tty = out.isTTY === true;
+  let last: NotesSnapshot | undefined;
+  let waiting = true;
+  let printed = '';
+  const draw = () => {
+    const lines = notesLines(last, Date.now(), out.columns ?? 80, waiting);
+    const text = lines.join('\n');
+    if (tty) out.write('\u001b[H\u001b[2J' + lines.map((l) => (l.includes('PAUSED') || l.includes('OVER') ? `\u001b[1m${l}\u001b[0m` : l)).join('\r\n'));
+    else if (text !== printed) out.write(text + '\n\n'); // not a terminal: print each new state once
+    printed = text;
+  };
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  if (tty) out.write('\u001b[?1049h\u001b[?25l');
+  const ticker = tty ? setInterval(draw, 1000) : undefined;
+  draw();
+  try {
+    await subscribeNotes(
+      notesSocketPath(),
+      (e) => {
+        if (e.kind === 'snapshot') {
+          last = e.snapshot;
+          waiting = false;
+          if (opts.once && e.snapshot) controller.abort();
+        } else waiting = e.kind === 'waiting';
+        draw();
+      },
+      controller.signal,
+    );
+  } finally {
+    if (ticker) clearInterval(ticker);
+    if (tty) out.write('\u001b[?25h\u001b[?1049l');
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  return EXIT.ok;
+}
+
+export function notesCommand(): Command {
+  return new Command('notes')
+    .description('speaker notes on a second screen: follows `ocilab run --mode present` on this machine (waits for it)')
+    .option('--once', 'print the current state once and exit (scripts, tests)')
+    .addHelpText('after', '\nExample (two terminals):\n  ocilab notes\n  ocilab run hello --mode present\n')
+    .action(async (opts: { once?: boolean }) => {
+      process.exitCode = await followNotes(opts);
+    });
+}
