@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
-# Peer tool for the present/record tests: asciinema (the Python 2.x line, which has `cat` and
-# `play`) proves our asciicast v2 recordings open in asciinema's own tools unchanged.
-# Idempotent: installs only when asciinema at the pinned version is missing. Runs as root.
+# Peer tool for the recording tests (test/record): asciinema 2.4.0, to prove our asciicast v2
+# recordings open in asciinema's own player unchanged (`asciinema cat`).
+# Installed from PyPI into its own venv (whatever python3 is first on PATH: Debian's or a
+# pyenv one) and linked into /usr/local/bin. Debian's 2.2.0 is not used: its `cat` opens
+# /dev/tty and fails without a terminal, as in CI.
 set -euo pipefail
 VERSION=2.4.0
-
-if command -v asciinema >/dev/null 2>&1 && asciinema --version 2>/dev/null | grep -q "$VERSION"; then
-  echo "install-present: asciinema $VERSION already installed"
-  exit 0
-fi
-if ! python3 -m pip --version >/dev/null 2>&1; then
-  echo "install-present: installing python3-pip (Debian package)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
-fi
-echo "install-present: installing asciinema==$VERSION from PyPI into /usr/local"
-# Debian marks its Python as externally managed (PEP 668); /usr/local is ours to write.
-if python3 -m pip install --help | grep -q -- --break-system-packages; then
-  python3 -m pip install --quiet --break-system-packages --prefix /usr/local "asciinema==$VERSION"
+VENV=/opt/ocilab-peers/asciinema
+if [ -x "$VENV/bin/asciinema" ] && "$VENV/bin/asciinema" --version 2>/dev/null | grep -q "$VERSION"; then
+  echo "install-present: asciinema $VERSION present"
 else
-  python3 -m pip install --quiet --prefix /usr/local "asciinema==$VERSION"
+  if ! python3 -m venv --help >/dev/null 2>&1; then
+    echo "install-present: apt-get install python3-venv"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends python3-venv >/dev/null
+  fi
+  echo "install-present: asciinema==$VERSION from PyPI into $VENV"
+  rm -rf "$VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "asciinema==$VERSION"
 fi
-echo "install-present: installed $(asciinema --version)"
+ln -sf "$VENV/bin/asciinema" /usr/local/bin/asciinema
+echo "install-present: $(command -v asciinema): $(asciinema --version)"
