@@ -12,6 +12,7 @@ import { gitActions } from './git/actions.js';
 import { ociActions } from './oci/actions.js';
 import { reconcileActions, registerSourceVerifier } from './reconcile/actions.js';
 import { registryActions } from './registry/actions.js';
+import { workshopActions } from './workshop/actions.js';
 
 let verifiersRegistered = false;
 
@@ -28,6 +29,7 @@ export function buildActionRegistry(): ActionRegistry {
     ...gitActions,
     ...reconcileActions,
     ...cosignActions,
+    ...workshopActions,
     // ...registryActions, ...gitActions, ...ociActions, ...cosignActions, ...measureActions, ...kubeActions,
   );
 }
