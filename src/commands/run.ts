@@ -15,6 +15,7 @@ import { colorEnabled } from '../plain/color.js';
 import { plainReporter } from '../plain/reporter.js';
 import { exitCodeOf } from '../store/run-state.js';
 import { createRunStore } from '../store/run-store.js';
+import { attachWorkshop } from '../workshop/session.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
 export interface RunOptions {
@@ -23,6 +24,8 @@ export interface RunOptions {
   fromStep?: string;
   plain?: boolean;
   param: string[];
+  /** Workshop mode: forget the saved progress and start over. */
+  reset?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -93,6 +96,13 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
     throw new UsageError((err as Error).message);
   }
   const store = createRunStore(runner);
+  if (opts.mode === 'workshop') {
+    // Progress per scenario in the config dir; resume at the first unfinished step.
+    const session = attachWorkshop(runner, { reset: opts.reset, warn: (m) => process.stderr.write(`ocilab: ${m}\n`) });
+    if (fromIndex === undefined && session.resumeAt !== undefined) fromIndex = session.resumeAt;
+    store.getState().notify(session.notice());
+    session.onNotice((t) => store.getState().notify(t));
+  }
   const stopInterrupt = onInterrupt(async () => {
     runner.abort();
     await new Promise<void>((resolve) => {
@@ -131,6 +141,7 @@ export function runCommand(): Command {
     .addOption(new Option('-m, --mode <mode>', 'present: one key per step; workshop: the learner types, check/hint/solve; tour: auto-advance').choices(MODES).default('present'))
     .option('-f, --from-step <id|n>', 'start at this step (id or 1-based number); earlier steps are caught up by their solve')
     .option('-p, --param <key=value>', 'override a scenario param (repeatable)', collect, [])
+    .option('--reset', 'workshop mode: forget the saved progress of this scenario and start over')
     .option('--plain', 'timestamped lines instead of the interactive app (automatic when stdout is not a TTY or CI is set)')
     .addHelpText(
       'after',
@@ -139,6 +150,7 @@ Examples:
   ocilab run hello --plain
   ocilab run git-vs-oci --target kind --mode present
   ocilab run ./my-workshop.yaml --mode workshop --from-step 3
+  ocilab run workshop --mode workshop --reset
   ocilab run hello --param greeting=bonjour`,
     )
     .action(async (ref: string | undefined, opts: RunOptions) => {

@@ -12,6 +12,7 @@ import { Transcript } from './components/Transcript.js';
 import { useRunSelector } from './hooks/use-run-selector.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useThrottledSelector } from './hooks/use-throttled-selector.js';
+import { useTour } from './hooks/use-tour.js';
 import { useTranscript } from './hooks/use-transcript.js';
 import { initialUiState, reduceKey, splitKeys, type Effect, type UiState } from './input.js';
 import { planLayout } from './layout.js';
@@ -51,6 +52,9 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
   const stateLabel = useRunSelector(store, selectStateLabel);
   const status = useRunSelector(store, (s) => s.status);
   const busy = useRunSelector(store, (s) => s.busy);
+  const mode = useRunSelector(store, (s) => s.mode);
+  const notice = useRunSelector(store, (s) => s.notice);
+  const tour = useTour(store, interactive && mode === 'tour' && !isFinished(status));
   const viewing = header.index;
 
   // Output re-renders at most every LOG_FLUSH_MS, however fast lines arrive.
@@ -88,8 +92,12 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
     const actions = store.getState();
     switch (effect.kind) {
       case 'next':
-        // Tour mode plays on by itself from here (and stops at a failure); the others go one step.
-        return void settle(actions.mode === 'tour' ? actions.play() : actions.next());
+        // One step; tour mode's countdown (useTour) then carries on by itself.
+        return void settle(actions.next());
+      case 'hint':
+        return actions.hint?.();
+      case 'pause':
+        return tour.togglePause();
       case 'back':
         return actions.back();
       case 'retry':
@@ -156,7 +164,8 @@ export function RunApp({ store, onExit, now }: RunAppProps) {
         logWindow={logWindow}
         measurements={measurements}
         ui={ui}
-        state={quitting ? 'stopping: cleaning up…' : stateLabel}
+        state={quitting ? 'stopping: cleaning up…' : (tour.label ?? stateLabel)}
+        notice={notice}
         now={now}
       />
     </>

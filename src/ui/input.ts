@@ -40,7 +40,7 @@ export interface RunFacts {
 }
 
 export type Effect =
-  | { kind: 'next' | 'back' | 'retry' | 'skip' | 'check' | 'redraw' }
+  | { kind: 'next' | 'back' | 'retry' | 'skip' | 'check' | 'redraw' | 'hint' | 'pause' }
   | { kind: 'goto'; index: number }
   | { kind: 'quit'; how: 'quit' | 'interrupt' };
 
@@ -82,6 +82,10 @@ export function reduceKey(ui: UiState, input: string, key: Key, run: RunFacts): 
       return run.busy ? { ui } : { ui, effect: { kind: command } };
     case 'back':
       return { ui, effect: { kind: 'back' } };
+    case 'hint':
+      return { ui, effect: { kind: 'hint' } };
+    case 'pause':
+      return { ui, effect: { kind: 'pause' } };
     case 'goto':
       return run.busy ? { ui } : { ui: { ...ui, overlay: 'goto', gotoSelected: run.viewing, gotoTyped: '' } };
     case 'log':
