@@ -123,7 +123,7 @@ export function selectSteps(s: RunStateLike): StepView[] {
 function revealedHints(mode: Mode, step: StepStateLike): { hints?: string[] } {
   if (mode !== 'workshop' || !step.hints?.length) return {};
   const byFailure = step.status === 'failed' ? Math.max(1, step.attempt ?? 1) : 0;
-  const shown = Math.min(step.hints.length, Math.max(byFailure, step.hintsShown ?? 0));
+  const shown = Math.min(step.hints.length, byFailure + (step.hintsShown ?? 0));
   return shown > 0 ? { hints: step.hints.slice(0, shown) } : {};
 }
 
