@@ -9,10 +9,12 @@ import { builtinActions } from './engine/builtins/index.js';
 import { cosignActions } from './cosign/actions.js';
 import { cosignSourceVerifier } from './cosign/source-verifier.js';
 import { gitActions } from './git/actions.js';
+import { measureActions } from './measure/actions.js';
 import { ociActions } from './oci/actions.js';
 import { reconcileActions, registerSourceVerifier } from './reconcile/actions.js';
 import { registryActions } from './registry/actions.js';
 import { workshopActions } from './workshop/actions.js';
+import { targetsActions } from './targets/actions.js';
 
 let verifiersRegistered = false;
 
@@ -30,6 +32,7 @@ export function buildActionRegistry(): ActionRegistry {
     ...reconcileActions,
     ...cosignActions,
     ...workshopActions,
-    // ...registryActions, ...gitActions, ...ociActions, ...cosignActions, ...measureActions, ...kubeActions,
+    ...measureActions,
+    ...targetsActions,
   );
 }

@@ -1,12 +1,16 @@
 /**
  * What `ocilab doctor` checks: the tools each target needs, found on PATH and asked for
- * their version, and a kubeconfig context for the cluster target.
+ * their version (the commands and parsers of src/kind/versions.ts), a kubeconfig context
+ * for the cluster target, and for kind everything kindDoctor() checks (engine running,
+ * port 5001, disk, images), each with the command that fixes it.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { TargetName } from '../engine/action.js';
+import { kindDoctor, type DoctorCheck, type DoctorOptions } from '../kind/doctor.js';
+import { VERSION_PROBES } from '../kind/versions.js';
 
 export interface ToolProbe {
   name: string;
@@ -30,29 +34,22 @@ export interface Requirement {
   why: string;
 }
 
-const semver = (out: string) => /v?(\d+\.\d+\.\d+[\w.+-]*)/.exec(out)?.[1];
-
-export const TOOLS: Record<string, ToolProbe> = {
-  git: { name: 'git', command: ['git', '--version'] },
-  docker: { name: 'docker', command: ['docker', '--version'] },
-  podman: { name: 'podman', command: ['podman', '--version'] },
-  kind: { name: 'kind', command: ['kind', 'version'] },
-  kubectl: { name: 'kubectl', command: ['kubectl', 'version', '--client'] },
-  flux: { name: 'flux', command: ['flux', 'version', '--client'] },
-  cosign: { name: 'cosign', command: ['cosign', 'version'] },
-};
+export const TOOLS: Record<string, ToolProbe> = Object.fromEntries(
+  Object.values(VERSION_PROBES).map((p) => [p.tool, { name: p.tool, command: p.argv, version: p.parse }]),
+);
 
 export const REQUIREMENTS: Record<TargetName, Requirement[]> = {
   local: [
     { anyOf: ['node'], optional: false, why: 'runs ocilab (>= 20.19)' },
-    { anyOf: ['git'], optional: false, why: 'the local Git server and clones' },
+    { anyOf: ['git'], optional: false, why: VERSION_PROBES.git.purpose },
   ],
+  // Reported from kindDoctor()'s checks (see diagnose); listed here for `doctor --json` readers.
   kind: [
-    { anyOf: ['docker', 'podman'], optional: false, why: 'runs the kind nodes and the registry container' },
-    { anyOf: ['kind'], optional: false, why: 'creates the cluster' },
-    { anyOf: ['kubectl'], optional: true, why: 'to look at the cluster yourself' },
-    { anyOf: ['flux'], optional: true, why: 'flux CLI, to compare with what ocilab shows' },
-    { anyOf: ['cosign'], optional: true, why: 'cosign CLI, to verify signatures independently' },
+    { anyOf: ['docker', 'podman'], optional: false, why: VERSION_PROBES.docker.purpose },
+    { anyOf: ['kind'], optional: false, why: VERSION_PROBES.kind.purpose },
+    { anyOf: ['kubectl'], optional: true, why: VERSION_PROBES.kubectl.purpose },
+    { anyOf: ['flux'], optional: true, why: VERSION_PROBES.flux.purpose },
+    { anyOf: ['cosign'], optional: true, why: VERSION_PROBES.cosign.purpose },
   ],
   cluster: [{ anyOf: ['kubeconfig'], optional: false, why: 'a kubeconfig context to reach the cluster' }],
 };
@@ -69,7 +66,7 @@ function run(command: string[], timeoutMs: number): Promise<{ ok: boolean; out: 
 export async function probeTool(probe: ToolProbe, timeoutMs = 5000): Promise<ProbeResult> {
   const r = await run(probe.command, timeoutMs);
   if (r.notFound) return { name: probe.name, found: false, detail: 'not found on PATH' };
-  const version = (probe.version ?? semver)(r.out);
+  const version = probe.version ? probe.version(r.out) : /v?(\d+\.\d+\.\d+[\w.+-]*)/.exec(r.out)?.[1];
   if (!r.ok && !version) return { name: probe.name, found: false, detail: `\`${probe.command.join(' ')}\` failed: ${r.out.trim().split('\n')[0] ?? ''}` };
   return { name: probe.name, found: true, ...(version ? { version } : {}) };
 }
@@ -108,18 +105,27 @@ export interface TargetReport {
   ready: boolean;
   missing: string[];
   requirements: { requirement: Requirement; results: ProbeResult[]; satisfied: boolean }[];
+  /** kind: kindDoctor()'s checks (they replace the per-tool requirements, probed once there). */
+  checks?: DoctorCheck[];
 }
 
-export async function diagnose(targets: readonly TargetName[]): Promise<TargetReport[]> {
-  const needed = new Set(targets.flatMap((t) => REQUIREMENTS[t].flatMap((r) => r.anyOf)));
+export async function diagnose(targets: readonly TargetName[], kindOptions: DoctorOptions = {}): Promise<TargetReport[]> {
+  // kindDoctor probes kind's tools itself; the others are probed here, each once.
+  const needed = new Set(targets.filter((t) => t !== 'kind').flatMap((t) => REQUIREMENTS[t].flatMap((r) => r.anyOf)));
   const results = new Map<string, ProbeResult>();
+  const kind = targets.includes('kind') ? kindDoctor(kindOptions) : undefined;
   await Promise.all(
     [...needed].map(async (name) => {
       const result = name === 'node' ? probeNode() : name === 'kubeconfig' ? await probeKubeconfig() : await probeTool(TOOLS[name]!);
       results.set(name, result);
     }),
   );
+  const kindReport = await kind;
   return targets.map((target) => {
+    if (target === 'kind' && kindReport) {
+      const missing = kindReport.checks.filter((c) => c.required && !c.ok).map((c) => c.label);
+      return { target, ready: kindReport.ok, missing, requirements: [], checks: kindReport.checks };
+    }
     const requirements = REQUIREMENTS[target].map((requirement) => {
       const rs = requirement.anyOf.map((n) => results.get(n)!);
       return { requirement, results: rs, satisfied: rs.some((r) => r.found) };

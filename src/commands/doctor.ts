@@ -21,6 +21,11 @@ export function formatReport(reports: TargetReport[], color: boolean): string {
         out += `  ${mark} ${res.name}: ${what}${extra}${opt}: ${requirement.why}\n`;
       }
     }
+    for (const c of r.checks ?? []) {
+      const mark = c.ok ? paint('green', 'ok') : c.required ? paint('red', 'NO') : paint('yellow', '--');
+      out += `  ${mark} ${c.label}: ${c.detail}${c.required ? '' : ' [optional]'}\n`;
+      if (!c.ok && c.fix) out += `       fix: ${c.fix}\n`;
+    }
   }
   return out;
 }

@@ -17,6 +17,9 @@ import { exitCodeOf } from '../store/run-state.js';
 import { createRunStore } from '../store/run-store.js';
 import { attachWorkshop } from '../workshop/session.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { Plan } from '../kube/plan.js';
+import type { TargetSettings } from '../targets/index.js';
+import { dryRunPrinter } from '../targets/dry-run.js';
 
 export interface RunOptions {
   target: TargetName;
@@ -26,6 +29,34 @@ export interface RunOptions {
   param: string[];
   /** Workshop mode: forget the saved progress and start over. */
   reset?: boolean;
+  dryRun?: boolean;
+  /** cluster target */
+  context?: string;
+  namespace?: string;
+  registryUrl?: string;
+  installFlux?: boolean;
+  /** kind and cluster targets */
+  gitUrl?: string;
+  /** kind target */
+  clusterName?: string;
+}
+
+/** The target flags, checked against the target they apply to. */
+export function targetSettings(opts: RunOptions, plan: Plan | undefined): TargetSettings {
+  const only = (flag: string, value: unknown, targets: string[]) => {
+    if (value !== undefined && !targets.includes(opts.target)) throw new UsageError(`${flag} applies to --target ${targets.join(' or ')}, not ${opts.target}`);
+  };
+  only('--context', opts.context, ['cluster']);
+  only('--namespace', opts.namespace, ['cluster']);
+  only('--registry-url', opts.registryUrl, ['cluster']);
+  only('--install-flux', opts.installFlux, ['cluster']);
+  only('--git-url', opts.gitUrl, ['kind', 'cluster']);
+  only('--cluster-name', opts.clusterName, ['kind']);
+  if (opts.dryRun && opts.target === 'local') {
+    throw new UsageError('--dry-run shows what the kind or cluster target would run and apply; the local target changes nothing outside ocilab');
+  }
+  const pick = Object.entries({ plan, context: opts.context, namespace: opts.namespace, registryUrl: opts.registryUrl, installFlux: opts.installFlux, gitUrl: opts.gitUrl, clusterName: opts.clusterName });
+  return Object.fromEntries(pick.filter(([, v]) => v !== undefined)) as TargetSettings;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -89,10 +120,16 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
       throw new UsageError(`--from-step ${opts.fromStep}: no such step in ${scenario.id} (${ids})`);
     }
   }
+  const plan = opts.dryRun ? new Plan() : undefined;
   let runner: Runner;
   try {
-    runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: opts.mode, params: parseParams(opts.param) });
+    const settings = targetSettings(opts, plan);
+    // Lazy: the kind and cluster targets load @kubernetes/client-node.
+    const { createTarget } = await import('../targets/index.js');
+    const runTarget = createTarget(opts.target, settings);
+    runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: opts.mode, params: parseParams(opts.param), runTarget, ...(plan ? { plan } : {}) });
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError((err as Error).message);
   }
   const store = createRunStore(runner);
@@ -111,6 +148,10 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
     });
   });
   try {
+    if (plan) {
+      runner.on(dryRunPrinter(scenario, plan, (t) => process.stdout.write(t)));
+      return exitCodeOf(await runner.runAll(fromIndex !== undefined ? { from: fromIndex } : {}));
+    }
     if (wantsPlain(opts.plain)) {
       runner.on(plainReporter({ write: (t) => process.stdout.write(t), color: colorEnabled(process.stdout) }));
       const status = await runner.runAll(fromIndex !== undefined ? { from: fromIndex } : {});
@@ -143,6 +184,13 @@ export function runCommand(): Command {
     .option('-p, --param <key=value>', 'override a scenario param (repeatable)', collect, [])
     .option('--reset', 'workshop mode: forget the saved progress of this scenario and start over')
     .option('--plain', 'timestamped lines instead of the interactive app (automatic when stdout is not a TTY or CI is set)')
+    .option('--dry-run', 'kind/cluster: print every command and Kubernetes object the run would run or apply, step by step; touch nothing')
+    .option('--cluster-name <name>', 'kind: the kind cluster to create or reuse (default ocilab)')
+    .option('--context <name>', 'cluster: kubeconfig context (default: the current one)')
+    .option('--namespace <ns>', 'cluster: namespace for your Flux objects (default ocilab-<your user name>: one per attendee)')
+    .option('--registry-url <host/path>', 'cluster: OCI registry you push to and the cluster pulls from, e.g. ghcr.io/me/ocilab')
+    .option('--git-url <url>', 'kind/cluster: Git server base URL the cluster clones from')
+    .option('--install-flux', 'cluster: install Flux (CRDs + controllers in flux-system) when it is missing')
     .addHelpText(
       'after',
       `
@@ -151,7 +199,9 @@ Examples:
   ocilab run git-vs-oci --target kind --mode present
   ocilab run ./my-workshop.yaml --mode workshop --from-step 3
   ocilab run workshop --mode workshop --reset
-  ocilab run hello --param greeting=bonjour`,
+  ocilab run hello --param greeting=bonjour
+  ocilab run git-vs-oci --target kind --dry-run
+  ocilab run workshop --target cluster --context workshop --registry-url ghcr.io/me/ocilab --git-url https://github.com/me`,
     )
     .action(async (ref: string | undefined, opts: RunOptions) => {
       process.exitCode = await runScenario(ref, opts);

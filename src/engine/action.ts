@@ -15,6 +15,8 @@
 import type { z } from 'zod';
 import type { CleanupRegistry } from './cleanup.js';
 import type { OutputStreams } from './streams.js';
+import type { Plan } from '../kube/plan.js';
+import type { Target } from '../targets/target.js';
 
 export type TargetName = 'local' | 'kind' | 'cluster';
 
@@ -54,6 +56,16 @@ export interface ActionContext {
    * and the name of the previous action's stream. Set by the runner; `wait` uses it.
    */
   outputs?: { streams: OutputStreams; previous?: string };
+  /**
+   * The run's target implementation (src/targets): `target.up`, `flux.apply`... act through it.
+   * Set by `ocilab run`; absent in unit tests of other areas.
+   */
+  runTarget?: Target;
+  /**
+   * `--dry-run`: changes are recorded here instead of made. Only actions that declare
+   * `plansInDryRun` are called; the engine records the others as "not run".
+   */
+  plan?: Plan;
 }
 
 export interface ActionResult {
@@ -72,6 +84,8 @@ export interface ActionDefinition<A = unknown> {
    * an action whose natural argument is a string (`shell: "ls"`) accepts z.string() or a union.
    */
   args: z.ZodType<A>;
+  /** True when run() honours ctx.plan (records its changes and makes none); called in `--dry-run`. */
+  plansInDryRun?: boolean;
   run(args: A, ctx: ActionContext): Promise<ActionResult>;
 }
 

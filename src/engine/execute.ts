@@ -9,6 +9,8 @@ import { parseDuration } from './duration.js';
 import { interpolate } from './interpolate.js';
 import { actionNameOf, type ActionSpec } from './scenario-schema.js';
 import type { OutputStreams } from './streams.js';
+import type { Plan } from '../kube/plan.js';
+import type { Target } from '../targets/target.js';
 
 export interface ExecuteEnv {
   registry: ActionRegistry;
@@ -25,6 +27,9 @@ export interface ExecuteEnv {
   onActionEnd(name: string, ok: boolean, durationMs: number, message?: string): void;
   onLine(line: string, stream: 'stdout' | 'stderr' | 'info'): void;
   onMeasurement(m: Measurement): void;
+  runTarget?: Target;
+  /** `--dry-run`: see ActionContext.plan. */
+  plan?: Plan;
 }
 
 export interface ActionsOutcome extends ActionResult {
@@ -104,6 +109,10 @@ async function executeAction(spec: ActionSpec, env: ExecuteEnv): Promise<Actions
     if (!parsed.success) {
       return finish(false, `${name}: invalid arguments after interpolation: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     }
+    if (env.plan && !def.plansInDryRun) {
+      env.plan.action(display, 'not run in dry-run (it acts inside ocilab or on this machine, not on the target)');
+      return finish(true);
+    }
     const ctx: ActionContext = {
       signal: controller.signal,
       log: (line, stream = 'info') => {
@@ -119,6 +128,8 @@ async function executeAction(spec: ActionSpec, env: ExecuteEnv): Promise<Actions
       target: env.target,
       report: (m) => env.onMeasurement(m),
       outputs: { streams: env.streams, ...(previous !== undefined ? { previous } : {}) },
+      ...(env.runTarget ? { runTarget: env.runTarget } : {}),
+      ...(env.plan ? { plan: env.plan } : {}),
     };
     if (controller.signal.aborted) return finish(false, reasonOf(controller.signal));
     const aborted = new Promise<ActionResult>((resolve) => {

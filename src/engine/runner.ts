@@ -31,6 +31,10 @@ export interface RunnerOptions {
   /** Timeout of a step without its own `timeout` (default 10 minutes). */
   defaultStepTimeoutMs?: number;
   now?: () => number;
+  /** The target implementation actions act through (src/targets; built by `ocilab run`). */
+  runTarget?: import('../targets/target.js').Target;
+  /** `--dry-run`: actions record into this plan instead of acting (see ActionContext.plan). */
+  plan?: import('../kube/plan.js').Plan;
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 10 * 60_000;
@@ -307,6 +311,8 @@ export class Runner {
         this.emit({ type: 'output', at: this.now(), index, stream, line }),
       onMeasurement: (measurement: import('./action.js').Measurement) =>
         this.emit({ type: 'measurement', at: this.now(), index, measurement }),
+      ...(this.opts.runTarget ? { runTarget: this.opts.runTarget } : {}),
+      ...(this.opts.plan ? { plan: this.opts.plan } : {}),
     };
   }
 

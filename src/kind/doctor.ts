@@ -10,6 +10,7 @@ import { ToolMissingError, runCommand, type CommandRunner } from './exec.js';
 import { KIND_TARGET_IMAGES } from './images.js';
 import { detectProvider } from './provider.js';
 import { KIND_REGISTRY } from './registry.js';
+import { VERSION_PROBES, type ProbedTool } from './versions.js';
 
 export interface DoctorCheck {
   id: string;
@@ -55,22 +56,23 @@ export async function kindDoctor(opts: DoctorOptions = {}): Promise<{ ok: boolea
           : 'start podman: `podman machine start` (macOS/Windows)',
   });
 
-  const tool = async (id: string, argv: string[], parse: (out: string) => string | undefined, required: boolean, fix: string) => {
+  const tool = async (id: ProbedTool, required: boolean) => {
+    const p = VERSION_PROBES[id];
     let version: string | undefined;
     let detail = 'not installed';
     try {
-      const r = await run(argv, { signal: opts.signal, timeoutMs: 15_000 });
-      version = parse(r.stdout);
-      detail = version ?? `${argv.join(' ')} gave no version (exit ${r.exitCode})`;
+      const r = await run(p.argv, { signal: opts.signal, timeoutMs: 15_000 });
+      version = p.parse(r.stdout) ?? p.parse(r.stderr);
+      detail = version ? p.purpose : `${p.argv.join(' ')} gave no version (exit ${r.exitCode})`;
     } catch (err) {
       if (!(err instanceof ToolMissingError)) throw err;
     }
-    checks.push({ id, label: version ? `${id} ${version}` : id, ok: version !== undefined, required, detail, fix: version ? undefined : fix });
+    checks.push({ id, label: version ? `${id} ${version}` : id, ok: version !== undefined, required, detail, fix: version ? undefined : p.install });
   };
-  await tool('kind', ['kind', 'version'], parseKindVersion, true, 'go install sigs.k8s.io/kind@v0.32.0   (or: brew install kind)');
-  await tool('kubectl', ['kubectl', 'version', '--client', '-o', 'json'], parseKubectlVersion, false, 'install kubectl: https://kubernetes.io/docs/tasks/tools/ (ocilab itself does not need it)');
-  await tool('flux', ['flux', 'version', '--client'], parseFluxVersion, false, 'brew install fluxcd/tap/flux   (or: curl -s https://fluxcd.io/install.sh | bash), used to install Flux and to compare with `flux push artifact`');
-  await tool('cosign', ['cosign', 'version', '--json'], parseCosignVersion, false, 'go install github.com/sigstore/cosign/v3/cmd/cosign@latest   (ocilab signs without it; the CLI is for the comparison steps)');
+  await tool('kind', true);
+  await tool('kubectl', false);
+  await tool('flux', false);
+  await tool('cosign', false);
 
   checks.push(await portCheck(opts.registryPort ?? KIND_REGISTRY.hostPort, provider.engine && provider.usable ? new ContainerEngine(provider.engine, { runner: run, signal: opts.signal }) : undefined));
   checks.push(await diskCheck(opts.diskPath ?? process.cwd(), opts.minFreeBytes ?? MIN_FREE_BYTES));
@@ -92,29 +94,7 @@ export async function kindDoctor(opts: DoctorOptions = {}): Promise<{ ok: boolea
   return { ok: checks.every((c) => c.ok || !c.required), checks };
 }
 
-export function parseKindVersion(out: string): string | undefined {
-  return /kind (v\d+\.\d+\.\d+\S*)/.exec(out)?.[1];
-}
-
-export function parseKubectlVersion(out: string): string | undefined {
-  try {
-    return (JSON.parse(out) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion;
-  } catch {
-    return /Client Version: (v\S+)/.exec(out)?.[1];
-  }
-}
-
-export function parseFluxVersion(out: string): string | undefined {
-  return /flux: (v?\d+\.\d+\.\d+\S*)/.exec(out)?.[1];
-}
-
-export function parseCosignVersion(out: string): string | undefined {
-  try {
-    return (JSON.parse(out) as { gitVersion?: string }).gitVersion;
-  } catch {
-    return /GitVersion:\s+(v\S+)/.exec(out)?.[1];
-  }
-}
+export { parseKindVersion, parseKubectlVersion, parseFluxVersion, parseCosignVersion } from './versions.js';
 
 /** Can 127.0.0.1:<port> be bound? Busy is fine when it is the kind-registry container itself. */
 export async function portCheck(port: number, engine?: ContainerEngine): Promise<DoctorCheck> {

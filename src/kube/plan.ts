@@ -27,6 +27,12 @@ export type PlanStep =
       note?: string;
     }
   | {
+      /** A scenario action the engine did not call in dry-run (it acts inside ocilab, not on the target). */
+      kind: 'action';
+      display: string;
+      note?: string;
+    }
+  | {
       kind: 'request';
       /** A non-apply API request (reconcile annotation, delete), e.g. PATCH /apis/... */
       method: string;
@@ -56,6 +62,10 @@ export class Plan {
     if (body !== undefined) step.body = body;
     if (note) step.note = note;
     this.steps.push(step);
+  }
+
+  action(display: string, note?: string): void {
+    this.steps.push(note ? { kind: 'action', display, note } : { kind: 'action', display });
   }
 
   /** Human-readable rendering for `--dry-run` output and golden files. */
@@ -99,6 +109,8 @@ function renderStep(step: PlanStep): string {
     }
     case 'apply':
       return `${note}apply (server-side, fieldManager ocilab):\n${indent(step.yaml.trimEnd())}`;
+    case 'action':
+      return `${note}action ${step.display}`;
     case 'request':
       return `${note}${step.method} ${step.path}${step.body !== undefined ? `\n${indent(step.body)}` : ''}`;
   }

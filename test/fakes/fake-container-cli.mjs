@@ -194,6 +194,24 @@ switch (cmd) {
     out(`sha256:${'b'.repeat(64)}\n`);
     break;
   }
+  case 'pull': {
+    // An image listed in e.unreachable fails the way docker does offline.
+    const ref = rest[rest.length - 1];
+    if ((e.unreachable ?? []).includes(ref)) fail(`Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host`, 1);
+    if (!e.images.includes(ref)) e.images.push(ref);
+    saveState(state);
+    out(`${ref.split(':').pop()}: Pulling from ${ref}\nStatus: Downloaded newer image for ${ref}\n`);
+    break;
+  }
+  case 'save': {
+    // `save -o <file> <image>`: writes a FAKE archive (not a real image tarball).
+    const file = flagValues(rest, '-o')[0];
+    const ref = rest[rest.length - 1];
+    if (!e.images.includes(ref)) fail(`Error response from daemon: reference does not exist`, 1);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, `FAKE image archive of ${ref}\n`);
+    break;
+  }
   default:
     fail(`fake ${engine}: unsupported command ${cmd}`, 2);
 }

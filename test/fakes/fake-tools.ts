@@ -15,6 +15,8 @@ export interface FakeEngineState {
   networks: string[];
   images: string[];
   loaded?: string[];
+  /** Images `pull` fails for, as docker does offline. */
+  unreachable?: string[];
 }
 
 export interface FakeState {

@@ -1,0 +1,284 @@
+/**
+ * Scenario actions that act on the run's target: `target.up`, `target.down`, `flux.apply`,
+ * `flux.wait`, `flux.reconcile`. Written once, they run on local, kind and cluster; in
+ * `--dry-run` they record into the plan (the targets do) and touch nothing.
+ */
+import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { parseDuration } from '../engine/duration.js';
+import { gitRepository, kustomization, ociRepository } from '../flux/objects.js';
+import { parseMultiDocYaml } from '../flux/render.js';
+import { KUSTOMIZE_API, SOURCE_API } from '../flux/types.js';
+import { objectPath, type ObjectRef } from '../kube/resources.js';
+import { TargetError, type Target, type TargetContext, type TargetObject, type WaitCondition } from './target.js';
+
+const defaults = new WeakMap<Record<string, string>, Target>();
+
+/**
+ * The run's target; a run without one (tests, other front ends) gets a default one per run.
+ * Imported lazily: the kind and cluster targets load @kubernetes/client-node (~1 s of CPU).
+ */
+export async function targetOf(ctx: ActionContext): Promise<Target> {
+  if (ctx.runTarget) return ctx.runTarget;
+  let t = defaults.get(ctx.vars);
+  if (!t) {
+    const { createTarget } = await import('./index.js');
+    t = createTarget(ctx.target, ctx.plan ? { plan: ctx.plan } : {});
+    defaults.set(ctx.vars, t);
+  }
+  return t;
+}
+
+function targetCtx(ctx: ActionContext): TargetContext {
+  return { signal: ctx.signal, log: (l) => ctx.log(l), cleanup: ctx.cleanup, workDir: ctx.workDir };
+}
+
+/** Runs fn; a TargetError becomes a failed step with its message (what the user must change). */
+async function guarded(fn: () => Promise<{ ok: boolean; message?: string }>): Promise<{ ok: boolean; message?: string }> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof TargetError) return { ok: false, message: err.message };
+    throw err;
+  }
+}
+
+export const targetUp = defineAction({
+  name: 'target.up',
+  description: 'Bring up the run target (local: registry + Git server; kind: cluster + registry + Flux; cluster: Flux check + namespace); sets registry.host, registry.pull, git.url, git.pull, target.namespace',
+  args: z.object({}).strict().default({}),
+  plansInDryRun: true,
+  run: (_args, ctx) =>
+    guarded(async () => {
+      const t = await targetOf(ctx);
+      await t.prepare(targetCtx(ctx));
+      ctx.vars['target.namespace'] = t.namespace;
+      try {
+        const reg = t.registryUrl();
+        ctx.vars['registry.host'] = reg.host;
+        ctx.vars['registry.pull'] = reg.cluster;
+        ctx.vars['registry.insecure'] = String(reg.insecure);
+      } catch (err) {
+        if (!(err instanceof TargetError)) throw err;
+        ctx.log(`registry: ${err.message}`);
+      }
+      try {
+        const git = t.gitUrl();
+        ctx.vars['git.url'] = git.host;
+        ctx.vars['git.pull'] = git.cluster;
+      } catch (err) {
+        if (!(err instanceof TargetError)) throw err;
+        ctx.log(`git: ${err.message}`);
+      }
+      return { ok: true };
+    }),
+});
+
+export const targetDown = defineAction({
+  name: 'target.down',
+  description: 'Remove what this run created on the target (never what it found there); kind keeps its cluster for the next run',
+  args: z.object({}).strict().default({}),
+  plansInDryRun: true,
+  run: (_args, ctx) =>
+    guarded(async () => {
+      for (const line of await (await targetOf(ctx)).teardown(targetCtx(ctx))) ctx.log(line);
+      return { ok: true };
+    }),
+});
+
+const name = z.string().min(1);
+const duration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, 'a duration like 30s, 1m or 1h30m');
+const meta = { name, namespace: z.string().optional(), interval: duration.optional() };
+
+const ociArgs = z
+  .object({
+    kind: z.literal('OCIRepository'),
+    ...meta,
+    url: z.string(),
+    tag: z.string().optional(),
+    semver: z.string().optional(),
+    digest: z.string().optional(),
+    /** Plain HTTP; `${registry.insecure}` (a string after interpolation) is accepted. */
+    insecure: z.union([z.boolean(), z.string()]).optional(),
+    /** Secret with cosign.pub: the OCIRepository verifies signatures. */
+    verifySecret: z.string().optional(),
+    timeout: duration.optional(),
+  })
+  .strict();
+const gitArgs = z
+  .object({ kind: z.literal('GitRepository'), ...meta, url: z.string(), branch: z.string().optional(), tag: z.string().optional(), commit: z.string().optional(), timeout: duration.optional() })
+  .strict();
+const ksArgs = z
+  .object({
+    kind: z.literal('Kustomization'),
+    ...meta,
+    sourceKind: z.enum(['OCIRepository', 'GitRepository']),
+    sourceName: name,
+    path: z.string().optional(),
+    targetNamespace: z.string().optional(),
+    prune: z.boolean().optional(),
+    wait: z.boolean().optional(),
+  })
+  .strict();
+
+const applyArgs = z.union([
+  z.object({ yaml: z.string().min(1) }).strict(),
+  z.object({ file: z.string().min(1) }).strict(),
+  z.discriminatedUnion('kind', [ociArgs, gitArgs, ksArgs]),
+]);
+type ApplyArgs = z.infer<typeof applyArgs>;
+
+function booleanOf(field: string, v: boolean | string): boolean {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'false') return v === 'true';
+  throw new TargetError(`flux.apply: ${field} must be true or false, got "${v}"`);
+}
+
+/** The Flux object an action's arguments describe, built (and checked) by src/flux's builders. */
+export function buildObject(a: z.infer<typeof ociArgs> | z.infer<typeof gitArgs> | z.infer<typeof ksArgs>, namespace: string): TargetObject {
+  const common = { name: a.name, namespace: a.namespace ?? namespace, ...(a.interval ? { interval: a.interval } : {}) };
+  switch (a.kind) {
+    case 'OCIRepository': {
+      const ref = a.digest ? { digest: a.digest } : a.semver ? { semver: a.semver } : { tag: a.tag ?? 'latest' };
+      return ociRepository({
+        ...common,
+        url: a.url,
+        ref,
+        ...(a.insecure !== undefined ? { insecure: booleanOf('insecure', a.insecure) } : {}),
+        ...(a.timeout ? { timeout: a.timeout } : {}),
+        ...(a.verifySecret ? { verify: { provider: 'cosign' as const, secret: a.verifySecret } } : {}),
+      }) as unknown as TargetObject;
+    }
+    case 'GitRepository': {
+      const ref = a.commit ? { commit: a.commit, ...(a.branch ? { branch: a.branch } : {}) } : a.tag ? { tag: a.tag } : { branch: a.branch ?? 'main' };
+      return gitRepository({ ...common, url: a.url, ref, ...(a.timeout ? { timeout: a.timeout } : {}) }) as unknown as TargetObject;
+    }
+    case 'Kustomization':
+      return kustomization({
+        ...common,
+        source: { kind: a.sourceKind, name: a.sourceName },
+        ...(a.path ? { path: a.path } : {}),
+        ...(a.targetNamespace ? { targetNamespace: a.targetNamespace } : {}),
+        ...(a.prune !== undefined ? { prune: a.prune } : {}),
+        ...(a.wait !== undefined ? { wait: a.wait } : {}),
+      }) as unknown as TargetObject;
+  }
+}
+
+/** Objects from YAML text: each needs apiVersion, kind and metadata.name, of a kind ocilab knows where to apply. */
+export function objectsFromYaml(text: string, source: string, namespace: string): TargetObject[] {
+  return parseMultiDocYaml(text, source).map((doc, i) => {
+    const o = doc as Partial<TargetObject>;
+    if (typeof o?.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') {
+      throw new TargetError(`${source}: document ${i + 1} needs apiVersion, kind and metadata.name`);
+    }
+    const object = { ...o, metadata: { ...o.metadata, ...(o.kind === 'Namespace' ? {} : { namespace: o.metadata.namespace ?? namespace }) } } as TargetObject;
+    try {
+      objectPath({ apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace });
+    } catch (err) {
+      throw new TargetError(`${source}: document ${i + 1}: ${(err as Error).message}`);
+    }
+    return object;
+  });
+}
+
+async function objectsOf(a: ApplyArgs, ctx: ActionContext, namespace: string): Promise<TargetObject[]> {
+  if ('yaml' in a) return objectsFromYaml(a.yaml, 'flux.apply yaml', namespace);
+  if ('file' in a) {
+    const path = resolve(ctx.scenarioDir, a.file);
+    const text = await readFile(path, 'utf8').catch((err: Error) => {
+      throw new TargetError(`flux.apply: cannot read ${path}: ${err.message}`);
+    });
+    return objectsFromYaml(text, path, namespace);
+  }
+  return [buildObject(a, namespace)];
+}
+
+export const fluxApply = defineAction({
+  name: 'flux.apply',
+  description: 'Apply Flux objects on the target: built from arguments (kind: OCIRepository|GitRepository|Kustomization), or from yaml / file',
+  args: applyArgs,
+  plansInDryRun: true,
+  run: (args, ctx) =>
+    guarded(async () => {
+      const t = await targetOf(ctx);
+      let objects: TargetObject[];
+      try {
+        objects = await objectsOf(args, ctx, t.namespace);
+      } catch (err) {
+        if ((err as Error).name === 'FluxObjectError') return { ok: false, message: `flux.apply: ${(err as Error).message}` };
+        throw err;
+      }
+      for (const o of objects) await t.applySource(o, targetCtx(ctx));
+      return { ok: true };
+    }),
+});
+
+const FLUX_KINDS = { OCIRepository: SOURCE_API, GitRepository: SOURCE_API, Kustomization: KUSTOMIZE_API } as const;
+const refArgs = {
+  kind: z.enum(['OCIRepository', 'GitRepository', 'Kustomization']),
+  name,
+  namespace: z.string().optional(),
+  /** How long to wait (default 2m). */
+  timeout: duration.optional(),
+};
+
+const waitArgs = z
+  .object({
+    ...refArgs,
+    for: z.enum(['Ready', 'SourceVerified', 'ArtifactInStorage']).default('Ready'),
+    /** Wait for this artifact revision (sources) or applied revision (Kustomization). */
+    revision: z.string().optional(),
+    /** `failure`: the step passes when Flux reports the failure (e.g. a broken signature), with Flux's message. */
+    expect: z.enum(['success', 'failure']).default('success'),
+  })
+  .strict();
+
+function refOfArgs(a: { kind: keyof typeof FLUX_KINDS; name: string; namespace?: string }, t: Target): ObjectRef {
+  return { apiVersion: FLUX_KINDS[a.kind], kind: a.kind, name: a.name, namespace: a.namespace ?? t.namespace };
+}
+
+function report(ctx: ActionContext, a: { name: string; expect?: 'success' | 'failure' }, o: { ok: boolean; message: string; revision?: string }, dryRun: boolean) {
+  ctx.vars['flux.message'] = o.message;
+  ctx.vars[`flux.${a.name}.message`] = o.message;
+  if (o.revision) {
+    ctx.vars['flux.revision'] = o.revision;
+    ctx.vars[`flux.${a.name}.revision`] = o.revision;
+  }
+  ctx.log(`${o.ok ? 'Flux says' : 'Flux reports'}: ${o.message}${o.revision ? ` (revision ${o.revision})` : ''}`);
+  if (dryRun) return { ok: true };
+  const wanted = (a.expect ?? 'success') === 'success';
+  if (o.ok === wanted) return { ok: true };
+  return { ok: false, message: wanted ? o.message : `expected Flux to report a failure, but it says: ${o.message}` };
+}
+
+export const fluxWait = defineAction({
+  name: 'flux.wait',
+  description: 'Wait until a Flux object is Ready / SourceVerified / ArtifactInStorage (or fails, in Flux\'s own words); sets flux.revision, flux.message',
+  args: waitArgs,
+  plansInDryRun: true,
+  run: (args, ctx) =>
+    guarded(async () => {
+      const t = await targetOf(ctx);
+      const req = { condition: args.for as WaitCondition, timeoutMs: parseDuration(args.timeout ?? '2m')!, ...(args.revision ? { revision: args.revision } : {}) };
+      const outcome = await t.waitReady(refOfArgs(args, t), req, targetCtx(ctx));
+      return report(ctx, args, outcome, t.plan !== undefined);
+    }),
+});
+
+export const fluxReconcile = defineAction({
+  name: 'flux.reconcile',
+  description: 'Ask Flux to reconcile an object now (as `flux reconcile` does) and wait until it has (Ready, or Flux\'s failure message)',
+  args: z.object({ ...refArgs, expect: z.enum(['success', 'failure']).default('success') }).strict(),
+  plansInDryRun: true,
+  run: (args, ctx) =>
+    guarded(async () => {
+      const t = await targetOf(ctx);
+      const outcome = await t.reconcile(refOfArgs(args, t), { condition: 'Ready', timeoutMs: parseDuration(args.timeout ?? '2m')! }, targetCtx(ctx));
+      return report(ctx, args, outcome, t.plan !== undefined);
+    }),
+});
+
+export const targetsActions: ActionDefinition<any>[] = [targetUp, targetDown, fluxApply, fluxWait, fluxReconcile];

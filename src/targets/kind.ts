@@ -1,0 +1,203 @@
+/**
+ * The kind target: the `registry:3` container wired into a kind cluster as kind's
+ * local-registry guide does (src/kind), real Flux controllers installed in it, Flux objects
+ * applied with the Kubernetes API. The cluster outlives the run (a speaker's next run starts
+ * warm); `ocilab cleanup --target kind` removes it.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { TargetName } from '../engine/action.js';
+import { FLUX_NAMESPACE } from '../flux/types.js';
+import { ContainerEngine, type EngineName } from '../kind/container-engine.js';
+import type { CommandRunner } from '../kind/exec.js';
+import { FLUX_CONTROLLER_IMAGES } from '../kind/images.js';
+import { DEFAULT_CLUSTER_NAME, KindCli } from '../kind/kind-cli.js';
+import { ClusterOwnership } from '../kind/ownership.js';
+import { detectProvider } from '../kind/provider.js';
+import { KIND_REGISTRY, registryHostAlias, registryInClusterHost } from '../kind/registry.js';
+import { ensureKindWithRegistry } from '../kind/setup.js';
+import { Tool } from '../kind/tool.js';
+import { applyObject, type ApplicableObject } from '../kube/apply.js';
+import { KubeClient, loadKubeConfig } from '../kube/client.js';
+import type { Plan } from '../kube/plan.js';
+import type { ObjectRef } from '../kube/resources.js';
+import { defaultCacheDir, fluxManifestsFile, imageArchiveName, imagesDir } from './cache.js';
+import { fluxPresence, installFlux } from './flux-install.js';
+import { KubeDelivery } from './kube-delivery.js';
+import {
+  TargetError,
+  withOwnershipLabel,
+  type Endpoint,
+  type PrepareReport,
+  type RegistryEndpoint,
+  type Target,
+  type TargetContext,
+  type TargetObject,
+  type WaitOutcome,
+  type WaitRequest,
+} from './target.js';
+
+export interface KindTargetOptions {
+  clusterName?: string;
+  plan?: Plan;
+  /** Stands in for the process spawner (tests point it at the fake CLIs). */
+  runner?: CommandRunner;
+  /** docker or podman; default: what kind itself would pick (detectProvider). */
+  engine?: EngineName;
+  env?: NodeJS.ProcessEnv;
+  ownership?: ClusterOwnership;
+  cacheDir?: string;
+  configPath?: string;
+  kubeconfigPath?: string;
+  /** Git base URL as the cluster reaches it (until ocilab's Git server serves the kind network). */
+  gitUrl?: string;
+  /** Install Flux when absent (default true: the cluster is ocilab's own). */
+  installFlux?: boolean;
+  /** Tests hand in a client (request capture); default: the kubeconfig's kind-<name> context. */
+  client?: KubeClient;
+}
+
+export class KindTarget implements Target {
+  readonly name: TargetName = 'kind';
+  readonly namespace = FLUX_NAMESPACE;
+  readonly clusterName: string;
+  private delivery?: KubeDelivery;
+
+  constructor(readonly options: KindTargetOptions = {}) {
+    this.clusterName = options.clusterName ?? DEFAULT_CLUSTER_NAME;
+  }
+
+  get plan(): Plan | undefined {
+    return this.options.plan;
+  }
+
+  get context(): string {
+    return `kind-${this.clusterName}`;
+  }
+
+  async prepare(ctx: TargetContext): Promise<PrepareReport> {
+    const lines: string[] = [];
+    const say = (l: string) => (lines.push(l), ctx.log(l));
+    const { plan, runner } = this.options;
+    const engineName = await this.pickEngine(ctx, say);
+    const tool = { runner, plan, signal: ctx.signal, log: plan ? undefined : (l: string) => ctx.log(l) };
+    const engine = new ContainerEngine(engineName, tool);
+    const kind = new KindCli(engineName, tool);
+    const setup = await ensureKindWithRegistry(
+      kind,
+      engine,
+      {
+        clusterName: this.clusterName,
+        configPath: this.options.configPath,
+        ownership: this.options.ownership ?? new ClusterOwnership(),
+      },
+      { signal: ctx.signal },
+    );
+    say(`registry ${KIND_REGISTRY.name}: ${setup.registry.outcome} (host pushes to ${registryHostAlias()}, Flux pulls oci://${registryInClusterHost()})`);
+    if (setup.registry.warning) say(`warning: ${setup.registry.warning}`);
+    say(`kind cluster ${this.clusterName}: ${setup.cluster}`);
+
+    const client = this.kubeClient();
+    this.delivery = new KubeDelivery(client);
+    await applyObject(client, withOwnershipLabel(setup.configMap as TargetObject) as unknown as ApplicableObject, { signal: ctx.signal });
+
+    const presence = await fluxPresence(client, ctx.signal);
+    if (presence.installed) {
+      say('Flux: source-controller and kustomize-controller are running');
+    } else if (this.options.installFlux === false) {
+      throw new TargetError(`Flux is not installed in kind cluster ${this.clusterName} and installing it was turned off`);
+    } else {
+      await this.loadFluxImages(kind, engine, ctx, say);
+      await installFlux(
+        { client, flux: new Tool('flux', tool), context: this.context, ...(this.options.kubeconfigPath ? { kubeconfigPath: this.options.kubeconfigPath } : {}), manifestsFile: fluxManifestsFile(this.cacheDir) },
+        ctx,
+      );
+      say(plan ? 'Flux: would install source-controller and kustomize-controller' : 'Flux: installed, controllers available');
+    }
+    return { lines };
+  }
+
+  registryUrl(): RegistryEndpoint {
+    return { host: registryHostAlias(), cluster: `oci://${registryInClusterHost()}`, insecure: true };
+  }
+
+  gitUrl(): Endpoint {
+    if (!this.options.gitUrl) {
+      // TODO(git): serve ocilab's Git server (src/git, branch `git`) on the kind network's gateway
+      // (ContainerEngine.networkGateway('kind')) and return it here once that branch is merged.
+      throw new TargetError('the kind target has no Git URL yet: pass --git-url http://<host>:<port> (a Git server the kind nodes can reach)');
+    }
+    return { host: this.options.gitUrl, cluster: this.options.gitUrl };
+  }
+
+  applySource(object: TargetObject, ctx: TargetContext): Promise<void> {
+    return this.requireDelivery().apply(object, ctx);
+  }
+
+  waitReady(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
+    return this.requireDelivery().wait(ref, req, ctx);
+  }
+
+  reconcile(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
+    return this.requireDelivery().reconcile(ref, req, ctx);
+  }
+
+  /** Deletes the Flux objects this run applied; the cluster, registry and Flux stay for the next run. */
+  async teardown(ctx: TargetContext): Promise<string[]> {
+    const lines = this.delivery ? await this.delivery.deleteApplied(ctx) : [];
+    lines.push(`kind cluster ${this.clusterName} kept (ocilab cleanup --target kind removes it)`);
+    return lines;
+  }
+
+  private get cacheDir(): string {
+    return this.options.cacheDir ?? defaultCacheDir(this.options.env);
+  }
+
+  private requireDelivery(): KubeDelivery {
+    if (!this.delivery) throw new TargetError('the kind target is not up: run target.up first');
+    return this.delivery;
+  }
+
+  private async pickEngine(ctx: TargetContext, say: (l: string) => void): Promise<EngineName> {
+    if (this.options.engine) return this.options.engine;
+    const found = await detectProvider({ env: this.options.env, runner: this.options.runner, signal: ctx.signal });
+    if (found.usable && found.engine) return found.engine;
+    if (this.plan) {
+      say(`note: ${found.reason}; the plan shows ${found.engine ?? 'docker'} commands`);
+      return found.engine ?? 'docker';
+    }
+    throw new TargetError(`kind needs a container engine: ${found.reason}. Run \`ocilab doctor --target kind\` for the fix.`);
+  }
+
+  private kubeClient(): KubeClient {
+    if (this.options.client) return this.options.client;
+    if (this.plan) {
+      // Dry-run sends nothing; the cluster may not exist yet, so its kubeconfig entry may not either.
+      const kc = new KubeConfig();
+      kc.loadFromClusterAndUser({ name: this.context, server: 'https://kind-control-plane:6443', skipTLSVerify: false }, { name: this.context });
+      return new KubeClient(kc, { plan: this.plan });
+    }
+    return new KubeClient(loadKubeConfig({ context: this.context, kubeconfigPath: this.options.kubeconfigPath }));
+  }
+
+  /** Offline: put the Flux controller images on the node from the engine's store or the prepare cache. */
+  private async loadFluxImages(kind: KindCli, engine: ContainerEngine, ctx: TargetContext, say: (l: string) => void): Promise<void> {
+    const inStore: string[] = [];
+    for (const image of FLUX_CONTROLLER_IMAGES) {
+      if (await engine.hasImage(image, { signal: ctx.signal })) {
+        inStore.push(image);
+        continue;
+      }
+      const archive = join(imagesDir(this.cacheDir), imageArchiveName(image));
+      if (existsSync(archive)) {
+        await kind.loadImageArchive(archive, this.clusterName, { signal: ctx.signal });
+        say(`loaded ${image} from ${archive}`);
+      }
+    }
+    if (inStore.length > 0) {
+      await kind.loadDockerImage(inStore, this.clusterName, { signal: ctx.signal });
+      say(`loaded ${inStore.join(', ')} from the ${engine.name} image store`);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The local target: no cluster. The embedded OCI registry (src/registry) and ocilab's Git
+ * server run in this process on 127.0.0.1; ocilab's local reconciler stands in for
+ * source-controller. The Git server and the reconciler come from the git area through the
+ * two small ports below, so this file does not change when they do.
+ */
+import { join } from 'node:path';
+import type { TargetName } from '../engine/action.js';
+import { FLUX_NAMESPACE } from '../flux/types.js';
+import type { FluxStatusObject } from '../kube/conditions.js';
+import type { ObjectRef } from '../kube/resources.js';
+import { startRegistry, type RegistryHandle } from '../registry/server.js';
+import { predicateFor, revisionOf } from './kube-delivery.js';
+import {
+  TargetError,
+  type Endpoint,
+  type PrepareReport,
+  type RegistryEndpoint,
+  type Target,
+  type TargetContext,
+  type TargetObject,
+  type WaitOutcome,
+  type WaitRequest,
+} from './target.js';
+
+/** What the local target needs from the git area's server (src/git/server). */
+export interface LocalGitServer {
+  /** Base URL, e.g. http://127.0.0.1:43121 (repositories at `<url>/<name>.git`). */
+  url: string;
+  close(): Promise<void>;
+}
+export type StartLocalGitServer = (o: { root: string; signal: AbortSignal }) => Promise<LocalGitServer>;
+
+/** What the local target needs from the local reconciler (src/reconcile): apply, status in Flux's shape, change events. */
+export interface LocalSourceReconciler {
+  apply(object: TargetObject): void;
+  /** The object's status as source-controller would write it (conditions, artifact). */
+  status(ref: ObjectRef): FluxStatusObject | undefined;
+  /** Called on every status change; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void;
+  /** Reconcile one object now (what `flux reconcile` asks the controller for). */
+  reconcileNow(ref: ObjectRef): void;
+  stop(): Promise<void>;
+}
+export type CreateLocalReconciler = (o: { workDir: string; log: (line: string) => void }) => LocalSourceReconciler;
+
+export interface LocalTargetOptions {
+  /** From src/git once merged (see docs/targets.md, "local target and the git area"). */
+  startGitServer?: StartLocalGitServer;
+  createReconciler?: CreateLocalReconciler;
+  /** Registry port, default 0 (any free port). */
+  registryPort?: number;
+}
+
+const NOT_MERGED =
+  'is not part of this build: it comes from the git area (src/git, src/reconcile; branch `git`), which this target wires in through LocalTargetOptions';
+
+export class LocalTarget implements Target {
+  readonly name: TargetName = 'local';
+  readonly namespace = FLUX_NAMESPACE;
+  readonly plan = undefined;
+  private registry?: RegistryHandle;
+  private git?: LocalGitServer;
+  private reconciler?: LocalSourceReconciler;
+  private readonly releases: (() => Promise<void>)[] = [];
+
+  constructor(readonly options: LocalTargetOptions = {}) {}
+
+  async prepare(ctx: TargetContext): Promise<PrepareReport> {
+    const lines: string[] = [];
+    const say = (l: string) => (lines.push(l), ctx.log(l));
+    if (!this.registry) {
+      const dir = join(ctx.workDir, 'registry');
+      const handle = await startRegistry({ dir, port: this.options.registryPort ?? 0 });
+      this.registry = handle;
+      // The registry outlives the step that started it: its lifetime is the run's cleanup registry.
+      this.releases.push(ctx.cleanup.add(`embedded registry ${handle.url}`, () => this.closeRegistry()));
+      say(`embedded OCI registry on ${handle.url} (storage ${dir})`);
+    } else {
+      say(`embedded OCI registry on ${this.registry.url} (reused)`);
+    }
+    if (!this.git && this.options.startGitServer) {
+      const root = join(ctx.workDir, 'git');
+      const git = await this.options.startGitServer({ root, signal: ctx.signal });
+      this.git = git;
+      this.releases.push(ctx.cleanup.add(`git server ${git.url}`, () => this.closeGit()));
+      say(`Git server (git http-backend) on ${git.url}`);
+    } else if (!this.options.startGitServer) {
+      say(`Git server: not started (ocilab's Git server ${NOT_MERGED})`);
+    }
+    if (!this.reconciler && this.options.createReconciler) {
+      const reconciler = this.options.createReconciler({ workDir: ctx.workDir, log: ctx.log });
+      this.reconciler = reconciler;
+      this.releases.push(ctx.cleanup.add('local reconciler', () => this.stopReconciler()));
+      say('local reconciler: running (does what source-controller does, in this process)');
+    }
+    return { lines };
+  }
+
+  registryUrl(): RegistryEndpoint {
+    if (!this.registry) throw new TargetError('the local registry is not running: run target.up first');
+    // The local reconciler runs on this host, so it sees the registry where the host does.
+    return { host: this.registry.hostPort, cluster: `oci://${this.registry.hostPort}`, insecure: true };
+  }
+
+  gitUrl(): Endpoint {
+    if (!this.git) throw new TargetError(`no local Git server: ocilab's Git server ${NOT_MERGED}`);
+    return { host: this.git.url, cluster: this.git.url };
+  }
+
+  async applySource(object: TargetObject, ctx: TargetContext): Promise<void> {
+    const r = this.requireReconciler();
+    r.apply({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? this.namespace } });
+    ctx.log(`applied ${object.kind} ${object.metadata.namespace ?? this.namespace}/${object.metadata.name} to the local reconciler`);
+  }
+
+  waitReady(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
+    return this.waitLocal(ref, req, ctx);
+  }
+
+  reconcile(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
+    this.requireReconciler().reconcileNow(ref);
+    return this.waitLocal(ref, req, ctx);
+  }
+
+  async teardown(): Promise<string[]> {
+    const lines: string[] = [];
+    if (this.reconciler) lines.push('local reconciler stopped');
+    if (this.git) lines.push(`Git server ${this.git.url} stopped`);
+    if (this.registry) lines.push(`embedded registry ${this.registry.url} stopped`);
+    for (const release of this.releases.splice(0).reverse()) await release();
+    return lines;
+  }
+
+  private requireReconciler(): LocalSourceReconciler {
+    if (!this.reconciler) throw new TargetError(`no local reconciler: ocilab's local reconciler ${NOT_MERGED}`);
+    return this.reconciler;
+  }
+
+  /** Same predicates as on a cluster, evaluated on every status change the reconciler reports. */
+  private waitLocal(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
+    const r = this.requireReconciler();
+    const predicate = predicateFor(req, ref.kind);
+    const started = performance.now();
+    return new Promise<WaitOutcome>((resolve, reject) => {
+      const done = (fn: () => void) => {
+        off();
+        clearTimeout(timer);
+        ctx.signal.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const check = () => {
+        const obj = r.status(ref);
+        const v = predicate(obj);
+        if (!v.done) return;
+        const revision = revisionOf(obj);
+        done(() => resolve({ ok: v.ok, message: v.message, elapsedMs: performance.now() - started, ...(revision ? { revision } : {}), ...(obj ? { object: obj } : {}) }));
+      };
+      const onAbort = () => done(() => reject(Object.assign(new Error(`waiting for ${ref.kind} ${ref.name} was cancelled`), { name: 'AbortError' })));
+      const off = r.onChange(check);
+      const timer = setTimeout(
+        () => done(() => resolve({ ok: false, message: `${ref.kind} ${ref.name} did not get there within ${Math.round(req.timeoutMs / 1000)}s`, elapsedMs: req.timeoutMs })),
+        req.timeoutMs,
+      );
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      check();
+    });
+  }
+
+  private async closeRegistry(): Promise<void> {
+    const h = this.registry;
+    this.registry = undefined;
+    await h?.close();
+  }
+
+  private async closeGit(): Promise<void> {
+    const g = this.git;
+    this.git = undefined;
+    await g?.close();
+  }
+
+  private async stopReconciler(): Promise<void> {
+    const r = this.reconciler;
+    this.reconciler = undefined;
+    await r?.stop();
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * `ocilab prepare --target kind`: make a later run work offline. Caches the Flux install
+ * manifests (`flux install --export`, no network when the CLI's own version is exported)
+ * and `docker pull` + `docker save` of every image the kind target needs (registry:3, the
+ * Flux controllers the manifests name, the demo app, a node image when given). Records only
+ * what really got cached; says what did not and how to get it.
+ */
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { ContainerEngine } from '../kind/container-engine.js';
+import { ToolMissingError } from '../kind/exec.js';
+import { DEMO_APP_IMAGE, FLUX_CONTROLLER_IMAGES, FLUX_VERSION, REGISTRY_IMAGE } from '../kind/images.js';
+import { parseFluxVersion } from '../kind/versions.js';
+import type { Tool } from '../kind/tool.js';
+import { fluxManifestsFile, imageArchiveName, imagesDir, recordCached, type CachedItem } from './cache.js';
+import { FLUX_COMPONENTS } from './flux-install.js';
+
+export interface PrepareOptions {
+  engine: ContainerEngine;
+  flux: Tool;
+  cacheDir: string;
+  /** kindest/node image to cache too (kind otherwise pulls its default on `kind create cluster`). */
+  nodeImage?: string;
+  log: (line: string) => void;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+export interface PrepareResult {
+  cached: CachedItem[];
+  /** What could not be cached, each with the reason and the way to get it. */
+  missing: string[];
+}
+
+/** `image:` references in Flux install manifests (what the air-gapped doc greps for). */
+export function imagesInManifests(yaml: string): string[] {
+  return [...new Set([...yaml.matchAll(/^\s*image:\s*["']?([^"'\s]+)["']?\s*$/gm)].map((m) => m[1]!))];
+}
+
+export async function prepareKindCache(o: PrepareOptions): Promise<PrepareResult> {
+  const now = () => (o.now ?? (() => new Date()))().toISOString();
+  const cached: CachedItem[] = [];
+  const missing: string[] = [];
+
+  let controllerImages: string[] = [...FLUX_CONTROLLER_IMAGES];
+  const manifests = await exportFluxManifests(o);
+  if (manifests.ok) {
+    const file = fluxManifestsFile(o.cacheDir);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, manifests.yaml);
+    cached.push({ what: 'flux-manifests', name: `flux install ${FLUX_COMPONENTS}`, file, source: `flux install --export (flux ${manifests.version})`, at: now() });
+    o.log(`cached Flux install manifests (flux ${manifests.version}) in ${file}`);
+    const named = imagesInManifests(manifests.yaml);
+    if (named.length > 0) controllerImages = named;
+  } else {
+    missing.push(manifests.reason);
+    o.log(`not cached: ${manifests.reason}`);
+  }
+
+  const images = [REGISTRY_IMAGE, ...controllerImages, DEMO_APP_IMAGE, ...(o.nodeImage ? [o.nodeImage] : [])];
+  await mkdir(imagesDir(o.cacheDir), { recursive: true });
+  for (const image of images) {
+    const file = join(imagesDir(o.cacheDir), imageArchiveName(image));
+    try {
+      o.log(`${o.engine.name} pull ${image}`);
+      await o.engine.tool.change(['pull', image], { timeoutMs: 15 * 60_000, signal: o.signal });
+      await o.engine.tool.change(['save', '-o', file, image], { timeoutMs: 15 * 60_000, signal: o.signal });
+      const size = (await stat(file)).size;
+      cached.push({ what: 'image', name: image, file, source: `${o.engine.name} pull + ${o.engine.name} save`, at: now() });
+      o.log(`cached ${image} (${(size / 1024 ** 2).toFixed(1)} MiB) in ${file}`);
+    } catch (err) {
+      const reason = `${image}: ${(err as Error).message.split('\n')[0]}`;
+      missing.push(reason);
+      o.log(`not cached: ${reason}`);
+    }
+  }
+  if (!o.nodeImage) {
+    o.log('kindest/node: not cached (pass --node-image kindest/node:<version> to cache one; `--warm` also leaves kind\'s default node image in the engine\'s store)');
+  }
+  if (cached.length > 0) await recordCached(o.cacheDir, cached);
+  return { cached, missing };
+}
+
+type Exported = { ok: true; yaml: string; version: string } | { ok: false; reason: string };
+
+async function exportFluxManifests(o: PrepareOptions): Promise<Exported> {
+  const url = `https://github.com/fluxcd/flux2/releases/download/${FLUX_VERSION}/install.yaml`;
+  const fallback = `or download ${url} (all four default controllers) to ${fluxManifestsFile(o.cacheDir)}`;
+  try {
+    const v = await o.flux.probe(['version', '--client'], { signal: o.signal });
+    const version = parseFluxVersion(v.stdout) ?? 'unknown version';
+    // Without --version the CLI writes its embedded manifests: no network needed (FLUX-OCI-FACTS §8).
+    const r = await o.flux.probe(['install', '--export', `--components=${FLUX_COMPONENTS}`], { signal: o.signal, timeoutMs: 120_000 });
+    if (r.exitCode !== 0 || !r.stdout.includes('kind: Deployment')) {
+      return { ok: false, reason: `Flux install manifests: \`flux install --export\` failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n')[0] ?? ''}; ${fallback}` };
+    }
+    return { ok: true, yaml: r.stdout, version };
+  } catch (err) {
+    if (!(err instanceof ToolMissingError)) throw err;
+    return { ok: false, reason: `Flux install manifests: the flux CLI is not installed; install it and run prepare again, ${fallback}` };
+  }
+}

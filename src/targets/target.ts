@@ -1,0 +1,105 @@
+/**
+ * Where a scenario runs. `local`, `kind` and `cluster` implement one interface so every
+ * scenario step is written once: bring up what the target needs, say where the registry
+ * and the Git server are (as the host sees them, and as Flux sees them), apply Flux
+ * sources, wait until Flux says Ready (or why not), and tear down what the run made.
+ */
+import type { CleanupRegistry } from '../engine/cleanup.js';
+import type { TargetName } from '../engine/action.js';
+import type { FluxStatusObject } from '../kube/conditions.js';
+import type { Plan } from '../kube/plan.js';
+import type { ObjectRef } from '../kube/resources.js';
+
+/** What a target operation needs from the caller (an action's context fits it). */
+export interface TargetContext {
+  signal: AbortSignal;
+  log: (line: string) => void;
+  cleanup: CleanupRegistry;
+  /** A directory owned by the run (registry storage, Git repositories). */
+  workDir: string;
+}
+
+/** One address, seen from two places. */
+export interface Endpoint {
+  /** Where ocilab and the CLIs on this machine push: `localhost:5001`, `127.0.0.1:40123`. */
+  host: string;
+  /** Where Flux (source-controller, or the local reconciler) fetches from: `oci://kind-registry:5000`. */
+  cluster: string;
+}
+
+export interface RegistryEndpoint extends Endpoint {
+  /** Plain HTTP: the OCIRepository needs `insecure: true`. */
+  insecure: boolean;
+}
+
+/** Which condition a wait is for. */
+export type WaitCondition = 'Ready' | 'SourceVerified' | 'ArtifactInStorage';
+
+export interface WaitRequest {
+  condition: WaitCondition;
+  /** Wait for this artifact revision (e.g. `latest@sha256:…`). */
+  revision?: string;
+  timeoutMs: number;
+}
+
+export interface WaitOutcome {
+  ok: boolean;
+  /** Flux's own words: the condition message (prefixed by its reason on failure). */
+  message: string;
+  /** status.artifact.revision (sources) or status.lastAppliedRevision (Kustomization). */
+  revision?: string;
+  object?: FluxStatusObject;
+  elapsedMs: number;
+}
+
+/** A Flux object (or a Secret/ConfigMap it references) as plain data. */
+export interface TargetObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+export interface PrepareReport {
+  /** One line per thing brought up or reused, for the live pane. */
+  lines: string[];
+}
+
+export interface Target {
+  readonly name: TargetName;
+  /** Set in `--dry-run`: every change is recorded here and nothing is touched. */
+  readonly plan?: Plan;
+  /** Namespace Flux objects go to when a scenario does not name one. */
+  readonly namespace: string;
+  /** Bring up what the target needs (idempotent: a second call reuses). */
+  prepare(ctx: TargetContext): Promise<PrepareReport>;
+  /** The OCI registry, after prepare. Throws with the fix when the target has none configured. */
+  registryUrl(): RegistryEndpoint;
+  /** The Git server's base URL (repositories are `<base>/<name>.git`), after prepare. */
+  gitUrl(): Endpoint;
+  /** Create or update one object (server-side apply on a cluster; the local reconciler locally). */
+  applySource(object: TargetObject, ctx: TargetContext): Promise<void>;
+  /** Wait until Flux reports the condition (or a terminal failure, in Flux's words). */
+  waitReady(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome>;
+  /** Ask for a reconcile now (`flux reconcile`) and wait for it to be handled. */
+  reconcile(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome>;
+  /** Remove what this run created on the target; never what it found there. */
+  teardown(ctx: TargetContext): Promise<string[]>;
+}
+
+/** The label ocilab puts on every Kubernetes object it creates; cleanup deletes only those. */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'ocilab';
+
+/** A copy of the object carrying the ownership label. */
+export function withOwnershipLabel<T extends TargetObject>(object: T): T {
+  return { ...object, metadata: { ...object.metadata, labels: { ...object.metadata.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } } };
+}
+
+/** Thrown for what a user must change (a flag, a missing tool); the message says how. */
+export class TargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetError';
+  }
+}
