@@ -13,6 +13,7 @@ import { measureActions } from './measure/actions.js';
 import { ociActions } from './oci/actions.js';
 import { reconcileActions, registerSourceVerifier } from './reconcile/actions.js';
 import { registryActions } from './registry/actions.js';
+import { workshopActions } from './workshop/actions.js';
 import { targetsActions } from './targets/actions.js';
 
 let verifiersRegistered = false;
@@ -30,6 +31,7 @@ export function buildActionRegistry(): ActionRegistry {
     ...gitActions,
     ...reconcileActions,
     ...cosignActions,
+    ...workshopActions,
     ...measureActions,
     ...targetsActions,
   );

@@ -15,6 +15,7 @@ import { colorEnabled } from '../plain/color.js';
 import { plainReporter } from '../plain/reporter.js';
 import { exitCodeOf } from '../store/run-state.js';
 import { createRunStore } from '../store/run-store.js';
+import { attachWorkshop } from '../workshop/session.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { Plan } from '../kube/plan.js';
 import type { TargetSettings } from '../targets/index.js';
@@ -31,6 +32,8 @@ export interface RunOptions {
   param: string[];
   /** asciicast v2 file to record the run into (src/record). */
   record?: string;
+  /** Workshop mode: forget the saved progress and start over. */
+  reset?: boolean;
   dryRun?: boolean;
   /** cluster target */
   context?: string;
@@ -135,6 +138,13 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
     throw new UsageError((err as Error).message);
   }
   const store = createRunStore(runner);
+  if (opts.mode === 'workshop') {
+    // Progress per scenario in the config dir; resume at the first unfinished step.
+    const session = attachWorkshop(runner, { reset: opts.reset, warn: (m) => process.stderr.write(`ocilab: ${m}\n`) });
+    if (fromIndex === undefined && session.resumeAt !== undefined) fromIndex = session.resumeAt;
+    store.getState().notify(session.notice());
+    session.onNotice((t) => store.getState().notify(t));
+  }
   const stopInterrupt = onInterrupt(async () => {
     runner.abort();
     await new Promise<void>((resolve) => {
@@ -183,6 +193,7 @@ export function runCommand(): Command {
     .option('-f, --from-step <id|n>', 'start at this step (id or 1-based number); earlier steps are caught up by their solve')
     .option('-p, --param <key=value>', 'override a scenario param (repeatable)', collect, [])
     .option('--record <file.cast>', 'record what the terminal shows to an asciicast v2 file, a marker per step (replay: ocilab replay)')
+    .option('--reset', 'workshop mode: forget the saved progress of this scenario and start over')
     .option('--plain', 'timestamped lines instead of the interactive app (automatic when stdout is not a TTY or CI is set)')
     .option('--dry-run', 'kind/cluster: print every command and Kubernetes object the run would run or apply, step by step; touch nothing')
     .option('--cluster-name <name>', 'kind: the kind cluster to create or reuse (default ocilab)')
@@ -198,6 +209,7 @@ Examples:
   ocilab run hello --plain
   ocilab run git-vs-oci --target kind --mode present
   ocilab run ./my-workshop.yaml --mode workshop --from-step 3
+  ocilab run workshop --mode workshop --reset
   ocilab run hello --param greeting=bonjour
   ocilab run git-vs-oci --target kind --dry-run
   ocilab run workshop --target cluster --context workshop --registry-url ghcr.io/me/ocilab --git-url https://github.com/me`,

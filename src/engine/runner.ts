@@ -258,7 +258,10 @@ export class Runner {
     try {
       const env = this.executeEnv(index, controller.signal);
       const runsNothing = via === 'solve' && !step.solve && (step.optional || opts.solveFallback === 'nothing');
-      const main = via === 'run' ? step.run : via === 'solve' ? (step.solve ?? (runsNothing ? [] : step.run)) : [];
+      // A task step (no run, a solve): the learner does it in workshop mode; elsewhere (present,
+      // tour, plain/CI) its solve is what the step demonstrates.
+      const demo = via === 'run' && step.run.length === 0 && step.solve !== undefined && this.mode !== 'workshop';
+      const main = demo ? step.solve! : via === 'run' ? step.run : via === 'solve' ? (step.solve ?? (runsNothing ? [] : step.run)) : [];
       let outcome = await executeActions(main, env);
       if (outcome.ok && step.check && step.check.length > 0 && !runsNothing) {
         outcome = await executeActions(step.check, env);

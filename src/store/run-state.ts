@@ -43,6 +43,8 @@ export interface StepState extends StepInfo {
   logLength: number;
   /** The last TAIL_LINES lines, a new array on every line: what the live pane shows. */
   tail: OutputLine[];
+  /** Workshop: hints the learner asked for with `h`. */
+  hintsShown?: number;
 }
 
 export interface MeasurementEntry {
@@ -70,6 +72,8 @@ export interface RunState {
   endedAt?: number;
   /** Scenario budget in ms, for elapsed vs budget. */
   budgetMs?: number;
+  /** A line for the user from outside the runner (workshop: resumed where, which env file to source). */
+  notice?: string;
 }
 
 export function initialRunState(): RunState {

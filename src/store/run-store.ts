@@ -29,6 +29,10 @@ export interface RunActions {
   end(): void;
   /** Interrupts the running step and ends the run as interrupted (exit code 130). */
   quit(): void;
+  /** Workshop: reveal one more hint of the focused step. */
+  hint(): void;
+  /** Show a line for the user (workshop notices). */
+  notify(text: string | undefined): void;
 }
 
 export type RunStoreState = RunState & RunActions;
@@ -68,6 +72,15 @@ export function createRunStore(runner: Runner): RunStore {
       runner.finish();
     },
     quit: () => runner.abort(),
+    hint: () =>
+      set((s) => {
+        const step = s.steps[s.current];
+        if (!step || !step.hints?.length) return {};
+        const steps = s.steps.slice();
+        steps[s.current] = { ...step, hintsShown: Math.min(step.hints.length, (step.hintsShown ?? 0) + 1) };
+        return { steps };
+      }),
+    notify: (text) => set(text === undefined ? { notice: undefined } : { notice: text }),
   }));
   runner.on((event: RunEvent) => store.setState((s) => foldEvent(s, event)));
   return store;

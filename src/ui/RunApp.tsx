@@ -12,6 +12,7 @@ import { Transcript } from './components/Transcript.js';
 import { useRunSelector } from './hooks/use-run-selector.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useThrottledSelector } from './hooks/use-throttled-selector.js';
+import { useTour } from './hooks/use-tour.js';
 import { useTranscript } from './hooks/use-transcript.js';
 import { initialUiState, reduceKey, splitKeys, type Effect, type UiState } from './input.js';
 import { planLayout } from './layout.js';
@@ -55,6 +56,9 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
   const stateLabel = useRunSelector(store, selectStateLabel);
   const status = useRunSelector(store, (s) => s.status);
   const busy = useRunSelector(store, (s) => s.busy);
+  const mode = useRunSelector(store, (s) => s.mode);
+  const notice = useRunSelector(store, (s) => s.notice);
+  const tour = useTour(store, interactive && mode === 'tour' && !isFinished(status));
   const viewing = header.index;
 
   // Output re-renders at most every LOG_FLUSH_MS, however fast lines arrive.
@@ -92,8 +96,13 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
     const actions = store.getState();
     switch (effect.kind) {
       case 'next':
-        // Tour mode plays on by itself from here (and stops at a failure); the others go one step.
-        return void settle(actions.mode === 'tour' ? actions.play() : actions.next());
+        // One step; tour mode's countdown (useTour) then carries on by itself.
+        return void settle(actions.next());
+      case 'hint':
+        return actions.hint?.();
+      case 'pause':
+        // Tour: the countdown to the next step; present: the talk timer the notes screen shows.
+        return mode === 'tour' ? tour.togglePause() : onPause?.();
       case 'back':
         return actions.back();
       case 'retry':
@@ -104,8 +113,6 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
         return void settle(actions.check());
       case 'goto':
         return void settle(actions.goto(effect.index, { catchUp: effect.index > actions.current }));
-      case 'pause':
-        return onPause?.();
       case 'fallback':
         // Printed above the live area (Ink's stdout.write), so it stays on screen as the talk goes on.
         return void (fallbackText && write(fallbackText(actions.viewing)));
@@ -165,7 +172,8 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
         logWindow={logWindow}
         measurements={measurements}
         ui={ui}
-        state={quitting ? 'stopping: cleaning up…' : stateLabel}
+        state={quitting ? 'stopping: cleaning up…' : (tour.label ?? stateLabel)}
+        notice={notice}
         now={now}
       />
     </>

@@ -40,7 +40,7 @@ export interface RunFacts {
 }
 
 export type Effect =
-  | { kind: 'next' | 'back' | 'retry' | 'skip' | 'check' | 'redraw' | 'pause' | 'fallback' }
+  | { kind: 'next' | 'back' | 'retry' | 'skip' | 'check' | 'redraw' | 'hint' | 'pause' | 'fallback' }
   | { kind: 'goto'; index: number }
   | { kind: 'quit'; how: 'quit' | 'interrupt' };
 
@@ -82,6 +82,7 @@ export function reduceKey(ui: UiState, input: string, key: Key, run: RunFacts): 
       return run.busy ? { ui } : { ui, effect: { kind: command } };
     case 'back':
       return { ui, effect: { kind: 'back' } };
+    case 'hint':
     case 'pause':
     case 'fallback':
       return { ui, effect: { kind: command } };

@@ -11,13 +11,14 @@ export type Command =
   | 'retry'
   | 'skip'
   | 'check'
+  | 'hint'
+  | 'pause'
   | 'goto'
   | 'log'
   | 'help'
   | 'redraw'
   | 'quit'
   | 'interrupt'
-  | 'pause'
   | 'fallback';
 
 export interface Binding {
@@ -33,6 +34,14 @@ export interface Binding {
 }
 
 export const bindings: Binding[] = [
+  {
+    command: 'pause',
+    keys: 'space',
+    short: 'pause',
+    help: 'tour mode: pause or resume the countdown to the next step',
+    modes: ['tour'],
+    match: (input) => input === ' ',
+  },
   {
     command: 'next',
     keys: '→ space n',
@@ -68,6 +77,14 @@ export const bindings: Binding[] = [
     help: 'check your work on this step (says what is wrong)',
     modes: ['workshop'],
     match: (input, key) => input === 'c' && !key.ctrl,
+  },
+  {
+    command: 'hint',
+    keys: 'h',
+    short: 'hint',
+    help: 'show the next hint of this step',
+    modes: ['workshop'],
+    match: (input, key) => input === 'h' && !key.ctrl,
   },
   {
     command: 'goto',

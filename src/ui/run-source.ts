@@ -24,6 +24,8 @@ export interface StepStateLike {
   say?: string;
   show?: string;
   hints?: readonly string[];
+  /** Hints asked for with `h` (workshop). */
+  hintsShown?: number;
   attempt?: number;
   /** Every line of the step (append-only); `logLength` changes when it grows. */
   log: readonly OutputLineLike[];
@@ -47,6 +49,8 @@ export interface RunStateLike {
   startedAt?: number;
   endedAt?: number;
   budgetMs?: number;
+  /** A line for the user from outside the runner (workshop resume, env file). */
+  notice?: string;
 }
 
 export interface RunActionsLike {
@@ -62,6 +66,8 @@ export interface RunActionsLike {
   end(): void;
   /** Interrupt the running step and end the run (Ctrl-C, or q confirmed while a step runs). */
   quit(): void;
+  /** Workshop: reveal one more hint (optional: older stores lack it). */
+  hint?(): void;
 }
 
 export type RunSourceState = RunStateLike & RunActionsLike;
@@ -111,13 +117,14 @@ export function selectSteps(s: RunStateLike): StepView[] {
 }
 
 /**
- * Workshop hints come one at a time: none before a failure, then one more per failed
- * attempt.
+ * Workshop hints come one at a time: as many as the learner asked for with `h`, and at
+ * least one more per failed attempt.
  */
 function revealedHints(mode: Mode, step: StepStateLike): { hints?: string[] } {
-  if (mode !== 'workshop' || step.status !== 'failed' || !step.hints?.length) return {};
-  const shown = Math.min(step.hints.length, Math.max(1, step.attempt ?? 1));
-  return { hints: step.hints.slice(0, shown) };
+  if (mode !== 'workshop' || !step.hints?.length) return {};
+  const byFailure = step.status === 'failed' ? Math.max(1, step.attempt ?? 1) : 0;
+  const shown = Math.min(step.hints.length, byFailure + (step.hintsShown ?? 0));
+  return shown > 0 ? { hints: step.hints.slice(0, shown) } : {};
 }
 
 export function selectMeasurements(s: RunStateLike): readonly Measurement[] {

@@ -49,6 +49,8 @@ export interface MainScreenProps {
   state?: string;
   /** Fixed clock for tests. */
   now?: number;
+  /** One line from outside the runner (workshop: resumed where, which env file to source). */
+  notice?: string;
 }
 
 /** The whole live area; exactly `rows - 1` tall so the terminal never scrolls it. */
@@ -93,6 +95,7 @@ export function MainScreen(props: MainScreenProps) {
           minOutput={layout.minOutput}
           lines={props.lines}
           totalLines={props.totalLines}
+          notice={props.notice}
         />
         {layout.measurementsHeight > 0 ? (
           <MeasurementsPanel measurements={props.measurements} width={layout.mainWidth} height={layout.measurementsHeight} />
@@ -134,6 +137,7 @@ interface StepBodyProps {
   minOutput: number;
   lines: readonly LogLine[];
   totalLines: number;
+  notice?: string;
 }
 
 /**
@@ -141,7 +145,7 @@ interface StepBodyProps {
  * (clipped) when long; the output pane gets the rest but never less than `minOutput`.
  * The pane's rows are measured after layout and the log is sliced to exactly that.
  */
-function StepBody({ step, index, width, height, minOutput, lines, totalLines }: StepBodyProps) {
+function StepBody({ step, index, width, height, minOutput, lines, totalLines, notice }: StepBodyProps) {
   const theme = useTheme();
   const outputRef = useRef<DOMElement>(null);
   const [outputRows, setOutputRows] = useState(minOutput);
@@ -160,6 +164,13 @@ function StepBody({ step, index, width, height, minOutput, lines, totalLines }: 
   return (
     <Box flexDirection="column" height={height} width={width}>
       <Rule title={`${index + 1} ${step.title}`} width={width} />
+      {notice ? (
+        <Box flexShrink={0}>
+          <Text color={theme.accent ?? theme.warn} wrap="wrap">
+            » {notice}
+          </Text>
+        </Box>
+      ) : null}
       <Box flexDirection="column" flexShrink={1} overflow="hidden">
         {step.narration ? <Markdown source={step.narration} /> : null}
       </Box>
