@@ -7,11 +7,10 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { createFixture, describeFixture, FixtureExistsError, PRESETS, PRESET_NAMES } from './fixtures/index.js';
-import { GitServer } from './server/server.js';
 import { formatRequest } from './server/request-log.js';
 import { CLONE_STRATEGIES, measureClone, type CloneMeasurement } from './clone.js';
 import { commitChange } from './commit.js';
-import { serverFor, trackServer } from './running.js';
+import { serveRoot, serverFor } from './running.js';
 
 const need = (ctx: ActionContext, name: string, given?: string): string => {
   const v = given ?? ctx.vars[name];
@@ -59,17 +58,12 @@ export const gitServe = defineAction({
   async run(args, ctx) {
     try {
       const root = args.dir ? resolve(ctx.scenarioDir, args.dir) : need(ctx, 'fixture.dir');
-      const server = await new GitServer({ root, host: args.host, port: args.port ?? 0, portFallback: args.port !== undefined && args.port !== 0 }).start();
-      const untrack = trackServer(server);
-      ctx.cleanup.add(`git server ${server.url}`, async () => {
-        untrack();
-        await server.stop();
-      });
-      server.log.on('request', (e) => ctx.log(formatRequest(e), e.status >= 400 ? 'stderr' : 'stdout'));
-      if (server.portNote) ctx.log(server.portNote, 'info');
+      const { server, reused } = await serveRoot({ root, cleanup: ctx.cleanup, host: args.host, port: args.port });
+      if (!reused) server.log.on('request', (e) => ctx.log(formatRequest(e), e.status >= 400 ? 'stderr' : 'stdout'));
+      if (server.portNote && !reused) ctx.log(server.portNote, 'info');
       ctx.vars['git.url'] = server.url;
       if (ctx.vars['fixture.name']) ctx.vars['git.repo.url'] = `${server.url}/${ctx.vars['fixture.name']}.git`;
-      ctx.log(`git server on ${server.url} serving ${root}`, 'info');
+      ctx.log(`git server on ${server.url} ${reused ? 'already serves' : 'serving'} ${root}${reused ? ' (reused)' : ''}`, 'info');
       return { ok: true };
     } catch (err) {
       return fail(err);

@@ -1,19 +1,58 @@
 /**
- * Git servers started by actions in this process, so later steps (git.clone) can find the
- * server behind a URL and report its CPU. Entries are removed by the run's cleanup.
+ * Git servers started in this process (by git.serve or the local target), so later steps
+ * find the server behind a URL (git.clone, the reconciler's measurements) and a second
+ * request to serve the same directory reuses the running server instead of starting another.
+ * Each server is stopped (and forgotten) by the cleanup registry of the run that started it.
  */
-import type { GitServer } from './server/server.js';
+import { resolve } from 'node:path';
+import type { CleanupRegistry } from '../engine/cleanup.js';
+import { GitServer } from './server/server.js';
 
-const servers = new Set<GitServer>();
+interface Tracked {
+  root: string;
+  /** Stops the server now and unregisters its cleanup. */
+  stop: () => Promise<void>;
+}
 
-export function trackServer(server: GitServer): () => void {
-  servers.add(server);
-  return () => servers.delete(server);
+const servers = new Map<GitServer, Tracked>();
+
+export interface ServeOptions {
+  root: string;
+  cleanup: CleanupRegistry;
+  host?: string;
+  /** 0 or unset = any free port. */
+  port?: number;
+}
+
+export interface Served {
+  server: GitServer;
+  /** True when a server of this process already served `root` and is reused. */
+  reused: boolean;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The server for `root`: the running one when there is one and no explicit host/port asks
+ * for another, else a new one (registered with `cleanup`).
+ */
+export async function serveRoot(o: ServeOptions): Promise<Served> {
+  const root = resolve(o.root);
+  if (o.host === undefined && !o.port) {
+    for (const [server, t] of servers) if (t.root === root) return { server, reused: true, stop: t.stop };
+  }
+  const server = await new GitServer({ root, host: o.host, port: o.port ?? 0, portFallback: o.port !== undefined && o.port !== 0 }).start();
+  const url = server.url;
+  const stop = o.cleanup.add(`git server ${url}`, async () => {
+    servers.delete(server);
+    await server.stop();
+  });
+  servers.set(server, { root, stop });
+  return { server, reused: false, stop };
 }
 
 /** The running server whose base URL prefixes `url`, if it is one of ours. */
 export function serverFor(url: string): GitServer | undefined {
-  for (const s of servers) {
+  for (const s of servers.keys()) {
     try {
       if (url.startsWith(`${s.url}/`)) return s;
     } catch {

@@ -18,51 +18,64 @@ import { ArtifactStorage } from './storage.js';
 import type { SourceStatus } from './status.js';
 import type { SourceVerifier } from './verifier.js';
 
-const perRun = new Map<string, LocalReconciler>();
-/** The context of the latest action that used the run's reconciler: its events and passes are logged in that step. */
-const latestCtx = new Map<string, ActionContext>();
+const perRun = new Map<string, { rec: LocalReconciler; stop: () => Promise<void> }>();
+/** The scope of the latest caller that used the run's reconciler: its events and passes are logged in that step. */
+const latestScope = new Map<string, ReconcilerScope>();
 const pendingVerifiers: SourceVerifier[] = [];
 
 /** Let another area (cosign) plug its verifier into every local reconciler of this process. */
 export function registerSourceVerifier(v: SourceVerifier): void {
   pendingVerifiers.push(v);
-  for (const r of perRun.values()) r.addVerifier(v);
+  for (const { rec } of perRun.values()) rec.addVerifier(v);
 }
 
-/** The run's reconciler, created (and started) on first use. */
-export function reconcilerFor(ctx: ActionContext): LocalReconciler {
-  latestCtx.set(ctx.workDir, ctx);
-  let rec = perRun.get(ctx.workDir);
-  if (rec) return rec;
-  rec = new LocalReconciler({ storage: new ArtifactStorage(join(ctx.workDir, 'source-storage'), fluxTarballArchive), verifiers: pendingVerifiers });
-  perRun.set(ctx.workDir, rec);
+/** What reconcilerFor needs of its caller: an action's context, or the local target's (no measurements there unless given). */
+export type ReconcilerScope = Pick<ActionContext, 'workDir' | 'cleanup' | 'log'> & { report?: ActionContext['report'] };
+
+/**
+ * The run's reconciler (one per workDir, shared by the reconcile.* actions and the local
+ * target), created and started on first use; the run's cleanup stops it.
+ */
+export function reconcilerFor(ctx: ReconcilerScope): LocalReconciler {
+  latestScope.set(ctx.workDir, ctx);
+  const running = perRun.get(ctx.workDir);
+  if (running) return running.rec;
+  const rec = new LocalReconciler({ storage: new ArtifactStorage(join(ctx.workDir, 'source-storage'), fluxTarballArchive), verifiers: pendingVerifiers });
   ctx.log('local reconciler (stand-in for source-controller); where it differs:', 'info');
   for (const d of LOCAL_RECONCILER_DIFFERENCES) ctx.log(`  - ${d}`, 'info');
-  const now = () => latestCtx.get(ctx.workDir) ?? ctx;
+  const now = () => latestScope.get(ctx.workDir) ?? ctx;
   rec.on('event', (e) => now().log(`${e.kind}/${e.name} ${e.type} ${e.reason}: ${e.message}`, e.type === 'Warning' ? 'stderr' : 'info'));
-  rec.on('pass', (p) => void reportPass(now(), p));
-  const r = rec;
-  ctx.cleanup.add('local reconciler', async () => {
-    perRun.delete(ctx.workDir);
-    latestCtx.delete(ctx.workDir);
-    await r.stop();
+  rec.on('pass', (p) => {
+    const report = now().report ?? ctx.report;
+    if (report) void reportPass(report, p);
   });
+  const stop = ctx.cleanup.add('local reconciler', async () => {
+    perRun.delete(ctx.workDir);
+    latestScope.delete(ctx.workDir);
+    await rec.stop();
+  });
+  perRun.set(ctx.workDir, { rec, stop });
   rec.start();
   return rec;
 }
 
+/** Stop the run's reconciler now (target.down), if it runs; the next reconcilerFor starts a new one. */
+export async function stopReconcilerFor(workDir: string): Promise<void> {
+  await perRun.get(workDir)?.stop();
+}
+
 /** Each pass as measurements: wall time, and our Git server's bytes and CPU for it when it is ours. */
-async function reportPass(ctx: ActionContext, p: PassRecord): Promise<void> {
+async function reportPass(report: ActionContext['report'], p: PassRecord): Promise<void> {
   const method = `${p.key.kind} pass (${p.outcome})`;
-  ctx.report({ method, metric: 'wall_ms', value: p.durationMs, unit: 'ms', method_note: 'single pass' });
+  report({ method, metric: 'wall_ms', value: p.durationMs, unit: 'ms', method_note: 'single pass' });
   const server = serverFor(p.url);
   if (!server) return;
   await server.settled();
   const t = server.log.cloneTotals(p.passId);
   if (!t) return;
-  ctx.report({ method, metric: 'bytes_down', value: t.bytesOut, unit: 'bytes', method_note: 'server socket counters' });
-  ctx.report({ method, metric: 'server_cpu_ms', value: t.cpuMs, unit: 'ms', method_note: 'git tree rusage' });
-  ctx.report({ method, metric: 'requests', value: t.requests, unit: 'count' });
+  report({ method, metric: 'bytes_down', value: t.bytesOut, unit: 'bytes', method_note: 'server socket counters' });
+  report({ method, metric: 'server_cpu_ms', value: t.cpuMs, unit: 'ms', method_note: 'git tree rusage' });
+  report({ method, metric: 'requests', value: t.requests, unit: 'count' });
 }
 
 /** `${git.repo.url}`-style references in a YAML file, from the run's variables (inline yaml is interpolated by the engine). */

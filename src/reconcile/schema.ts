@@ -138,26 +138,31 @@ export function parseLocalObjects(text: string, origin = 'input'): (SourceObject
     if (doc.errors.length > 0) throw new SourceYamlError(`${where}: invalid YAML: ${doc.errors[0]!.message}`);
     const value = doc.toJS() as Record<string, unknown> | null;
     if (value === null || value === undefined) return;
-    const apiVersion = String(value.apiVersion ?? '');
-    const kind = String(value.kind ?? '');
-    if (kind !== 'GitRepository' && kind !== 'OCIRepository' && kind !== 'Secret') {
-      throw new SourceYamlError(`${where}: kind "${kind}" is not a Flux source the local reconciler runs (GitRepository or OCIRepository)`);
-    }
-    if (kind !== 'Secret' && apiVersion !== SOURCE_API_VERSION) {
-      throw new SourceYamlError(
-        `${where}: apiVersion "${apiVersion}" — use ${SOURCE_API_VERSION} (v1beta2 was removed from the CRDs in Flux 2.8; run \`flux migrate\`)`,
-      );
-    }
-    const schema = kind === 'GitRepository' ? GitRepositorySchema : kind === 'OCIRepository' ? OCIRepositorySchema : SecretSchema;
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((is) => `${is.path.join('.') || '(root)'}: ${is.message}`).join('; ');
-      throw new SourceYamlError(`${where} (${kind}): ${issues}`);
-    }
-    out.push(parsed.data as SourceObject | SecretObject);
+    out.push(validateLocalObject(value, where));
   });
   if (!out.some((o) => o.kind !== 'Secret')) throw new SourceYamlError(`${origin}: no GitRepository or OCIRepository found`);
   return out;
+}
+
+/** One object (already parsed from YAML or built in code) checked like a document of parseLocalObjects. */
+export function validateLocalObject(value: Record<string, unknown>, where: string): SourceObject | SecretObject {
+  const apiVersion = String(value.apiVersion ?? '');
+  const kind = String(value.kind ?? '');
+  if (kind !== 'GitRepository' && kind !== 'OCIRepository' && kind !== 'Secret') {
+    throw new SourceYamlError(`${where}: kind "${kind}" is not a Flux source the local reconciler runs (GitRepository or OCIRepository)`);
+  }
+  if (kind !== 'Secret' && apiVersion !== SOURCE_API_VERSION) {
+    throw new SourceYamlError(
+      `${where}: apiVersion "${apiVersion}" — use ${SOURCE_API_VERSION} (v1beta2 was removed from the CRDs in Flux 2.8; run \`flux migrate\`)`,
+    );
+  }
+  const schema = kind === 'GitRepository' ? GitRepositorySchema : kind === 'OCIRepository' ? OCIRepositorySchema : SecretSchema;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((is) => `${is.path.join('.') || '(root)'}: ${is.message}`).join('; ');
+    throw new SourceYamlError(`${where} (${kind}): ${issues}`);
+  }
+  return parsed.data as SourceObject | SecretObject;
 }
 
 /** Go duration → milliseconds. */

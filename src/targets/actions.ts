@@ -32,7 +32,7 @@ export async function targetOf(ctx: ActionContext): Promise<Target> {
 }
 
 function targetCtx(ctx: ActionContext): TargetContext {
-  return { signal: ctx.signal, log: (l) => ctx.log(l), cleanup: ctx.cleanup, workDir: ctx.workDir };
+  return { signal: ctx.signal, log: (l) => ctx.log(l), cleanup: ctx.cleanup, workDir: ctx.workDir, report: ctx.report };
 }
 
 /** Runs fn; a TargetError becomes a failed step with its message (what the user must change). */

@@ -4,6 +4,7 @@ import type { Plan } from '../kube/plan.js';
 import { ClusterTarget, type ClusterTargetOptions } from './cluster.js';
 import { KindTarget, type KindTargetOptions } from './kind.js';
 import { LocalTarget, type LocalTargetOptions } from './local.js';
+import { createSharedReconciler, startSharedGitServer } from './local-git.js';
 import type { Target } from './target.js';
 
 export * from './target.js';
@@ -31,7 +32,7 @@ export function createTarget(name: TargetName, s: TargetSettings = {}): Target {
   const opt = <T>(v: T | undefined, key: string) => (v === undefined ? {} : { [key]: v });
   switch (name) {
     case 'local':
-      return new LocalTarget(s.local);
+      return new LocalTarget({ startGitServer: startSharedGitServer, createReconciler: createSharedReconciler, ...s.local });
     case 'kind':
       return new KindTarget({ ...s.kind, ...opt(s.plan, 'plan'), ...opt(s.gitUrl, 'gitUrl'), ...opt(s.clusterName, 'clusterName'), ...opt(s.installFlux, 'installFlux') });
     case 'cluster':

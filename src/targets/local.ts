@@ -1,8 +1,8 @@
 /**
  * The local target: no cluster. The embedded OCI registry (src/registry) and ocilab's Git
  * server run in this process on 127.0.0.1; ocilab's local reconciler stands in for
- * source-controller. The Git server and the reconciler come from the git area through the
- * two small ports below, so this file does not change when they do.
+ * source-controller. The Git server and the reconciler come through the two small ports
+ * below (filled by ./local-git.ts in createTarget), so this file does not change when they do.
  */
 import { join } from 'node:path';
 import type { TargetName } from '../engine/action.js';
@@ -27,9 +27,11 @@ import {
 export interface LocalGitServer {
   /** Base URL, e.g. http://127.0.0.1:43121 (repositories at `<url>/<name>.git`). */
   url: string;
+  /** True when a server already serving `root` (git.serve) is reused. */
+  reused?: boolean;
   close(): Promise<void>;
 }
-export type StartLocalGitServer = (o: { root: string; signal: AbortSignal }) => Promise<LocalGitServer>;
+export type StartLocalGitServer = (o: { root: string; ctx: TargetContext }) => Promise<LocalGitServer>;
 
 /** What the local target needs from the local reconciler (src/reconcile): apply, status in Flux's shape, change events. */
 export interface LocalSourceReconciler {
@@ -42,18 +44,17 @@ export interface LocalSourceReconciler {
   reconcileNow(ref: ObjectRef): void;
   stop(): Promise<void>;
 }
-export type CreateLocalReconciler = (o: { workDir: string; log: (line: string) => void }) => LocalSourceReconciler;
+export type CreateLocalReconciler = (ctx: TargetContext) => LocalSourceReconciler;
 
 export interface LocalTargetOptions {
-  /** From src/git once merged (see docs/targets.md, "local target and the git area"). */
+  /** createTarget('local') passes ./local-git.ts (see docs/targets.md, "local target and the git area"). */
   startGitServer?: StartLocalGitServer;
   createReconciler?: CreateLocalReconciler;
   /** Registry port, default 0 (any free port). */
   registryPort?: number;
 }
 
-const NOT_MERGED =
-  'is not part of this build: it comes from the git area (src/git, src/reconcile; branch `git`), which this target wires in through LocalTargetOptions';
+const NO_PORT = 'this LocalTarget was built without it (createTarget(\'local\') passes it; see LocalTargetOptions)';
 
 export class LocalTarget implements Target {
   readonly name: TargetName = 'local';
@@ -80,16 +81,17 @@ export class LocalTarget implements Target {
       say(`embedded OCI registry on ${this.registry.url} (reused)`);
     }
     if (!this.git && this.options.startGitServer) {
-      const root = join(ctx.workDir, 'git');
-      const git = await this.options.startGitServer({ root, signal: ctx.signal });
+      // Where fixtures.create puts its repositories by default: `${git.url}/<fixture>.git` works.
+      const root = join(ctx.workDir, 'fixtures');
+      const git = await this.options.startGitServer({ root, ctx });
       this.git = git;
       this.releases.push(ctx.cleanup.add(`git server ${git.url}`, () => this.closeGit()));
-      say(`Git server (git http-backend) on ${git.url}`);
-    } else if (!this.options.startGitServer) {
-      say(`Git server: not started (ocilab's Git server ${NOT_MERGED})`);
+      say(`Git server (git http-backend) on ${git.url}${git.reused ? ' (reused)' : ''} serving ${root}`);
+    } else if (this.git) {
+      say(`Git server on ${this.git.url} (reused)`);
     }
     if (!this.reconciler && this.options.createReconciler) {
-      const reconciler = this.options.createReconciler({ workDir: ctx.workDir, log: ctx.log });
+      const reconciler = this.options.createReconciler(ctx);
       this.reconciler = reconciler;
       this.releases.push(ctx.cleanup.add('local reconciler', () => this.stopReconciler()));
       say('local reconciler: running (does what source-controller does, in this process)');
@@ -104,7 +106,7 @@ export class LocalTarget implements Target {
   }
 
   gitUrl(): Endpoint {
-    if (!this.git) throw new TargetError(`no local Git server: ocilab's Git server ${NOT_MERGED}`);
+    if (!this.git) throw new TargetError(this.options.startGitServer ? 'no local Git server: run target.up first' : `no local Git server: ${NO_PORT}`);
     return { host: this.git.url, cluster: this.git.url };
   }
 
@@ -133,7 +135,7 @@ export class LocalTarget implements Target {
   }
 
   private requireReconciler(): LocalSourceReconciler {
-    if (!this.reconciler) throw new TargetError(`no local reconciler: ocilab's local reconciler ${NOT_MERGED}`);
+    if (!this.reconciler) throw new TargetError(this.options.createReconciler ? 'no local reconciler: run target.up first' : `no local reconciler: ${NO_PORT}`);
     return this.reconciler;
   }
 

@@ -5,7 +5,7 @@
  * sources, wait until Flux says Ready (or why not), and tear down what the run made.
  */
 import type { CleanupRegistry } from '../engine/cleanup.js';
-import type { TargetName } from '../engine/action.js';
+import type { Measurement, TargetName } from '../engine/action.js';
 import type { FluxStatusObject } from '../kube/conditions.js';
 import type { Plan } from '../kube/plan.js';
 import type { ObjectRef } from '../kube/resources.js';
@@ -17,6 +17,8 @@ export interface TargetContext {
   cleanup: CleanupRegistry;
   /** A directory owned by the run (registry storage, Git repositories). */
   workDir: string;
+  /** Measurements for the run's panel (the local reconciler's passes), when the caller collects them. */
+  report?: (m: Measurement) => void;
 }
 
 /** One address, seen from two places. */

@@ -36,7 +36,7 @@ describe('local target', () => {
       expect(ctx.cleanup.size).toBe(1);
       await t.prepare(ctx); // idempotent: reused, not a second registry
       expect(ctx.cleanup.size).toBe(1);
-      expect(ctx.lines.at(-2)).toContain('(reused)');
+      expect(ctx.lines.at(-1)).toContain('(reused)');
 
       expect(await t.teardown()).toContain(`embedded registry http://${reg.host} stopped`);
       expect(await refused(`http://${reg.host}/v2/`)).toBe(true);
@@ -74,12 +74,12 @@ describe('local target', () => {
     expect(existsSync(runner.vars['run.workDir']!)).toBe(false);
   });
 
-  it('without the local reconciler, flux.apply fails saying where it comes from', async () => {
+  it('built without the reconciler port, flux.apply fails saying what is missing', async () => {
     const ctx = context();
     try {
       const t = new LocalTarget();
       const obj: TargetObject = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', metadata: { name: 'x' } };
-      await expect(t.applySource(obj, ctx)).rejects.toThrow(/local reconciler is not part of this build: it comes from the git area/);
+      await expect(t.applySource(obj, ctx)).rejects.toThrow(/no local reconciler: this LocalTarget was built without it \(createTarget\('local'\) passes it/);
     } finally {
       rmSync(ctx.dir, { recursive: true, force: true });
     }

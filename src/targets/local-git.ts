@@ -1,0 +1,65 @@
+/**
+ * The local target's two ports, filled from the git area: the Git server (src/git/server,
+ * shared with git.serve through src/git/running.ts) and the local reconciler (src/reconcile,
+ * shared with reconcile.apply/reconcile.wait through reconcilerFor). A scenario may mix
+ * `git.serve`/`reconcile.*` and `target.up`/`flux.*`: it gets one server per directory and
+ * one reconciler per run.
+ */
+import { mkdir } from 'node:fs/promises';
+import { formatRequest } from '../git/server/request-log.js';
+import { serveRoot } from '../git/running.js';
+import { reconcilerFor, stopReconcilerFor } from '../reconcile/actions.js';
+import { keyString, type SourceKey } from '../reconcile/reconciler.js';
+import { SourceYamlError, validateLocalObject, type SourceKind } from '../reconcile/schema.js';
+import type { CreateLocalReconciler, StartLocalGitServer } from './local.js';
+import { TargetError } from './target.js';
+
+export const startSharedGitServer: StartLocalGitServer = async ({ root, ctx }) => {
+  await mkdir(root, { recursive: true });
+  const { server, reused, stop } = await serveRoot({ root, cleanup: ctx.cleanup });
+  if (!reused) server.log.on('request', (e) => ctx.log(formatRequest(e)));
+  return { url: server.url, reused, close: stop };
+};
+
+const SOURCE_KINDS: readonly string[] = ['GitRepository', 'OCIRepository'] satisfies SourceKind[];
+
+function keyOfRef(ref: { kind: string; name: string; namespace?: string }): SourceKey {
+  if (!SOURCE_KINDS.includes(ref.kind)) {
+    throw new TargetError(`${ref.kind} ${ref.name}: the local target runs Flux sources only (GitRepository, OCIRepository); use --target kind for ${ref.kind}`);
+  }
+  return { kind: ref.kind as SourceKind, name: ref.name, namespace: ref.namespace ?? 'flux-system' };
+}
+
+export const createSharedReconciler: CreateLocalReconciler = (ctx) => {
+  const rec = reconcilerFor(ctx);
+  return {
+    apply(object) {
+      if (object.kind !== 'Secret') keyOfRef({ kind: object.kind, name: object.metadata.name });
+      let valid;
+      try {
+        valid = validateLocalObject(object as unknown as Record<string, unknown>, `${object.kind} ${object.metadata.name}`);
+      } catch (err) {
+        if (err instanceof SourceYamlError) throw new TargetError(err.message);
+        throw err;
+      }
+      if (valid.kind === 'Secret') rec.applySecret(valid);
+      else rec.apply(valid);
+    },
+    status(ref) {
+      const entry = rec.get(keyOfRef(ref));
+      if (!entry) return undefined;
+      const { name, namespace } = entry.object.metadata;
+      return { metadata: { name, namespace, generation: entry.generation }, status: entry.status };
+    },
+    onChange(listener) {
+      rec.on('status', listener);
+      return () => void rec.off('status', listener);
+    },
+    reconcileNow(ref) {
+      const key = keyOfRef(ref);
+      if (!rec.get(key)) throw new TargetError(`${keyString(key)} has not been applied (flux.apply first)`);
+      void rec.reconcileNow(key).catch(() => undefined);
+    },
+    stop: () => stopReconcilerFor(ctx.workDir),
+  };
+};
