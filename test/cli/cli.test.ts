@@ -98,6 +98,15 @@ describe('ocilab CLI', () => {
     expect(r.stdout).toMatch(/\x1b\[/);
   });
 
+  it('defaults NODE_ENV to production for itself, not for the processes a step runs', async () => {
+    const file = scenarioFile('node-env.yaml', '  - { id: a, title: A, run: [{ shell: "echo NODE_ENV=${NODE_ENV:-unset}" }] }\n');
+    const unset = await ocilab(['run', file, '--plain'], { NODE_ENV: undefined, VITEST: undefined });
+    expect(unset.code).toBe(0);
+    expect(unset.stdout).toContain('| NODE_ENV=unset');
+    const given = await ocilab(['run', file, '--plain'], { NODE_ENV: 'development', VITEST: undefined });
+    expect(given.stdout).toContain('| NODE_ENV=development');
+  });
+
   it('a failing step exits 1 and says why', async () => {
     const file = scenarioFile('fails.yaml', '  - { id: a, title: A, run: [{ shell: "exit 7" }] }\n  - { id: b, title: B, run: [{ print: never }] }\n');
     const r = await ocilab(['run', file, '--plain']);
