@@ -15,7 +15,7 @@ import { parseDuration } from './duration.js';
 import type { Mode, RunEvent, RunEventListener, RunStatus, StepStatus, StepVia } from './events.js';
 import { executeActions } from './execute.js';
 import type { Scenario } from './scenario-schema.js';
-import { stepInfoOf } from './steps.js';
+import { stepInfoOf, stepTextOf } from './steps.js';
 import { OutputStreams } from './streams.js';
 
 export interface RunnerOptions {
@@ -56,6 +56,8 @@ export class Runner {
   private readonly listeners = new Set<RunEventListener>();
   private readonly statuses: StepStatus[];
   private readonly attempts: number[];
+  /** Each step's display text as last emitted (JSON), to emit step.text only on a change. */
+  private readonly texts: string[] = [];
   private readonly streams = new OutputStreams();
   private readonly runAbort = new AbortController();
   private stepAbort: AbortController | undefined;
@@ -116,7 +118,10 @@ export class Runner {
       type: 'run.start',
       at: this.now(),
       scenario: { id: s.id, title: s.title, summary: s.summary, file: s.file, ...(budgetMs !== undefined ? { budgetMs } : {}) },
-      steps: s.steps.map(stepInfoOf),
+      steps: s.steps.map((step, i) => {
+        this.texts[i] = JSON.stringify(stepTextOf(step, this.vars));
+        return stepInfoOf(step, this.vars);
+      }),
       target: this.target,
       mode: this.mode,
       params: { ...this.params },
@@ -271,6 +276,7 @@ export class Runner {
       this.stepAbort = undefined;
     }
     this.statuses[index] = status;
+    this.refreshTexts();
     // Not busy any more before listeners hear step.end, so they may call next() right away.
     this.busy = false;
     this.emit({
@@ -305,6 +311,18 @@ export class Runner {
       onMeasurement: (measurement: import('./action.js').Measurement) =>
         this.emit({ type: 'measurement', at: this.now(), index, measurement }),
     };
+  }
+
+  /** Re-interpolates the display text of pending steps with the vars set so far; emits what changed. */
+  private refreshTexts(): void {
+    this.scenario.steps.forEach((step, index) => {
+      if (this.statuses[index] !== 'pending') return;
+      const text = stepTextOf(step, this.vars);
+      const json = JSON.stringify(text);
+      if (json === this.texts[index]) return;
+      this.texts[index] = json;
+      this.emit({ type: 'step.text', at: this.now(), index, text });
+    });
   }
 
   private setFocus(index: number): void {

@@ -42,6 +42,7 @@ export function plainReporter(opts: PlainReporterOptions): RunEventListener {
         return;
       }
       case 'step.focus':
+      case 'step.text':
         return;
       case 'step.start': {
         const via = e.via === 'run' ? '' : ` (${e.via === 'solve' ? 'skipping: solve' : 'check only'})`;
