@@ -5,7 +5,8 @@
  */
 import type { Measurement, TargetName } from './action.js';
 
-export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
+/** `interrupted`: stopped by Ctrl-C (or another signal) while running; a step timeout is `failed`. */
+export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted';
 export type Mode = 'present' | 'workshop' | 'tour';
 /** What a step attempt executes: its `run` actions, its `solve` actions, or only its `check`. */
 export type StepVia = 'run' | 'solve' | 'check';

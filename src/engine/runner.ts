@@ -1,5 +1,6 @@
 /**
- * The scenario state machine. Per step: pending → running → passed | failed | skipped.
+ * The scenario state machine. Per step: pending → running → passed | failed | skipped, or
+ * interrupted when the run is aborted while the step runs.
  * Emits RunEvents (events.ts); never imports UI code. One operation at a time: a call made
  * while a step runs is ignored (returns undefined), except abort().
  *
@@ -254,7 +255,7 @@ export class Runner {
       () => controller.abort(new StepAborted('timeout', `step ${step.id} timed out after ${step.timeout ?? `${timeoutMs}ms`}`)),
       timeoutMs,
     );
-    let status: 'passed' | 'failed' | 'skipped';
+    let status: 'passed' | 'failed' | 'skipped' | 'interrupted';
     let message: string | undefined;
     try {
       const env = this.executeEnv(index, controller.signal);
@@ -268,7 +269,8 @@ export class Runner {
           outcome = { ok: false, message: `check: ${detail}` };
         }
       }
-      status = outcome.ok ? (via === 'solve' ? 'skipped' : 'passed') : 'failed';
+      const interrupted = controller.signal.aborted && (controller.signal.reason as StepAborted | undefined)?.kind === 'interrupted';
+      status = outcome.ok ? (via === 'solve' ? 'skipped' : 'passed') : interrupted ? 'interrupted' : 'failed';
       message = outcome.ok ? undefined : (outcome.message ?? 'failed');
     } finally {
       clearTimeout(timer);

@@ -72,7 +72,13 @@ export function plainReporter(opts: PlainReporterOptions): RunEventListener {
         const budget = steps[e.index]?.budgetMs;
         const over = budget !== undefined && e.durationMs > budget ? paint('yellow', ` over budget ${formatDuration(budget)}`) : '';
         const word =
-          e.status === 'passed' ? paint('green', 'passed') : e.status === 'skipped' ? paint('yellow', 'skipped') : paint('red', 'FAILED');
+          e.status === 'passed'
+            ? paint('green', 'passed')
+            : e.status === 'skipped'
+              ? paint('yellow', 'skipped')
+              : e.status === 'interrupted'
+                ? paint('magenta', 'interrupted')
+                : paint('red', 'FAILED');
         line(e.at, `${paint('cyan', label(e.index))} ${word} in ${formatDuration(e.durationMs)}${over}${e.message ? `: ${e.message}` : ''}`);
         return;
       }

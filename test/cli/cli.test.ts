@@ -161,7 +161,8 @@ describe('ocilab CLI', () => {
     expect(await closed).toBe(code);
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
     expect(stdout).toContain('run slow-');
-    expect(stdout).toMatch(/interrupted in/);
+    expect(stdout).toMatch(/\[1\/1\] a interrupted in .*: interrupted$/m);
+    expect(stdout).toMatch(/run slow-\S+ interrupted in/);
   });
 
   it('doctor reports each target and exits by the local target', async () => {
