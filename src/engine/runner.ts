@@ -132,15 +132,15 @@ export class Runner {
 
   /**
    * One press of "next": runs the focused step when it is pending; moves the focus to the
-   * following step when the focused one passed or was skipped (ends the run after the last).
-   * A failed step stays focused until retry() or skip().
+   * following step when the focused one passed, was skipped, or is optional and failed (ends
+   * the run after the last). A failed required step stays focused until retry() or skip().
    */
   async next(): Promise<StepStatus | undefined> {
     this.start();
     if (this.busy || this.ended) return undefined;
     const status = this.statuses[this.focus]!;
     if (status === 'pending') return this.runStep(this.focus, 'run');
-    if (status === 'passed' || status === 'skipped') {
+    if (this.isSettled(this.focus)) {
       if (this.focus + 1 >= this.statuses.length) this.finish();
       else this.setFocus(this.focus + 1);
     }
@@ -184,25 +184,27 @@ export class Runner {
       if (this.statuses[i] !== 'pending') continue;
       this.setFocus(i);
       const status = await this.runStep(i, 'solve');
-      if (status !== 'skipped') return false;
+      if (status !== 'skipped' && !this.isSettled(i)) return false;
     }
     return this.goto(index);
   }
 
   /**
-   * Runs the remaining steps from the focused one until the run ends or a step fails; the
-   * run stays open after a failure (retry/skip, then play again). Tour mode, auto-advance.
+   * Runs the remaining steps from the focused one until the run ends or a required step
+   * fails (an optional one that fails is passed over); the run stays open after a failure
+   * (retry/skip, then play again). Tour mode, auto-advance.
    */
   async play(): Promise<StepStatus | undefined> {
     this.start();
     while (!this.ended) {
       const status = await this.next();
-      if (status === 'failed' || status === undefined) return status;
+      if (status === undefined) return status;
+      if (status !== 'pending' && !this.isSettled(this.focus)) return status;
     }
     return undefined;
   }
 
-  /** Headless: runs every step from `from` (earlier ones fast-forwarded), ends the run at the first failure. */
+  /** Headless: runs every step from `from` (earlier ones fast-forwarded), ends the run at the first failure of a required step. */
   async runAll(opts: { from?: number } = {}): Promise<RunStatus> {
     this.start();
     if (opts.from && !(await this.fastForward(opts.from))) return this.finish();
@@ -216,7 +218,10 @@ export class Runner {
     if (!this.busy) this.finish('interrupted');
   }
 
-  /** Ends the run (idempotent): interrupted, passed when every step passed or was skipped, failed otherwise. */
+  /**
+   * Ends the run (idempotent): interrupted; passed when every step passed, was skipped, or is
+   * optional and failed; failed otherwise.
+   */
   finish(status?: RunStatus): RunStatus {
     if (this.ended) return this.ended;
     this.start();
@@ -224,7 +229,7 @@ export class Runner {
       status ??
       (this.runAbort.signal.aborted
         ? 'interrupted'
-        : this.statuses.every((s) => s === 'passed' || s === 'skipped')
+        : this.statuses.every((_, i) => this.isSettled(i))
           ? 'passed'
           : 'failed');
     this.emit({ type: 'run.end', at: this.now(), status: this.ended });
@@ -325,6 +330,12 @@ export class Runner {
       this.texts[index] = json;
       this.emit({ type: 'step.text', at: this.now(), index, text });
     });
+  }
+
+  /** Done with, as far as the run's result goes: passed, skipped, or an optional step that failed. */
+  private isSettled(index: number): boolean {
+    const status = this.statuses[index];
+    return status === 'passed' || status === 'skipped' || (status === 'failed' && this.scenario.steps[index]!.optional);
   }
 
   private setFocus(index: number): void {

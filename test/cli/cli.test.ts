@@ -116,6 +116,16 @@ describe('ocilab CLI', () => {
     expect(r.stdout).not.toContain('never');
   });
 
+  it('a failing optional step is reported and the run goes on, exit 0', async () => {
+    const file = scenarioFile('optional.yaml', '  - { id: a, title: A, optional: true, run: [{ shell: "exit 7" }] }\n  - { id: b, title: B, run: [{ print: after }] }\n');
+    const r = await ocilab(['run', file, '--plain']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[1/2] a FAILED (optional) in');
+    expect(r.stdout).toContain('optional step failed, continuing');
+    expect(r.stdout).toContain('· after');
+    expect(r.stdout).toMatch(/run optional passed in .*, 1 optional step failed$/m);
+  });
+
   it('an invalid scenario exits 2 with file:line:col, and nothing runs', async () => {
     const file = scenarioFile('invalid.yaml', '  - id: a\n    title: A\n    run:\n      - shell: "touch ran"\n      - shel: oops\n');
     const r = await ocilab(['run', file, '--plain']);
