@@ -10,7 +10,7 @@ import type { Mode } from '../engine/events.js';
 import { Runner } from '../engine/runner.js';
 import { resolveStepRef } from '../engine/steps.js';
 import { MODES, TARGETS } from '../engine/scenario-schema.js';
-import { appCleanup, onInterrupt } from '../engine/shutdown.js';
+import { appCleanup, onBrokenPipe, onInterrupt } from '../engine/shutdown.js';
 import { colorEnabled } from '../plain/color.js';
 import { plainReporter } from '../plain/reporter.js';
 import { exitCodeOf } from '../store/run-state.js';
@@ -100,6 +100,8 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
       runner.on((e) => e.type === 'run.end' && resolve());
     });
   });
+  // Output cut off (`| head`): the run's code once it ended, else 1; cleanup still unwinds.
+  const stopBrokenPipe = onBrokenPipe(() => (runner.result ? exitCodeOf(runner.result) : EXIT.failed));
   try {
     if (wantsPlain(opts.plain)) {
       runner.on(plainReporter({ write: (t) => process.stdout.write(t), color: colorEnabled(process.stdout) }));
@@ -116,6 +118,7 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
     });
   } finally {
     stopInterrupt();
+    stopBrokenPipe();
   }
 }
 

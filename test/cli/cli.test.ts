@@ -175,6 +175,28 @@ describe('ocilab CLI', () => {
     expect(stdout).toMatch(/run slow-\S+ interrupted in/);
   });
 
+  it('output cut off mid-run (`| head`): cleanup unwinds and the exit code is 1, not 0', async () => {
+    const file = scenarioFile(
+      'epipe.yaml',
+      '  - { id: a, title: A, run: [{ shell: "echo leader $$; sleep 0.3; for i in $(seq 50); do echo line $i; done; sleep 60" }] }\n',
+    );
+    const child = spawn(process.execPath, [cli, 'run', file, '--plain'], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const leader = await new Promise<number>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        const m = /leader (\d+)/.exec(stdout);
+        if (m) {
+          child.stdout.destroy(); // the reader goes away, like `head` after its lines
+          resolve(Number(m[1]));
+        }
+      });
+    });
+    expect(await closed).toBe(1);
+    expect(isAlive(leader)).toBe(false);
+  });
+
   it('doctor reports each target and exits by the local target', async () => {
     const r = await ocilab(['doctor', '--json']);
     const reports = JSON.parse(r.stdout) as { target: string; ready: boolean; missing: string[] }[];
