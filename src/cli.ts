@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UnknownScenarioError } from './engine/catalog.js';
+import { defaultNodeEnvToProduction } from './engine/node-env.js';
 import { ScenarioLoadError } from './engine/scenario-load.js';
 import { exitAfterCleanup, installShutdownHandlers } from './engine/shutdown.js';
 import { allCommands } from './commands/index.js';
@@ -75,6 +76,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Before src/ui (React) is imported, dynamically, by the commands that show it.
+defaultNodeEnvToProduction();
 installShutdownHandlers();
 const code = await main(process.argv.slice(2));
 await exitAfterCleanup(code);

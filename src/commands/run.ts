@@ -10,7 +10,7 @@ import type { Mode } from '../engine/events.js';
 import { Runner } from '../engine/runner.js';
 import { resolveStepRef } from '../engine/steps.js';
 import { MODES, TARGETS } from '../engine/scenario-schema.js';
-import { appCleanup, onInterrupt } from '../engine/shutdown.js';
+import { appCleanup, onBrokenPipe, onInterrupt } from '../engine/shutdown.js';
 import { colorEnabled } from '../plain/color.js';
 import { plainReporter } from '../plain/reporter.js';
 import { exitCodeOf } from '../store/run-state.js';
@@ -153,6 +153,8 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
     });
   });
   const stopRecording = opts.record !== undefined ? recordRun(runner, opts.record) : undefined;
+  // Output cut off (`| head`): the run's code once it ended, else 1; cleanup still unwinds.
+  const stopBrokenPipe = onBrokenPipe(() => (runner.result ? exitCodeOf(runner.result) : EXIT.failed));
   try {
     if (plan) {
       runner.on(dryRunPrinter(scenario, plan, (t) => process.stdout.write(t)));
@@ -177,6 +179,7 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
   } finally {
     stopRecording?.();
     stopInterrupt();
+    stopBrokenPipe();
   }
 }
 

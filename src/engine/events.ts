@@ -5,7 +5,8 @@
  */
 import type { Measurement, TargetName } from './action.js';
 
-export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
+/** `interrupted`: stopped by Ctrl-C (or another signal) while running; a step timeout is `failed`. */
+export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted';
 export type Mode = 'present' | 'workshop' | 'tour';
 /** What a step attempt executes: its `run` actions, its `solve` actions, or only its `check`. */
 export type StepVia = 'run' | 'solve' | 'check';
@@ -28,6 +29,9 @@ export interface StepInfo {
   hasCheck: boolean;
   hasSolve: boolean;
 }
+
+/** The text of a step shown to people, `${name}`s interpolated with the values known so far. */
+export type StepText = Pick<StepInfo, 'say' | 'notes' | 'show' | 'hints'>;
 
 export interface ScenarioInfo {
   id: string;
@@ -52,6 +56,11 @@ export type RunEvent =
   /** The step the runner will act on next (next/retry/skip/check apply to it). */
   | { type: 'step.focus'; at: number; index: number }
   | { type: 'step.start'; at: number; index: number; attempt: number; via: StepVia }
+  /**
+   * A pending step's display text changed: a step that ended set variables its `${name}`s
+   * use. Replaces the step's say, notes, show and hints (an absent field stays absent).
+   */
+  | { type: 'step.text'; at: number; index: number; text: StepText }
   | {
       type: 'step.end';
       at: number;

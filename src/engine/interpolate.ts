@@ -7,6 +7,7 @@
  * - an unknown name containing a dot (`${registry.url}`) is an error: it is meant for
  *   ocilab (bash cannot expand dotted names), so a typo fails loudly;
  * - other unknown names (`${HOME}`) are left alone for the shell to expand.
+ * Display text (a step's show, say, notes, hints) uses interpolateKnown: nothing throws there.
  */
 const REF = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 
@@ -20,6 +21,17 @@ export function interpolateString(text: string, vars: Record<string, string>): s
       throw new InterpolationError(`unknown variable \${${name}} (set so far: ${Object.keys(vars).sort().join(', ') || 'none'})`);
     }
     return whole;
+  });
+}
+
+/**
+ * For text shown to people: names known so far are replaced, `$${name}` is `${name}`, and
+ * any other name (not set yet, or a typo) stays as written. Never throws.
+ */
+export function interpolateKnown(text: string, vars: Record<string, string>): string {
+  return text.replace(REF, (whole, escape: string, name: string) => {
+    if (escape) return whole.slice(1);
+    return Object.hasOwn(vars, name) ? vars[name]! : whole;
   });
 }
 

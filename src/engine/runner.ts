@@ -1,5 +1,6 @@
 /**
- * The scenario state machine. Per step: pending → running → passed | failed | skipped.
+ * The scenario state machine. Per step: pending → running → passed | failed | skipped, or
+ * interrupted when the run is aborted while the step runs.
  * Emits RunEvents (events.ts); never imports UI code. One operation at a time: a call made
  * while a step runs is ignored (returns undefined), except abort().
  *
@@ -15,7 +16,7 @@ import { parseDuration } from './duration.js';
 import type { Mode, RunEvent, RunEventListener, RunStatus, StepStatus, StepVia } from './events.js';
 import { executeActions } from './execute.js';
 import type { Scenario } from './scenario-schema.js';
-import { stepInfoOf } from './steps.js';
+import { stepInfoOf, stepTextOf } from './steps.js';
 import { OutputStreams } from './streams.js';
 
 export interface RunnerOptions {
@@ -60,6 +61,8 @@ export class Runner {
   private readonly listeners = new Set<RunEventListener>();
   private readonly statuses: StepStatus[];
   private readonly attempts: number[];
+  /** Each step's display text as last emitted (JSON), to emit step.text only on a change. */
+  private readonly texts: string[] = [];
   private readonly streams = new OutputStreams();
   private readonly runAbort = new AbortController();
   private stepAbort: AbortController | undefined;
@@ -120,7 +123,10 @@ export class Runner {
       type: 'run.start',
       at: this.now(),
       scenario: { id: s.id, title: s.title, summary: s.summary, file: s.file, ...(budgetMs !== undefined ? { budgetMs } : {}) },
-      steps: s.steps.map(stepInfoOf),
+      steps: s.steps.map((step, i) => {
+        this.texts[i] = JSON.stringify(stepTextOf(step, this.vars));
+        return stepInfoOf(step, this.vars);
+      }),
       target: this.target,
       mode: this.mode,
       params: { ...this.params },
@@ -130,15 +136,15 @@ export class Runner {
 
   /**
    * One press of "next": runs the focused step when it is pending; moves the focus to the
-   * following step when the focused one passed or was skipped (ends the run after the last).
-   * A failed step stays focused until retry() or skip().
+   * following step when the focused one passed, was skipped, or is optional and failed (ends
+   * the run after the last). A failed required step stays focused until retry() or skip().
    */
   async next(): Promise<StepStatus | undefined> {
     this.start();
     if (this.busy || this.ended) return undefined;
     const status = this.statuses[this.focus]!;
     if (status === 'pending') return this.runStep(this.focus, 'run');
-    if (status === 'passed' || status === 'skipped') {
+    if (this.isSettled(this.focus)) {
       if (this.focus + 1 >= this.statuses.length) this.finish();
       else this.setFocus(this.focus + 1);
     }
@@ -182,25 +188,27 @@ export class Runner {
       if (this.statuses[i] !== 'pending') continue;
       this.setFocus(i);
       const status = await this.runStep(i, 'solve');
-      if (status !== 'skipped') return false;
+      if (status !== 'skipped' && !this.isSettled(i)) return false;
     }
     return this.goto(index);
   }
 
   /**
-   * Runs the remaining steps from the focused one until the run ends or a step fails; the
-   * run stays open after a failure (retry/skip, then play again). Tour mode, auto-advance.
+   * Runs the remaining steps from the focused one until the run ends or a required step
+   * fails (an optional one that fails is passed over); the run stays open after a failure
+   * (retry/skip, then play again). Tour mode, auto-advance.
    */
   async play(): Promise<StepStatus | undefined> {
     this.start();
     while (!this.ended) {
       const status = await this.next();
-      if (status === 'failed' || status === undefined) return status;
+      if (status === undefined) return status;
+      if (status !== 'pending' && !this.isSettled(this.focus)) return status;
     }
     return undefined;
   }
 
-  /** Headless: runs every step from `from` (earlier ones fast-forwarded), ends the run at the first failure. */
+  /** Headless: runs every step from `from` (earlier ones fast-forwarded), ends the run at the first failure of a required step. */
   async runAll(opts: { from?: number } = {}): Promise<RunStatus> {
     this.start();
     if (opts.from && !(await this.fastForward(opts.from))) return this.finish();
@@ -214,7 +222,10 @@ export class Runner {
     if (!this.busy) this.finish('interrupted');
   }
 
-  /** Ends the run (idempotent): interrupted, passed when every step passed or was skipped, failed otherwise. */
+  /**
+   * Ends the run (idempotent): interrupted; passed when every step passed, was skipped, or is
+   * optional and failed; failed otherwise.
+   */
   finish(status?: RunStatus): RunStatus {
     if (this.ended) return this.ended;
     this.start();
@@ -222,7 +233,7 @@ export class Runner {
       status ??
       (this.runAbort.signal.aborted
         ? 'interrupted'
-        : this.statuses.every((s) => s === 'passed' || s === 'skipped')
+        : this.statuses.every((_, i) => this.isSettled(i))
           ? 'passed'
           : 'failed');
     this.emit({ type: 'run.end', at: this.now(), status: this.ended });
@@ -253,7 +264,7 @@ export class Runner {
       () => controller.abort(new StepAborted('timeout', `step ${step.id} timed out after ${step.timeout ?? `${timeoutMs}ms`}`)),
       timeoutMs,
     );
-    let status: 'passed' | 'failed' | 'skipped';
+    let status: 'passed' | 'failed' | 'skipped' | 'interrupted';
     let message: string | undefined;
     try {
       const env = this.executeEnv(index, controller.signal);
@@ -270,7 +281,8 @@ export class Runner {
           outcome = { ok: false, message: `check: ${detail}` };
         }
       }
-      status = outcome.ok ? (via === 'solve' ? 'skipped' : 'passed') : 'failed';
+      const interrupted = controller.signal.aborted && (controller.signal.reason as StepAborted | undefined)?.kind === 'interrupted';
+      status = outcome.ok ? (via === 'solve' ? 'skipped' : 'passed') : interrupted ? 'interrupted' : 'failed';
       message = outcome.ok ? undefined : (outcome.message ?? 'failed');
     } finally {
       clearTimeout(timer);
@@ -278,6 +290,7 @@ export class Runner {
       this.stepAbort = undefined;
     }
     this.statuses[index] = status;
+    this.refreshTexts();
     // Not busy any more before listeners hear step.end, so they may call next() right away.
     this.busy = false;
     this.emit({
@@ -314,6 +327,24 @@ export class Runner {
       ...(this.opts.runTarget ? { runTarget: this.opts.runTarget } : {}),
       ...(this.opts.plan ? { plan: this.opts.plan } : {}),
     };
+  }
+
+  /** Re-interpolates the display text of pending steps with the vars set so far; emits what changed. */
+  private refreshTexts(): void {
+    this.scenario.steps.forEach((step, index) => {
+      if (this.statuses[index] !== 'pending') return;
+      const text = stepTextOf(step, this.vars);
+      const json = JSON.stringify(text);
+      if (json === this.texts[index]) return;
+      this.texts[index] = json;
+      this.emit({ type: 'step.text', at: this.now(), index, text });
+    });
+  }
+
+  /** Done with, as far as the run's result goes: passed, skipped, or an optional step that failed. */
+  private isSettled(index: number): boolean {
+    const status = this.statuses[index];
+    return status === 'passed' || status === 'skipped' || (status === 'failed' && this.scenario.steps[index]!.optional);
   }
 
   private setFocus(index: number): void {

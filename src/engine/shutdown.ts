@@ -20,6 +20,19 @@ export function onInterrupt(handler: InterruptHandler): () => void {
   return () => interruptHandlers.delete(handler);
 }
 
+type BrokenPipeHandler = () => number;
+const brokenPipeHandlers = new Set<BrokenPipeHandler>();
+
+/**
+ * While work is under way whose result the exit code must report (a run), `handler` gives
+ * that code when stdout/stderr breaks (`ocilab run x --plain | head`): the run's code when
+ * it ended, 1 otherwise. The newest handler wins; without one, process.exitCode or 0.
+ */
+export function onBrokenPipe(handler: BrokenPipeHandler): () => void {
+  brokenPipeHandlers.add(handler);
+  return () => brokenPipeHandlers.delete(handler);
+}
+
 let restored = false;
 
 /** Leave raw mode and show the cursor, whatever a view left behind (once per process). */
@@ -35,7 +48,7 @@ export function restoreTerminal(): void {
 }
 
 let unwinding: Promise<void> | undefined;
-/** Set by the first signal: its code wins over whatever the interrupted command returns. */
+/** Set by the first signal (or a broken pipe): its code wins over whatever the command returns. */
 let signalExitCode: number | undefined;
 
 /** Unwind the registry (once), restore the terminal, then exit with `code` (or the signal's code). */
@@ -73,11 +86,16 @@ export function installShutdownHandlers(): void {
       })();
     });
   }
-  // `ocilab list | head -1`: the reader went away; stop quietly instead of crashing.
+  // `ocilab run x --plain | head`: the reader went away. Stop quietly, unwind, and exit with
+  // the run's code — 1 when it had not finished (a cut-off run must not claim success).
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') void exitAfterCleanup(0);
-      else crash(err);
+      if (err.code !== 'EPIPE') return crash(err);
+      if (signalExitCode === undefined) {
+        const handler = [...brokenPipeHandlers].at(-1);
+        signalExitCode = handler ? handler() : typeof process.exitCode === 'number' ? process.exitCode : 0;
+      }
+      void exitAfterCleanup(signalExitCode);
     });
   }
   const crash = (err: unknown) => {

@@ -7,13 +7,14 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { CleanupRegistry } from './cleanup.js';
+import { childEnv } from './node-env.js';
 
 export interface SpawnTrackedOptions {
   cleanup: CleanupRegistry;
   /** Aborting kills the process group. */
   signal?: AbortSignal;
   cwd?: string;
-  /** Added to process.env (values replace). */
+  /** Added to process.env (values replace; undefined removes). */
   env?: Record<string, string | undefined>;
   /** Called per output line (without the newline); lines are read from pipes, not a TTY. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
@@ -89,7 +90,7 @@ export function spawnTracked(command: string, args: readonly string[], opts: Spa
   if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('aborted');
   const child = spawn(command, args, {
     cwd: opts.cwd,
-    env: { ...process.env, ...opts.env },
+    env: childEnv(opts.env),
     stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'],
     detached: true, // own process group, so the whole tree can be signalled at once
   });

@@ -1,19 +1,33 @@
 /** What views need to know about a step, and `--from-step` resolution. */
 import { parseDuration } from './duration.js';
-import type { StepInfo } from './events.js';
+import type { StepInfo, StepText } from './events.js';
+import { interpolateKnown } from './interpolate.js';
 import type { Scenario, Step } from './scenario-schema.js';
 
-export function stepInfoOf(step: Step): StepInfo {
+/**
+ * A step's display text (say, notes, show, hints) with the `${name}`s known so far replaced
+ * (interpolateKnown: unknown names stay as written). Without vars, the text as written.
+ */
+export function stepTextOf(step: Step, vars: Record<string, string> = {}): StepText {
+  const text = (t: string) => interpolateKnown(t, vars);
   const hints = step.hint === undefined ? [] : Array.isArray(step.hint) ? step.hint : [step.hint];
+  return {
+    ...(step.say !== undefined ? { say: text(step.say) } : {}),
+    ...(step.notes !== undefined ? { notes: text(step.notes) } : {}),
+    ...(step.show !== undefined ? { show: text(step.show) } : {}),
+    hints: hints.map(text),
+  };
+}
+
+export function stepInfoOf(step: Step, vars: Record<string, string> = {}): StepInfo {
+  const { hints, ...text } = stepTextOf(step, vars);
   const budgetMs = step.budget ? parseDuration(step.budget) : undefined;
   return {
     id: step.id,
     title: step.title,
     optional: step.optional,
     ...(budgetMs !== undefined ? { budgetMs } : {}),
-    ...(step.say !== undefined ? { say: step.say } : {}),
-    ...(step.notes !== undefined ? { notes: step.notes } : {}),
-    ...(step.show !== undefined ? { show: step.show } : {}),
+    ...text,
     hints,
     hasCheck: (step.check?.length ?? 0) > 0,
     hasSolve: step.solve !== undefined,

@@ -9,6 +9,7 @@
  * because it names directories "apps/" and the root "./", where Flux writes "apps" and ".".
  */
 import { createReadStream, createWriteStream } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, mkdtemp, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -59,6 +60,21 @@ interface WalkEntry {
 
 const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
+/**
+ * What a symlink points to, or undefined when it dangles (ENOENT, ENOTDIR) or loops (ELOOP):
+ * such a link is skipped. Any other error is thrown — a file must never drop out of an
+ * artifact silently because a stat failed.
+ */
+async function linkTarget(abs: string): Promise<Stats | undefined> {
+  try {
+    return await stat(abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return undefined;
+    throw err;
+  }
+}
+
 /** Walk like Go's filepath.WalkDir: root first, then each directory's entries sorted by name, depth-first. */
 async function walk(root: string, single: string | undefined, patterns: string[], skipped: string[], resolveSymlinks = false): Promise<WalkEntry[]> {
   const ig = ignore().add(patterns);
@@ -74,7 +90,7 @@ async function walk(root: string, single: string | undefined, patterns: string[]
       const relPath = rel ? `${rel}/${n}` : n;
       const abs = join(dir, n);
       let st = await lstat(abs);
-      if (resolveSymlinks && st.isSymbolicLink()) st = (await stat(abs).catch(() => undefined)) ?? st;
+      if (resolveSymlinks && st.isSymbolicLink()) st = (await linkTarget(abs)) ?? st;
       if (ig.ignores(st.isDirectory() ? `${relPath}/` : relPath)) continue;
       if (st.isDirectory()) {
         const real = await realpath(abs);

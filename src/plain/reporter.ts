@@ -23,6 +23,8 @@ export function plainReporter(opts: PlainReporterOptions): RunEventListener {
   let budgetMs: number | undefined;
   let title = '';
   const measured: string[] = [];
+  /** Optional steps whose latest attempt failed: they do not fail the run, the last line says so. */
+  const optionalFailed = new Set<number>();
   const line = (at: number, text: string) => opts.write(`${paint('dim', stamp(at))} ${text}\n`);
   const label = (i: number) => `[${i + 1}/${steps.length}] ${steps[i]?.id ?? '?'}`;
 
@@ -42,6 +44,7 @@ export function plainReporter(opts: PlainReporterOptions): RunEventListener {
         return;
       }
       case 'step.focus':
+      case 'step.text':
         return;
       case 'step.start': {
         const via = e.via === 'run' ? '' : ` (${e.via === 'solve' ? 'skipping: solve' : 'check only'})`;
@@ -71,15 +74,31 @@ export function plainReporter(opts: PlainReporterOptions): RunEventListener {
         const budget = steps[e.index]?.budgetMs;
         const over = budget !== undefined && e.durationMs > budget ? paint('yellow', ` over budget ${formatDuration(budget)}`) : '';
         const word =
-          e.status === 'passed' ? paint('green', 'passed') : e.status === 'skipped' ? paint('yellow', 'skipped') : paint('red', 'FAILED');
-        line(e.at, `${paint('cyan', label(e.index))} ${word} in ${formatDuration(e.durationMs)}${over}${e.message ? `: ${e.message}` : ''}`);
+          e.status === 'passed'
+            ? paint('green', 'passed')
+            : e.status === 'skipped'
+              ? paint('yellow', 'skipped')
+              : e.status === 'interrupted'
+                ? paint('magenta', 'interrupted')
+                : paint('red', 'FAILED');
+        const optional = e.status === 'failed' && steps[e.index]?.optional === true;
+        line(
+          e.at,
+          `${paint('cyan', label(e.index))} ${word}${optional ? ' (optional)' : ''} in ${formatDuration(e.durationMs)}${over}${e.message ? `: ${e.message}` : ''}`,
+        );
+        if (optional) {
+          optionalFailed.add(e.index);
+          line(e.at, `  ${paint('yellow', 'optional step failed, continuing')}`);
+        } else optionalFailed.delete(e.index);
         return;
       }
       case 'run.end': {
         const took = formatDuration(e.at - startedAt);
         const budget = budgetMs !== undefined ? ` (budget ${formatDuration(budgetMs)})` : '';
         const word = e.status === 'passed' ? paint('green', 'passed') : e.status === 'failed' ? paint('red', 'FAILED') : paint('yellow', 'interrupted');
-        line(e.at, `${paint('bold', `run ${title}`)} ${word} in ${took}${budget}`);
+        const n = optionalFailed.size;
+        const optional = n > 0 ? `, ${n} optional step${n === 1 ? '' : 's'} failed` : '';
+        line(e.at, `${paint('bold', `run ${title}`)} ${word} in ${took}${budget}${optional}`);
         // The figures of this run again, together, for whoever reads the log afterwards.
         if (measured.length > 0) opts.write(`measurements (${measured.length}):\n${measured.map((m) => `  ${m}\n`).join('')}`);
         return;

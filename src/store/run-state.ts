@@ -127,6 +127,13 @@ export function foldEvent(state: RunState, event: RunEvent): RunState {
       }));
       return { ...next, busy: true };
     }
+    case 'step.text':
+      return updateStep(state, event.index, () => ({
+        say: event.text.say,
+        notes: event.text.notes,
+        show: event.text.show,
+        hints: event.text.hints,
+      }));
     case 'step.end': {
       const next = updateStep(state, event.index, () => ({
         status: event.status,

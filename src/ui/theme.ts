@@ -45,6 +45,7 @@ export function createTheme(color: boolean): Theme {
       passed: { mark: '✓', word: 'passed', color: c('greenBright') },
       failed: { mark: '✗', word: 'failed', color: c('redBright') },
       skipped: { mark: '↷', word: 'skipped', color: c('yellowBright') },
+      interrupted: { mark: '‖', word: 'interrupted', color: c('magentaBright') },
     },
     accent: c('cyanBright'),
     heading: c('whiteBright'),

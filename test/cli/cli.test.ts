@@ -98,6 +98,15 @@ describe('ocilab CLI', () => {
     expect(r.stdout).toMatch(/\x1b\[/);
   });
 
+  it('defaults NODE_ENV to production for itself, not for the processes a step runs', async () => {
+    const file = scenarioFile('node-env.yaml', '  - { id: a, title: A, run: [{ shell: "echo NODE_ENV=${NODE_ENV:-unset}" }] }\n');
+    const unset = await ocilab(['run', file, '--plain'], { NODE_ENV: undefined, VITEST: undefined });
+    expect(unset.code).toBe(0);
+    expect(unset.stdout).toContain('| NODE_ENV=unset');
+    const given = await ocilab(['run', file, '--plain'], { NODE_ENV: 'development', VITEST: undefined });
+    expect(given.stdout).toContain('| NODE_ENV=development');
+  });
+
   it('a failing step exits 1 and says why', async () => {
     const file = scenarioFile('fails.yaml', '  - { id: a, title: A, run: [{ shell: "exit 7" }] }\n  - { id: b, title: B, run: [{ print: never }] }\n');
     const r = await ocilab(['run', file, '--plain']);
@@ -105,6 +114,16 @@ describe('ocilab CLI', () => {
     expect(r.stdout).toContain('[1/2] a FAILED in');
     expect(r.stdout).toContain('command exited with code 7: exit 7');
     expect(r.stdout).not.toContain('never');
+  });
+
+  it('a failing optional step is reported and the run goes on, exit 0', async () => {
+    const file = scenarioFile('optional.yaml', '  - { id: a, title: A, optional: true, run: [{ shell: "exit 7" }] }\n  - { id: b, title: B, run: [{ print: after }] }\n');
+    const r = await ocilab(['run', file, '--plain']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[1/2] a FAILED (optional) in');
+    expect(r.stdout).toContain('optional step failed, continuing');
+    expect(r.stdout).toContain('· after');
+    expect(r.stdout).toMatch(/run optional passed in .*, 1 optional step failed$/m);
   });
 
   it('an invalid scenario exits 2 with file:line:col, and nothing runs', async () => {
@@ -152,7 +171,30 @@ describe('ocilab CLI', () => {
     expect(await closed).toBe(code);
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
     expect(stdout).toContain('run slow-');
-    expect(stdout).toMatch(/interrupted in/);
+    expect(stdout).toMatch(/\[1\/1\] a interrupted in .*: interrupted$/m);
+    expect(stdout).toMatch(/run slow-\S+ interrupted in/);
+  });
+
+  it('output cut off mid-run (`| head`): cleanup unwinds and the exit code is 1, not 0', async () => {
+    const file = scenarioFile(
+      'epipe.yaml',
+      '  - { id: a, title: A, run: [{ shell: "echo leader $$; sleep 0.3; for i in $(seq 50); do echo line $i; done; sleep 60" }] }\n',
+    );
+    const child = spawn(process.execPath, [cli, 'run', file, '--plain'], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const leader = await new Promise<number>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        const m = /leader (\d+)/.exec(stdout);
+        if (m) {
+          child.stdout.destroy(); // the reader goes away, like `head` after its lines
+          resolve(Number(m[1]));
+        }
+      });
+    });
+    expect(await closed).toBe(1);
+    expect(isAlive(leader)).toBe(false);
   });
 
   it('doctor reports each target and exits by the local target', async () => {

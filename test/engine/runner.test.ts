@@ -133,8 +133,9 @@ describe('Runner', () => {
     t.runner.abort();
     expect(await done).toBe('interrupted');
     await expect.poll(() => pids.some(alive), { timeout: 4000 }).toBe(false);
-    expect(t.transitions()).toEqual(['0:running(run#1)', '0:failed']);
-    expect(t.events.find((e) => e.type === 'step.end')).toMatchObject({ message: 'interrupted' });
+    // Interrupted, not failed: Ctrl-C mid-step is not the step's fault.
+    expect(t.transitions()).toEqual(['0:running(run#1)', '0:interrupted']);
+    expect(t.events.find((e) => e.type === 'step.end')).toMatchObject({ status: 'interrupted', message: 'interrupted' });
   });
 });
 

@@ -11,8 +11,15 @@ import { installFakeTools, type FakeTools } from '../fakes/fake-tools.js';
 import { tools } from './helpers.js';
 
 const HOSTS_DIR = '/etc/containerd/certs.d/localhost:5001';
+/**
+ * These tests make 5-20 FAKE kind/docker calls, each a new Node process. Measured on the
+ * shared 2-core machine at load average 25: a bare `node -e 0` takes ~0.9 s of wall time, a
+ * fake call ~1.0-1.2 s (user CPU ~0.1 s: waiting for a core, not working), and the tests
+ * took 17-37 s each (the default timeout is 30 s). Unloaded they take ~2 s.
+ */
+const MANY_FAKE_CALLS_MS = 90_000;
 
-describe('ensureKindWithRegistry against FAKE kind/docker', () => {
+describe('ensureKindWithRegistry against FAKE kind/docker', { timeout: MANY_FAKE_CALLS_MS }, () => {
   let fakes: FakeTools;
   let stateDir: string;
   let ownership: ClusterOwnership;

@@ -89,6 +89,19 @@ describe('buildArtifact (flux build artifact format)', () => {
     expect(res.skipped).toEqual(['infra/loop']);
   });
 
+  it('--resolve-symlinks skips a dangling link and a self-loop, and archives everything else', async () => {
+    const src = join(root, 'src');
+    await makeSourceTree(src);
+    await symlink('no-such-file', join(src, 'dangling'));
+    await symlink('self', join(src, 'self'));
+    const res = await buildArtifact({ path: src, output: join(root, 'd.tgz'), resolveSymlinks: true });
+    const paths = (await entries(join(root, 'd.tgz'))).map((e) => e.path);
+    expect(paths).toContain('link.yaml');
+    expect(paths).toContain('run.sh');
+    expect(paths).not.toContain('dangling');
+    expect(res.skipped).toEqual(['dangling', 'self']);
+  });
+
   it('a single file is archived as "." plus its name', async () => {
     const src = join(root, 'src');
     await makeSourceTree(src);

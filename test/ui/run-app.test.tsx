@@ -121,7 +121,7 @@ test('q while a step runs asks first; y stops the step and exits 130', async () 
   // The last frame is a one-line summary; the transcript printed the finished steps above it.
   const all = ui.frames().join('\n');
   const last = ui.frames().filter((frame) => frame.trim() !== '').at(-1)!;
-  expect(last).toMatch(/UI test run: interrupted · ↷↷✗ · 0 passed, 1 failed, 2 skipped, 0 not run/);
+  expect(last).toMatch(/UI test run: interrupted · ↷↷‖ · 0 passed, 0 failed, 2 skipped, 0 not run/);
   expect(all).toMatch(/↷ skipped +1\/3 Print two lines/);
 });
 
