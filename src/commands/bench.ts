@@ -1,0 +1,100 @@
+/**
+ * `ocilab bench`: Git vs OCI fetch costs, measured live on this machine (src/measure/bench.ts).
+ * Prints the aligned table (--plain, the default) and writes any of --json/--csv/--md/--html.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { PRESETS, type Preset } from '../measure/matrix.js';
+import { runGitVsOciBench } from '../measure/bench.js';
+import { resolveDestRoot } from '../measure/dest-root.js';
+import { renderReport, writeReport, type ReportFormat } from '../measure/output.js';
+
+function count(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`"${value}" is not a whole number ≥ ${min}`);
+    return n;
+  };
+}
+
+function presetList(value: string): Preset[] {
+  const list = value.split(',').map((p) => p.trim()).filter(Boolean);
+  for (const p of list) {
+    if (!(PRESETS as readonly string[]).includes(p)) throw new InvalidArgumentError(`unknown preset "${p}" (one of ${PRESETS.join(', ')})`);
+  }
+  return list as Preset[];
+}
+
+interface BenchFlags {
+  presets: Preset[];
+  runs: number;
+  warmup: number;
+  dest: string;
+  quick?: boolean;
+  clusters: number;
+  interval: number;
+  changes: number;
+  json?: string | true;
+  csv?: string | true;
+  md?: string | true;
+  html?: string;
+  plain?: boolean;
+}
+
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('measure Git clone vs OCI pull live: fixtures, ocilab servers, every method, medians, fleet projection')
+    .option('-p, --presets <list>', `fixture presets, comma-separated (${PRESETS.join(', ')})`, presetList, ['small', 'medium'] as Preset[])
+    .option('-n, --runs <n>', 'measured runs per method', count(1), 5)
+    .option('-w, --warmup <n>', 'warm-up runs per method', count(0), 1)
+    .option('--dest <where>', 'where runs write files: tmpfs, temp, or a directory', 'tmpfs')
+    .option('--quick', 'leave out the full clone and the curl reference methods')
+    .option('--clusters <n>', 'fleet projection: clusters', count(0), 1000)
+    .option('--interval <minutes>', 'fleet projection: poll interval in minutes', Number, 1)
+    .option('--changes <n>', 'fleet projection: changes per hour', Number, 2)
+    .option('--json [file]', 'JSON report (schema: src/measure/report.schema.json); stdout without a file')
+    .option('--csv [file]', 'CSV, fixed columns; stdout without a file')
+    .option('--md [file]', 'Markdown tables for slides; stdout without a file')
+    .option('--html <file>', 'self-contained HTML report with charts')
+    .option('--plain', 'aligned text table (the default when no other output goes to stdout)')
+    .action(async (f: BenchFlags) => {
+      if (!(f.interval > 0)) throw new InvalidArgumentError('--interval must be > 0 minutes');
+      if (!(f.changes >= 0)) throw new InvalidArgumentError('--changes must be ≥ 0');
+      const ac = new AbortController();
+      const stop = () => ac.abort(new Error('interrupted'));
+      process.once('SIGINT', stop);
+      try {
+        const report = await runGitVsOciBench({
+          presets: f.presets,
+          runs: f.runs,
+          warmup: f.warmup,
+          destRoot: resolveDestRoot(f.dest),
+          quick: f.quick,
+          fleet: { clusters: f.clusters, intervalMinutes: f.interval, changesPerHour: f.changes },
+          signal: ac.signal,
+          log: (l) => process.stderr.write(`${l}\n`),
+          onSample: (s, info) => {
+            if (!info.warmup) process.stderr.write(`  ${info.cell.preset}/${info.cell.scope} ${info.cell.method.id}: ${s.wallMs.toFixed(1)} ms\n`);
+          },
+        });
+        let stdoutUsed = false;
+        for (const format of ['json', 'csv', 'md'] as const satisfies readonly ReportFormat[]) {
+          const target = f[format];
+          if (target === undefined) continue;
+          if (target === true) {
+            process.stdout.write(renderReport(report, format));
+            stdoutUsed = true;
+          } else {
+            await writeReport(report, target, format);
+            process.stderr.write(`wrote ${target}\n`);
+          }
+        }
+        if (f.html) {
+          await writeReport(report, f.html, 'html');
+          process.stderr.write(`wrote ${f.html}\n`);
+        }
+        if (f.plain || !stdoutUsed) process.stdout.write(renderReport(report, 'plain'));
+      } finally {
+        process.off('SIGINT', stop);
+      }
+    });
+}

@@ -1,0 +1,127 @@
+/**
+ * Scenario actions of the measurement harness.
+ *
+ *   - measure.compare:
+ *       methods: [{ type: git-cli, url: "${git.url}/small.git", mode: shallow }, { type: oci-cli, registry: "${registry.hostPort}", repository: fleet/small }]
+ *       runs: 5
+ *       projection: { clusters: 1000, intervalMinutes: 1, changesPerHour: 2, pairs: [{ label: Git, check: 1, fetch: 0 }] }
+ *       report: [bench.html, bench.json]
+ */
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { resolveDestRoot } from './dest-root.js';
+import { measureAll } from './matrix.js';
+import { buildMethods, MethodSpecSchema } from './method-spec.js';
+import { writeReport } from './output.js';
+import { buildReport, type ProjectionRequest, type ReportResult } from './report.js';
+import { renderResultsTable } from './text-table.js';
+import { METRIC_INFO, type MethodResult, type MetricName } from './types.js';
+import { formatPercent } from './units.js';
+
+const CompareArgs = z.object({
+  methods: z.array(MethodSpecSchema).min(1),
+  runs: z.number().int().min(1).max(100).default(5),
+  warmup: z.number().int().min(0).max(20).default(1),
+  /** tmpfs (default), temp, or a directory. */
+  dest: z.string().default('tmpfs'),
+  interleave: z.boolean().default(true),
+  projection: z
+    .object({
+      clusters: z.number().min(0),
+      intervalMinutes: z.number().positive(),
+      changesPerHour: z.number().min(0),
+      fetchIncludesCheck: z.boolean().optional(),
+      /** Indexes into `methods`. */
+      pairs: z.array(z.object({ label: z.string(), check: z.number().int().min(0), fetch: z.number().int().min(0) })).min(1),
+    })
+    .optional(),
+  /** Report files (.json .csv .md .html .txt), relative to the run's work dir. */
+  report: z.array(z.string()).default([]),
+});
+type CompareArgs = z.infer<typeof CompareArgs>;
+
+const REPORTED: { metric: MetricName; name: string; unit: 'ms' | 'bytes' | 'count' }[] = [
+  { metric: 'wallMs', name: 'wall_ms', unit: 'ms' },
+  { metric: 'bytesDown', name: 'bytes_down', unit: 'bytes' },
+  { metric: 'bytesUp', name: 'bytes_up', unit: 'bytes' },
+  { metric: 'clientCpuMs', name: 'client_cpu_ms', unit: 'ms' },
+  { metric: 'clientPeakRssBytes', name: 'peak_rss_bytes', unit: 'bytes' },
+  { metric: 'serverCpuMs', name: 'server_cpu_ms', unit: 'ms' },
+  { metric: 'requests', name: 'requests', unit: 'count' },
+];
+
+/** Every measured median to the measurements panel, with how it was taken. */
+export function reportMedians(ctx: Pick<ActionContext, 'report'>, r: MethodResult): void {
+  for (const { metric, name, unit } of REPORTED) {
+    const s = r.stats[metric];
+    if (!s) continue;
+    ctx.report({
+      method: r.label,
+      metric: name,
+      value: s.median,
+      unit,
+      method_note: `median of ${s.n} runs after ${r.warmup} warm-up, spread ${formatPercent(s.spread)} (${METRIC_INFO[metric].label})`,
+    });
+  }
+}
+
+async function compare(args: CompareArgs, ctx: ActionContext) {
+  for (const pair of args.projection?.pairs ?? []) {
+    for (const i of [pair.check, pair.fetch]) {
+      if (i >= args.methods.length) return { ok: false, message: `projection "${pair.label}": method index ${i} is out of range (${args.methods.length} methods)` };
+    }
+  }
+  const destRoot = resolveDestRoot(args.dest, ctx.workDir);
+  const built = await buildMethods(args.methods, ctx.signal);
+  const release = ctx.cleanup.add('measure: counting proxies', built.close);
+  try {
+    ctx.log(`measuring ${built.methods.length} methods, ${args.runs} runs after ${args.warmup} warm-up, files in ${destRoot}`, 'info');
+    const results = await measureAll(built.methods, {
+      runs: args.runs,
+      warmup: args.warmup,
+      destRoot,
+      interleave: args.interleave,
+      signal: ctx.signal,
+      onSample: (s, info) => {
+        if (!info.warmup) ctx.log(`${built.methods[info.position]!.id} run ${info.index + 1}: ${s.wallMs.toFixed(1)} ms`);
+      },
+    });
+    const withCells: ReportResult[] = results.map((r, i) => {
+      const spec = args.methods[i]!;
+      return spec.preset && spec.scope ? { ...r, preset: spec.preset, scope: spec.scope, cell: `${spec.preset}/${spec.scope}` } : r;
+    });
+    const projections: ProjectionRequest[] = (args.projection?.pairs ?? []).map((p) => ({
+      label: p.label,
+      check: results[p.check]!,
+      fetch: results[p.fetch]!,
+      params: {
+        clusters: args.projection!.clusters,
+        intervalMinutes: args.projection!.intervalMinutes,
+        changesPerHour: args.projection!.changesPerHour,
+        fetchIncludesCheck: args.projection!.fetchIncludesCheck ?? false,
+      },
+    }));
+    const report = buildReport(withCells, projections);
+    for (const r of results) reportMedians(ctx, r);
+    for (const line of renderResultsTable(withCells).split('\n')) ctx.log(line);
+    for (const file of args.report) {
+      const path = isAbsolute(file) ? file : join(ctx.workDir, file);
+      await writeReport(report, path);
+      ctx.log(`report written: ${path}`, 'info');
+      ctx.vars[`measure.report.${path.split('.').pop()}`] = path;
+    }
+    return { ok: true };
+  } finally {
+    await release();
+  }
+}
+
+export const measureActions: ActionDefinition<any>[] = [
+  defineAction({
+    name: 'measure.compare',
+    description: 'Measure fetch methods (git CLI, curl/skopeo against a registry) N times each, report medians, write report files',
+    args: CompareArgs,
+    run: compare,
+  }),
+];

@@ -1,0 +1,69 @@
+/** `--md`: Markdown tables ready for slides: results, fleet projection, the formula. */
+import { describeDestination } from './destination.js';
+import type { MeasureReport, ReportProjection } from './report-schema.js';
+import { rowLabel } from './report.js';
+import { medianWithRange } from './text-table.js';
+import { METRIC_INFO, type MetricName } from './types.js';
+import { formatBytes, formatCount, formatMs, formatPercent, formatValue } from './units.js';
+
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+const row = (cells: string[]) => `| ${cells.map(esc).join(' | ')} |`;
+const METRIC_COLUMNS: MetricName[] = ['bytesDown', 'bytesUp', 'clientCpuMs', 'clientPeakRssBytes', 'serverCpuMs', 'requests'];
+
+export function resultsMarkdown(report: MeasureReport): string {
+  const head = ['method', 'runs', 'wall median (min–max)', 'spread', ...METRIC_COLUMNS.map((m) => METRIC_INFO[m].label)];
+  const lines = [row(head), row(head.map((_, i) => (i === 0 ? '---' : '---:')))];
+  for (const r of report.results) {
+    lines.push(
+      row([
+        rowLabel(r),
+        String(r.runs),
+        `**${medianWithRange(r, 'wallMs')}**`,
+        formatPercent(r.stats.wallMs?.spread ?? null),
+        ...METRIC_COLUMNS.map((m) => formatValue(METRIC_INFO[m].unit, r.stats[m]?.median ?? null)),
+      ]),
+    );
+  }
+  return lines.join('\n');
+}
+
+export const PROJECTION_HEAD = ['source', 'clusters', 'interval', 'changes/h', 'polls/h', 'fetches/h', 'bytes down/h', 'server CPU/h', 'server cores', 'requests/s'];
+
+/** The projection table's cells, formatted (shared by the Markdown and HTML exports). */
+export function projectionRows(projections: readonly ReportProjection[]): string[][] {
+  return projections.map((p) => [
+    p.label,
+    formatCount(p.params.clusters),
+    `${p.params.intervalMinutes} min`,
+    formatCount(p.params.changesPerHour),
+    formatCount(p.pollsPerHour),
+    formatCount(p.fetchesPerHour),
+    formatBytes(p.bytesDownPerHour),
+    formatMs(p.serverCpuSecondsPerHour === null ? null : p.serverCpuSecondsPerHour * 1000),
+    p.serverCores === null ? 'n/a' : p.serverCores.toFixed(3),
+    p.requestsPerSecond === null ? 'n/a' : p.requestsPerSecond.toFixed(2),
+  ]);
+}
+
+export function projectionMarkdown(projections: readonly ReportProjection[]): string {
+  const lines = [row(PROJECTION_HEAD), row(PROJECTION_HEAD.map((_, i) => (i === 0 ? '---' : '---:')))];
+  for (const r of projectionRows(projections)) lines.push(row(r));
+  return lines.join('\n');
+}
+
+export function reportToMarkdown(report: MeasureReport): string {
+  const dests = [...new Set(report.results.map((r) => describeDestination(r.destination)))];
+  const runs = [...new Set(report.results.map((r) => `${r.runs} runs after ${r.warmup} warm-up`))];
+  const m = report.machine;
+  const parts = [
+    '## Fetch cost, measured live',
+    '',
+    resultsMarkdown(report),
+    '',
+    `Medians of ${runs.join(' / ')}, measured ${report.createdAt} on ${m.cpus} × ${m.cpuModel}, ${formatBytes(m.totalMemoryBytes)} RAM, ${m.platform} ${m.release}, Node ${m.node}. Files written to ${dests.join('; ')}. n/a = not measurable for that method.`,
+  ];
+  if (report.projections.length) {
+    parts.push('', '## Fleet projection', '', projectionMarkdown(report.projections), '', '```', ...report.projectionFormula, '```');
+  }
+  return parts.join('\n') + '\n';
+}

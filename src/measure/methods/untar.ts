@@ -1,0 +1,34 @@
+/**
+ * In-process reference method: extract a local .tar.gz (a Flux artifact layer) into the
+ * destination, with no network. It isolates what the extraction step costs, like the
+ * baseline's "oci.*.untar-only" rows. ocilab's real OCI pull (src/oci) plugs in as its own method.
+ */
+import { stat } from 'node:fs/promises';
+import { x as extract } from 'tar';
+import { measureInProcess } from '../in-process-usage.js';
+import type { FetchMethod, MethodOutcome } from '../types.js';
+
+export function untarMethod(opts: { tarball: string; id?: string; label?: string }): FetchMethod {
+  return {
+    id: opts.id ?? 'oci.untar-only',
+    label: opts.label ?? 'extract the artifact layer only (no network)',
+    kind: 'oci',
+    notes: ['in-process gunzip + untar with node-tar; no network, so bytes and server figures are 0'],
+    async run(dest, signal): Promise<MethodOutcome> {
+      if (signal.aborted) throw new Error('aborted');
+      await stat(opts.tarball).catch(() => {
+        throw new Error(`artifact tarball ${opts.tarball} does not exist`);
+      });
+      const usage = await measureInProcess(() => extract({ file: opts.tarball, cwd: dest, strict: true }));
+      return {
+        bytesDown: 0,
+        bytesUp: 0,
+        requests: 0,
+        serverCpuMs: 0,
+        clientCpuMs: usage.cpuMs,
+        clientPeakRssBytes: usage.peakRssBytes,
+        notes: usage.notes,
+      };
+    },
+  };
+}

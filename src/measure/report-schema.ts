@@ -1,0 +1,112 @@
+/**
+ * The exported report's shape, as a zod schema. src/measure/report.schema.json is generated
+ * from it (scripts/measure/write-report-schema.ts) and a test keeps the two identical.
+ */
+import { z } from 'zod';
+
+const num = z.number();
+const nullableNum = z.number().nullable();
+
+export const StatsSchema = z.object({
+  n: z.number().int().min(1),
+  median: num,
+  min: num,
+  max: num,
+  q1: num,
+  q3: num,
+  iqr: num,
+  spread: num,
+});
+
+export const PhaseSchema = z.object({ name: z.string().min(1), ms: num });
+
+export const RunSampleSchema = z.object({
+  wallMs: num,
+  harnessWallMs: num.optional(),
+  bytesDown: nullableNum,
+  bytesUp: nullableNum,
+  clientCpuMs: nullableNum,
+  clientPeakRssBytes: nullableNum,
+  serverCpuMs: nullableNum,
+  requests: nullableNum,
+  phases: z.array(PhaseSchema).optional(),
+  notes: z.array(z.string()).optional(),
+});
+
+export const ResultSchema = z.object({
+  methodId: z.string().min(1),
+  label: z.string(),
+  kind: z.enum(['git', 'oci']),
+  preset: z.string().optional(),
+  scope: z.string().optional(),
+  cell: z.string().optional(),
+  notes: z.array(z.string()),
+  runs: z.number().int().min(1),
+  warmup: z.number().int().min(0),
+  destination: z.object({ dir: z.string(), fsType: z.string(), mountPoint: z.string(), inMemory: z.boolean() }),
+  stats: z.object({
+    wallMs: StatsSchema.nullable(),
+    bytesDown: StatsSchema.nullable(),
+    bytesUp: StatsSchema.nullable(),
+    clientCpuMs: StatsSchema.nullable(),
+    clientPeakRssBytes: StatsSchema.nullable(),
+    serverCpuMs: StatsSchema.nullable(),
+    requests: StatsSchema.nullable(),
+  }),
+  phaseStats: z.record(z.string(), StatsSchema),
+  samples: z.array(RunSampleSchema).min(1),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+});
+
+const OpCostSchema = z.object({ bytesDown: nullableNum, bytesUp: nullableNum, serverCpuMs: nullableNum, requests: nullableNum });
+
+export const ProjectionSchema = z.object({
+  /** e.g. "Git (ls-remote + shallow clone)". */
+  label: z.string(),
+  checkMethodId: z.string(),
+  fetchMethodId: z.string(),
+  params: z.object({
+    clusters: num,
+    intervalMinutes: num,
+    changesPerHour: num,
+    fetchIncludesCheck: z.boolean(),
+  }),
+  check: OpCostSchema,
+  fetch: OpCostSchema,
+  pollsPerHour: num,
+  fetchesPerHour: num,
+  checksWithoutChangePerHour: num,
+  bytesDownPerHour: nullableNum,
+  bytesUpPerHour: nullableNum,
+  serverCpuSecondsPerHour: nullableNum,
+  serverCores: nullableNum,
+  requestsPerHour: nullableNum,
+  requestsPerSecond: nullableNum,
+  bytesDownPerSecond: nullableNum,
+});
+
+export const ReportSchema = z.object({
+  schema: z.literal('ocilab.measure.report/v1'),
+  createdAt: z.string(),
+  machine: z.object({
+    platform: z.string(),
+    release: z.string(),
+    arch: z.string(),
+    cpus: z.number().int(),
+    cpuModel: z.string(),
+    totalMemoryBytes: num,
+    node: z.string(),
+  }),
+  results: z.array(ResultSchema),
+  projections: z.array(ProjectionSchema),
+  projectionFormula: z.array(z.string()),
+});
+
+export type MeasureReport = z.infer<typeof ReportSchema>;
+export type ReportProjection = z.infer<typeof ProjectionSchema>;
+
+/** The JSON Schema (draft 2020-12) for the report, as shipped in report.schema.json. */
+export function reportJsonSchema(): Record<string, unknown> {
+  return { title: 'ocilab measurement report', ...z.toJSONSchema(ReportSchema) };
+}

@@ -1,0 +1,64 @@
+/**
+ * Start ocilab's Git server or registry as a separate process (server-process.ts) behind a
+ * counting proxy: bytes and requests from the proxy, server CPU from the process's /proc.
+ * Keeping servers out of the measuring process keeps client and server CPU apart.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
+import { proxyMeter } from './traffic.js';
+import type { TrafficMeter } from './types.js';
+
+export interface MeteredServer {
+  /** Through the proxy: what clients use. */
+  url: string;
+  hostPort: string;
+  pid: number;
+  meter: TrafficMeter;
+  stop(): Promise<void>;
+}
+
+function entry(): { file: string; execArgs: string[] } {
+  const url = new URL(import.meta.url);
+  const ts = url.pathname.endsWith('.ts');
+  const file = fileURLToPath(new URL(`./server-process.${ts ? 'ts' : 'js'}`, url));
+  // from sources (tsx, vitest) the entry is TypeScript and needs the tsx loader
+  return { file, execArgs: ts ? ['--import', 'tsx'] : [] };
+}
+
+export async function startServerProcess(kind: 'git' | 'registry', root?: string, signal?: AbortSignal): Promise<MeteredServer> {
+  const { file, execArgs } = entry();
+  const child = spawn(process.execPath, [...execArgs, file, kind, ...(root ? [root] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const stopChild = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await gone;
+  };
+  let proxy: CountingProxy | undefined;
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      const rl = createInterface({ input: child.stdout! });
+      rl.once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`the ${kind} server process exited with ${code} before listening`)));
+      signal?.addEventListener('abort', () => reject(new Error(`starting the ${kind} server was aborted`)), { once: true });
+    });
+    const { hostPort } = JSON.parse(line) as { hostPort: string };
+    proxy = await startCountingProxy({ targetHost: '127.0.0.1', targetPort: Number(hostPort.split(':')[1]) });
+  } catch (err) {
+    await stopChild();
+    throw err;
+  }
+  const p = proxy;
+  return {
+    url: `http://${p.hostPort}`,
+    hostPort: p.hostPort,
+    pid: child.pid!,
+    meter: proxyMeter(p, { serverPid: child.pid! }),
+    stop: async () => {
+      await p.close();
+      await stopChild();
+    },
+  };
+}
