@@ -9,6 +9,7 @@ import { builtinActions } from './engine/builtins/index.js';
 import { cosignActions } from './cosign/actions.js';
 import { cosignSourceVerifier } from './cosign/source-verifier.js';
 import { gitActions } from './git/actions.js';
+import { measureActions } from './measure/actions.js';
 import { ociActions } from './oci/actions.js';
 import { reconcileActions, registerSourceVerifier } from './reconcile/actions.js';
 import { registryActions } from './registry/actions.js';
@@ -28,6 +29,7 @@ export function buildActionRegistry(): ActionRegistry {
     ...gitActions,
     ...reconcileActions,
     ...cosignActions,
+    ...measureActions,
     // ...registryActions, ...gitActions, ...ociActions, ...cosignActions, ...measureActions, ...kubeActions,
   );
 }
