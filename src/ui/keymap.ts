@@ -13,6 +13,8 @@ export type Command =
   | 'check'
   | 'goto'
   | 'log'
+  | 'bars'
+  | 'wire'
   | 'help'
   | 'redraw'
   | 'quit'
@@ -80,6 +82,18 @@ export const bindings: Binding[] = [
     short: 'log',
     help: 'full output log (scroll with ↑ ↓ PgUp PgDn, Esc closes)',
     match: (input, key) => input === 'l' && !key.ctrl,
+  },
+  {
+    command: 'bars',
+    keys: 'b',
+    help: 'measurements as bars: medians per method (time, bytes, CPU, memory), b or Esc closes',
+    match: (input, key) => input === 'b' && !key.ctrl,
+  },
+  {
+    command: 'wire',
+    keys: 'w',
+    help: "what travels: the Git server's and the registry's requests side by side, w or Esc closes",
+    match: (input, key) => input === 'w' && !key.ctrl,
   },
   {
     command: 'help',
