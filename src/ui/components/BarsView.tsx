@@ -9,7 +9,7 @@ export interface BarsViewProps {
   height: number;
 }
 
-const LABEL = 13;
+const LABEL = 14;
 const VALUE = 10;
 const SPREAD = 5;
 
