@@ -81,7 +81,7 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
     throw new ScenarioLoadError(locate([{ path: [], message: 'expected a mapping with id, title, summary, targets, budget and steps' }]));
   }
   const schema = scenarioSchema(registry);
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(withParamDefaults(data as Record<string, unknown>));
   if (!result.success) {
     const optionSchema = (name: string) => actionOptionSchema(registry.get(name)!);
     const problems = result.error.issues.flatMap((issue) =>
@@ -92,6 +92,7 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
     throw new ScenarioLoadError(dedupe(locate(problems)));
   }
   const scenario = result.data as unknown as Omit<Scenario, 'file'>;
+  keepParamReferences(scenario, data as Record<string, unknown>);
   const seen = new Map<string, number>();
   const duplicates: Problem[] = [];
   scenario.steps.forEach((step, i) => {
@@ -101,6 +102,55 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
   });
   if (duplicates.length > 0) throw new ScenarioLoadError(locate(duplicates));
   return { ...scenario, file };
+}
+
+const ACTION_LISTS = ['run', 'check', 'solve'] as const;
+const WHOLE_PARAM = /^\$\{([A-Za-z0-9._-]+)\}$/;
+
+function paramDefaults(data: Record<string, unknown>): Map<string, string> {
+  const out = new Map<string, string>();
+  const params = data['params'];
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return out;
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v === 'string') out.set(k, v);
+    else if (v && typeof v === 'object' && typeof (v as { default?: unknown }).default === 'string') out.set(k, (v as { default: string }).default);
+  }
+  return out;
+}
+
+/**
+ * A copy for validation in which an action argument that is exactly `${param}` reads as that
+ * param's default, so `preset: "${preset}"` is checked against the action's schema with the
+ * default value. At run time the argument is interpolated and validated again (execute.ts).
+ */
+function withParamDefaults(data: Record<string, unknown>): Record<string, unknown> {
+  const defaults = paramDefaults(data);
+  if (defaults.size === 0 || !Array.isArray(data['steps'])) return data;
+  const sub = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const m = WHOLE_PARAM.exec(v);
+      return m && defaults.has(m[1]!) ? defaults.get(m[1]!) : v;
+    }
+    if (Array.isArray(v)) return v.map(sub);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, sub(x)]));
+    return v;
+  };
+  const steps = (data['steps'] as unknown[]).map((step) => {
+    if (step === null || typeof step !== 'object' || Array.isArray(step)) return step;
+    const copy: Record<string, unknown> = { ...(step as Record<string, unknown>) };
+    for (const k of ACTION_LISTS) if (k in copy) copy[k] = sub(copy[k]);
+    return copy;
+  });
+  return { ...data, steps };
+}
+
+/** The validated scenario keeps the written action lists (with their `${param}` references). */
+function keepParamReferences(scenario: Omit<Scenario, 'file'>, data: Record<string, unknown>): void {
+  if (paramDefaults(data).size === 0) return;
+  const raw = data['steps'] as Record<string, unknown>[];
+  scenario.steps.forEach((step, i) => {
+    for (const k of ACTION_LISTS) if (Array.isArray(raw[i]?.[k])) (step as unknown as Record<string, unknown>)[k] = raw[i]![k];
+  });
 }
 
 function dedupe(problems: LocatedProblem[]): LocatedProblem[] {

@@ -1,6 +1,6 @@
 /**
  * The talk's clocks with pause: elapsed for the whole talk and for the current step, both
- * stopped while the speaker has paused (the `b`/`.` key). Pure: the time is passed in.
+ * stopped while the speaker has paused (the `.` key). Pure: the time is passed in.
  */
 export interface TalkClock {
   startedAt?: number;

@@ -37,7 +37,7 @@ export interface RunAppProps {
   onExit: (code: number) => void;
   /** Fixed clock for tests. */
   now?: number;
-  /** Present mode: the pause key (b or .) toggles the talk timer (src/notes/presenter.ts). */
+  /** Present mode: the pause key (.) toggles the talk timer (src/notes/presenter.ts). */
   onPause?: () => void;
   /** Present mode: the text `f` prints above the UI for step `index` (src/record/fallback.ts). */
   fallbackText?: (index: number) => string;

@@ -8,7 +8,7 @@ import type { Key } from 'ink';
 import type { Mode } from '../engine/events.js';
 import { commandFor } from './keymap.js';
 
-export type Overlay = 'none' | 'help' | 'goto' | 'log' | 'quit';
+export type Overlay = 'none' | 'help' | 'goto' | 'log' | 'bars' | 'wire' | 'quit';
 
 export interface UiState {
   overlay: Overlay;
@@ -67,6 +67,9 @@ export function reduceKey(ui: UiState, input: string, key: Key, run: RunFacts): 
       return gotoKey(ui, input, key, run);
     case 'log':
       return logKey(ui, input, key, run);
+    case 'bars':
+    case 'wire':
+      return key.escape || input === 'q' || input === ui.overlay[0] ? { ui: { ...ui, overlay: 'none' } } : { ui };
     case 'none':
       break;
   }
@@ -92,6 +95,9 @@ export function reduceKey(ui: UiState, input: string, key: Key, run: RunFacts): 
       return { ui: { ...ui, overlay: 'log', logFromEnd: 0 } };
     case 'help':
       return { ui: { ...ui, overlay: 'help' } };
+    case 'bars':
+    case 'wire':
+      return { ui: { ...ui, overlay: command } };
     case 'quit':
       return run.busy
         ? { ui: { ...ui, overlay: 'quit' } }

@@ -15,6 +15,8 @@ export type Command =
   | 'pause'
   | 'goto'
   | 'log'
+  | 'bars'
+  | 'wire'
   | 'help'
   | 'redraw'
   | 'quit'
@@ -101,6 +103,18 @@ export const bindings: Binding[] = [
     match: (input, key) => input === 'l' && !key.ctrl,
   },
   {
+    command: 'bars',
+    keys: 'b',
+    help: 'measurements as bars: medians per method (time, bytes, CPU, memory), b or Esc closes',
+    match: (input, key) => input === 'b' && !key.ctrl,
+  },
+  {
+    command: 'wire',
+    keys: 'w',
+    help: "what travels: the Git server's and the registry's requests side by side, w or Esc closes",
+    match: (input, key) => input === 'w' && !key.ctrl,
+  },
+  {
     command: 'help',
     keys: '?',
     short: 'help',
@@ -128,10 +142,10 @@ export const bindings: Binding[] = [
   },
   {
     command: 'pause',
-    keys: 'b .',
+    keys: '.',
     help: 'pause or resume the talk timer (the notes screen shows PAUSED)',
     modes: ['present'],
-    match: (input, key) => (input === 'b' || input === '.') && !key.ctrl,
+    match: (input, key) => input === '.' && !key.ctrl,
   },
   {
     command: 'fallback',

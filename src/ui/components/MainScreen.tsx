@@ -4,6 +4,8 @@ import type { UiState } from '../input.js';
 import { planLayout } from '../layout.js';
 import { useTheme } from '../theme.js';
 import type { HeaderView, LogLine, Measurement, StepView } from '../view-model.js';
+import { chartsFrom } from '../measure-bars.js';
+import { BarsView } from './BarsView.js';
 import { GotoPicker } from './GotoPicker.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
@@ -15,6 +17,7 @@ import { QuitConfirm } from './QuitConfirm.js';
 import { StatusBar } from './StatusBar.js';
 import { StepList } from './StepList.js';
 import { StepResult } from './StepResult.js';
+import { WireView } from './WireView.js';
 
 /** The step's visible command, as a prompt line (readable without colour: the "$ " says it). */
 function Command({ command }: { command: string }) {
@@ -83,6 +86,10 @@ export function MainScreen(props: MainScreenProps) {
         fromEnd={ui.logFromEnd}
       />
     );
+  } else if (overlay === 'bars') {
+    body = <BarsView charts={chartsFrom(props.measurements)} width={columns} height={layout.bodyHeight} />;
+  } else if (overlay === 'wire') {
+    body = <WireView total={props.totalLines} window={props.logWindow} width={columns} height={layout.bodyHeight} />;
   } else {
     const stepList = <StepList steps={steps} viewing={viewing} height={layout.stepsHeight} />;
     const main = (

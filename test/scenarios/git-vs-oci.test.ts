@@ -1,0 +1,86 @@
+/**
+ * The git-vs-oci talk scenario, end to end on the local target through the built CLI
+ * (dist/cli.js), with the small preset to stay fast: real Git server, registry, local
+ * reconciler and measurements. Also: the file loads, and a wrong preset fails at run time.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildActionRegistry } from '../../src/actions.js';
+import { loadScenarioFile } from '../../src/engine/scenario-load.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = join(root, 'dist/cli.js');
+const file = join(root, 'scenarios/git-vs-oci.yaml');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
+  }
+  return newest;
+}
+
+function run(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+beforeAll(() => {
+  let built = 0;
+  try {
+    built = statSync(cli).mtimeMs;
+  } catch {
+    built = 0;
+  }
+  if (built < newestMtime(join(root, 'src'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}, 120_000);
+
+describe('git-vs-oci scenario', () => {
+  it('loads: eight steps, each with say, show, notes and a check', () => {
+    const s = loadScenarioFile(file, buildActionRegistry());
+    expect(s.steps.map((x) => x.id)).toEqual(['what-is-gitops', 'servers', 'fleet-repo', 'from-git', 'from-oci', 'side-by-side', 'fleet', 'change']);
+    for (const step of s.steps) {
+      expect(step.say, step.id).toBeTruthy();
+      expect(step.notes, step.id).toBeTruthy();
+      expect(step.show, step.id).toBeTruthy();
+    }
+    for (const step of s.steps.slice(1)) expect(step.check?.length, step.id).toBeGreaterThan(0);
+    // The param reference survives validation, so --param preset=... takes effect at run time.
+    expect(JSON.stringify(s.steps[1]!.run)).toContain('${preset}');
+  });
+
+  it('runs on the local target with the small preset and prints the comparison and the projection', async () => {
+    const r = await run(['run', 'git-vs-oci', '--target', 'local', '--plain', '--param', 'preset=small', '--param', 'clusters=500'], 170_000);
+    expect(r.out).toMatch(/run git-vs-oci passed/);
+    expect(r.code).toBe(0);
+    // the comparison table, one row per method
+    expect(r.out).toMatch(/method\s+runs\s+wall median/);
+    for (const id of ['git.cli.full', 'git.cli.shallow', 'git.cli.sparse', 'git.cli.ls-remote', 'oci.ocilab.pull', 'oci.ocilab.head']) expect(r.out).toContain(id);
+    // both servers' request logs reached the run
+    expect(r.out).toMatch(/POST \/small\.git\/git-upload-pack git-upload-pack \(fetch\) → 200/);
+    expect(r.out).toMatch(/HEAD \/v2\/fleet\/small\/manifests\/latest 200/);
+    // the projection, from this run's medians
+    expect(r.out).toMatch(/500 clusters, every 1 min, 2 changes\/hour/);
+    expect(r.out).toMatch(/OCI \(HEAD \+ pull\)\s+\S+ req\/s/);
+    // step 8: both sources picked up the change
+    expect(r.out).toMatch(/GitRepository at main@sha1:[0-9a-f]{40}; OCIRepository at latest@sha256:[0-9a-f]{64}, built from that commit/);
+  }, 180_000);
+
+  it('a preset that does not exist fails at run time with the valid choices', async () => {
+    const r = await run(['run', 'git-vs-oci', '--target', 'local', '--plain', '--param', 'preset=huge'], 60_000);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/fixtures\.create: invalid arguments after interpolation/);
+  }, 70_000);
+});
