@@ -48,6 +48,8 @@ export function restoreTerminal(): void {
 }
 
 let unwinding: Promise<void> | undefined;
+/** The terminal or the reader of our output is gone: write nothing more. */
+let streamsBroken = false;
 /** Set by the first signal (or a broken pipe): its code wins over whatever the command returns. */
 let signalExitCode: number | undefined;
 
@@ -55,7 +57,7 @@ let signalExitCode: number | undefined;
 export async function exitAfterCleanup(code: number): Promise<never> {
   unwinding ??= (async () => {
     const errors = await appCleanup.runAll();
-    for (const err of errors) process.stderr.write(`ocilab: ${err.message}\n`);
+    if (!streamsBroken) for (const err of errors) process.stderr.write(`ocilab: ${err.message}\n`);
     restoreTerminal();
   })();
   await unwinding;
@@ -88,18 +90,33 @@ export function installShutdownHandlers(): void {
   }
   // `ocilab run x --plain | head`: the reader went away. Stop quietly, unwind, and exit with
   // the run's code — 1 when it had not finished (a cut-off run must not claim success).
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') return crash(err);
-      if (signalExitCode === undefined) {
+  // Any other error on the terminal's streams (EIO, ENXIO: the terminal window was closed,
+  // the tmux pane killed) is a hangup: nothing may be written any more — writing would fail
+  // again and an error loop would starve the event loop — so unwind and exit 129.
+  const terminalGone = (err: NodeJS.ErrnoException) => {
+    if (streamsBroken) return;
+    streamsBroken = true;
+    if (signalExitCode === undefined) {
+      if (err.code === 'EPIPE') {
         const handler = [...brokenPipeHandlers].at(-1);
         signalExitCode = handler ? handler() : typeof process.exitCode === 'number' ? process.exitCode : 0;
+      } else {
+        signalExitCode = SIGNAL_CODES.SIGHUP;
       }
-      void exitAfterCleanup(signalExitCode);
-    });
+    }
+    void exitAfterCleanup(signalExitCode);
+  };
+  for (const stream of [process.stdout, process.stderr, process.stdin]) {
+    stream.on('error', terminalGone);
   }
   const crash = (err: unknown) => {
-    process.stderr.write(`ocilab: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    if (!streamsBroken) {
+      try {
+        process.stderr.write(`ocilab: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      } catch {
+        streamsBroken = true;
+      }
+    }
     void exitAfterCleanup(1);
   };
   process.on('uncaughtException', crash);
