@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Builds (once, cached) the binaries of the rig: a real kube-apiserver and the Flux
+# source-controller and kustomize-controller, from their Go modules; etcd comes from Debian
+# (etcd-server) when it is installed, else it is built from go.etcd.io/etcd/server/v3.
+#
+# Cache: ${OCILAB_RIG_CACHE:-~/.cache/ocilab-rig}/bin/<name>-<version>; a binary already there
+# is not rebuilt. Builds run `nice -n 10` with GOFLAGS=-p=${OCILAB_RIG_BUILD_P:-2}
+# (the machine's 2 cores are shared). Each build prints its wall time.
+#
+# Usage: scripts/rig/build.sh [all|kube-apiserver|source-controller|kustomize-controller|etcd]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=versions.sh
+. "$here/versions.sh"
+
+bin_dir="$RIG_CACHE/bin"
+mkdir -p "$bin_dir"
+export GOFLAGS="-mod=mod -p=${OCILAB_RIG_BUILD_P:-2} -buildvcs=false"
+export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+export CGO_ENABLED=0
+
+log() { echo "[rig build] $*" >&2; }
+
+# Path of the module's source in the module cache (downloads it when needed).
+mod_dir() {
+  local scratch; scratch=$(mktemp -d)
+  (cd "$scratch" && go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  rm -rf "$scratch"
+}
+
+timed_build() { # name out dir pkg
+  local name="$1" out="$2" dir="$3" pkg="$4" t0 t1
+  t0=$(date +%s)
+  log "building $name -> $out (in $dir)"
+  (cd "$dir" && nice -n 10 go build -trimpath -ldflags='-s -w' -o "$out.tmp" "$pkg")
+  mv "$out.tmp" "$out"
+  t1=$(date +%s)
+  log "built $name in $((t1 - t0)) s"
+  echo "$name $((t1 - t0))s $(date -u +%FT%TZ)" >> "$RIG_CACHE/build-times.log"
+}
+
+# A Flux controller: its own go.mod (with its replaces and go.sum) in a scratch copy of the
+# module, minus the `./api` replace (the api submodule is not in the module zip; the
+# require line names the same version).
+build_flux_controller() { # name version
+  local name="$1" version="$2" out="$bin_dir/$1-$2"
+  if [ -x "$out" ]; then log "$name $version cached ($out)"; return; fi
+  local src work
+  src=$(mod_dir "github.com/fluxcd/$name@$version")
+  [ -n "$src" ] || { log "go mod download github.com/fluxcd/$name@$version gave no dir"; exit 1; }
+  work=$(mktemp -d)
+  cp -r "$src/." "$work/"
+  chmod -R u+w "$work"
+  (cd "$work" && go mod edit -dropreplace="github.com/fluxcd/$name/api")
+  timed_build "$name" "$out" "$work" .
+  rm -rf "$work"
+}
+
+# kube-apiserver: a throwaway module requiring k8s.io/kubernetes with every staging module
+# (`k8s.io/x => ./staging/src/k8s.io/x` in its go.mod) replaced by the published v0.X.Y.
+build_kube_apiserver() {
+  local out="$bin_dir/kube-apiserver-$KUBE_VERSION"
+  if [ -x "$out" ]; then log "kube-apiserver $KUBE_VERSION cached ($out)"; return; fi
+  local src work staging
+  src=$(mod_dir "k8s.io/kubernetes@$KUBE_VERSION")
+  [ -n "$src" ] || { log "go mod download k8s.io/kubernetes@$KUBE_VERSION gave no dir"; exit 1; }
+  staging="v0.${KUBE_VERSION#v1.}"
+  work=$(mktemp -d)
+  (
+    cd "$work"
+    go mod init ocilab.local/rig-kube-apiserver >/dev/null 2>&1
+    go mod edit -go="$(go mod edit -json "$src/go.mod" | sed -n 's/^[[:space:]]*"Go": "\(.*\)",\{0,1\}$/\1/p')"
+    go mod edit -require="k8s.io/kubernetes@$KUBE_VERSION"
+    sed -n 's#^[[:space:]]*\(k8s\.io/[a-z0-9.-]*\) => \./staging/.*#\1#p' "$src/go.mod" | sort -u |
+      while read -r m; do go mod edit -replace="$m=$m@$staging"; done
+    printf 'package main\nimport _ "k8s.io/kubernetes/cmd/kube-apiserver"\n' > tools.go
+    go mod tidy >/dev/null
+    rm tools.go
+  )
+  timed_build kube-apiserver "$out" "$work" k8s.io/kubernetes/cmd/kube-apiserver
+  rm -rf "$work"
+}
+
+build_etcd() {
+  if command -v etcd >/dev/null && [ -z "${OCILAB_RIG_BUILD_ETCD:-}" ]; then
+    log "etcd from the system: $(etcd --version 2>/dev/null | head -1)"; return
+  fi
+  local out="$bin_dir/etcd-$ETCD_VERSION"
+  if [ -x "$out" ]; then log "etcd $ETCD_VERSION cached ($out)"; return; fi
+  local work; work=$(mktemp -d)
+  (cd "$work" && go mod init ocilab.local/rig-etcd >/dev/null 2>&1 &&
+    go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >/dev/null)
+  timed_build etcd "$out" "$work" go.etcd.io/etcd/server/v3
+  rm -rf "$work"
+}
+
+what="${1:-all}"
+case "$what" in
+  all) build_etcd; build_flux_controller source-controller "$SOURCE_CONTROLLER_VERSION"
+       build_flux_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_VERSION"
+       build_kube_apiserver ;;
+  kube-apiserver) build_kube_apiserver ;;
+  source-controller) build_flux_controller source-controller "$SOURCE_CONTROLLER_VERSION" ;;
+  kustomize-controller) build_flux_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_VERSION" ;;
+  etcd) build_etcd ;;
+  *) echo "usage: $0 [all|kube-apiserver|source-controller|kustomize-controller|etcd]" >&2; exit 2 ;;
+esac
