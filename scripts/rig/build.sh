@@ -7,7 +7,7 @@
 # is not rebuilt. Builds run `nice -n 10` with GOFLAGS=-p=${OCILAB_RIG_BUILD_P:-2}
 # (the machine's 2 cores are shared). Each build prints its wall time.
 #
-# Usage: scripts/rig/build.sh [all|kube-apiserver|source-controller|kustomize-controller|etcd]
+# Usage: scripts/rig/build.sh [check|all|kube-apiserver|source-controller|kustomize-controller|etcd]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.sh
@@ -42,8 +42,8 @@ timed_build() { # name out dir pkg
 # A Flux controller: its own go.mod (with its replaces and go.sum) in a scratch copy of the
 # module, minus the `./api` replace (the api submodule is not in the module zip; the
 # require line names the same version).
-build_flux_controller() { # name version
-  local name="$1" version="$2" out="$bin_dir/$1-$2"
+build_flux_controller() { # name version replaces
+  local name="$1" version="$2" replaces="$3" out="$bin_dir/$1-$2" r
   if [ -x "$out" ]; then log "$name $version cached ($out)"; return; fi
   local src work
   src=$(mod_dir "github.com/fluxcd/$name@$version")
@@ -52,6 +52,7 @@ build_flux_controller() { # name version
   cp -r "$src/." "$work/"
   chmod -R u+w "$work"
   (cd "$work" && go mod edit -dropreplace="github.com/fluxcd/$name/api")
+  for r in $replaces; do log "$name: replace $r (not served by the module proxy)"; (cd "$work" && go mod edit -replace="$r"); done
   timed_build "$name" "$out" "$work" .
   rm -rf "$work"
 }
@@ -94,14 +95,30 @@ build_etcd() {
   rm -rf "$work"
 }
 
+# `check`: exit 0 when every binary is there (nothing is built), else list what is missing.
+check() {
+  local missing=() b
+  for b in "kube-apiserver-$KUBE_VERSION" "source-controller-$SOURCE_CONTROLLER_VERSION" "kustomize-controller-$KUSTOMIZE_CONTROLLER_VERSION"; do
+    [ -x "$bin_dir/$b" ] || missing+=("$bin_dir/$b")
+  done
+  if ! command -v etcd >/dev/null || [ -n "${OCILAB_RIG_BUILD_ETCD:-}" ]; then
+    [ -x "$bin_dir/etcd-$ETCD_VERSION" ] || missing+=("etcd (apt-get install etcd-server, or $bin_dir/etcd-$ETCD_VERSION)")
+  fi
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v curl >/dev/null || missing+=(curl)
+  if [ "${#missing[@]}" -gt 0 ]; then echo "missing: ${missing[*]}"; return 1; fi
+  echo "all rig binaries are built"
+}
+
 what="${1:-all}"
 case "$what" in
-  all) build_etcd; build_flux_controller source-controller "$SOURCE_CONTROLLER_VERSION"
-       build_flux_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_VERSION"
+  check) check ;;
+  all) build_etcd; build_flux_controller source-controller "$SOURCE_CONTROLLER_VERSION" "$SOURCE_CONTROLLER_REPLACES"
+       build_flux_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_VERSION" "$KUSTOMIZE_CONTROLLER_REPLACES"
        build_kube_apiserver ;;
   kube-apiserver) build_kube_apiserver ;;
-  source-controller) build_flux_controller source-controller "$SOURCE_CONTROLLER_VERSION" ;;
-  kustomize-controller) build_flux_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_VERSION" ;;
+  source-controller) build_flux_controller source-controller "$SOURCE_CONTROLLER_VERSION" "$SOURCE_CONTROLLER_REPLACES" ;;
+  kustomize-controller) build_flux_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_VERSION" "$KUSTOMIZE_CONTROLLER_REPLACES" ;;
   etcd) build_etcd ;;
   *) echo "usage: $0 [all|kube-apiserver|source-controller|kustomize-controller|etcd]" >&2; exit 2 ;;
 esac

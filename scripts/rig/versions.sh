@@ -8,3 +8,8 @@ KUSTOMIZE_CONTROLLER_VERSION=v1.9.5
 # Only built when Debian's etcd-server is absent (or OCILAB_RIG_BUILD_ETCD=1).
 ETCD_VERSION=v3.6.16
 RIG_CACHE="${OCILAB_RIG_CACHE:-$HOME/.cache/ocilab-rig}"
+# Module versions a controller's go.mod names but the Go module proxy reachable here refuses
+# ("403 This module version is not available"): replaced by the nearest version it serves.
+# source-controller v1.9.5 wants github.com/fluxcd/pkg/artifact v0.18.3; v0.18.0 is served.
+SOURCE_CONTROLLER_REPLACES="github.com/fluxcd/pkg/artifact=github.com/fluxcd/pkg/artifact@v0.18.0"
+KUSTOMIZE_CONTROLLER_REPLACES=""
