@@ -29,14 +29,15 @@ mod_dir() {
 }
 
 timed_build() { # name out dir pkg
-  local name="$1" out="$2" dir="$3" pkg="$4" t0 t1
-  t0=$(date +%s)
+  local name="$1" out="$2" dir="$3" pkg="$4" times
   log "building $name -> $out (in $dir)"
-  (cd "$dir" && nice -n 10 go build -trimpath -ldflags='-s -w' -o "$out.tmp" "$pkg")
+  # wall and CPU (user+sys of go and the compilers): CPU does not depend on the machine's load.
+  times=$( { TIMEFORMAT='wall %0Rs cpu-user %0Us cpu-sys %0Ss'; time (cd "$dir" &&
+    nice -n 10 go build -trimpath -ldflags='-s -w' -o "$out.tmp" "$pkg" 2>&3); } 3>&2 2>&1 >/dev/null | tail -n 1) || true
+  [ -x "$out.tmp" ] || { log "building $name failed ($times)"; exit 1; }
   mv "$out.tmp" "$out"
-  t1=$(date +%s)
-  log "built $name in $((t1 - t0)) s"
-  echo "$name $((t1 - t0))s $(date -u +%FT%TZ)" >> "$RIG_CACHE/build-times.log"
+  log "built $name: $times (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "$(date -u +%FT%TZ) $name $times load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RIG_CACHE/build-times.log"
 }
 
 # A Flux controller: its own go.mod (with its replaces and go.sum) in a scratch copy of the

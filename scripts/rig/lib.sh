@@ -1,5 +1,7 @@
 # Helpers shared by scripts/rig/up and down (sourced).
-log() { echo "[rig] $*" >&2; }
+# fd 4: the script's stderr, also inside probes whose stderr is silenced (wait_until).
+exec 4>&2
+log() { echo "[rig] $*" >&4; }
 die() { log "error: $*"; exit 1; }
 
 # Path of a module's source in the Go module cache (downloads it when needed).
@@ -29,7 +31,9 @@ free_ports() {
 start_proc() {
   local name="$1"; shift
   [ -x "$1" ] || die "$name: $1 is not an executable (scripts/rig/build.sh builds it)"
-  setsid "$@" </dev/null >"$state/logs/$name.log" 2>&1 &
+  # Only the log file is inherited (not fd 4 nor the caller's pipes), so whoever ran `up`
+  # sees it end when it returns.
+  setsid "$@" </dev/null >"$state/logs/$name.log" 2>&1 4>&- &
   echo "$name $!" >> "$state/pids"
   log "started $name (pid $!)"
 }

@@ -55,7 +55,7 @@ async function run(cmd: string, args: string[], cwd: string): Promise<string> {
   }
 }
 
-describe.skipIf(!ready || !crane)('Flux on the rig (real kube-apiserver, source-controller, kustomize-controller)', () => {
+describe.skipIf(!ready || !crane)('Flux on the rig (real kube-apiserver, source-controller, kustomize-controller)', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'ocilab-rig-flux-'));
     // Git: a bare repo with deploy/configmap.yaml on main, served over smart HTTP.
