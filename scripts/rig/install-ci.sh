@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rig binaries for test/rig (run by .ci/run as root with CI=true; fine on a laptop too):
+# Rig binaries for test/rig (`npm run test:rig`; not yet run by .ci/run, see docs/rig.md):
 # etcd from Debian (etcd-server), and kube-apiserver, source-controller and
 # kustomize-controller built from their Go modules into ~/.cache/ocilab-rig/bin
 # (scripts/rig/build.sh; a cached binary is not rebuilt). Prints each build's wall time.
