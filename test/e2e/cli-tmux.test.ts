@@ -131,7 +131,8 @@ steps:
     expect(screen).toMatch(/^›· +1 Say hello +── 1 Say hello ─+$/m);
     t.keys('Right');
     // The shown command is interpolated (`$ echo "hello from ocilab"`), so wait for the pass mark.
-    screen = await t.waitFor(/^›✓ +1 Say hello/m, 'step 1 passed');
+    await t.waitFor(/^›✓ +1 Say hello/m, 'step 1 passed');
+    screen = await t.waitFor(/(?<!echo ")hello from ocilab(?!")/, 'step 1 output');
     expect(screen).toMatch(/^›✓ +1 Say hello +(\d+ms|[\d.]+s) +── 1 Say hello ─+$/m);
     expect(screen).toMatch(/^ ·  2 Write a file in the run's work … Every step shows a command/m);
     expect(colourCodes(t.screen(true)).length).toBeGreaterThan(0);
@@ -157,9 +158,10 @@ steps:
     t.start(ocilab('run hello', 'NO_COLOR=1'), { columns: 80, rows: 24 }, root);
     await t.waitFor(/→ runs 1\/3/, 'ready');
     t.keys('Right');
-    const screen = await t.waitFor(/^›✓ +1 Say hello/m, 'step 1 passed');
-    // The output, not the shown `$ echo "hello from ocilab"` command.
-    expect(screen).toMatch(/(?<!echo ")hello from ocilab(?!")/);
+    await t.waitFor(/^›✓ +1 Say hello/m, 'step 1 passed');
+    // The output (the pane is redrawn at most every 80 ms), not the shown `$ echo "hello from ocilab"`.
+    const screen = await t.waitFor(/(?<!echo ")hello from ocilab(?!")/, 'step 1 output');
+    expect(screen).toMatch(/^›✓ +1 Say hello/m);
     expect(colourCodes(t.screen(true))).toEqual([]);
     t.keys('C-c');
     expect(await t.waitFor(/OCILAB_EXIT=\d+/, 'the exit code')).toContain('OCILAB_EXIT=130');
