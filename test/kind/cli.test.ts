@@ -106,8 +106,9 @@ describe('wrappers against FAKE docker/kind', () => {
       s.docker.daemon = false;
     });
     const { engine, kind } = tools(fakes);
-    for (const p of [engine.inspect('kind-registry'), kind.getClusters()]) {
-      const err = await p.catch((e: unknown) => e);
+    // One call at a time: a second promise created up front could reject before its catch is attached.
+    for (const call of [() => engine.inspect('kind-registry'), () => kind.getClusters()]) {
+      const err = await call().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ToolCommandError);
       expect((err as ToolCommandError).failure).toBe('daemon-not-running');
       expect((err as Error).message).toContain('start Docker Desktop / `sudo systemctl start docker`');
