@@ -1,35 +1,19 @@
 /** The built CLI (dist/cli.js) as a user runs it: exit codes, output, signals, no orphans. */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildActionRegistry } from '../../src/actions.js';
 import { isAlive } from '../../src/engine/spawn.js';
+import { ensureBuilt } from '../helpers/built-cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'dist/cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'ocilab-cli-test-'));
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  // `npm test` builds first; a direct `vitest run test/cli` rebuilds only when src/ is newer.
-  let built = 0;
-  try {
-    built = statSync(cli).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  if (built < newestMtime(join(root, 'src'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-}, 120_000);
+beforeAll(() => ensureBuilt(), 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 interface Result {

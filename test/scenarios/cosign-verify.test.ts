@@ -8,8 +8,7 @@
  * - the real cosign verifies the artifact the scenario signed (peer; skipped without cosign
  *   on a laptop, failing under CI=true).
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -20,32 +19,16 @@ import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { Runner } from '../../src/engine/runner.js';
 import { findPeer, inCI } from '../helpers/peers.js';
+import { ensureBuilt } from '../helpers/built-cli.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'dist/cli.js');
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
 const DIGEST = 'sha256:[0-9a-f]{64}';
 
 describe('ocilab run cosign-verify --plain (built CLI)', () => {
-  beforeAll(() => {
-    // `npm test` builds first; a direct run rebuilds only when src/ is newer than dist/.
-    let built = 0;
-    try {
-      built = statSync(cli).mtimeMs;
-    } catch {
-      built = 0;
-    }
-    if (built < newestMtime(join(root, 'src'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  }, 180_000);
+  beforeAll(() => ensureBuilt(), 180_000);
 
   it('passes end to end with Flux conditions and the kept revision in its output', async () => {
     const { stdout } = await run(process.execPath, [cli, 'run', 'cosign-verify', '--plain'], {

@@ -3,25 +3,17 @@
  * (dist/cli.js), with the small preset to stay fast: real Git server, registry, local
  * reconciler and measurements. Also: the file loads, and a wrong preset fails at run time.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildActionRegistry } from '../../src/actions.js';
 import { loadScenarioFile } from '../../src/engine/scenario-load.js';
+import { ensureBuilt } from '../helpers/built-cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'dist/cli.js');
 const file = join(root, 'scenarios/git-vs-oci.yaml');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
-  }
-  return newest;
-}
 
 function run(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -37,15 +29,7 @@ function run(args: string[], timeoutMs: number): Promise<{ code: number | null; 
   });
 }
 
-beforeAll(() => {
-  let built = 0;
-  try {
-    built = statSync(cli).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  if (built < newestMtime(join(root, 'src'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-}, 120_000);
+beforeAll(() => ensureBuilt(), 120_000);
 
 describe('git-vs-oci scenario', () => {
   it('loads: eight steps, each with say, show, notes and a check', () => {
