@@ -21,37 +21,13 @@ set -euo pipefail
 GGCR=v0.21.9          # crane; same pin as scripts/ci/install-oci.sh (Flux 2.9 uses ggcr 0.21.x)
 ORAS=v1.3.6
 CONFORMANCE=v0.0.0-20260831232431-97274622c111
-GOBIN_DIR="${GOBIN:-$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin}"
-export PATH="$GOBIN_DIR:$PATH"
-
-log() { echo "[install-registry] $*"; }
-
-apt_pkg() { # package command
-  if command -v "$2" >/dev/null 2>&1; then
-    log "$1 present: $(dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo unknown)"
-  else
-    log "apt-get install $1"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "$1" >/dev/null
-  fi
-}
+LOG_TAG=install-registry
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 apt_pkg skopeo skopeo
 apt_pkg docker-registry docker-registry
-# The Debian package may start a system service on :5000; our tests and benchmark start their own.
-(systemctl stop docker-registry 2>/dev/null || service docker-registry stop 2>/dev/null || true) >/dev/null 2>&1
-
-go_tool() { # binary module version
-  local name=$1 module=$2 version=$3 have=""
-  if [ -x "$GOBIN_DIR/$name" ]; then
-    have=$(go version -m "$GOBIN_DIR/$name" 2>/dev/null | awk '$1=="mod"{print $3; exit}')
-  fi
-  if [ "$have" = "$version" ]; then
-    log "$name $version present"
-  else
-    log "go install $module@$version (have: ${have:-none})"
-    GOFLAGS=-trimpath go install "$module@$version"
-  fi
-}
+stop_registry_service
 
 go_tool crane github.com/google/go-containerregistry/cmd/crane "$GGCR"
 go_tool oras oras.land/oras/cmd/oras "$ORAS"
