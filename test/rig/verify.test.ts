@@ -9,11 +9,15 @@
  * - unsigned, and signed with another key: SourceVerified=False and Ready=False, reason
  *   VerificationError (sourcev1.VerificationError);
  * - ocilab's own verifier (src/cosign/verify.ts) gives the same verdict as Flux each time;
- * - the unsigned artifact, signed afterwards and reconciled: verified (the talk's "fix" step).
+ * - the unsigned artifact, signed afterwards and reconciled: verified (the talk's "fix" step);
+ * - a v3 bundle made by the real cosign CLI with ocilab's key file: verified by Flux (bundle
+ *   discovered through the embedded registry's referrers API) and by ocilab.
  */
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeys, sign } from '../../src/cosign/backend.js';
 import { verifyArtifact } from '../../src/cosign/verify.js';
@@ -32,9 +36,12 @@ import {
 import { pushArtifact } from '../../src/oci/remote.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 import { configMap } from './sources.js';
+import { peer } from '../helpers/peers.js';
 import { rigAvailable, startRig, stopRig, type RigEnv } from './rig.js';
 
+const exec = promisify(execFile);
 const ready = rigAvailable();
+const cosign = ready ? peer('cosign', 'scripts/ci/install-cosign.sh') : undefined;
 const WAIT = { timeoutMs: 90_000 };
 const password = new TextEncoder().encode('rig-test-password');
 
@@ -76,7 +83,7 @@ describe.skipIf(!ready)('Flux verifies what ocilab signs (source-controller cosi
     trusted = await generateKeys({ dir: join(work, 'trusted'), password, tool: 'ocilab' });
     other = await generateKeys({ dir: join(work, 'other'), password, tool: 'ocilab' });
     registry = await startRegistry();
-    for (const name of ['signed', 'unsigned', 'wrong-key']) digests[name] = await push(name);
+    for (const name of ['signed', 'unsigned', 'wrong-key', 'bundle']) digests[name] = await push(name);
     await sign({ ref: `${registry.hostPort}/rig/signed:v1`, keyPath: trusted.privateKeyPath, password, tool: 'ocilab' });
     await sign({ ref: `${registry.hostPort}/rig/wrong-key:v1`, keyPath: other.privateKeyPath, password, tool: 'ocilab' });
 
@@ -149,5 +156,22 @@ describe.skipIf(!ready)('Flux verifies what ocilab signs (source-controller cosi
     expect(res.ok, `${res.message} (${describeStatus(res.object)})`).toBe(true);
     const done = await waitFor(client, ref, verifiedPredicate, WAIT);
     expect(done.ok, done.message).toBe(true);
+  });
+
+  it.skipIf(!cosign)('a cosign v3 bundle (the real cosign CLI, ocilab\'s key file): Flux verifies it through the referrers API', async () => {
+    // cosign reads the encrypted cosign.key ocilab wrote; offline: no tlog, no signing config.
+    const ref = `${registry!.hostPort}/rig/bundle@${digests.bundle}`;
+    await exec(cosign!, ['sign', '--yes', '--key', trusted.privateKeyPath, '--tlog-upload=false', '--use-signing-config=false', '--new-bundle-format=true', '--allow-http-registry', ref], {
+      env: { ...process.env, COSIGN_PASSWORD: new TextDecoder().decode(password) },
+      timeout: 60_000,
+    });
+    const repo = verifying('bundle');
+    await applyObject(client, repo);
+    const res = await waitFor(client, refOf(repo), readyPredicate(), WAIT);
+    expect(res.ok, res.message).toBe(true);
+    expect(condition(res.object, 'SourceVerified')?.message).toBe(`verified signature of revision v1@${digests.bundle}`);
+    const ours = await ocilabVerdict('bundle');
+    expect(ours.verified, ours.message).toBe(true);
+    expect(ours.matched?.kind).toBe('bundle');
   });
 });
