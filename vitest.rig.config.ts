@@ -1,12 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 // The Kubernetes + Flux rig suite (scripts/rig, docs/rig.md): `npm run test:rig` after
-// `bash scripts/rig/install-ci.sh` has built kube-apiserver, source-controller and
-// kustomize-controller. Not part of `npm test` yet: the source-controller build from the
-// Go module proxy is unproven here (see docs/rig.md).
+// `bash scripts/ci/install-rig.sh` has built kube-apiserver, source-controller and
+// kustomize-controller. One rig for all files (test/rig/global-setup.ts). Not part of
+// `npm test` (it needs the built binaries); .ci/run runs it after install-rig.sh.
 export default defineConfig({
   test: {
     include: ['test/rig/**/*.test.ts'],
+    globalSetup: ['test/rig/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 600_000,
     pool: 'forks',

@@ -1,4 +1,4 @@
-# Pinned versions of the rig's binaries (sourced by build.sh, up, install-ci.sh).
+# Pinned versions of the rig's binaries (sourced by build.sh, up, scripts/ci/install-rig.sh).
 # Flux v2.9.5 = source-controller v1.9.5 + kustomize-controller v1.9.5 (flux2 v2.9.5
 # manifests/bases/*/kustomization.yaml); both build against k8s.io/client-go v0.36.4, so the
 # API server is Kubernetes v1.36 (staging modules v0.36.Y).

@@ -53,34 +53,72 @@ export type StatusPredicate = (obj: FluxStatusObject | undefined) => Verdict;
 const WAIT: Verdict = { done: false };
 
 /**
+ * The condition was written for the current spec. Its own observedGeneration says so; Flux
+ * leaves status.observedGeneration behind (-1 on a new object) until a reconcile succeeds,
+ * so a failure is only visible there.
+ */
+export function isConditionCurrent(obj: FluxStatusObject | undefined, c: Condition): boolean {
+  const gen = obj?.metadata?.generation;
+  if (gen === undefined) return true;
+  return c.observedGeneration !== undefined ? c.observedGeneration === gen : obj?.status?.observedGeneration === gen;
+}
+
+/**
+ * Reconciling=True with reason ProgressingWithRetry: the last attempt failed and the controller
+ * will retry (fluxcd/pkg runtime). Flux keeps it next to Ready=False after a failure, so it
+ * does not mean "wait for the outcome" the way reason Progressing does.
+ */
+export function isRetrying(obj: FluxStatusObject | undefined): boolean {
+  const c = condition(obj, 'Reconciling');
+  return c?.status === 'True' && c.reason === 'ProgressingWithRetry';
+}
+
+/** Ready=False written for the current generation by a finished attempt: the failure, or undefined. */
+function currentFailure(obj: FluxStatusObject | undefined): Verdict | undefined {
+  const ready = condition(obj, 'Ready');
+  if (ready?.status !== 'False' || !isConditionCurrent(obj, ready)) return undefined;
+  if (isProgressing(obj) && !isRetrying(obj)) return undefined;
+  return { done: true, ok: false, message: `${ready.reason ?? 'NotReady'}: ${ready.message ?? ''}`.trim() };
+}
+
+/**
  * Ready=True for the current generation (optionally at a given artifact revision or a
- * given applied revision); Ready=False with a terminal reason or Stalled=True ends the wait
- * as a failure carrying the controller's message.
+ * given applied revision); Ready=False with a terminal reason, Ready=False for the current
+ * generation with a retry scheduled (Reconciling=True, ProgressingWithRetry: how Flux reports
+ * a failed pull, clone or verification) or Stalled=True ends the wait as a failure carrying
+ * the controller's message.
  */
 export function readyPredicate(opts: { revision?: string; appliedRevision?: string; failOnNotReady?: boolean } = {}): StatusPredicate {
   return (obj) => {
-    if (!obj || !isObserved(obj)) return WAIT;
+    if (!obj) return WAIT;
+    const stalled = condition(obj, 'Stalled');
+    if (stalled?.status === 'True' && isConditionCurrent(obj, stalled)) return { done: true, ok: false, message: stalled.message ?? 'stalled' };
     const ready = condition(obj, 'Ready');
-    if (isTrue(obj, 'Stalled')) return { done: true, ok: false, message: condition(obj, 'Stalled')?.message ?? 'stalled' };
-    if (ready?.status === 'True' && !isProgressing(obj)) {
+    if (isObserved(obj) && ready?.status === 'True' && !isProgressing(obj)) {
       if (opts.revision && obj.status?.artifact?.revision !== opts.revision) return WAIT;
       if (opts.appliedRevision && obj.status?.lastAppliedRevision !== opts.appliedRevision) return WAIT;
       return { done: true, ok: true, message: ready.message ?? 'Ready' };
     }
-    if ((opts.failOnNotReady ?? true) && ready?.status === 'False' && !isProgressing(obj)) {
-      return { done: true, ok: false, message: `${ready.reason ?? 'NotReady'}: ${ready.message ?? ''}`.trim() };
-    }
+    if (opts.failOnNotReady ?? true) return currentFailure(obj) ?? WAIT;
     return WAIT;
   };
 }
 
-/** SourceVerified=True (signature checked), or False with the verification error. */
+/**
+ * SourceVerified=True (signature checked), or False with the verification error (also while
+ * Flux schedules a retry). A source that failed before verifying (Ready=False for the current
+ * generation, e.g. the pull failed: Flux then drops SourceVerified) ends the wait too.
+ */
 export const verifiedPredicate: StatusPredicate = (obj) => {
   const c = condition(obj, 'SourceVerified');
-  if (!c || !isObserved(obj)) return WAIT;
-  if (c.status === 'True') return { done: true, ok: true, message: c.message ?? 'verified' };
-  if (c.status === 'False' && !isProgressing(obj)) return { done: true, ok: false, message: `${c.reason ?? 'VerificationError'}: ${c.message ?? ''}`.trim() };
-  return WAIT;
+  if (c && isConditionCurrent(obj, c)) {
+    if (c.status === 'True' && isObserved(obj)) return { done: true, ok: true, message: c.message ?? 'verified' };
+    if (c.status === 'False' && (!isProgressing(obj) || isRetrying(obj))) {
+      return { done: true, ok: false, message: `${c.reason ?? 'VerificationError'}: ${c.message ?? ''}`.trim() };
+    }
+    return WAIT;
+  }
+  return currentFailure(obj) ?? WAIT;
 };
 
 /** ArtifactInStorage=True, optionally for a given revision. */

@@ -5,6 +5,8 @@
  * - OCILAB_RIG_STATE set and holding an `env` file: that running rig is used and left running.
  * - else the tests start their own rig (scripts/rig/up into a fresh state dir) and stop it
  *   (scripts/rig/down) in afterAll.
+ * Under vitest.rig.config.ts the globalSetup (global-setup.ts) starts one rig for all files
+ * and sets OCILAB_RIG_STATE, so every file's startRig() reuses it.
  * Binaries not built: the tests skip with the reason on a laptop, and FAIL under CI=true
  * (scripts/ci/install-rig.sh builds them).
  */
