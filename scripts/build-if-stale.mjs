@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 export const builtCli = join(repoRoot, 'dist/cli.js');
@@ -47,4 +47,13 @@ export function buildIfStale({ quiet = false } = {}) {
     stdio: 'inherit',
   });
   return true;
+}
+
+// `node scripts/build-if-stale.mjs`: the same, as a step of npm scripts.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    buildIfStale();
+  } catch {
+    process.exit(2);
+  }
 }
