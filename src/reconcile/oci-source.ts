@@ -16,6 +16,7 @@ import { ConditionType as T, Reason, getCondition, nowRfc3339, removeCondition, 
 import type { SourcePassDeps } from './git-source.js';
 import { sourceIgnorePatterns } from './ignore.js';
 import { failed, progressing, ReconcileError, succeeded } from './outcome.js';
+import { latestMatchingTag } from './semver.js';
 import type { OCIRepository } from './schema.js';
 import type { SourceStatus } from './status.js';
 import type { SourceVerifier } from './verifier.js';
@@ -45,7 +46,6 @@ function parseUrl(obj: OCIRepository): Reference {
   if (ref.tag || ref.digest) {
     throw new ReconcileError('Stalled', Reason.URLInvalid, `URL must not contain a tag or digest ('${obj.spec.url}'): set spec.ref.tag or spec.ref.digest instead`);
   }
-  if (obj.spec.ref?.semver) throw new ReconcileError('Stalled', Reason.UnsupportedByLocalReconciler, 'ref.semver is not supported by the local reconciler; use ref.tag or ref.digest');
   return ref;
 }
 
@@ -58,7 +58,7 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
   try {
     const ref = parseUrl(obj);
     client = RegistryClient.forReference(ref);
-    const tag = spec.ref?.tag ?? 'latest';
+    const tag = await resolveTag(obj, ref, client, deps.signal);
     let digest: string;
     if (spec.ref?.digest) {
       digest = spec.ref.digest;
@@ -144,6 +144,25 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
     return failed(base, generation, e);
   } finally {
     await client?.close();
+  }
+}
+
+/**
+ * The tag to resolve, as source-controller's getArtifactRef: digest > semver > tag > "latest".
+ * With semver, the repository's tags are listed, filtered by semverFilter and the highest
+ * matching version wins (ReadOperationFailed when none does).
+ */
+async function resolveTag(obj: OCIRepository, ref: Reference, client: RegistryClient, signal: AbortSignal | undefined): Promise<string> {
+  const r = obj.spec.ref;
+  if (r?.digest || !r?.semver) return r?.tag ?? 'latest';
+  const fail = (err: unknown) => new ReconcileError('FetchFailed', Reason.ReadOperationFailed, `failed to determine the artifact tag for '${obj.spec.url}': ${(err as Error).message}`);
+  const tags = await client.listTags(ref.repository, { signal }).catch((err) => {
+    throw fail(err);
+  });
+  try {
+    return latestMatchingTag(tags, r.semver, r.semverFilter);
+  } catch (err) {
+    throw fail(err);
   }
 }
 
