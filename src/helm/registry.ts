@@ -10,7 +10,8 @@
  * - list: the repository's tags that are SemVer (helm's Tags), newest first.
  * - inspect/pull: manifest → config → chart layer, checked against each other.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { RegistryClient, type Descriptor } from '../oci/client.js';
 import { goJson } from '../oci/artifact.js';
 import { digestOf } from '../oci/digest.js';
@@ -189,4 +190,20 @@ export async function listChartVersions(repository: string, opts: ChartRemoteOpt
     for (const { t } of versions) out.push(await describeChart(`oci://${ref.registry}/${ref.repository}:${t}`, { ...opts, client: c }));
     return out;
   });
+}
+
+/** `helm pull oci://… --version X --destination dir` in-process: writes `<dir>/<name>-<version>.tgz` (checked, then renamed into place). */
+export async function pullChart(reference: string, destination: string, opts: ChartRemoteOptions = {}): Promise<InspectedChart & { path: string }> {
+  const i = await inspectChart(reference, opts);
+  await mkdir(destination, { recursive: true });
+  const path = join(destination, `${i.metadata.name}-${i.metadata.version}.tgz`);
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, i.archiveBytes);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return { ...i, path };
 }
