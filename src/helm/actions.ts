@@ -49,22 +49,22 @@ function show(ctx: ActionContext, args: string[], ran: boolean): void {
 export const helmPackage = defineAction({
   name: 'helm.package',
   description: 'Package a chart directory into <name>-<version>.tgz like `helm package` (sets helm.archive, helm.chart, helm.version)',
-  args: z.strictObject({ chart: z.string().min(1), destination: z.string().optional(), tool }),
+  args: z.strictObject({ chart: z.string().min(1), destination: z.string().optional(), version: z.string().optional(), tool }),
   run: (args, ctx) =>
     guarded(ctx, async () => {
       const dir = here(ctx, args.chart);
       const dest = args.destination ? here(ctx, args.destination) : join(ctx.workDir, 'charts');
       const helm = await chooseHelm(args.tool);
-      const argv = helmCommands.package(dir, dest);
+      const argv = helmCommands.package(dir, dest, args.version);
       show(ctx, argv, !!helm);
       let archive: string;
       if (helm) {
         const meta = (await loadChartDir(dir)).metadata;
         const r = await runHelm(helm, argv, { stateDir: join(ctx.workDir, 'helm-home'), signal: ctx.signal });
         ctx.log(r.stdout.trim());
-        archive = join(dest, `${meta.name}-${meta.version}.tgz`);
+        archive = join(dest, `${meta.name}-${args.version ?? meta.version}.tgz`);
       } else {
-        archive = (await packageChart(dir, dest)).path;
+        archive = (await packageChart(dir, dest, { version: args.version })).path;
       }
       const a = readChartArchive(await readFile(archive), archive);
       ctx.log(`${archive}: ${a.metadata.name} ${a.metadata.version} (app ${a.metadata.appVersion ?? '-'}), ${a.entries.length} files`);
@@ -92,7 +92,7 @@ export const helmPush = defineAction({
       if (helm) {
         const r = await runHelm(helm, argv, { stateDir: join(ctx.workDir, 'helm-home'), signal: ctx.signal });
         const out = `${r.stdout}\n${r.stderr}`;
-        ctx.log(out.trim());
+        for (const line of out.trim().split('\n')) ctx.log(line);
         const meta = readChartArchive(await readFile(archive), archive).metadata;
         name = meta.name;
         tag = versionToTag(meta.version);
@@ -101,7 +101,8 @@ export const helmPush = defineAction({
         const r = await pushChart(archive, args.remote, { insecure: args.plainHttp, signal: ctx.signal });
         ({ digest, tag } = r);
         name = r.metadata.name;
-        ctx.log(`Pushed: ${r.ref}\nDigest: ${digest}`);
+        ctx.log(`Pushed: ${r.ref}`);
+        ctx.log(`Digest: ${digest}`);
       }
       ctx.report({ method: 'helm push', metric: 'wall_ms', value: performance.now() - t0, unit: 'ms', method_note: 'single run' });
       const repository = `${base.registry}/${base.repository}/${name}`;

@@ -59,7 +59,7 @@ export function digestFromOutput(out: string): string | undefined {
 }
 
 export const helmCommands = {
-  package: (chartDir: string, dest: string) => ['package', chartDir, '--destination', dest],
+  package: (chartDir: string, dest: string, version?: string) => ['package', chartDir, '--destination', dest, ...(version ? ['--version', version] : [])],
   push: (archive: string, remote: string, plainHttp: boolean) => ['push', archive, remote, ...(plainHttp ? ['--plain-http'] : [])],
   pull: (chartRef: string, version: string, dest: string, plainHttp: boolean) => ['pull', chartRef, '--version', version, '--destination', dest, ...(plainHttp ? ['--plain-http'] : [])],
   show: (chartRef: string, version: string, what: 'chart' | 'values', plainHttp: boolean) => ['show', what, chartRef, '--version', version, ...(plainHttp ? ['--plain-http'] : [])],

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { constants as zc, crc32, deflateRawSync } from 'node:zlib';
 import { Header, Pax } from 'tar';
 import { stringify } from 'yaml';
-import { chartConfigJson, loadChartDir, type ChartFile, type ChartMetadata, type LoadedChart } from './chart.js';
+import { strictVersion } from '../reconcile/semver.js';
+import { ChartError, chartConfigJson, loadChartDir, type ChartFile, type ChartMetadata, type LoadedChart } from './chart.js';
 
 /** helm save.go headerBytes: the gzip "extra" field every `helm package` archive carries. */
 export const HELM_GZIP_EXTRA = Buffer.from('rr\x28\x00aHR0cHM6Ly95b3V0dS5iZS96OVV6MWljandyTQo=', 'latin1');
@@ -71,8 +72,14 @@ export interface PackagedChart {
 }
 
 /** Package a chart directory into `<destination>/<name>-<version>.tgz` (written under a temp name, then renamed). */
-export async function packageChart(chartDir: string, destination: string): Promise<PackagedChart> {
+export async function packageChart(chartDir: string, destination: string, opts: { version?: string; appVersion?: string } = {}): Promise<PackagedChart> {
   const chart = await loadChartDir(chartDir);
+  // `helm package --version/--app-version` set these on the loaded metadata before saving.
+  if (opts.version !== undefined) {
+    if (!strictVersion(opts.version)) throw new ChartError(`--version "${opts.version}" is not a SemVer 2 version`);
+    chart.metadata = { ...chart.metadata, version: opts.version };
+  }
+  if (opts.appVersion !== undefined) chart.metadata = { ...chart.metadata, appVersion: opts.appVersion };
   const bytes = helmGzip(chartTar(chart));
   await mkdir(destination, { recursive: true });
   const path = join(destination, `${chart.metadata.name}-${chart.metadata.version}.tgz`);
