@@ -6,7 +6,7 @@
  * Variables set: helm.archive, helm.chart, helm.version, helm.repository, helm.ref,
  * helm.digest, helm.tag, helm.pulled.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
@@ -123,8 +123,9 @@ export const helmPull = defineAction({
       show(ctx, argv, !!helm);
       let path: string;
       if (helm) {
+        await mkdir(dest, { recursive: true }); // helm pull does not create --destination
         const r = await runHelm(helm, argv, { stateDir: join(ctx.workDir, 'helm-home'), signal: ctx.signal });
-        ctx.log(`${r.stdout}${r.stderr}`.trim());
+        for (const line of `${r.stdout}${r.stderr}`.trim().split('\n')) ctx.log(line);
         const name = args.ref.replace(/\/+$/, '').split('/').pop()!;
         path = join(dest, `${name}-${args.version}.tgz`);
       } else {

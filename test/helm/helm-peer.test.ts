@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,6 +42,7 @@ describe.skipIf(!helm)('helm CLI ⇄ ocilab over OCI', () => {
   it('helm pull --plain-http gets exactly the archive ocilab pushed; helm show reads it', async () => {
     const p = await packageChart(CHART, join(work, 'ours'));
     const r = await pushChart(p.path, `oci://${reg.hostPort}/charts`);
+    await mkdir(join(work, 'pulled'), { recursive: true }); // helm pull does not create --destination
     const { stdout, stderr } = await h(['pull', `oci://${reg.hostPort}/charts/podinfo-lite`, '--version', '0.1.0', '--plain-http', '--destination', join(work, 'pulled')]);
     expect(`${stdout}${stderr}`).toContain(`Digest: ${r.digest}`);
     expect(await readFile(join(work, 'pulled', 'podinfo-lite-0.1.0.tgz'))).toEqual(p.bytes);
