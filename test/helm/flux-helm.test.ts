@@ -70,7 +70,7 @@ describe('Flux objects for a Helm chart from OCI', () => {
 
 describe.skipIf(!sources)('cluster/flux/workload-identity.yaml', () => {
   it('each provider example is a valid OCIRepository (source-controller CRD schema)', () => {
-    const docs = readFileSync(new URL('../../cluster/flux/workload-identity.yaml', import.meta.url), 'utf8').split(/^---$/m).map((d) => parse(d) as { spec: { provider: string } });
+    const docs = readFileSync(new URL('../../cluster/flux/workload-identity.yaml', import.meta.url), 'utf8').split(/^---$/m).map((d) => parse(d) as { apiVersion: string; kind: string; spec: { provider: string } });
     expect(docs.map((d) => d.spec.provider)).toEqual(['aws', 'azure', 'gcp']);
     for (const d of docs) expect(new CrdValidators(sources!).errors(d)).toBe('');
   });
