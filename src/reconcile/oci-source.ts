@@ -100,8 +100,9 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
       const layers = (manifest.json.layers ?? []) as { mediaType: string; digest: string; size: number }[];
       const layer = selector?.mediaType ? layers.find((l) => l.mediaType === selector.mediaType) : layers[0];
       if (!layer) {
-        const what = selector?.mediaType ? `no layer with media type '${selector.mediaType}'` : 'no layers';
-        throw new ReconcileError('FetchFailed', Reason.OCIArtifactLayerOperationFailed, `failed to find layer in artifact: ${what} in ${revision}`);
+        // source-controller selectLayer's words
+        const why = layers.length === 0 ? 'no layers found in artifact' : `failed to find layer with media type '${selector!.mediaType}' in artifact`;
+        throw new ReconcileError('FetchFailed', Reason.OCIArtifactLayerOperationFailed, why);
       }
       const blob = join(tmp, 'layer');
       await client.downloadBlob(ref.repository, layer.digest, blob, { size: layer.size, signal: deps.signal }).catch((err) => {

@@ -163,7 +163,11 @@ ${spec}`;
 
     it('a media type the artifact lacks: OCIArtifactLayerOperationFailed, nothing stored', async () => {
       const s = await applyTwo('layer-missing', '  layerSelector: { mediaType: application/vnd.example.none, operation: copy }');
-      expect(getCondition(s.conditions, 'Ready')).toMatchObject({ status: 'False', reason: 'OCIArtifactLayerOperationFailed' });
+      expect(getCondition(s.conditions, 'Ready')).toMatchObject({
+        status: 'False',
+        reason: 'OCIArtifactLayerOperationFailed',
+        message: "failed to find layer with media type 'application/vnd.example.none' in artifact",
+      });
       expect(s.artifact).toBeUndefined();
     });
   });
