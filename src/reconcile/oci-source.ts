@@ -128,7 +128,11 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
       const metadataAnnotations = (manifest.json.annotations ?? {}) as Record<string, string>;
       const artifact = { revision, digest: stored.digest, size: stored.size, path: rel, url: deps.storage.url(rel), lastUpdateTime: nowRfc3339(), metadata: metadataAnnotations };
       await deps.storage.gc('OCIRepository', metadata.namespace, metadata.name, rel);
-      deps.emit({ type: 'Normal', reason: Reason.NewArtifact, message: `stored artifact with revision '${revision}' from '${spec.url}'`, revision });
+      // source-controller's notify(): enriched with the origin when the artifact carries both annotations
+      const origin = metadataAnnotations['org.opencontainers.image.source'] && metadataAnnotations['org.opencontainers.image.revision']
+        ? `, origin source '${metadataAnnotations['org.opencontainers.image.source']}', origin revision '${metadataAnnotations['org.opencontainers.image.revision']}'`
+        : '';
+      deps.emit({ type: 'Normal', reason: Reason.NewArtifact, message: `stored artifact with revision '${revision}' from '${spec.url}'${origin}`, revision });
       return {
         ...succeeded({ ...prev, conditions }, generation, artifact, `stored artifact for digest '${revision}'`, {
           observedIgnore: spec.ignore,

@@ -68,8 +68,13 @@ ${spec}`;
     await rm(work, { recursive: true, force: true });
   });
 
-  it('ref.tag: revision <tag>@<digest>; no ref means latest', async () => {
+  it('ref.tag: revision <tag>@<digest>; no ref means latest; the NewArtifact event names the origin', async () => {
+    const events: string[] = [];
+    rec.on('event', (e) => events.push(`${e.reason}: ${e.message}`));
     expect((await reconcile('by-tag', '  ref: { tag: staging }')).artifact?.revision).toBe(`staging@${pushed['1.0.0']}`);
+    expect(events).toContain(
+      `NewArtifact: stored artifact with revision 'staging@${pushed['1.0.0']}' from 'oci://${reg.hostPort}/fleet/app', origin source 'https://git.example/fleet', origin revision '1.0.0@sha1:${'b'.repeat(40)}'`,
+    );
     expect((await reconcile('no-ref', '')).artifact?.revision).toBe(`latest@${pushed['v1.2.0']}`);
   });
 
