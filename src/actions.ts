@@ -15,6 +15,7 @@ import { reconcileActions, registerSourceVerifier } from './reconcile/actions.js
 import { registryActions } from './registry/actions.js';
 import { workshopActions } from './workshop/actions.js';
 import { targetsActions } from './targets/actions.js';
+import { helmActions } from './helm/actions.js';
 
 let verifiersRegistered = false;
 
@@ -34,5 +35,6 @@ export function buildActionRegistry(): ActionRegistry {
     ...workshopActions,
     ...measureActions,
     ...targetsActions,
+    ...helmActions,
   );
 }

@@ -4,3 +4,4 @@ export type { OCIRepositoryOptions, GitRepositoryOptions, KustomizationOptions, 
 export { demoFluxObjects, demoCosignSecret, type DemoFluxOptions, type DemoFluxObjects } from './demo.js';
 export { toYaml, toMultiDocYaml, parseMultiDocYaml } from './render.js';
 export * from './types.js';
+export { HELM_API, HELM_CHART_LAYER_TYPE, chartOciRepository, helmRelease, helmOciDelivery, type HelmRelease, type HelmReleaseOptions, type HelmOciDeliveryOptions } from './helm.js';

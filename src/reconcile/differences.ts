@@ -13,7 +13,7 @@
  * 5. artifact.url is a file:// URL into local storage, not http://source-controller.<ns>.svc…
  * 6. Not implemented (object reports Stalled/UnsupportedByLocalReconciler or ignores it and
  *    says so): GitRepository ref.semver, ref.commit, include, recurseSubmodules, verify;
- *    OCIRepository ref.semver; secretRef, certSecretRef, proxySecretRef, provider auth.
+ *    OCIRepository secretRef, certSecretRef, proxySecretRef, provider (cloud workload identity).
  * 7. No exponential back-off: a failed object is retried at its interval.
  * 8. Timing: one loop per object on `spec.interval`, without controller-runtime's jitter
  *    and work queue; `reconcileNow` stands in for `flux reconcile source`.
@@ -24,6 +24,6 @@ export const LOCAL_RECONCILER_DIFFERENCES: readonly string[] = [
   'Archives keep file modes from the checkout (source-controller normalises them); digests never match a cluster byte for byte.',
   'Only the root .sourceignore is read (source-controller also reads nested ones).',
   'artifact.url is a file:// path in local storage, not the source-controller HTTP service.',
-  'Not implemented: semver and commit refs, include, submodules, Git signature verification, credentials (secretRef).',
+  'Not implemented: Git semver and commit refs, include, submodules, Git signature verification, credentials (secretRef), cloud workload identity (provider: aws|azure|gcp).',
   'Failures retry at the object interval, without back-off or jitter.',
 ];

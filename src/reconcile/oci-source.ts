@@ -16,6 +16,7 @@ import { ConditionType as T, Reason, getCondition, nowRfc3339, removeCondition, 
 import type { SourcePassDeps } from './git-source.js';
 import { sourceIgnorePatterns } from './ignore.js';
 import { failed, progressing, ReconcileError, succeeded } from './outcome.js';
+import { latestMatchingTag } from './semver.js';
 import type { OCIRepository } from './schema.js';
 import type { SourceStatus } from './status.js';
 import type { SourceVerifier } from './verifier.js';
@@ -45,7 +46,6 @@ function parseUrl(obj: OCIRepository): Reference {
   if (ref.tag || ref.digest) {
     throw new ReconcileError('Stalled', Reason.URLInvalid, `URL must not contain a tag or digest ('${obj.spec.url}'): set spec.ref.tag or spec.ref.digest instead`);
   }
-  if (obj.spec.ref?.semver) throw new ReconcileError('Stalled', Reason.UnsupportedByLocalReconciler, 'ref.semver is not supported by the local reconciler; use ref.tag or ref.digest');
   return ref;
 }
 
@@ -58,7 +58,7 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
   try {
     const ref = parseUrl(obj);
     client = RegistryClient.forReference(ref);
-    const tag = spec.ref?.tag ?? 'latest';
+    const tag = await resolveTag(obj, ref, client, deps.signal);
     let digest: string;
     if (spec.ref?.digest) {
       digest = spec.ref.digest;
@@ -100,8 +100,9 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
       const layers = (manifest.json.layers ?? []) as { mediaType: string; digest: string; size: number }[];
       const layer = selector?.mediaType ? layers.find((l) => l.mediaType === selector.mediaType) : layers[0];
       if (!layer) {
-        const what = selector?.mediaType ? `no layer with media type '${selector.mediaType}'` : 'no layers';
-        throw new ReconcileError('FetchFailed', Reason.OCIArtifactLayerOperationFailed, `failed to find layer in artifact: ${what} in ${revision}`);
+        // source-controller selectLayer's words
+        const why = layers.length === 0 ? 'no layers found in artifact' : `failed to find layer with media type '${selector!.mediaType}' in artifact`;
+        throw new ReconcileError('FetchFailed', Reason.OCIArtifactLayerOperationFailed, why);
       }
       const blob = join(tmp, 'layer');
       await client.downloadBlob(ref.repository, layer.digest, blob, { size: layer.size, signal: deps.signal }).catch((err) => {
@@ -127,7 +128,11 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
       const metadataAnnotations = (manifest.json.annotations ?? {}) as Record<string, string>;
       const artifact = { revision, digest: stored.digest, size: stored.size, path: rel, url: deps.storage.url(rel), lastUpdateTime: nowRfc3339(), metadata: metadataAnnotations };
       await deps.storage.gc('OCIRepository', metadata.namespace, metadata.name, rel);
-      deps.emit({ type: 'Normal', reason: Reason.NewArtifact, message: `stored artifact with revision '${revision}' from '${spec.url}'`, revision });
+      // source-controller's notify(): enriched with the origin when the artifact carries both annotations
+      const origin = metadataAnnotations['org.opencontainers.image.source'] && metadataAnnotations['org.opencontainers.image.revision']
+        ? `, origin source '${metadataAnnotations['org.opencontainers.image.source']}', origin revision '${metadataAnnotations['org.opencontainers.image.revision']}'`
+        : '';
+      deps.emit({ type: 'Normal', reason: Reason.NewArtifact, message: `stored artifact with revision '${revision}' from '${spec.url}'${origin}`, revision });
       return {
         ...succeeded({ ...prev, conditions }, generation, artifact, `stored artifact for digest '${revision}'`, {
           observedIgnore: spec.ignore,
@@ -144,6 +149,25 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
     return failed(base, generation, e);
   } finally {
     await client?.close();
+  }
+}
+
+/**
+ * The tag to resolve, as source-controller's getArtifactRef: digest > semver > tag > "latest".
+ * With semver, the repository's tags are listed, filtered by semverFilter and the highest
+ * matching version wins (ReadOperationFailed when none does).
+ */
+async function resolveTag(obj: OCIRepository, ref: Reference, client: RegistryClient, signal: AbortSignal | undefined): Promise<string> {
+  const r = obj.spec.ref;
+  if (r?.digest || !r?.semver) return r?.tag ?? 'latest';
+  const fail = (err: unknown) => new ReconcileError('FetchFailed', Reason.ReadOperationFailed, `failed to determine the artifact tag for '${obj.spec.url}': ${(err as Error).message}`);
+  const tags = await client.listTags(ref.repository, { signal }).catch((err) => {
+    throw fail(err);
+  });
+  try {
+    return latestMatchingTag(tags, r.semver, r.semverFilter);
+  } catch (err) {
+    throw fail(err);
   }
 }
 

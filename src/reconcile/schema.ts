@@ -178,10 +178,12 @@ export function unsupportedFields(obj: SourceObject): string[] {
   const s = obj.spec as Record<string, unknown>;
   const common = ['secretRef', 'serviceAccountName', 'proxySecretRef', 'certSecretRef'];
   const perKind =
-    obj.kind === 'GitRepository' ? ['include', 'recurseSubmodules', 'verify', 'ref.semver', 'ref.commit'] : ['ref.semver', 'ref.semverFilter'];
-  return [...common, ...perKind].filter((path) => {
+    obj.kind === 'GitRepository' ? ['include', 'recurseSubmodules', 'verify', 'ref.semver', 'ref.commit'] : [];
+  // provider: aws|azure|gcp asks the cloud's workload identity for registry credentials; there is no cloud here.
+  const cloud = obj.kind === 'OCIRepository' && obj.spec.provider && obj.spec.provider !== 'generic' ? [`provider: ${obj.spec.provider}`] : [];
+  return [...cloud, ...[...common, ...perKind].filter((path) => {
     const [a, b] = path.split('.') as [string, string | undefined];
     const v = b ? (s[a] as Record<string, unknown> | undefined)?.[b] : s[a];
     return v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
-  });
+  })];
 }

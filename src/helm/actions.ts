@@ -1,0 +1,187 @@
+/**
+ * Scenario actions for Helm charts in OCI registries: helm.package, helm.push, helm.pull,
+ * helm.list, helm.inspect. With `tool: auto` (default) the real helm CLI runs when it is
+ * installed and its command is shown; otherwise ocilab does the same in-process and shows the
+ * equivalent helm command. Signing and verifying use the cosign actions on `${helm.digest}`.
+ * Variables set: helm.archive, helm.chart, helm.version, helm.repository, helm.ref,
+ * helm.digest, helm.tag, helm.pulled.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { z } from 'zod';
+import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
+import { readChartArchive } from './archive.js';
+import { loadChartDir } from './chart.js';
+import { commandLine, digestFromOutput, findHelm, helmCommands, runHelm } from './helm-cli.js';
+import { versionToTag } from './media-types.js';
+import { packageChart } from './package.js';
+import { describeChart, inspectChart, listChartVersions, parseChartRemote, pullChart, pushChart } from './registry.js';
+
+const tool = z.enum(['auto', 'helm', 'ocilab']).default('auto');
+export const NEEDS_CLUSTER = 'Rendering and installing the chart is helm-controller\'s job (a HelmRelease): it needs a cluster (target kind or cluster). The local target stops at the registry: push, list, inspect, sign, verify.';
+
+function here(ctx: ActionContext, p: string): string {
+  return isAbsolute(p) ? p : join(ctx.scenarioDir, p);
+}
+
+/** The helm binary to use, undefined for ocilab's own; throws when `tool: helm` and helm is missing. */
+async function chooseHelm(choice: 'auto' | 'helm' | 'ocilab'): Promise<string | undefined> {
+  if (choice === 'ocilab') return undefined;
+  const helm = await findHelm();
+  if (!helm && choice === 'helm') throw new Error('tool: helm, but the helm CLI is not installed (scripts/ci/install-helm.sh installs it)');
+  return helm;
+}
+
+async function guarded(ctx: ActionContext, fn: () => Promise<ActionResult>): Promise<ActionResult> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    ctx.log((err as Error).message, 'stderr');
+    return { ok: false, message: (err as Error).message };
+  }
+}
+
+function show(ctx: ActionContext, args: string[], ran: boolean): void {
+  ctx.log(ran ? `$ ${commandLine(args)}` : `equivalent: ${commandLine(args)}   (helm is not installed; ocilab did this itself)`, 'info');
+}
+
+export const helmPackage = defineAction({
+  name: 'helm.package',
+  description: 'Package a chart directory into <name>-<version>.tgz like `helm package` (sets helm.archive, helm.chart, helm.version)',
+  args: z.strictObject({ chart: z.string().min(1), destination: z.string().optional(), version: z.string().optional(), tool }),
+  run: (args, ctx) =>
+    guarded(ctx, async () => {
+      const dir = here(ctx, args.chart);
+      const dest = args.destination ? here(ctx, args.destination) : join(ctx.workDir, 'charts');
+      const helm = await chooseHelm(args.tool);
+      const argv = helmCommands.package(dir, dest, args.version);
+      show(ctx, argv, !!helm);
+      let archive: string;
+      if (helm) {
+        const meta = (await loadChartDir(dir)).metadata;
+        const r = await runHelm(helm, argv, { stateDir: join(ctx.workDir, 'helm-home'), signal: ctx.signal });
+        ctx.log(r.stdout.trim());
+        archive = join(dest, `${meta.name}-${args.version ?? meta.version}.tgz`);
+      } else {
+        archive = (await packageChart(dir, dest, { version: args.version })).path;
+      }
+      const a = readChartArchive(await readFile(archive), archive);
+      ctx.log(`${archive}: ${a.metadata.name} ${a.metadata.version} (app ${a.metadata.appVersion ?? '-'}), ${a.entries.length} files`);
+      Object.assign(ctx.vars, { 'helm.archive': archive, 'helm.chart': a.metadata.name, 'helm.version': a.metadata.version });
+      return { ok: true };
+    }),
+});
+
+export const helmPush = defineAction({
+  name: 'helm.push',
+  description: 'Push a chart archive to oci://host/path like `helm push` (sets helm.ref, helm.digest, helm.tag, helm.repository)',
+  args: z.strictObject({ archive: z.string().optional(), remote: z.string().min(1), plainHttp: z.boolean().default(true), tool }),
+  run: (args, ctx) =>
+    guarded(ctx, async () => {
+      const archive = args.archive ? here(ctx, args.archive) : ctx.vars['helm.archive'];
+      if (!archive) return { ok: false, message: 'helm.push needs archive (or a helm.package step before it)' };
+      const base = parseChartRemote(args.remote, args.plainHttp);
+      const helm = await chooseHelm(args.tool);
+      const argv = helmCommands.push(archive, args.remote, args.plainHttp);
+      show(ctx, argv, !!helm);
+      const t0 = performance.now();
+      let digest: string;
+      let name: string;
+      let tag: string;
+      if (helm) {
+        const r = await runHelm(helm, argv, { stateDir: join(ctx.workDir, 'helm-home'), signal: ctx.signal });
+        const out = `${r.stdout}\n${r.stderr}`;
+        for (const line of out.trim().split('\n')) ctx.log(line);
+        const meta = readChartArchive(await readFile(archive), archive).metadata;
+        name = meta.name;
+        tag = versionToTag(meta.version);
+        digest = digestFromOutput(out) ?? (await describeChart(`oci://${base.registry}/${base.repository}/${name}:${tag}`, { insecure: args.plainHttp, signal: ctx.signal })).digest;
+      } else {
+        const r = await pushChart(archive, args.remote, { insecure: args.plainHttp, signal: ctx.signal });
+        ({ digest, tag } = r);
+        name = r.metadata.name;
+        ctx.log(`Pushed: ${r.ref}`);
+        ctx.log(`Digest: ${digest}`);
+      }
+      ctx.report({ method: 'helm push', metric: 'wall_ms', value: performance.now() - t0, unit: 'ms', method_note: 'single run' });
+      const repository = `${base.registry}/${base.repository}/${name}`;
+      Object.assign(ctx.vars, { 'helm.repository': `oci://${repository}`, 'helm.ref': `${repository}:${tag}`, 'helm.digest': digest, 'helm.tag': tag });
+      return { ok: true };
+    }),
+});
+
+export const helmPull = defineAction({
+  name: 'helm.pull',
+  description: 'Pull a chart like `helm pull oci://… --version X` and check the archive (sets helm.pulled)',
+  args: z.strictObject({ ref: z.string().min(1), version: z.string().min(1), destination: z.string().optional(), plainHttp: z.boolean().default(true), tool }),
+  run: (args, ctx) =>
+    guarded(ctx, async () => {
+      const dest = args.destination ? here(ctx, args.destination) : join(ctx.workDir, 'pulled-charts');
+      const helm = await chooseHelm(args.tool);
+      const argv = helmCommands.pull(args.ref, args.version, dest, args.plainHttp);
+      show(ctx, argv, !!helm);
+      let path: string;
+      if (helm) {
+        await mkdir(dest, { recursive: true }); // helm pull does not create --destination
+        const r = await runHelm(helm, argv, { stateDir: join(ctx.workDir, 'helm-home'), signal: ctx.signal });
+        for (const line of `${r.stdout}${r.stderr}`.trim().split('\n')) ctx.log(line);
+        const name = args.ref.replace(/\/+$/, '').split('/').pop()!;
+        path = join(dest, `${name}-${args.version}.tgz`);
+      } else {
+        path = (await pullChart(`${args.ref}:${args.version}`, dest, { insecure: args.plainHttp, signal: ctx.signal })).path;
+      }
+      const a = readChartArchive(await readFile(path), path);
+      ctx.log(`${path}: ${a.metadata.name} ${a.metadata.version}, ${a.entries.length} files`);
+      ctx.vars['helm.pulled'] = path;
+      return { ok: true };
+    }),
+});
+
+export const helmList = defineAction({
+  name: 'helm.list',
+  description: 'List the versions of a chart in a registry (SemVer tags, newest first), with digest and app version',
+  args: z.strictObject({ repository: z.string().min(1), plainHttp: z.boolean().default(true), expect: z.array(z.string()).optional() }),
+  run: (args, ctx) =>
+    guarded(ctx, async () => {
+      ctx.log(`equivalent: crane ls ${args.repository.replace(/^oci:\/\//, '')}   (helm has no list command for OCI registries)`, 'info');
+      const list = await listChartVersions(args.repository, { insecure: args.plainHttp, signal: ctx.signal });
+      ctx.log('VERSION'.padEnd(18) + 'APP VERSION'.padEnd(14) + 'DIGEST');
+      for (const c of list) ctx.log(c.version.padEnd(18) + (c.metadata.appVersion ?? '-').padEnd(14) + c.digest.slice(0, 19) + '…');
+      const got = list.map((c) => c.version);
+      if (args.expect && JSON.stringify(got) !== JSON.stringify(args.expect)) {
+        return { ok: false, message: `${args.repository} has versions ${got.join(', ') || '(none)'}; expected ${args.expect.join(', ')}` };
+      }
+      return { ok: true };
+    }),
+});
+
+export const helmInspect = defineAction({
+  name: 'helm.inspect',
+  description: 'Show a chart in a registry: name, version, app version, annotations and values.yaml (what `helm show chart|values` print)',
+  args: z.strictObject({
+    ref: z.string().min(1),
+    plainHttp: z.boolean().default(true),
+    expect: z.strictObject({ name: z.string().optional(), version: z.string().optional(), values: z.string().optional() }).optional(),
+  }),
+  run: (args, ctx) =>
+    guarded(ctx, async () => {
+      const i = await inspectChart(args.ref, { insecure: args.plainHttp, signal: ctx.signal });
+      const repo = i.ref.slice(0, i.ref.lastIndexOf(':'));
+      ctx.log(`equivalent: ${commandLine(helmCommands.show(`oci://${repo}`, i.version, 'values', args.plainHttp))}`, 'info');
+      ctx.log(`chart ${i.metadata.name} version ${i.version} (app ${i.metadata.appVersion ?? '-'}) ${i.digest}`);
+      if (i.metadata.description) ctx.log(`  ${i.metadata.description}`);
+      ctx.log(`  files: ${i.archive.entries.map((e) => e.name).join(', ')}`);
+      ctx.log('values.yaml:');
+      for (const line of (i.archive.values ?? '(none)').trimEnd().split('\n')) ctx.log(`  ${line}`);
+      ctx.log(NEEDS_CLUSTER, 'info');
+      const e = args.expect;
+      const wrong: string[] = [];
+      if (e?.name && i.metadata.name !== e.name) wrong.push(`name is ${i.metadata.name}, expected ${e.name}`);
+      if (e?.version && i.version !== e.version) wrong.push(`version is ${i.version}, expected ${e.version}`);
+      if (e?.values && !(i.archive.values ?? '').includes(e.values)) wrong.push(`values.yaml does not contain "${e.values}"`);
+      return wrong.length ? { ok: false, message: `${i.ref}: ${wrong.join('; ')}` } : { ok: true };
+    }),
+});
+
+export const helmActions: ActionDefinition<any>[] = [helmPackage, helmPush, helmPull, helmList, helmInspect];
