@@ -8,6 +8,7 @@ import { doctorCommand } from './doctor.js';
 import { listCommand } from './list.js';
 import { artifactCommand } from './artifact.js';
 import { benchCommand } from './bench.js';
+import { chartCommand } from './chart.js';
 import { cosignCommand } from './cosign.js';
 import { fixturesCommand } from './fixtures.js';
 import { gitCommand } from './git.js';
@@ -25,6 +26,7 @@ export function allCommands(): Command[] {
     doctorCommand(),
     registryCommand(),
     artifactCommand(),
+    chartCommand(),
     gitCommand(),
     fixturesCommand(),
     cosignCommand(),
