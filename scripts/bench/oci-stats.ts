@@ -54,25 +54,26 @@ export async function measureInProcess(fn: () => Promise<unknown>): Promise<{ wa
 
 // python3 reads curl's rusage (microseconds) and curl reports its own transfer time.
 const CURL_RUSAGE = `import resource, subprocess, sys
-p = subprocess.run(['curl', '-sS', '--fail', '-o', '/dev/null', '-w', '%{time_total} %{size_download}', sys.argv[1]], capture_output=True, text=True)
+p = subprocess.run(['curl', '-sS', '--fail', '-o', sys.argv[2], '-w', '%{time_total} %{size_download}', sys.argv[1]], capture_output=True, text=True)
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 if p.returncode: sys.exit(p.stderr or 'curl failed')
 print(p.stdout.strip(), r.ru_utime + r.ru_stime)`;
 
 /**
- * `curl -o /dev/null <url>`: its own transfer time (`time_total`, no process start), the
- * wall time of the whole process, and its CPU time (needs python3 for rusage; else NaN).
+ * `curl -o <output> <url>` (default /dev/null): its own transfer time (`time_total`, no
+ * process start), the wall time of the whole process, and its CPU time (needs python3 for
+ * rusage; else NaN).
  */
-export async function curlRun(url: string, expectBytes: number): Promise<{ wallMs: number; spawnWallMs: number; cpuMs: number; load: number }> {
+export async function curlRun(url: string, expectBytes: number, output = '/dev/null'): Promise<{ wallMs: number; spawnWallMs: number; cpuMs: number; load: number }> {
   const load = load1();
   const t0 = performance.now();
   let out: string;
   let cpuMs = NaN;
   try {
-    out = (await run('python3', ['-c', CURL_RUSAGE, url])).stdout;
+    out = (await run('python3', ['-c', CURL_RUSAGE, url, output])).stdout;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    out = (await run('curl', ['-sS', '--fail', '-o', '/dev/null', '-w', '%{time_total} %{size_download}', url])).stdout;
+    out = (await run('curl', ['-sS', '--fail', '-o', output, '-w', '%{time_total} %{size_download}', url])).stdout;
   }
   const spawnWallMs = performance.now() - t0;
   const [time, size, cpu] = out.trim().split(/\s+/).map(Number) as [number, number, number?];

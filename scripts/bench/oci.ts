@@ -5,7 +5,9 @@
  *      `curl -o /dev/null`, N rounds interleaved in rotated order; per round the ratio of
  *      throughputs (wall) and of CPU time; median (min-max) over the rounds, the load average
  *      seen, and CPU ms per MiB of each method (barely load-dependent, unlike wall time).
- *      Plain undici (no verification) is measured too, as a reference Node client.
+ *      Plain undici (no verification) is measured too, as a reference Node client, and curl
+ *      writing to tmpfs, the like-for-like reference for ocilab's download to tmpfs; and
+ *      ocilab in a fresh child process per pull (as curl runs), timed after start-up.
  *   2. 1 GiB blob pulled in a child process (plain node on dist/): peak RSS.
  *   3. Per-pull overhead with one kept-alive client: manifest HEAD p50, and manifest + layer +
  *      safe extract of a 250-file artifact to tmpfs p50.
@@ -77,13 +79,28 @@ async function main(): Promise<void> {
         // discard
       }
     };
+    const child = join(import.meta.dirname, 'oci-pull-child.mjs');
+    const pullInChild = async (out: string): Promise<Run> => {
+      const load = load1();
+      const r = await run(process.execPath, [child, reg.host, 'bench/blob', digest, String(size), out], { maxBuffer: 1 << 20 });
+      const parsed = JSON.parse(r.stdout) as { bytes: number; ms: number; cpuMs: number };
+      if (parsed.bytes !== size) throw new Error(`child pulled ${parsed.bytes} bytes`);
+      return { wallMs: parsed.ms, cpuMs: parsed.cpuMs, load };
+    };
     // Interleaved: every round runs each method once, in a rotated order, so a burst of load
     // from other work on the machine hits all methods alike; ratios are taken per round.
     type Run = { wallMs: number; cpuMs: number; load: number; spawnWallMs?: number };
     const methods: Record<string, () => Promise<Run>> = {
       curl: () => curlRun(url, size),
+      curlTmpfs: async () => {
+        const r = await curlRun(url, size, join(shm, 'curl-blob'));
+        await rm(join(shm, 'curl-blob')); // untimed
+        return r;
+      },
       undiciNoVerify: () => measureInProcess(rawUndici),
       ocilabDiscard: () => measureInProcess(discard),
+      // A fresh process per pull, as curl is: no long-lived process's scheduler history or heap.
+      ocilabChild: () => pullInChild('-'),
       ocilabTmpfs: async () => {
         const r = await measureInProcess(toShm);
         await rm(join(shm, 'blob')); // untimed
@@ -116,15 +133,21 @@ async function main(): Promise<void> {
       undiciNoVerify: perMethod(t.undiciNoVerify!),
       ocilabDiscard: perMethod(t.ocilabDiscard!),
       ocilabTmpfs: perMethod(t.ocilabTmpfs!),
+      ocilabChild: { ...perMethod(t.ocilabChild!), wallIs: 'the pull inside a fresh node process (dist/), after start-up, bytes discarded' },
+      curlTmpfs: { ...perMethod(t.curlTmpfs!), wallIs: 'curl time_total (transfer only), output on /dev/shm' },
       ratioWall: {
         ocilabDiscard: ratio('curl', 'ocilabDiscard'),
+        ocilabChild: ratio('curl', 'ocilabChild'),
         ocilabTmpfs: ratio('curl', 'ocilabTmpfs'),
+        ocilabTmpfsVsCurlTmpfs: ratio('curlTmpfs', 'ocilabTmpfs'),
         undiciNoVerify: ratio('curl', 'undiciNoVerify'),
         ocilabDiscardVsCurlProcessWall: ratio('curl', 'ocilabDiscard', 'spawnWallMs'),
       },
       ratioCpu: {
         ocilabDiscard: ratio('curl', 'ocilabDiscard', 'cpuMs'),
+        ocilabChild: ratio('curl', 'ocilabChild', 'cpuMs'),
         ocilabTmpfs: ratio('curl', 'ocilabTmpfs', 'cpuMs'),
+        ocilabTmpfsVsCurlTmpfs: ratio('curlTmpfs', 'ocilabTmpfs', 'cpuMs'),
         undiciNoVerify: ratio('curl', 'undiciNoVerify', 'cpuMs'),
       },
     };
@@ -139,7 +162,6 @@ async function main(): Promise<void> {
       await client.pushBlob('bench/big', { path: gfile, digest: gdigest, size: gsize });
       await rm(gfile);
       // Plain node on the built dist/ (npm run bench:oci builds first): no TypeScript loader in the figure.
-      const child = join(import.meta.dirname, 'oci-pull-child.mjs');
       const r = await run(process.execPath, [child, reg.host, 'bench/big', gdigest, String(gsize), '-'], { maxBuffer: 1 << 20 });
       const parsed = JSON.parse(r.stdout) as { bytes: number; ms: number; maxRssBytes: number; rssBeforeBytes: number };
       results.blob1GiB = {
