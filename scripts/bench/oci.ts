@@ -7,7 +7,8 @@
  *      seen, and CPU ms per MiB of each method (barely load-dependent, unlike wall time).
  *      Plain undici (no verification) is measured too, as a reference Node client, and curl
  *      writing to tmpfs, the like-for-like reference for ocilab's download to tmpfs; and
- *      ocilab in a fresh child process per pull (as curl runs), timed after start-up.
+ *      ocilab in a fresh child process per pull (as curl runs), timed after start-up; and the
+ *      same client with the fast path off (all through undici), the client as it was before.
  *   2. 1 GiB blob pulled in a child process (plain node on dist/): peak RSS.
  *   3. Per-pull overhead with one kept-alive client: manifest HEAD p50, and manifest + layer +
  *      safe extract of a 250-file artifact to tmpfs p50.
@@ -68,6 +69,12 @@ async function main(): Promise<void> {
       const { stream } = await client.openBlob('bench/blob', digest, { size });
       await pipeline(stream, new Writable({ write(_c, _e, cb) { cb(); } }));
     };
+    // The same client with the fast path switched off: everything through undici, as before it existed.
+    const undiciClient = new RegistryClient({ registry: reg.host, timeoutMs: 120_000, fastBlobMinBytes: Infinity });
+    const discardViaUndici = async (): Promise<void> => {
+      const { stream } = await undiciClient.openBlob('bench/blob', digest, { size });
+      await pipeline(stream, new Writable({ write(_c, _e, cb) { cb(); } }));
+    };
     const toShm = async (): Promise<void> => {
       await client.downloadBlob('bench/blob', digest, join(shm, 'blob'), { size });
     };
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
       },
       undiciNoVerify: () => measureInProcess(rawUndici),
       ocilabDiscard: () => measureInProcess(discard),
+      ocilabDiscardUndiciPath: () => measureInProcess(discardViaUndici),
       // A fresh process per pull, as curl is: no long-lived process's scheduler history or heap.
       ocilabChild: () => pullInChild('-'),
       ocilabTmpfs: async () => {
@@ -133,11 +141,13 @@ async function main(): Promise<void> {
       undiciNoVerify: perMethod(t.undiciNoVerify!),
       ocilabDiscard: perMethod(t.ocilabDiscard!),
       ocilabTmpfs: perMethod(t.ocilabTmpfs!),
+      ocilabDiscardUndiciPath: { ...perMethod(t.ocilabDiscardUndiciPath!), wallIs: 'ocilab with fastBlobMinBytes: Infinity (all through undici, the client before the fast path)' },
       ocilabChild: { ...perMethod(t.ocilabChild!), wallIs: 'the pull inside a fresh node process (dist/), after start-up, bytes discarded' },
       curlTmpfs: { ...perMethod(t.curlTmpfs!), wallIs: 'curl time_total (transfer only), output on /dev/shm' },
       ratioWall: {
         ocilabDiscard: ratio('curl', 'ocilabDiscard'),
         ocilabChild: ratio('curl', 'ocilabChild'),
+        ocilabDiscardUndiciPath: ratio('curl', 'ocilabDiscardUndiciPath'),
         ocilabTmpfs: ratio('curl', 'ocilabTmpfs'),
         ocilabTmpfsVsCurlTmpfs: ratio('curlTmpfs', 'ocilabTmpfs'),
         undiciNoVerify: ratio('curl', 'undiciNoVerify'),
@@ -146,6 +156,7 @@ async function main(): Promise<void> {
       ratioCpu: {
         ocilabDiscard: ratio('curl', 'ocilabDiscard', 'cpuMs'),
         ocilabChild: ratio('curl', 'ocilabChild', 'cpuMs'),
+        ocilabDiscardUndiciPath: ratio('curl', 'ocilabDiscardUndiciPath', 'cpuMs'),
         ocilabTmpfs: ratio('curl', 'ocilabTmpfs', 'cpuMs'),
         ocilabTmpfsVsCurlTmpfs: ratio('curlTmpfs', 'ocilabTmpfs', 'cpuMs'),
         undiciNoVerify: ratio('curl', 'undiciNoVerify', 'cpuMs'),
@@ -153,6 +164,7 @@ async function main(): Promise<void> {
     };
     await rm(blobFile);
     await rawAgent.close();
+    await undiciClient.close();
 
     // 2. 1 GiB blob, pulled by a separate process: peak RSS
     if (!skip1g) {
