@@ -52,12 +52,15 @@ export async function measureInProcess(fn: () => Promise<unknown>): Promise<{ wa
   return { wallMs, cpuMs: (c.user + c.system) / 1000, load };
 }
 
-// python3 reads curl's rusage (microseconds) and curl reports its own transfer time.
+// python3 reads curl's rusage (microseconds) and curl reports its own transfer time. The
+// rusage is taken as a difference: RUSAGE_CHILDREN survives exec, so a launcher script
+// (a pyenv shim runs a few processes before exec'ing python) would otherwise be counted too.
 const CURL_RUSAGE = `import resource, subprocess, sys
+r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 p = subprocess.run(['curl', '-sS', '--fail', '-o', sys.argv[2], '-w', '%{time_total} %{size_download}', sys.argv[1]], capture_output=True, text=True)
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 if p.returncode: sys.exit(p.stderr or 'curl failed')
-print(p.stdout.strip(), r.ru_utime + r.ru_stime)`;
+print(p.stdout.strip(), (r.ru_utime - r0.ru_utime) + (r.ru_stime - r0.ru_stime))`;
 
 /**
  * `curl -o <output> <url>` (default /dev/null): its own transfer time (`time_total`, no
