@@ -75,7 +75,7 @@ export class RegistryClient {
 
   /** The fast path for a large plain-HTTP blob (fast-blob.ts), or undefined to go through undici. */
   private async fastBlob(repo: string, digest: string, size: number | undefined, signal?: AbortSignal): Promise<Readable | undefined> {
-    if (size === undefined || size < this.fastBlobMinBytes || !this.transport.ownsConnections) return undefined;
+    if (size === undefined || size < Math.max(1, this.fastBlobMinBytes) || !this.transport.ownsConnections) return undefined;
     if (!this.transport.origin.startsWith('http://')) return undefined;
     const call = { method: 'GET' as const, path: `/v2/${repo}/blobs/${digest}`, scope: { repository: repo, actions: ['pull'] }, what: `GET ${blobWhat(repo, digest)}` };
     return fastGet({

@@ -218,6 +218,16 @@ describe('fast blob path against a misbehaving FAKE server', () => {
     expect(s.heads.map(isFast)).toEqual([true, true, true]);
   });
 
+  it('with the threshold at 0, a small blob takes the fast path and an empty one does not hang', async () => {
+    const small = Buffer.from('tiny blob');
+    const s = await rawServer((sock) => sock.end(Buffer.concat([Buffer.from(ok200(small.length)), small])));
+    await client(s.host, { fastBlobMinBytes: 0 }).downloadBlob('app', digestOf(small), join(work, 'b'), { size: small.length });
+    expect(isFast(s.heads[0]!)).toBe(true);
+    const e = await rawServer((sock) => sock.end(ok200(0)));
+    await client(e.host, { fastBlobMinBytes: 0 }).downloadBlob('app', digestOf(Buffer.alloc(0)), join(work, 'e'), { size: 0 });
+    expect(await readFile(join(work, 'e'))).toHaveLength(0);
+  });
+
   it('backpressure: a slow reader gets every byte in order', async () => {
     const s = await rawServer((sock) => sock.end(Buffer.concat([Buffer.from(ok200(blob.length)), blob])));
     const { stream } = await client(s.host).openBlob('app', digest, { size: blob.length });
