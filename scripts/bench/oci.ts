@@ -2,12 +2,17 @@
  * `npm run bench:oci`: ocilab's OCI client against the CNCF distribution registry (2.8) on
  * loopback, same run, same blobs.
  *   1. 100 MiB blob: ocilab pull (digest verified, bytes discarded / written to tmpfs) vs
- *      `curl -o /dev/null`, median of N runs each, interleaved; ratio of throughputs. Plain
- *      undici (no verification) is measured too, as the floor for any Node client.
+ *      `curl -o /dev/null`, N rounds interleaved in rotated order; per round the ratio of
+ *      throughputs (wall) and of CPU time; median (min-max) over the rounds, the load average
+ *      seen, and CPU ms per MiB of each method (barely load-dependent, unlike wall time).
+ *      Plain undici (no verification) is measured too, as a reference Node client, and curl
+ *      writing to tmpfs, the like-for-like reference for ocilab's download to tmpfs; and
+ *      ocilab in a fresh child process per pull (as curl runs), timed after start-up; and the
+ *      same client with the fast path off (all through undici), the client as it was before.
  *   2. 1 GiB blob pulled in a child process (plain node on dist/): peak RSS.
  *   3. Per-pull overhead with one kept-alive client: manifest HEAD p50, and manifest + layer +
  *      safe extract of a 250-file artifact to tmpfs p50.
- * Options: --runs N (default 5), --skip-1g. Prints the figures as JSON.
+ * Options: --runs N (default 9), --skip-1g. Prints the figures as JSON.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,11 +27,11 @@ import { Agent, request } from 'undici';
 import { RegistryClient } from '../../src/oci/client.js';
 import { pullArtifact, pushArtifact } from '../../src/oci/remote.js';
 import { startRegistry } from '../../test/oci/registry-peers.js';
-import { mib, percentile, timeRuns } from './oci-stats.js';
+import { curlRun, load1, measureInProcess, mib, percentile, summary, timeRuns } from './oci-stats.js';
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf('--runs') + 1] ?? 0) || 5;
+const runs = Number(args[args.indexOf('--runs') + 1] ?? 0) || 9;
 const skip1g = args.includes('--skip-1g');
 const tmpfs = '/dev/shm';
 
@@ -50,7 +55,7 @@ async function main(): Promise<void> {
   const shm = await mkdtemp(join(tmpfs, 'ocilab-bench-'));
   const client = new RegistryClient({ registry: reg.host, timeoutMs: 120_000 });
   const results: Record<string, unknown> = {
-    machine: { cpu: cpus()[0]?.model, cores: cpus().length, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, load: (await import('node:os')).loadavg()[0] },
+    machine: { cpu: cpus()[0]?.model, cores: cpus().length, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, loadAtStart: load1() },
     registry: 'docker-registry 2.8 (Debian), filesystem storage, 127.0.0.1',
   };
   try {
@@ -64,9 +69,14 @@ async function main(): Promise<void> {
       const { stream } = await client.openBlob('bench/blob', digest, { size });
       await pipeline(stream, new Writable({ write(_c, _e, cb) { cb(); } }));
     };
+    // The same client with the fast path switched off: everything through undici, as before it existed.
+    const undiciClient = new RegistryClient({ registry: reg.host, timeoutMs: 120_000, fastBlobMinBytes: Infinity });
+    const discardViaUndici = async (): Promise<void> => {
+      const { stream } = await undiciClient.openBlob('bench/blob', digest, { size });
+      await pipeline(stream, new Writable({ write(_c, _e, cb) { cb(); } }));
+    };
     const toShm = async (): Promise<void> => {
       await client.downloadBlob('bench/blob', digest, join(shm, 'blob'), { size });
-      await rm(join(shm, 'blob'));
     };
     // The floor for any Node client: undici with no hashing, no file (tells transport cost from verification cost).
     const rawAgent = new Agent({ keepAliveTimeout: 30_000 });
@@ -76,32 +86,95 @@ async function main(): Promise<void> {
         // discard
       }
     };
-    const curl = async (): Promise<void> => {
-      await run('curl', ['-sSf', '-o', '/dev/null', url]);
+    const child = join(import.meta.dirname, 'oci-pull-child.mjs');
+    const pullInChild = async (out: string): Promise<Run> => {
+      const load = load1();
+      const r = await run(process.execPath, [child, reg.host, 'bench/blob', digest, String(size), out], { maxBuffer: 1 << 20 });
+      const parsed = JSON.parse(r.stdout) as { bytes: number; ms: number; cpuMs: number };
+      if (parsed.bytes !== size) throw new Error(`child pulled ${parsed.bytes} bytes`);
+      return { wallMs: parsed.ms, cpuMs: parsed.cpuMs, load };
     };
-    await discard();
-    await curl(); // warm page cache and connections
-    const t = { curl: [] as number[], raw: [] as number[], discard: [] as number[], shm: [] as number[] };
+    // Interleaved: every round runs each method once, in a rotated order, so a burst of load
+    // from other work on the machine hits all methods alike; ratios are taken per round.
+    type Run = { wallMs: number; cpuMs: number; load: number; spawnWallMs?: number };
+    const methods: Record<string, () => Promise<Run>> = {
+      curl: () => curlRun(url, size),
+      curlTmpfs: async () => {
+        const r = await curlRun(url, size, join(shm, 'curl-blob'));
+        await rm(join(shm, 'curl-blob')); // untimed
+        return r;
+      },
+      undiciNoVerify: () => measureInProcess(rawUndici),
+      ocilabDiscard: () => measureInProcess(discard),
+      ocilabDiscardUndiciPath: () => measureInProcess(discardViaUndici),
+      // A fresh process per pull, as curl is: no long-lived process's scheduler history or heap.
+      ocilabChild: () => pullInChild('-'),
+      ocilabTmpfs: async () => {
+        const r = await measureInProcess(toShm);
+        await rm(join(shm, 'blob')); // untimed
+        return r;
+      },
+    };
+    const names = Object.keys(methods);
+    for (const name of names) await methods[name]!(); // warm-up: page cache, connections, JIT
+    const t: Record<string, Run[]> = Object.fromEntries(names.map((n) => [n, []]));
     for (let i = 0; i < runs; i++) {
-      t.curl.push(...(await timeRuns(1, curl)));
-      t.raw.push(...(await timeRuns(1, rawUndici)));
-      t.discard.push(...(await timeRuns(1, discard)));
-      t.shm.push(...(await timeRuns(1, toShm)));
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(i + k) % names.length]!;
+        t[name]!.push(await methods[name]!());
+      }
     }
-    const med = (xs: number[]): number => percentile(xs, 50);
-    const mbps = (ms: number): number => size / 2 ** 20 / (ms / 1000);
+    // curl's CPU above includes its own start-up and exit; measure that on a 2-byte answer (/v2/)
+    // so the CPU ratio can also be given without it.
+    const startup: number[] = [];
+    for (let i = 0; i < runs; i++) startup.push((await curlRun(`${reg.url}/v2/`, 2)).cpuMs);
+    const curlStartupCpuMs = summary(startup).median;
+    const sizeMiB = size / 2 ** 20;
+    const perMethod = (rs: Run[]) => ({
+      wallMs: summary(rs.map((r) => r.wallMs), 1),
+      MiBps: +(sizeMiB / (summary(rs.map((r) => r.wallMs)).median / 1000)).toFixed(0),
+      cpuMsPerMiB: summary(rs.map((r) => r.cpuMs / sizeMiB)),
+    });
+    const ratio = (a: string, b: string, key: 'wallMs' | 'cpuMs' | 'spawnWallMs' = 'wallMs', keyB: 'wallMs' | 'cpuMs' = key === 'spawnWallMs' ? 'wallMs' : key) =>
+      summary(t[a]!.map((r, i) => (r[key] ?? NaN) / t[b]![i]![keyB]));
+    const loads = names.flatMap((n) => t[n]!.map((r) => r.load));
     results.blob100MiB = {
       runs,
-      curlMs: +med(t.curl).toFixed(1), curlMiBps: +mbps(med(t.curl)).toFixed(0),
-      undiciNoVerifyMs: +med(t.raw).toFixed(1), undiciNoVerifyMiBps: +mbps(med(t.raw)).toFixed(0),
-      ratioUndiciNoVerify: +(med(t.curl) / med(t.raw)).toFixed(2),
-      ocilabDiscardMs: +med(t.discard).toFixed(1), ocilabDiscardMiBps: +mbps(med(t.discard)).toFixed(0),
-      ocilabTmpfsMs: +med(t.shm).toFixed(1), ocilabTmpfsMiBps: +mbps(med(t.shm)).toFixed(0),
-      ratioDiscard: +(med(t.curl) / med(t.discard)).toFixed(2),
-      ratioTmpfs: +(med(t.curl) / med(t.shm)).toFixed(2),
+      method: 'rounds interleaved in rotated order after 1 warm-up each; median (min-max); ratio = curl / ocilab per round, so >1 means ocilab is faster',
+      loadAverage1m: summary(loads),
+      curl: { ...perMethod(t.curl!), wallIs: 'curl time_total (transfer only)', spawnWallMs: summary(t.curl!.map((r) => r.spawnWallMs ?? NaN), 1) },
+      undiciNoVerify: perMethod(t.undiciNoVerify!),
+      ocilabDiscard: perMethod(t.ocilabDiscard!),
+      ocilabTmpfs: perMethod(t.ocilabTmpfs!),
+      ocilabDiscardUndiciPath: { ...perMethod(t.ocilabDiscardUndiciPath!), wallIs: 'ocilab with fastBlobMinBytes: Infinity (all through undici, the client before the fast path)' },
+      ocilabChild: { ...perMethod(t.ocilabChild!), wallIs: 'the pull inside a fresh node process (dist/), after start-up, bytes discarded' },
+      curlTmpfs: { ...perMethod(t.curlTmpfs!), wallIs: 'curl time_total (transfer only), output on /dev/shm' },
+      ratioWall: {
+        ocilabDiscard: ratio('curl', 'ocilabDiscard'),
+        ocilabChild: ratio('curl', 'ocilabChild'),
+        ocilabDiscardUndiciPath: ratio('curl', 'ocilabDiscardUndiciPath'),
+        ocilabTmpfs: ratio('curl', 'ocilabTmpfs'),
+        ocilabTmpfsVsCurlTmpfs: ratio('curlTmpfs', 'ocilabTmpfs'),
+        undiciNoVerify: ratio('curl', 'undiciNoVerify'),
+        ocilabDiscardVsCurlProcessWall: ratio('curl', 'ocilabDiscard', 'spawnWallMs'),
+      },
+      curlStartupCpuMs: summary(startup),
+      ratioCpuWithoutCurlStartup: {
+        ocilabDiscard: summary(t.curl!.map((r, i) => (r.cpuMs - curlStartupCpuMs) / t.ocilabDiscard![i]!.cpuMs)),
+        ocilabTmpfsVsCurlTmpfs: summary(t.curlTmpfs!.map((r, i) => (r.cpuMs - curlStartupCpuMs) / t.ocilabTmpfs![i]!.cpuMs)),
+      },
+      ratioCpu: {
+        ocilabDiscard: ratio('curl', 'ocilabDiscard', 'cpuMs'),
+        ocilabChild: ratio('curl', 'ocilabChild', 'cpuMs'),
+        ocilabDiscardUndiciPath: ratio('curl', 'ocilabDiscardUndiciPath', 'cpuMs'),
+        ocilabTmpfs: ratio('curl', 'ocilabTmpfs', 'cpuMs'),
+        ocilabTmpfsVsCurlTmpfs: ratio('curlTmpfs', 'ocilabTmpfs', 'cpuMs'),
+        undiciNoVerify: ratio('curl', 'undiciNoVerify', 'cpuMs'),
+      },
     };
     await rm(blobFile);
     await rawAgent.close();
+    await undiciClient.close();
 
     // 2. 1 GiB blob, pulled by a separate process: peak RSS
     if (!skip1g) {
@@ -111,11 +184,10 @@ async function main(): Promise<void> {
       await client.pushBlob('bench/big', { path: gfile, digest: gdigest, size: gsize });
       await rm(gfile);
       // Plain node on the built dist/ (npm run bench:oci builds first): no TypeScript loader in the figure.
-      const child = join(import.meta.dirname, 'oci-pull-child.mjs');
       const r = await run(process.execPath, [child, reg.host, 'bench/big', gdigest, String(gsize), '-'], { maxBuffer: 1 << 20 });
       const parsed = JSON.parse(r.stdout) as { bytes: number; ms: number; maxRssBytes: number; rssBeforeBytes: number };
       results.blob1GiB = {
-        bytes: parsed.bytes, ms: +parsed.ms.toFixed(0), MiBps: +mbps(parsed.ms * (size / gsize)).toFixed(0),
+        bytes: parsed.bytes, ms: +parsed.ms.toFixed(0), MiBps: +(gsize / 2 ** 20 / (parsed.ms / 1000)).toFixed(0), load: load1(),
         rssBeforePullMiB: +mib(parsed.rssBeforeBytes), peakRssMiB: +mib(parsed.maxRssBytes),
       };
     }
@@ -130,6 +202,7 @@ async function main(): Promise<void> {
     const ref = `oci://${reg.host}/bench/artifact:v1`;
     const pushed = await pushArtifact(ref, { path: src, source: 'bench', revision: 'main@sha1:0', reproducible: true, client });
     await client.headManifest('bench/artifact', 'v1');
+    const loadBefore = load1();
     const head = await timeRuns(Math.max(100, runs * 20), () => client.headManifest('bench/artifact', 'v1'));
     // Each pull extracts into a fresh directory (as source-controller does); removal happens between runs, untimed.
     const phases: { manifestMs: number; layerMs: number; extractMs: number }[] = [];
@@ -150,6 +223,7 @@ async function main(): Promise<void> {
         extract: +percentile(phases.map((p) => p.extractMs), 50).toFixed(2),
       },
       samples: { head: head.length, pulls: pulls.length },
+      loadBefore, loadAfter: load1(),
     };
   } finally {
     await client.close();

@@ -1,9 +1,10 @@
 /**
  * Benchmark: serve one 100 MiB blob to `curl -o /dev/null` over loopback from the embedded
  * registry and from the CNCF distribution registry (Debian `docker-registry`), in the same
- * run, alternating, median of 5 after one warm-up each. Prints both and the ratio.
+ * run, alternating, 9 rounds after one warm-up each. Prints medians (min-max), the per-round
+ * throughput ratio, each server's CPU ms per MiB (thread schedstat, ns) and the load average.
  *
- *   npx tsx scripts/bench/registry.ts [--size-mib 100] [--runs 5]
+ *   npx tsx scripts/bench/registry.ts [--size-mib 100] [--runs 9]
  *
  * Needs curl and docker-registry on PATH (scripts/ci/install-registry.sh). Not a test: no
  * assertions, figures go to docs/registry.md with the machine they were taken on.
@@ -17,6 +18,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { load1, procCpuNs, summary } from './oci-stats.js';
 
 const exec = promisify(execFile);
 const args = process.argv.slice(2);
@@ -25,7 +27,7 @@ const flag = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const SIZE = flag('--size-mib', 100) * 1024 * 1024;
-const RUNS = flag('--runs', 5);
+const RUNS = flag('--runs', 9);
 const REPO = 'bench/blob';
 
 async function freePort(): Promise<number> {
@@ -99,14 +101,6 @@ async function curlOnce(url: string): Promise<number> {
   return time;
 }
 
-/** CPU seconds (user+system) a process has used so far, from /proc (Linux). */
-async function procCpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ ticks (100/s)
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mibps = (s: number) => SIZE / 1024 / 1024 / s;
 
 async function main(): Promise<void> {
@@ -143,32 +137,40 @@ async function main(): Promise<void> {
 
     await upload(embeddedBase, file, digest);
     await upload(distBase, file, digest);
-    const targets = [
-      { name: 'embedded (ocilab)', url: `${embeddedBase}/v2/${REPO}/blobs/${digest}`, pid: embedded.child.pid!, times: [] as number[], cpu: [] as number[] },
-      { name: 'distribution (docker-registry)', url: `${distBase}/v2/${REPO}/blobs/${digest}`, pid: distribution.child.pid!, times: [] as number[], cpu: [] as number[] },
+    type Target = { name: string; url: string; pid: number; times: number[]; cpu: number[]; load: number[] };
+    const targets: Target[] = [
+      { name: 'embedded (ocilab)', url: `${embeddedBase}/v2/${REPO}/blobs/${digest}`, pid: embedded.child.pid!, times: [], cpu: [], load: [] },
+      { name: 'distribution (docker-registry)', url: `${distBase}/v2/${REPO}/blobs/${digest}`, pid: distribution.child.pid!, times: [], cpu: [], load: [] },
     ];
     for (const t of targets) await curlOnce(t.url); // warm-up: page cache, connection paths
+    // Rounds alternate which server goes first, so a burst of outside load hits both alike.
     for (let i = 0; i < RUNS; i++) {
-      for (const t of targets) {
-        const cpu0 = await procCpuSeconds(t.pid);
+      for (const t of i % 2 ? [...targets].reverse() : targets) {
+        t.load.push(load1());
+        const cpu0 = await procCpuNs(t.pid);
         t.times.push(await curlOnce(t.url));
-        t.cpu.push((await procCpuSeconds(t.pid)) - cpu0);
+        t.cpu.push((await procCpuNs(t.pid)) - cpu0);
       }
     }
 
     const version = (await exec('dpkg-query', ['-W', '-f=${Version}', 'docker-registry']).catch(() => ({ stdout: '?' }))).stdout;
     const cpuModel = cpus()[0]?.model ?? 'unknown';
+    const sizeMiB = SIZE / 2 ** 20;
+    const fmt = (x: { median: number; min: number; max: number }, unit = '') => `${x.median}${unit} (${x.min}-${x.max})`;
     console.log(`machine: nproc=${cpus().length}, cpu="${cpuModel}", node ${process.version}, docker-registry ${version}`);
-    console.log(`blob: ${SIZE / 1024 / 1024} MiB random, served to curl -o /dev/null over 127.0.0.1; median of ${RUNS} after 1 warm-up, alternating`);
+    console.log(`blob: ${sizeMiB} MiB random, served to curl -o /dev/null over 127.0.0.1; ${RUNS} rounds after 1 warm-up each, order alternating; median (min-max)`);
     for (const t of targets) {
+      const wall = summary(t.times, 3);
       console.log(
-        `${t.name.padEnd(32)} median ${median(t.times).toFixed(3)} s = ${mibps(median(t.times)).toFixed(0)} MiB/s, server CPU ${median(t.cpu).toFixed(2)} s   runs: ${t.times.map((x) => x.toFixed(3)).join(' ')}`,
+        `${t.name.padEnd(32)} curl time ${fmt(wall, ' s')} = ${mibps(wall.median).toFixed(0)} MiB/s; server CPU ${fmt(summary(t.cpu.map((ns) => ns / 1e6 / sizeMiB)), ' ms/MiB')}`,
       );
     }
-    const ratio = median(targets[1]!.times) / median(targets[0]!.times);
-    console.log(`ratio embedded/distribution throughput: ${ratio.toFixed(2)} (goal ≥ 0.80)`);
-    const load = (await readFile('/proc/loadavg', 'utf8').catch(() => '?')).split(' ').slice(0, 3).join(' ');
-    console.log(`load average during the run: ${load} (other work on the machine skews wall-clock figures)`);
+    const [emb, dist] = targets as [Target, Target];
+    const ratio = summary(dist.times.map((d, i) => d / emb.times[i]!));
+    const cpuRatio = summary(dist.cpu.map((d, i) => d / emb.cpu[i]!));
+    console.log(`ratio embedded/distribution throughput, per round: ${fmt(ratio)} (goal ≥ 0.80)`);
+    console.log(`ratio of server CPU per byte, distribution/embedded, per round: ${fmt(cpuRatio)} (> 1: the embedded registry spends less)`);
+    console.log(`load average (1 min) during the rounds: ${fmt(summary([...emb.load, ...dist.load]))} on ${cpus().length} cores`);
   } finally {
     await cleanup();
   }

@@ -6,7 +6,9 @@
  */
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fastGet } from './fast-blob.js';
 import { OciError } from './errors.js';
 import { digestOf, VerifyingStream } from './digest.js';
 import { defaultScheme, isValidDigest, registryOrigin, type Reference, type Scheme } from './reference.js';
@@ -40,7 +42,15 @@ export interface ClientOptions extends Omit<TransportOptions, 'origin' | 'regist
   scheme?: Scheme;
   /** Force plain HTTP. */
   insecure?: boolean;
+  /**
+   * Blobs of at least this many bytes over plain HTTP are fetched on the fast path
+   * (fast-blob.ts: own connection, slab reads) when the registry answers a plain 200; else,
+   * and for HTTPS or an injected dispatcher, through undici. Default 1 MiB; Infinity disables it.
+   */
+  fastBlobMinBytes?: number;
 }
+
+const FAST_BLOB_MIN_BYTES = 1 << 20;
 
 export type { BlobSource, PushedBlob, Signal };
 
@@ -58,6 +68,24 @@ export class RegistryClient {
     const scheme = opts.scheme ?? defaultScheme(opts.registry, opts.insecure);
     this.registry = opts.registry;
     this.transport = new RegistryTransport({ ...opts, origin: registryOrigin({ registry: opts.registry, scheme }) });
+    this.fastBlobMinBytes = opts.fastBlobMinBytes ?? FAST_BLOB_MIN_BYTES;
+  }
+
+  private readonly fastBlobMinBytes: number;
+
+  /** The fast path for a large plain-HTTP blob (fast-blob.ts), or undefined to go through undici. */
+  private async fastBlob(repo: string, digest: string, size: number | undefined, signal?: AbortSignal): Promise<Readable | undefined> {
+    if (size === undefined || size < Math.max(1, this.fastBlobMinBytes) || !this.transport.ownsConnections) return undefined;
+    if (!this.transport.origin.startsWith('http://')) return undefined;
+    const call = { method: 'GET' as const, path: `/v2/${repo}/blobs/${digest}`, scope: { repository: repo, actions: ['pull'] }, what: `GET ${blobWhat(repo, digest)}` };
+    return fastGet({
+      url: new URL(this.transport.origin + call.path),
+      headers: await this.transport.requestHeaders(call),
+      size,
+      timeoutMs: this.transport.timeoutMs,
+      signal,
+      what: `${this.registry}: ${call.what}`,
+    });
   }
 
   static forReference(ref: Reference, opts: Omit<ClientOptions, 'registry' | 'scheme' | 'insecure'> = {}): RegistryClient {
@@ -94,6 +122,14 @@ export class RegistryClient {
    */
   async openBlob(repo: string, digest: string, opts: Signal & { size?: number } = {}): Promise<{ stream: VerifyingStream; size?: number }> {
     if (!isValidDigest(digest)) throw new OciError('PROTOCOL', `"${digest}" is not a valid digest`);
+    const fast = await this.fastBlob(repo, digest, opts.size, opts.signal);
+    if (fast) {
+      const verify = new VerifyingStream({ digest, size: opts.size, what: `${this.registry}: ${blobWhat(repo, digest)}` });
+      fast.on('error', (err) => verify.destroy(err));
+      verify.on('close', () => fast.destroy());
+      fast.pipe(verify);
+      return { stream: verify, size: opts.size };
+    }
     let path = `/v2/${repo}/blobs/${digest}`;
     for (let hop = 0; ; hop++) {
       const res = await this.transport.call({

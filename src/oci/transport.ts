@@ -130,6 +130,25 @@ export class RegistryTransport {
     throw new OciError('UNAUTHORIZED', `${this.registry}: unsupported auth scheme "${challenge.scheme}"`, { status: 401 });
   }
 
+  /** True when this transport made its own Agent (no dispatcher was injected), so it may open its own sockets. */
+  get ownsConnections(): boolean {
+    return this.ownsDispatcher;
+  }
+
+  get timeoutMs(): number {
+    return this.opts.timeoutMs;
+  }
+
+  /** The headers `call` would send on its first attempt: User-Agent, and Authorization once a challenge is known. */
+  async requestHeaders(call: CallOptions): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, ...call.headers };
+    if (this.url(call.path).startsWith(this.origin + '/')) {
+      const auth = await this.authorization(call);
+      if (auth) headers.authorization = auth;
+    }
+    return headers;
+  }
+
   private url(path: string): string {
     return /^https?:\/\//.test(path) ? path : `${this.origin}${path}`;
   }
