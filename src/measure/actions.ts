@@ -19,10 +19,19 @@ import { renderResultsTable } from './text-table.js';
 import { METRIC_INFO, type MethodResult, type MetricName } from './types.js';
 import { formatPercent } from './units.js';
 
+/**
+ * A whole number written as a number or as a string (a scenario param, `runs: "${runs}"`,
+ * arrives as a string: `ocilab run git-vs-oci --param runs=10`).
+ */
+const wholeNumber = (what: string, min: number, max: number) =>
+  z
+    .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)], { error: (iss) => `${what} must be a whole number, got ${JSON.stringify(iss.input)}` })
+    .pipe(z.number().int(`${what} must be a whole number`).min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`));
+
 const CompareArgs = z.object({
   methods: z.array(MethodSpecSchema).min(1),
-  runs: z.number().int().min(1).max(100).default(5),
-  warmup: z.number().int().min(0).max(20).default(1),
+  runs: wholeNumber('runs', 1, 100).default(5),
+  warmup: wholeNumber('warmup', 0, 20).default(1),
   /** tmpfs (default), temp, or a directory. */
   dest: z.string().default('tmpfs'),
   interleave: z.boolean().default(true),

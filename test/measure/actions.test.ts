@@ -78,6 +78,20 @@ describe('measure.compare action', () => {
     await expect(action.run(remote, ctx)).rejects.toThrow(/not a loopback address/);
   });
 
+  it('takes runs and warmup as a scenario param (a string) too, with a clear error for anything else', () => {
+    const methods = [{ type: 'git-cli', url: 'http://127.0.0.1:1/x.git', mode: 'full' }];
+    const runsOf = (runs: unknown) => {
+      const r = action.args.safeParse({ methods, runs });
+      return r.success ? (r.data as { runs: number }).runs : r.error.issues.map((i) => i.message).join('; ');
+    };
+    expect([runsOf(undefined), runsOf(3), runsOf('10'), runsOf(' 1 ')]).toEqual([5, 3, 10, 1]);
+    expect(runsOf('0')).toBe('runs must be at least 1');
+    expect(runsOf('101')).toBe('runs must be at most 100');
+    expect(runsOf('ten')).toBe('runs must be a whole number, got "ten"');
+    expect(runsOf('2.5')).toBe('runs must be a whole number, got "2.5"');
+    expect(action.args.safeParse({ methods, warmup: '0' }).data).toMatchObject({ warmup: 0 });
+  });
+
   it('validates its arguments on load', () => {
     expect(action.args.safeParse({ methods: [] }).success).toBe(false);
     expect(action.args.safeParse({ methods: [{ type: 'git-cli', url: 'x', mode: 'deep' }] }).success).toBe(false);
