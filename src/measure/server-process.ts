@@ -1,7 +1,8 @@
 /**
  * Entry point that runs ocilab's Git server or registry alone in its own process, so a
  * measurement reads the server's CPU from /proc without the client's (server-processes.ts
- * starts it). Prints one JSON line {"url","hostPort"} when listening; stops on SIGTERM.
+ * starts it). `server-process git <root>` serves the repositories under root;
+ * `server-process registry [dir]` a registry in memory or on a storage dir. Prints one JSON line {"url","hostPort"} when listening; stops on SIGTERM.
  */
 import { startGitServer } from '../git/server/server.js';
 import { startRegistry } from '../registry/server.js';
@@ -16,7 +17,8 @@ async function main(kind: string | undefined, root: string | undefined): Promise
     close = () => server.stop();
   } else if (kind === 'registry') {
     const ac = new AbortController();
-    const registry = await startRegistry({ port: 0, signal: ac.signal });
+    // with a root: the storage directory of another registry (read by both; this one only serves)
+    const registry = await startRegistry({ port: 0, signal: ac.signal, ...(root ? { dir: root } : {}) });
     url = registry.url;
     close = async () => {
       ac.abort();

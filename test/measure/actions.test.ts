@@ -55,7 +55,7 @@ describe('measure.compare action', () => {
     });
     const result = await action.run(args, ctx);
     expect(result).toEqual({ ok: true });
-    const bytes = measurements.find((m) => m.metric === 'bytes_down' && m.method.startsWith('git clone --depth 1'));
+    const bytes = measurements.find((m) => !m.sample && m.metric === 'bytes_down' && m.method.startsWith('git clone --depth 1'));
     expect(bytes!.value).toBeGreaterThan(0);
     expect(bytes!.method_note).toMatch(/^median of 2 runs after 0 warm-up, spread /);
     expect(measurements.some((m) => m.metric === 'server_cpu_ms')).toBe(false); // not known: not reported
