@@ -93,6 +93,8 @@ export async function runGitVsOciBench(o: BenchOptions): Promise<MeasureReport> 
       if (!o.quick) {
         add('repo', ociCliMethod({ registry: registry.hostPort, repository: `fleet/${preset}`, reference: 'latest', tool: 'curl', mode: 'pull', untar: true, meter: rm_ }));
         add('repo', ociCliMethod({ registry: registry.hostPort, repository: `fleet/${preset}`, reference: 'latest', tool: 'curl', mode: 'head', meter: rm_ }));
+        // ocilab's own CLI, as a user runs it: the OCI side as a process too, start-up included
+        add('repo', ociCliMethod({ registry: registry.hostPort, repository: `fleet/${preset}`, reference: 'latest', tool: 'ocilab', mode: 'pull', meter: rm_ }));
       }
       const gitSrc = source('GitRepository', preset, url);
       const ociSrc = source('OCIRepository', preset, `oci://${registry.hostPort}/fleet/${preset}`);
