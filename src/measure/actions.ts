@@ -121,7 +121,10 @@ async function compare(args: CompareArgs, ctx: ActionContext) {
   let own: OwnServers | undefined;
   let releaseOwn = async () => {};
   if (args.servers) {
-    own = await startOwnServers(args.servers, ctx.signal);
+    // their request logs reach the output as the in-process servers' do (the wire view reads them)
+    own = await startOwnServers(args.servers, ctx.signal, (server, line) =>
+      ctx.log(line, server === 'registry' ? 'info' : / → [45]\d\d /.test(line) ? 'stderr' : 'stdout'),
+    );
     releaseOwn = ctx.cleanup.add('measure: server processes', own.stop);
   }
   let release = releaseOwn;

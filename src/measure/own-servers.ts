@@ -30,15 +30,20 @@ export interface OwnServers {
 }
 
 /** Starts the servers asked for; on a failure the ones already started are stopped. */
-export async function startOwnServers(spec: OwnServersSpec, signal?: AbortSignal): Promise<OwnServers> {
+export async function startOwnServers(
+  spec: OwnServersSpec,
+  signal?: AbortSignal,
+  /** Each request a server logs (for the run's output and its wire view). */
+  onRequest?: (server: 'git' | 'registry', line: string) => void,
+): Promise<OwnServers> {
   let git: ServerProcess | undefined;
   let registry: ServerProcess | undefined;
   const stop = async () => {
     await Promise.all([git?.stop(), registry?.stop()]);
   };
   try {
-    if (spec.git) git = await spawnServerProcess('git', spec.git, signal);
-    if (spec.registry) registry = await spawnServerProcess('registry', spec.registry, signal);
+    if (spec.git) git = await spawnServerProcess('git', spec.git, signal, onRequest && ((l) => onRequest('git', l)));
+    if (spec.registry) registry = await spawnServerProcess('registry', spec.registry, signal, onRequest && ((l) => onRequest('registry', l)));
   } catch (err) {
     await stop();
     throw err;

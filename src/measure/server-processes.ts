@@ -40,19 +40,30 @@ export interface ServerProcess {
  * Start ocilab's Git server (serving `root`) or registry (in memory, or on the storage dir
  * `root`) alone in a child process; resolves once it listens.
  */
-export async function spawnServerProcess(kind: 'git' | 'registry', root?: string, signal?: AbortSignal): Promise<ServerProcess> {
+export async function spawnServerProcess(
+  kind: 'git' | 'registry',
+  root?: string,
+  signal?: AbortSignal,
+  /** Each request the server logs, formatted as the in-process server logs it. */
+  onRequest?: (line: string) => void,
+): Promise<ServerProcess> {
   const { file, execArgs } = entry();
-  const child = spawn(process.execPath, [...execArgs, file, kind, ...(root ? [root] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const env = onRequest ? { ...process.env, OCILAB_SERVER_LOG: '1' } : process.env;
+  const child = spawn(process.execPath, [...execArgs, file, kind, ...(root ? [root] : [])], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const stopChild = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise((r) => child.once('exit', r));
+    // 'close': exited and its stdout drained, so no request line arrives after stop()
+    const gone = new Promise((r) => child.once('close', r));
     child.kill('SIGTERM');
     await gone;
   };
   try {
     const line = await new Promise<string>((resolve, reject) => {
       const rl = createInterface({ input: child.stdout! });
-      rl.once('line', resolve);
+      rl.once('line', (first) => {
+        if (onRequest) rl.on('line', onRequest);
+        resolve(first);
+      });
       child.once('exit', (code) => reject(new Error(`the ${kind} server process exited with ${code} before listening`)));
       signal?.addEventListener('abort', () => reject(new Error(`starting the ${kind} server was aborted`)), { once: true });
     });

@@ -123,8 +123,12 @@ describe('measure.compare, run by run', () => {
       expect(cpu!.value, method).toBeGreaterThan(0);
       expect(cpu!.method_note, method).toMatch(/\/proc of the (Git server|registry)'s own process \(pid \d+\)/);
     }
-    // the Git server of the run (this process) saw none of it
+    // the Git server of the run (this process) saw none of it; the server processes' request
+    // logs reached the output, as the in-process servers' do (the wire view reads them)
     expect(gitRequests).toBe(0);
+    const logged = events.flatMap((e) => (e.kind === 'line' ? [e.line] : []));
+    expect(logged.filter((l) => /^POST \/tiny\.git\/git-upload-pack git-upload-pack \(fetch\) → 200 /.test(l))).toHaveLength(3);
+    expect(logged.filter((l) => /^HEAD \/v2\/fleet\/tiny\/manifests\/latest 200 /.test(l))).toHaveLength(3);
     const pids = events.flatMap((e) => (e.kind === 'line' ? [...e.line.matchAll(/its own process \(pid (\d+)\)/g)].map((m) => Number(m[1])) : []));
     expect(pids).toHaveLength(2);
     for (const pid of pids) expect(alive(pid), `server process ${pid}`).toBe(false);
