@@ -30,6 +30,12 @@ export interface Measurement {
   unit: 'ms' | 'bytes' | 'count' | 'ratio';
   /** How it was taken: "median of 5 runs, spread 3%", "single run", ... */
   method_note?: string;
+  /**
+   * Set when the figure is one run of a repeated measurement, reported as soon as that run
+   * is measured (live charts); the summary (median...) follows as a measurement without it.
+   * `run` is 1-based, `of` the runs planned.
+   */
+  sample?: { run: number; of: number };
 }
 
 export interface ActionContext {

@@ -13,16 +13,26 @@ import { defineAction, type ActionContext, type ActionDefinition } from '../engi
 import { resolveDestRoot } from './dest-root.js';
 import { measureAll } from './matrix.js';
 import { buildMethods, MethodSpecSchema } from './method-spec.js';
+import { OwnServersSchema, startOwnServers, type OwnServers } from './own-servers.js';
 import { writeReport } from './output.js';
 import { buildReport, type ProjectionRequest, type ReportResult } from './report.js';
 import { renderResultsTable } from './text-table.js';
-import { METRIC_INFO, type MethodResult, type MetricName } from './types.js';
-import { formatPercent } from './units.js';
+import { METRIC_INFO, type FetchMethod, type MethodResult, type MetricName, type RunSample } from './types.js';
+import { formatBytes, formatMs, formatPercent } from './units.js';
+
+/**
+ * A whole number written as a number or as a string (a scenario param, `runs: "${runs}"`,
+ * arrives as a string: `ocilab run git-vs-oci --param runs=10`).
+ */
+const wholeNumber = (what: string, min: number, max: number) =>
+  z
+    .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)], { error: (iss) => `${what} must be a whole number, got ${JSON.stringify(iss.input)}` })
+    .pipe(z.number().int(`${what} must be a whole number`).min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`));
 
 const CompareArgs = z.object({
   methods: z.array(MethodSpecSchema).min(1),
-  runs: z.number().int().min(1).max(100).default(5),
-  warmup: z.number().int().min(0).max(20).default(1),
+  runs: wholeNumber('runs', 1, 100).default(5),
+  warmup: wholeNumber('warmup', 0, 20).default(1),
   /** tmpfs (default), temp, or a directory. */
   dest: z.string().default('tmpfs'),
   interleave: z.boolean().default(true),
@@ -38,6 +48,11 @@ const CompareArgs = z.object({
     .optional(),
   /** Report files (.json .csv .md .html .txt), relative to the run's work dir. */
   report: z.array(z.string()).default([]),
+  /**
+   * Measure against ocilab's Git server / registry started in their own processes (on the
+   * run's repositories / registry storage), so server CPU is theirs alone (own-servers.ts).
+   */
+  servers: OwnServersSchema.optional(),
 });
 type CompareArgs = z.infer<typeof CompareArgs>;
 
@@ -51,19 +66,49 @@ const REPORTED: { metric: MetricName; name: string; unit: 'ms' | 'bytes' | 'coun
   { metric: 'requests', name: 'requests', unit: 'count' },
 ];
 
-/** Every measured median to the measurements panel, with how it was taken. */
-export function reportMedians(ctx: Pick<ActionContext, 'report'>, r: MethodResult): void {
+/**
+ * One measured run, as soon as it is measured: each figure as a sample for the live chart,
+ * and one line for the log (what --plain prints per run).
+ */
+export function reportSample(ctx: Pick<ActionContext, 'report' | 'log'>, method: FetchMethod, sample: RunSample, run: number, of: number): void {
+  for (const { metric, name, unit } of REPORTED) {
+    const value = sample[metric];
+    if (value === null || value === undefined) continue;
+    ctx.report({ method: method.label, metric: name, value, unit, method_note: `run ${run} of ${of}`, sample: { run, of } });
+  }
+  ctx.log(`${method.id} run ${run}/${of}: ${sampleLine(sample)}`);
+}
+
+/** "615 ms · 22.3 KiB down · 43 ms client CPU · 64.7 ms server CPU · 3 requests" (n/a figures left out). */
+export function sampleLine(s: RunSample): string {
+  const parts = [formatMs(s.wallMs)];
+  if (s.bytesDown !== null) parts.push(`${formatBytes(s.bytesDown)} down`);
+  if (s.clientCpuMs !== null) parts.push(`${formatMs(s.clientCpuMs)} client CPU`);
+  if (s.serverCpuMs !== null) parts.push(`${formatMs(s.serverCpuMs)} server CPU`);
+  if (s.requests !== null) parts.push(`${s.requests} request${s.requests === 1 ? '' : 's'}`);
+  return parts.join(' · ');
+}
+
+/** Every measured median to the measurements panel, with how it was taken (and for server CPU, where from). */
+export function reportMedians(ctx: Pick<ActionContext, 'report'>, r: MethodResult, serverCpuFrom?: string): void {
   for (const { metric, name, unit } of REPORTED) {
     const s = r.stats[metric];
     if (!s) continue;
+    const from = metric === 'serverCpuMs' && serverCpuFrom ? `; ${serverCpuFrom}` : '';
     ctx.report({
       method: r.label,
       metric: name,
       value: s.median,
       unit,
-      method_note: `median of ${s.n} runs after ${r.warmup} warm-up, spread ${formatPercent(s.spread)} (${METRIC_INFO[metric].label})`,
+      method_note: `median of ${s.n} runs after ${r.warmup} warm-up, spread ${formatPercent(s.spread)} (${METRIC_INFO[metric].label}${from})`,
     });
   }
+}
+
+/** "/proc of the git server's own process (pid 123)" for the method's server, if it has one of its own. */
+function serverCpuSource(type: string, own: OwnServers | undefined): string | undefined {
+  const server = type === 'git-cli' ? own?.git : own?.registry;
+  return server && `/proc of the ${type === 'git-cli' ? 'Git server' : 'registry'}'s own process (pid ${server.pid})`;
 }
 
 async function compare(args: CompareArgs, ctx: ActionContext) {
@@ -73,10 +118,27 @@ async function compare(args: CompareArgs, ctx: ActionContext) {
     }
   }
   const destRoot = resolveDestRoot(args.dest, ctx.workDir);
-  const built = await buildMethods(args.methods, ctx.signal);
-  const release = ctx.cleanup.add('measure: counting proxies', built.close);
+  let own: OwnServers | undefined;
+  let releaseOwn = async () => {};
+  if (args.servers) {
+    // their request logs reach the output as the in-process servers' do (the wire view reads them)
+    own = await startOwnServers(args.servers, ctx.signal, (server, line) =>
+      ctx.log(line, server === 'registry' ? 'info' : / → [45]\d\d /.test(line) ? 'stderr' : 'stdout'),
+    );
+    releaseOwn = ctx.cleanup.add('measure: server processes', own.stop);
+  }
+  let release = releaseOwn;
   try {
-    ctx.log(`measuring ${built.methods.length} methods, ${args.runs} runs after ${args.warmup} warm-up, files in ${destRoot}`, 'info');
+    const specs = own ? own.redirect(args.methods) : args.methods;
+    const built = await buildMethods(specs, ctx.signal);
+    const releaseProxies = ctx.cleanup.add('measure: counting proxies', built.close);
+    release = async () => {
+      await releaseProxies();
+      await releaseOwn();
+    };
+    ctx.log(`measuring ${built.methods.length} methods, ${args.runs} run${args.runs === 1 ? '' : 's'} each after ${args.warmup} warm-up, interleaved, files in ${destRoot}`, 'info');
+    for (const line of own?.describe() ?? []) ctx.log(line, 'info');
+    if (!own && !args.methods.some((m) => m.serverPid)) ctx.log('server CPU: n/a unless a server runs in its own process (servers: or serverPid:); in-process servers share the CPU of the measuring client', 'info');
     const results = await measureAll(built.methods, {
       runs: args.runs,
       warmup: args.warmup,
@@ -84,7 +146,7 @@ async function compare(args: CompareArgs, ctx: ActionContext) {
       interleave: args.interleave,
       signal: ctx.signal,
       onSample: (s, info) => {
-        if (!info.warmup) ctx.log(`${built.methods[info.position]!.id} run ${info.index + 1}: ${s.wallMs.toFixed(1)} ms`);
+        if (!info.warmup) reportSample(ctx, built.methods[info.position]!, s, info.index + 1, args.runs);
       },
     });
     const withCells: ReportResult[] = results.map((r, i) => {
@@ -103,7 +165,7 @@ async function compare(args: CompareArgs, ctx: ActionContext) {
       },
     }));
     const report = buildReport(withCells, projections);
-    for (const r of results) reportMedians(ctx, r);
+    results.forEach((r, i) => reportMedians(ctx, r, serverCpuSource(specs[i]!.type, own)));
     for (const line of renderResultsTable(withCells).split('\n')) ctx.log(line);
     for (const file of args.report) {
       const path = isAbsolute(file) ? file : join(ctx.workDir, file);

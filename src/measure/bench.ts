@@ -5,7 +5,7 @@
  * interleaved rounds, and the fleet projection for each source. Used by `ocilab bench` and
  * scripts/measure/bench-git-vs-oci.ts.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,7 @@ export async function runGitVsOciBench(o: BenchOptions): Promise<MeasureReport> 
       await pushArtifact(`oci://${whole}`, { path: tree, ...meta, signal: o.signal });
       await pushArtifact(`oci://${appRef}`, { path: join(tree, app), ...meta, signal: o.signal });
       const add = (scope: 'repo' | 'app', method: MatrixCell['method']) => cells.push({ preset, scope, method });
+      const hasSkopeo = !o.quick && spawnSync('skopeo', ['--version'], { stdio: 'ignore' }).status === 0;
       const gm = git.meter;
       const rm_ = registry.meter;
       if (!o.quick) add('repo', gitCliMethod({ url, mode: 'full', ref: 'main', meter: gm }));
@@ -93,6 +94,10 @@ export async function runGitVsOciBench(o: BenchOptions): Promise<MeasureReport> 
       if (!o.quick) {
         add('repo', ociCliMethod({ registry: registry.hostPort, repository: `fleet/${preset}`, reference: 'latest', tool: 'curl', mode: 'pull', untar: true, meter: rm_ }));
         add('repo', ociCliMethod({ registry: registry.hostPort, repository: `fleet/${preset}`, reference: 'latest', tool: 'curl', mode: 'head', meter: rm_ }));
+        // ocilab's own CLI, as a user runs it: the OCI side as a process too, start-up included
+        add('repo', ociCliMethod({ registry: registry.hostPort, repository: `fleet/${preset}`, reference: 'latest', tool: 'ocilab', mode: 'pull', meter: rm_ }));
+        // a third-party client too, when installed (Debian's skopeo)
+        if (hasSkopeo) add('repo', ociCliMethod({ registry: registry.hostPort, repository: `fleet/${preset}`, reference: 'latest', tool: 'skopeo', mode: 'pull', untar: true, meter: rm_ }));
       }
       const gitSrc = source('GitRepository', preset, url);
       const ociSrc = source('OCIRepository', preset, `oci://${registry.hostPort}/fleet/${preset}`);

@@ -30,7 +30,8 @@ export const MethodSpecSchema = z.discriminatedUnion('type', [
     registry: z.string().min(1),
     repository: z.string().min(1),
     reference: z.string().default('latest'),
-    tool: z.enum(['curl', 'skopeo']).default('curl'),
+    /** ocilab = ocilab's own `artifact pull` as a CLI process (extracts by itself). */
+    tool: z.enum(['curl', 'skopeo', 'ocilab']).default('curl'),
     mode: z.enum(['pull', 'head']).default('pull'),
     untar: z.boolean().default(false),
     serverPid: z.number().int().positive().optional(),

@@ -1,6 +1,7 @@
 /** Reading traffic meters around a run: the delta is what the run cost the server. */
 import type { CountingProxy } from './counting-proxy.js';
 import { processCpuMs } from './process-cpu.js';
+import { processTree } from './process-tree.js';
 import type { MethodOutcome, TrafficCounters, TrafficMeter } from './types.js';
 
 export function trafficDelta(before: TrafficCounters, after: TrafficCounters): TrafficCounters {
@@ -23,12 +24,20 @@ export function proxyMeter(proxy: CountingProxy, opts: { serverPid?: number } = 
   const cpuSource = opts.serverPid ? `; server CPU from /proc/${opts.serverPid} (threads' schedstat + children's ticks)` : '';
   return {
     source: `counting proxy (TCP payload bytes, HTTP/1.x requests)${cpuSource}`,
-    read: () => {
+    read: async () => {
+      // A CGI child (git http-backend) counts in the server's CPU once reaped: let it finish.
+      if (opts.serverPid) await childrenGone(opts.serverPid);
       const c = proxy.counters();
       const serverCpuMs = opts.serverPid ? processCpuMs(opts.serverPid) : null;
       return { bytesDown: c.bytesDown, bytesUp: c.bytesUp, requests: c.httpRequests, serverCpuMs, uncountedConnections: c.opaqueConnections };
     },
   };
+}
+
+/** Waits (up to `maxMs`) until `pid` has no child processes left. */
+async function childrenGone(pid: number, maxMs = 500): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (processTree(pid).length > 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
 }
 
 /**

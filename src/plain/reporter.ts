@@ -65,6 +65,8 @@ export function plainReporter(opts: PlainReporterOptions): RunEventListener {
         return;
       case 'measurement': {
         const m = e.measurement;
+        // One run of a repeated measurement: the action logs one line per run; its summary follows.
+        if (m.sample) return;
         const text = `${m.method} ${m.metric} = ${m.value} ${m.unit}${m.method_note ? ` (${m.method_note})` : ''}`;
         measured.push(`${steps[e.index]?.id ?? '?'}: ${text}`);
         line(e.at, `  ${paint('magenta', '#')} ${text}`);

@@ -24,6 +24,7 @@ import {
   selectLogWindow,
   selectHeader,
   selectMeasurements,
+  selectSamples,
   selectStateLabel,
   selectSteps,
   totalLogLength,
@@ -64,6 +65,9 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
   // Output re-renders at most every LOG_FLUSH_MS, however fast lines arrive.
   const tail = useThrottledSelector(store, (s) => s.steps[viewing]?.tail, [viewing]);
   const totalLines = useThrottledSelector(store, totalLogLength, []);
+  // Runs of a comparison arrive one by one; the bars follow at most every LOG_FLUSH_MS.
+  const measured = useThrottledSelector(store, (s) => s.measurements, []);
+  const samples = useMemo(() => selectSamples({ measurements: measured }), [measured]);
   const lines = useMemo<LogLine[]>(
     () => (tail ?? []).map((l) => ({ index: viewing, stream: l.stream, line: l.line })),
     [tail, viewing],
@@ -171,6 +175,7 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
         totalLines={totalLines}
         logWindow={logWindow}
         measurements={measurements}
+        samples={samples}
         ui={ui}
         state={quitting ? 'stopping: cleaning up…' : (tour.label ?? stateLabel)}
         notice={notice}

@@ -105,7 +105,7 @@ export const bindings: Binding[] = [
   {
     command: 'bars',
     keys: 'b',
-    help: 'measurements as bars: medians per method (time, bytes, CPU, memory), b or Esc closes',
+    help: 'measurements as bars, growing run by run: median, fastest and slowest run per method (time, bytes, server and client CPU, memory, requests), b or Esc closes',
     match: (input, key) => input === 'b' && !key.ctrl,
   },
   {

@@ -1,18 +1,23 @@
 /**
- * Bar charts for the measurements panel, from the run's measurements (the medians
- * `measure.compare` reports, with "median of N runs ..., spread X %" notes). The math is
- * src/measure/bars.ts; this only picks the measurements and shapes them for a view.
+ * Bar charts for the measurements panel. Live: from the per-run samples `measure.compare`
+ * reports as each run is measured (median, min and max of the runs so far). Otherwise from
+ * the medians it reports at the end ("median of N runs ..., spread X %" notes). The math is
+ * src/measure (live.ts, bars.ts); this only picks the measurements and shapes them for a view.
  */
 import { barsFor, type Bar } from '../measure/bars.js';
+import { latestSeries, rangeBarsFor, type LiveSample } from '../measure/live.js';
 import type { MethodResult, MetricName, Stats } from '../measure/types.js';
 import type { Measurement } from './view-model.js';
 
 /** Reported metric name → harness metric and a title readable from the back of the room. */
+/** In the order they are shown; a view shows as many as fit (two per row). */
 export const CHART_METRICS: { reported: string; metric: MetricName; title: string }[] = [
   { reported: 'wall_ms', metric: 'wallMs', title: 'time' },
   { reported: 'bytes_down', metric: 'bytesDown', title: 'bytes down' },
+  { reported: 'server_cpu_ms', metric: 'serverCpuMs', title: 'server CPU' },
   { reported: 'client_cpu_ms', metric: 'clientCpuMs', title: 'client CPU' },
   { reported: 'peak_rss_bytes', metric: 'clientPeakRssBytes', title: 'memory (peak RSS)' },
+  { reported: 'requests', metric: 'requests', title: 'requests' },
 ];
 
 const NOTE = /^median of (\d+) runs after (\d+) warm-up, spread ([\d.]+) %/;
@@ -20,9 +25,16 @@ const NOTE = /^median of (\d+) runs after (\d+) warm-up, spread ([\d.]+) %/;
 export interface ChartBar extends Bar {
   /** Short label: "git shallow", "oci HEAD". */
   short: string;
+  /** Runs measured so far, and planned (equal once complete). */
   runs: number;
-  /** "±12%" style spread ((max-min)/median), or '' when unknown. */
+  of: number;
+  complete: boolean;
+  /** "±12%" style spread (half of (max-min)/median), or '' when unknown. */
   spread: string;
+  /** Live bars: where the fastest and the slowest run end on the scale (0..1), and "573–804 ms". */
+  minFraction?: number;
+  maxFraction?: number;
+  range?: string;
 }
 
 export interface Chart {
@@ -42,6 +54,39 @@ export function shortLabel(label: string): string {
   return label.length > 14 ? `${label.slice(0, 13)}…` : label;
 }
 
+const spreadText = (spread: number) => `±${Math.round(spread * 50)}%`;
+const kindOf = (label: string): 'git' | 'oci' => (shortLabel(label).startsWith('git') ? 'git' : 'oci');
+
+/** Charts of the latest comparison, growing run by run (empty when no run was measured yet). */
+export function liveCharts(samples: readonly LiveSample[]): Chart[] {
+  if (samples.length === 0) return [];
+  const series = latestSeries(samples);
+  return CHART_METRICS.map(({ reported, title }) => ({
+    title,
+    bars: rangeBarsFor(series, reported).map((b) => ({
+      label: b.label,
+      methodId: b.label,
+      kind: kindOf(b.label),
+      value: b.median,
+      fraction: b.medianFraction,
+      formatted: b.formatted.median,
+      short: shortLabel(b.label),
+      runs: b.runs,
+      of: b.of,
+      complete: b.complete,
+      spread: b.runs > 1 ? spreadText(b.spread) : '',
+      minFraction: b.minFraction,
+      maxFraction: b.maxFraction,
+      range: b.formatted.range,
+    })),
+  }));
+}
+
+/** The live charts when runs were reported one by one, else the charts of the reported medians. */
+export function chartsFor(measurements: readonly Measurement[], samples: readonly LiveSample[]): Chart[] {
+  return samples.length > 0 ? liveCharts(samples) : chartsFrom(measurements);
+}
+
 /** Charts of the latest comparison in the measurements (empty when none ran yet). */
 export function chartsFrom(measurements: readonly Measurement[]): Chart[] {
   const byMethod = new Map<string, { kind: 'git' | 'oci'; stats: Partial<Record<MetricName, Stats>>; runs: number; spreads: Partial<Record<MetricName, number>> }>();
@@ -49,7 +94,7 @@ export function chartsFrom(measurements: readonly Measurement[]): Chart[] {
     const note = NOTE.exec(m.method_note ?? '');
     const chart = CHART_METRICS.find((c) => c.reported === m.metric);
     if (!note || !chart) continue;
-    const entry = byMethod.get(m.method) ?? { kind: shortLabel(m.method).startsWith('git') ? 'git' : 'oci', stats: {}, runs: 0, spreads: {} };
+    const entry = byMethod.get(m.method) ?? { kind: kindOf(m.method), stats: {}, runs: 0, spreads: {} };
     const runs = Number(note[1]);
     const spread = Number(note[3]) / 100;
     entry.runs = Math.max(entry.runs, runs);
@@ -65,7 +110,7 @@ export function chartsFrom(measurements: readonly Measurement[]): Chart[] {
     bars: barsFor(results, metric).map((b, i) => {
       const e = methods[i]![1];
       const s = e.spreads[metric];
-      return { ...b, short: shortLabel(b.label), runs: e.runs, spread: s === undefined ? '' : `±${Math.round(s * 50)}%` };
+      return { ...b, short: shortLabel(b.label), runs: e.runs, of: e.runs, complete: true, spread: s === undefined ? '' : spreadText(s) };
     }),
   }));
 }

@@ -6,6 +6,7 @@
  */
 import type { Measurement, TargetName } from '../engine/action.js';
 import type { Mode, StepStatus } from '../engine/events.js';
+import type { LiveSample } from '../measure/live.js';
 import type { HeaderView, LogLine, StepView } from './view-model.js';
 
 export interface OutputLineLike {
@@ -127,8 +128,18 @@ function revealedHints(mode: Mode, step: StepStateLike): { hints?: string[] } {
   return shown > 0 ? { hints: step.hints.slice(0, shown) } : {};
 }
 
+/** Summary figures (medians, single runs); the per-run samples of a comparison are left out. */
 export function selectMeasurements(s: RunStateLike): readonly Measurement[] {
-  return s.measurements.map((m) => m.measurement);
+  return s.measurements.filter((m) => !m.measurement.sample).map((m) => m.measurement);
+}
+
+/** The per-run samples of comparisons, in the order they were measured (for the live bars). */
+export function selectSamples(s: Pick<RunStateLike, 'measurements'>): LiveSample[] {
+  const out: LiveSample[] = [];
+  for (const { measurement: m } of s.measurements) {
+    if (m.sample) out.push({ method: m.method, metric: m.metric, value: m.value, unit: m.unit, run: m.sample.run, of: m.sample.of });
+  }
+  return out;
 }
 
 /** The tail of the step on screen (what the live pane slices from). */

@@ -55,7 +55,7 @@ describe('measure.compare action', () => {
     });
     const result = await action.run(args, ctx);
     expect(result).toEqual({ ok: true });
-    const bytes = measurements.find((m) => m.metric === 'bytes_down' && m.method.startsWith('git clone --depth 1'));
+    const bytes = measurements.find((m) => !m.sample && m.metric === 'bytes_down' && m.method.startsWith('git clone --depth 1'));
     expect(bytes!.value).toBeGreaterThan(0);
     expect(bytes!.method_note).toMatch(/^median of 2 runs after 0 warm-up, spread /);
     expect(measurements.some((m) => m.metric === 'server_cpu_ms')).toBe(false); // not known: not reported
@@ -76,6 +76,20 @@ describe('measure.compare action', () => {
     expect(await action.run(bad, ctx)).toEqual({ ok: false, message: 'projection "x": method index 3 is out of range (1 methods)' });
     const remote = action.args.parse({ methods: [{ type: 'oci-cli', registry: '192.0.2.1:5000', repository: 'x' }], runs: 1 });
     await expect(action.run(remote, ctx)).rejects.toThrow(/not a loopback address/);
+  });
+
+  it('takes runs and warmup as a scenario param (a string) too, with a clear error for anything else', () => {
+    const methods = [{ type: 'git-cli', url: 'http://127.0.0.1:1/x.git', mode: 'full' }];
+    const runsOf = (runs: unknown) => {
+      const r = action.args.safeParse({ methods, runs });
+      return r.success ? (r.data as { runs: number }).runs : r.error.issues.map((i) => i.message).join('; ');
+    };
+    expect([runsOf(undefined), runsOf(3), runsOf('10'), runsOf(' 1 ')]).toEqual([5, 3, 10, 1]);
+    expect(runsOf('0')).toBe('runs must be at least 1');
+    expect(runsOf('101')).toBe('runs must be at most 100');
+    expect(runsOf('ten')).toBe('runs must be a whole number, got "ten"');
+    expect(runsOf('2.5')).toBe('runs must be a whole number, got "2.5"');
+    expect(action.args.safeParse({ methods, warmup: '0' }).data).toMatchObject({ warmup: 0 });
   });
 
   it('validates its arguments on load', () => {

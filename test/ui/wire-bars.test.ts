@@ -27,7 +27,7 @@ describe('bar charts from measure.compare medians', () => {
       { method: 'ocilab manifest HEAD (no-change check)', metric: 'bytes_down', value: 500, unit: 'bytes', method_note: note(3, '0') },
       { method: 'git shallow', metric: 'bytes_down', value: 9, unit: 'bytes', method_note: 'single run' },
     ]);
-    expect(charts.map((c) => c.title)).toEqual(['time', 'bytes down', 'client CPU', 'memory (peak RSS)']);
+    expect(charts.map((c) => c.title)).toEqual(['time', 'bytes down', 'server CPU', 'client CPU', 'memory (peak RSS)', 'requests']);
     const bytes = charts[1]!.bars;
     expect(bytes.map((b) => [b.short, b.kind, b.fraction, b.runs, b.spread])).toEqual([
       ['git shallow', 'git', 1, 3, '±5%'],

@@ -7,14 +7,16 @@
  * curl does not verify the layer digest (neither did the baseline's curl rows); ocilab's own
  * OCI client does, and plugs in as its own method.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { withTraffic } from '../traffic.js';
 import type { FetchMethod, MethodOutcome, TrafficMeter } from '../types.js';
 import { runChildSteps } from './child-steps.js';
 
-export type OciCliTool = 'curl' | 'skopeo';
+export type OciCliTool = 'curl' | 'skopeo' | 'ocilab';
 export type OciCliMode = 'pull' | 'head';
 
 export interface OciCliOptions {
@@ -99,6 +101,32 @@ async function skopeoPull(o: OciCliOptions, dest: string, signal: AbortSignal): 
   return out;
 }
 
+/**
+ * ocilab's own CLI (`ocilab artifact pull --output`) as a process: node start-up, the pull
+ * with digest check, and the safe extraction, like `flux pull artifact`. The built CLI
+ * (dist/cli.js) is used, also from sources; without a build it runs src/cli.ts under tsx,
+ * whose start-up (transpiling) is then part of the figures.
+ */
+export function ocilabCli(): { file: string; args: string[] } {
+  const here = new URL(import.meta.url);
+  if (here.pathname.endsWith('.js')) return { file: process.execPath, args: [fileURLToPath(new URL('../../cli.js', here))] };
+  const built = fileURLToPath(new URL('../../../dist/cli.js', here));
+  if (existsSync(built)) return { file: process.execPath, args: [built] };
+  return { file: process.execPath, args: ['--import', 'tsx', fileURLToPath(new URL('../../cli.ts', here))] };
+}
+
+async function ocilabPull(o: OciCliOptions, dest: string, signal: AbortSignal): Promise<MethodOutcome> {
+  const cli = ocilabCli();
+  const sep = o.reference.startsWith('sha256:') ? '@' : ':';
+  const t0 = performance.now();
+  const out = await runChildSteps(
+    [{ file: cli.file, args: [...cli.args, 'artifact', 'pull', `oci://${o.registry}/${o.repository}${sep}${o.reference}`, '--insecure-registry', '--output', join(dest, 'out')] }],
+    signal,
+    { ...process.env, NO_COLOR: '1', CI: 'true' },
+  );
+  return { ...out, phases: [{ name: 'process (start-up + pull + extract)', ms: performance.now() - t0 }] };
+}
+
 async function curlHead(o: OciCliOptions, _dest: string, signal: AbortSignal): Promise<MethodOutcome> {
   return runChildSteps(
     [{ file: 'curl', args: ['-sS', '--fail', '-o', '/dev/null', '-I', '-H', MANIFEST_ACCEPT, `http://${o.registry}/v2/${o.repository}/manifests/${o.reference}`] }],
@@ -109,17 +137,24 @@ async function curlHead(o: OciCliOptions, _dest: string, signal: AbortSignal): P
 export function ociCliMethod(o: OciCliOptions): FetchMethod {
   if (o.mode === 'head' && o.tool !== 'curl') throw new Error('the manifest HEAD check is measured with curl only');
   const what = o.mode === 'head' ? 'head-manifest' : `${o.tool}${o.untar ? '+untar' : ''}`;
-  const run = o.mode === 'head' ? curlHead : o.tool === 'curl' ? curlPull : skopeoPull;
+  if (o.tool === 'ocilab' && o.untar) throw new Error('ocilab artifact pull extracts by itself: leave untar off');
+  const run = o.mode === 'head' ? curlHead : o.tool === 'curl' ? curlPull : o.tool === 'ocilab' ? ocilabPull : skopeoPull;
   const label =
     o.mode === 'head'
       ? 'curl -I manifest (no-change check)'
-      : `${o.tool === 'curl' ? 'curl GET manifest + layer' : 'skopeo copy'}${o.untar ? ' + untar' : ''}`;
+      : o.tool === 'ocilab'
+        ? 'ocilab artifact pull (CLI process, digest checked, extracted)'
+        : `${o.tool === 'curl' ? 'curl GET manifest + layer' : 'skopeo copy'}${o.untar ? ' + untar' : ''}`;
   return {
     id: `${o.idPrefix ?? 'oci.cli'}.${what}`,
     label,
     kind: 'oci',
     notes: [
-      o.tool === 'skopeo' ? 'skopeo probes HTTPS first, pings /v2/ and also fetches the config blob' : 'one curl process per request',
+      o.tool === 'skopeo'
+        ? 'skopeo probes HTTPS first, pings /v2/ and also fetches the config blob'
+        : o.tool === 'ocilab'
+          ? 'one node process: start-up, manifest + layer (digest checked), extraction'
+          : 'one curl process per request',
       ...(o.meter ? [] : ['bytes and requests: not metered for this registry (n/a)']),
     ],
     async run(dest, signal) {

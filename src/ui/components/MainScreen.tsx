@@ -4,7 +4,8 @@ import type { UiState } from '../input.js';
 import { planLayout } from '../layout.js';
 import { useTheme } from '../theme.js';
 import type { HeaderView, LogLine, Measurement, StepView } from '../view-model.js';
-import { chartsFrom } from '../measure-bars.js';
+import { chartsFor } from '../measure-bars.js';
+import type { LiveSample } from '../../measure/live.js';
 import { BarsView } from './BarsView.js';
 import { GotoPicker } from './GotoPicker.js';
 import { Header } from './Header.js';
@@ -46,6 +47,8 @@ export interface MainScreenProps {
   /** Lines [end - count, end) of the whole run's log; read only while the full-log view is open. */
   logWindow: (end: number, count: number) => readonly LogLine[];
   measurements: readonly Measurement[];
+  /** Per-run samples of comparisons, as measured (the live bars). */
+  samples?: readonly LiveSample[];
   /** Overlays, picker and scroll positions (src/ui/input.ts). */
   ui: UiState;
   /** Run state for the header ("▶ running 2/4", "→ runs 3/4", ...). */
@@ -87,7 +90,7 @@ export function MainScreen(props: MainScreenProps) {
       />
     );
   } else if (overlay === 'bars') {
-    body = <BarsView charts={chartsFrom(props.measurements)} width={columns} height={layout.bodyHeight} />;
+    body = <BarsView charts={chartsFor(props.measurements, props.samples ?? [])} width={columns} height={layout.bodyHeight} />;
   } else if (overlay === 'wire') {
     body = <WireView total={props.totalLines} window={props.logWindow} width={columns} height={layout.bodyHeight} />;
   } else {
