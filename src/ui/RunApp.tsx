@@ -14,6 +14,7 @@ import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useThrottledSelector } from './hooks/use-throttled-selector.js';
 import { useTour } from './hooks/use-tour.js';
 import { useTranscript } from './hooks/use-transcript.js';
+import { useTyping, type TypingSettings } from './hooks/use-typing.js';
 import { initialUiState, reduceKey, splitKeys, type Effect, type UiState } from './input.js';
 import { planLayout } from './layout.js';
 import {
@@ -41,9 +42,11 @@ export interface RunAppProps {
   onPause?: () => void;
   /** Present mode: the text `f` prints above the UI for step `index` (src/record/fallback.ts). */
   fallbackText?: (index: number) => string;
+  /** Present mode: type each step's `show` command out before it runs (src/present/typing.ts). */
+  typing?: TypingSettings;
 }
 
-export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProps) {
+export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typingSettings }: RunAppProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { write } = useStdout();
@@ -58,7 +61,9 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
   const busy = useRunSelector(store, (s) => s.busy);
   const mode = useRunSelector(store, (s) => s.mode);
   const notice = useRunSelector(store, (s) => s.notice);
+  const focused = useRunSelector(store, (s) => s.current);
   const tour = useTour(store, interactive && mode === 'tour' && !isFinished(status));
+  const typing = useTyping(mode === 'present' && interactive ? typingSettings : undefined, () => void settle(store.getState().next()));
   const viewing = header.index;
 
   // Output re-renders at most every LOG_FLUSH_MS, however fast lines arrive.
@@ -95,9 +100,15 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
   const apply = (effect: Effect) => {
     const actions = store.getState();
     switch (effect.kind) {
-      case 'next':
+      case 'next': {
+        // Present mode types the step's command out first; the typing hook runs it when typed.
+        const step = actions.steps[actions.current];
+        if (actions.viewing === actions.current && step?.status === 'pending' && step.show && !typing.typed(actions.current)) {
+          return typing.begin(actions.current, step.show);
+        }
         // One step; tour mode's countdown (useTour) then carries on by itself.
         return void settle(actions.next());
+      }
       case 'hint':
         return actions.hint?.();
       case 'pause':
@@ -131,6 +142,15 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
   useInput(
     (input, key) => {
       for (const [ch, k] of splitKeys(input, key)) {
+        // While a command is being typed, keys go to the typing (Ctrl-C still interrupts).
+        if (typing.active) {
+          const interrupt = k.ctrl && ch === 'c';
+          if (!interrupt) {
+            typing.key(k.escape ? 'cancel' : k.return || k.rightArrow ? 'run' : 'other');
+            continue;
+          }
+          typing.cancel();
+        }
         const s = store.getState();
         const result = reduceKey(uiRef.current, ch, k, {
           mode: s.mode,
@@ -149,6 +169,13 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
     },
     { isActive: interactive && exitWith === null },
   );
+
+  // The command line of a step not yet typed is empty (with a cursor) until → types it.
+  const typed = typing.current
+    ? { index: typing.current.index, text: typing.current.text }
+    : mode === 'present' && interactive && typingSettings && steps[focused]?.status === 'pending' && !typing.typed(focused)
+      ? { index: focused, text: '' }
+      : undefined;
 
   if (exitWith !== null) {
     return (
@@ -172,9 +199,10 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
         logWindow={logWindow}
         measurements={measurements}
         ui={ui}
-        state={quitting ? 'stopping: cleaning up…' : (tour.label ?? stateLabel)}
+        state={quitting ? 'stopping: cleaning up…' : (typing.label(steps.length) ?? tour.label ?? stateLabel)}
         notice={notice}
         now={now}
+        typed={typed}
       />
     </>
   );

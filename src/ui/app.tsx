@@ -8,6 +8,7 @@ import type { TargetName } from '../engine/action.js';
 import type { Mode } from '../engine/events.js';
 import type { RunStore } from '../store/run-store.js';
 import { ScenarioPicker, type ScenarioChoice } from './components/ScenarioPicker.js';
+import type { TypingSettings } from './hooks/use-typing.js';
 import { RunApp } from './RunApp.js';
 import { colorWanted, createTheme, ThemeContext } from './theme.js';
 
@@ -31,6 +32,8 @@ export interface RenderAppOptions extends RenderOptions {
   onPause?: () => void;
   /** Present mode: what `f` prints for a step (the rehearsal recording's segment). */
   fallbackText?: (index: number) => string;
+  /** Present mode: type each step's command before it runs (undefined: off). */
+  typing?: TypingSettings;
 }
 
 /** Exit code when the UI cannot run (stdin is not a terminal). */
@@ -63,7 +66,7 @@ export async function renderApp(store: RunStore, opts: RenderAppOptions = {}): P
   const theme = createTheme(opts.color ?? colorWanted());
   const instance = render(
     <ThemeContext.Provider value={theme}>
-      <RunApp store={store} onExit={(c) => (code = c)} {...(opts.onPause ? { onPause: opts.onPause } : {})} {...(opts.fallbackText ? { fallbackText: opts.fallbackText } : {})} />
+      <RunApp store={store} onExit={(c) => (code = c)} {...(opts.onPause ? { onPause: opts.onPause } : {})} {...(opts.fallbackText ? { fallbackText: opts.fallbackText } : {})} {...(opts.typing ? { typing: opts.typing } : {})} />
     </ThemeContext.Provider>,
     { ...io, exitOnCtrlC: false, patchConsole: true },
   );
