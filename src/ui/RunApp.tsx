@@ -3,7 +3,7 @@
  * keys, and is the one place that exits. Views below it get plain props.
  */
 import ansiEscapes from 'ansi-escapes';
-import { useApp, useInput, useStdin, useStdout } from 'ink';
+import { Box, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { logPage } from './components/LogView.js';
 import { MainScreen } from './components/MainScreen.js';
@@ -16,7 +16,8 @@ import { useTour } from './hooks/use-tour.js';
 import { useTranscript } from './hooks/use-transcript.js';
 import { useTyping, type TypingSettings } from './hooks/use-typing.js';
 import { initialUiState, reduceKey, splitKeys, type Effect, type UiState } from './input.js';
-import { planLayout } from './layout.js';
+import { frameBox, planLayout } from './layout.js';
+import { useTheme } from './theme.js';
 import {
   exitCode,
   isFinished,
@@ -50,7 +51,11 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { write } = useStdout();
-  const { columns, rows } = useTerminalSize();
+  const terminal = useTerminalSize();
+  // The projector theme caps the frame's width and centres it; the default uses the whole terminal.
+  const box = frameBox(terminal.columns, terminal.rows, useTheme().name === 'projector');
+  const { rows } = terminal;
+  const columns = box.width;
   const interactive = isRawModeSupported === true;
 
   const header = useRunSelector(store, selectHeader, sameFields);
@@ -138,7 +143,7 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
     }
   };
 
-  const layout = planLayout({ columns, rows, steps: steps.length, measurements: measurements.length, prompt: 0 });
+  const layout = planLayout({ columns, rows, steps: steps.length, measurements: measurements.length, prompt: 0, gap: box.gap });
   useInput(
     (input, key) => {
       for (const [ch, k] of splitKeys(input, key)) {
@@ -180,30 +185,35 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
   if (exitWith !== null) {
     return (
       <>
-        <Transcript key={staticKey} items={transcript} />
-        <Summary steps={steps} status={status} header={header} />
+        <Transcript key={staticKey} items={transcript} indent={box.left} />
+        <Box paddingLeft={box.left}>
+          <Summary steps={steps} status={status} header={header} />
+        </Box>
       </>
     );
   }
   return (
     <>
-      <Transcript key={staticKey} items={transcript} />
-      <MainScreen
-        columns={columns}
-        rows={rows}
-        header={header}
-        steps={steps}
-        viewing={viewing}
-        lines={lines}
-        totalLines={totalLines}
-        logWindow={logWindow}
-        measurements={measurements}
-        ui={ui}
-        state={quitting ? 'stopping: cleaning up…' : (typing.label(steps.length) ?? tour.label ?? stateLabel)}
-        notice={notice}
-        now={now}
-        typed={typed}
-      />
+      <Transcript key={staticKey} items={transcript} indent={box.left} />
+      <Box paddingLeft={box.left} flexShrink={0}>
+        <MainScreen
+          gap={box.gap}
+          columns={columns}
+          rows={rows}
+          header={header}
+          steps={steps}
+          viewing={viewing}
+          lines={lines}
+          totalLines={totalLines}
+          logWindow={logWindow}
+          measurements={measurements}
+          ui={ui}
+          state={quitting ? 'stopping: cleaning up…' : (typing.label(steps.length) ?? tour.label ?? stateLabel)}
+          notice={notice}
+          now={now}
+          typed={typed}
+        />
+      </Box>
     </>
   );
 }

@@ -66,6 +66,8 @@ export interface MainScreenProps {
   notice?: string;
   /** Present mode's typing effect: the part of a command typed so far. */
   typed?: TypedCommand;
+  /** Empty rows after the header and above the key bar (projector theme). */
+  gap?: number;
 }
 
 /** The whole live area; exactly `rows - 1` tall so the terminal never scrolls it. */
@@ -78,7 +80,9 @@ export function MainScreen(props: MainScreenProps) {
     steps: steps.length,
     measurements: props.measurements.length,
     prompt: overlay === 'quit' ? 3 : 0,
+    gap: props.gap ?? 0,
   });
+  const spacer = props.gap ? <Box height={props.gap} flexShrink={0} /> : null;
 
   let body;
   if (overlay === 'help') {
@@ -140,10 +144,12 @@ export function MainScreen(props: MainScreenProps) {
   return (
     <Box flexDirection="column" width={columns} height={layout.frameHeight} overflow="hidden">
       <Header header={header} now={props.now} state={props.state} />
+      {spacer}
       <Box flexDirection="column" height={layout.bodyHeight} overflow="hidden">
         {body}
       </Box>
       {overlay === 'quit' ? <QuitConfirm /> : null}
+      {spacer}
       <StatusBar mode={header.mode} />
     </Box>
   );
