@@ -41,7 +41,8 @@ export function snapshotOf(state: RunState, clock: TalkClock, now: number): Note
     elapsedMs: talkElapsed(clock, now),
     stepElapsedMs: stepElapsed(clock, now),
     ...(state.budgetMs !== undefined ? { budgetMs: state.budgetMs } : {}),
-    ...(step?.budgetMs !== undefined ? { stepBudgetMs: step.budgetMs } : {}),
+    // The step clock is the focused step's (src/notes/presenter.ts), and so is its budget.
+    ...(state.steps[state.current]?.budgetMs !== undefined ? { stepBudgetMs: state.steps[state.current]!.budgetMs } : {}),
     sentAt: now,
     ended: state.status !== 'idle' && state.status !== 'running',
   };

@@ -84,6 +84,8 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
   const transcript = useTranscript(store);
   const [staticKey, setStaticKey] = useState(0);
   const [exitWith, setExitWith] = useState<number | null>(null);
+  // Present mode: the talk timer (on the notes screen) is paused; the header says so too.
+  const [talkPaused, setTalkPaused] = useState(false);
   // UI state lives in a ref so each key acts on the state left by the previous key, even
   // before React has re-rendered; `rerender` shows it.
   const uiRef = useRef<UiState>(initialUiState);
@@ -118,7 +120,10 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
         return actions.hint?.();
       case 'pause':
         // Tour: the countdown to the next step; present: the talk timer the notes screen shows.
-        return mode === 'tour' ? tour.togglePause() : onPause?.();
+        if (mode === 'tour') return tour.togglePause();
+        if (!onPause) return;
+        onPause();
+        return setTalkPaused((p) => !p);
       case 'back':
         return actions.back();
       case 'retry':
@@ -208,7 +213,7 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
           logWindow={logWindow}
           measurements={measurements}
           ui={ui}
-          state={quitting ? 'stopping: cleaning up…' : (typing.label(steps.length) ?? tour.label ?? stateLabel)}
+          state={quitting ? 'stopping: cleaning up…' : `${talkPaused ? '‖ timer paused · ' : ''}${typing.label(steps.length) ?? tour.label ?? stateLabel}`}
           notice={notice}
           now={now}
           typed={typed}
