@@ -45,8 +45,10 @@ export async function replayFile(file: string, opts: { speed: number; keys: bool
   const steps = markersOf(cast).length;
   // Two short lines, cut to the terminal's width, so neither wraps at 80 columns.
   const fit = (text: string) => cutToWidth(text, Math.max(20, (process.stdout.columns ?? 80) - 2));
-  out(`\u001b[7m ${fit(recordedBanner(cast.header.title, cast.header.timestamp))} \u001b[0m\r\n`);
-  out(`${fit(`${steps} steps${interactive ? ' · space pause · n/p step · +/- speed · q quit' : ''}`)}\r\n`);
+  const banner =
+    `\u001b[7m ${fit(recordedBanner(cast.header.title, cast.header.timestamp))} \u001b[0m\r\n` +
+    `${fit(`${steps} steps${interactive ? ' · space pause · n/p step · +/- speed · q quit' : ''}`)}\r\n`;
+  out(banner);
   if (!interactive) {
     await playCast(cast, { write: out, onKeys: () => () => undefined }, { exitAtEnd: true, speed: opts.speed, idleLimit: 2 / opts.speed });
     return EXIT.ok;
@@ -64,7 +66,7 @@ export async function replayFile(file: string, opts: { speed: number; keys: bool
           return () => void stdin.off('data', listener);
         },
       },
-      { speed: opts.speed },
+      { speed: opts.speed, banner },
     );
   } finally {
     stdin.setRawMode(false);

@@ -83,3 +83,11 @@ it('talk and step clocks: the step clock restarts on a new focused step only; pa
     await viewer;
   }
 });
+
+it('the notes view names the focused step on the step line when the speaker looks back', async () => {
+  const { notesLines } = await import('../../src/notes/view.js');
+  const base = { scenario: 'S', index: 0, count: 3, title: 'One', status: 'passed', paused: false, elapsedMs: 10_000, stepElapsedMs: 3_000, stepBudgetMs: 20_000, sentAt: 0, ended: false };
+  expect(notesLines({ ...base, current: 1 }, 0, 80, false).at(-1)).toBe('Step 2 00:03 / 00:20   00:17 left');
+  expect(notesLines({ ...base, current: 0 }, 0, 80, false).at(-1)).toBe('Step 00:03 / 00:20   00:17 left');
+  expect(notesLines(base, 0, 80, false).at(-1)).toBe('Step 00:03 / 00:20   00:17 left');
+});
