@@ -57,16 +57,18 @@ function mount(mode: TypingMode | undefined, runMode: 'present' | 'workshop' = '
 
 /** The `$ ` line of the live area. */
 const commandLine = (u: Rendered): string | undefined => u.live().find((row) => row.startsWith('$ '));
+/** Wait until the `$ ` line reads `text` (frames arrive asynchronously on a loaded machine). */
+const lineReads = (u: Rendered, text: string) => until(() => commandLine(u) === text, `the command line "${text}"`, u.frame);
 
 describe('typing the shown command in present mode', () => {
   test('timed: the line starts empty, types out character by character, then the step runs by itself', async () => {
     const { ui, run } = mount({ kind: 'timed', msPerChar: 70, jitter: DEFAULT_JITTER });
     await until(() => ui.frame().includes('→ runs 1/3'), 'ready', ui.frame);
     // Not typed yet: the audience sees an empty prompt, not the command.
-    expect(commandLine(ui)).toBe('$ █');
+    await lineReads(ui, '$ █');
     await ui.press(KEY.right);
     await until(() => /✓ +1 Echo a word/.test(ui.frame()) && ui.frame().includes('ran-one'), 'step 1 ran after typing', ui.frame);
-    expect(commandLine(ui)).toBe('$ echo typed-out-line');
+    await lineReads(ui, '$ echo typed-out-line');
     // The frames show a growing prefix of the command with a cursor, never anything else.
     const typedLines = ui
       .frames()
@@ -88,17 +90,17 @@ describe('typing the shown command in present mode', () => {
     await until(() => ui.frame().includes('→ runs 1/3'), 'ready', ui.frame);
     await ui.press(KEY.right);
     await until(() => ui.frame().includes('⌨ typing 1/3'), 'typing started', ui.frame);
-    expect(commandLine(ui)).toBe('$ █');
+    await lineReads(ui, '$ █');
     expect(run.store.getState().steps[0]!.status).toBe('pending');
     await ui.press('x');
-    await until(() => ui.frame().includes('ran-one'), 'step 1 ran', ui.frame);
-    expect(commandLine(ui)).toBe('$ echo typed-out-line');
+    await until(() => ui.frame().includes('ran-one') && ui.frame().includes('→ goes to 2/3'), 'step 1 ran', ui.frame);
+    await lineReads(ui, '$ echo typed-out-line');
     // The key was spent on the typing: it did not also do anything else.
     expect(run.store.getState().current).toBe(0);
     // Next step: focus moves, its line is empty again; Esc abandons typing without running.
     await ui.press(KEY.right);
     await until(() => ui.frame().includes('→ runs 2/3'), 'step 2 focused', ui.frame);
-    expect(commandLine(ui)).toBe('$ █');
+    await lineReads(ui, '$ █');
     await ui.press(KEY.right);
     await until(() => ui.frame().includes('⌨ typing 2/3'), 'typing step 2', ui.frame);
     await ui.press(KEY.escape);
@@ -111,25 +113,29 @@ describe('typing the shown command in present mode', () => {
     await until(() => ui.frame().includes('→ runs 1/3'), 'ready', ui.frame);
     await ui.press(KEY.right);
     await until(() => ui.frame().includes('⌨ type 1/3 · keys type, ⏎ runs'), 'type-on-key started', ui.frame);
-    expect(commandLine(ui)).toBe('$ █');
+    await lineReads(ui, '$ █');
     await ui.press('a');
-    expect(commandLine(ui)).toBe('$ ech█');
+    await lineReads(ui, '$ ech█');
     await ui.press('q', 'r'); // q and r type too: nothing quits or retries
-    expect(commandLine(ui)).toBe('$ echo type█');
+    await lineReads(ui, '$ echo type█');
     await ui.press(...'abcdefgh');
-    expect(commandLine(ui)).toBe('$ echo typed-out-line█');
+    await lineReads(ui, '$ echo typed-out-line█');
     expect(ui.frame()).toContain('⌨ typed 1/3 · ⏎ runs');
     await settle(100);
     expect(run.store.getState().steps[0]!.status).toBe('pending');
     await ui.press(KEY.enter);
-    await until(() => ui.frame().includes('ran-one'), 'step 1 ran on Enter', ui.frame);
-    expect(commandLine(ui)).toBe('$ echo typed-out-line');
+    await until(() => ui.frame().includes('ran-one') && ui.frame().includes('→ goes to 2/3'), 'step 1 ran on Enter', ui.frame);
+    await lineReads(ui, '$ echo typed-out-line');
     // Enter in the middle of step 2: the rest appears and it runs.
-    await ui.press(KEY.right, KEY.right, 'z', KEY.enter);
-    await until(() => ui.frame().includes('ran-two'), 'step 2 ran', ui.frame);
-    expect(commandLine(ui)).toBe("$ printf 'second step here'");
+    await ui.press(KEY.right);
+    await until(() => ui.frame().includes('→ runs 2/3'), 'step 2 focused', ui.frame);
+    await ui.press(KEY.right, 'z', KEY.enter);
+    await until(() => ui.frame().includes('ran-two') && ui.frame().includes('→ goes to 3/3'), 'step 2 ran', ui.frame);
+    await lineReads(ui, "$ printf 'second step here'");
     // Step 3 shows no command: → runs it straight away.
-    await ui.press(KEY.right, KEY.right);
+    await ui.press(KEY.right);
+    await until(() => ui.frame().includes('→ runs 3/3'), 'step 3 focused', ui.frame);
+    await ui.press(KEY.right);
     await until(() => ui.frame().includes('ran-three'), 'step 3 ran', ui.frame);
     expect(ui.frames().some((f) => f.includes('⌨ type 3/3'))).toBe(false);
   });
@@ -157,7 +163,7 @@ describe('typing the shown command in present mode', () => {
     for (const [mode, runMode] of [[undefined, 'present'], [{ kind: 'timed', msPerChar: 2000 }, 'workshop']] as const) {
       const { ui, run: r } = mount(mode, runMode);
       await until(() => ui.frame().includes('1/3'), 'ready', ui.frame);
-      expect(commandLine(ui)).toBe('$ echo typed-out-line');
+      await lineReads(ui, '$ echo typed-out-line');
       if (runMode === 'present') {
         await ui.press(KEY.right);
         await until(() => ui.frame().includes('ran-one'), 'step 1 ran', ui.frame);
