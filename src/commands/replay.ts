@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import stringWidth from 'string-width';
 import { CastParseError, markersOf, parseCast } from '../record/asciicast.js';
 import { playCast } from '../record/player.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -11,6 +12,17 @@ import { EXIT, UsageError } from './exit-codes.js';
 export function recordedBanner(title: string | undefined, timestamp: number | undefined): string {
   const when = timestamp !== undefined ? new Date(timestamp * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'date unknown';
   return `RECORDED ${when}${title ? ` — ${title}` : ''}`;
+}
+
+/** `text` cut to at most `width` terminal columns, with … when cut. */
+export function cutToWidth(text: string, width: number): string {
+  if (stringWidth(text) <= width) return text;
+  let out = '';
+  for (const ch of text) {
+    if (stringWidth(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
 }
 
 export async function replayFile(file: string, opts: { speed: number; keys: boolean }): Promise<number> {
@@ -31,7 +43,12 @@ export async function replayFile(file: string, opts: { speed: number; keys: bool
   const interactive = opts.keys && stdin.isTTY === true && process.stdout.isTTY === true;
   const out = (t: string) => void process.stdout.write(t);
   const steps = markersOf(cast).length;
-  out(`\u001b[7m ${recordedBanner(cast.header.title, cast.header.timestamp)} \u001b[0m  ${steps} steps${interactive ? ' · space pause · n/p step · +/- speed · q quit' : ''}\r\n`);
+  // Two short lines, cut to the terminal's width, so neither wraps at 80 columns.
+  const fit = (text: string) => cutToWidth(text, Math.max(20, (process.stdout.columns ?? 80) - 2));
+  const banner =
+    `\u001b[7m ${fit(recordedBanner(cast.header.title, cast.header.timestamp))} \u001b[0m\r\n` +
+    `${fit(`${steps} steps${interactive ? ' · space pause · n/p step · +/- speed · q quit' : ''}`)}\r\n`;
+  out(banner);
   if (!interactive) {
     await playCast(cast, { write: out, onKeys: () => () => undefined }, { exitAtEnd: true, speed: opts.speed, idleLimit: 2 / opts.speed });
     return EXIT.ok;
@@ -49,7 +66,7 @@ export async function replayFile(file: string, opts: { speed: number; keys: bool
           return () => void stdin.off('data', listener);
         },
       },
-      { speed: opts.speed },
+      { speed: opts.speed, banner },
     );
   } finally {
     stdin.setRawMode(false);

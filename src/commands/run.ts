@@ -23,6 +23,7 @@ import { dryRunPrinter } from '../targets/dry-run.js';
 import { recordRun } from '../record/record-run.js';
 import { startNotesOrWarn } from '../notes/presenter.js';
 import { fallbackText } from '../record/fallback.js';
+import { typingModeFor } from '../present/typing-flags.js';
 
 export interface RunOptions {
   target: TargetName;
@@ -44,6 +45,11 @@ export interface RunOptions {
   gitUrl?: string;
   /** kind target */
   clusterName?: string;
+  /** present mode: ms per character of the typed command (0: off), or one chunk per key */
+  typeSpeed?: string;
+  typeOnKey?: boolean;
+  /** interactive app: default or projector (src/ui/theme.ts) */
+  theme?: 'default' | 'projector';
 }
 
 /** The target flags, checked against the target they apply to. */
@@ -125,6 +131,12 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
       throw new UsageError(`--from-step ${opts.fromStep}: no such step in ${scenario.id} (${ids})`);
     }
   }
+  let typingMode;
+  try {
+    typingMode = typingModeFor(opts, opts.mode);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const plan = opts.dryRun ? new Plan() : undefined;
   let runner: Runner;
   try {
@@ -175,6 +187,8 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
       ...(fromIndex !== undefined ? { fromStep: fromIndex } : {}),
       ...(notes ? { onPause: () => notes.togglePause() } : {}),
       ...(opts.mode === 'present' ? { fallbackText: (i: number) => fallbackText(scenario.id, i) } : {}),
+      ...(typingMode ? { typing: { mode: typingMode } } : {}),
+      ...(opts.theme ? { theme: opts.theme } : {}),
     }).finally(() => notes?.close());
   } finally {
     stopRecording?.();
@@ -196,6 +210,9 @@ export function runCommand(): Command {
     .option('-f, --from-step <id|n>', 'start at this step (id or 1-based number); earlier steps are caught up by their solve')
     .option('-p, --param <key=value>', 'override a scenario param (repeatable)', collect, [])
     .option('--record <file.cast>', 'record what the terminal shows to an asciicast v2 file, a marker per step (replay: ocilab replay)')
+    .option('--type-speed <ms>', `present: type each step's command out before it runs, ms per character with slight jitter (default 40; 0 turns typing off; any key finishes the line)`)
+    .option('--type-on-key', 'present: each key press types the next characters of the command; Enter or → runs it')
+    .addOption(new Option('--theme <name>', 'interactive app: projector = high contrast, no grey, at most 100 columns wide and centred (for a talk)').choices(['default', 'projector']).default('default'))
     .option('--reset', 'workshop mode: forget the saved progress of this scenario and start over')
     .option('--plain', 'timestamped lines instead of the interactive app (automatic when stdout is not a TTY or CI is set)')
     .option('--dry-run', 'kind/cluster: print every command and Kubernetes object the run would run or apply, step by step; touch nothing')
@@ -210,7 +227,8 @@ export function runCommand(): Command {
       `
 Examples:
   ocilab run hello --plain
-  ocilab run git-vs-oci --target kind --mode present
+  ocilab run git-vs-oci --target kind --mode present --theme projector
+  ocilab run git-vs-oci --type-on-key          # each key press types the next characters
   ocilab run ./my-workshop.yaml --mode workshop --from-step 3
   ocilab run workshop --mode workshop --reset
   ocilab run hello --param greeting=bonjour

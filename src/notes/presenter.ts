@@ -18,21 +18,20 @@ export interface PresenterNotes {
 export async function startPresenterNotes(store: RunStore, socketPath: string, now: () => number = Date.now): Promise<PresenterNotes> {
   const publisher: NotesPublisher = await publishNotes(socketPath);
   let clock: TalkClock = idleClock;
-  let lastViewing = -1;
-  let lastStarted: number | undefined;
+  let lastCurrent = -1;
   let lastKey = '';
   const send = () => publisher.publish(snapshotOf(store.getState(), clock, now()));
   const onState = () => {
     const s = store.getState();
     if (s.status === 'running') clock = startTalk(clock, now());
     const step = s.steps[s.viewing];
-    if (s.viewing !== lastViewing || step?.startedAt !== lastStarted) {
-      lastViewing = s.viewing;
-      lastStarted = step?.startedAt;
-      if (s.status === 'running') clock = startStep(clock, now());
+    // The step clock follows the focused step: looking back (←) or retrying does not restart it.
+    if (s.current !== lastCurrent && s.status === 'running') {
+      lastCurrent = s.current;
+      clock = startStep(clock, now());
     }
     // Output lines change the store often; viewers only care about these.
-    const key = `${s.viewing}|${s.status}|${step?.status ?? ''}|${s.steps.length}`;
+    const key = `${s.viewing}|${s.current}|${s.status}|${step?.status ?? ''}|${s.steps.length}`;
     if (key === lastKey) return;
     lastKey = key;
     send();

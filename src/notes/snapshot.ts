@@ -9,6 +9,8 @@ export interface NotesSnapshot {
   scenario: string;
   /** 0-based index of the step on screen, and the count. */
   index: number;
+  /** 0-based index of the focused step (the one the step clock and budget belong to); differs from index after ←. */
+  current?: number;
   count: number;
   title: string;
   notes?: string;
@@ -32,6 +34,7 @@ export function snapshotOf(state: RunState, clock: TalkClock, now: number): Note
   return {
     scenario: state.scenario?.title ?? '',
     index,
+    current: state.current,
     count: state.steps.length,
     title: step?.title ?? '',
     ...(step?.notes !== undefined ? { notes: step.notes } : {}),
@@ -41,7 +44,8 @@ export function snapshotOf(state: RunState, clock: TalkClock, now: number): Note
     elapsedMs: talkElapsed(clock, now),
     stepElapsedMs: stepElapsed(clock, now),
     ...(state.budgetMs !== undefined ? { budgetMs: state.budgetMs } : {}),
-    ...(step?.budgetMs !== undefined ? { stepBudgetMs: step.budgetMs } : {}),
+    // The step clock is the focused step's (src/notes/presenter.ts), and so is its budget.
+    ...(state.steps[state.current]?.budgetMs !== undefined ? { stepBudgetMs: state.steps[state.current]!.budgetMs } : {}),
     sentAt: now,
     ended: state.status !== 'idle' && state.status !== 'running',
   };

@@ -58,6 +58,7 @@ export function notesLines(s: NotesSnapshot | undefined, now: number, width: num
     rule,
     `Next: ${s.nextTitle ?? '(last step)'}`,
     budgetLine('Talk', t.talk, s.budgetMs),
-    budgetLine('Step', t.step, s.stepBudgetMs),
+    // After ← the clock is still the focused step's: say which.
+    budgetLine(s.current !== undefined && s.current !== s.index ? `Step ${s.current + 1}` : 'Step', t.step, s.stepBudgetMs),
   ];
 }

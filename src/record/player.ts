@@ -15,7 +15,7 @@ export interface PlayerIO {
 const CLEAR = '\u001b[2J\u001b[3J\u001b[H';
 
 /** Resolves when the user quits, or at the end when `exitAtEnd` (non-interactive). */
-export function playCast(cast: Cast, io: PlayerIO, opts: { exitAtEnd?: boolean; idleLimit?: number; speed?: number } = {}): Promise<void> {
+export function playCast(cast: Cast, io: PlayerIO, opts: { exitAtEnd?: boolean; idleLimit?: number; speed?: number; banner?: string } = {}): Promise<void> {
   const events = cast.events;
   let state: ReplayState = { ...initialReplay(events, opts.exitAtEnd !== true), speed: opts.speed ?? 1 };
   let timer: NodeJS.Timeout | undefined;
@@ -28,7 +28,8 @@ export function playCast(cast: Cast, io: PlayerIO, opts: { exitAtEnd?: boolean; 
     const perform = (effect: ReplayEffect) => {
       if (effect.kind === 'quit') return finish();
       if (effect.kind === 'redraw') {
-        io.write(CLEAR);
+        // Going back clears the screen: the RECORDED banner comes back first, so a replay is never mistaken for live.
+        io.write(CLEAR + (opts.banner ?? ''));
         effect = { kind: 'write', from: 0, to: effect.to };
       }
       if (effect.kind === 'write') {

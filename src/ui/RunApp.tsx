@@ -3,7 +3,7 @@
  * keys, and is the one place that exits. Views below it get plain props.
  */
 import ansiEscapes from 'ansi-escapes';
-import { useApp, useInput, useStdin, useStdout } from 'ink';
+import { Box, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { logPage } from './components/LogView.js';
 import { MainScreen } from './components/MainScreen.js';
@@ -14,8 +14,10 @@ import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useThrottledSelector } from './hooks/use-throttled-selector.js';
 import { useTour } from './hooks/use-tour.js';
 import { useTranscript } from './hooks/use-transcript.js';
+import { useTyping, type TypingSettings } from './hooks/use-typing.js';
 import { initialUiState, reduceKey, splitKeys, type Effect, type UiState } from './input.js';
-import { planLayout } from './layout.js';
+import { frameBox, planLayout } from './layout.js';
+import { useTheme } from './theme.js';
 import {
   exitCode,
   isFinished,
@@ -42,13 +44,19 @@ export interface RunAppProps {
   onPause?: () => void;
   /** Present mode: the text `f` prints above the UI for step `index` (src/record/fallback.ts). */
   fallbackText?: (index: number) => string;
+  /** Present mode: type each step's `show` command out before it runs (src/present/typing.ts). */
+  typing?: TypingSettings;
 }
 
-export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProps) {
+export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typingSettings }: RunAppProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { write } = useStdout();
-  const { columns, rows } = useTerminalSize();
+  const terminal = useTerminalSize();
+  // The projector theme caps the frame's width and centres it; the default uses the whole terminal.
+  const box = frameBox(terminal.columns, terminal.rows, useTheme().name === 'projector');
+  const { rows } = terminal;
+  const columns = box.width;
   const interactive = isRawModeSupported === true;
 
   const header = useRunSelector(store, selectHeader, sameFields);
@@ -59,7 +67,9 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
   const busy = useRunSelector(store, (s) => s.busy);
   const mode = useRunSelector(store, (s) => s.mode);
   const notice = useRunSelector(store, (s) => s.notice);
+  const focused = useRunSelector(store, (s) => s.current);
   const tour = useTour(store, interactive && mode === 'tour' && !isFinished(status));
+  const typing = useTyping(mode === 'present' && interactive ? typingSettings : undefined, () => void settle(store.getState().next()));
   const viewing = header.index;
 
   // Output re-renders at most every LOG_FLUSH_MS, however fast lines arrive.
@@ -78,6 +88,8 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
   const transcript = useTranscript(store);
   const [staticKey, setStaticKey] = useState(0);
   const [exitWith, setExitWith] = useState<number | null>(null);
+  // Present mode: the talk timer (on the notes screen) is paused; the header says so too.
+  const [talkPaused, setTalkPaused] = useState(false);
   // UI state lives in a ref so each key acts on the state left by the previous key, even
   // before React has re-rendered; `rerender` shows it.
   const uiRef = useRef<UiState>(initialUiState);
@@ -99,14 +111,23 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
   const apply = (effect: Effect) => {
     const actions = store.getState();
     switch (effect.kind) {
-      case 'next':
+      case 'next': {
+        // Present mode types the step's command out first; the typing hook runs it when typed.
+        const step = actions.steps[actions.current];
+        if (actions.viewing === actions.current && step?.status === 'pending' && step.show && !typing.typed(actions.current)) {
+          return typing.begin(actions.current, step.show);
+        }
         // One step; tour mode's countdown (useTour) then carries on by itself.
         return void settle(actions.next());
+      }
       case 'hint':
         return actions.hint?.();
       case 'pause':
         // Tour: the countdown to the next step; present: the talk timer the notes screen shows.
-        return mode === 'tour' ? tour.togglePause() : onPause?.();
+        if (mode === 'tour') return tour.togglePause();
+        if (!onPause) return;
+        onPause();
+        return setTalkPaused((p) => !p);
       case 'back':
         return actions.back();
       case 'retry':
@@ -131,10 +152,19 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
     }
   };
 
-  const layout = planLayout({ columns, rows, steps: steps.length, measurements: measurements.length, prompt: 0 });
+  const layout = planLayout({ columns, rows, steps: steps.length, measurements: measurements.length, prompt: 0, gap: box.gap });
   useInput(
     (input, key) => {
       for (const [ch, k] of splitKeys(input, key)) {
+        // While a command is being typed, keys go to the typing (Ctrl-C still interrupts).
+        if (typing.active) {
+          const interrupt = k.ctrl && ch === 'c';
+          if (!interrupt) {
+            typing.key(k.escape ? 'cancel' : k.return || k.rightArrow ? 'run' : 'other');
+            continue;
+          }
+          typing.cancel();
+        }
         const s = store.getState();
         const result = reduceKey(uiRef.current, ch, k, {
           mode: s.mode,
@@ -154,33 +184,46 @@ export function RunApp({ store, onExit, now, onPause, fallbackText }: RunAppProp
     { isActive: interactive && exitWith === null },
   );
 
+  // The command line of a step not yet typed is empty (with a cursor) until → types it.
+  const typed = typing.current
+    ? { index: typing.current.index, text: typing.current.text }
+    : mode === 'present' && interactive && typingSettings && steps[focused]?.status === 'pending' && !typing.typed(focused)
+      ? { index: focused, text: '' }
+      : undefined;
+
   if (exitWith !== null) {
     return (
       <>
-        <Transcript key={staticKey} items={transcript} />
-        <Summary steps={steps} status={status} header={header} />
+        <Transcript key={staticKey} items={transcript} indent={box.left} />
+        <Box paddingLeft={box.left}>
+          <Summary steps={steps} status={status} header={header} />
+        </Box>
       </>
     );
   }
   return (
     <>
-      <Transcript key={staticKey} items={transcript} />
-      <MainScreen
-        columns={columns}
-        rows={rows}
-        header={header}
-        steps={steps}
-        viewing={viewing}
-        lines={lines}
-        totalLines={totalLines}
-        logWindow={logWindow}
-        measurements={measurements}
-        samples={samples}
-        ui={ui}
-        state={quitting ? 'stopping: cleaning up…' : (tour.label ?? stateLabel)}
-        notice={notice}
-        now={now}
-      />
+      <Transcript key={staticKey} items={transcript} indent={box.left} />
+      <Box paddingLeft={box.left} flexShrink={0}>
+        <MainScreen
+          gap={box.gap}
+          columns={columns}
+          rows={rows}
+          header={header}
+          steps={steps}
+          viewing={viewing}
+          lines={lines}
+          totalLines={totalLines}
+          logWindow={logWindow}
+          measurements={measurements}
+          samples={samples}
+          ui={ui}
+          state={quitting ? 'stopping: cleaning up…' : `${talkPaused ? '‖ timer paused · ' : ''}${typing.label(steps.length) ?? tour.label ?? stateLabel}`}
+          notice={notice}
+          now={now}
+          typed={typed}
+        />
+      </Box>
     </>
   );
 }

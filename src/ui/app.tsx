@@ -8,8 +8,9 @@ import type { TargetName } from '../engine/action.js';
 import type { Mode } from '../engine/events.js';
 import type { RunStore } from '../store/run-store.js';
 import { ScenarioPicker, type ScenarioChoice } from './components/ScenarioPicker.js';
+import type { TypingSettings } from './hooks/use-typing.js';
 import { RunApp } from './RunApp.js';
-import { colorWanted, createTheme, ThemeContext } from './theme.js';
+import { colorWanted, createTheme, ThemeContext, type ThemeName } from './theme.js';
 
 export type { ScenarioChoice };
 
@@ -31,6 +32,10 @@ export interface RenderAppOptions extends RenderOptions {
   onPause?: () => void;
   /** Present mode: what `f` prints for a step (the rehearsal recording's segment). */
   fallbackText?: (index: number) => string;
+  /** Present mode: type each step's command before it runs (undefined: off). */
+  typing?: TypingSettings;
+  /** projector: high contrast, no grey, width capped at 100 columns and centred. */
+  theme?: ThemeName;
 }
 
 /** Exit code when the UI cannot run (stdin is not a terminal). */
@@ -60,10 +65,10 @@ export async function renderApp(store: RunStore, opts: RenderAppOptions = {}): P
   const io = streams(opts);
   if (needsTerminal(io.stdin, io.stderr)) return EXIT_NO_TTY;
   let code = 1;
-  const theme = createTheme(opts.color ?? colorWanted());
+  const theme = createTheme(opts.color ?? colorWanted(), opts.theme);
   const instance = render(
     <ThemeContext.Provider value={theme}>
-      <RunApp store={store} onExit={(c) => (code = c)} {...(opts.onPause ? { onPause: opts.onPause } : {})} {...(opts.fallbackText ? { fallbackText: opts.fallbackText } : {})} />
+      <RunApp store={store} onExit={(c) => (code = c)} {...(opts.onPause ? { onPause: opts.onPause } : {})} {...(opts.fallbackText ? { fallbackText: opts.fallbackText } : {})} {...(opts.typing ? { typing: opts.typing } : {})} />
     </ThemeContext.Provider>,
     { ...io, exitOnCtrlC: false, patchConsole: true },
   );

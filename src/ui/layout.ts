@@ -10,6 +10,8 @@ export interface LayoutInput {
   measurements: number;
   /** Rows taken by a confirmation prompt above the status bar. */
   prompt: number;
+  /** Empty rows after the header and above the key bar (projector spacing). */
+  gap?: number;
 }
 
 export interface Layout {
@@ -32,9 +34,9 @@ export const HEADER_ROWS = 2;
 export const STATUS_ROWS = 1;
 export const WIDE_FROM_COLUMNS = 100;
 
-export function planLayout({ columns, rows, steps, measurements, prompt }: LayoutInput): Layout {
+export function planLayout({ columns, rows, steps, measurements, prompt, gap = 0 }: LayoutInput): Layout {
   const frameHeight = Math.max(8, rows - 1);
-  const bodyHeight = Math.max(3, frameHeight - HEADER_ROWS - STATUS_ROWS - prompt);
+  const bodyHeight = Math.max(3, frameHeight - HEADER_ROWS - STATUS_ROWS - prompt - 2 * gap);
   const wide = columns >= WIDE_FROM_COLUMNS;
   const stepsWidth = wide ? Math.min(42, Math.floor(columns * 0.32)) : columns;
   const mainWidth = wide ? columns - stepsWidth - 1 : columns;
@@ -55,4 +57,27 @@ export function planLayout({ columns, rows, steps, measurements, prompt }: Layou
     measurementsHeight,
     minOutput,
   };
+}
+
+/** Where the live area sits in the terminal: columns from the left, its width, spacing rows. */
+export interface FrameBox {
+  left: number;
+  width: number;
+  /** Empty rows after the header and above the key bar. */
+  gap: number;
+}
+
+/** The projector theme's frame is at most this wide (presenterm's max_columns idea). */
+export const PROJECTOR_MAX_COLUMNS = 100;
+
+/**
+ * Default: the whole terminal. Projector: at most PROJECTOR_MAX_COLUMNS wide, centred,
+ * with a margin inside (1 column, 2 from 100 on) and a spacing row after the header and
+ * above the key bar once the terminal has 30 rows.
+ */
+export function frameBox(columns: number, rows: number, projector: boolean): FrameBox {
+  if (!projector) return { left: 0, width: columns, gap: 0 };
+  const outer = Math.min(columns, PROJECTOR_MAX_COLUMNS);
+  const pad = outer >= PROJECTOR_MAX_COLUMNS ? 2 : 1;
+  return { left: Math.floor((columns - outer) / 2) + pad, width: Math.max(20, outer - 2 * pad), gap: rows >= 30 ? 1 : 0 };
 }

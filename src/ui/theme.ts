@@ -13,7 +13,11 @@ export interface StatusStyle {
   color?: string;
 }
 
+export type ThemeName = 'default' | 'projector';
+export const THEMES: readonly ThemeName[] = ['default', 'projector'];
+
 export interface Theme {
+  name: ThemeName;
   color: boolean;
   status: Record<StepStatus, StatusStyle>;
   accent?: string;
@@ -35,9 +39,14 @@ export function colorWanted(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.TERM !== 'dumb';
 }
 
-export function createTheme(color: boolean): Theme {
+export function createTheme(color: boolean, name: ThemeName = 'default'): Theme {
+  return name === 'projector' ? projectorTheme(color) : defaultTheme(color);
+}
+
+function defaultTheme(color: boolean): Theme {
   const c = (name: string): string | undefined => (color ? name : undefined);
   return {
+    name: 'default',
     color,
     status: {
       pending: { mark: '·', word: 'pending', color: c('gray') },
@@ -56,6 +65,32 @@ export function createTheme(color: boolean): Theme {
     stderr: c('yellow'),
     info: c('cyan'),
     key: c('cyanBright'),
+  };
+}
+
+/**
+ * For a washed-out projector (and light or dark terminals alike): text in the terminal's
+ * own foreground, emphasis by bold; no grey, no dim, no yellow, cyan or bright white (they
+ * vanish when the projector washes colours out or the background is light). Colour stays
+ * only on what a symbol or word also says (status marks, errors), in the darker ANSI
+ * shades. The frame is capped and centred (src/ui/layout.ts frameBox).
+ */
+function projectorTheme(color: boolean): Theme {
+  const c = (name: string): string | undefined => (color ? name : undefined);
+  return {
+    name: 'projector',
+    color,
+    status: {
+      pending: { mark: '·', word: 'pending' },
+      running: { mark: '▶', word: 'running', color: c('blue') },
+      passed: { mark: '✓', word: 'passed', color: c('green') },
+      failed: { mark: '✗', word: 'failed', color: c('red') },
+      skipped: { mark: '↷', word: 'skipped', color: c('magenta') },
+      interrupted: { mark: '‖', word: 'interrupted', color: c('magenta') },
+    },
+    warn: c('red'),
+    error: c('red'),
+    stderr: c('magenta'),
   };
 }
 

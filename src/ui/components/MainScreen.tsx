@@ -20,16 +20,26 @@ import { StepList } from './StepList.js';
 import { StepResult } from './StepResult.js';
 import { WireView } from './WireView.js';
 
-/** The step's visible command, as a prompt line (readable without colour: the "$ " says it). */
-function Command({ command }: { command: string }) {
+/**
+ * The step's visible command, as a prompt line (readable without colour: the "$ " says it).
+ * While present mode types it, only the typed part shows, followed by a block cursor.
+ */
+function Command({ command, cursor }: { command: string; cursor?: boolean }) {
   const theme = useTheme();
   return (
     <Box flexShrink={0}>
-      <Text bold color={theme.code} wrap="truncate-end">
+      <Text bold color={theme.code} wrap={cursor ? 'truncate-start' : 'truncate-end'}>
         $ {command}
+        {cursor ? '█' : ''}
       </Text>
     </Box>
   );
+}
+
+/** Present mode's typing: what the command line of step `index` shows instead of the whole command. */
+export interface TypedCommand {
+  index: number;
+  text: string;
 }
 
 
@@ -57,6 +67,10 @@ export interface MainScreenProps {
   now?: number;
   /** One line from outside the runner (workshop: resumed where, which env file to source). */
   notice?: string;
+  /** Present mode's typing effect: the part of a command typed so far. */
+  typed?: TypedCommand;
+  /** Empty rows after the header and above the key bar (projector theme). */
+  gap?: number;
 }
 
 /** The whole live area; exactly `rows - 1` tall so the terminal never scrolls it. */
@@ -69,7 +83,9 @@ export function MainScreen(props: MainScreenProps) {
     steps: steps.length,
     measurements: props.measurements.length,
     prompt: overlay === 'quit' ? 3 : 0,
+    gap: props.gap ?? 0,
   });
+  const spacer = props.gap ? <Box height={props.gap} flexShrink={0} /> : null;
 
   let body;
   if (overlay === 'help') {
@@ -106,6 +122,7 @@ export function MainScreen(props: MainScreenProps) {
           lines={props.lines}
           totalLines={props.totalLines}
           notice={props.notice}
+          typed={props.typed?.index === viewing ? props.typed.text : undefined}
         />
         {layout.measurementsHeight > 0 ? (
           <MeasurementsPanel measurements={props.measurements} width={layout.mainWidth} height={layout.measurementsHeight} />
@@ -130,10 +147,12 @@ export function MainScreen(props: MainScreenProps) {
   return (
     <Box flexDirection="column" width={columns} height={layout.frameHeight} overflow="hidden">
       <Header header={header} now={props.now} state={props.state} />
+      {spacer}
       <Box flexDirection="column" height={layout.bodyHeight} overflow="hidden">
         {body}
       </Box>
       {overlay === 'quit' ? <QuitConfirm /> : null}
+      {spacer}
       <StatusBar mode={header.mode} />
     </Box>
   );
@@ -148,6 +167,8 @@ interface StepBodyProps {
   lines: readonly LogLine[];
   totalLines: number;
   notice?: string;
+  /** The command as typed so far (present mode's typing effect); undefined shows it whole. */
+  typed?: string;
 }
 
 /**
@@ -155,7 +176,7 @@ interface StepBodyProps {
  * (clipped) when long; the output pane gets the rest but never less than `minOutput`.
  * The pane's rows are measured after layout and the log is sliced to exactly that.
  */
-function StepBody({ step, index, width, height, minOutput, lines, totalLines, notice }: StepBodyProps) {
+function StepBody({ step, index, width, height, minOutput, lines, totalLines, notice, typed }: StepBodyProps) {
   const theme = useTheme();
   const outputRef = useRef<DOMElement>(null);
   const [outputRows, setOutputRows] = useState(minOutput);
@@ -184,7 +205,7 @@ function StepBody({ step, index, width, height, minOutput, lines, totalLines, no
       <Box flexDirection="column" flexShrink={1} overflow="hidden">
         {step.narration ? <Markdown source={step.narration} /> : null}
       </Box>
-      {step.command ? <Command command={step.command} /> : null}
+      {step.command ? typed !== undefined ? <Command command={typed} cursor /> : <Command command={step.command} /> : null}
       <StepResult step={step} width={width} />
       {step.hints?.map((hint, i) => (
         <Text key={i} color={theme.warn} wrap="truncate-end">

@@ -4,8 +4,16 @@ import type { TranscriptItem } from '../hooks/use-transcript.js';
 import { useTheme } from '../theme.js';
 
 /** Finished steps, printed once above the live area (Ink <Static>); survives in the scrollback. */
-export function Transcript({ items }: { items: TranscriptItem[] }) {
-  return <Static items={items}>{(item) => <TranscriptLine key={item.key} item={item} />}</Static>;
+export function Transcript({ items, indent = 0 }: { items: TranscriptItem[]; indent?: number }) {
+  return (
+    <Static items={items}>
+      {(item) => (
+        <Box key={item.key} paddingLeft={indent}>
+          <TranscriptLine item={item} />
+        </Box>
+      )}
+    </Static>
+  );
 }
 
 export function TranscriptLine({ item }: { item: TranscriptItem }) {
