@@ -45,6 +45,20 @@ export function isProgressing(obj: FluxStatusObject | undefined): boolean {
   return isTrue(obj, 'Reconciling');
 }
 
+/**
+ * A failed attempt the controller will retry (with back-off): source-controller keeps
+ * `Reconciling=True` with reason `ProgressingWithRetry` next to `Ready=False` (e.g.
+ * VerificationError). That is Flux's verdict for this attempt, not work in progress.
+ */
+export function isRetrying(obj: FluxStatusObject | undefined): boolean {
+  return condition(obj, 'Reconciling')?.reason === 'ProgressingWithRetry';
+}
+
+/** Still working on it: Reconciling=True for any reason but a retry after a failure. */
+export function isWorking(obj: FluxStatusObject | undefined): boolean {
+  return isProgressing(obj) && !isRetrying(obj);
+}
+
 /** A predicate's verdict: done (with success or failure) or keep waiting. */
 export type Verdict = { done: true; ok: boolean; message: string } | { done: false };
 
@@ -67,7 +81,7 @@ export function readyPredicate(opts: { revision?: string; appliedRevision?: stri
       if (opts.appliedRevision && obj.status?.lastAppliedRevision !== opts.appliedRevision) return WAIT;
       return { done: true, ok: true, message: ready.message ?? 'Ready' };
     }
-    if ((opts.failOnNotReady ?? true) && ready?.status === 'False' && !isProgressing(obj)) {
+    if ((opts.failOnNotReady ?? true) && ready?.status === 'False' && !isWorking(obj)) {
       return { done: true, ok: false, message: `${ready.reason ?? 'NotReady'}: ${ready.message ?? ''}`.trim() };
     }
     return WAIT;
@@ -79,7 +93,7 @@ export const verifiedPredicate: StatusPredicate = (obj) => {
   const c = condition(obj, 'SourceVerified');
   if (!c || !isObserved(obj)) return WAIT;
   if (c.status === 'True') return { done: true, ok: true, message: c.message ?? 'verified' };
-  if (c.status === 'False' && !isProgressing(obj)) return { done: true, ok: false, message: `${c.reason ?? 'VerificationError'}: ${c.message ?? ''}`.trim() };
+  if (c.status === 'False' && !isWorking(obj)) return { done: true, ok: false, message: `${c.reason ?? 'VerificationError'}: ${c.message ?? ''}`.trim() };
   return WAIT;
 };
 

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
-import { condition, isObserved, isProgressing, type FluxStatusObject, type StatusPredicate } from '../kube/conditions.js';
+import { condition, isObserved, isWorking, type FluxStatusObject, type StatusPredicate } from '../kube/conditions.js';
 import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
 import { revisionOf } from './kube-delivery.js';
 import type { WaitOutcome } from './target.js';
@@ -70,10 +70,15 @@ export function describeObject(name: string, obj: FluxStatusObject | undefined):
   return lines;
 }
 
-/** Done when the controller has finished with the current spec, whatever the outcome (a missing object ends it too). */
+/**
+ * Done when the controller has finished with the current spec, whatever the outcome: Ready
+ * True or False, including a failure it will retry (Reconciling=True/ProgressingWithRetry).
+ * A missing object ends it too.
+ */
 const settled: StatusPredicate = (obj) => {
   if (!obj) return { done: true, ok: false, message: 'not found' };
-  return isObserved(obj) && !isProgressing(obj) && obj.status?.conditions?.length ? { done: true, ok: true, message: 'reconciled' } : { done: false };
+  const ready = condition(obj, 'Ready')?.status;
+  return isObserved(obj) && !isWorking(obj) && (ready === 'True' || ready === 'False') ? { done: true, ok: true, message: 'reconciled' } : { done: false };
 };
 
 /** Done when the object matches, or at once when it does not exist (a check before its step fails fast). */
