@@ -17,6 +17,7 @@ import { FLUX_KINDS, guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, 
 import { seedDryRunVars } from './dry-run.js';
 import { expectActions } from './expect.js';
 import { repoActions } from './repo.js';
+import { scaleActions } from './scale.js';
 import { tamperActions } from './tamper.js';
 import { TargetError, type Target, type TargetObject, type WaitCondition } from './target.js';
 
@@ -286,4 +287,4 @@ export const fluxReconcile = defineAction({
     }),
 });
 
-export const targetsActions: ActionDefinition<any>[] = [targetUp, targetDown, fluxApply, fluxWait, fluxReconcile, ...expectActions, ...repoActions, ...tamperActions];
+export const targetsActions: ActionDefinition<any>[] = [targetUp, targetDown, fluxApply, fluxWait, fluxReconcile, ...expectActions, ...repoActions, ...tamperActions, ...scaleActions];

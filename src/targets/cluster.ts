@@ -108,6 +108,11 @@ export class ClusterTarget implements Target {
     return this.delivery !== undefined;
   }
 
+  /** The API client, after prepare (in-cluster measurements read metrics through it). */
+  apiClient(): KubeClient | undefined {
+    return this.delivery?.client;
+  }
+
   /** The cluster target serves no Git repositories itself: they are pushed to --git-url. */
   gitRoot(): undefined {
     return undefined;

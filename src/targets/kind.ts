@@ -133,6 +133,11 @@ export class KindTarget implements Target {
     return this.delivery !== undefined;
   }
 
+  /** The API client, after prepare (in-cluster measurements read metrics through it). */
+  apiClient(): KubeClient | undefined {
+    return this.delivery?.client;
+  }
+
   gitRoot(): string | undefined {
     return this.options.gitUrl ? undefined : this.gitServedRoot;
   }

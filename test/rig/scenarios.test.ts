@@ -11,7 +11,9 @@
  *   the API, and source-controller's Warning events);
  * - git-vs-oci: GitRepository / OCIRepository Ready at the served head / tag digest;
  *   both Kustomizations Ready with the fleet's objects present; the new commit and the new
- *   artifact picked up after the reconcile requests (the bumped image applied both ways).
+ *   artifact picked up after the reconcile requests (the bumped image applied both ways);
+ * - scale: N of each kind Ready, reconcile time per kind read from source-controller's
+ *   metrics (on the rig its loopback metrics address, --param metrics=…), objects deleted.
  *
  * On the rig the controllers are processes, not pods: the cluster target's Flux check looks
  * for the flux-system Deployments, so this test puts two stand-in Deployment objects there
@@ -223,5 +225,43 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
       expect(d.metadata?.labels?.['kustomize.toolkit.fluxcd.io/name']).toBe(name);
     }
     expect(r.out).toMatch(/GitRepository at main@sha1:[0-9a-f]{40}; OCIRepository at latest@sha256:[0-9a-f]{64}, built from that commit/);
+  });
+
+  it('scale: N GitRepositories and N OCIRepositories all Ready; reconcile time per kind from source-controller metrics', async () => {
+    const ns = 'ocilab-rig-scale';
+    const started = performance.now();
+    const r = await runCli(
+      ['run', 'scale', '--target', 'cluster', '--plain', '--namespace', ns, '--registry-url', `http://${registry.hostPort}`, '--git-url', git.url, '--param', 'preset=tiny', '--param', 'count=5', '--param', `metrics=${rig!.sourceControllerMetrics}`],
+      420_000,
+    );
+    console.log(`[rig] ocilab run scale --target cluster (count=5): ${Math.round(performance.now() - started)} ms`);
+    expect(r.out, r.out.slice(-6000)).toMatch(/run scale passed/);
+    expect(r.code).toBe(0);
+    for (const kind of ['GitRepository', 'OCIRepository']) {
+      expect(r.out).toMatch(new RegExp(`${kind} ×5: all Ready [\\d.]+ s after the first apply`));
+      const spent = new RegExp(`${kind} ×5: source-controller spent (\\d+) ms reconciling them \\([\\d.]+ ms each, (\\d+) reconciles\\)`).exec(r.out);
+      expect(spent, kind).not.toBeNull();
+      expect(Number(spent![1])).toBeGreaterThan(0);
+      expect(Number(spent![2])).toBeGreaterThanOrEqual(5);
+    }
+    // The scale objects are gone again (deleted through the API).
+    const left = (await client.custom.listNamespacedCustomObject({ group: 'source.toolkit.fluxcd.io', version: 'v1', namespace: ns, plural: 'gitrepositories' })) as { items: { metadata: { name: string } }[] };
+    expect(left.items.filter((i) => i.metadata.name.startsWith('scale-'))).toEqual([]);
+  });
+
+  // Upstream behaviour, recorded so a change shows up: source-controller v1.9.5 builds cosign's
+  // CheckOpts without a ClaimVerifier (internal/oci/cosign/cosign.go), and cosign checks the digest
+  // named inside a classic signature's payload only through it. So a valid .sig copied next to a
+  // manifest whose layer was swapped verifies. `cosign verify` and ocilab refuse the same copy.
+  // This is why cosign-verify's third tamper does not copy the signature.
+  it('source-controller v1.9.5 accepts a valid signature copied to a swapped manifest (no payload digest check)', async () => {
+    const ns = 'ocilab-rig-copysig';
+    const r = await runCli(['run', join(repoRoot, 'test/rig/fixtures/copied-signature.yaml'), '--target', 'cluster', '--plain', '--namespace', ns, '--registry-url', `http://${registry.hostPort}`], 300_000);
+    expect(r.out, r.out.slice(-6000)).toMatch(/run copied-signature passed/);
+    const swapped = await tagDigest('exp/demo', 'latest');
+    expect(r.out).toContain(`copied the signature`);
+    const oci = await flux('OCIRepository', 'exp', ns);
+    expect(cond(oci, 'SourceVerified')).toMatchObject({ status: 'True', reason: 'Succeeded', message: `verified signature of revision latest@${swapped}` });
+    expect(oci?.status?.artifact?.revision).toBe(`latest@${swapped}`);
   });
 });
