@@ -8,42 +8,20 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
+import { interpolateString } from '../engine/interpolate.js';
 import { gitRepository, kustomization, ociRepository } from '../flux/objects.js';
 import { parseMultiDocYaml } from '../flux/render.js';
 import { KUSTOMIZE_API, SOURCE_API } from '../flux/types.js';
 import { objectPath, type ObjectRef } from '../kube/resources.js';
-import { TargetError, type Target, type TargetContext, type TargetObject, type WaitCondition } from './target.js';
+import { FLUX_KINDS, guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
+import { seedDryRunVars } from './dry-run.js';
+import { expectActions } from './expect.js';
+import { repoActions } from './repo.js';
+import { scaleActions } from './scale.js';
+import { tamperActions } from './tamper.js';
+import { TargetError, type Target, type TargetObject, type WaitCondition } from './target.js';
 
-const defaults = new WeakMap<Record<string, string>, Target>();
-
-/**
- * The run's target; a run without one (tests, other front ends) gets a default one per run.
- * Imported lazily: the kind and cluster targets load @kubernetes/client-node (~1 s of CPU).
- */
-export async function targetOf(ctx: ActionContext): Promise<Target> {
-  if (ctx.runTarget) return ctx.runTarget;
-  let t = defaults.get(ctx.vars);
-  if (!t) {
-    const { createTarget } = await import('./index.js');
-    t = createTarget(ctx.target, ctx.plan ? { plan: ctx.plan } : {});
-    defaults.set(ctx.vars, t);
-  }
-  return t;
-}
-
-function targetCtx(ctx: ActionContext): TargetContext {
-  return { signal: ctx.signal, log: (l) => ctx.log(l), cleanup: ctx.cleanup, workDir: ctx.workDir, report: ctx.report };
-}
-
-/** Runs fn; a TargetError becomes a failed step with its message (what the user must change). */
-async function guarded(fn: () => Promise<{ ok: boolean; message?: string }>): Promise<{ ok: boolean; message?: string }> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof TargetError) return { ok: false, message: err.message };
-    throw err;
-  }
-}
+export { targetOf } from './action-support.js';
 
 export const targetUp = defineAction({
   name: 'target.up',
@@ -55,6 +33,10 @@ export const targetUp = defineAction({
       const t = await targetOf(ctx);
       await t.prepare(targetCtx(ctx));
       ctx.vars['target.namespace'] = t.namespace;
+      // Prefix for namespaces a scenario's Kustomizations fill: kind is ocilab's own cluster,
+      // on a shared cluster they carry the attendee's namespace.
+      ctx.vars['target.apps'] = t.name === 'cluster' ? t.namespace : 'demo';
+      ctx.vars['target.flux'] = t.name === 'local' ? "ocilab's local reconciler (standing in for source-controller)" : "Flux's source-controller";
       try {
         const reg = t.registryUrl();
         ctx.vars['registry.host'] = reg.host;
@@ -72,6 +54,7 @@ export const targetUp = defineAction({
         if (!(err instanceof TargetError)) throw err;
         ctx.log(`git: ${err.message}`);
       }
+      if (ctx.plan) seedDryRunVars(ctx.vars);
       return { ok: true };
     }),
 });
@@ -90,7 +73,7 @@ export const targetDown = defineAction({
 
 const name = z.string().min(1);
 const duration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, 'a duration like 30s, 1m or 1h30m');
-const meta = { name, namespace: z.string().optional(), interval: duration.optional() };
+const meta = { name, namespace: z.string().optional(), interval: duration.optional(), targets: targetsArg };
 
 const ociArgs = z
   .object({
@@ -124,8 +107,9 @@ const ksArgs = z
   .strict();
 
 const applyArgs = z.union([
-  z.object({ yaml: z.string().min(1) }).strict(),
-  z.object({ file: z.string().min(1) }).strict(),
+  z.object({ yaml: z.string().min(1), targets: targetsArg }).strict(),
+  /** `${var}` in the file are replaced from the run's variables. */
+  z.object({ file: z.string().min(1), targets: targetsArg }).strict(),
   z.discriminatedUnion('kind', [ociArgs, gitArgs, ksArgs]),
 ]);
 type ApplyArgs = z.infer<typeof applyArgs>;
@@ -188,9 +172,15 @@ async function objectsOf(a: ApplyArgs, ctx: ActionContext, namespace: string): P
   if ('yaml' in a) return objectsFromYaml(a.yaml, 'flux.apply yaml', namespace);
   if ('file' in a) {
     const path = resolve(ctx.scenarioDir, a.file);
-    const text = await readFile(path, 'utf8').catch((err: Error) => {
+    const raw = await readFile(path, 'utf8').catch((err: Error) => {
       throw new TargetError(`flux.apply: cannot read ${path}: ${err.message}`);
     });
+    let text: string;
+    try {
+      text = interpolateString(raw, ctx.vars);
+    } catch (err) {
+      throw new TargetError(`flux.apply: ${path}: ${(err as Error).message}`);
+    }
     return objectsFromYaml(text, path, namespace);
   }
   return [buildObject(a, namespace)];
@@ -203,6 +193,9 @@ export const fluxApply = defineAction({
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {
+      const what = 'yaml' in args ? 'flux.apply (yaml)' : 'file' in args ? `flux.apply ${args.file}` : `flux.apply ${args.kind}/${args.name}`;
+      const skip = skipUnlessTarget(ctx, args.targets, what);
+      if (skip) return skip;
       const t = await targetOf(ctx);
       let objects: TargetObject[];
       try {
@@ -216,13 +209,13 @@ export const fluxApply = defineAction({
     }),
 });
 
-const FLUX_KINDS = { OCIRepository: SOURCE_API, GitRepository: SOURCE_API, Kustomization: KUSTOMIZE_API } as const;
 const refArgs = {
   kind: z.enum(['OCIRepository', 'GitRepository', 'Kustomization']),
   name,
   namespace: z.string().optional(),
   /** How long to wait (default 2m). */
   timeout: duration.optional(),
+  targets: targetsArg,
 };
 
 const waitArgs = z
@@ -236,16 +229,25 @@ const waitArgs = z
   })
   .strict();
 
-function refOfArgs(a: { kind: keyof typeof FLUX_KINDS; name: string; namespace?: string }, t: Target): ObjectRef {
-  return { apiVersion: FLUX_KINDS[a.kind], kind: a.kind, name: a.name, namespace: a.namespace ?? t.namespace };
-}
 
-function report(ctx: ActionContext, a: { name: string; expect?: 'success' | 'failure' }, o: { ok: boolean; message: string; revision?: string }, dryRun: boolean) {
+function report(
+  ctx: ActionContext,
+  a: { kind: string; name: string; expect?: 'success' | 'failure' },
+  o: { ok: boolean; message: string; revision?: string; object?: { status?: { artifact?: { digest?: string } } } },
+  dryRun: boolean,
+) {
   ctx.vars['flux.message'] = o.message;
   ctx.vars[`flux.${a.name}.message`] = o.message;
-  if (o.revision) {
-    ctx.vars['flux.revision'] = o.revision;
-    ctx.vars[`flux.${a.name}.revision`] = o.revision;
+  // Dry-run waits for nothing: later steps see where the revision would be.
+  const revision = o.revision ?? (dryRun && !ctx.vars[`flux.${a.name}.revision`] ? `<revision of ${a.name}>` : undefined);
+  if (revision) {
+    ctx.vars['flux.revision'] = revision;
+    ctx.vars[`flux.${a.name}.revision`] = revision;
+  }
+  const digest = o.object?.status?.artifact?.digest;
+  if (digest) {
+    ctx.vars['flux.digest'] = digest;
+    ctx.vars[`flux.${a.name}.digest`] = digest;
   }
   ctx.log(`${o.ok ? 'Flux says' : 'Flux reports'}: ${o.message}${o.revision ? ` (revision ${o.revision})` : ''}`);
   if (dryRun) return { ok: true };
@@ -261,6 +263,8 @@ export const fluxWait = defineAction({
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {
+      const skip = skipUnlessTarget(ctx, args.targets, `flux.wait ${args.kind}/${args.name}`);
+      if (skip) return skip;
       const t = await targetOf(ctx);
       const req = { condition: args.for as WaitCondition, timeoutMs: parseDuration(args.timeout ?? '2m')!, ...(args.revision ? { revision: args.revision } : {}) };
       const outcome = await t.waitReady(refOfArgs(args, t), req, targetCtx(ctx));
@@ -275,10 +279,12 @@ export const fluxReconcile = defineAction({
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {
+      const skip = skipUnlessTarget(ctx, args.targets, `flux.reconcile ${args.kind}/${args.name}`);
+      if (skip) return skip;
       const t = await targetOf(ctx);
       const outcome = await t.reconcile(refOfArgs(args, t), { condition: 'Ready', timeoutMs: parseDuration(args.timeout ?? '2m')! }, targetCtx(ctx));
       return report(ctx, args, outcome, t.plan !== undefined);
     }),
 });
 
-export const targetsActions: ActionDefinition<any>[] = [targetUp, targetDown, fluxApply, fluxWait, fluxReconcile];
+export const targetsActions: ActionDefinition<any>[] = [targetUp, targetDown, fluxApply, fluxWait, fluxReconcile, ...expectActions, ...repoActions, ...tamperActions, ...scaleActions];

@@ -33,7 +33,7 @@ export interface ClusterTargetOptions {
   kubeconfigPath?: string;
   /** Default: ocilab-<user name>. */
   namespace?: string;
-  /** Registry as `host[:port][/path]` or `oci://…`; the same address for the host and the cluster. */
+  /** Registry as `host[:port][/path]`, `oci://…`, or `http://…` (plain HTTP); the same address for the host and the cluster. */
   registryUrl?: string;
   /** Git base URL the cluster clones from (http(s):// or ssh://). */
   gitUrl?: string;
@@ -104,16 +104,32 @@ export class ClusterTarget implements Target {
     return { lines };
   }
 
+  isUp(): boolean {
+    return this.delivery !== undefined;
+  }
+
+  /** The API client, after prepare (in-cluster measurements read metrics through it). */
+  apiClient(): KubeClient | undefined {
+    return this.delivery?.client;
+  }
+
+  /** The cluster target serves no Git repositories itself: they are pushed to --git-url. */
+  gitRoot(): undefined {
+    return undefined;
+  }
+
   registryUrl(): RegistryEndpoint {
     const raw = this.options.registryUrl;
     if (!raw) {
       throw new TargetError('the cluster target needs a registry both you and the cluster reach: pass --registry-url (e.g. ghcr.io/<you>/ocilab)');
     }
-    const bare = raw.replace(/^oci:\/\//, '').replace(/\/+$/, '');
+    // http:// marks a plain-HTTP registry (a workshop's own, or ocilab's `registry serve`): Flux needs insecure: true.
+    const insecure = /^http:\/\//.test(raw);
+    const bare = raw.replace(/^(oci|http):\/\//, '').replace(/\/+$/, '');
     if (!/^[A-Za-z0-9.-]+(:\d+)?(\/[a-z0-9._/-]+)?$/.test(bare)) {
-      throw new TargetError(`--registry-url "${raw}" is not host[:port][/path] (e.g. ghcr.io/me/ocilab or registry.example.com:5000)`);
+      throw new TargetError(`--registry-url "${raw}" is not host[:port][/path] (e.g. ghcr.io/me/ocilab, registry.example.com:5000, or http://10.0.0.5:5000 for plain HTTP)`);
     }
-    return { host: bare, cluster: `oci://${bare}`, insecure: false };
+    return { host: bare, cluster: `oci://${bare}`, insecure };
   }
 
   gitUrl(): Endpoint {
@@ -139,7 +155,9 @@ export class ClusterTarget implements Target {
 
   /** Deletes the objects this run applied; the namespace stays (ocilab cleanup --target cluster removes it if ocilab made it). */
   async teardown(ctx: TargetContext): Promise<string[]> {
-    return this.delivery ? this.delivery.deleteApplied(ctx) : [];
+    const lines = this.delivery ? await this.delivery.deleteApplied(ctx) : [];
+    this.delivery = undefined;
+    return lines;
   }
 
   private requireDelivery(): KubeDelivery {

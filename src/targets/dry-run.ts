@@ -42,3 +42,34 @@ export function dryRunPrinter(scenario: Scenario, plan: Plan, write: (text: stri
     }
   };
 }
+
+/**
+ * Variables that actions set when they run, but that a dry-run does not run (fixtures.create,
+ * artifact.push, cosign.*, git.commit): later steps' arguments name them, so a dry-run gives
+ * each a visible placeholder instead of failing on an unknown variable. Flux object fields
+ * that are checked (URLs) use scenario params and target variables, never these.
+ */
+export const DRY_RUN_PLACEHOLDERS: readonly string[] = [
+  'fixture.dir',
+  'fixture.repo',
+  'fixture.name',
+  'fixture.head',
+  'git.head',
+  'artifact.url',
+  'artifact.digest',
+  'artifact.tag',
+  'artifact.layer.digest',
+  'artifact.revision',
+  'artifact.path',
+  'cosign.key',
+  'cosign.pub',
+  'cosign.pubBase64',
+  'cosign.signedDigest',
+  'tamper.digest',
+];
+
+/** Sets each placeholder not set yet to `<name>`. */
+export function seedDryRunVars(vars: Record<string, string>): void {
+  const seeded = DRY_RUN_PLACEHOLDERS.filter((n) => !Object.hasOwn(vars, n));
+  for (const n of seeded) vars[n] = `<${n}>`;
+}

@@ -34,7 +34,7 @@ export function createTarget(name: TargetName, s: TargetSettings = {}): Target {
     case 'local':
       return new LocalTarget({ startGitServer: startSharedGitServer, createReconciler: createSharedReconciler, ...s.local });
     case 'kind':
-      return new KindTarget({ ...s.kind, ...opt(s.plan, 'plan'), ...opt(s.gitUrl, 'gitUrl'), ...opt(s.clusterName, 'clusterName'), ...opt(s.installFlux, 'installFlux') });
+      return new KindTarget({ startGitServer: startSharedGitServer, ...s.kind, ...opt(s.plan, 'plan'), ...opt(s.gitUrl, 'gitUrl'), ...opt(s.clusterName, 'clusterName'), ...opt(s.installFlux, 'installFlux') });
     case 'cluster':
       return new ClusterTarget({
         ...s.cluster,

@@ -25,6 +25,7 @@ import type { ObjectRef } from '../kube/resources.js';
 import { defaultCacheDir, fluxManifestsFile, imageArchiveName, imagesDir } from './cache.js';
 import { fluxPresence, installFlux } from './flux-install.js';
 import { KubeDelivery } from './kube-delivery.js';
+import type { LocalGitServer, StartLocalGitServer } from './local.js';
 import {
   TargetError,
   withOwnershipLabel,
@@ -50,8 +51,13 @@ export interface KindTargetOptions {
   cacheDir?: string;
   configPath?: string;
   kubeconfigPath?: string;
-  /** Git base URL as the cluster reaches it (until ocilab's Git server serves the kind network). */
+  /**
+   * Git base URL as the cluster reaches it. Default: ocilab's Git server, bound to the kind
+   * network's gateway (`docker network inspect kind`), serving `<workDir>/fixtures`.
+   */
   gitUrl?: string;
+  /** Starts ocilab's Git server on a given address (createTarget passes ./local-git.ts; tests a stand-in). */
+  startGitServer?: StartLocalGitServer;
   /** Install Flux when absent (default true: the cluster is ocilab's own). */
   installFlux?: boolean;
   /** Tests hand in a client (request capture); default: the kubeconfig's kind-<name> context. */
@@ -63,6 +69,10 @@ export class KindTarget implements Target {
   readonly namespace = FLUX_NAMESPACE;
   readonly clusterName: string;
   private delivery?: KubeDelivery;
+  private git?: LocalGitServer;
+  private gitPlanned?: string;
+  private gitServedRoot?: string;
+  private releaseGit?: () => Promise<void>;
 
   constructor(readonly options: KindTargetOptions = {}) {
     this.clusterName = options.clusterName ?? DEFAULT_CLUSTER_NAME;
@@ -97,6 +107,7 @@ export class KindTarget implements Target {
     say(`registry ${KIND_REGISTRY.name}: ${setup.registry.outcome} (host pushes to ${registryHostAlias()}, Flux pulls oci://${registryInClusterHost()})`);
     if (setup.registry.warning) say(`warning: ${setup.registry.warning}`);
     say(`kind cluster ${this.clusterName}: ${setup.cluster}`);
+    await this.serveGit(engine, ctx, say);
 
     const client = this.kubeClient();
     this.delivery = new KubeDelivery(client);
@@ -118,17 +129,35 @@ export class KindTarget implements Target {
     return { lines };
   }
 
+  isUp(): boolean {
+    return this.delivery !== undefined;
+  }
+
+  /** The API client, after prepare (in-cluster measurements read metrics through it). */
+  apiClient(): KubeClient | undefined {
+    return this.delivery?.client;
+  }
+
+  gitRoot(): string | undefined {
+    return this.options.gitUrl ? undefined : this.gitServedRoot;
+  }
+
   registryUrl(): RegistryEndpoint {
     return { host: registryHostAlias(), cluster: `oci://${registryInClusterHost()}`, insecure: true };
   }
 
   gitUrl(): Endpoint {
-    if (!this.options.gitUrl) {
-      // TODO(git): serve ocilab's Git server (src/git, branch `git`) on the kind network's gateway
-      // (ContainerEngine.networkGateway('kind')) and return it here once that branch is merged.
-      throw new TargetError('the kind target has no Git URL yet: pass --git-url http://<host>:<port> (a Git server the kind nodes can reach)');
+    if (this.options.gitUrl) return { host: this.options.gitUrl, cluster: this.options.gitUrl };
+    const url = this.git?.url ?? this.gitPlanned;
+    if (!url) {
+      throw new TargetError(
+        this.options.startGitServer
+          ? 'the kind target has no Git server yet: run target.up first'
+          : 'the kind target has no Git URL: pass --git-url http://<host>:<port> (a Git server the kind nodes can reach)',
+      );
     }
-    return { host: this.options.gitUrl, cluster: this.options.gitUrl };
+    // The gateway address is the host's own address on the kind network: both sides use it.
+    return { host: url, cluster: url };
   }
 
   applySource(object: TargetObject, ctx: TargetContext): Promise<void> {
@@ -146,8 +175,46 @@ export class KindTarget implements Target {
   /** Deletes the Flux objects this run applied; the cluster, registry and Flux stay for the next run. */
   async teardown(ctx: TargetContext): Promise<string[]> {
     const lines = this.delivery ? await this.delivery.deleteApplied(ctx) : [];
+    this.delivery = undefined;
+    if (this.git) lines.push(`Git server ${this.git.url} stopped`);
+    await this.releaseGit?.();
+    this.releaseGit = undefined;
     lines.push(`kind cluster ${this.clusterName} kept (ocilab cleanup --target kind removes it)`);
     return lines;
+  }
+
+  /**
+   * ocilab's Git server where the kind nodes reach the host: the kind network's gateway
+   * (issue 7). `--git-url` wins; a dry-run plans it without binding anything.
+   */
+  private async serveGit(engine: ContainerEngine, ctx: TargetContext, say: (l: string) => void): Promise<void> {
+    if (this.options.gitUrl) {
+      say(`Git: ${this.options.gitUrl} (--git-url)`);
+      return;
+    }
+    if (!this.options.startGitServer || this.git) return;
+    const root = join(ctx.workDir, 'fixtures');
+    this.gitServedRoot = root;
+    if (this.plan) {
+      this.gitPlanned = 'http://<kind network gateway>:<port>';
+      this.plan.action(`ocilab Git server on the kind network gateway, serving ${root}`, 'the gateway comes from `docker network inspect kind`; the port is picked when it starts');
+      return;
+    }
+    const gateway = await engine.networkGateway('kind', { signal: ctx.signal });
+    if (!gateway) {
+      throw new TargetError(`cannot find the kind network's gateway (\`${engine.name} network inspect kind\` gave none): pass --git-url http://<host>:<port> for a Git server the kind nodes reach`);
+    }
+    const git = await this.options.startGitServer({ root, host: gateway, ctx });
+    this.git = git;
+    const release = ctx.cleanup.add(`git server ${git.url}`, async () => {
+      this.git = undefined;
+      await git.close();
+    });
+    this.releaseGit = async () => {
+      this.git = undefined;
+      await release();
+    };
+    say(`Git server (git http-backend) on ${git.url}, the kind network's gateway, serving ${root}`);
   }
 
   private get cacheDir(): string {

@@ -21,6 +21,7 @@ import { waitFor, WaitTimeoutError, type WaitResult } from '../kube/watch.js';
 import { withOwnershipLabel, type TargetContext, type TargetObject, type WaitOutcome, type WaitRequest } from './target.js';
 
 export function predicateFor(req: WaitRequest, kind: string): StatusPredicate {
+  if (req.predicate) return req.predicate;
   switch (req.condition) {
     case 'SourceVerified':
       return verifiedPredicate;
@@ -91,7 +92,10 @@ export class KubeDelivery {
   private planWatch(ref: ObjectRef, req: WaitRequest): void {
     if (!this.client.plan) return;
     const query = `fieldSelector=${encodeURIComponent(`metadata.name=${ref.name}`)}&watch=true`;
-    const until = `${req.condition}=True${req.revision ? ` at revision ${req.revision}` : ''}, or Flux's failure reason (timeout ${Math.round(req.timeoutMs / 1000)}s)`;
+    const timeout = `(timeout ${Math.round(req.timeoutMs / 1000)}s)`;
+    const until = req.describe
+      ? `${req.describe} ${timeout}`
+      : `${req.condition}=True${req.revision ? ` at revision ${req.revision}` : ''}, or Flux's failure reason ${timeout}`;
     this.client.plan.request('GET', `${objectPath({ ...ref, name: undefined })}?${query}`, undefined, `wait for ${describeRef(ref)}: ${until}`);
   }
 

@@ -14,9 +14,10 @@ import { SourceYamlError, validateLocalObject, type SourceKind } from '../reconc
 import type { CreateLocalReconciler, StartLocalGitServer } from './local.js';
 import { TargetError } from './target.js';
 
-export const startSharedGitServer: StartLocalGitServer = async ({ root, ctx }) => {
+export const startSharedGitServer: StartLocalGitServer = async ({ root, host, ctx }) => {
   await mkdir(root, { recursive: true });
-  const { server, reused, stop } = await serveRoot({ root, cleanup: ctx.cleanup });
+  // With a host (kind: the kind network's gateway), a server of its own; without, the one git.serve shares.
+  const { server, reused, stop } = await serveRoot({ root, cleanup: ctx.cleanup, ...(host ? { host } : {}) });
   if (!reused) server.log.on('request', (e) => ctx.log(formatRequest(e)));
   return { url: server.url, reused, close: stop };
 };
@@ -55,10 +56,18 @@ export const createSharedReconciler: CreateLocalReconciler = (ctx) => {
       rec.on('status', listener);
       return () => void rec.off('status', listener);
     },
+    use(scope) {
+      // reconcilerFor keeps the latest caller as the scope its events and measurements go to.
+      reconcilerFor(scope);
+    },
     reconcileNow(ref) {
       const key = keyOfRef(ref);
       if (!rec.get(key)) throw new TargetError(`${keyString(key)} has not been applied (flux.apply first)`);
-      void rec.reconcileNow(key).catch(() => undefined);
+      // A failed pass is reported in the status (conditions), which the wait reads.
+      return rec.reconcileNow(key).then(
+        () => undefined,
+        () => undefined,
+      );
     },
     stop: () => stopReconcilerFor(ctx.workDir),
   };

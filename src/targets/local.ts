@@ -31,7 +31,8 @@ export interface LocalGitServer {
   reused?: boolean;
   close(): Promise<void>;
 }
-export type StartLocalGitServer = (o: { root: string; ctx: TargetContext }) => Promise<LocalGitServer>;
+/** `host`: the address to bind (default 127.0.0.1); the kind target passes the kind network's gateway. */
+export type StartLocalGitServer = (o: { root: string; host?: string; ctx: TargetContext }) => Promise<LocalGitServer>;
 
 /** What the local target needs from the local reconciler (src/reconcile): apply, status in Flux's shape, change events. */
 export interface LocalSourceReconciler {
@@ -40,8 +41,10 @@ export interface LocalSourceReconciler {
   status(ref: ObjectRef): FluxStatusObject | undefined;
   /** Called on every status change; returns the unsubscribe function. */
   onChange(listener: () => void): () => void;
-  /** Reconcile one object now (what `flux reconcile` asks the controller for). */
-  reconcileNow(ref: ObjectRef): void;
+  /** The step now acting: the reconciler's events and pass measurements go to its output from here on. */
+  use?(ctx: TargetContext): void;
+  /** Reconcile one object now (what `flux reconcile` asks the controller for); resolves when the pass is done. */
+  reconcileNow(ref: ObjectRef): void | Promise<void>;
   stop(): Promise<void>;
 }
 export type CreateLocalReconciler = (ctx: TargetContext) => LocalSourceReconciler;
@@ -62,6 +65,7 @@ export class LocalTarget implements Target {
   readonly plan = undefined;
   private registry?: RegistryHandle;
   private git?: LocalGitServer;
+  private gitServedRoot?: string;
   private reconciler?: LocalSourceReconciler;
   private readonly releases: (() => Promise<void>)[] = [];
 
@@ -74,6 +78,8 @@ export class LocalTarget implements Target {
       const dir = join(ctx.workDir, 'registry');
       const handle = await startRegistry({ dir, port: this.options.registryPort ?? 0 });
       this.registry = handle;
+      // Every request on the wire, as registry.start logs them (press w in the UI).
+      handle.on('request', (e) => ctx.log(`${e.method} ${e.path} ${e.status} in=${e.bytesIn} out=${e.bytesOut} ${e.durationMs}ms`, 'info'));
       // The registry outlives the step that started it: its lifetime is the run's cleanup registry.
       this.releases.push(ctx.cleanup.add(`embedded registry ${handle.url}`, () => this.closeRegistry()));
       say(`embedded OCI registry on ${handle.url} (storage ${dir})`);
@@ -85,6 +91,7 @@ export class LocalTarget implements Target {
       const root = join(ctx.workDir, 'fixtures');
       const git = await this.options.startGitServer({ root, ctx });
       this.git = git;
+      this.gitServedRoot = root;
       this.releases.push(ctx.cleanup.add(`git server ${git.url}`, () => this.closeGit()));
       say(`Git server (git http-backend) on ${git.url}${git.reused ? ' (reused)' : ''} serving ${root}`);
     } else if (this.git) {
@@ -97,6 +104,14 @@ export class LocalTarget implements Target {
       say('local reconciler: running (does what source-controller does, in this process)');
     }
     return { lines };
+  }
+
+  isUp(): boolean {
+    return this.registry !== undefined;
+  }
+
+  gitRoot(): string | undefined {
+    return this.git ? this.gitServedRoot : undefined;
   }
 
   registryUrl(): RegistryEndpoint {
@@ -112,16 +127,21 @@ export class LocalTarget implements Target {
 
   async applySource(object: TargetObject, ctx: TargetContext): Promise<void> {
     const r = this.requireReconciler();
+    r.use?.(ctx);
     r.apply({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? this.namespace } });
     ctx.log(`applied ${object.kind} ${object.metadata.namespace ?? this.namespace}/${object.metadata.name} to the local reconciler`);
   }
 
   waitReady(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
+    this.requireReconciler().use?.(ctx);
     return this.waitLocal(ref, req, ctx);
   }
 
-  reconcile(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
-    this.requireReconciler().reconcileNow(ref);
+  async reconcile(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
+    const r = this.requireReconciler();
+    r.use?.(ctx);
+    // The pass runs to its end first, so the wait sees its outcome, not the status before it.
+    await r.reconcileNow(ref);
     return this.waitLocal(ref, req, ctx);
   }
 

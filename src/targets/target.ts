@@ -6,14 +6,14 @@
  */
 import type { CleanupRegistry } from '../engine/cleanup.js';
 import type { Measurement, TargetName } from '../engine/action.js';
-import type { FluxStatusObject } from '../kube/conditions.js';
+import type { FluxStatusObject, StatusPredicate } from '../kube/conditions.js';
 import type { Plan } from '../kube/plan.js';
 import type { ObjectRef } from '../kube/resources.js';
 
 /** What a target operation needs from the caller (an action's context fits it). */
 export interface TargetContext {
   signal: AbortSignal;
-  log: (line: string) => void;
+  log: (line: string, stream?: 'stdout' | 'stderr' | 'info') => void;
   cleanup: CleanupRegistry;
   /** A directory owned by the run (registry storage, Git repositories). */
   workDir: string;
@@ -42,6 +42,13 @@ export interface WaitRequest {
   /** Wait for this artifact revision (e.g. `latest@sha256:…`). */
   revision?: string;
   timeoutMs: number;
+  /**
+   * Decides instead of `condition` (flux.expect: "the reconcile has been handled", whatever
+   * its outcome). Local and cluster targets evaluate it on the same status shape.
+   */
+  predicate?: StatusPredicate;
+  /** What `predicate` waits for, in words (dry-run plans show it). */
+  describe?: string;
 }
 
 export interface WaitOutcome {
@@ -73,6 +80,10 @@ export interface Target {
   readonly plan?: Plan;
   /** Namespace Flux objects go to when a scenario does not name one. */
   readonly namespace: string;
+  /** True after prepare() until teardown(). */
+  isUp(): boolean;
+  /** The directory whose bare repositories the target's own Git server serves (local, kind without --git-url), after prepare. */
+  gitRoot(): string | undefined;
   /** Bring up what the target needs (idempotent: a second call reuses). */
   prepare(ctx: TargetContext): Promise<PrepareReport>;
   /** The OCI registry, after prepare. Throws with the fix when the target has none configured. */

@@ -39,6 +39,15 @@ const progressing = oci({
     { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: 'reconciliation in progress' },
   ],
 });
+// What source-controller v1.9.5 reported on the rig for an unsigned push: it keeps Reconciling=True
+// (ProgressingWithRetry) next to the failure while it backs off.
+const verifyFailedRetrying = oci({
+  conditions: [
+    { type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry', message: "building artifact: new revision 'latest@sha256:5fa8' for '127.0.0.1:37169/ocilab/demo:latest'" },
+    { type: 'Ready', status: 'False', reason: 'VerificationError', message: "failed to verify the signature using provider 'cosign': no matching signatures were found for '127.0.0.1:37169/ocilab/demo@sha256:5fa8'" },
+    { type: 'SourceVerified', status: 'False', reason: 'VerificationError', message: "failed to verify the signature using provider 'cosign': no matching signatures were found for '127.0.0.1:37169/ocilab/demo@sha256:5fa8'" },
+  ],
+});
 const staleGeneration = { ...ready, metadata: { ...ready.metadata, generation: 3 } };
 
 describe('predicates over Flux status', () => {
@@ -50,6 +59,8 @@ describe('predicates over Flux status', () => {
     ['in progress: keep waiting', readyPredicate(), progressing, { done: false }],
     ['not there yet', readyPredicate(), undefined, { done: false }],
     ['verification failed ends the wait', readyPredicate(), verifyFailed, { done: true, ok: false, message: expect.stringContaining('VerificationError: failed to verify the signature') }],
+    ['a failure the controller retries (ProgressingWithRetry) ends the wait', readyPredicate(), verifyFailedRetrying, { done: true, ok: false, message: expect.stringContaining('VerificationError: failed to verify') }],
+    ['SourceVerified false while retrying', verifiedPredicate, verifyFailedRetrying, { done: true, ok: false }],
     ['SourceVerified true', verifiedPredicate, ready, { done: true, ok: true, message: `verified signature of revision ${REV}` }],
     ['SourceVerified false', verifiedPredicate, verifyFailed, { done: true, ok: false }],
     ['artifact stored', artifactStoredPredicate(REV), ready, { done: true, ok: true }],

@@ -1,8 +1,8 @@
 /**
  * The shipped cosign-verify scenario on the local target:
  * - the built CLI runs it end to end (`ocilab run cosign-verify --plain`, exit 0) and prints
- *   Flux's conditions: SourceVerified True, then False/VerificationError twice with the kept
- *   revision, the digest mismatch, and the recovery;
+ *   Flux's conditions: SourceVerified True, then False/VerificationError three times with the
+ *   kept revision (unsigned, wrong key, swapped layer), and the recovery;
  * - the workshop property: every step's check fails before the step and passes after it
  *   (through the Runner: runStep(i, 'check') then runStep(i, 'solve'));
  * - the real cosign verifies the artifact the scenario signed (peer; skipped without cosign
@@ -59,12 +59,11 @@ describe('ocilab run cosign-verify --plain (built CLI)', () => {
     expect(wrongKey).toMatch(/SourceVerified=False VerificationError: .*does not verify with cosign\.pub/);
     expect(wrongKey).toContain(`revision ${good}  ready False`);
 
-    // Tamper 3: the signature verifies, the altered layer does not.
-    const storage = stepLines('storage');
-    expect(storage).toMatch(/tampered sha256:[0-9a-f]{64}: byte \d+/);
-    expect(storage).toMatch(/SourceVerified=True Succeeded: verified signature of revision latest@/);
-    expect(storage).toMatch(/FetchFailed=True OCIArtifactPullFailed: .*content digest is sha256:/);
-    expect(storage).toContain(`revision ${good}  ready False`);
+    // Tamper 3: the signed release's layer swapped through the registry API: a new digest nothing signed.
+    const layer = stepLines('layer');
+    expect(layer).toMatch(/replaced layer sha256:[0-9a-f]{64} with sha256:[0-9a-f]{64}/);
+    expect(layer).toMatch(/SourceVerified=False VerificationError: failed to verify the signature using provider 'cosign': no matching signatures were found for '.*': the artifact is not signed/);
+    expect(layer).toContain(`revision ${good}  ready False`);
 
     // Recovery: a new signed revision is served.
     const recover = stepLines('recover');
@@ -109,7 +108,7 @@ describe('cosign-verify workshop track: each check fails before its step and pas
     const at = (id: string) => scenario.steps.findIndex((s) => s.id === id);
     expect(warnings.find((w) => w.line.includes('the artifact is not signed'))?.index).toBe(at('unsigned'));
     expect(warnings.find((w) => w.line.includes('does not verify with cosign.pub'))?.index).toBe(at('wrong-key'));
-    expect(warnings.find((w) => w.line.includes('content digest is'))?.index).toBe(at('storage'));
+    expect(warnings.filter((w) => w.line.includes('the artifact is not signed')).map((w) => w.index)).toContain(at('layer'));
 
     const cosign = findPeer('cosign');
     if (!cosign) {

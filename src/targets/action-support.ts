@@ -1,0 +1,68 @@
+/**
+ * What the target actions share: the run's target, the TargetContext built from an action's
+ * context, TargetError → failed step, and the `targets:` argument that limits an action to
+ * some targets (skipped elsewhere, with the reason printed).
+ */
+import { z } from 'zod';
+import type { ActionContext, ActionResult, TargetName } from '../engine/action.js';
+import { KUSTOMIZE_API, SOURCE_API } from '../flux/types.js';
+import type { ObjectRef } from '../kube/resources.js';
+import { TargetError, type Target, type TargetContext } from './target.js';
+
+const defaults = new WeakMap<Record<string, string>, Target>();
+
+/**
+ * The run's target; a run without one (tests, other front ends) gets a default one per run.
+ * Imported lazily: the kind and cluster targets load @kubernetes/client-node (~1 s of CPU).
+ */
+export async function targetOf(ctx: ActionContext): Promise<Target> {
+  if (ctx.runTarget) return ctx.runTarget;
+  let t = defaults.get(ctx.vars);
+  if (!t) {
+    const { createTarget } = await import('./index.js');
+    t = createTarget(ctx.target, ctx.plan ? { plan: ctx.plan } : {});
+    defaults.set(ctx.vars, t);
+  }
+  return t;
+}
+
+export function targetCtx(ctx: ActionContext): TargetContext {
+  return { signal: ctx.signal, log: (l, stream) => ctx.log(l, stream), cleanup: ctx.cleanup, workDir: ctx.workDir, report: ctx.report };
+}
+
+/** Runs fn; a TargetError becomes a failed step with its message (what the user must change). */
+export async function guarded(fn: () => Promise<ActionResult>): Promise<ActionResult> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof TargetError) return { ok: false, message: err.message };
+    throw err;
+  }
+}
+
+/** `targets: [kind, cluster]`: the action runs on those targets only. */
+export const targetsArg = z
+  .array(z.enum(['local', 'kind', 'cluster']))
+  .min(1)
+  .optional()
+  .describe('Run this action on these targets only; elsewhere it is skipped and the reason printed.');
+
+/** Why a part of a scenario cannot run on a target (printed when it is skipped). */
+const WHY: Record<TargetName, string> = {
+  local: 'the local target has no Kubernetes and no kustomize-controller (its reconciler stands in for source-controller only)',
+  kind: 'it measures or changes what only exists on the local target',
+  cluster: 'it measures or changes what only exists on the local target',
+};
+
+/** A result when the action must be skipped on this run's target, after printing why; undefined to run it. */
+export function skipUnlessTarget(ctx: ActionContext, targets: readonly TargetName[] | undefined, what: string): ActionResult | undefined {
+  if (!targets || targets.includes(ctx.target)) return undefined;
+  ctx.log(`skipped on the ${ctx.target} target: ${what} runs on ${targets.join(', ')} only; ${WHY[ctx.target]}`);
+  return { ok: true };
+}
+
+export const FLUX_KINDS = { OCIRepository: SOURCE_API, GitRepository: SOURCE_API, Kustomization: KUSTOMIZE_API } as const;
+
+export function refOfArgs(a: { kind: keyof typeof FLUX_KINDS; name: string; namespace?: string }, t: Target): ObjectRef {
+  return { apiVersion: FLUX_KINDS[a.kind], kind: a.kind, name: a.name, namespace: a.namespace ?? t.namespace };
+}

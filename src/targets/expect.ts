@@ -1,0 +1,150 @@
+/**
+ * `flux.expect`: check a Flux object's conditions and the revision in use, on any target,
+ * the way a workshop check or a tamper step needs it ("SourceVerified=False, reason
+ * VerificationError, and the artifact in use is still the signed one"). With
+ * `reconcile: true` it first asks for a reconcile (`flux reconcile source oci …`) and checks
+ * the status that reconcile left; otherwise it waits up to `timeout` for a match.
+ */
+import { z } from 'zod';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { parseDuration } from '../engine/duration.js';
+import { condition, isObserved, isWorking, type FluxStatusObject, type StatusPredicate } from '../kube/conditions.js';
+import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
+import { revisionOf } from './kube-delivery.js';
+import type { WaitOutcome } from './target.js';
+
+const statusArg = z
+  .union([z.enum(['True', 'False', 'Unknown']), z.boolean()])
+  .transform((v) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : v));
+
+const conditionArg = z.strictObject({
+  status: statusArg.optional(),
+  reason: z.string().optional(),
+  /** A substring of the condition's message. */
+  message: z.string().optional(),
+});
+export type ConditionExpectation = z.infer<typeof conditionArg>;
+
+export interface Expectation {
+  conditions: Record<string, ConditionExpectation>;
+  /** status.artifact.revision (sources) or status.lastAppliedRevision (Kustomization). */
+  revision?: string;
+}
+
+/** Each way the object differs from what is expected, in one sentence each; empty when it matches. */
+export function mismatches(obj: FluxStatusObject | undefined, want: Expectation): string[] {
+  if (!obj) return ['it does not exist (apply it first)'];
+  const out: string[] = [];
+  for (const [type, exp] of Object.entries(want.conditions)) {
+    const c = condition(obj, type);
+    const wanted = [exp.status, exp.reason].filter(Boolean).join('/');
+    if (!c) {
+      out.push(`${type} is not set${wanted ? `, expected ${wanted}` : ''}`);
+    } else if ((exp.status && c.status !== exp.status) || (exp.reason && c.reason !== exp.reason)) {
+      out.push(`${type} is ${c.status}/${c.reason ?? ''} ("${c.message ?? ''}"), expected ${wanted}`);
+    } else if (exp.message && !(c.message ?? '').includes(exp.message)) {
+      out.push(`${type} message "${c.message ?? ''}" does not contain "${exp.message}"`);
+    }
+  }
+  if (want.revision !== undefined) {
+    const rev = revisionOf(obj);
+    if (!rev) out.push(`no revision in use yet, expected ${want.revision}`);
+    else if (rev !== want.revision) out.push(`the revision in use is ${rev}, expected ${want.revision}`);
+  }
+  return out;
+}
+
+/** The expectation in one line, e.g. `SourceVerified=False/VerificationError, revision latest@sha256:…`. */
+export function describeExpectation(want: Expectation): string {
+  const parts = Object.entries(want.conditions).map(([type, e]) => `${type}=${e.status ?? 'any'}${e.reason ? `/${e.reason}` : ''}${e.message ? ` ("…${e.message}…")` : ''}`);
+  if (want.revision !== undefined) parts.push(`revision ${want.revision}`);
+  return parts.join(', ') || 'it exists';
+}
+
+/** Lines for the live pane: the revision in use and Ready, then every condition. */
+export function describeObject(name: string, obj: FluxStatusObject | undefined): string[] {
+  if (!obj) return [`${name}: not found`];
+  const ready = condition(obj, 'Ready');
+  const lines = [`${name}: revision ${revisionOf(obj) ?? '(none)'}  ready ${ready?.status ?? 'Unknown'}  ${ready?.message ?? ''}`.trimEnd()];
+  for (const c of obj.status?.conditions ?? []) lines.push(`  ${c.type}=${c.status} ${c.reason ?? ''}: ${c.message ?? ''}`);
+  return lines;
+}
+
+/**
+ * Done when the controller has finished with the current spec, whatever the outcome: Ready
+ * True or False, including a failure it will retry (Reconciling=True/ProgressingWithRetry).
+ * A missing object ends it too.
+ */
+const settled: StatusPredicate = (obj) => {
+  if (!obj) return { done: true, ok: false, message: 'not found' };
+  const ready = condition(obj, 'Ready')?.status;
+  return isObserved(obj) && !isWorking(obj) && (ready === 'True' || ready === 'False') ? { done: true, ok: true, message: 'reconciled' } : { done: false };
+};
+
+/** Done when the object matches, or at once when it does not exist (a check before its step fails fast). */
+function matching(want: Expectation): StatusPredicate {
+  return (obj) => {
+    if (!obj) return { done: true, ok: false, message: 'not found' };
+    return mismatches(obj, want).length === 0 ? { done: true, ok: true, message: 'matches' } : { done: false };
+  };
+}
+
+const expectArgs = z.strictObject({
+  kind: z.enum(['OCIRepository', 'GitRepository', 'Kustomization']),
+  name: z.string().min(1),
+  namespace: z.string().optional(),
+  /** Ask for a reconcile first (`flux reconcile`), then check the status it leaves, once. */
+  reconcile: z.boolean().default(false),
+  conditions: z.record(z.string(), conditionArg).default({}),
+  revision: z.string().optional(),
+  /** With reconcile: how long the reconcile may take; without: how long to wait for a match. Default 2m / 10s. */
+  timeout: z
+    .string()
+    .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/)
+    .optional(),
+  targets: targetsArg,
+});
+
+function isNotFound(err: unknown): boolean {
+  return (err as { code?: number })?.code === 404;
+}
+
+export const fluxExpect = defineAction({
+  name: 'flux.expect',
+  description:
+    "Check a Flux object's conditions (e.g. SourceVerified=False/VerificationError) and the revision in use, on any target; with reconcile: true, `flux reconcile` first",
+  args: expectArgs,
+  plansInDryRun: true,
+  run: (args, ctx: ActionContext) =>
+    guarded(async () => {
+      const skip = skipUnlessTarget(ctx, args.targets, `flux.expect ${args.kind}/${args.name}`);
+      if (skip) return skip;
+      const t = await targetOf(ctx);
+      const ref = refOfArgs(args, t);
+      const label = `${args.kind}/${args.name}`;
+      const want: Expectation = { conditions: args.conditions, ...(args.revision !== undefined ? { revision: args.revision } : {}) };
+      let outcome: WaitOutcome;
+      try {
+        if (args.reconcile) {
+          ctx.log(`reconciling ${label} now (flux reconcile ${args.kind === 'Kustomization' ? 'kustomization' : `source ${args.kind === 'OCIRepository' ? 'oci' : 'git'}`} ${args.name} -n ${ref.namespace})`);
+          const describe = `the reconcile handled, then check once: ${describeExpectation(want)}`;
+          outcome = await t.reconcile(ref, { condition: 'Ready', predicate: settled, describe, timeoutMs: parseDuration(args.timeout ?? '2m')! }, targetCtx(ctx));
+        } else {
+          const describe = `check: ${describeExpectation(want)}`;
+          outcome = await t.waitReady(ref, { condition: 'Ready', predicate: matching(want), describe, timeoutMs: parseDuration(args.timeout ?? '10s')! }, targetCtx(ctx));
+        }
+      } catch (err) {
+        if (isNotFound(err)) return { ok: false, message: `${label} in ${ref.namespace} does not exist (apply it first)` };
+        throw err;
+      }
+      if (t.plan) return { ok: true };
+      // A reconcile that was not handled in time says nothing about the status left behind.
+      if (args.reconcile && !outcome.ok) return { ok: false, message: `${label}: ${outcome.message}` };
+      if (!outcome.object) return { ok: false, message: `${label}: ${outcome.message}` };
+      for (const line of describeObject(label, outcome.object)) ctx.log(line);
+      const wrong = mismatches(outcome.object, want);
+      return wrong.length === 0 ? { ok: true } : { ok: false, message: `${label} in ${ref.namespace}: ${wrong.join('; ')}` };
+    }),
+});
+
+export const expectActions: ActionDefinition<any>[] = [fluxExpect];
