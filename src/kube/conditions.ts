@@ -45,15 +45,6 @@ export function isProgressing(obj: FluxStatusObject | undefined): boolean {
   return isTrue(obj, 'Reconciling');
 }
 
-/**
- * A failed attempt the controller will retry (with back-off): source-controller keeps
- * `Reconciling=True` with reason `ProgressingWithRetry` next to `Ready=False` (e.g.
- * VerificationError). That is Flux's verdict for this attempt, not work in progress.
- */
-export function isRetrying(obj: FluxStatusObject | undefined): boolean {
-  return condition(obj, 'Reconciling')?.reason === 'ProgressingWithRetry';
-}
-
 /** Still working on it: Reconciling=True for any reason but a retry after a failure. */
 export function isWorking(obj: FluxStatusObject | undefined): boolean {
   return isProgressing(obj) && !isRetrying(obj);
