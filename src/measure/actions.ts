@@ -138,7 +138,8 @@ async function compare(args: CompareArgs, ctx: ActionContext) {
     };
     ctx.log(`measuring ${built.methods.length} methods, ${args.runs} run${args.runs === 1 ? '' : 's'} each after ${args.warmup} warm-up, interleaved, files in ${destRoot}`, 'info');
     for (const line of own?.describe() ?? []) ctx.log(line, 'info');
-    if (!own && !args.methods.some((m) => m.serverPid)) ctx.log('server CPU: n/a unless a server runs in its own process (servers: or serverPid:); in-process servers share the CPU of the measuring client', 'info');
+    if (args.servers && !own?.git && !own?.registry) ctx.log(`server CPU: n/a on the ${ctx.target} target: its Git server and registry are not both ocilab's own processes, so the methods fetch from the target's servers as they are`, 'info');
+    else if (!own && !args.methods.some((m) => m.serverPid)) ctx.log('server CPU: n/a unless a server runs in its own process (servers: or serverPid:); in-process servers share the CPU of the measuring client', 'info');
     const results = await measureAll(built.methods, {
       runs: args.runs,
       warmup: args.warmup,

@@ -12,9 +12,9 @@ import type { MethodSpec } from './method-spec.js';
 export const OwnServersSchema = z
   .object({
     /** Directory of bare repositories to serve (the run's `${fixture.dir}`): every git method fetches from it. */
-    git: z.string().min(1).optional(),
+    git: z.string().optional(),
     /** Storage directory of the run's registry (`${registry.dir}`): every OCI method pulls from it. */
-    registry: z.string().min(1).optional(),
+    registry: z.string().optional(),
   })
   .strict();
 export type OwnServersSpec = z.infer<typeof OwnServersSchema>;

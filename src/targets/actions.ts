@@ -25,7 +25,7 @@ export { targetOf } from './action-support.js';
 
 export const targetUp = defineAction({
   name: 'target.up',
-  description: 'Bring up the run target (local: registry + Git server; kind: cluster + registry + Flux; cluster: Flux check + namespace); sets registry.host, registry.pull, git.url, git.pull, target.namespace',
+  description: 'Bring up the run target (local: registry + Git server; kind: cluster + registry + Flux; cluster: Flux check + namespace); sets registry.host, registry.pull, git.url, git.pull, target.namespace, and target.git.dir / target.registry.dir (what ocilab serves itself, for measure.compare servers:; empty when the target\'s Git server or registry is not ocilab\'s)',
   args: z.object({}).strict().default({}),
   plansInDryRun: true,
   run: (_args, ctx) =>
@@ -54,6 +54,14 @@ export const targetUp = defineAction({
         if (!(err instanceof TargetError)) throw err;
         ctx.log(`git: ${err.message}`);
       }
+      // measure.compare's `servers:` restarts ocilab's own Git server and registry in their own
+      // processes (server CPU). Only fair when both are ocilab's: kind's registry is a
+      // container, the cluster target's are the user's; then both are empty and server CPU is n/a.
+      const gitDir = t.gitRoot();
+      const registryDir = t.registryRoot();
+      const own = gitDir !== undefined && registryDir !== undefined;
+      ctx.vars['target.git.dir'] = own ? gitDir : '';
+      ctx.vars['target.registry.dir'] = own ? registryDir : '';
       if (ctx.plan) seedDryRunVars(ctx.vars);
       return { ok: true };
     }),

@@ -118,6 +118,11 @@ export class ClusterTarget implements Target {
     return undefined;
   }
 
+  /** The registry is --registry-url's, not ocilab's. */
+  registryRoot(): undefined {
+    return undefined;
+  }
+
   registryUrl(): RegistryEndpoint {
     const raw = this.options.registryUrl;
     if (!raw) {

@@ -142,6 +142,11 @@ export class KindTarget implements Target {
     return this.options.gitUrl ? undefined : this.gitServedRoot;
   }
 
+  /** The registry is the `kind-registry` container (registry:3), not ocilab's. */
+  registryRoot(): undefined {
+    return undefined;
+  }
+
   registryUrl(): RegistryEndpoint {
     return { host: registryHostAlias(), cluster: `oci://${registryInClusterHost()}`, insecure: true };
   }

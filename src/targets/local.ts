@@ -66,6 +66,7 @@ export class LocalTarget implements Target {
   private registry?: RegistryHandle;
   private git?: LocalGitServer;
   private gitServedRoot?: string;
+  private registryDir?: string;
   private reconciler?: LocalSourceReconciler;
   private readonly releases: (() => Promise<void>)[] = [];
 
@@ -78,6 +79,7 @@ export class LocalTarget implements Target {
       const dir = join(ctx.workDir, 'registry');
       const handle = await startRegistry({ dir, port: this.options.registryPort ?? 0 });
       this.registry = handle;
+      this.registryDir = dir;
       // Every request on the wire, as registry.start logs them (press w in the UI).
       handle.on('request', (e) => ctx.log(`${e.method} ${e.path} ${e.status} in=${e.bytesIn} out=${e.bytesOut} ${e.durationMs}ms`, 'info'));
       // The registry outlives the step that started it: its lifetime is the run's cleanup registry.
@@ -112,6 +114,10 @@ export class LocalTarget implements Target {
 
   gitRoot(): string | undefined {
     return this.git ? this.gitServedRoot : undefined;
+  }
+
+  registryRoot(): string | undefined {
+    return this.registry ? this.registryDir : undefined;
   }
 
   registryUrl(): RegistryEndpoint {

@@ -84,6 +84,8 @@ export interface Target {
   isUp(): boolean;
   /** The directory whose bare repositories the target's own Git server serves (local, kind without --git-url), after prepare. */
   gitRoot(): string | undefined;
+  /** The storage directory of the target's own registry (local only: kind's registry is a container), after prepare. */
+  registryRoot(): string | undefined;
   /** Bring up what the target needs (idempotent: a second call reuses). */
   prepare(ctx: TargetContext): Promise<PrepareReport>;
   /** The OCI registry, after prepare. Throws with the fix when the target has none configured. */
