@@ -9,7 +9,6 @@ import { join, resolve } from 'node:path';
 import { defineAction, type ActionDefinition, type ActionContext } from '../engine/action.js';
 import { PortInUseError, startRegistry, type RegistryHandle } from './server.js';
 import { tamperStoredBlob } from './tamper.js';
-import { createRegistryCertificate } from './tls-cert.js';
 
 interface Running {
   handle: RegistryHandle;
@@ -60,6 +59,8 @@ export const registryStart = defineAction({
     let tls: Settings['tls'];
     if (args.tls) {
       const tlsDir = join(ctx.workDir, 'registry-tls');
+      // Loaded on demand: X.509 issuing (and its Reflect polyfill) only when a run asks for TLS.
+      const { createRegistryCertificate } = await import('./tls-cert.js');
       const cert = await createRegistryCertificate({ dir: tlsDir });
       tls = { cert: cert.certPem, key: cert.keyPem };
       ctx.vars['registry.ca'] = cert.files!.ca;
