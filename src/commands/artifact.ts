@@ -10,6 +10,7 @@ import { credentialSource } from '../oci/credentials.js';
 import { diffArtifact } from '../oci/diff.js';
 import { OciError } from '../oci/errors.js';
 import { parseReference, type Reference } from '../oci/reference.js';
+import { readCaFile } from '../oci/ca-file.js';
 import { listArtifacts, pullArtifact, pushArtifact, tagArtifact, type ClientSettings } from '../oci/remote.js';
 
 export interface CommandIO {
@@ -21,6 +22,7 @@ export interface CommandIO {
 
 interface RemoteFlags {
   insecureRegistry?: boolean;
+  caFile?: string;
   credsFile?: string;
   credsStdin?: boolean;
   creds?: string;
@@ -34,6 +36,7 @@ const repeat = (value: string, prev: string[] = []): string[] => [...prev, value
 function remoteFlags(cmd: Command): Command {
   return cmd
     .option('--insecure-registry', 'use plain HTTP (loopback and private hosts use it anyway)')
+    .option('--ca-file <file>', 'trust this CA bundle (PEM, e.g. ca.crt) for the registry\'s HTTPS certificate; implies HTTPS')
     .option('--creds-file <file>', 'read "username:password" from this file')
     .option('--creds-stdin', 'read "username:password" from standard input')
     .addOption(new Option('--creds <user:pass>', 'refused: a password on the command line lands in shell history').hideHelp())
@@ -52,7 +55,9 @@ function parseDuration(text: string): number {
 }
 
 async function clientSettings(flags: RemoteFlags, io: CommandIO): Promise<ClientSettings> {
+  if (flags.caFile && flags.insecureRegistry) throw new OciError('PROTOCOL', '--ca-file and --insecure-registry contradict each other: a CA is for HTTPS, --insecure-registry is plain HTTP');
   return {
+    ...(flags.caFile ? { ca: await readCaFile(flags.caFile) } : {}),
     credentials: await credentialSource({ credsFile: flags.credsFile, credsStdin: flags.credsStdin, creds: flags.creds }, { env: io.env, stdin: io.stdin }),
     timeoutMs: parseDuration(flags.timeout ?? '30s'),
   };

@@ -6,6 +6,7 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
 import { credentialSource } from './credentials.js';
+import { readCaFile } from './ca-file.js';
 import { OciError } from './errors.js';
 import { parseReference } from './reference.js';
 import { pullArtifact, pushArtifact, tagArtifact, type ClientSettings } from './remote.js';
@@ -15,14 +16,19 @@ const remoteArgs = {
   url: z.string().min(1),
   insecure: z.boolean().optional(),
   credsFile: z.string().optional(),
+  /** PEM CA bundle to trust for an HTTPS registry (e.g. ${registry.ca}); implies HTTPS. */
+  caFile: z.string().optional(),
 };
 
 function here(ctx: ActionContext, p: string): string {
   return isAbsolute(p) ? p : join(ctx.scenarioDir, p);
 }
 
-async function settings(args: { credsFile?: string }, ctx: ActionContext): Promise<ClientSettings> {
-  return { credentials: await credentialSource({ credsFile: args.credsFile && here(ctx, args.credsFile) }) };
+async function settings(args: { credsFile?: string; caFile?: string }, ctx: ActionContext): Promise<ClientSettings> {
+  return {
+    credentials: await credentialSource({ credsFile: args.credsFile && here(ctx, args.credsFile) }),
+    ...(args.caFile ? { ca: await readCaFile(here(ctx, args.caFile)) } : {}),
+  };
 }
 
 async function guarded(ctx: ActionContext, fn: () => Promise<ActionResult>): Promise<ActionResult> {

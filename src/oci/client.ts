@@ -89,7 +89,8 @@ export class RegistryClient {
   }
 
   static forReference(ref: Reference, opts: Omit<ClientOptions, 'registry' | 'scheme' | 'insecure'> = {}): RegistryClient {
-    return new RegistryClient({ ...opts, registry: ref.registry, scheme: ref.scheme });
+    // A CA bundle means the registry speaks TLS, even on loopback where plain HTTP is the default.
+    return new RegistryClient({ ...opts, registry: ref.registry, scheme: opts.ca !== undefined ? 'https' : ref.scheme });
   }
 
   close(): Promise<void> {

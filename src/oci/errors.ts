@@ -13,6 +13,7 @@ export type OciErrorCode =
   | 'NOT_FOUND'
   | 'UNREACHABLE'
   | 'TIMEOUT'
+  | 'TLS'
   | 'REGISTRY_ERROR'
   | 'PROTOCOL'
   | 'CREDENTIALS'

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basicAuthorization, fetchToken, parseChallenge, repositoryScope, type Challenge, type CredentialSource, type Credentials } from './auth.js';
 import { OciError } from './errors.js';
+import { tlsError, type CaBundle } from './tls.js';
 
 export interface TransportOptions {
   /** "http://127.0.0.1:5000" */
@@ -23,6 +24,8 @@ export interface TransportOptions {
   backoffMs?: number;
   userAgent?: string;
   dispatcher?: Dispatcher;
+  /** Trust these CA certificates (PEM) for HTTPS, instead of the system roots (tls.ts). */
+  ca?: CaBundle;
 }
 
 export interface CallOptions {
@@ -57,6 +60,7 @@ export class RegistryTransport {
   private challenge?: Challenge;
   private basic?: string;
   private readonly tokens = new Map<string, Promise<string>>();
+  private readonly hasCa: boolean;
 
   constructor(opts: TransportOptions) {
     this.origin = opts.origin;
@@ -69,7 +73,9 @@ export class RegistryTransport {
       userAgent: opts.userAgent ?? 'ocilab',
     };
     this.ownsDispatcher = !opts.dispatcher;
-    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: { timeout: this.opts.timeoutMs } });
+    this.hasCa = opts.ca !== undefined;
+    const connect = { timeout: this.opts.timeoutMs, ...(opts.ca !== undefined ? { ca: opts.ca } : {}) };
+    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16, connect });
   }
 
   async close(): Promise<void> {
@@ -179,6 +185,8 @@ export class RegistryTransport {
         });
       } catch (err) {
         if (call.signal?.aborted) throw new OciError('ABORTED', `${this.registry}: ${call.what}: aborted`, { cause: err });
+        const tls = tlsError(err, this.registry, call.what, this.hasCa);
+        if (tls) throw tls;
         const code = (err as { code?: string }).code ?? '';
         const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
         if ((RETRYABLE_CODES.has(code) || timedOut) && call.retry !== false && attempt < this.opts.retries) {

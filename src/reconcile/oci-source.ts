@@ -8,7 +8,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RegistryClient } from '../oci/client.js';
+import type { RegistryClient } from '../oci/client.js';
+import { ociClientFor } from './oci-tls.js';
 import { extractTarball } from '../oci/extract.js';
 import { isOciError } from '../oci/errors.js';
 import { parseReference, type Reference } from '../oci/reference.js';
@@ -57,7 +58,7 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
   let base = prev;
   try {
     const ref = parseUrl(obj);
-    client = RegistryClient.forReference(ref);
+    client = ociClientFor(obj, ref, deps.secrets);
     const tag = await resolveTag(obj, ref, client, deps.signal);
     let digest: string;
     if (spec.ref?.digest) {

@@ -1,6 +1,8 @@
 /**
  * Scenario actions for the embedded registry: `registry.start`, `registry.stop`,
- * `registry.tamper`, `registry.stats`. The running registry is remembered per run (keyed by the run's vars).
+ * `registry.restart`, `registry.tamper`, `registry.stats`. The running registry is remembered
+ * per run (keyed by the run's vars); a stopped one keeps its settings (port, storage, TLS) so
+ * `registry.restart` brings the same registry back, as after an outage.
  */
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
@@ -13,7 +15,16 @@ interface Running {
   stop: () => Promise<void>;
 }
 
+/** What it takes to start the same registry again: storage dir, bound address, certificate. */
+interface Settings {
+  dir?: string;
+  host?: string;
+  port: number;
+  tls?: { cert: string; key: string };
+}
+
 const running = new WeakMap<Record<string, string>, Running>();
+const stopped = new WeakMap<Record<string, string>, Settings>();
 
 /** The registry started by `registry.start` in this run, if any (for other actions of this area). */
 export function runningRegistry(ctx: Pick<ActionContext, 'vars'>): RegistryHandle | undefined {
@@ -26,42 +37,64 @@ const startArgs = z
     dir: z.string().optional(),
     host: z.string().optional(),
     port: z.number().int().min(0).max(65535).optional(),
-    /** Keep blobs in memory instead of on disk (tamper then is not possible). */
+    /** Keep blobs in memory instead of on disk (tamper and restart then are not possible). */
     memory: z.boolean().optional(),
+    /**
+     * Serve HTTPS with a throwaway CA made for this run (sets registry.ca: the ca.crt path,
+     * and registry.tls.dir with ca.crt, tls.crt, tls.key 0600).
+     */
+    tls: z.boolean().optional(),
   })
   .strict()
   .default({});
 
 export const registryStart = defineAction({
   name: 'registry.start',
-  description: 'Start the embedded OCI registry on 127.0.0.1 (sets registry.url, registry.host, registry.dir)',
+  description: 'Start the embedded OCI registry on 127.0.0.1 (sets registry.url, registry.host, registry.dir; with tls: HTTPS and registry.ca)',
   args: startArgs,
   async run(args, ctx) {
     if (running.has(ctx.vars)) return { ok: false, message: 'the embedded registry is already running in this run (registry.stop first)' };
     const dir = args.memory ? undefined : args.dir ? resolve(ctx.scenarioDir, args.dir) : join(ctx.workDir, 'registry');
     ctx.signal.throwIfAborted();
-    // The registry outlives this step (later steps push and pull), so its lifetime belongs to
-    // the cleanup registry, which unwinds on run end, failure and Ctrl-C; not to the step signal.
-    let handle: RegistryHandle;
-    try {
-      handle = await startRegistry({ dir, host: args.host, port: args.port ?? 0 });
-    } catch (err) {
-      if (err instanceof PortInUseError) return { ok: false, message: err.message };
-      throw err;
+    let tls: Settings['tls'];
+    if (args.tls) {
+      const tlsDir = join(ctx.workDir, 'registry-tls');
+      // Loaded on demand: X.509 issuing (and its Reflect polyfill) only when a run asks for TLS.
+      const { createRegistryCertificate } = await import('./tls-cert.js');
+      const cert = await createRegistryCertificate({ dir: tlsDir });
+      tls = { cert: cert.certPem, key: cert.keyPem };
+      ctx.vars['registry.ca'] = cert.files!.ca;
+      ctx.vars['registry.tls.dir'] = tlsDir;
+      ctx.log(`throwaway CA and server certificate for 127.0.0.1/localhost in ${tlsDir} (ca.crt, tls.crt, tls.key 0600)`);
     }
-    handle.on('request', (e) => ctx.log(`${e.method} ${e.path} ${e.status} in=${e.bytesIn} out=${e.bytesOut} ${e.durationMs}ms`, 'info'));
-    const stop = ctx.cleanup.add(`embedded registry ${handle.url}`, async () => {
-      running.delete(ctx.vars);
-      await handle.close();
-    });
-    running.set(ctx.vars, { handle, stop });
-    ctx.vars['registry.url'] = handle.url;
-    ctx.vars['registry.host'] = handle.hostPort;
-    if (dir) ctx.vars['registry.dir'] = dir;
-    ctx.log(`registry listening on ${handle.url} (storage: ${handle.location})`);
-    return { ok: true };
+    return launch({ dir, host: args.host, port: args.port ?? 0, tls }, ctx);
   },
 });
+
+/** Start the registry with these settings and remember it for this run. */
+async function launch(settings: Settings, ctx: ActionContext): Promise<{ ok: boolean; message?: string }> {
+  // The registry outlives this step (later steps push and pull), so its lifetime belongs to
+  // the cleanup registry, which unwinds on run end, failure and Ctrl-C; not to the step signal.
+  let handle: RegistryHandle;
+  try {
+    handle = await startRegistry({ dir: settings.dir, host: settings.host, port: settings.port, tls: settings.tls });
+  } catch (err) {
+    if (err instanceof PortInUseError) return { ok: false, message: err.message };
+    throw err;
+  }
+  handle.on('request', (e) => ctx.log(`${e.method} ${e.path} ${e.status} in=${e.bytesIn} out=${e.bytesOut} ${e.durationMs}ms`, 'info'));
+  const stop = ctx.cleanup.add(`embedded registry ${handle.url}`, async () => {
+    running.delete(ctx.vars);
+    await handle.close();
+  });
+  running.set(ctx.vars, { handle, stop });
+  stopped.set(ctx.vars, { ...settings, port: handle.port });
+  ctx.vars['registry.url'] = handle.url;
+  ctx.vars['registry.host'] = handle.hostPort;
+  if (settings.dir) ctx.vars['registry.dir'] = settings.dir;
+  ctx.log(`registry listening on ${handle.url} (storage: ${handle.location})`);
+  return { ok: true };
+}
 
 export const registryStop = defineAction({
   name: 'registry.stop',
@@ -72,8 +105,25 @@ export const registryStop = defineAction({
     if (!r) return { ok: false, message: 'no embedded registry is running in this run (registry.start first)' };
     const { requests, bytesOut } = r.handle.stats;
     await r.stop();
-    ctx.log(`registry stopped after ${requests} requests, ${bytesOut} bytes served`);
+    ctx.log(`registry stopped after ${requests} requests, ${bytesOut} bytes served (${r.handle.hostPort} now refuses connections)`);
     return { ok: true };
+  },
+});
+
+export const registryRestart = defineAction({
+  name: 'registry.restart',
+  description: 'Start the embedded registry again after registry.stop: same port, same storage, same certificate (stops it first if running)',
+  args: z.object({}).strict().default({}),
+  async run(_args, ctx) {
+    const settings = stopped.get(ctx.vars);
+    if (!settings) return { ok: false, message: 'no embedded registry was started in this run (registry.start first)' };
+    if (!settings.dir) return { ok: false, message: 'registry.restart needs a registry on disk: a memory registry loses its content when stopped (registry.start without memory)' };
+    const r = running.get(ctx.vars);
+    if (r) await r.stop();
+    ctx.signal.throwIfAborted();
+    const result = await launch(settings, ctx);
+    if (result.ok) ctx.log(`registry back on the same address, same storage (${settings.dir})`);
+    return result;
   },
 });
 
@@ -120,4 +170,4 @@ export const registryStats = defineAction({
   },
 });
 
-export const registryActions: ActionDefinition<any>[] = [registryStart, registryStop, registryTamper, registryStats];
+export const registryActions: ActionDefinition<any>[] = [registryStart, registryStop, registryRestart, registryTamper, registryStats];

@@ -4,6 +4,7 @@
  * the CLI (`ocilab registry serve`), the scenario actions and the measurement harness.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { RegistryError } from './errors.js';
@@ -26,6 +27,8 @@ export interface RegistryOptions {
   signal?: AbortSignal;
   /** Bring your own storage (takes precedence over `dir`). */
   storage?: RegistryStorage;
+  /** Serve HTTPS with this certificate and key (PEM), e.g. from createRegistryCertificate(). */
+  tls?: { cert: string; key: string };
 }
 
 /** One line of the request log. */
@@ -48,7 +51,7 @@ export interface RegistryStats {
 }
 
 export interface RegistryHandle {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT` (`https://` when started with `tls`) */
   url: string;
   /** `127.0.0.1:PORT`, the form used in image references (loopback when bound to 0.0.0.0 / ::). */
   hostPort: string;
@@ -81,7 +84,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   const events = new EventEmitter();
   let stats: RegistryStats = { requests: 0, bytesIn: 0, bytesOut: 0 };
 
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, (req: IncomingMessage, res: ServerResponse) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const ex: Exchange = { req, res, url: new URL(req.url ?? '/', 'http://registry.invalid'), bytesIn: 0, bytesOut: 0 };
     let errorCode: string | undefined;
@@ -111,7 +114,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
       if (!req.complete) req.resume(); // let the client finish sending so it can read the answer
       sendError(ex, regErr);
     });
-  });
+  };
+  const serverOptions = { keepAliveTimeout: 5_000, requestTimeout: 0 };
+  const server = options.tls
+    ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handler)
+    : createServer(serverOptions, handler);
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
@@ -145,7 +152,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const handle: RegistryHandle = {
-    url: `http://${hostPort}`,
+    url: `${options.tls ? 'https' : 'http'}://${hostPort}`,
     hostPort,
     host,
     port: actualPort,

@@ -1,0 +1,74 @@
+/** `ocilab artifact … --ca-file` against the embedded registry serving HTTPS with a throwaway CA. */
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactCommand } from '../../src/commands/artifact.js';
+import { parseCaBundle } from '../../src/oci/ca-file.js';
+import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
+import { createRegistryCertificate, type RegistryCertificate } from '../../src/registry/tls-cert.js';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  process.exitCode = 0;
+  const cmd = artifactCommand({ stdout, stderr, stdin: Readable.from(['']), env: {} });
+  cmd.exitOverride();
+  await cmd.parseAsync(args, { from: 'user' });
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, out, err };
+}
+
+let work: string;
+let cert: RegistryCertificate;
+let reg: RegistryHandle;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'ocilab-cafile-'));
+  cert = await createRegistryCertificate({ dir: join(work, 'tls') });
+  reg = await startRegistry({ tls: { cert: cert.certPem, key: cert.keyPem } });
+  await mkdir(join(work, 'src'));
+  await writeFile(join(work, 'src', 'app.yaml'), 'kind: ConfigMap\n');
+});
+afterAll(async () => {
+  await reg?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('ocilab artifact --ca-file', () => {
+  it('pushes and pulls over HTTPS with the CA', async () => {
+    const url = `oci://${reg.hostPort}/ocilab/app`;
+    const push = await cli(['push', `${url}:v1`, '--path', join(work, 'src'), '--source', 's', '--revision', 'r', '--ca-file', cert.files!.ca]);
+    expect(push.err).toBe('');
+    expect(push.code).toBe(0);
+    const pull = await cli(['pull', `${url}:v1`, '--output', join(work, 'out'), '--ca-file', cert.files!.ca]);
+    expect(pull.code).toBe(0);
+    expect(await readFile(join(work, 'out', 'app.yaml'), 'utf8')).toBe('kind: ConfigMap\n');
+  });
+
+  it('fails with a TLS error naming --ca-file when the registry is not trusted', async () => {
+    const other = await createRegistryCertificate({ dir: join(work, 'other'), caName: 'other CA' });
+    const r = await cli(['pull', `oci://${reg.hostPort}/ocilab/app:v1`, '--output', join(work, 'x'), '--ca-file', other.files!.ca]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/x509: certificate signed by unknown authority/);
+    expect(r.err).toMatch(/did not sign this certificate/);
+  });
+
+  it('refuses a missing or non-PEM CA file before connecting, and --insecure-registry with it', async () => {
+    expect((await cli(['pull', `oci://${reg.hostPort}/a:v1`, '--output', join(work, 'y'), '--ca-file', join(work, 'nope.crt')])).err).toMatch(/--ca-file .*nope\.crt: cannot read it \(ENOENT\)/);
+    await writeFile(join(work, 'junk.crt'), 'not a certificate');
+    expect((await cli(['pull', `oci://${reg.hostPort}/a:v1`, '--output', join(work, 'y'), '--ca-file', join(work, 'junk.crt')])).err).toMatch(/no PEM certificate/);
+    expect((await cli(['pull', `oci://${reg.hostPort}/a:v1`, '--output', join(work, 'y'), '--insecure-registry', '--ca-file', cert.files!.ca])).err).toMatch(/contradict/);
+  });
+
+  it('parseCaBundle rejects a PEM block that is not a certificate', () => {
+    expect(() => parseCaBundle('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', 'x')).toThrow(/not valid X.509/);
+    expect(parseCaBundle(cert.caPem + cert.certPem, 'x').match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+  });
+});
