@@ -80,6 +80,8 @@ export interface ProcessUsage {
   cpuSeconds: number;
   /** Largest process_resident_memory_bytes among the readings (sampled, not a true peak). */
   peakResidentBytes: number;
+  /** RSS at the first reading: the peak includes it (and what earlier work left allocated). */
+  startResidentBytes: number;
   samples: number;
   /** Time between the first and the last reading. */
   spanMs: number;
@@ -96,6 +98,7 @@ export function processUsage(readings: readonly ProcessReading[]): ProcessUsage 
     // Counters are in 10 ms ticks; drop the float noise of the subtraction.
     cpuSeconds: Math.round((last.cpuSeconds - first.cpuSeconds) * 1e6) / 1e6,
     peakResidentBytes: Math.max(...readings.map((r) => r.residentBytes)),
+    startResidentBytes: first.residentBytes,
     samples: readings.length,
     spanMs: last.atMs - first.atMs,
   };

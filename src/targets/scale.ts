@@ -88,6 +88,8 @@ async function settle(sampler: UsageSampler, count: (exp: Exposition | undefined
   return { ms: performance.now() - t0, settled: false };
 }
 
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
 function reportUsage(
   ctx: ActionContext,
   kind: string,
@@ -111,10 +113,10 @@ function reportUsage(
   const peak = fromKubelet ? Math.max(...sampler.kubelet) : usage.peakResidentBytes;
   const source = fromKubelet
     ? `kubelet stats/summary working set, ${every.replace(/\(\d+ samples/, `(${sampler.kubelet.length} samples`)}; the kubelet refreshes it every ~10-15 s`
-    : `process_resident_memory_bytes (${path}), ${every}${sampler.kubeletError ? `; kubelet summary unavailable: ${sampler.kubeletError}` : ''}`;
+    : `process_resident_memory_bytes (${path}), ${every}, ${mib(usage.startResidentBytes)} at batch start${sampler.kubeletError ? `; kubelet summary unavailable: ${sampler.kubeletError}` : ''}`;
   ctx.report({ method, metric: 'peak_memory_bytes', value: peak, unit: 'bytes', method_note: `in-cluster, source-controller peak memory: max of ${source}` });
   ctx.log(
-    `${kind} ×${count}: source-controller used ${usage.cpuSeconds.toFixed(2)} CPU-seconds, peak memory ${(peak / 1024 / 1024).toFixed(1)} MiB (${fromKubelet ? 'kubelet working set' : 'process RSS'}, sampled every ${sampler.intervalMs} ms, ${fromKubelet ? sampler.kubelet.length : usage.samples} samples)`,
+    `${kind} ×${count}: source-controller used ${usage.cpuSeconds.toFixed(2)} CPU-seconds, peak memory ${mib(peak)} (${fromKubelet ? 'kubelet working set' : 'process RSS'}, sampled every ${sampler.intervalMs} ms, ${fromKubelet ? sampler.kubelet.length : usage.samples} samples)`,
   );
 }
 

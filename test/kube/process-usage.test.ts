@@ -25,7 +25,7 @@ describe('process readings from the real source-controller exposition', () => {
 
   it('CPU-seconds = last − first; peak = the largest sampled RSS', () => {
     const readings = series.map((e, i) => processReading(e, i * 500));
-    expect(processUsage(readings)).toEqual({ cpuSeconds: 0.43, peakResidentBytes: 86_327_296, samples: 7, spanMs: 3000 });
+    expect(processUsage(readings)).toEqual({ cpuSeconds: 0.43, peakResidentBytes: 86_327_296, startResidentBytes: 79_388_672, samples: 7, spanMs: 3000 });
     // A peak between the ends is kept (RSS can fall again after a GC).
     const dip: Exposition = parseExposition(readFileSync(join(dir, 'sample-1.txt'), 'utf8').replace(/^process_resident_memory_bytes .*$/m, 'process_resident_memory_bytes 5e+07').replace(/^process_cpu_seconds_total .*$/m, 'process_cpu_seconds_total 0.6'));
     const peakInside = processUsage([processReading(series[0]!, 0), processReading(series[3]!, 500), processReading(dip, 1000)]);
