@@ -4,14 +4,18 @@
  * are Ready; then source-controller's own figure, gotk_reconcile_duration_seconds per object,
  * is read from its metrics (through the API server's pod proxy, or a metrics URL when the
  * controllers run outside the cluster, as on the rig). Reported per kind: the batch's wall
- * time (apply → all Ready) and the reconcile time source-controller spent, total and per
- * object. The objects are deleted afterwards unless `keep: true`.
+ * time (apply → all Ready), the reconcile time source-controller spent, total and per
+ * object, and source-controller's CPU-seconds (Δ process_cpu_seconds_total from batch start
+ * until all Ready and its reconciles settled) and peak memory (the largest of readings taken
+ * every 500 ms: the kubelet summary's working set when it answers, else
+ * process_resident_memory_bytes). The objects are deleted afterwards unless `keep: true`.
  */
 import { z } from 'zod';
-import { defineAction, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
 import type { KubeClient } from '../kube/client.js';
-import { reconcileDuration, scrapeControllerMetrics } from '../kube/metrics.js';
+import { controllerPod, fetchPodMetrics, reconcileDuration, UsageSampler, type ProcessUsage } from '../kube/metrics.js';
+import { nodeStatsSummary, podUsage } from '../kube/stats.js';
 import { parseExposition, type Exposition } from '../kube/prometheus.js';
 import { buildObject } from './actions.js';
 import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
@@ -40,14 +44,80 @@ const scaleArgs = z.strictObject({
   targets: targetsArg,
 });
 
-async function metricsOf(client: KubeClient | undefined, url: string | undefined, signal: AbortSignal): Promise<Exposition> {
+/** Reads source-controller's metrics: `url` (controllers outside the cluster), else the pod proxy. */
+function metricsReader(client: KubeClient | undefined, url: string | undefined): (signal: AbortSignal) => Promise<Exposition> {
   if (url) {
-    const res = await fetch(url, { signal });
-    if (!res.ok) throw new Error(`source-controller metrics at ${url} answered ${res.status}`);
-    return parseExposition(await res.text());
+    return async (signal) => {
+      const res = await fetch(url, { signal });
+      if (!res.ok) throw new Error(`source-controller metrics at ${url} answered ${res.status}`);
+      return parseExposition(await res.text());
+    };
   }
-  if (!client) throw new Error('no Kubernetes client: run target.up first');
-  return scrapeControllerMetrics(client, 'source-controller', 'flux-system', { signal });
+  let pod: Promise<{ name: string }> | undefined;
+  return async (signal) => {
+    if (!client) throw new Error('no Kubernetes client: run target.up first');
+    pod ??= controllerPod(client, 'source-controller', 'flux-system', { signal });
+    return parseExposition(await fetchPodMetrics(client, (await pod).name, 'flux-system', { signal }));
+  };
+}
+
+/** source-controller's working set from the kubelet summary (clusters only; the rig has no kubelet). */
+function kubeletMemory(client: KubeClient): () => Promise<number | undefined> {
+  let pod: Promise<{ name: string; node?: string }> | undefined;
+  return async () => {
+    pod ??= controllerPod(client, 'source-controller', 'flux-system');
+    const p = await pod;
+    if (!p.node) throw new Error(`source-controller pod ${p.name} has no node`);
+    return podUsage(await nodeStatsSummary(client, p.node), { name: p.name, namespace: 'flux-system' })?.memoryWorkingSetBytes;
+  };
+}
+
+/** After all Ready: wait until the batch's reconcile count holds still for two readings (≤ max). */
+const SETTLE_MAX_MS = 15_000;
+async function settle(sampler: UsageSampler, count: (exp: Exposition | undefined) => number, maxMs: number): Promise<{ ms: number; settled: boolean }> {
+  const t0 = performance.now();
+  let last = count(sampler.latest);
+  let still = 0;
+  while (performance.now() - t0 < maxMs) {
+    await sampler.next();
+    const now = count(sampler.latest);
+    still = now === last ? still + 1 : 0;
+    last = now;
+    if (still >= 2) return { ms: performance.now() - t0, settled: true };
+  }
+  return { ms: performance.now() - t0, settled: false };
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+function reportUsage(
+  ctx: ActionContext,
+  kind: string,
+  count: number,
+  sampler: UsageSampler,
+  usage: ProcessUsage,
+  settled: { ms: number; settled: boolean },
+  path: string,
+): void {
+  const method = `in-cluster ${kind} ×${count}`;
+  const every = `sampled every ${sampler.intervalMs} ms (${usage.samples} samples${sampler.sampleErrors ? `, ${sampler.sampleErrors} failed` : ''})`;
+  const settleNote = settled.settled ? `+ ${(settled.ms / 1000).toFixed(1)} s until its reconciles settled` : `+ ${(settled.ms / 1000).toFixed(0)} s, reconciles still running`;
+  ctx.report({
+    method,
+    metric: 'server_cpu_ms',
+    value: usage.cpuSeconds * 1000,
+    unit: 'ms',
+    method_note: `in-cluster, source-controller CPU-seconds: Δ process_cpu_seconds_total (${path}), batch start → all Ready ${settleNote}; includes serving the scrapes`,
+  });
+  const fromKubelet = sampler.kubelet.length > 0;
+  const peak = fromKubelet ? Math.max(...sampler.kubelet) : usage.peakResidentBytes;
+  const source = fromKubelet
+    ? `kubelet stats/summary working set, ${every.replace(/\(\d+ samples/, `(${sampler.kubelet.length} samples`)}; the kubelet refreshes it every ~10-15 s`
+    : `process_resident_memory_bytes (${path}), ${every}, ${mib(usage.startResidentBytes)} at batch start${sampler.kubeletError ? `; kubelet summary unavailable: ${sampler.kubeletError}` : ''}`;
+  ctx.report({ method, metric: 'peak_memory_bytes', value: peak, unit: 'bytes', method_note: `in-cluster, source-controller peak memory: max of ${source}` });
+  ctx.log(
+    `${kind} ×${count}: source-controller used ${usage.cpuSeconds.toFixed(2)} CPU-seconds, peak memory ${mib(peak)} (${fromKubelet ? 'kubelet working set' : 'process RSS'}, sampled every ${sampler.intervalMs} ms, ${fromKubelet ? sampler.kubelet.length : usage.samples} samples)`,
+  );
 }
 
 export const fluxScale = defineAction({
@@ -67,32 +137,47 @@ export const fluxScale = defineAction({
       const names = (kind: (typeof KINDS)[number]) => Array.from({ length: args.count }, (_, i) => `scale-${kind === 'GitRepository' ? 'git' : 'oci'}-${String(i).padStart(3, '0')}`);
       const walls: Record<string, number> = {};
       const refs: ObjectRef[] = [];
+      const client = (t as { apiClient?: () => KubeClient | undefined }).apiClient?.();
+      const read = metricsReader(client, args.metricsUrl || undefined);
+      const reconcileCount = (exp: Exposition | undefined, kind: (typeof KINDS)[number]) =>
+        names(kind).reduce((n, name) => n + (exp ? (reconcileDuration(exp, { kind, name, namespace: t.namespace })?.count ?? 0) : 0), 0);
+      const lastExposition: Partial<Record<(typeof KINDS)[number], Exposition>> = {};
       for (const kind of KINDS) {
-        const started = performance.now();
-        const batch: ObjectRef[] = [];
-        for (const name of names(kind)) {
-          const object =
-            kind === 'GitRepository'
-              ? buildObject({ kind, name, url: args.gitUrl, branch: args.branch, interval: '60m' }, t.namespace)
-              : buildObject({ kind, name, url: args.ociUrl, tag: args.tag, interval: '60m', ...(args.insecure !== undefined ? { insecure: args.insecure } : {}) }, t.namespace);
-          await t.applySource(object, { ...tctx, log: () => undefined });
-          batch.push(refOfArgs({ kind, name }, t));
+        const sampler = t.plan ? undefined : new UsageSampler(read, { signal: ctx.signal, ...(client && !args.metricsUrl ? { kubeletMemory: kubeletMemory(client) } : {}) });
+        try {
+          await sampler?.start();
+          const started = performance.now();
+          const batch: ObjectRef[] = [];
+          for (const name of names(kind)) {
+            const object =
+              kind === 'GitRepository'
+                ? buildObject({ kind, name, url: args.gitUrl, branch: args.branch, interval: '60m' }, t.namespace)
+                : buildObject({ kind, name, url: args.ociUrl, tag: args.tag, interval: '60m', ...(args.insecure !== undefined ? { insecure: args.insecure } : {}) }, t.namespace);
+            await t.applySource(object, { ...tctx, log: () => undefined });
+            batch.push(refOfArgs({ kind, name }, t));
+          }
+          refs.push(...batch);
+          ctx.log(`${t.plan ? 'would apply' : 'applied'} ${args.count} ${kind}s (${batch[0]!.name} … ${batch.at(-1)!.name}) in ${t.namespace}`);
+          const outcomes = await Promise.all(batch.map((ref) => t.waitReady(ref, { condition: 'Ready', timeoutMs }, { ...tctx, log: () => undefined })));
+          walls[kind] = performance.now() - started;
+          const failed = outcomes.filter((o) => !o.ok);
+          if (failed.length > 0) return { ok: false, message: `${failed.length} of ${args.count} ${kind}s did not become Ready: ${failed[0]!.message}` };
+          if (!sampler) continue;
+          ctx.log(`${kind} ×${args.count}: all Ready ${(walls[kind]! / 1000).toFixed(1)} s after the first apply`);
+          const settled = await settle(sampler, (exp) => reconcileCount(exp, kind), SETTLE_MAX_MS);
+          const usage = await sampler.stop();
+          lastExposition[kind] = sampler.latest;
+          reportUsage(ctx, kind, args.count, sampler, usage, settled, args.metricsUrl ? 'metricsUrl' : 'pod proxy');
+        } finally {
+          sampler?.dispose();
         }
-        refs.push(...batch);
-        ctx.log(`${t.plan ? 'would apply' : 'applied'} ${args.count} ${kind}s (${batch[0]!.name} … ${batch.at(-1)!.name}) in ${t.namespace}`);
-        const outcomes = await Promise.all(batch.map((ref) => t.waitReady(ref, { condition: 'Ready', timeoutMs }, { ...tctx, log: () => undefined })));
-        walls[kind] = performance.now() - started;
-        const failed = outcomes.filter((o) => !o.ok);
-        if (failed.length > 0) return { ok: false, message: `${failed.length} of ${args.count} ${kind}s did not become Ready: ${failed[0]!.message}` };
-        if (!t.plan) ctx.log(`${kind} ×${args.count}: all Ready ${(walls[kind]! / 1000).toFixed(1)} s after the first apply`);
       }
       if (t.plan) {
-        ctx.log('note: reconcile durations are read from source-controller metrics on a real run only');
+        ctx.log('note: reconcile durations, CPU and memory are read from source-controller metrics on a real run only');
         return { ok: true };
       }
-      const client = (t as { apiClient?: () => KubeClient | undefined }).apiClient?.();
-      const exp = await metricsOf(client, args.metricsUrl || undefined, ctx.signal);
       for (const kind of KINDS) {
+        const exp = lastExposition[kind]!;
         let seconds = 0;
         let reconciles = 0;
         for (const name of names(kind)) {

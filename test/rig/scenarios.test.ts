@@ -13,7 +13,9 @@
  *   both Kustomizations Ready with the fleet's objects present; the new commit and the new
  *   artifact picked up after the reconcile requests (the bumped image applied both ways);
  * - scale: N of each kind Ready, reconcile time per kind read from source-controller's
- *   metrics (on the rig its loopback metrics address, --param metrics=…), objects deleted.
+ *   metrics (on the rig its loopback metrics address, --param metrics=…), and per batch its
+ *   CPU-seconds (Δ process_cpu_seconds_total) and sampled peak memory
+ *   (process_resident_memory_bytes: no kubelet on the rig), objects deleted.
  *
  * On the rig the controllers are processes, not pods: the cluster target's Flux check looks
  * for the flux-system Deployments, so this test puts two stand-in Deployment objects there
@@ -227,7 +229,7 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
     expect(r.out).toMatch(/GitRepository at main@sha1:[0-9a-f]{40}; OCIRepository at latest@sha256:[0-9a-f]{64}, built from that commit/);
   });
 
-  it('scale: N GitRepositories and N OCIRepositories all Ready; reconcile time per kind from source-controller metrics', async () => {
+  it('scale: N GitRepositories and N OCIRepositories all Ready; reconcile time, CPU-seconds and peak memory per kind from source-controller metrics', async () => {
     const ns = 'ocilab-rig-scale';
     const started = performance.now();
     const r = await runCli(
@@ -244,6 +246,24 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
       expect(Number(spent![1])).toBeGreaterThan(0);
       expect(Number(spent![2])).toBeGreaterThanOrEqual(5);
     }
+    // CPU-seconds and peak memory per batch, from the real controller's process metrics.
+    const total = { cpu: 0 };
+    for (const kind of ['GitRepository', 'OCIRepository']) {
+      const cpu = new RegExp(`in-cluster ${kind} ×5 server_cpu_ms = ([\\d.]+) ms \\(in-cluster, source-controller CPU-seconds: Δ process_cpu_seconds_total \\(metricsUrl\\), batch start → all Ready \\+ [\\d.]+ s`).exec(r.out);
+      const mem = new RegExp(`in-cluster ${kind} ×5 peak_memory_bytes = (\\d+) bytes \\(in-cluster, source-controller peak memory: max of process_resident_memory_bytes \\(metricsUrl\\), sampled every 500 ms \\((\\d+) samples`).exec(r.out);
+      expect(cpu, `${kind} CPU row\n${r.out.slice(-4000)}`).not.toBeNull();
+      expect(mem, `${kind} memory row\n${r.out.slice(-4000)}`).not.toBeNull();
+      console.log(`[rig] scale ${kind} ×5: ${(Number(cpu![1]) / 1000).toFixed(2)} CPU-seconds, peak RSS ${(Number(mem![1]) / 2 ** 20).toFixed(1)} MiB (${mem![2]} samples)`);
+      expect(Number(cpu![1])).toBeGreaterThan(0);
+      expect(Number(mem![1])).toBeGreaterThan(10 * 2 ** 20);
+      expect(Number(mem![2])).toBeGreaterThanOrEqual(3);
+      total.cpu += Number(cpu![1]) / 1000;
+      expect(r.out).toMatch(new RegExp(`${kind} ×5: source-controller used [\\d.]+ CPU-seconds, peak memory [\\d.]+ MiB \\(process RSS, sampled every 500 ms`));
+    }
+    // Both batches together cannot have used more CPU than the process has used since it started.
+    const now = await (await fetch(rig!.sourceControllerMetrics)).text();
+    const cpuNow = Number(/^process_cpu_seconds_total (\S+)$/m.exec(now)?.[1]);
+    expect(total.cpu).toBeLessThanOrEqual(cpuNow);
     // The scale objects are gone again (deleted through the API).
     const left = (await client.custom.listNamespacedCustomObject({ group: 'source.toolkit.fluxcd.io', version: 'v1', namespace: ns, plural: 'gitrepositories' })) as { items: { metadata: { name: string } }[] };
     expect(left.items.filter((i) => i.metadata.name.startsWith('scale-'))).toEqual([]);
