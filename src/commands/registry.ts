@@ -1,4 +1,5 @@
 /** `ocilab registry serve`: run the embedded OCI registry alone, logging each request. */
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { startRegistry, type RequestEvent } from '../registry/server.js';
 
@@ -24,11 +25,19 @@ export function registryCommand(): Command {
     .option('-d, --dir <dir>', 'storage directory (default: in memory, gone when stopped)')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('-q, --quiet', 'do not log requests')
-    .action(async (opts: { port: number; dir?: string; host: string; quiet?: boolean }) => {
+    .option('--tls <dir>', 'serve HTTPS with a throwaway CA and server certificate for 127.0.0.1/::1/localhost, written to <dir> (ca.crt, tls.crt, tls.key 0600); clients trust <dir>/ca.crt')
+    .action(async (opts: { port: number; dir?: string; host: string; quiet?: boolean; tls?: string }) => {
       const controller = new AbortController();
       let registry;
       try {
-        registry = await startRegistry({ dir: opts.dir, host: opts.host, port: opts.port, signal: controller.signal });
+        let tls: { cert: string; key: string } | undefined;
+        if (opts.tls !== undefined) {
+          // loaded only when asked: the X.509 library is not needed for plain HTTP
+          const { createRegistryCertificate } = await import('../registry/tls-cert.js');
+          const cert = await createRegistryCertificate({ dir: opts.tls, ...(opts.host !== '127.0.0.1' ? { hosts: [opts.host] } : {}) });
+          tls = { cert: cert.certPem, key: cert.keyPem };
+        }
+        registry = await startRegistry({ dir: opts.dir, host: opts.host, port: opts.port, signal: controller.signal, ...(tls ? { tls } : {}) });
       } catch (err) {
         console.error(`ocilab registry: ${(err as Error).message}`);
         process.exitCode = 1;
@@ -36,7 +45,12 @@ export function registryCommand(): Command {
       }
       if (!opts.quiet) registry.on('request', (e) => console.log(formatRequest(e)));
       console.log(`registry listening on ${registry.url} (storage: ${registry.location})`);
-      console.log(`push with e.g.: crane push image.tar ${registry.hostPort}/demo:latest   (plain HTTP)`);
+      if (opts.tls !== undefined) {
+        const ca = join(resolve(opts.tls), 'ca.crt');
+        console.log(`HTTPS; trust the CA ${ca}: ocilab artifact … --ca-file ${ca}, or SSL_CERT_FILE=${ca} crane …`);
+      } else {
+        console.log(`push with e.g.: crane push image.tar ${registry.hostPort}/demo:latest   (plain HTTP)`);
+      }
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
