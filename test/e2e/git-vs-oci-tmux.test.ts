@@ -20,7 +20,7 @@ const SIZE = { columns: 100, rows: 30 };
 
 const STEPS = [
   'GitOps and Flux',
-  'Start a Git server',
+  'A Git server and',
   'A fleet repo with history',
   'Deliver it from Git',
   'Publish the same',

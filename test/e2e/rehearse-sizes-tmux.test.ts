@@ -97,7 +97,7 @@ describe.skipIf(!tmux)('the git-vs-oci talk rehearsed in tmux: the layout stays 
       ['?', /Keys \(present mode\)/],
       ['g', /Go to step/],
       ['l', /── full log/],
-      ['b', /── measurements · medians/],
+      ['b', /── measurements · 3 runs each ─/],
       ['w', /── on the wire · from the servers' request logs/],
     ] as const) {
       w.keys('talk', key);
