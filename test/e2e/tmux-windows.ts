@@ -4,6 +4,7 @@
  * Waits poll the window's screen; nothing sleeps a fixed time.
  */
 import { execFileSync } from 'node:child_process';
+import { settledCapture } from './settled.js';
 
 export class TmuxWindows {
   private readonly socket = `ocilab-e2e-w-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -38,13 +39,14 @@ export class TmuxWindows {
     for (const key of keys) this.run(['send-keys', '-t', `${this.session}:${name}`, key]);
   }
 
+  /** The visible screen, a whole frame (see ./settled.ts). */
   screen(name: string, escapes = false): string {
-    return this.run(['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', `${this.session}:${name}`]);
+    return settledCapture(() => this.run(['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', `${this.session}:${name}`]));
   }
 
   /** The screen with wrapped lines joined (-J): a row that wrapped shows up as fewer lines. */
   joined(name: string): string {
-    return this.run(['capture-pane', '-p', '-J', '-t', `${this.session}:${name}`]);
+    return settledCapture(() => this.run(['capture-pane', '-p', '-J', '-t', `${this.session}:${name}`]));
   }
 
   async waitFor(name: string, pattern: RegExp | ((screen: string) => boolean), what: string, timeoutMs = 30_000): Promise<string> {

@@ -3,6 +3,7 @@
  * user's sessions) running the built CLI at a fixed size; keys in, screen text out.
  */
 import { execFileSync } from 'node:child_process';
+import { settledCapture } from './settled.js';
 
 export interface TmuxSize {
   columns: number;
@@ -34,9 +35,9 @@ export class TmuxSession {
     this.run(['send-keys', '-t', this.name, ...keys]);
   }
 
-  /** The visible screen; with escapes=true, including SGR colour sequences. */
+  /** The visible screen (a whole frame, see ./settled.ts); with escapes=true, including SGR colour sequences. */
   screen(escapes = false): string {
-    return this.run(['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', this.name]);
+    return settledCapture(() => this.run(['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', this.name]));
   }
 
   /** Screen plus scrollback, for what <Static> printed above the live area. */
