@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { demoCosignSecret, demoFluxObjects } from '../../src/flux/demo.js';
 import { localRegistryHostingConfigMap } from '../../src/kind/registry.js';
 import { applyObject } from '../../src/kube/apply.js';
@@ -105,6 +105,7 @@ describe('loadKubeConfig', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ocilab-kubeconfig-'));
   const file = join(dir, 'config');
   writeFileSync(file, KUBECONFIG, { mode: 0o600 });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it('selects the named context', () => {
     expect(loadKubeConfig({ kubeconfigPath: file, context: 'kind-ocilab' }).getCurrentCluster()?.server).toBe(API);
   });
