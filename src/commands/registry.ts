@@ -1,6 +1,7 @@
 /** `ocilab registry serve`: run the embedded OCI registry alone, logging each request. */
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { issueRegistryTls } from '../registry/issue-tls.js';
 import { startRegistry, type RequestEvent } from '../registry/server.js';
 
 const DEFAULT_PORT = 5001; // not 5000: macOS AirPlay Receiver holds it
@@ -32,10 +33,7 @@ export function registryCommand(): Command {
       try {
         let tls: { cert: string; key: string } | undefined;
         if (opts.tls !== undefined) {
-          // loaded only when asked: the X.509 library is not needed for plain HTTP
-          const { createRegistryCertificate } = await import('../registry/tls-cert.js');
-          const cert = await createRegistryCertificate({ dir: opts.tls, ...(opts.host !== '127.0.0.1' ? { hosts: [opts.host] } : {}) });
-          tls = { cert: cert.certPem, key: cert.keyPem };
+          ({ tls } = await issueRegistryTls({ dir: opts.tls, ...(opts.host !== '127.0.0.1' ? { hosts: [opts.host] } : {}) }));
         }
         registry = await startRegistry({ dir: opts.dir, host: opts.host, port: opts.port, signal: controller.signal, ...(tls ? { tls } : {}) });
       } catch (err) {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { join, resolve } from 'node:path';
 import { defineAction, type ActionDefinition, type ActionContext } from '../engine/action.js';
 import { PortInUseError, startRegistry, type RegistryHandle } from './server.js';
+import { issueRegistryTls } from './issue-tls.js';
 import { tamperStoredBlob } from './tamper.js';
 
 interface Running {
@@ -59,11 +60,9 @@ export const registryStart = defineAction({
     let tls: Settings['tls'];
     if (args.tls) {
       const tlsDir = join(ctx.workDir, 'registry-tls');
-      // Loaded on demand: X.509 issuing (and its Reflect polyfill) only when a run asks for TLS.
-      const { createRegistryCertificate } = await import('./tls-cert.js');
-      const cert = await createRegistryCertificate({ dir: tlsDir });
-      tls = { cert: cert.certPem, key: cert.keyPem };
-      ctx.vars['registry.ca'] = cert.files!.ca;
+      const issued = await issueRegistryTls({ dir: tlsDir });
+      tls = issued.tls;
+      ctx.vars['registry.ca'] = issued.files.ca;
       ctx.vars['registry.tls.dir'] = tlsDir;
       ctx.log(`throwaway CA and server certificate for 127.0.0.1/localhost in ${tlsDir} (ca.crt, tls.crt, tls.key 0600)`);
     }
