@@ -100,11 +100,12 @@ type PickerModule = { renderPicker?: (choices: ScenarioChoice[], opts: { color?:
  * No scenario named: on a terminal, the UI's scenario picker when it has one and there is a
  * choice to make; otherwise the default scenario. Undefined when the user left the picker.
  */
-async function chooseScenario(registry: ActionRegistry, plain: boolean): Promise<string | undefined> {
+async function chooseScenario(registry: ActionRegistry, plain: boolean, target: string): Promise<string | undefined> {
   const fallback = defaultScenarioId();
   if (plain) return fallback;
+  // Only what runs on this target: picking `scale` (kind/cluster) on local was a usage error.
   const choices = loadCatalog(registry).flatMap((e) =>
-    'scenario' in e ? [{ id: e.scenario.id, title: e.scenario.title, summary: e.scenario.summary }] : [],
+    'scenario' in e && e.scenario.targets.includes(target as never) ? [{ id: e.scenario.id, title: e.scenario.title, summary: e.scenario.summary }] : [],
   );
   const ui = (await import('../ui/app.js')) as unknown as PickerModule;
   if (choices.length < 2 || typeof ui.renderPicker !== 'function') return fallback;
@@ -117,7 +118,7 @@ async function chooseScenario(registry: ActionRegistry, plain: boolean): Promise
  */
 export async function runScenario(ref: string | undefined, opts: RunOptions): Promise<number> {
   const registry = buildActionRegistry();
-  ref ??= await chooseScenario(registry, wantsPlain(opts.plain));
+  ref ??= await chooseScenario(registry, wantsPlain(opts.plain), opts.target);
   if (ref === undefined) return EXIT.ok;
   const scenario = loadScenario(ref, registry);
   if (!scenario.targets.includes(opts.target)) {
