@@ -26,7 +26,7 @@ import { formatPercent } from '../measure/units.js';
 import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
 import { kubeletUsage, metricsReader } from './controller-metrics.js';
 import { amendReports, type InClusterRow } from './in-cluster-report.js';
-import { probeTargetServers, ROLE_LABEL, type ServedMeter, type ServedProbe } from './served-stats.js';
+import { BYTES_COUNTED, probeTargetServers, ROLE_LABEL, type ServedMeter, type ServedProbe } from './served-stats.js';
 import type { Target } from './target.js';
 
 const runsArg = z
@@ -172,7 +172,7 @@ async function measureSource(
   }
 
   if (meter) {
-    report('bytes_down', summarize(bytes)!.median, 'bytes', `bytes ocilab's ${ROLE_LABEL[meter.role]} served per reconcile (its ${meter.statsUrl}: TCP bytes, headers included; any other client's too), ${spreadNote(bytes, 'bytes')}`);
+    report('bytes_down', summarize(bytes)!.median, 'bytes', `bytes ocilab's ${ROLE_LABEL[meter.role]} served per reconcile (its ${meter.statsUrl}: ${BYTES_COUNTED[meter.role]}; any other client's too), ${spreadNote(bytes, 'bytes')}`);
     report('requests', summarize(requests)!.median, 'count', `requests to ocilab's ${ROLE_LABEL[meter.role]} per reconcile, ${spreadNote(requests, 'requests')}`);
   } else {
     ctx.log(`${method} bytes served: ${'notMeasured' in served ? served.notMeasured : 'not measured'}`);
