@@ -166,9 +166,10 @@ async function measureSource(
     const p1 = processReading(after.exp, 0);
     const restarted = p0.startTime !== undefined && p1.startTime !== undefined && p0.startTime !== p1.startTime;
     if (restarted || p1.cpuSeconds < p0.cpuSeconds) return `${src.kind}/${src.name}: source-controller restarted during the batch (its process counters went back): measure again`;
-    const fallback = cpuMem.why ? `kubelet summary unavailable (${cpuMem.why}), so ` : '';
-    report('server_cpu_ms', Math.round((p1.cpuSeconds - p0.cpuSeconds) * 1e6) / 1e3, 'ms', `source-controller CPU over the batch: ${fallback}its own Δ process_cpu_seconds_total (${path}; 10 ms ticks; includes serving the scrapes)`);
-    report('memory_bytes', p1.residentBytes, 'bytes', `source-controller memory after the batch: ${fallback}its own process_resident_memory_bytes (${path}; ${mib(p0.residentBytes)} before)`);
+    // The method first, the reason last: the panel truncates long notes at its right edge.
+    const why = cpuMem.why ? `; kubelet summary unavailable: ${cpuMem.why}` : '';
+    report('server_cpu_ms', Math.round((p1.cpuSeconds - p0.cpuSeconds) * 1e6) / 1e3, 'ms', `source-controller CPU over the batch: its own Δ process_cpu_seconds_total (${path}; 10 ms ticks; includes serving the scrapes)${why}`);
+    report('memory_bytes', p1.residentBytes, 'bytes', `source-controller memory after the batch: its own process_resident_memory_bytes (${path}; ${mib(p0.residentBytes)} before)${why}`);
   }
 
   if (meter) {

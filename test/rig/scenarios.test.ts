@@ -251,15 +251,15 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
       expect(Number(gotk![1])).toBeGreaterThanOrEqual(RUNS);
       expect(Number(gotk![1])).toBeLessThanOrEqual(RUNS + 1);
       // The rows of the measurements panel (--plain prints each), labelled in-cluster, method visible.
-      const row = (metric: string, rest: string) => new RegExp(`# in-cluster ${kind} ${metric} = ([\\d.]+) (ms|bytes|count) \\(in-cluster, ${name}: ${rest}`).exec(side);
+      const row = (metric: string, rest: string) => new RegExp(`# in-cluster ${kind} ${metric} = ([\\d.]+) (ms|bytes|count) \\(in-cluster, ${name}: ${rest}`, 'm').exec(side);
       const wall = row('wall_ms', `requestedAt → lastHandledReconcileAt \\(patch, then watch\\), median of ${RUNS} runs, spread [\\d.]+ ?%`);
       expect(wall, `${kind} wall row\n${side.slice(-4000)}`).not.toBeNull();
       expect(row('reconcile_count', `Δ gotk_reconcile_duration_seconds_count over the batch \\(${RUNS} requested; metricsUrl\\)`)).not.toBeNull();
       expect(Number(row('reconcile_mean_ms', 'Δ gotk_reconcile_duration_seconds sum / count over the batch')![1])).toBeGreaterThan(0);
       // No kubelet on the rig: CPU and memory come from the controller's own process metrics, and the note says so.
-      const cpu = row('server_cpu_ms', 'source-controller CPU over the batch: kubelet summary unavailable \\(.+\\), so its own Δ process_cpu_seconds_total \\(metricsUrl');
+      const cpu = row('server_cpu_ms', 'source-controller CPU over the batch: its own Δ process_cpu_seconds_total \\(metricsUrl; 10 ms ticks; includes serving the scrapes\\); kubelet summary unavailable: .+\\)$');
       expect(cpu, `${kind} CPU row\n${side.slice(-4000)}`).not.toBeNull();
-      const mem = row('memory_bytes', 'source-controller memory after the batch: kubelet summary unavailable \\(.+\\), so its own process_resident_memory_bytes \\(metricsUrl');
+      const mem = row('memory_bytes', 'source-controller memory after the batch: its own process_resident_memory_bytes \\(metricsUrl; [\\d.]+ MiB before\\); kubelet summary unavailable: .+\\)$');
       expect(Number(mem![1])).toBeGreaterThan(10 * 2 ** 20);
       const bytes = row('bytes_down', `bytes ocilab's ${server} served per reconcile \\(its http://127\\.0\\.0\\.1:\\d+/_ocilab/stats: ${kind === 'GitRepository' ? 'TCP bytes, headers included' : 'response body bytes'}`);
       expect(Number(bytes![1]), `${kind} bytes row`).toBeGreaterThan(0);
