@@ -12,6 +12,7 @@
  * Every figure is a measurement (method `in-cluster <Kind>`) for the panel, --plain and,
  * with `report:`, the exported report (src/targets/in-cluster-report.ts).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineAction, type ActionContext } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
@@ -142,7 +143,7 @@ async function measureSource(
   for (const until = performance.now() + METRICS_SETTLE_MS; performance.now() < until; ) {
     const count = reconcileDuration(after.exp, key)?.count ?? 0;
     if (count - (h0?.count ?? 0) >= args.runs) break;
-    await new Promise((res) => setTimeout(res, 250));
+    await sleep(250, undefined, { signal: ctx.signal });
     after = await usageNow();
   }
 
