@@ -42,6 +42,13 @@ describe('in-cluster rows in the report export', () => {
     expect(md).toContain('| in-cluster OCIRepository | OCIRepository/demo/fleet-oci | reconcile_count | 2 |');
   });
 
+  it('the plain-text export (.txt) gets the in-cluster table too', async () => {
+    await amendReports(['compare.json', 'compare.txt'], dir, gitRows);
+    const txt = await readFile(join(dir, 'compare.txt'), 'utf8');
+    expect(txt).toContain('In-cluster (Flux source-controller)');
+    expect(txt).toMatch(/in-cluster GitRepository +GitRepository\/demo\/fleet-git +wall_ms +115 ms +in-cluster, fleet-git: requestedAt/);
+  });
+
   it("a second measurement of the same source replaces its rows; other sources' stay", async () => {
     await amendReports(['compare.json'], dir, [...gitRows, ...ociRows]);
     const again = [row('GitRepository/demo/fleet-git', 'wall_ms', 99, 'ms', 'second')];
