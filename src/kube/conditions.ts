@@ -79,7 +79,7 @@ export function isRetrying(obj: FluxStatusObject | undefined): boolean {
 }
 
 /** Ready=False written for the current generation by a finished attempt: the failure, or undefined. */
-function currentFailure(obj: FluxStatusObject | undefined): Verdict | undefined {
+export function currentFailure(obj: FluxStatusObject | undefined): Verdict | undefined {
   const ready = condition(obj, 'Ready');
   if (ready?.status !== 'False' || !isConditionCurrent(obj, ready)) return undefined;
   if (isProgressing(obj) && !isRetrying(obj)) return undefined;

@@ -1,6 +1,6 @@
 /** `--md`: Markdown tables ready for slides: results, fleet projection, the formula. */
 import { describeDestination } from './destination.js';
-import type { MeasureReport, ReportProjection } from './report-schema.js';
+import type { InClusterRow, MeasureReport, ReportProjection } from './report-schema.js';
 import { rowLabel } from './report.js';
 import { medianWithRange } from './text-table.js';
 import { METRIC_INFO, type MetricName } from './types.js';
@@ -51,6 +51,14 @@ export function projectionMarkdown(projections: readonly ReportProjection[]): st
   return lines.join('\n');
 }
 
+/** The in-cluster rows (flux.measure), each with how it was measured. */
+export function inClusterMarkdown(rows: readonly InClusterRow[]): string {
+  const head = ['method', 'source', 'metric', 'value', 'how'];
+  const lines = [row(head), row(['---', '---', '---', '---:', '---'])];
+  for (const r of rows) lines.push(row([r.method, r.source, r.metric, formatValue(r.unit === 'ratio' ? 'count' : r.unit, r.value), r.note]));
+  return lines.join('\n');
+}
+
 export function reportToMarkdown(report: MeasureReport): string {
   const dests = [...new Set(report.results.map((r) => describeDestination(r.destination)))];
   const runs = [...new Set(report.results.map((r) => `${r.runs} runs after ${r.warmup} warm-up`))];
@@ -62,6 +70,7 @@ export function reportToMarkdown(report: MeasureReport): string {
     '',
     `Medians of ${runs.join(' / ')}, measured ${report.createdAt} on ${m.cpus} × ${m.cpuModel}, ${formatBytes(m.totalMemoryBytes)} RAM, ${m.platform} ${m.release}, Node ${m.node}. Files written to ${dests.join('; ')}. n/a = not measurable for that method.`,
   ];
+  if (report.inCluster?.length) parts.push('', '## In-cluster (Flux source-controller)', '', inClusterMarkdown(report.inCluster));
   if (report.projections.length) {
     parts.push('', '## Fleet projection', '', projectionMarkdown(report.projections), '', '```', ...report.projectionFormula, '```');
   }

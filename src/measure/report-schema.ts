@@ -86,6 +86,21 @@ export const ProjectionSchema = z.object({
   bytesDownPerSecond: nullableNum,
 });
 
+/**
+ * One in-cluster figure (flux.measure on kind/cluster): Flux's own controllers reconciling,
+ * measured in the cluster, next to the local fetches; `note` says how it was taken.
+ */
+export const InClusterRowSchema = z.object({
+  /** `GitRepository/<namespace>/<name>`. */
+  source: z.string().min(1),
+  /** `in-cluster GitRepository` / `in-cluster OCIRepository`. */
+  method: z.string().min(1),
+  metric: z.string().min(1),
+  value: num,
+  unit: z.enum(['ms', 'bytes', 'count', 'ratio']),
+  note: z.string(),
+});
+
 export const ReportSchema = z.object({
   schema: z.literal('ocilab.measure.report/v1'),
   createdAt: z.string(),
@@ -101,10 +116,13 @@ export const ReportSchema = z.object({
   results: z.array(ResultSchema),
   projections: z.array(ProjectionSchema),
   projectionFormula: z.array(z.string()),
+  /** In-cluster rows added by flux.measure (kind/cluster targets); absent elsewhere. */
+  inCluster: z.array(InClusterRowSchema).optional(),
 });
 
 export type MeasureReport = z.infer<typeof ReportSchema>;
 export type ReportProjection = z.infer<typeof ProjectionSchema>;
+export type InClusterRow = z.infer<typeof InClusterRowSchema>;
 
 /** The JSON Schema (draft 2020-12) for the report, as shipped in report.schema.json. */
 export function reportJsonSchema(): Record<string, unknown> {

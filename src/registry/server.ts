@@ -44,6 +44,13 @@ export interface RequestEvent {
   error?: string;
 }
 
+/**
+ * `GET /_ocilab/stats` → `{"server":"ocilab-registry","requests":…,"bytesIn":…,"bytesOut":…}`: the
+ * running totals, so a measurement in another process (an in-cluster batch against
+ * `ocilab registry serve`) can read what the registry served. Outside the distribution API's /v2/.
+ */
+export const STATS_PATH = '/_ocilab/stats';
+
 export interface RegistryStats {
   requests: number;
   bytesIn: number;
@@ -85,6 +92,12 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   let stats: RegistryStats = { requests: 0, bytesIn: 0, bytesOut: 0 };
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    // ocilab's own counters for a measurement in another process (flux.measure); not counted themselves.
+    if (req.method === 'GET' && req.url === STATS_PATH) {
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ server: 'ocilab-registry', ...stats }));
+      return;
+    }
     const started = performance.now();
     const ex: Exchange = { req, res, url: new URL(req.url ?? '/', 'http://registry.invalid'), bytesIn: 0, bytesOut: 0 };
     let errorCode: string | undefined;

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
-import { condition, isObserved, isWorking, type FluxStatusObject, type StatusPredicate } from '../kube/conditions.js';
+import { condition, currentFailure, isObserved, isWorking, type FluxStatusObject, type StatusPredicate } from '../kube/conditions.js';
 import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
 import { revisionOf } from './kube-delivery.js';
 import type { WaitOutcome } from './target.js';
@@ -72,13 +72,15 @@ export function describeObject(name: string, obj: FluxStatusObject | undefined):
 
 /**
  * Done when the controller has finished with the current spec, whatever the outcome: Ready
- * True or False, including a failure it will retry (Reconciling=True/ProgressingWithRetry).
- * A missing object ends it too.
+ * True for the observed generation, or a failure as conditions.ts decides it for every wait
+ * (currentFailure: Ready=False written for the current generation, including one it will retry,
+ * Reconciling=True/ProgressingWithRetry, and one for a new generation Flux left
+ * status.observedGeneration behind on). A missing object ends it too.
  */
-const settled: StatusPredicate = (obj) => {
+export const reconcileSettled: StatusPredicate = (obj) => {
   if (!obj) return { done: true, ok: false, message: 'not found' };
-  const ready = condition(obj, 'Ready')?.status;
-  return isObserved(obj) && !isWorking(obj) && (ready === 'True' || ready === 'False') ? { done: true, ok: true, message: 'reconciled' } : { done: false };
+  const succeeded = isObserved(obj) && !isWorking(obj) && condition(obj, 'Ready')?.status === 'True';
+  return succeeded || currentFailure(obj) ? { done: true, ok: true, message: 'reconciled' } : { done: false };
 };
 
 /** Done when the object matches, or at once when it does not exist (a check before its step fails fast). */
@@ -128,7 +130,7 @@ export const fluxExpect = defineAction({
         if (args.reconcile) {
           ctx.log(`reconciling ${label} now (flux reconcile ${args.kind === 'Kustomization' ? 'kustomization' : `source ${args.kind === 'OCIRepository' ? 'oci' : 'git'}`} ${args.name} -n ${ref.namespace})`);
           const describe = `the reconcile handled, then check once: ${describeExpectation(want)}`;
-          outcome = await t.reconcile(ref, { condition: 'Ready', predicate: settled, describe, timeoutMs: parseDuration(args.timeout ?? '2m')! }, targetCtx(ctx));
+          outcome = await t.reconcile(ref, { condition: 'Ready', predicate: reconcileSettled, describe, timeoutMs: parseDuration(args.timeout ?? '2m')! }, targetCtx(ctx));
         } else {
           const describe = `check: ${describeExpectation(want)}`;
           outcome = await t.waitReady(ref, { condition: 'Ready', predicate: matching(want), describe, timeoutMs: parseDuration(args.timeout ?? '10s')! }, targetCtx(ctx));

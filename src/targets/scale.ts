@@ -14,9 +14,10 @@ import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
 import type { KubeClient } from '../kube/client.js';
-import { controllerPod, fetchPodMetrics, reconcileDuration, UsageSampler, type ProcessUsage } from '../kube/metrics.js';
-import { nodeStatsSummary, podUsage } from '../kube/stats.js';
-import { parseExposition, type Exposition } from '../kube/prometheus.js';
+import { reconcileDuration, UsageSampler, type ProcessUsage } from '../kube/metrics.js';
+import type { Exposition } from '../kube/prometheus.js';
+import { kubeletMemory, metricsReader } from './controller-metrics.js';
+import { fluxMeasure } from './flux-measure.js';
 import { buildObject } from './actions.js';
 import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
 import { deleteObject } from './kube-delivery.js';
@@ -43,34 +44,6 @@ const scaleArgs = z.strictObject({
   keep: z.boolean().default(false),
   targets: targetsArg,
 });
-
-/** Reads source-controller's metrics: `url` (controllers outside the cluster), else the pod proxy. */
-function metricsReader(client: KubeClient | undefined, url: string | undefined): (signal: AbortSignal) => Promise<Exposition> {
-  if (url) {
-    return async (signal) => {
-      const res = await fetch(url, { signal });
-      if (!res.ok) throw new Error(`source-controller metrics at ${url} answered ${res.status}`);
-      return parseExposition(await res.text());
-    };
-  }
-  let pod: Promise<{ name: string }> | undefined;
-  return async (signal) => {
-    if (!client) throw new Error('no Kubernetes client: run target.up first');
-    pod ??= controllerPod(client, 'source-controller', 'flux-system', { signal });
-    return parseExposition(await fetchPodMetrics(client, (await pod).name, 'flux-system', { signal }));
-  };
-}
-
-/** source-controller's working set from the kubelet summary (clusters only; the rig has no kubelet). */
-function kubeletMemory(client: KubeClient): () => Promise<number | undefined> {
-  let pod: Promise<{ name: string; node?: string }> | undefined;
-  return async () => {
-    pod ??= controllerPod(client, 'source-controller', 'flux-system');
-    const p = await pod;
-    if (!p.node) throw new Error(`source-controller pod ${p.name} has no node`);
-    return podUsage(await nodeStatsSummary(client, p.node), { name: p.name, namespace: 'flux-system' })?.memoryWorkingSetBytes;
-  };
-}
 
 /** After all Ready: wait until the batch's reconcile count holds still for two readings (≤ max). */
 const SETTLE_MAX_MS = 15_000;
@@ -200,4 +173,5 @@ export const fluxScale = defineAction({
     }),
 });
 
-export const scaleActions: ActionDefinition<any>[] = [fluxScale];
+/** The in-cluster measurement actions (registered with the target actions through this list). */
+export const scaleActions: ActionDefinition<any>[] = [fluxScale, fluxMeasure];

@@ -45,6 +45,9 @@ export interface Chart {
 /** A short name for a method label as measure.compare writes it. */
 export function shortLabel(label: string): string {
   const l = label.toLowerCase();
+  // flux.measure's rows: Flux's source-controller reconciling in the cluster
+  if (l.startsWith('in-cluster git')) return 'in-cluster git';
+  if (l.startsWith('in-cluster oci')) return 'in-cluster oci';
   if (l.includes('ls-remote')) return 'git ls-remote';
   if (l.includes('--sparse') || l.includes('sparse')) return 'git sparse';
   if (l.includes('--depth')) return 'git shallow';
@@ -55,7 +58,7 @@ export function shortLabel(label: string): string {
 }
 
 const spreadText = (spread: number) => `±${Math.round(spread * 50)}%`;
-const kindOf = (label: string): 'git' | 'oci' => (shortLabel(label).startsWith('git') ? 'git' : 'oci');
+const kindOf = (label: string): 'git' | 'oci' => (/^(in-cluster )?git/.test(shortLabel(label)) ? 'git' : 'oci');
 
 /** Charts of the latest comparison, growing run by run (empty when no run was measured yet). */
 export function liveCharts(samples: readonly LiveSample[]): Chart[] {

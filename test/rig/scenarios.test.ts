@@ -40,6 +40,8 @@ const exec = promisify(execFile);
 const ready = rigAvailable();
 const SOURCE = 'source.toolkit.fluxcd.io/v1';
 const KUSTOMIZE = 'kustomize.toolkit.fluxcd.io/v1';
+/** git-vs-oci's `runs` on the rig: measured runs per method, and requested reconciles per source. */
+const RUNS = 2;
 
 let rig: RigEnv | undefined;
 let client: KubeClient;
@@ -193,7 +195,10 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
     const ns = 'ocilab-rig-gvo';
     const started = performance.now();
     const r = await runCli(
-      ['run', 'git-vs-oci', '--target', 'cluster', '--plain', '--namespace', ns, '--registry-url', `http://${registry.hostPort}`, '--git-url', git.url, '--param', 'preset=tiny', '--param', 'clusters=10'],
+      [
+        'run', 'git-vs-oci', '--target', 'cluster', '--plain', '--namespace', ns, '--registry-url', `http://${registry.hostPort}`, '--git-url', git.url,
+        '--param', 'preset=tiny', '--param', 'clusters=10', '--param', `runs=${RUNS}`, '--param', `metrics=${rig!.sourceControllerMetrics}`,
+      ],
       420_000,
     );
     console.log(`[rig] ocilab run git-vs-oci --target cluster: ${Math.round(performance.now() - started)} ms`);
@@ -227,6 +232,41 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
       expect(d.metadata?.labels?.['kustomize.toolkit.fluxcd.io/name']).toBe(name);
     }
     expect(r.out).toMatch(/GitRepository at main@sha1:[0-9a-f]{40}; OCIRepository at latest@sha256:[0-9a-f]{64}, built from that commit/);
+
+    // side-by-side's in-cluster rows (flux.measure): the real source-controller reconciling on request.
+    const side = stepLines(r.out, 'side-by-side');
+    for (const [kind, name, server] of [['GitRepository', 'fleet-git', 'Git server'], ['OCIRepository', 'fleet-oci', 'registry']] as const) {
+      const runs = [...side.matchAll(new RegExp(`${kind}/${name} reconcile (\\d+)/${RUNS}: requestedAt (\\S+) → lastHandledReconcileAt (\\S+) in (\\d+) ms; ${server} served (\\d+) bytes in (\\d+) requests`, 'g'))];
+      expect(runs.map((m) => Number(m[1])), `${kind} runs\n${side.slice(-4000)}`).toEqual(Array.from({ length: RUNS }, (_, i) => i + 1));
+      for (const m of runs) {
+        expect(m[3], 'lastHandledReconcileAt is the requestedAt token').toBe(m[2]);
+        expect(Number(m[4])).toBeGreaterThan(0);
+        expect(Number(m[5]), `${kind}: bytes served by ocilab's ${server}`).toBeGreaterThan(0);
+        expect(Number(m[6])).toBeGreaterThan(0);
+      }
+      expect(new Set(runs.map((m) => m[2])).size, 'one token per request').toBe(RUNS);
+      // source-controller's own histogram counted every requested reconcile (an interval reconcile may add one).
+      const gotk = new RegExp(`${kind}/${name}: gotk_reconcile_duration_seconds count \\+(\\d+), sum \\+(\\d+) ms \\(metricsUrl\\)`).exec(side);
+      expect(gotk, `${kind} gotk line`).not.toBeNull();
+      expect(Number(gotk![1])).toBeGreaterThanOrEqual(RUNS);
+      expect(Number(gotk![1])).toBeLessThanOrEqual(RUNS + 1);
+      // The rows of the measurements panel (--plain prints each), labelled in-cluster, method visible.
+      const row = (metric: string, rest: string) => new RegExp(`# in-cluster ${kind} ${metric} = ([\\d.]+) (ms|bytes|count) \\(in-cluster, ${name}: ${rest}`, 'm').exec(side);
+      const wall = row('wall_ms', `requestedAt → lastHandledReconcileAt \\(patch, then watch\\), median of ${RUNS} runs, spread [\\d.]+ ?%`);
+      expect(wall, `${kind} wall row\n${side.slice(-4000)}`).not.toBeNull();
+      expect(row('reconcile_count', `Δ gotk_reconcile_duration_seconds_count over the batch \\(${RUNS} requested; metricsUrl\\)`)).not.toBeNull();
+      expect(Number(row('reconcile_mean_ms', 'Δ gotk_reconcile_duration_seconds sum / count over the batch')![1])).toBeGreaterThan(0);
+      // No kubelet on the rig: CPU and memory come from the controller's own process metrics, and the note says so.
+      const cpu = row('server_cpu_ms', 'source-controller CPU over the batch: its own Δ process_cpu_seconds_total \\(metricsUrl; 10 ms ticks; includes serving the scrapes\\); kubelet summary unavailable: .+\\)$');
+      expect(cpu, `${kind} CPU row\n${side.slice(-4000)}`).not.toBeNull();
+      const mem = row('memory_bytes', 'source-controller memory after the batch: its own process_resident_memory_bytes \\(metricsUrl; [\\d.]+ MiB before\\); kubelet summary unavailable: .+\\)$');
+      expect(Number(mem![1])).toBeGreaterThan(10 * 2 ** 20);
+      const bytes = row('bytes_down', `bytes ocilab's ${server} served per reconcile \\(its http://127\\.0\\.0\\.1:\\d+/_ocilab/stats: ${kind === 'GitRepository' ? 'TCP bytes, headers included' : 'response body bytes'}`);
+      expect(Number(bytes![1]), `${kind} bytes row`).toBeGreaterThan(0);
+      console.log(`[rig] git-vs-oci in-cluster ${kind}: reconcile ${Number(wall![1]).toFixed(0)} ms median, ${gotk![1]} reconciles (${gotk![2]} ms in gotk), ${bytes![1]} bytes served per reconcile, CPU ${cpu![1]} ms`);
+    }
+    expect(side).toMatch(/in-cluster rows added to \S+compare\.json/);
+    expect(side).toMatch(/in-cluster rows added to \S+compare\.md/);
   });
 
   it('scale: N GitRepositories and N OCIRepositories all Ready; reconcile time, CPU-seconds and peak memory per kind from source-controller metrics', async () => {

@@ -122,6 +122,15 @@ describe('live charts from samples', () => {
     expect(done.map((c) => c.title)).toEqual(['time', 'bytes down', 'server CPU', 'client CPU', 'memory (peak RSS)', 'requests']);
   });
 
+  test("flux.measure's in-cluster reconciles join the time chart, labelled in-cluster git / oci", () => {
+    const inCluster = (method: string, run: number, value: number): LiveSample => ({ method, metric: 'wall_ms', value, unit: 'ms', run, of: 2 });
+    const charts = liveCharts([...round(1, 1), inCluster('in-cluster GitRepository', 1, 120), inCluster('in-cluster OCIRepository', 1, 90), inCluster('in-cluster GitRepository', 2, 110)]);
+    const bars = charts.find((c) => c.title === 'time')!.bars;
+    expect(bars.find((b) => b.label === 'in-cluster GitRepository')).toMatchObject({ short: 'in-cluster git', kind: 'git', runs: 2, of: 2, value: 115 });
+    expect(bars.find((b) => b.label === 'in-cluster OCIRepository')).toMatchObject({ short: 'in-cluster oci', kind: 'oci', runs: 1, of: 2 });
+    expect(bars.find((b) => b.short === 'git full')?.kind).toBe('git');
+  });
+
   test('a step run again starts its bars from scratch', () => {
     const again = liveCharts([...round(1, 3), ...round(2, 3), ...round(3, 3), ...round(1, 1)]);
     expect(again[0]!.bars.every((b) => b.runs === 1 && b.of === 1 && b.complete)).toBe(true);

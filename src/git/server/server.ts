@@ -31,8 +31,17 @@ export class PortInUseError extends Error {
   }
 }
 
+/**
+ * `GET /_ocilab/stats` → `{"server":"ocilab-git","requests":…,"bytesIn":…,"bytesOut":…}`: totals since
+ * start, for a measurement in another process (flux.measure against `ocilab git serve`). Not a
+ * repository path (those end in .git/…).
+ */
+export const STATS_PATH = '/_ocilab/stats';
+
 export class GitServer {
   readonly log = new RequestLog();
+  /** Requests and bytes (TCP, headers included) since start; what STATS_PATH answers. */
+  readonly totals = { requests: 0, bytesIn: 0, bytesOut: 0 };
   /** Set when the requested port was busy and another was used: say it on screen. */
   portNote?: string;
   private server?: Server;
@@ -81,6 +90,12 @@ export class GitServer {
 
   private listen(host: string, port: number): Promise<void> {
     const server = createServer((req, res) => {
+      // ocilab's own counters for a measurement in another process (flux.measure); not counted themselves.
+      if (req.method === 'GET' && req.url === STATS_PATH) {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ server: 'ocilab-git', ...this.totals }));
+        return;
+      }
       const p = this.handle(req, res);
       this.inflight.add(p);
       void p.finally(() => this.inflight.delete(p));
@@ -166,6 +181,9 @@ export class GitServer {
     event.bytesOut = s.bytesWritten - last.written;
     this.seen.set(s, { read: s.bytesRead, written: s.bytesWritten });
     event.durationMs = performance.now() - started;
+    this.totals.requests += 1;
+    this.totals.bytesIn += event.bytesIn;
+    this.totals.bytesOut += event.bytesOut;
     this.log.record(event);
   }
 }
