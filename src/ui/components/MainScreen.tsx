@@ -6,6 +6,7 @@ import { useTheme } from '../theme.js';
 import type { HeaderView, LogLine, Measurement, StepView } from '../view-model.js';
 import { chartsFor } from '../measure-bars.js';
 import type { LiveSample } from '../../measure/live.js';
+import type { TypingMode } from '../../present/typing.js';
 import { BarsView } from './BarsView.js';
 import { GotoPicker } from './GotoPicker.js';
 import { Header } from './Header.js';
@@ -71,6 +72,8 @@ export interface MainScreenProps {
   typed?: TypedCommand;
   /** Empty rows after the header and above the key bar (projector theme). */
   gap?: number;
+  /** Present mode: how commands are typed (mode undefined: typing off), for the help. */
+  typingHelp?: { mode: TypingMode | undefined };
 }
 
 /** The whole live area; exactly `rows - 1` tall so the terminal never scrolls it. */
@@ -89,7 +92,7 @@ export function MainScreen(props: MainScreenProps) {
 
   let body;
   if (overlay === 'help') {
-    body = <HelpOverlay mode={header.mode} height={layout.bodyHeight} />;
+    body = <HelpOverlay mode={header.mode} height={layout.bodyHeight} {...(props.typingHelp ? { typing: props.typingHelp } : {})} />;
   } else if (overlay === 'goto') {
     body = (
       <GotoPicker steps={steps} selected={ui.gotoSelected} typed={ui.gotoTyped} height={layout.bodyHeight} />
