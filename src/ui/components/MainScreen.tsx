@@ -210,10 +210,13 @@ function StepBody({ step, index, width, height, minOutput, lines, totalLines, no
       </Box>
       {step.command ? typed !== undefined ? <Command command={typed} cursor /> : <Command command={step.command} /> : null}
       <StepResult step={step} width={width} />
+      {/* One row each, never squeezed (a squeezed row is overwritten, see Markdown.tsx). */}
       {step.hints?.map((hint, i) => (
-        <Text key={i} color={theme.warn} wrap="truncate-end">
-          hint {i + 1}: {hint}
-        </Text>
+        <Box key={i} flexShrink={0}>
+          <Text color={theme.warn} wrap="truncate-end">
+            hint {i + 1}: {hint}
+          </Text>
+        </Box>
       ))}
       <Box ref={outputRef} flexGrow={1} flexShrink={0} flexBasis={0} minHeight={minOutput} overflow="hidden">
         <OutputPane lines={lines} width={width} height={Math.max(0, outputRows - 1)} totalLines={totalLines} />
