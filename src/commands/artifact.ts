@@ -5,13 +5,18 @@
  */
 import { Command, Option } from 'commander';
 import type { Readable, Writable } from 'node:stream';
-import { buildArtifact } from '../oci/artifact.js';
 import { credentialSource } from '../oci/credentials.js';
-import { diffArtifact } from '../oci/diff.js';
 import { OciError } from '../oci/errors.js';
 import { parseReference, type Reference } from '../oci/reference.js';
 import { readCaFile } from '../oci/ca-file.js';
-import { listArtifacts, pullArtifact, pushArtifact, tagArtifact, type ClientSettings } from '../oci/remote.js';
+import type { ClientSettings } from '../oci/remote.js';
+
+/** Loaded on first use, so `ocilab --help` and other commands do not import them at start-up. */
+const lazy = {
+  artifact: () => import('../oci/artifact.js'),
+  diff: () => import('../oci/diff.js'),
+  remote: () => import('../oci/remote.js'),
+};
 
 export interface CommandIO {
   stdout: Writable;
@@ -111,7 +116,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     .option('--add-ignore-paths <patterns>', 'gitignore patterns added to the defaults', list)
     .option('--resolve-symlinks', 'archive what symlinks point to instead of skipping them')
     .action(run(async (signal, o: { path: string; output: string; ignorePaths?: string[]; addIgnorePaths?: string[]; resolveSymlinks?: boolean }) => {
-      const r = await buildArtifact({ path: o.path, output: o.output, ignorePaths: o.ignorePaths, addIgnorePaths: o.addIgnorePaths, resolveSymlinks: o.resolveSymlinks, signal });
+      const r = await (await lazy.artifact()).buildArtifact({ path: o.path, output: o.output, ignorePaths: o.ignorePaths, addIgnorePaths: o.addIgnorePaths, resolveSymlinks: o.resolveSymlinks, signal });
       out(`✔ ${r.output}: ${r.files} files, ${r.size} bytes, ${r.digest}`);
       for (const s of r.skipped) io.stderr.write(`  skipped ${s} (not a regular file or directory)\n`);
     }));
@@ -131,7 +136,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     .option('--chunk-size <bytes>', 'upload the layer in PATCH chunks of this size', (v) => Number(v))
     .action(run(async (signal, url: string, o: RemoteFlags & { path?: string; tarball?: string; source: string; revision: string; annotations?: string[]; reproducible?: boolean; ignorePaths?: string[]; addIgnorePaths?: string[]; resolveSymlinks?: boolean; chunkSize?: number }) => {
       if (!o.path && !o.tarball) throw new OciError('PROTOCOL', 'push needs --path <dir> or --tarball <file>');
-      const r = await pushArtifact(ref(url, o), {
+      const r = await (await lazy.remote()).pushArtifact(ref(url, o), {
         path: o.path, tarball: o.tarball, source: o.source, revision: o.revision, annotations: parseAnnotations(o.annotations),
         reproducible: o.reproducible, ignorePaths: o.ignorePaths, addIgnorePaths: o.addIgnorePaths, resolveSymlinks: o.resolveSymlinks, chunkSize: o.chunkSize,
         clientOptions: await clientSettings(o, io), signal,
@@ -148,7 +153,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     .option('--replace', 'replace the directory if it is not empty')
     .option('--max-size <bytes>', 'refuse artifacts that unpack to more than this', (v) => Number(v))
     .action(run(async (signal, url: string, o: RemoteFlags & { output: string; json?: boolean; replace?: boolean; maxSize?: number }) => {
-      const r = await pullArtifact(ref(url, o), { output: o.output, replace: o.replace, maxBytes: o.maxSize, clientOptions: await clientSettings(o, io), signal });
+      const r = await (await lazy.remote()).pullArtifact(ref(url, o), { output: o.output, replace: o.replace, maxBytes: o.maxSize, clientOptions: await clientSettings(o, io), signal });
       if (o.json) {
         json({ url: r.url, digest: r.digest, source: r.source, revision: r.revision, path: r.output, files: r.files, bytes: r.bytes, timings: r.timings });
       } else {
@@ -165,7 +170,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     .action(run(async (signal, url: string, o: RemoteFlags & { tag: string[] }) => {
       const clientOptions = await clientSettings(o, io);
       const results = [];
-      for (const t of o.tag) results.push(await tagArtifact(ref(url, o), t, { clientOptions, signal }));
+      for (const t of o.tag) results.push(await (await lazy.remote()).tagArtifact(ref(url, o), t, { clientOptions, signal }));
       if (o.output === 'json') json(results);
       else for (const r of results) out(`✔ ${r.url} → ${r.digest}`);
     }));
@@ -182,7 +187,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
         throw new OciError('PROTOCOL', `--filter-regex: ${(err as Error).message}`);
       }
       const r = ref(url, o);
-      const items = (await listArtifacts(r, { clientOptions: await clientSettings(o, io), signal })).filter((a) => !filter || filter.test(a.tag));
+      const items = (await (await lazy.remote()).listArtifacts(r, { clientOptions: await clientSettings(o, io), signal })).filter((a) => !filter || filter.test(a.tag));
       if (o.output === 'json') return json(items);
       out(['ARTIFACT', 'DIGEST', 'SOURCE', 'REVISION'].join('\t'));
       for (const a of items) out([`${r.registry}/${r.repository}:${a.tag}`, a.digest, a.source ?? '', a.revision ?? ''].join('\t'));
@@ -196,7 +201,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     .option('--add-ignore-paths <patterns>', 'gitignore patterns added to the defaults', list)
     .option('--resolve-symlinks', 'archive what symlinks point to instead of skipping them')
     .action(run(async (signal, url: string, o: RemoteFlags & { path: string; ignorePaths?: string[]; addIgnorePaths?: string[]; resolveSymlinks?: boolean }) => {
-      const d = await diffArtifact(ref(url, o), { path: o.path, ignorePaths: o.ignorePaths, addIgnorePaths: o.addIgnorePaths, resolveSymlinks: o.resolveSymlinks, clientOptions: await clientSettings(o, io), signal });
+      const d = await (await lazy.diff()).diffArtifact(ref(url, o), { path: o.path, ignorePaths: o.ignorePaths, addIgnorePaths: o.addIgnorePaths, resolveSymlinks: o.resolveSymlinks, clientOptions: await clientSettings(o, io), signal });
       if (o.output === 'json') json(d);
       else if (d.identical) out(`✔ no changes: ${o.path} has the same files as ${url}${d.sameLayerDigest ? '' : ' (the .tgz bytes differ: another gzip encoder)'}`);
       else {

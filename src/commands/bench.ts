@@ -4,9 +4,14 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { PRESETS, type Preset } from '../measure/matrix.js';
-import { runGitVsOciBench } from '../measure/bench.js';
 import { resolveDestRoot } from '../measure/dest-root.js';
-import { renderReport, writeReport, type ReportFormat } from '../measure/output.js';
+import type { ReportFormat } from '../measure/output.js';
+
+/** Loaded on first use, so `ocilab --help` and other commands do not import them at start-up. */
+const lazy = {
+  bench: () => import('../measure/bench.js'),
+  output: () => import('../measure/output.js'),
+};
 
 function count(min: number) {
   return (value: string): number => {
@@ -63,7 +68,7 @@ export function benchCommand(): Command {
       const stop = () => ac.abort(new Error('interrupted'));
       process.once('SIGINT', stop);
       try {
-        const report = await runGitVsOciBench({
+        const report = await (await lazy.bench()).runGitVsOciBench({
           presets: f.presets,
           runs: f.runs,
           warmup: f.warmup,
@@ -81,18 +86,18 @@ export function benchCommand(): Command {
           const target = f[format];
           if (target === undefined) continue;
           if (target === true) {
-            process.stdout.write(renderReport(report, format));
+            process.stdout.write((await lazy.output()).renderReport(report, format));
             stdoutUsed = true;
           } else {
-            await writeReport(report, target, format);
+            await (await lazy.output()).writeReport(report, target, format);
             process.stderr.write(`wrote ${target}\n`);
           }
         }
         if (f.html) {
-          await writeReport(report, f.html, 'html');
+          await (await lazy.output()).writeReport(report, f.html, 'html');
           process.stderr.write(`wrote ${f.html}\n`);
         }
-        if (f.plain || !stdoutUsed) process.stdout.write(renderReport(report, 'plain'));
+        if (f.plain || !stdoutUsed) process.stdout.write((await lazy.output()).renderReport(report, 'plain'));
       } finally {
         process.off('SIGINT', stop);
       }

@@ -6,8 +6,12 @@
 import { Command, Option } from 'commander';
 import type { Writable } from 'node:stream';
 import { commandLine, helmCommands } from '../helm/helm-cli.js';
-import { packageChart } from '../helm/package.js';
-import { inspectChart, listChartVersions, pullChart, pushChart } from '../helm/registry.js';
+
+/** Loaded on first use, so `ocilab --help` and other commands do not import them at start-up. */
+const lazy = {
+  helmPackage: () => import('../helm/package.js'),
+  helmRegistry: () => import('../helm/registry.js'),
+};
 
 export interface ChartCommandIO {
   stdout: Writable;
@@ -49,7 +53,7 @@ export function chartCommand(io: ChartCommandIO = { stdout: process.stdout, stde
     .option('--version <semver>', 'set the chart version')
     .action(run(async (_s, dir: string, o: { destination: string; version?: string }) => {
       equivalent(helmCommands.package(dir, o.destination, o.version));
-      const p = await packageChart(dir, o.destination, { version: o.version });
+      const p = await (await lazy.helmPackage()).packageChart(dir, o.destination, { version: o.version });
       out(`Successfully packaged chart and saved it to: ${p.path}`);
     }));
 
@@ -59,7 +63,7 @@ export function chartCommand(io: ChartCommandIO = { stdout: process.stdout, stde
     .argument('<remote>', 'oci://host/path (no tag)')
     .action(run(async (signal, archive: string, to: string, o: Flags) => {
       equivalent(helmCommands.push(archive, to, !!o.plainHttp));
-      const r = await pushChart(archive, to, { insecure: o.plainHttp, signal });
+      const r = await (await lazy.helmRegistry()).pushChart(archive, to, { insecure: o.plainHttp, signal });
       if (o.output === 'json') out(JSON.stringify({ ref: r.ref, digest: r.digest, tag: r.tag, annotations: r.annotations }, null, 2));
       else out(`Pushed: ${r.ref}\nDigest: ${r.digest}`);
     }));
@@ -71,7 +75,7 @@ export function chartCommand(io: ChartCommandIO = { stdout: process.stdout, stde
     .option('-d, --destination <dir>', 'where to write <name>-<version>.tgz', '.')
     .action(run(async (signal, chart: string, o: Flags & { version: string; destination: string }) => {
       equivalent(helmCommands.pull(chart, o.version, o.destination, !!o.plainHttp));
-      const r = await pullChart(`${chart}:${o.version}`, o.destination, { insecure: o.plainHttp, signal });
+      const r = await (await lazy.helmRegistry()).pullChart(`${chart}:${o.version}`, o.destination, { insecure: o.plainHttp, signal });
       out(`Pulled: ${r.ref}\nDigest: ${r.digest}\nSaved: ${r.path}`);
     }));
 
@@ -79,7 +83,7 @@ export function chartCommand(io: ChartCommandIO = { stdout: process.stdout, stde
     .description('List the versions of a chart (SemVer tags, newest first)')
     .argument('<chart>', 'oci://host/path/name')
     .action(run(async (signal, chart: string, o: Flags) => {
-      const list = await listChartVersions(chart, { insecure: o.plainHttp, signal });
+      const list = await (await lazy.helmRegistry()).listChartVersions(chart, { insecure: o.plainHttp, signal });
       if (o.output === 'json') return out(JSON.stringify(list.map((c) => ({ version: c.version, tag: c.tag, appVersion: c.metadata.appVersion, digest: c.digest })), null, 2));
       out('VERSION'.padEnd(18) + 'APP VERSION'.padEnd(14) + 'DIGEST');
       for (const c of list) out(c.version.padEnd(18) + (c.metadata.appVersion ?? '-').padEnd(14) + c.digest);
@@ -93,7 +97,7 @@ export function chartCommand(io: ChartCommandIO = { stdout: process.stdout, stde
     .action(run(async (signal, what: string, chart: string, o: Flags & { version: string }) => {
       if (what !== 'chart' && what !== 'values') throw new Error(`show ${what}: expected "chart" or "values"`);
       equivalent(helmCommands.show(chart, o.version, what, !!o.plainHttp));
-      const i = await inspectChart(`${chart}:${o.version}`, { insecure: o.plainHttp, signal });
+      const i = await (await lazy.helmRegistry()).inspectChart(`${chart}:${o.version}`, { insecure: o.plainHttp, signal });
       io.stdout.write(what === 'chart' ? i.archive.chartYaml : (i.archive.values ?? ''));
     }));
   return cmd;

@@ -7,11 +7,15 @@ import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { equivalentCosignCommand } from '../cosign/cosign-cli.js';
 import { isCosignError } from '../cosign/errors.js';
-import { generateKeyPairFiles, loadPrivateKey, loadPublicKey } from '../cosign/keys.js';
 import { resolvePassword } from '../cosign/password.js';
-import { signArtifact } from '../cosign/sign.js';
-import { verifyArtifact } from '../cosign/verify.js';
 import { parseReference } from '../oci/reference.js';
+
+/** Loaded on first use, so `ocilab --help` and other commands do not import them at start-up. */
+const lazy = {
+  keys: () => import('../cosign/keys.js'),
+  sign: () => import('../cosign/sign.js'),
+  verify: () => import('../cosign/verify.js'),
+};
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -69,7 +73,7 @@ export function cosignCommand(): Command {
     .action((o: { outputKeyPrefix: string; dir: string; passwordFile?: string; force?: boolean }) =>
       guarded(async () => {
         const password = await resolvePassword({ passwordFile: o.passwordFile, confirm: true, purpose: 'private key' });
-        const pair = await generateKeyPairFiles(o.dir, password, { prefix: o.outputKeyPrefix, overwrite: o.force });
+        const pair = await (await lazy.keys()).generateKeyPairFiles(o.dir, password, { prefix: o.outputKeyPrefix, overwrite: o.force });
         process.stdout.write(`Private key written to ${pair.privateKeyPath}\nPublic key written to ${pair.publicKeyPath}\n`);
         showEquivalent(equivalentCosignCommand({ op: 'generate-key-pair', outputKeyPrefix: o.outputKeyPrefix === 'cosign' ? undefined : o.outputKeyPrefix }));
       }),
@@ -88,8 +92,8 @@ export function cosignCommand(): Command {
       const insecure = usesHttp(ref, o);
       const annotations = parseAnnotations(o.annotations);
       const password = await resolvePassword({ passwordFile: o.passwordFile, purpose: o.key });
-      const privateKey = await loadPrivateKey(o.key, password);
-      const r = await signArtifact(ref, { privateKey, keyName: basename(o.key), annotations, insecure });
+      const privateKey = await (await lazy.keys()).loadPrivateKey(o.key, password);
+      const r = await (await lazy.sign()).signArtifact(ref, { privateKey, keyName: basename(o.key), annotations, insecure });
       process.stdout.write(`Signed ${r.ref}\n  tag ${r.signatureTag} (${r.signatureCount} signature(s)), payload ${r.payloadDigest}\n`);
       showEquivalent(equivalentCosignCommand({ op: 'sign', ref, key: o.key, allowHttpRegistry: insecure, annotations }));
     }),
@@ -106,8 +110,8 @@ export function cosignCommand(): Command {
   ).action((ref: string, o: { key: string[]; output: 'text' | 'json'; allowHttpRegistry?: boolean; allowInsecureRegistry?: boolean }) =>
     guarded(async () => {
       const insecure = usesHttp(ref, o);
-      const keys = await Promise.all(o.key.map(async (p) => ({ name: basename(p), key: await loadPublicKey(p) })));
-      const r = await verifyArtifact(ref, { publicKeys: keys, insecure });
+      const keys = await Promise.all(o.key.map(async (p) => ({ name: basename(p), key: await (await lazy.keys()).loadPublicKey(p) })));
+      const r = await (await lazy.verify()).verifyArtifact(ref, { publicKeys: keys, insecure });
       if (o.output === 'json') {
         process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       } else if (r.verified && r.matched) {

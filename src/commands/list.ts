@@ -1,6 +1,6 @@
 /** `ocilab list`: the shipped scenarios (title, targets, budget), or with --actions the registered actions. */
 import { Command } from 'commander';
-import { buildActionRegistry } from '../actions.js';
+import { loadActionRegistry } from './action-registry.js';
 import { loadCatalog } from '../engine/catalog.js';
 import { EXIT } from './exit-codes.js';
 
@@ -9,8 +9,8 @@ export function listCommand(): Command {
     .description('list the shipped scenarios with their title, targets and duration budget')
     .option('--actions', 'list the actions scenario steps can use instead')
     .option('--json', 'machine-readable output')
-    .action((opts: { actions?: boolean; json?: boolean }) => {
-      const registry = buildActionRegistry();
+    .action(async (opts: { actions?: boolean; json?: boolean }) => {
+      const registry = await loadActionRegistry();
       const out = (text: string) => process.stdout.write(text);
       if (opts.actions) {
         const actions = registry.all().map((a) => ({ name: a.name, description: a.description }));

@@ -6,7 +6,7 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
-import { buildActionRegistry } from '../actions.js';
+import { loadActionRegistry } from './action-registry.js';
 import type { TargetName } from '../engine/action.js';
 import { loadScenario } from '../engine/catalog.js';
 import type { RunEvent } from '../engine/events.js';
@@ -28,7 +28,7 @@ interface RehearseOptions {
 }
 
 export async function rehearse(ref: string, opts: RehearseOptions): Promise<number> {
-  const registry = buildActionRegistry();
+  const registry = await loadActionRegistry();
   const scenario = loadScenario(ref, registry);
   if (!scenario.targets.includes(opts.target)) throw new UsageError(`scenario ${scenario.id} does not run on target ${opts.target}`);
   let runner: Runner;

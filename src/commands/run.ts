@@ -3,9 +3,9 @@
  * or plainly (--plain, not a TTY, or CI set). Exit code 0 passed, 1 failed, 2 bad input, 130 interrupted.
  */
 import { Command, Option } from 'commander';
-import { buildActionRegistry } from '../actions.js';
+import { loadActionRegistry } from './action-registry.js';
 import type { ActionRegistry, TargetName } from '../engine/action.js';
-import { defaultScenarioId, loadCatalog, loadScenario } from '../engine/catalog.js';
+import { DEFAULT_SCENARIOS, defaultScenarioId, loadCatalog, loadScenario } from '../engine/catalog.js';
 import type { Mode } from '../engine/events.js';
 import { Runner } from '../engine/runner.js';
 import { resolveStepRef } from '../engine/steps.js';
@@ -118,7 +118,7 @@ async function chooseScenario(registry: ActionRegistry, plain: boolean, target: 
  * Throws UsageError / ScenarioLoadError (exit 2).
  */
 export async function runScenario(ref: string | undefined, opts: RunOptions): Promise<number> {
-  const registry = buildActionRegistry();
+  const registry = await loadActionRegistry();
   ref ??= await chooseScenario(registry, wantsPlain(opts.plain), opts.target, opts.theme);
   if (ref === undefined) return EXIT.ok;
   const scenario = loadScenario(ref, registry);
@@ -206,7 +206,7 @@ export function targetOption(): Option {
 export function runCommand(): Command {
   return new Command('run')
     .description('run a scenario: a shipped id (see `ocilab list`) or the path of a scenario YAML file')
-    .argument('[scenario]', `scenario id or file (default: a picker on a terminal, else ${defaultScenarioId()})`)
+    .argument('[scenario]', `scenario id or file (default: a picker on a terminal, else the first shipped of ${DEFAULT_SCENARIOS.join(', ')})`)
     .addOption(targetOption())
     .addOption(new Option('-m, --mode <mode>', 'present: one key per step; workshop: the learner types, check/hint/solve; tour: auto-advance').choices(MODES).default('present'))
     .option('-f, --from-step <id|n>', 'start at this step (id or 1-based number); earlier steps are caught up by their solve')

@@ -5,6 +5,7 @@
  * the same FetchMethod interface.
  */
 import { join } from 'node:path';
+import { isolatedGitEnv } from '../../git/git-binary.js';
 import { withTraffic } from '../traffic.js';
 import type { FetchMethod, MethodOutcome, TrafficMeter } from '../types.js';
 import { runChildSteps, type ChildStep } from './child-steps.js';
@@ -37,17 +38,6 @@ const NOTES: Record<GitCliMode, string> = {
   sparse: 'two git commands; blobs are fetched lazily when the folder is checked out (extra requests)',
   'ls-remote': 'lists refs only; what a poll with no change costs',
 };
-
-/** Quiet, reproducible git: no user config, no progress, no prompts. */
-function gitEnv(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_TERMINAL_PROMPT: '0',
-    LC_ALL: 'C',
-  };
-}
 
 /**
  * The same git commands as ocilab's clone strategies (src/git/clone.ts) and Flux:
@@ -84,7 +74,7 @@ export function gitCliMethod(opts: GitCliOptions): FetchMethod {
     notes: [NOTES[opts.mode], ...(opts.meter ? [] : ['bytes and requests: not metered for this URL (n/a)'])],
     async run(dest, signal): Promise<MethodOutcome> {
       const steps = gitCliSteps(opts, dest);
-      const { value, traffic } = await withTraffic(opts.meter, () => runChildSteps(steps, signal, gitEnv()));
+      const { value, traffic } = await withTraffic(opts.meter, () => runChildSteps(steps, signal, isolatedGitEnv()));
       return { ...traffic, ...value, notes: [...(traffic.notes ?? []), ...(value.notes ?? [])] };
     },
   };
