@@ -6,19 +6,27 @@ import { Command } from 'commander';
 import { subscribeNotes } from '../notes/channel.js';
 import { notesSocketPath } from '../notes/paths.js';
 import type { NotesSnapshot } from '../notes/snapshot.js';
+import { styleNotes } from '../notes/style.js';
 import { notesLines } from '../notes/view.js';
+import { colorEnabled } from '../plain/color.js';
+import { frameBox } from '../ui/layout.js';
+import { createTheme } from '../ui/palette.js';
 import { EXIT } from './exit-codes.js';
+import { themeOption, type ThemeChoice } from './theme-option.js';
 
-export async function followNotes(opts: { once?: boolean } = {}): Promise<number> {
+export async function followNotes(opts: { once?: boolean; theme?: ThemeChoice } = {}): Promise<number> {
   const out = process.stdout;
   const tty = out.isTTY === true;
+  const theme = createTheme(colorEnabled(out), opts.theme);
   let last: NotesSnapshot | undefined;
   let waiting = true;
   let printed = '';
   const draw = () => {
-    const lines = notesLines(last, Date.now(), out.columns ?? 80, waiting);
+    // The projector frame as the app's: at most 100 columns, centred.
+    const box = frameBox(out.columns ?? 80, out.rows ?? 24, theme.name === 'projector');
+    const lines = notesLines(last, Date.now(), box.width, waiting);
     const text = lines.join('\n');
-    if (tty) out.write('\u001b[H\u001b[2J' + lines.map((l) => (l.includes('PAUSED') || l.includes('OVER') ? `\u001b[1m${l}\u001b[0m` : l)).join('\r\n'));
+    if (tty) out.write('\u001b[H\u001b[2J' + styleNotes(lines, theme, box).join('\r\n'));
     else if (text !== printed) out.write(text + '\n\n'); // not a terminal: print each new state once
     printed = text;
   };
@@ -55,8 +63,9 @@ export function notesCommand(): Command {
   return new Command('notes')
     .description('speaker notes on a second screen: follows `ocilab run --mode present` on this machine (waits for it)')
     .option('--once', 'print the current state once and exit (scripts, tests)')
+    .addOption(themeOption())
     .addHelpText('after', '\nExample (two terminals):\n  ocilab notes\n  ocilab run hello --mode present\n')
-    .action(async (opts: { once?: boolean }) => {
+    .action(async (opts: { once?: boolean; theme?: ThemeChoice }) => {
       process.exitCode = await followNotes(opts);
     });
 }

@@ -12,6 +12,7 @@ import { resolveStepRef } from '../engine/steps.js';
 import { MODES, TARGETS } from '../engine/scenario-schema.js';
 import { appCleanup, onBrokenPipe, onInterrupt } from '../engine/shutdown.js';
 import { colorEnabled } from '../plain/color.js';
+import { themeOption } from './theme-option.js';
 import { plainReporter } from '../plain/reporter.js';
 import { exitCodeOf } from '../store/run-state.js';
 import { createRunStore } from '../store/run-store.js';
@@ -94,13 +95,13 @@ interface ScenarioChoice {
   title: string;
   summary?: string;
 }
-type PickerModule = { renderPicker?: (choices: ScenarioChoice[], opts: { color?: boolean }) => Promise<string | undefined> };
+type PickerModule = { renderPicker?: (choices: ScenarioChoice[], opts: { color?: boolean; theme?: 'default' | 'projector' }) => Promise<string | undefined> };
 
 /**
  * No scenario named: on a terminal, the UI's scenario picker when it has one and there is a
  * choice to make; otherwise the default scenario. Undefined when the user left the picker.
  */
-async function chooseScenario(registry: ActionRegistry, plain: boolean, target: string): Promise<string | undefined> {
+async function chooseScenario(registry: ActionRegistry, plain: boolean, target: string, theme: RunOptions['theme']): Promise<string | undefined> {
   const fallback = defaultScenarioId();
   if (plain) return fallback;
   // Only what runs on this target: picking `scale` (kind/cluster) on local was a usage error.
@@ -109,7 +110,7 @@ async function chooseScenario(registry: ActionRegistry, plain: boolean, target: 
   );
   const ui = (await import('../ui/app.js')) as unknown as PickerModule;
   if (choices.length < 2 || typeof ui.renderPicker !== 'function') return fallback;
-  return ui.renderPicker(choices, { color: colorEnabled(process.stdout) });
+  return ui.renderPicker(choices, { color: colorEnabled(process.stdout), ...(theme ? { theme } : {}) });
 }
 
 /**
@@ -118,7 +119,7 @@ async function chooseScenario(registry: ActionRegistry, plain: boolean, target: 
  */
 export async function runScenario(ref: string | undefined, opts: RunOptions): Promise<number> {
   const registry = await loadActionRegistry();
-  ref ??= await chooseScenario(registry, wantsPlain(opts.plain), opts.target);
+  ref ??= await chooseScenario(registry, wantsPlain(opts.plain), opts.target, opts.theme);
   if (ref === undefined) return EXIT.ok;
   const scenario = loadScenario(ref, registry);
   if (!scenario.targets.includes(opts.target)) {
@@ -213,7 +214,7 @@ export function runCommand(): Command {
     .option('--record <file.cast>', 'record what the terminal shows to an asciicast v2 file, a marker per step (replay: ocilab replay)')
     .option('--type-speed <ms>', `present: type each step's command out before it runs, ms per character with slight jitter (default 40; 0 turns typing off; any key finishes the line)`)
     .option('--type-on-key', 'present: each key press types the next characters of the command; Enter or → runs it')
-    .addOption(new Option('--theme <name>', 'interactive app: projector = high contrast, no grey, at most 100 columns wide and centred (for a talk)').choices(['default', 'projector']).default('default'))
+    .addOption(themeOption())
     .option('--reset', 'workshop mode: forget the saved progress of this scenario and start over')
     .option('--plain', 'timestamped lines instead of the interactive app (automatic when stdout is not a TTY or CI is set)')
     .option('--dry-run', 'kind/cluster: print every command and Kubernetes object the run would run or apply, step by step; touch nothing')

@@ -2,6 +2,7 @@
  * The notes screen as plain lines (pure): current step's notes, next step's title, talk and
  * step time against their budgets, wall clock, PAUSED. The command redraws it every second.
  */
+import stringWidth from 'string-width';
 import type { NotesSnapshot } from './snapshot.js';
 
 export function clock(ms: number): string {
@@ -27,7 +28,8 @@ function wrap(text: string, width: number): string[] {
   for (const para of text.split('\n')) {
     let line = '';
     for (const word of para.split(/\s+/).filter(Boolean)) {
-      if (line !== '' && line.length + 1 + word.length > width) {
+      // Columns, not UTF-16 units: a wide character (CJK, emoji) takes two.
+      if (line !== '' && stringWidth(line) + 1 + stringWidth(word) > width) {
         out.push(line);
         line = word;
       } else line = line === '' ? word : `${line} ${word}`;
@@ -51,7 +53,7 @@ export function notesLines(s: NotesSnapshot | undefined, now: number, width: num
   const state = s.ended ? 'ENDED' : s.paused ? 'PAUSED' : waiting ? 'PRESENTER GONE' : '';
   const head = `NOTES · ${s.scenario}`;
   return [
-    `${head}${' '.repeat(Math.max(1, w - head.length - 8))}${wallClock(now)}`,
+    `${head}${' '.repeat(Math.max(1, w - stringWidth(head) - 8))}${wallClock(now)}`,
     `Step ${s.index + 1}/${s.count} · ${s.title}${state ? `   [${state}]` : ''}`,
     rule,
     ...(s.notes ? wrap(s.notes, w) : ['(no notes for this step)']),

@@ -15,6 +15,7 @@ import { useThrottledSelector } from './hooks/use-throttled-selector.js';
 import { useTour } from './hooks/use-tour.js';
 import { useTranscript } from './hooks/use-transcript.js';
 import { useTyping, type TypingSettings } from './hooks/use-typing.js';
+import { typingKeyFor } from './keymap.js';
 import { initialUiState, reduceKey, splitKeys, type Effect, type UiState } from './input.js';
 import { frameBox, planLayout } from './layout.js';
 import { useTheme } from './theme.js';
@@ -160,7 +161,7 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
         if (typing.active) {
           const interrupt = k.ctrl && ch === 'c';
           if (!interrupt) {
-            typing.key(k.escape ? 'cancel' : k.return || k.rightArrow ? 'run' : 'other');
+            typing.key(typingKeyFor(ch, k));
             continue;
           }
           typing.cancel();
@@ -222,6 +223,7 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
           notice={notice}
           now={now}
           typed={typed}
+          {...(mode === 'present' ? { typingHelp: { mode: interactive ? typingSettings?.mode : undefined } } : {})}
         />
       </Box>
     </>

@@ -20,6 +20,8 @@ export interface RenderOptions {
   stderr?: NodeJS.WriteStream;
   /** Colour on or off (the CLI decides from --no-color); default: NO_COLOR / FORCE_COLOR / TERM=dumb. */
   color?: boolean;
+  /** projector: high contrast, no grey, width capped at 100 columns and centred. */
+  theme?: ThemeName;
 }
 
 /** What the CLI passes to renderApp (the foundation's contract), plus optional streams for tests. */
@@ -34,8 +36,6 @@ export interface RenderAppOptions extends RenderOptions {
   fallbackText?: (index: number) => string;
   /** Present mode: type each step's command before it runs (undefined: off). */
   typing?: TypingSettings;
-  /** projector: high contrast, no grey, width capped at 100 columns and centred. */
-  theme?: ThemeName;
 }
 
 /** Exit code when the UI cannot run (stdin is not a terminal). */
@@ -84,7 +84,7 @@ export async function renderPicker(scenarios: ScenarioChoice[], opts: RenderOpti
   const io = streams(opts);
   if (needsTerminal(io.stdin, io.stderr)) return undefined;
   let picked: string | undefined;
-  const theme = createTheme(opts.color ?? colorWanted());
+  const theme = createTheme(opts.color ?? colorWanted(), opts.theme);
   const instance = render(
     <ThemeContext.Provider value={theme}>
       <ScenarioPicker scenarios={scenarios} onPick={(id) => (picked = id)} />

@@ -4,6 +4,7 @@
  */
 import type { Key } from 'ink';
 import type { Mode } from '../engine/events.js';
+import type { TypingKey, TypingMode } from '../present/typing.js';
 
 export type Command =
   | 'next'
@@ -163,4 +164,60 @@ export function bindingsFor(mode: Mode): Binding[] {
 /** The command a key press means in this mode, if any. */
 export function commandFor(mode: Mode, input: string, key: Key): Command | undefined {
   return bindingsFor(mode).find((b) => b.match(input, key))?.command;
+}
+
+/**
+ * Present mode, while a step's command is being typed: what each key does to the line
+ * (src/present/typing.ts decides; these say which key is which). Checked in order, the
+ * last matches any key. `keys` undefined: in that typing mode the key does what "any key"
+ * does, so the help does not list it apart. Ctrl-C is the interrupt binding above.
+ */
+export interface TypingBinding {
+  key: TypingKey;
+  keys: (mode: TypingMode) => string | undefined;
+  help: (mode: TypingMode) => string;
+  match: (input: string, key: Key) => boolean;
+}
+
+export const typingBindings: TypingBinding[] = [
+  {
+    key: 'cancel',
+    keys: () => 'Esc',
+    help: () => 'stops typing; the step does not run (→ types it again)',
+    match: (_input, key) => key.escape,
+  },
+  {
+    key: 'run',
+    keys: (m) => (m.kind === 'keys' ? '→ ⏎' : undefined),
+    help: () => 'finishes the line and runs the step',
+    match: (_input, key) => key.return || key.rightArrow,
+  },
+  {
+    key: 'other',
+    keys: (m) => (m.kind === 'keys' ? 'other keys' : 'any key'),
+    help: (m) => (m.kind === 'keys' ? `type the next ${m.perKey} characters` : 'finishes the line at once and runs the step'),
+    match: () => true,
+  },
+];
+
+/** What a key press does to the line being typed. */
+export function typingKeyFor(input: string, key: Key): TypingKey {
+  return typingBindings.find((b) => b.match(input, key))!.key;
+}
+
+/** The help's heading for typing: how the command lines are typed in this run. */
+export function typingHeading(mode: TypingMode | undefined): string {
+  if (!mode) return 'Typing off (--type-speed 0): → runs the step at once';
+  if (mode.kind === 'keys') return `While a command types (--type-on-key, ${mode.perKey} characters a key):`;
+  const jitter = mode.jitter ? ` ±${Math.round(mode.jitter * 100)}%` : '';
+  return `While a command types (--type-speed ${mode.msPerChar}: ${mode.msPerChar} ms a character${jitter}):`;
+}
+
+/** The typing keys the help lists for this typing mode (none when typing is off). */
+export function typingHelp(mode: TypingMode | undefined): { keys: string; help: string }[] {
+  if (!mode) return [];
+  return typingBindings.flatMap((b) => {
+    const keys = b.keys(mode);
+    return keys === undefined ? [] : [{ keys, help: b.help(mode) }];
+  });
 }

@@ -8,31 +8,24 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { peer } from '../helpers/peers.js';
-import { alive, pgrep, TmuxSession } from './tmux.js';
+import { alive, ocilabShell, pgrep } from './tmux.js';
+import { tmuxRig } from './tmux-windows.js';
 
 const tmux = peer('tmux', 'scripts/ci/install-ui.sh');
 const pgrepTool = peer('pgrep', 'scripts/ci/install-ui.sh (procps)');
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli.js');
 
-/**
- * The shell line tmux runs. CI is removed from the child's environment: under CI the CLI
- * goes plain, Ink prints only the last frame and chalk drops colour (CI=false is not enough).
- */
-const ocilab = (args: string, env = '') =>
-  `env -u CI -u CONTINUOUS_INTEGRATION ${env} node ${cli} ${args}; echo "OCILAB_EXIT=$?"; sleep 120`;
+/** The shell line tmux runs (./tmux.ts ocilabShell: CI removed, exit code printed). */
+const ocilab = ocilabShell;
 
 /** SGR sequences that set a foreground or background colour (bold, inverse and resets are not colour). */
 const colourCodes = (screen: string): string[] =>
   (screen.match(/\x1b\[[0-9;]*m/g) ?? []).filter((sgr) => /\[(?:[0-9;]*;)?(?:3[0-8]|4[0-8]|9[0-7]|10[0-7])(?:;|m)/.test(sgr));
 
-let session: TmuxSession | undefined;
-afterEach(() => {
-  session?.kill();
-  session = undefined;
-});
+const rig = tmuxRig(tmux, 'cli');
 
 // Each test starts the CLI (seconds on a loaded 2-core machine) and waits on real processes.
 const E2E_TIMEOUT_MS = 90_000;
@@ -43,7 +36,7 @@ describe.skipIf(!tmux || !pgrepTool)('ocilab in tmux', { timeout: E2E_TIMEOUT_MS
   }, 120_000);
 
   test('hello at 80x24: each step passes with keys, q quits with 0, the background server is gone', async () => {
-    const t = (session = new TmuxSession(tmux!));
+    const { t } = rig.session();
     t.start(ocilab('run hello'), { columns: 80, rows: 24 }, root);
     let screen = await t.waitFor(/→ runs 1\/3/, 'the first step, ready');
     expect(screen).toMatch(/^Hello, ocilab +⏱ 00:\d\d \/ 02:00$/m);
@@ -105,7 +98,7 @@ steps:
       - shell: echo napping; ${marker}
 `,
       );
-      const t = (session = new TmuxSession(tmux!));
+      const { t } = rig.session();
       t.start(ocilab(`run ${join(dir, 'sleepy.yaml')}`), { columns: 80, rows: 24 }, root);
       await t.waitFor(/→ runs 1\/1/, 'ready');
       t.keys('Right');
@@ -124,7 +117,7 @@ steps:
   });
 
   test('hello at 120x40: side-by-side layout, colour marks, help overlay, goto typed in one burst', async () => {
-    const t = (session = new TmuxSession(tmux!));
+    const { t } = rig.session();
     t.start(ocilab('run hello'), { columns: 120, rows: 40 }, root);
     let screen = await t.waitFor(/→ runs 1\/3/, 'ready');
     // Step list on the left, the step's narration on the right of the same row.
@@ -154,8 +147,8 @@ steps:
   });
 
   test('NO_COLOR: same screen, no colour codes; marks still say the status', async () => {
-    const t = (session = new TmuxSession(tmux!));
-    t.start(ocilab('run hello', 'NO_COLOR=1'), { columns: 80, rows: 24 }, root);
+    const { t } = rig.session();
+    t.start(ocilab('run hello', { NO_COLOR: '1' }), { columns: 80, rows: 24 }, root);
     await t.waitFor(/→ runs 1\/3/, 'ready');
     t.keys('Right');
     await t.waitFor(/^›✓ +1 Say hello/m, 'step 1 passed');

@@ -1,39 +1,28 @@
 /**
  * End to end: the talk scenario in a real terminal at 100x30, the size of a projector
  * window. The BUILT CLI (node dist/cli.js) runs git-vs-oci on the local target (small
- * preset, to stay fast) and is walked with keys through ALL eight steps; after each step:
+ * preset, to stay fast) and is walked with keys through all its steps (from the scenario file); after each step:
  * it passed, and the live area still fits the pane (title on the first row, key bar on the
  * second-to-last, last row empty, so nothing scrolled or wrapped). In the side-by-side step
  * the bars (b) are opened while it measures and read once complete. Waits poll the screen;
  * nothing sleeps for a fixed time. Skips with a reason without tmux; fails under CI.
  */
-import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { ensureBuilt } from '../helpers/built-cli.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ensureBuilt, repoRoot } from '../helpers/built-cli.js';
 import { peer } from '../helpers/peers.js';
-import { TmuxSession } from './tmux.js';
+import { scenarioFacts } from './scenario-steps.js';
+import { ocilabShell } from './tmux.js';
+import { tmuxRig } from './tmux-windows.js';
 
 const tmux = peer('tmux', 'scripts/ci/install-ui.sh');
-const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'dist/cli.js');
 const SIZE = { columns: 100, rows: 30 };
+const rig = tmuxRig(tmux, 'git-vs-oci');
 
-const STEPS = [
-  'GitOps and Flux',
-  'A Git server and',
-  'A fleet repo with history',
-  'Deliver it from Git',
-  'Publish the same',
-  'Side by side',
-  'Scale it to a fleet',
-  'Change one app',
-];
-
-let session: TmuxSession | undefined;
-afterEach(() => {
-  session?.kill();
-  session = undefined;
-});
+// From the scenario file: others add steps to it (the first 12 characters of each title).
+const talk = scenarioFacts('git-vs-oci');
+const STEPS = talk.steps.map((s) => s.title.slice(0, 12));
+const N = STEPS.length;
+const SIDE_BY_SIDE = talk.steps.findIndex((s) => s.id === 'side-by-side') + 1;
 
 /** The live area fills the pane exactly: title first, key bar last, the terminal's last row empty. */
 function fitsPane(screen: string, when: string): void {
@@ -50,18 +39,14 @@ describe.skipIf(!tmux)('git-vs-oci in tmux at 100x30', () => {
   }, 180_000);
 
   test('every step passes with keys, the bars fill in, nothing overflows, q exits 0', async () => {
-    const t = (session = new TmuxSession(tmux!));
-    t.start(
-      `env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${cli} run git-vs-oci --target local --param preset=small --param runs=2; echo "OCILAB_EXIT=$?"; sleep 300`,
-      SIZE,
-      root,
-    );
+    const { t, env } = rig.session();
+    t.start(ocilabShell('run git-vs-oci --target local --param preset=small --param runs=2', { ...env, NO_COLOR: '1' }, 300), SIZE, repoRoot);
     for (let i = 1; i <= STEPS.length; i++) {
-      fitsPane(await t.waitFor(new RegExp(`→ runs ${i}/8`), `step ${i} focused`, 60_000), `step ${i} focused`);
+      fitsPane(await t.waitFor(new RegExp(`→ runs ${i}/${N}`), `step ${i} focused`, 60_000), `step ${i} focused`);
       t.keys('Right');
-      if (i === 6) {
+      if (i === SIDE_BY_SIDE) {
         // The bars while the comparison runs: they appear with the first measured run.
-        await t.waitFor(/▶ running 6\/8/, 'step 6 running');
+        await t.waitFor(new RegExp(`▶ running ${i}/${N}`), 'the side-by-side step running');
         t.keys('b');
         await t.waitFor(/── measurements · (live · run \d\/2|2 runs each) ─/, 'the bars with the first runs', 120_000);
         const bars = await t.waitFor(/── measurements · 2 runs each ─/, 'the complete comparison', 120_000);
@@ -81,11 +66,11 @@ describe.skipIf(!tmux)('git-vs-oci in tmux at 100x30', () => {
     }
     const end = await t.waitFor(/✓ run passed · q quits/, 'the run passed');
     fitsPane(end, 'the end');
-    for (const [i, title] of STEPS.entries()) expect(end).toMatch(new RegExp(`✓ +${i + 1} [^\\n]*${title.slice(0, 12)}`));
+    for (const [i, title] of STEPS.entries()) expect(end).toMatch(new RegExp(`✓ +${i + 1} [^\\n]*${title.replace(/[()]/g, '\\$&')}`));
     t.keys('q');
     const exit = await t.waitFor(/OCILAB_EXIT=\d+/, 'the exit code');
     expect(exit).toContain('OCILAB_EXIT=0');
     // the summary line is printed after the UI left; the terminal wraps it like any text
-    expect(exit.replace(/\n/g, " ")).toMatch(/passed · ✓✓✓✓✓✓✓✓ · 8 passed, 0 failed, 0 skipped, 0 not ?run/);
+    expect(exit.replace(/\n/g, ' ')).toMatch(new RegExp(`passed · ${'✓'.repeat(N)} · ${N} passed, 0 failed, 0 skipped, 0 not ?run`));
   }, 600_000);
 });

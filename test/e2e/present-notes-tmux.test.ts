@@ -5,27 +5,14 @@
  * step's budget and the wall clock; `.` in the talk pauses the notes' timer. Every wait
  * polls a window's screen. Skips without tmux on a laptop; fails under CI.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { builtCli, ensureBuilt, repoRoot } from '../helpers/built-cli.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ensureBuilt } from '../helpers/built-cli.js';
 import { peer } from '../helpers/peers.js';
-import { TmuxWindows } from './tmux-windows.js';
+import { ocilabShell } from './tmux.js';
+import { tmuxRig } from './tmux-windows.js';
 
 const tmux = peer('tmux', 'scripts/ci/install-ui.sh');
-
-let windows: TmuxWindows | undefined;
-let dir: string | undefined;
-afterEach(() => {
-  windows?.kill();
-  windows = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
-
-/** CI removed from the child's environment (under CI the CLI goes plain). */
-const ocilab = (env: string, args: string) => `env -u CI -u CONTINUOUS_INTEGRATION ${env} node ${builtCli} ${args}; echo "OCILAB_EXIT=$?"; sleep 120`;
+const rig = tmuxRig(tmux, 'notes');
 
 const field = (screen: string, re: RegExp): string => {
   const m = re.exec(screen);
@@ -44,15 +31,13 @@ describe.skipIf(!tmux)('run --mode present with ocilab notes in a second window'
   beforeAll(() => ensureBuilt(), 180_000);
 
   test('notes follow the talk: notes, next title, talk and step budgets, wall clock; . pauses the timer', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ocilab-notes-e2e-'));
-    const env = `XDG_RUNTIME_DIR=${dir} XDG_DATA_HOME=${dir}/data`;
-    const w = (windows = new TmuxWindows(tmux!, { columns: 100, rows: 30 }, repoRoot));
+    const { w, env } = rig.windows({ columns: 100, rows: 30 });
 
     // The notes screen first: it waits for a presentation.
-    w.open('notes', ocilab(env, 'notes'));
+    w.open('notes', ocilabShell('notes', env));
     await w.waitFor('notes', /Waiting for a presentation/, 'the waiting notes screen');
 
-    w.open('talk', ocilab(env, 'run hello --mode present'));
+    w.open('talk', ocilabShell('run hello --mode present', env));
     await w.waitFor('talk', /→ runs 1\/3/, 'the talk, ready');
     let notes = await w.waitFor('notes', /^Step 1\/3 · Say hello$/m, 'notes on step 1');
     expect(notes).toMatch(/^NOTES · Hello, ocilab +\d\d:\d\d:\d\d$/m);

@@ -4,38 +4,26 @@
  * window: the RECORDED banner, a pause at each step, `n` plays the next step, `q` quits 0.
  * Skips without tmux on a laptop; fails under CI.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { markersOf, parseCast } from '../../src/record/asciicast.js';
-import { builtCli, ensureBuilt, repoRoot } from '../helpers/built-cli.js';
+import { ensureBuilt } from '../helpers/built-cli.js';
 import { peer } from '../helpers/peers.js';
-import { TmuxWindows } from './tmux-windows.js';
+import { ocilabShell } from './tmux.js';
+import { tmuxRig } from './tmux-windows.js';
 
 const tmux = peer('tmux', 'scripts/ci/install-ui.sh');
-
-let windows: TmuxWindows | undefined;
-let dir: string | undefined;
-afterEach(() => {
-  windows?.kill();
-  windows = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
-
-const shell = (env: string, args: string) => `env -u CI -u CONTINUOUS_INTEGRATION ${env} node ${builtCli} ${args}; echo "OCILAB_EXIT=$?"; sleep 120`;
+const rig = tmuxRig(tmux, 'replay');
 
 describe.skipIf(!tmux)('record a talk, replay it', () => {
   beforeAll(() => ensureBuilt(), 180_000);
 
   test('run --record in tmux, then ocilab replay pauses at each step and n moves on', { timeout: 120_000 }, async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ocilab-replay-e2e-'));
-    const env = `XDG_RUNTIME_DIR=${dir} XDG_DATA_HOME=${dir}/data`;
+    const { w, env, dir } = rig.windows({ columns: 80, rows: 24 });
     const cast = join(dir, 'hello.cast');
-    const w = (windows = new TmuxWindows(tmux!, { columns: 80, rows: 24 }, repoRoot));
 
-    w.open('talk', shell(env, `run hello --mode present --type-speed 5 --record ${cast}`));
+    w.open('talk', ocilabShell(`run hello --mode present --type-speed 5 --record ${cast}`, env));
     await w.waitFor('talk', /→ runs 1\/3/, 'the talk, ready');
     for (let n = 1; n <= 3; n++) {
       w.keys('talk', 'Right');
@@ -60,7 +48,7 @@ describe.skipIf(!tmux)('record a talk, replay it', () => {
     expect(output).toMatch(/(?<!echo ")hello from ocilab(?!")/);
     expect(output).toContain('kind: Demo');
 
-    w.open('replay', shell(env, `replay ${cast}`));
+    w.open('replay', ocilabShell(`replay ${cast}`, env));
     let screen = await w.waitFor('replay', /RECORDED \d{4}-\d\d-\d\d \d\d:\d\d UTC — Hello, ocilab/, 'the RECORDED banner');
     // Banner and keys on two lines that fit 80 columns (nothing wraps).
     expect(screen).toMatch(/^ RECORDED .* — Hello, ocilab ?$/m);

@@ -4,30 +4,25 @@
  * (help, goto, log, bars, wire) the live area stays bounded: exactly rows - 1 tall (the
  * header on the first row, the key bar on the one before last, the last row empty), no row
  * wider than the terminal and no row wrapped; the projector frame stays centred within
- * 100 columns. Skips without tmux on a laptop; fails under CI.
+ * 100 columns. At every step the step's title rule is on screen, no body row lost its first
+ * character and the narration starts as the scenario's text does. Steps, titles and texts
+ * come from scenarios/git-vs-oci.yaml. Skips without tmux on a laptop; fails under CI.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import stringWidth from 'string-width';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { frameBox } from '../../src/ui/layout.js';
-import { builtCli, ensureBuilt, repoRoot } from '../helpers/built-cli.js';
+import { ensureBuilt } from '../helpers/built-cli.js';
 import { peer } from '../helpers/peers.js';
-import { TmuxWindows } from './tmux-windows.js';
+import { scenarioFacts } from './scenario-steps.js';
+import { bodyRows, plainProse, rowsMissingFirstChar } from './screen-checks.js';
+import { ocilabShell } from './tmux.js';
+import { tmuxRig, type TmuxWindows } from './tmux-windows.js';
 
 const tmux = peer('tmux', 'scripts/ci/install-ui.sh');
-const TITLE = 'Git vs OCI — the same manifests, two ways';
-const STEPS = 8;
-
-let windows: TmuxWindows | undefined;
-let dir: string | undefined;
-afterEach(() => {
-  windows?.kill();
-  windows = undefined;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const talk = scenarioFacts('git-vs-oci');
+const TITLE = talk.title;
+const STEPS = talk.steps.length;
+const rig = tmuxRig(tmux, 'rehearse');
 
 interface Size {
   columns: number;
@@ -36,7 +31,7 @@ interface Size {
 }
 
 /** The live area's invariants on one captured screen; `what` names the moment in failures. */
-function expectBounded(w: TmuxWindows, size: Size, what: string): void {
+function expectBounded(w: TmuxWindows, size: Size, what: string, step?: number): void {
   const screen = w.screen('talk');
   const rows = screen.replace(/\n$/, '').split('\n');
   const context = `${what} at ${size.columns}x${size.rows}:\n${screen}`;
@@ -48,6 +43,7 @@ function expectBounded(w: TmuxWindows, size: Size, what: string): void {
   expect(rows[size.rows - 1], context).toBe('');
   expect(rows[0]!.trimStart().startsWith(TITLE.slice(0, Math.min(TITLE.length, 30))), context).toBe(true);
   expect(rows[size.rows - 2], context).toMatch(/→ next {2}← back .* q quit$/);
+  if (step !== undefined) expectStepBody(screen, size, step, context);
   if (size.theme === 'projector') {
     const box = frameBox(size.columns, size.rows, true);
     for (const row of rows) {
@@ -55,6 +51,23 @@ function expectBounded(w: TmuxWindows, size: Size, what: string): void {
       expect(row.slice(0, box.left).trim(), context).toBe('');
       expect(stringWidth(row), context).toBeLessThanOrEqual(box.left + box.width);
     }
+  }
+}
+
+/**
+ * Step `index` (0-based) on screen: its title rule, no row that lost its first character, and
+ * the narration's first row is the start of the scenario's `say` (markup rendered away).
+ */
+function expectStepBody(screen: string, size: Size, index: number, context: string): void {
+  const view = { ...size, projector: size.theme === 'projector' };
+  const body = bodyRows(screen, view, STEPS);
+  const step = talk.steps[index]!;
+  expect(body[0], `the title rule of step ${index + 1}, ${context}`).toMatch(new RegExp(`^── ${index + 1} ${step.title.slice(0, 12).replace(/[()]/g, '\\$&')}`));
+  expect(rowsMissingFirstChar(screen, view, STEPS), `rows that lost their first character, ${context}`).toEqual([]);
+  if (step.say) {
+    const first = body[1]!.trim();
+    const words = first.split(' ').slice(0, 3).join(' ');
+    expect(plainProse(step.say).startsWith(words), `narration row "${first}" vs the scenario's "${plainProse(step.say).slice(0, 60)}", ${context}`).toBe(true);
   }
 }
 
@@ -66,25 +79,20 @@ describe.skipIf(!tmux)('the git-vs-oci talk rehearsed in tmux: the layout stays 
     { columns: 100, rows: 30, theme: 'default' },
     { columns: 200, rows: 50, theme: 'projector' },
   ])('$columns x $rows, theme $theme: every step and overlay', { timeout: 300_000 }, async (size) => {
-    dir = mkdtempSync(join(tmpdir(), 'ocilab-rehearse-e2e-'));
-    const env = `XDG_RUNTIME_DIR=${dir} XDG_DATA_HOME=${dir}/data`;
-    const w = (windows = new TmuxWindows(tmux!, size, repoRoot));
-    w.open(
-      'talk',
-      `env -u CI -u CONTINUOUS_INTEGRATION ${env} node ${builtCli} run git-vs-oci --mode present --theme ${size.theme} --type-speed 5 --param preset=tiny; echo "OCILAB_EXIT=$?"; sleep 120`,
-    );
-    await w.waitFor('talk', /→ runs 1\/8/, 'the talk, ready', 60_000);
-    expectBounded(w, size, 'ready');
+    const { w, env } = rig.windows(size);
+    w.open('talk', ocilabShell(`run git-vs-oci --mode present --theme ${size.theme} --type-speed 5 --param preset=tiny`, env));
+    await w.waitFor('talk', new RegExp(`→ runs 1/${STEPS}`), 'the talk, ready', 60_000);
+    expectBounded(w, size, 'ready', 0);
     for (let n = 1; n <= STEPS; n++) {
       w.keys('talk', 'Right');
       const after = n < STEPS ? `→ goes to ${n + 1}/${STEPS}` : '→ finishes';
       const screen = await w.waitFor('talk', (s) => s.includes(after) || s.includes(`✗ ${n}/${STEPS} failed`), `step ${n} done`, 120_000);
       expect(screen, `step ${n} failed:\n${screen}`).toContain(after);
-      expectBounded(w, size, `after step ${n}`);
+      expectBounded(w, size, `after step ${n}`, n - 1);
       if (n < STEPS) {
         w.keys('talk', 'Space');
         await w.waitFor('talk', new RegExp(`→ runs ${n + 1}/${STEPS}`), `step ${n + 1} focused`);
-        expectBounded(w, size, `step ${n + 1} focused`);
+        expectBounded(w, size, `step ${n + 1} focused`, n);
       }
     }
     w.keys('talk', 'Right');
@@ -92,7 +100,8 @@ describe.skipIf(!tmux)('the git-vs-oci talk rehearsed in tmux: the layout stays 
     expectBounded(w, size, 'the run passed');
     // Every overlay, with the whole talk's output and measurements behind it. Each is closed
     // with its own key (Esc followed quickly by another key reads as Alt-key in a terminal).
-    const main = /── 8 Change one app, deliver it both ways ─/;
+    const last = talk.steps.at(-1)!.title;
+    const main = new RegExp(`── ${STEPS} ${last.slice(0, 12).replace(/[()]/g, '\\$&')}`);
     for (const [key, marker] of [
       ['?', /Keys \(present mode\)/],
       ['g', /Go to step/],

@@ -4,7 +4,13 @@
  * Waits poll the window's screen; nothing sleeps a fixed time.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { repoRoot } from '../helpers/built-cli.js';
 import { settledCapture } from './settled.js';
+import { TmuxSession, type TmuxSize } from './tmux.js';
 
 export class TmuxWindows {
   private readonly socket = `ocilab-e2e-w-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -67,4 +73,47 @@ export class TmuxWindows {
       // Already gone.
     }
   }
+}
+
+/** What one e2e test gets from its rig: a private dir, the environment that points ocilab at it. */
+export interface RigRun {
+  /** Private runtime and data dir (the notes socket, recordings); removed after the test. */
+  dir: string;
+  /** XDG_RUNTIME_DIR and XDG_DATA_HOME inside `dir`: talk and notes meet there, nothing touches the user's. */
+  env: Record<string, string>;
+}
+
+/**
+ * The per-test setup and teardown every tmux e2e shares: call once at module level; each
+ * test then asks for windows (or a single session) of a size. After each test the tmux
+ * server is killed and the private dir removed, pass or fail.
+ */
+export function tmuxRig(tmux: string | undefined, prefix: string) {
+  let servers: { kill(): void }[] = [];
+  let dirs: string[] = [];
+  afterEach(() => {
+    for (const s of servers) s.kill();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    servers = [];
+    dirs = [];
+  });
+  const run = (): RigRun => {
+    const dir = mkdtempSync(join(tmpdir(), `ocilab-${prefix}-e2e-`));
+    dirs.push(dir);
+    return { dir, env: { XDG_RUNTIME_DIR: dir, XDG_DATA_HOME: join(dir, 'data') } };
+  };
+  return {
+    /** Several windows of one size (a talk and its notes, a recording and its replay). */
+    windows(size: TmuxSize): RigRun & { w: TmuxWindows } {
+      const w = new TmuxWindows(tmux!, size, repoRoot);
+      servers.push(w);
+      return { ...run(), w };
+    },
+    /** One window; the caller starts it (TmuxSession.start). */
+    session(): RigRun & { t: TmuxSession } {
+      const t = new TmuxSession(tmux!);
+      servers.push(t);
+      return { ...run(), t };
+    },
+  };
 }

@@ -3,7 +3,19 @@
  * user's sessions) running the built CLI at a fixed size; keys in, screen text out.
  */
 import { execFileSync } from 'node:child_process';
+import { builtCli } from '../helpers/built-cli.js';
 import { settledCapture } from './settled.js';
+
+/**
+ * The shell line a tmux window runs: the BUILT CLI with `args`, CI removed from its
+ * environment (under CI the CLI goes plain: Ink prints only the last frame and chalk drops
+ * colour; CI=false is not enough), then its exit code as OCILAB_EXIT=<n>, then a pause so the
+ * last screen stays readable until the test kills the tmux server. `env` values are quoted.
+ */
+export function ocilabShell(args: string, env: Record<string, string> = {}, holdSeconds = 120): string {
+  const vars = Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`);
+  return ['env -u CI -u CONTINUOUS_INTEGRATION', ...vars, `node ${builtCli} ${args}; echo "OCILAB_EXIT=$?"; sleep ${holdSeconds}`].join(' ');
+}
 
 export interface TmuxSize {
   columns: number;

@@ -6,6 +6,7 @@ import { useTheme } from '../theme.js';
 import type { HeaderView, LogLine, Measurement, StepView } from '../view-model.js';
 import { chartsFor } from '../measure-bars.js';
 import type { LiveSample } from '../../measure/live.js';
+import type { TypingMode } from '../../present/typing.js';
 import { BarsView } from './BarsView.js';
 import { GotoPicker } from './GotoPicker.js';
 import { Header } from './Header.js';
@@ -71,6 +72,8 @@ export interface MainScreenProps {
   typed?: TypedCommand;
   /** Empty rows after the header and above the key bar (projector theme). */
   gap?: number;
+  /** Present mode: how commands are typed (mode undefined: typing off), for the help. */
+  typingHelp?: { mode: TypingMode | undefined };
 }
 
 /** The whole live area; exactly `rows - 1` tall so the terminal never scrolls it. */
@@ -89,7 +92,7 @@ export function MainScreen(props: MainScreenProps) {
 
   let body;
   if (overlay === 'help') {
-    body = <HelpOverlay mode={header.mode} height={layout.bodyHeight} />;
+    body = <HelpOverlay mode={header.mode} height={layout.bodyHeight} {...(props.typingHelp ? { typing: props.typingHelp } : {})} />;
   } else if (overlay === 'goto') {
     body = (
       <GotoPicker steps={steps} selected={ui.gotoSelected} typed={ui.gotoTyped} height={layout.bodyHeight} />
@@ -207,10 +210,13 @@ function StepBody({ step, index, width, height, minOutput, lines, totalLines, no
       </Box>
       {step.command ? typed !== undefined ? <Command command={typed} cursor /> : <Command command={step.command} /> : null}
       <StepResult step={step} width={width} />
+      {/* One row each, never squeezed (a squeezed row is overwritten, see Markdown.tsx). */}
       {step.hints?.map((hint, i) => (
-        <Text key={i} color={theme.warn} wrap="truncate-end">
-          hint {i + 1}: {hint}
-        </Text>
+        <Box key={i} flexShrink={0}>
+          <Text color={theme.warn} wrap="truncate-end">
+            hint {i + 1}: {hint}
+          </Text>
+        </Box>
       ))}
       <Box ref={outputRef} flexGrow={1} flexShrink={0} flexBasis={0} minHeight={minOutput} overflow="hidden">
         <OutputPane lines={lines} width={width} height={Math.max(0, outputRows - 1)} totalLines={totalLines} />

@@ -12,10 +12,21 @@ export interface MarkdownProps {
   source: string;
 }
 
+/**
+ * The narration keeps its natural height (flexShrink 0): the caller's box clips it
+ * (overflow hidden). Were it allowed to shrink, Yoga would shrink its blocks, not the text
+ * in them: a paragraph given fewer rows than it wraps to still prints every row, and the
+ * next block (the blank row between blocks) lands on one of them, overwriting its first
+ * column ("ocal reconciler" for "local reconciler" in a 100x30 talk).
+ */
 export function Markdown({ source }: MarkdownProps) {
   const theme = useTheme();
   const tokens = useMemo(() => lexer(source), [source]);
-  return <Box flexDirection="column">{blocks(tokens, theme)}</Box>;
+  return (
+    <Box flexDirection="column" flexShrink={0}>
+      {blocks(tokens, theme)}
+    </Box>
+  );
 }
 
 /**

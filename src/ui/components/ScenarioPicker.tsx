@@ -2,6 +2,7 @@ import { Box, Text, useApp, useInput, useStdin, type Key } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { splitKeys } from '../input.js';
+import { frameBox } from '../layout.js';
 import { useTheme } from '../theme.js';
 import { window } from './StepList.js';
 
@@ -21,7 +22,9 @@ export function ScenarioPicker({ scenarios, onPick }: ScenarioPickerProps) {
   const theme = useTheme();
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
-  const { rows } = useTerminalSize();
+  const { columns, rows } = useTerminalSize();
+  // The projector theme's frame: capped at 100 columns, centred (as the run's live area).
+  const box = frameBox(columns, rows, theme.name === 'projector');
   // A ref, so keys typed faster than a re-render (↓ ↓ Enter) act on the latest selection.
   const selectedRef = useRef(0);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
@@ -56,7 +59,7 @@ export function ScenarioPicker({ scenarios, onPick }: ScenarioPickerProps) {
   const fit = Math.max(1, Math.floor((rows - 1 - 4) / 2));
   const { first, last } = window(scenarios.length, selected, fit);
   return (
-    <Box flexDirection="column" paddingX={1}>
+    <Box flexDirection="column" paddingX={1} marginLeft={box.left} width={box.left > 0 ? box.width : undefined}>
       <Text bold color={theme.heading}>
         ocilab: pick a scenario
       </Text>
