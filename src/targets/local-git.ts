@@ -60,14 +60,12 @@ export const createSharedReconciler: CreateLocalReconciler = (ctx) => {
       // reconcilerFor keeps the latest caller as the scope its events and measurements go to.
       reconcilerFor(scope);
     },
-    reconcileNow(ref) {
+    reconcileNow(ref, opts) {
       const key = keyOfRef(ref);
       if (!rec.get(key)) throw new TargetError(`${keyString(key)} has not been applied (flux.apply first)`);
-      // A failed pass is reported in the status (conditions), which the wait reads.
-      return rec.reconcileNow(key).then(
-        () => undefined,
-        () => undefined,
-      );
+      // A failed pass is reported in the status (conditions), which the wait reads; a pass
+      // not done in time (or cancelled) rejects, so the caller fails instead of waiting on.
+      return rec.reconcileNow(key, opts).then(() => undefined);
     },
     stop: () => stopReconcilerFor(ctx.workDir),
   };

@@ -43,8 +43,11 @@ export interface LocalSourceReconciler {
   onChange(listener: () => void): () => void;
   /** The step now acting: the reconciler's events and pass measurements go to its output from here on. */
   use?(ctx: TargetContext): void;
-  /** Reconcile one object now (what `flux reconcile` asks the controller for); resolves when the pass is done. */
-  reconcileNow(ref: ObjectRef): void | Promise<void>;
+  /**
+   * Reconcile one object now (what `flux reconcile` asks the controller for); resolves when the
+   * pass is done, rejects when it is not done within `timeoutMs` or `signal` aborts.
+   */
+  reconcileNow(ref: ObjectRef, opts: { signal: AbortSignal; timeoutMs: number }): void | Promise<void>;
   stop(): Promise<void>;
 }
 export type CreateLocalReconciler = (ctx: TargetContext) => LocalSourceReconciler;
@@ -146,9 +149,18 @@ export class LocalTarget implements Target {
   async reconcile(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
     const r = this.requireReconciler();
     r.use?.(ctx);
-    // The pass runs to its end first, so the wait sees its outcome, not the status before it.
-    await r.reconcileNow(ref);
-    return this.waitLocal(ref, req, ctx);
+    // The pass runs to its end first, so the wait sees its outcome, not the status before it;
+    // bounded by the request's timeout and the step's signal (a pass that hangs is a failure).
+    const started = performance.now();
+    try {
+      await r.reconcileNow(ref, { signal: ctx.signal, timeoutMs: req.timeoutMs });
+    } catch (err) {
+      if (ctx.signal.aborted) throw Object.assign(new Error(`reconciling ${ref.kind} ${ref.name} was cancelled`), { name: 'AbortError' });
+      const object = r.status(ref);
+      return { ok: false, message: (err as Error).message, elapsedMs: performance.now() - started, ...(object ? { object } : {}) };
+    }
+    const left = Math.max(1, req.timeoutMs - (performance.now() - started));
+    return this.waitLocal(ref, { ...req, timeoutMs: left }, ctx);
   }
 
   async teardown(): Promise<string[]> {
