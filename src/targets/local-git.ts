@@ -14,10 +14,11 @@ import { SourceYamlError, validateLocalObject, type SourceKind } from '../reconc
 import type { CreateLocalReconciler, StartLocalGitServer } from './local.js';
 import { TargetError } from './target.js';
 
-export const startSharedGitServer: StartLocalGitServer = async ({ root, host, ctx }) => {
+export const startSharedGitServer: StartLocalGitServer = async ({ root, host, port, ctx }) => {
   await mkdir(root, { recursive: true });
-  // With a host (kind: the kind network's gateway), a server of its own; without, the one git.serve shares.
-  const { server, reused, stop } = await serveRoot({ root, cleanup: ctx.cleanup, ...(host ? { host } : {}) });
+  // With a host (kind: the kind network's gateway) or a port (a restart), a server of its own;
+  // without, the one git.serve shares.
+  const { server, reused, stop } = await serveRoot({ root, cleanup: ctx.cleanup, ...(host ? { host } : {}), ...(port ? { port } : {}) });
   if (!reused) server.log.on('request', (e) => ctx.log(formatRequest(e)));
   return { url: server.url, reused, close: stop };
 };
