@@ -18,7 +18,7 @@ import { TmuxWindows } from './tmux-windows.js';
 
 const tmux = peer('tmux', 'scripts/ci/install-ui.sh');
 const TITLE = 'Git vs OCI — the same manifests, two ways';
-const STEPS = 8;
+const STEPS = 12;
 
 let windows: TmuxWindows | undefined;
 let dir: string | undefined;
@@ -73,7 +73,7 @@ describe.skipIf(!tmux)('the git-vs-oci talk rehearsed in tmux: the layout stays 
       'talk',
       `env -u CI -u CONTINUOUS_INTEGRATION ${env} node ${builtCli} run git-vs-oci --mode present --theme ${size.theme} --type-speed 5 --param preset=tiny; echo "OCILAB_EXIT=$?"; sleep 120`,
     );
-    await w.waitFor('talk', /→ runs 1\/8/, 'the talk, ready', 60_000);
+    await w.waitFor('talk', new RegExp(`→ runs 1/${STEPS}`), 'the talk, ready', 60_000);
     expectBounded(w, size, 'ready');
     for (let n = 1; n <= STEPS; n++) {
       w.keys('talk', 'Right');
@@ -92,7 +92,7 @@ describe.skipIf(!tmux)('the git-vs-oci talk rehearsed in tmux: the layout stays 
     expectBounded(w, size, 'the run passed');
     // Every overlay, with the whole talk's output and measurements behind it. Each is closed
     // with its own key (Esc followed quickly by another key reads as Alt-key in a terminal).
-    const main = /── 8 Change one app, deliver it both ways ─/;
+    const main = /── 12 The Git server comes back ─/;
     for (const [key, marker] of [
       ['?', /Keys \(present mode\)/],
       ['g', /Go to step/],
