@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { fluxTarballArchive } from './archive.js';
+import { deadline } from './deadline.js';
 import { getCondition } from './conditions.js';
 import { LOCAL_RECONCILER_DIFFERENCES } from './differences.js';
 import { ConditionExpectationSchema, describeStatus, statusMismatches, type StatusExpectation } from './expectation.js';
@@ -153,9 +154,9 @@ export const reconcileWait = defineAction({
     const notRevision = args.newRevision ? entry.status.artifact?.revision : undefined;
     const started = performance.now();
     try {
-      if (args.newRevision) void rec.reconcileNow(key).catch(() => undefined);
-      const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(durationMs(args.timeout))]);
-      const status = await rec.waitReady(key, { signal, notRevision, revision: args.revision });
+      const limit = deadline(durationMs(args.timeout), ctx.signal, `waiting for ${keyString(key)}`);
+      if (args.newRevision) void rec.reconcileNow(key, { signal: limit.signal }).catch(() => undefined);
+      const status = await rec.waitReady(key, { signal: limit.signal, notRevision, revision: args.revision }).finally(() => limit.dispose());
       const a = status.artifact!;
       Object.assign(ctx.vars, { 'source.revision': a.revision, 'source.digest': a.digest, 'source.artifact': join(ctx.workDir, 'source-storage', a.path) });
       ctx.log(`${keyString(key)} Ready: ${getCondition(status.conditions, 'Ready')?.message}`, 'info');
@@ -188,6 +189,7 @@ function untilMatches(rec: LocalReconciler, key: SourceKey, want: StatusExpectat
       if (keyString(c.key) === keyString(key) && statusMismatches(c.status, want).length === 0) done(c.status);
     };
     const onAbort = () => done(undefined);
+    if (signal.aborted) return done(undefined);
     rec.on('status', onStatus);
     signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -206,8 +208,8 @@ export const reconcileExpect = defineAction({
     conditions: z.record(z.string(), ConditionExpectationSchema).default({}),
     /** status.artifact.revision must be exactly this, e.g. the last good revision that must stay in use. */
     revision: z.string().optional(),
-    /** Without reconcile: how long to wait for the status to match. */
-    timeout: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/).default('10s'),
+    /** With reconcile: how long the pass may take (default 2m); without: how long to wait for the status to match (default 10s). */
+    timeout: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/).optional(),
   }),
   async run(args, ctx) {
     const key = sourceKeyOf(args, ctx);
@@ -217,12 +219,16 @@ export const reconcileExpect = defineAction({
     let status: SourceStatus;
     if (args.reconcile) {
       ctx.log(`reconciling ${keyString(key)} now (flux reconcile source ${key.kind === 'OCIRepository' ? 'oci' : 'git'} ${key.name} -n ${key.namespace})`, 'info');
-      status = await rec.reconcileNow(key);
+      try {
+        status = await rec.reconcileNow(key, { signal: ctx.signal, timeoutMs: durationMs(args.timeout ?? '2m') });
+      } catch (err) {
+        return { ok: false, message: (err as Error).message };
+      }
     } else {
       status = rec.get(key)!.status;
       if (statusMismatches(status, want).length > 0) {
-        const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(durationMs(args.timeout))]);
-        status = (await untilMatches(rec, key, want, signal)) ?? rec.get(key)!.status;
+        const limit = deadline(durationMs(args.timeout ?? '10s'), ctx.signal, `waiting for ${keyString(key)}`);
+        status = (await untilMatches(rec, key, want, limit.signal).finally(() => limit.dispose())) ?? rec.get(key)!.status;
       }
     }
     for (const line of describeStatus(`${key.kind}/${key.name}`, status)) ctx.log(line);

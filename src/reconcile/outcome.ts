@@ -25,12 +25,20 @@ export function succeeded(prev: SourceStatus, generation: number, artifact: Arti
   return { ...prev, ...extra, observedGeneration: generation, conditions, artifact, url: artifact.url };
 }
 
-/** Ready=False with the failure's reason and message; a previous artifact stays in storage. */
+/**
+ * Ready=False with the failure's reason and message; a previous artifact stays in storage.
+ * A failure that will be retried also leaves Reconciling=True/ProgressingWithRetry, as the
+ * real source-controller v1.9.5 does (seen on the rig after a registry or Git outage:
+ * test/rig/scenarios.test.ts); a stalling one (Stalled=True) does not.
+ */
 export function failed(prev: SourceStatus, generation: number, err: ReconcileError): SourceStatus {
   let conditions = prev.conditions;
   for (const t of [T.Reconciling, T.ArtifactOutdated]) conditions = removeCondition(conditions, t);
   const status = err.conditionType === 'SourceVerified' ? 'False' : 'True';
   conditions = setCondition(conditions, { type: err.conditionType, status, reason: err.reason, message: err.message, observedGeneration: generation });
+  if (err.conditionType !== 'Stalled') {
+    conditions = setCondition(conditions, { type: T.Reconciling, status: 'True', reason: Reason.ProgressingWithRetry, message: err.message, observedGeneration: generation });
+  }
   conditions = setCondition(conditions, { type: T.Ready, status: 'False', reason: err.reason, message: err.message, observedGeneration: generation });
   return { ...prev, observedGeneration: generation, conditions, lastFetch: 'failed' };
 }

@@ -6,8 +6,10 @@
  */
 import { EventEmitter } from 'node:events';
 import { Reason, getCondition } from './conditions.js';
+import { DeadlineError, deadline, within } from './deadline.js';
 import { reconcileGitRepository } from './git-source.js';
 import { reconcileOCIRepository } from './oci-source.js';
+import { failed, ReconcileError } from './outcome.js';
 import { durationMs, secretBytes, unsupportedFields, type SecretObject, type SourceObject } from './schema.js';
 import { emptyStatus, type SourceEvent, type SourceStatus } from './status.js';
 import type { ArtifactStorage } from './storage.js';
@@ -41,6 +43,14 @@ export interface PassRecord {
   outcome: NonNullable<SourceStatus['lastFetch']>;
 }
 
+/** Past spec.timeout, how long a pass may take to wind down (close connections, remove temp dirs). */
+const PASS_GRACE_MS = 2_000;
+
+/** The longest one pass may take: spec.timeout plus the grace. */
+export function passLimitMs(o: SourceObject): number {
+  return durationMs(o.spec.timeout) + PASS_GRACE_MS;
+}
+
 export const keyOf = (o: SourceObject): SourceKey => ({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name });
 export const keyString = (k: SourceKey) => `${k.kind}/${k.namespace}/${k.name}`;
 
@@ -61,6 +71,8 @@ export class LocalReconciler extends EventEmitter<{ event: [SourceEvent]; status
   private readonly verifiers: Map<string, SourceVerifier>;
   private readonly secrets = new Map<string, Record<string, Buffer>>();
   private running = false;
+  /** Set by stop(): passes queued behind one in flight do not start any more. */
+  private stopped = false;
 
   constructor(private readonly opts: LocalReconcilerOptions) {
     super();
@@ -119,12 +131,14 @@ export class LocalReconciler extends EventEmitter<{ event: [SourceEvent]; status
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopped = false;
     for (const slot of this.slots.values()) this.schedule(slot, 0);
   }
 
   /** Stop all loops and abort passes in flight. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopped = true;
     for (const slot of this.slots.values()) {
       clearTimeout(slot.timer);
       slot.abort?.abort();
@@ -132,18 +146,40 @@ export class LocalReconciler extends EventEmitter<{ event: [SourceEvent]; status
     await Promise.allSettled([...this.slots.values()].map((s) => s.running));
   }
 
-  /** One pass now (what `flux reconcile source` asks for); passes never overlap per object. */
-  async reconcileNow(key: SourceKey): Promise<SourceStatus> {
+  /**
+   * One pass now (what `flux reconcile source` asks for); passes never overlap per object.
+   * Bounded: by `timeoutMs` (default: twice spec.timeout plus a grace, room for a pass in
+   * flight and this one) and by `signal`; either rejects with what did not finish and the
+   * last Ready message, while the pass itself is cut at spec.timeout.
+   */
+  async reconcileNow(key: SourceKey, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<SourceStatus> {
     const slot = this.slots.get(keyString(key));
     if (!slot) throw new Error(`${keyString(key)} is not applied`);
-    if (slot.running) await slot.running.catch(() => undefined);
-    const run = this.pass(slot);
-    slot.running = run;
+    const timeoutMs = opts.timeoutMs ?? 2 * passLimitMs(slot.object);
+    const what = `the reconcile of ${keyString(key)}`;
     try {
-      return await run;
-    } finally {
-      if (slot.running === run) slot.running = undefined;
+      return await within(this.queuePass(slot), timeoutMs, opts.signal, what);
+    } catch (err) {
+      if (err instanceof DeadlineError) throw new DeadlineError(`${err.message} (${this.lastReady(key)})`);
+      throw err;
     }
+  }
+
+  /** After the pass in flight (if any), one more; its promise is the slot's `running` until it settles. */
+  private queuePass(slot: Slot): Promise<SourceStatus> {
+    const before = slot.running?.catch(() => undefined) ?? Promise.resolve(undefined);
+    const run = before.then(() => this.pass(slot));
+    slot.running = run;
+    const clear = () => {
+      if (slot.running === run) slot.running = undefined;
+    };
+    run.then(clear, clear);
+    return run;
+  }
+
+  private lastReady(key: SourceKey): string {
+    const ready = this.get(key) && getCondition(this.get(key)!.status.conditions, 'Ready');
+    return ready ? `last Ready=${ready.status} ${ready.reason}: ${ready.message}` : 'not reconciled yet';
   }
 
   /**
@@ -170,6 +206,7 @@ export class LocalReconciler extends EventEmitter<{ event: [SourceEvent]; status
         const ready = this.get(key) && getCondition(this.get(key)!.status.conditions, 'Ready');
         reject(new Error(`${keyString(key)} not ready: ${ready ? `${ready.reason}: ${ready.message}` : 'not reconciled yet'}`));
       };
+      if (opts.signal?.aborted) return onAbort();
       const cleanup = () => {
         this.off('status', onStatus);
         opts.signal?.removeEventListener('abort', onAbort);
@@ -195,26 +232,41 @@ export class LocalReconciler extends EventEmitter<{ event: [SourceEvent]; status
 
   private async pass(slot: Slot): Promise<SourceStatus> {
     const object = slot.object;
-    if (object.spec.suspend) return slot.status;
+    if (object.spec.suspend || this.stopped || this.slots.get(keyString(keyOf(object))) !== slot) return slot.status;
     const abort = new AbortController();
     slot.abort = abort;
     const passId = `${keyString(keyOf(object))}#${++this.passes}`;
     const startedAt = Date.now();
     const t0 = performance.now();
-    const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(durationMs(object.spec.timeout))]);
+    const limit = durationMs(object.spec.timeout);
+    // spec.timeout, as source-controller's context deadline; not AbortSignal.timeout (see deadline.ts).
+    const cut = deadline(limit, abort.signal, `${keyString(keyOf(object))}: the pass (spec.timeout ${object.spec.timeout})`);
     const deps = {
       storage: this.opts.storage,
-      signal,
+      signal: cut.signal,
       verifiers: this.verifiers,
       secrets: this.secrets,
       emit: (e: Pick<SourceEvent, 'type' | 'reason' | 'message' | 'revision'>) => this.emitEvent(object, e),
       onProgress: (s: SourceStatus) => this.setStatus(slot, s),
       passId,
     };
-    const status =
-      object.kind === 'GitRepository'
-        ? await reconcileGitRepository(object, slot.status, slot.generation, deps)
-        : await reconcileOCIRepository(object, slot.status, slot.generation, deps);
+    let status: SourceStatus;
+    try {
+      const work =
+        object.kind === 'GitRepository'
+          ? reconcileGitRepository(object, slot.status, slot.generation, deps)
+          : reconcileOCIRepository(object, slot.status, slot.generation, deps);
+      // A step that ignores the signal must not hold the object's queue: the pass ends at the limit (plus a grace).
+      status = await within(work, limit + PASS_GRACE_MS, abort.signal, `${keyString(keyOf(object))}: the pass`);
+    } catch (err) {
+      if (!(err instanceof DeadlineError)) throw err;
+      const reason = object.kind === 'GitRepository' ? Reason.GitOperationFailed : Reason.OCIArtifactPullFailed;
+      const e = new ReconcileError('FetchFailed', reason, `${err.message}: context deadline exceeded`);
+      this.emitEvent(object, { type: 'Warning', reason: e.reason, message: e.message });
+      status = failed(slot.status, slot.generation, e);
+    } finally {
+      cut.dispose();
+    }
     this.setStatus(slot, status);
     const outcome = status.lastFetch ?? 'failed';
     this.emit('pass', { key: keyOf(object), passId, url: object.spec.url, startedAt, durationMs: performance.now() - t0, outcome });

@@ -16,6 +16,7 @@ import { objectPath, type ObjectRef } from '../kube/resources.js';
 import { FLUX_KINDS, guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
 import { seedDryRunVars } from './dry-run.js';
 import { expectActions } from './expect.js';
+import { outageActions } from './outage.js';
 import { repoActions } from './repo.js';
 import { scaleActions } from './scale.js';
 import { tamperActions } from './tamper.js';
@@ -295,4 +296,4 @@ export const fluxReconcile = defineAction({
     }),
 });
 
-export const targetsActions: ActionDefinition<any>[] = [targetUp, targetDown, fluxApply, fluxWait, fluxReconcile, ...expectActions, ...repoActions, ...tamperActions, ...scaleActions];
+export const targetsActions: ActionDefinition<any>[] = [targetUp, targetDown, fluxApply, fluxWait, fluxReconcile, ...expectActions, ...outageActions, ...repoActions, ...tamperActions, ...scaleActions];

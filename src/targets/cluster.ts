@@ -20,6 +20,7 @@ import {
   type Endpoint,
   type PrepareReport,
   type RegistryEndpoint,
+  type ServerName,
   type Target,
   type TargetContext,
   type TargetObject,
@@ -121,6 +122,21 @@ export class ClusterTarget implements Target {
   /** The registry is --registry-url's, not ocilab's. */
   registryRoot(): undefined {
     return undefined;
+  }
+
+  /** Neither server is ocilab's on a cluster: an outage is shown, never caused. */
+  notOwnServer(server: ServerName): string {
+    return server === 'registry'
+      ? `the registry is ${this.options.registryUrl ?? '--registry-url'}, not ocilab's: stopping it would take it down for everyone using it`
+      : `the Git server is ${this.options.gitUrl ?? '--git-url'}, not ocilab's: stopping it would take it down for everyone using it`;
+  }
+
+  stopServer(server: ServerName): Promise<string[]> {
+    return Promise.reject(new TargetError(`cannot stop it: ${this.notOwnServer(server)}`));
+  }
+
+  restartServer(server: ServerName): Promise<string[]> {
+    return Promise.reject(new TargetError(`cannot restart it: ${this.notOwnServer(server)}`));
   }
 
   registryUrl(): RegistryEndpoint {

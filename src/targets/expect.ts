@@ -99,6 +99,8 @@ const expectArgs = z.strictObject({
   reconcile: z.boolean().default(false),
   conditions: z.record(z.string(), conditionArg).default({}),
   revision: z.string().optional(),
+  /** Only where ocilab runs this server (target.stop really stops it); elsewhere skipped, the reason printed. */
+  whenOwnServer: z.enum(['registry', 'git']).optional(),
   /** With reconcile: how long the reconcile may take; without: how long to wait for a match. Default 2m / 10s. */
   timeout: z
     .string()
@@ -122,8 +124,13 @@ export const fluxExpect = defineAction({
       const skip = skipUnlessTarget(ctx, args.targets, `flux.expect ${args.kind}/${args.name}`);
       if (skip) return skip;
       const t = await targetOf(ctx);
-      const ref = refOfArgs(args, t);
       const label = `${args.kind}/${args.name}`;
+      const notOurs = args.whenOwnServer && t.notOwnServer(args.whenOwnServer);
+      if (notOurs) {
+        ctx.log(`skipped on the ${t.name} target: flux.expect ${label} checks an outage ocilab did not cause — ${notOurs}`);
+        return { ok: true };
+      }
+      const ref = refOfArgs(args, t);
       const want: Expectation = { conditions: args.conditions, ...(args.revision !== undefined ? { revision: args.revision } : {}) };
       let outcome: WaitOutcome;
       try {

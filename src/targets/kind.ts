@@ -32,6 +32,7 @@ import {
   type Endpoint,
   type PrepareReport,
   type RegistryEndpoint,
+  type ServerName,
   type Target,
   type TargetContext,
   type TargetObject,
@@ -73,6 +74,8 @@ export class KindTarget implements Target {
   private gitPlanned?: string;
   private gitServedRoot?: string;
   private releaseGit?: () => Promise<void>;
+  /** The Git server's URL while stopped by stopServer (an outage). */
+  private gitDown?: string;
 
   constructor(readonly options: KindTargetOptions = {}) {
     this.clusterName = options.clusterName ?? DEFAULT_CLUSTER_NAME;
@@ -147,6 +150,49 @@ export class KindTarget implements Target {
     return undefined;
   }
 
+  /** ocilab runs the Git server (unless --git-url); the registry is always the kind-registry container. */
+  notOwnServer(server: ServerName): string | undefined {
+    if (server === 'registry') {
+      return `the registry is the ${KIND_REGISTRY.name} container (${KIND_REGISTRY.image}), not ocilab's: \`${this.options.engine ?? 'docker'} stop ${KIND_REGISTRY.name}\` would stop it for every kind run on this machine`;
+    }
+    if (this.options.gitUrl) return `the Git server is ${this.options.gitUrl} (--git-url), not ocilab's`;
+    if (!this.git && !this.plan) return 'no Git server runs for the kind target (target.up first)';
+    return undefined;
+  }
+
+  async stopServer(server: ServerName): Promise<string[]> {
+    const why = this.notOwnServer(server);
+    if (why) throw new TargetError(`cannot stop it: ${why}`);
+    if (this.plan) {
+      this.plan.action("stop ocilab's Git server on the kind network gateway (an outage: the port refuses connections)", 'repositories stay on disk; target.restart brings it back on the same port');
+      return ['Git server stopped (planned)'];
+    }
+    if (this.gitDown) return ['the Git server is already stopped'];
+    this.gitDown = this.git!.url;
+    await this.git!.close();
+    return [`Git server ${this.gitDown} stopped (repositories kept; the kind nodes now get connection refused)`];
+  }
+
+  async restartServer(server: ServerName, ctx: TargetContext): Promise<string[]> {
+    const why = this.notOwnServer(server);
+    if (why) throw new TargetError(`cannot restart it: ${why}`);
+    if (this.plan) {
+      this.plan.action("start ocilab's Git server again on the same gateway address and port, serving the same repositories");
+      return ['Git server restarted (planned)'];
+    }
+    const url = this.gitDown;
+    if (!url) return ['the Git server is running (nothing to restart)'];
+    const { hostname, port } = new URL(url);
+    const git = await this.options.startGitServer!({ root: this.gitServedRoot!, host: hostname, port: Number(port), ctx });
+    if (git.url !== url) {
+      await git.close();
+      throw new TargetError(`the Git server could not come back on ${url} (it got ${git.url}): something else took port ${port}`);
+    }
+    this.gitDown = undefined;
+    this.adoptGit(git, ctx);
+    return [`Git server back on ${git.url}, serving ${this.gitServedRoot}`];
+  }
+
   registryUrl(): RegistryEndpoint {
     return { host: registryHostAlias(), cluster: `oci://${registryInClusterHost()}`, insecure: true };
   }
@@ -210,16 +256,21 @@ export class KindTarget implements Target {
       throw new TargetError(`cannot find the kind network's gateway (\`${engine.name} network inspect kind\` gave none): pass --git-url http://<host>:<port> for a Git server the kind nodes reach`);
     }
     const git = await this.options.startGitServer({ root, host: gateway, ctx });
+    this.adoptGit(git, ctx);
+    say(`Git server (git http-backend) on ${git.url}, the kind network's gateway, serving ${root}`);
+  }
+
+  /** The run's Git server from now on, stopped by the run's cleanup or teardown. */
+  private adoptGit(git: LocalGitServer, ctx: TargetContext): void {
     this.git = git;
     const release = ctx.cleanup.add(`git server ${git.url}`, async () => {
-      this.git = undefined;
+      if (this.git === git) this.git = undefined;
       await git.close();
     });
     this.releaseGit = async () => {
-      this.git = undefined;
+      if (this.git === git) this.git = undefined;
       await release();
     };
-    say(`Git server (git http-backend) on ${git.url}, the kind network's gateway, serving ${root}`);
   }
 
   private get cacheDir(): string {

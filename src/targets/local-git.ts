@@ -14,10 +14,11 @@ import { SourceYamlError, validateLocalObject, type SourceKind } from '../reconc
 import type { CreateLocalReconciler, StartLocalGitServer } from './local.js';
 import { TargetError } from './target.js';
 
-export const startSharedGitServer: StartLocalGitServer = async ({ root, host, ctx }) => {
+export const startSharedGitServer: StartLocalGitServer = async ({ root, host, port, ctx }) => {
   await mkdir(root, { recursive: true });
-  // With a host (kind: the kind network's gateway), a server of its own; without, the one git.serve shares.
-  const { server, reused, stop } = await serveRoot({ root, cleanup: ctx.cleanup, ...(host ? { host } : {}) });
+  // With a host (kind: the kind network's gateway) or a port (a restart), a server of its own;
+  // without, the one git.serve shares.
+  const { server, reused, stop } = await serveRoot({ root, cleanup: ctx.cleanup, ...(host ? { host } : {}), ...(port ? { port } : {}) });
   if (!reused) server.log.on('request', (e) => ctx.log(formatRequest(e)));
   return { url: server.url, reused, close: stop };
 };
@@ -60,14 +61,12 @@ export const createSharedReconciler: CreateLocalReconciler = (ctx) => {
       // reconcilerFor keeps the latest caller as the scope its events and measurements go to.
       reconcilerFor(scope);
     },
-    reconcileNow(ref) {
+    reconcileNow(ref, opts) {
       const key = keyOfRef(ref);
       if (!rec.get(key)) throw new TargetError(`${keyString(key)} has not been applied (flux.apply first)`);
-      // A failed pass is reported in the status (conditions), which the wait reads.
-      return rec.reconcileNow(key).then(
-        () => undefined,
-        () => undefined,
-      );
+      // A failed pass is reported in the status (conditions), which the wait reads; a pass
+      // not done in time (or cancelled) rejects, so the caller fails instead of waiting on.
+      return rec.reconcileNow(key, opts).then(() => undefined);
     },
     stop: () => stopReconcilerFor(ctx.workDir),
   };

@@ -16,6 +16,7 @@ import {
   type Endpoint,
   type PrepareReport,
   type RegistryEndpoint,
+  type ServerName,
   type Target,
   type TargetContext,
   type TargetObject,
@@ -31,8 +32,11 @@ export interface LocalGitServer {
   reused?: boolean;
   close(): Promise<void>;
 }
-/** `host`: the address to bind (default 127.0.0.1); the kind target passes the kind network's gateway. */
-export type StartLocalGitServer = (o: { root: string; host?: string; ctx: TargetContext }) => Promise<LocalGitServer>;
+/**
+ * `host`: the address to bind (default 127.0.0.1); the kind target passes the kind network's gateway.
+ * `port`: a given port (a restart after an outage); default any free port.
+ */
+export type StartLocalGitServer = (o: { root: string; host?: string; port?: number; ctx: TargetContext }) => Promise<LocalGitServer>;
 
 /** What the local target needs from the local reconciler (src/reconcile): apply, status in Flux's shape, change events. */
 export interface LocalSourceReconciler {
@@ -43,8 +47,11 @@ export interface LocalSourceReconciler {
   onChange(listener: () => void): () => void;
   /** The step now acting: the reconciler's events and pass measurements go to its output from here on. */
   use?(ctx: TargetContext): void;
-  /** Reconcile one object now (what `flux reconcile` asks the controller for); resolves when the pass is done. */
-  reconcileNow(ref: ObjectRef): void | Promise<void>;
+  /**
+   * Reconcile one object now (what `flux reconcile` asks the controller for); resolves when the
+   * pass is done, rejects when it is not done within `timeoutMs` or `signal` aborts.
+   */
+  reconcileNow(ref: ObjectRef, opts: { signal: AbortSignal; timeoutMs: number }): void | Promise<void>;
   stop(): Promise<void>;
 }
 export type CreateLocalReconciler = (ctx: TargetContext) => LocalSourceReconciler;
@@ -67,6 +74,8 @@ export class LocalTarget implements Target {
   private git?: LocalGitServer;
   private gitServedRoot?: string;
   private registryDir?: string;
+  /** Servers stopped by stopServer (an outage), until restartServer. */
+  private readonly down = new Set<ServerName>();
   private reconciler?: LocalSourceReconciler;
   private readonly releases: (() => Promise<void>)[] = [];
 
@@ -77,11 +86,7 @@ export class LocalTarget implements Target {
     const say = (l: string) => (lines.push(l), ctx.log(l));
     if (!this.registry) {
       const dir = join(ctx.workDir, 'registry');
-      const handle = await startRegistry({ dir, port: this.options.registryPort ?? 0 });
-      this.registry = handle;
-      this.registryDir = dir;
-      // Every request on the wire, as registry.start logs them (press w in the UI).
-      handle.on('request', (e) => ctx.log(`${e.method} ${e.path} ${e.status} in=${e.bytesIn} out=${e.bytesOut} ${e.durationMs}ms`, 'info'));
+      const handle = await this.startRegistryAt(dir, this.options.registryPort ?? 0, ctx);
       // The registry outlives the step that started it: its lifetime is the run's cleanup registry.
       this.releases.push(ctx.cleanup.add(`embedded registry ${handle.url}`, () => this.closeRegistry()));
       say(`embedded OCI registry on ${handle.url} (storage ${dir})`);
@@ -146,9 +151,63 @@ export class LocalTarget implements Target {
   async reconcile(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
     const r = this.requireReconciler();
     r.use?.(ctx);
-    // The pass runs to its end first, so the wait sees its outcome, not the status before it.
-    await r.reconcileNow(ref);
-    return this.waitLocal(ref, req, ctx);
+    // The pass runs to its end first, so the wait sees its outcome, not the status before it;
+    // bounded by the request's timeout and the step's signal (a pass that hangs is a failure).
+    const started = performance.now();
+    try {
+      await r.reconcileNow(ref, { signal: ctx.signal, timeoutMs: req.timeoutMs });
+    } catch (err) {
+      if (ctx.signal.aborted) throw Object.assign(new Error(`reconciling ${ref.kind} ${ref.name} was cancelled`), { name: 'AbortError' });
+      const object = r.status(ref);
+      return { ok: false, message: (err as Error).message, elapsedMs: performance.now() - started, ...(object ? { object } : {}) };
+    }
+    const left = Math.max(1, req.timeoutMs - (performance.now() - started));
+    return this.waitLocal(ref, { ...req, timeoutMs: left }, ctx);
+  }
+
+  notOwnServer(server: ServerName): string | undefined {
+    if (server === 'git' && !this.git) return 'no Git server runs on the local target (target.up first)';
+    if (server === 'registry' && !this.registry) return 'no registry runs on the local target (target.up first)';
+    return undefined;
+  }
+
+  async stopServer(server: ServerName, ctx: TargetContext): Promise<string[]> {
+    const why = this.notOwnServer(server);
+    if (why) throw new TargetError(why);
+    if (this.down.has(server)) return [`${server === 'git' ? 'the Git server' : 'the registry'} is already stopped`];
+    this.down.add(server);
+    if (server === 'registry') {
+      const { url, stats } = this.registry!;
+      await this.registry!.close();
+      ctx.log(`embedded registry ${url} stopped after ${stats.requests} requests (storage kept; the port now refuses connections)`);
+      return [`embedded registry ${url} stopped`];
+    }
+    await this.git!.close();
+    ctx.log(`Git server ${this.git!.url} stopped (repositories kept; the port now refuses connections)`);
+    return [`Git server ${this.git!.url} stopped`];
+  }
+
+  async restartServer(server: ServerName, ctx: TargetContext): Promise<string[]> {
+    const why = this.notOwnServer(server);
+    if (why) throw new TargetError(why);
+    if (!this.down.has(server)) return [`${server === 'git' ? 'the Git server' : 'the registry'} is running (nothing to restart)`];
+    ctx.signal.throwIfAborted();
+    if (server === 'registry') {
+      const old = this.registry!;
+      await this.startRegistryAt(this.registryDir!, old.port, ctx);
+      this.down.delete(server);
+      return [`embedded registry back on ${this.registry!.url}, same storage (${this.registryDir})`];
+    }
+    const old = this.git!;
+    const port = Number(new URL(old.url).port);
+    const git = await this.options.startGitServer!({ root: this.gitServedRoot!, port, ctx });
+    if (git.url !== old.url) {
+      await git.close();
+      throw new TargetError(`the Git server could not come back on ${old.url} (it got ${git.url}): something else took port ${port}`);
+    }
+    this.git = git;
+    this.down.delete(server);
+    return [`Git server back on ${git.url}, serving ${this.gitServedRoot}`];
   }
 
   async teardown(): Promise<string[]> {
@@ -193,6 +252,15 @@ export class LocalTarget implements Target {
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       check();
     });
+  }
+
+  /** Start the registry on `dir` and `port` (0: any), logging every request (press w in the UI). */
+  private async startRegistryAt(dir: string, port: number, ctx: TargetContext): Promise<RegistryHandle> {
+    const handle = await startRegistry({ dir, port });
+    this.registry = handle;
+    this.registryDir = dir;
+    handle.on('request', (e) => ctx.log(`${e.method} ${e.path} ${e.status} in=${e.bytesIn} out=${e.bytesOut} ${e.durationMs}ms`, 'info'));
+    return handle;
   }
 
   private async closeRegistry(): Promise<void> {

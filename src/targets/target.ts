@@ -69,6 +69,9 @@ export interface TargetObject {
   [field: string]: unknown;
 }
 
+/** The two servers a scenario can take down (an outage) and bring back. */
+export type ServerName = 'registry' | 'git';
+
 export interface PrepareReport {
   /** One line per thing brought up or reused, for the live pane. */
   lines: string[];
@@ -98,6 +101,15 @@ export interface Target {
   waitReady(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome>;
   /** Ask for a reconcile now (`flux reconcile`) and wait for it to be handled. */
   reconcile(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome>;
+  /**
+   * Why ocilab cannot stop this server on this target (it is not ocilab's: kind's registry
+   * container, a cluster's registry or Git host), or undefined when ocilab runs it.
+   */
+  notOwnServer(server: ServerName): string | undefined;
+  /** Stop ocilab's own server (an outage); its address and storage are kept for restartServer. */
+  stopServer(server: ServerName, ctx: TargetContext): Promise<string[]>;
+  /** Start a server stopped by stopServer again: same address (port), same storage. */
+  restartServer(server: ServerName, ctx: TargetContext): Promise<string[]>;
   /** Remove what this run created on the target; never what it found there. */
   teardown(ctx: TargetContext): Promise<string[]>;
 }

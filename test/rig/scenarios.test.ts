@@ -30,6 +30,8 @@ import { ApiException, AppsV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitServer } from '../../src/git/server/server.js';
 import { KubeClient, getObject, listEvents } from '../../src/kube/index.js';
+import type { StatusPredicate } from '../../src/kube/conditions.js';
+import { reconcileAndWait } from '../../src/kube/reconcile.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
@@ -267,6 +269,59 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
     }
     expect(side).toMatch(/in-cluster rows added to \S+compare\.json/);
     expect(side).toMatch(/in-cluster rows added to \S+compare\.md/);
+  });
+
+  // What git-vs-oci's outage steps (9-12) show, caused here by the test because on the cluster
+  // target the registry and Git server are not ocilab's (the steps say "shown, not run"): the
+  // real source-controller's words, compared with the local reconciler's (FLUX-OCI-FACTS §2).
+  it('outage on real Flux: registry and Git server stopped → Ready=False (OCIArtifactPullFailed / GitOperationFailed), artifact kept and still applied; restarted → Ready=True on the same revision', async () => {
+    const ns = 'ocilab-rig-gvo';
+    const settled: StatusPredicate = (o) => {
+      const ready = o?.status?.conditions?.find((c) => c.type === 'Ready');
+      return ready && ready.status !== 'Unknown' ? { done: true, ok: true, message: `${ready.status} ${ready.reason}` } : { done: false };
+    };
+    const reconcile = (kind: string, name: string) =>
+      reconcileAndWait(client, { apiVersion: kind === 'Kustomization' ? KUSTOMIZE : SOURCE, kind, name, namespace: ns }, { timeoutMs: 120_000, predicate: settled });
+    const cases = [
+      { kind: 'OCIRepository', name: 'fleet-oci', reason: 'OCIArtifactPullFailed', words: 'failed to determine artifact digest' },
+      { kind: 'GitRepository', name: 'fleet-git', reason: 'GitOperationFailed', words: 'failed to checkout and determine revision' },
+    ] as const;
+    for (const c of cases) {
+      const before = await flux(c.kind, c.name, ns);
+      const revision = before?.status?.artifact?.revision;
+      expect(revision, `${c.name}: ${JSON.stringify(before?.status)}`).toBeDefined();
+      const started = performance.now();
+      // Stop the server, same port and storage kept for the restart.
+      let restart: () => Promise<void>;
+      if (c.kind === 'OCIRepository') {
+        const { port } = registry;
+        await registry.close();
+        restart = async () => void (registry = await startRegistry({ dir: join(work, 'registry'), port }));
+      } else {
+        const port = Number(new URL(git.url).port);
+        await git.stop();
+        restart = async () => void (git = await new GitServer({ root: join(work, 'repos'), port }).start());
+      }
+      try {
+        const down = await reconcile(c.kind, c.name);
+        const o = down.object as FluxObject | undefined;
+        console.log(`[rig] ${c.kind} outage: ${JSON.stringify(o?.status?.conditions?.map((x) => `${x.type}=${x.status} ${x.reason}`))} after ${Math.round(performance.now() - started)} ms`);
+        expect(cond(o, 'Ready'), JSON.stringify(o?.status)).toMatchObject({ status: 'False', reason: c.reason });
+        expect(cond(o, 'Ready')?.message).toContain(c.words);
+        expect(cond(o, 'FetchFailed')).toMatchObject({ status: 'True', reason: c.reason });
+        expect(cond(o, 'ArtifactInStorage')?.status).toBe('True');
+        expect(o?.status?.artifact?.revision).toBe(revision);
+        // The last artifact is still served from source-controller's storage: the Kustomization applies it.
+        const ks = (await reconcile('Kustomization', c.name)).object as FluxObject | undefined;
+        expect(cond(ks, 'Ready')?.status, JSON.stringify(ks?.status)).toBe('True');
+        expect(ks?.status?.lastAppliedRevision).toBe(revision);
+      } finally {
+        await restart();
+      }
+      const back = (await reconcile(c.kind, c.name)).object as FluxObject | undefined;
+      expect(cond(back, 'Ready'), JSON.stringify(back?.status)).toMatchObject({ status: 'True' });
+      expect(back?.status?.artifact?.revision).toBe(revision);
+    }
   });
 
   it('scale: N GitRepositories and N OCIRepositories all Ready; reconcile time, CPU-seconds and peak memory per kind from source-controller metrics', async () => {

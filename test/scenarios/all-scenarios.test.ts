@@ -78,7 +78,7 @@ describe('every shipped scenario', () => {
           expect(messages.get(i), `${what}: a failed check says what is wrong`).toMatch(/^check: .{10,}/);
           let status = step.run.length > 0 ? await runner.runStep(i, 'run') : undefined;
           if (status !== 'passed') {
-            expect(step.solve, `${what}: the check does not pass after run and there is no solve`).toBeDefined();
+            expect(step.solve, `${what}: the check does not pass after run and there is no solve: ${messages.get(i)}`).toBeDefined();
             status = await runner.runStep(i, 'solve');
             expect(status, `${what}: check after solve: ${messages.get(i)}`).toBe('skipped');
           }

@@ -32,9 +32,12 @@ function run(args: string[], timeoutMs: number): Promise<{ code: number | null; 
 beforeAll(() => ensureBuilt(), 120_000);
 
 describe('git-vs-oci scenario', () => {
-  it('loads: eight steps, each with say, show, notes and a check', () => {
+  it('loads: twelve steps, each with say, show, notes and a check', () => {
     const s = loadScenarioFile(file, buildActionRegistry());
-    expect(s.steps.map((x) => x.id)).toEqual(['what-is-gitops', 'servers', 'fleet-repo', 'from-git', 'from-oci', 'side-by-side', 'fleet', 'change']);
+    expect(s.steps.map((x) => x.id)).toEqual([
+      'what-is-gitops', 'servers', 'fleet-repo', 'from-git', 'from-oci', 'side-by-side', 'fleet', 'change',
+      'registry-outage', 'registry-back', 'git-outage', 'git-back',
+    ]);
     for (const step of s.steps) {
       expect(step.say, step.id).toBeTruthy();
       expect(step.notes, step.id).toBeTruthy();

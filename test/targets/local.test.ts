@@ -120,4 +120,28 @@ describe('local target', () => {
       rmSync(ctx.dir, { recursive: true, force: true });
     }
   });
+
+  it('reconcile (flux.expect/flux.reconcile reconcile: true) is bounded: a pass that never ends is a failed outcome within the timeout', async () => {
+    const ctx = context();
+    try {
+      const stuck: LocalSourceReconciler = {
+        apply: () => undefined,
+        status: () => undefined,
+        onChange: () => () => undefined,
+        // What the real reconciler now does at its deadline (it used to wait for ever).
+        reconcileNow: (_ref, opts) =>
+          new Promise((_resolve, reject) => setTimeout(() => reject(new Error(`the reconcile of OCIRepository/flux-system/demo did not finish within ${opts.timeoutMs} ms`)), opts.timeoutMs)),
+        stop: async () => undefined,
+      };
+      const t = new LocalTarget({ createReconciler: () => stuck });
+      await t.prepare(ctx);
+      const ref: ObjectRef = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', name: 'demo', namespace: 'flux-system' };
+      const outcome = await t.reconcile(ref, { condition: 'Ready', timeoutMs: 200 }, ctx);
+      expect(outcome).toMatchObject({ ok: false, message: 'the reconcile of OCIRepository/flux-system/demo did not finish within 200 ms' });
+      await t.teardown();
+    } finally {
+      await ctx.cleanup.runAll();
+      rmSync(ctx.dir, { recursive: true, force: true });
+    }
+  });
 });
