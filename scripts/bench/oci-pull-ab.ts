@@ -4,7 +4,8 @@
  * Pushes a 250-file artifact (10 dirs, as `npm run bench:oci` does) to docker-registry 2.8 on
  * loopback; each round runs K pulls with A's `pullArtifact` and K with B's (order alternating),
  * each into a fresh tmpfs dir (removal untimed), one kept-alive client per side.
- * Prints p50/p90 per side, the phases' p50, and the per-round ratio of medians (A / B).
+ * Prints p50/p90 per side, this process's CPU per pull (p50; far less load-dependent than
+ * wall time), the phases' p50, and the per-round ratio of wall medians (A / B).
  *
  *   git archive <rev> src | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/
  *   npx tsx scripts/bench/oci-pull-ab.ts --base /tmp/base [--rounds 15] [--per-round 4]
@@ -47,15 +48,19 @@ try {
   const ref = `oci://${reg.host}/bench/artifact:v1`;
   await here.pushArtifact(ref, { path: src, source: 'bench', revision: 'main@sha1:0', reproducible: true });
   const times: Record<'A' | 'B', number[]> = { A: [], B: [] };
+  const cpu: Record<'A' | 'B', number[]> = { A: [], B: [] };
   const phases: Record<'A' | 'B', { manifestMs: number; layerMs: number; extractMs: number }[]> = { A: [], B: [] };
   const roundRatios: number[] = [];
   const loads: number[] = [];
   let n = 0;
   const pull = async (side: 'A' | 'B', keep: boolean): Promise<number> => {
     const out = join(shm, `out-${n++}`);
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await sides[side].remote.pullArtifact(ref, { output: out, client: sides[side].client as never });
     const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    if (keep) cpu[side].push((c.user + c.system) / 1000);
     if (r.files !== 250) throw new Error(`${side}: ${r.files} files`);
     if (keep) phases[side].push(r.timings);
     await rm(out, { recursive: true });
@@ -75,6 +80,7 @@ try {
   }
   const side = (s: 'A' | 'B') => ({
     p50Ms: +percentile(times[s], 50).toFixed(1), p90Ms: +percentile(times[s], 90).toFixed(1), n: times[s].length,
+    cpuMsP50: +percentile(cpu[s], 50).toFixed(1), // this process, all threads: barely load-dependent
     phaseP50Ms: Object.fromEntries((['manifestMs', 'layerMs', 'extractMs'] as const).map((k) => [k, +percentile(phases[s].map((p) => p[k]), 50).toFixed(1)])),
   });
   console.log(JSON.stringify({ A: 'this tree', B: base, load1m: summary(loads), rounds, perRound, Athis: side('A'), Bbase: side('B'), ratioAoverB: summary(roundRatios) }, null, 2));
