@@ -9,13 +9,13 @@ import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { PassThrough } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { RegistryClient, type ClientOptions, type Descriptor } from './client.js';
 import { buildArtifact, FLUX_CONFIG_BYTES, fluxAnnotations, fluxManifest, type ArtifactMetadata } from './artifact.js';
 import { OciError } from './errors.js';
 import { extractTarball, type ExtractOptions, type ExtractResult } from './extract.js';
 import { digestOf, type VerifyingStream } from './digest.js';
-import { PassThrough } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import * as mt from './media-types.js';
 import { formatReference, manifestIdentifier, parseReference, withDigest, type Reference } from './reference.js';
 
