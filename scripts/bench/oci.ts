@@ -12,7 +12,8 @@
  *   2. 1 GiB blob pulled in a child process (plain node on dist/): peak RSS.
  *   3. Per-pull overhead with one kept-alive client: manifest HEAD p50, and manifest + layer +
  *      safe extract of a 250-file artifact to tmpfs p50.
- * Options: --runs N (default 9), --skip-1g. Prints the figures as JSON.
+ * Options: --runs N (default 9), --skip-1g, --only m1,m2 (just these methods of part 1, e.g.
+ *   curl,ocilabDiscard, for an A/B in more rounds; parts 2 and 3 skipped). Prints JSON.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +34,8 @@ const run = promisify(execFile);
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 0) || 9;
 const skip1g = args.includes('--skip-1g');
+/** --only curl,ocilabDiscard,...: run just these methods of part 1 (and skip parts 2 and 3). */
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined;
 const tmpfs = '/dev/shm';
 
 async function writeRandomFile(path: string, size: number): Promise<string> {
@@ -115,6 +118,7 @@ async function main(): Promise<void> {
         return r;
       },
     };
+    if (only) for (const k of Object.keys(methods)) if (!only.includes(k)) delete methods[k];
     const names = Object.keys(methods);
     for (const name of names) await methods[name]!(); // warm-up: page cache, connections, JIT
     const t: Record<string, Run[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -138,6 +142,14 @@ async function main(): Promise<void> {
     const ratio = (a: string, b: string, key: 'wallMs' | 'cpuMs' | 'spawnWallMs' = 'wallMs', keyB: 'wallMs' | 'cpuMs' = key === 'spawnWallMs' ? 'wallMs' : key) =>
       summary(t[a]!.map((r, i) => (r[key] ?? NaN) / t[b]![i]![keyB]));
     const loads = names.flatMap((n) => t[n]!.map((r) => r.load));
+    if (only) {
+      results.blob100MiB = {
+        runs, loadAverage1m: summary(loads),
+        ...Object.fromEntries(names.map((n) => [n, { ...perMethod(t[n]!), ...(t.curl && n !== 'curl' ? { ratioWall: ratio('curl', n), ratioCpu: ratio('curl', n, 'cpuMs') } : {}) }])),
+      };
+      console.log(JSON.stringify(results, null, 2));
+      return;
+    }
     results.blob100MiB = {
       runs,
       method: 'rounds interleaved in rotated order after 1 warm-up each; median (min-max); ratio = curl / ocilab per round, so >1 means ocilab is faster',

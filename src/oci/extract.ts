@@ -117,10 +117,18 @@ export async function extractTarball(source: string | Buffer | Readable, target:
   const label = opts.label ?? 'archive';
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
-  const exists = await prepareTarget(target, opts.replace ?? false, label);
+  // A stream may fail before pipeline() listens (while the target is checked, the temp dir
+  // made): that error must not go uncaught; pipeline still sees the stream errored and rejects.
+  const early = (): void => undefined;
+  if (source instanceof Readable) source.on('error', early);
+  const unguard = (err: unknown): never => {
+    if (source instanceof Readable) source.off('error', early);
+    throw err;
+  };
+  const exists = await prepareTarget(target, opts.replace ?? false, label).catch(unguard);
   const input = Buffer.isBuffer(source) ? Readable.from([source]) : typeof source === 'string' ? createReadStream(source) : source;
   const auto = opts.gzip === undefined || opts.gzip === 'auto';
-  const gzip = auto ? (Buffer.isBuffer(source) || typeof source === 'string' ? await sniffGzip(source) : await peekGzip(input)) : opts.gzip === true;
+  const gzip = auto ? (Buffer.isBuffer(source) || typeof source === 'string' ? await sniffGzip(source) : await peekGzip(input).catch(unguard)) : opts.gzip === true;
   const tmp = await mkdtemp(join(dirname(target), `.${basename(target)}.extract-`));
   const result: ExtractResult = { files: 0, directories: 0, skippedSymlinks: 0, bytes: 0, tarBytes: 0 };
   const dirModes: [string, number][] = [];
@@ -206,6 +214,7 @@ export async function extractTarball(source: string | Buffer | Readable, target:
     if (failure) throw failure;
     for (const [dir, mode] of dirModes.reverse()) chmodSync(dir, mode);
     result.tarBytes = limit.bytes;
+    if (source instanceof Readable) source.off('error', early);
     if (exists) {
       const old = `${tmp}.old`;
       await rename(target, old);
@@ -216,6 +225,7 @@ export async function extractTarball(source: string | Buffer | Readable, target:
     }
     return result;
   } catch (err) {
+    if (source instanceof Readable) source.off('error', early);
     if (openFd !== undefined) closeSync(openFd);
     await rm(tmp, { recursive: true, force: true });
     if (failure) throw failure;
@@ -228,14 +238,18 @@ export async function extractTarball(source: string | Buffer | Readable, target:
 /** Look at the first bytes of a stream without consuming them: is it gzip? */
 function peekGzip(stream: Readable): Promise<boolean> {
   return new Promise((resolve, reject) => {
+    if (stream.errored) return reject(stream.errored);
+    if (stream.destroyed) return reject(new Error('the input stream was closed before its first byte'));
     const done = (value: boolean | Error): void => {
       stream.off('readable', onReadable);
       stream.off('error', done);
       stream.off('end', onEnd);
+      stream.off('close', onClose);
       if (value instanceof Error) reject(value);
       else resolve(value);
     };
     const onEnd = (): void => done(false);
+    const onClose = (): void => done(stream.errored ?? new Error('the input stream was closed before its first byte'));
     const onReadable = (): void => {
       const chunk = stream.read() as Buffer | null;
       if (chunk === null) return;
@@ -245,5 +259,6 @@ function peekGzip(stream: Readable): Promise<boolean> {
     stream.on('readable', onReadable);
     stream.once('error', done);
     stream.once('end', onEnd);
+    stream.once('close', onClose);
   });
 }

@@ -9,11 +9,13 @@ import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { PassThrough } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { RegistryClient, type ClientOptions, type Descriptor } from './client.js';
 import { buildArtifact, FLUX_CONFIG_BYTES, fluxAnnotations, fluxManifest, type ArtifactMetadata } from './artifact.js';
 import { OciError } from './errors.js';
-import { extractTarball } from './extract.js';
-import { digestOf } from './digest.js';
+import { extractTarball, type ExtractOptions, type ExtractResult } from './extract.js';
+import { digestOf, type VerifyingStream } from './digest.js';
 import * as mt from './media-types.js';
 import { formatReference, manifestIdentifier, parseReference, withDigest, type Reference } from './reference.js';
 
@@ -149,6 +151,28 @@ export interface PullResult extends ArtifactInfo {
   timings: { manifestMs: number; layerMs: number; extractMs: number; totalMs: number };
 }
 
+/**
+ * Extract a layer as it arrives. When the extraction fails before the last byte was verified,
+ * the rest is read (and discarded) to tell a tampered layer from a hostile or broken one: a
+ * size or digest mismatch is the error then, as it was when the layer was downloaded first.
+ */
+async function extractVerified(stream: VerifyingStream, output: string, opts: ExtractOptions): Promise<ExtractResult> {
+  const tee = new PassThrough({ highWaterMark: 256 * 1024 });
+  stream.on('error', (err) => tee.destroy(err));
+  stream.pipe(tee);
+  try {
+    return await extractTarball(tee, output, opts);
+  } catch (err) {
+    if (stream.readableEnded || stream.destroyed) throw err;
+    stream.unpipe(tee);
+    const verdict = await finished(stream.resume(), { signal: opts.signal }).then(() => undefined, (e: unknown) => e);
+    if (verdict instanceof OciError && (verdict.code === 'DIGEST_MISMATCH' || verdict.code === 'SIZE_MISMATCH')) throw verdict;
+    throw err;
+  } finally {
+    stream.destroy();
+  }
+}
+
 /** Pull an artifact's first layer and extract it safely, like `flux pull artifact`. */
 export async function pullArtifact(reference: Reference | string, opts: PullOptions): Promise<PullResult> {
   const ref = asRef(reference);
@@ -165,29 +189,37 @@ export async function pullArtifact(reference: Reference | string, opts: PullOpti
     }
     const maxBytes = opts.maxBytes ?? 100 * 1024 * 1024;
     if (isStatic && layer.size > maxBytes) throw new OciError('ARCHIVE_LIMIT', `${formatReference(ref)}: layer is ${layer.size} bytes, over ${maxBytes}`);
+    const label = `layer ${layer.digest} of ${formatReference(ref)}`;
+    if (tarball) {
+      // Streamed: registry → size/digest check → gunzip → tar → files in a temp dir beside the
+      // output, renamed into place only after the last byte verified (a mismatch fails the
+      // stream before its end, so the extraction is discarded). No temp copy of the layer.
+      const { stream } = await client.openBlob(ref.repository, layer.digest, { size: layer.size, signal: opts.signal });
+      let t2 = NaN;
+      stream.once('end', () => (t2 = performance.now()));
+      const r = await extractVerified(stream, output, {
+        signal: opts.signal, replace: opts.replace, maxBytes, maxEntries: opts.maxEntries,
+        skipSymlinks: !opts.refuseSymlinks, label,
+      });
+      const t3 = performance.now();
+      return {
+        ...info, url: formatReference(withDigest(ref, info.digest)), output, files: r.files,
+        bytes: { manifest: info.manifestDescriptor.size, layer: stream.bytes, extracted: r.bytes },
+        timings: { manifestMs: t1 - t0, layerMs: t2 - t1, extractMs: t3 - t2, totalMs: t3 - t0 },
+      };
+    }
     const work = await mkdtemp(join(dirname(output), `.${basename(output)}.pull-`));
     try {
       const blob = join(work, 'layer');
       const layerBytes = await client.downloadBlob(ref.repository, layer.digest, blob, { size: layer.size, signal: opts.signal });
       const t2 = performance.now();
-      let files = 1;
-      let extracted = layerBytes;
-      if (tarball) {
-        const r = await extractTarball(blob, output, {
-          signal: opts.signal, replace: opts.replace, maxBytes, maxEntries: opts.maxEntries,
-          skipSymlinks: !opts.refuseSymlinks, label: `layer ${layer.digest} of ${formatReference(ref)}`,
-        });
-        files = r.files;
-        extracted = r.bytes;
-      } else {
-        // A static layer (application/vnd.cncf.flux.content.v1[.ext]) is one file, written as-is.
-        await mkdir(output, { recursive: true });
-        await copyFile(blob, join(output, `artifact${layer.mediaType.slice(mt.FLUX_CONTENT_PREFIX.length) || ''}`));
-      }
+      // A static layer (application/vnd.cncf.flux.content.v1[.ext]) is one file, written as-is.
+      await mkdir(output, { recursive: true });
+      await copyFile(blob, join(output, `artifact${layer.mediaType.slice(mt.FLUX_CONTENT_PREFIX.length) || ''}`));
       const t3 = performance.now();
       return {
-        ...info, url: formatReference(withDigest(ref, info.digest)), output, files,
-        bytes: { manifest: info.manifestDescriptor.size, layer: layerBytes, extracted },
+        ...info, url: formatReference(withDigest(ref, info.digest)), output, files: 1,
+        bytes: { manifest: info.manifestDescriptor.size, layer: layerBytes, extracted: layerBytes },
         timings: { manifestMs: t1 - t0, layerMs: t2 - t1, extractMs: t3 - t2, totalMs: t3 - t0 },
       };
     } finally {

@@ -1,4 +1,5 @@
 /** Hostile or unexpected artifacts served by a real registry: pull refuses with a clear error and writes nothing. */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +75,41 @@ describe.skipIf(!hasRegistry)('pullArtifact refuses bad artifacts', () => {
     const url = await publish('helm', Buffer.from('not a chart'), 'application/vnd.cncf.helm.chart.content.v1.tar+gzip');
     await expect(pullArtifact(url, { output: join(work, 'helm'), client })).rejects.toThrow(/media type "application\/vnd\.cncf\.helm\.chart\.content\.v1\.tar\+gzip", not a Flux content layer/);
     expect(await readdir(work)).toEqual([]);
+  });
+});
+
+describe('a tampered layer (FAKE registry serving other bytes under the layer digest)', () => {
+  // The layer is extracted as it arrives; the digest is known only at its end. Whatever the
+  // other bytes are (a valid tar, garbage), the error is the digest mismatch and nothing is left.
+  const good = rawTar([{ path: 'app.yaml', body: 'kind: ConfigMap # aaaa' }]);
+  const big = rawTar([{ path: 'big.bin', body: randomBytes(2 << 20) }]);
+  it.each<[string, Buffer, Buffer]>([
+    ['another valid tar', good, rawTar([{ path: 'app.yaml', body: 'kind: ConfigMap # bbbb' }])],
+    ['garbage', good, Buffer.alloc(good.length, 0x5a)],
+    // Over the fast path's threshold, and the gunzip fails long before the last byte: the rest is read to learn the digest.
+    ['garbage, 2 MiB', big, Buffer.alloc(big.length, 0x5a)],
+  ])('%s: DIGEST_MISMATCH, no output, no temp dirs', async (_name, good, served) => {
+    expect(served.length).toBe(good.length);
+    const config = { mediaType: mt.FLUX_CONFIG, digest: digestOf(FLUX_CONFIG_BYTES), size: FLUX_CONFIG_BYTES.length };
+    const manifest = fluxManifest(config, { mediaType: mt.FLUX_CONTENT_TARGZ, digest: digestOf(good), size: good.length }, {});
+    const fake = await startFakeRegistry((req, res) => {
+      if (req.url?.includes('/manifests/')) return void res.writeHead(200, { 'content-type': mt.OCI_MANIFEST, 'content-length': manifest.length }).end(req.method === 'HEAD' ? undefined : manifest);
+      if (req.url?.endsWith(digestOf(good))) return void res.writeHead(200, { 'content-length': served.length }).end(served);
+      json(res, 404, {});
+    });
+    const work = await mkdtemp(join(tmpdir(), 'ocilab-tamper-'));
+    const c = new RegistryClient({ registry: fake.host, retries: 0 });
+    try {
+      const err = await pullArtifact(`oci://${fake.host}/app:v1`, { output: join(work, 'out'), client: c }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OciError);
+      expect((err as OciError).code).toBe('DIGEST_MISMATCH');
+      expect((err as OciError).message).toMatch(new RegExp(`blob ${digestOf(good)} in app: content digest is sha256:`));
+      expect(await readdir(work)).toEqual([]);
+    } finally {
+      await c.close();
+      await fake.close();
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });
 
