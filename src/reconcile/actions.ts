@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { fluxTarballArchive } from './archive.js';
-import { deadline } from './deadline.js';
+import { deadline } from '../engine/deadline.js';
 import { getCondition } from './conditions.js';
 import { LOCAL_RECONCILER_DIFFERENCES } from './differences.js';
 import { ConditionExpectationSchema, describeStatus, statusMismatches, type StatusExpectation } from './expectation.js';

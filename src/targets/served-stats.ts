@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Target } from './target.js';
+import { deadline } from '../engine/deadline.js';
 
 export const STATS_PATH = '/_ocilab/stats';
 const PROBE_TIMEOUT_MS = 3_000;
@@ -42,12 +43,19 @@ export function statsUrlOf(role: ServerRole, address: string, insecure = false):
 }
 
 async function readStats(url: string, role: ServerRole, signal: AbortSignal): Promise<ServedCounters> {
-  const res = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(PROBE_TIMEOUT_MS)]), headers: { accept: 'application/json' } });
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new Error(`${url} answered ${res.status}`);
+  const limit = deadline(PROBE_TIMEOUT_MS, signal, `GET ${url}`);
+  let body: unknown;
+  try {
+    const res = await fetch(url, { signal: limit.signal, headers: { accept: 'application/json' } });
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`${url} answered ${res.status}`);
+    }
+    body = await res.json().catch(() => undefined);
+  } finally {
+    limit.dispose();
   }
-  const parsed = StatsAnswer.safeParse(await res.json().catch(() => undefined));
+  const parsed = StatsAnswer.safeParse(body);
   if (!parsed.success || parsed.data.server !== SERVER_OF[role]) throw new Error(`${url} does not answer with ocilab's ${ROLE_LABEL[role]} counters`);
   return parsed.data;
 }

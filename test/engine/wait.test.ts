@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRunner } from './helpers.js';
 
@@ -41,6 +43,18 @@ describe('wait action', () => {
     const r = await run(`  - { id: a, title: A, run: [{ shell: "echo nothing here" }, { wait: { output: "^ready", timeout: 200ms } }] }\n`);
     expect(r).toMatchObject({ status: 'failed', message: 'no output line matched /^ready/ within 200ms' });
   });
+
+  it('still times out when garbage is collected during the wait (AbortSignal.any + AbortSignal.timeout would not, on Node 20)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collector = setInterval(gc, 40);
+    try {
+      const r = await run(`  - { id: a, title: A, run: [{ shell: "echo nothing here" }, { wait: { output: "^ready", timeout: 300ms } }] }\n`);
+      expect(r).toMatchObject({ status: 'failed', message: 'no output line matched /^ready/ within 300ms' });
+    } finally {
+      clearInterval(collector);
+    }
+  }, 5_000);
 
   it('waits for a URL to answer with the wanted status', async () => {
     const port = await listen(204);

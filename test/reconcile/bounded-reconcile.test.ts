@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import type { ActionContext, ActionDefinition } from '../../src/engine/action.js';
 import { reconcileActions } from '../../src/reconcile/actions.js';
-import { deadline, within } from '../../src/reconcile/deadline.js';
+import { deadline, within } from '../../src/engine/deadline.js';
 import { LocalReconciler } from '../../src/reconcile/reconciler.js';
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';

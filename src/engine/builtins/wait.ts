@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionResult } from '../action.js';
 import { parseDuration } from '../duration.js';
 import { durationSchema } from '../scenario-schema.js';
+import { deadline as bounded } from '../deadline.js';
 
 const timeout = durationSchema.default('30s').describe('Give up after this long (default 30s).');
 const waitArgs = z.union([
@@ -41,8 +42,10 @@ async function poll(
 ): Promise<ActionResult> {
   const deadline = Date.now() + parseDuration(timeoutText)!;
   while (!ctx.signal.aborted) {
-    const perTry = AbortSignal.any([ctx.signal, AbortSignal.timeout(Math.max(1, Math.min(2000, deadline - Date.now())))]);
-    if (await attempt(perTry).catch(() => false)) return { ok: true };
+    const perTry = bounded(Math.max(1, Math.min(2000, deadline - Date.now())), ctx.signal, what);
+    const ok = await attempt(perTry.signal).catch(() => false);
+    perTry.dispose();
+    if (ok) return { ok: true };
     if (Date.now() >= deadline) return { ok: false, message: `${what} did not answer within ${timeoutText}` };
     await sleep(POLL_MS, undefined, { signal: ctx.signal }).catch(() => undefined);
   }
@@ -76,14 +79,16 @@ async function waitForOutput(args: Extract<WaitArgs, { output: string }>, ctx: A
   } catch (err) {
     return { ok: false, message: `wait: bad pattern ${args.output}: ${(err as Error).message}` };
   }
-  const limit = AbortSignal.any([ctx.signal, AbortSignal.timeout(parseDuration(args.timeout)!)]);
+  const limit = bounded(parseDuration(args.timeout)!, ctx.signal, `wait for /${args.output}/`);
   try {
-    const line = await ctx.outputs.streams.waitFor(key, pattern, limit);
+    const line = await ctx.outputs.streams.waitFor(key, pattern, limit.signal);
     ctx.log(`matched: ${line}`, 'info');
     return { ok: true };
   } catch {
     if (ctx.signal.aborted) return { ok: false, message: (ctx.signal.reason as Error)?.message ?? 'aborted' };
     return { ok: false, message: `no output line matched /${args.output}/ within ${args.timeout}` };
+  } finally {
+    limit.dispose();
   }
 }
 
