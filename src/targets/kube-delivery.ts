@@ -33,7 +33,7 @@ export function predicateFor(req: WaitRequest, kind: string): StatusPredicate {
 }
 
 export function revisionOf(obj: FluxStatusObject | undefined): string | undefined {
-  return obj?.status?.artifact?.revision ?? obj?.status?.lastAppliedRevision;
+  return obj?.status?.artifact?.revision ?? obj?.status?.lastAppliedRevision ?? obj?.status?.history?.[0]?.chartVersion;
 }
 
 function outcomeOf(r: WaitResult): WaitOutcome {
