@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { helmOciDelivery, helmRelease, toMultiDocYaml, FluxObjectError } from '../../src/flux/index.js';
+import { helmOciDelivery, helmRelease, parseMultiDocYaml, toMultiDocYaml, FluxObjectError } from '../../src/flux/index.js';
+import { interpolateString } from '../../src/engine/interpolate.js';
 import { CrdValidators, crdCache } from '../flux/crd-schemas.js';
 
 const sources = crdCache();
@@ -51,5 +52,24 @@ describe.skipIf(!sources)('cluster/flux/workload-identity.yaml', () => {
     const docs = readFileSync(new URL('../../cluster/flux/workload-identity.yaml', import.meta.url), 'utf8').split(/^---$/m).map((d) => parse(d) as { apiVersion: string; kind: string; spec: { provider: string } });
     expect(docs.map((d) => d.spec.provider)).toEqual(['aws', 'azure', 'gcp']);
     for (const d of docs) expect(new CrdValidators(sources!).errors(d)).toBe('');
+  });
+});
+
+describe.skipIf(!sources)('scenarios/helm-oci files, as flux.apply fills them', () => {
+  const vars = { 'cosign.pubBase64': Buffer.from('pem').toString('base64'), 'registry.pull': 'oci://kind-registry:5000', 'registry.insecure': 'true' };
+  for (const file of ['chart-source.yaml', 'helm-chart.yaml']) {
+    it(`${file}: every Flux object validates against the real CRD schema`, () => {
+      const text = interpolateString(readFileSync(new URL(`../../scenarios/helm-oci/${file}`, import.meta.url), 'utf8'), vars);
+      const docs = parseMultiDocYaml(text, file) as { apiVersion: string; kind: string }[];
+      const flux = docs.filter((d) => d.kind !== 'Secret');
+      expect(flux.length).toBeGreaterThan(0);
+      for (const d of flux) expect(new CrdValidators(sources!).errors(d), `${file} ${d.kind}`).toBe('');
+    });
+  }
+  it('the HelmChart verifies with cosign from a HelmRepository of type oci', () => {
+    const docs = parseMultiDocYaml(interpolateString(readFileSync(new URL('../../scenarios/helm-oci/helm-chart.yaml', import.meta.url), 'utf8'), vars), 'helm-chart.yaml') as any[];
+    expect(docs.map((d) => d.kind)).toEqual(['HelmRepository', 'HelmChart']);
+    expect(docs[0].spec).toMatchObject({ type: 'oci', url: 'oci://kind-registry:5000/charts', insecure: true });
+    expect(docs[1].spec).toMatchObject({ sourceRef: { kind: 'HelmRepository', name: 'charts' }, verify: { provider: 'cosign', secretRef: { name: 'cosign-pub' } } });
   });
 });
