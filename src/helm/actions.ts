@@ -18,6 +18,11 @@ import { packageChart } from './package.js';
 import { describeChart, inspectChart, listChartVersions, parseChartRemote, pullChart, pushChart } from './registry.js';
 
 const tool = z.enum(['auto', 'helm', 'ocilab']).default('auto');
+/** Plain HTTP to the registry (default true: ocilab's and kind's registries); `${registry.insecure}` after interpolation is accepted. */
+const plainHttp = z
+  .union([z.boolean(), z.string().regex(/^(true|false|.*\$\{[^}]+\}.*)$/, 'plainHttp must be true or false')])
+  .default(true)
+  .transform((v) => v === true || v === 'true');
 export const NEEDS_CLUSTER = 'Rendering and installing the chart is helm-controller\'s job (a HelmRelease): it needs a cluster (target kind or cluster). The local target stops at the registry: push, list, inspect, sign, verify.';
 
 function here(ctx: ActionContext, p: string): string {
@@ -76,7 +81,7 @@ export const helmPackage = defineAction({
 export const helmPush = defineAction({
   name: 'helm.push',
   description: 'Push a chart archive to oci://host/path like `helm push` (sets helm.ref, helm.digest, helm.tag, helm.repository)',
-  args: z.strictObject({ archive: z.string().optional(), remote: z.string().min(1), plainHttp: z.boolean().default(true), tool }),
+  args: z.strictObject({ archive: z.string().optional(), remote: z.string().min(1), plainHttp, tool }),
   run: (args, ctx) =>
     guarded(ctx, async () => {
       const archive = args.archive ? here(ctx, args.archive) : ctx.vars['helm.archive'];
@@ -114,7 +119,7 @@ export const helmPush = defineAction({
 export const helmPull = defineAction({
   name: 'helm.pull',
   description: 'Pull a chart like `helm pull oci://… --version X` and check the archive (sets helm.pulled)',
-  args: z.strictObject({ ref: z.string().min(1), version: z.string().min(1), destination: z.string().optional(), plainHttp: z.boolean().default(true), tool }),
+  args: z.strictObject({ ref: z.string().min(1), version: z.string().min(1), destination: z.string().optional(), plainHttp, tool }),
   run: (args, ctx) =>
     guarded(ctx, async () => {
       const dest = args.destination ? here(ctx, args.destination) : join(ctx.workDir, 'pulled-charts');
@@ -141,7 +146,7 @@ export const helmPull = defineAction({
 export const helmList = defineAction({
   name: 'helm.list',
   description: 'List the versions of a chart in a registry (SemVer tags, newest first), with digest and app version',
-  args: z.strictObject({ repository: z.string().min(1), plainHttp: z.boolean().default(true), expect: z.array(z.string()).optional() }),
+  args: z.strictObject({ repository: z.string().min(1), plainHttp, expect: z.array(z.string()).optional() }),
   run: (args, ctx) =>
     guarded(ctx, async () => {
       ctx.log(`equivalent: crane ls ${args.repository.replace(/^oci:\/\//, '')}   (helm has no list command for OCI registries)`, 'info');
@@ -161,7 +166,7 @@ export const helmInspect = defineAction({
   description: 'Show a chart in a registry: name, version, app version, annotations and values.yaml (what `helm show chart|values` print)',
   args: z.strictObject({
     ref: z.string().min(1),
-    plainHttp: z.boolean().default(true),
+    plainHttp,
     expect: z.strictObject({ name: z.string().optional(), version: z.string().optional(), values: z.string().optional() }).optional(),
   }),
   run: (args, ctx) =>
