@@ -21,8 +21,9 @@ const tool = z.enum(['auto', 'helm', 'ocilab']).default('auto');
 /** Plain HTTP to the registry (default true: ocilab's and kind's registries); `${registry.insecure}` after interpolation is accepted. */
 const plainHttp = z
   .union([z.boolean(), z.string().regex(/^(true|false|.*\$\{[^}]+\}.*)$/, 'plainHttp must be true or false')])
-  .default(true)
-  .transform((v) => v === true || v === 'true');
+  .default(true);
+/** No zod transform: scenario loading parses args before interpolation and keeps the result. */
+const plain = (v: boolean | string): boolean => v === true || v === 'true';
 export const NEEDS_CLUSTER = 'Rendering and installing the chart is helm-controller\'s job (a HelmRelease): it needs a cluster (target kind or cluster). The local target stops at the registry: push, list, inspect, sign, verify.';
 
 function here(ctx: ActionContext, p: string): string {
@@ -86,9 +87,9 @@ export const helmPush = defineAction({
     guarded(ctx, async () => {
       const archive = args.archive ? here(ctx, args.archive) : ctx.vars['helm.archive'];
       if (!archive) return { ok: false, message: 'helm.push needs archive (or a helm.package step before it)' };
-      const base = parseChartRemote(args.remote, args.plainHttp);
+      const base = parseChartRemote(args.remote, plain(args.plainHttp));
       const helm = await chooseHelm(args.tool);
-      const argv = helmCommands.push(archive, args.remote, args.plainHttp);
+      const argv = helmCommands.push(archive, args.remote, plain(args.plainHttp));
       show(ctx, argv, !!helm);
       const t0 = performance.now();
       let digest: string;
@@ -101,9 +102,9 @@ export const helmPush = defineAction({
         const meta = readChartArchive(await readFile(archive), archive).metadata;
         name = meta.name;
         tag = versionToTag(meta.version);
-        digest = digestFromOutput(out) ?? (await describeChart(`oci://${base.registry}/${base.repository}/${name}:${tag}`, { insecure: args.plainHttp, signal: ctx.signal })).digest;
+        digest = digestFromOutput(out) ?? (await describeChart(`oci://${base.registry}/${base.repository}/${name}:${tag}`, { insecure: plain(args.plainHttp), signal: ctx.signal })).digest;
       } else {
-        const r = await pushChart(archive, args.remote, { insecure: args.plainHttp, signal: ctx.signal });
+        const r = await pushChart(archive, args.remote, { insecure: plain(args.plainHttp), signal: ctx.signal });
         ({ digest, tag } = r);
         name = r.metadata.name;
         ctx.log(`Pushed: ${r.ref}`);
@@ -124,7 +125,7 @@ export const helmPull = defineAction({
     guarded(ctx, async () => {
       const dest = args.destination ? here(ctx, args.destination) : join(ctx.workDir, 'pulled-charts');
       const helm = await chooseHelm(args.tool);
-      const argv = helmCommands.pull(args.ref, args.version, dest, args.plainHttp);
+      const argv = helmCommands.pull(args.ref, args.version, dest, plain(args.plainHttp));
       show(ctx, argv, !!helm);
       let path: string;
       if (helm) {
@@ -134,7 +135,7 @@ export const helmPull = defineAction({
         const name = args.ref.replace(/\/+$/, '').split('/').pop()!;
         path = join(dest, `${name}-${args.version}.tgz`);
       } else {
-        path = (await pullChart(`${args.ref}:${args.version}`, dest, { insecure: args.plainHttp, signal: ctx.signal })).path;
+        path = (await pullChart(`${args.ref}:${args.version}`, dest, { insecure: plain(args.plainHttp), signal: ctx.signal })).path;
       }
       const a = readChartArchive(await readFile(path), path);
       ctx.log(`${path}: ${a.metadata.name} ${a.metadata.version}, ${a.entries.length} files`);
@@ -150,7 +151,7 @@ export const helmList = defineAction({
   run: (args, ctx) =>
     guarded(ctx, async () => {
       ctx.log(`equivalent: crane ls ${args.repository.replace(/^oci:\/\//, '')}   (helm has no list command for OCI registries)`, 'info');
-      const list = await listChartVersions(args.repository, { insecure: args.plainHttp, signal: ctx.signal });
+      const list = await listChartVersions(args.repository, { insecure: plain(args.plainHttp), signal: ctx.signal });
       ctx.log('VERSION'.padEnd(18) + 'APP VERSION'.padEnd(14) + 'DIGEST');
       for (const c of list) ctx.log(c.version.padEnd(18) + (c.metadata.appVersion ?? '-').padEnd(14) + c.digest.slice(0, 19) + '…');
       const got = list.map((c) => c.version);
@@ -171,9 +172,9 @@ export const helmInspect = defineAction({
   }),
   run: (args, ctx) =>
     guarded(ctx, async () => {
-      const i = await inspectChart(args.ref, { insecure: args.plainHttp, signal: ctx.signal });
+      const i = await inspectChart(args.ref, { insecure: plain(args.plainHttp), signal: ctx.signal });
       const repo = i.ref.slice(0, i.ref.lastIndexOf(':'));
-      ctx.log(`equivalent: ${commandLine(helmCommands.show(`oci://${repo}`, i.version, 'values', args.plainHttp))}`, 'info');
+      ctx.log(`equivalent: ${commandLine(helmCommands.show(`oci://${repo}`, i.version, 'values', plain(args.plainHttp)))}`, 'info');
       ctx.log(`chart ${i.metadata.name} version ${i.version} (app ${i.metadata.appVersion ?? '-'}) ${i.digest}`);
       if (i.metadata.description) ctx.log(`  ${i.metadata.description}`);
       ctx.log(`  files: ${i.archive.entries.map((e) => e.name).join(', ')}`);
