@@ -26,7 +26,5 @@ else
   echo "install-helm: built helm $HELM_VERSION in $(( $(date +%s) - start ))s"
 fi
 
-# helm-controller's CRDs (test/helm/flux-helm.test.ts validates the HelmRelease builder against them).
-HELM_CONTROLLER_VERSION=v1.6.3
-echo "install-helm: go mod download github.com/fluxcd/helm-controller@$HELM_CONTROLLER_VERSION (CRD schemas)"
-(cd /tmp && go mod download github.com/fluxcd/helm-controller@"$HELM_CONTROLLER_VERSION")
+# helm-controller's CRD (v1.6.4, the version Flux v2.9.5 pins) is cached with the other Flux
+# CRDs by scripts/ci/install-kube.sh (.cache/flux-crds).

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Peer material for the kube/kind/flux tests (run by .ci/run as root with CI=true; also fine
 # on a laptop). Idempotent: skips what is already there at the pinned version.
-#  - Flux CRDs from the controllers' Go modules (Flux v2.9.5 = source-controller v1.9.5 and
-#    kustomize-controller v1.9.5, per flux2 v2.9.5 manifests/bases/*/kustomization.yaml),
-#    copied to .cache/flux-crds/ for the schema tests in test/flux.
+#  - Flux CRDs from the controllers' Go modules (Flux v2.9.5 = source-controller v1.9.5,
+#    kustomize-controller v1.9.5 and helm-controller v1.6.4, per flux2 v2.9.5
+#    manifests/bases/*/kustomization.yaml and go.mod), copied to .cache/flux-crds/ for the
+#    schema tests in test/flux and test/helm.
 #  - the real kind CLI (sigs.k8s.io/kind), whose error output the kind wrapper is tested against
 #    (there is no container engine here, so only its "engine not running" paths can run).
 #  - kustomize (sigs.k8s.io/kustomize), which builds cluster/demo-app in the tests.
@@ -14,13 +15,14 @@ cd "$(dirname "$0")/../.."
 FLUX_VERSION=v2.9.5
 SOURCE_CONTROLLER=v1.9.5
 KUSTOMIZE_CONTROLLER=v1.9.5
+HELM_CONTROLLER=v1.6.4
 KIND_VERSION=v0.32.0
 # kustomize v5.8.1 = kustomize api v0.21.1, the API kustomize-controller v1.9.5 builds with.
 KUSTOMIZE_VERSION=v5.8.1
 
 dest=.cache/flux-crds
 stamp="$dest/VERSIONS"
-want="flux=$FLUX_VERSION source-controller=$SOURCE_CONTROLLER kustomize-controller=$KUSTOMIZE_CONTROLLER"
+want="flux=$FLUX_VERSION source-controller=$SOURCE_CONTROLLER kustomize-controller=$KUSTOMIZE_CONTROLLER helm-controller=$HELM_CONTROLLER"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   echo "flux CRDs already cached ($want)"
 else
@@ -31,10 +33,14 @@ else
   moddir() { (cd "$scratch" && go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'); }
   sc=$(moddir "github.com/fluxcd/source-controller@$SOURCE_CONTROLLER")
   kc=$(moddir "github.com/fluxcd/kustomize-controller@$KUSTOMIZE_CONTROLLER")
-  [ -n "$sc" ] && [ -n "$kc" ] || { echo "go mod download gave no module dir" >&2; exit 1; }
+  hc=$(moddir "github.com/fluxcd/helm-controller@$HELM_CONTROLLER")
+  [ -n "$sc" ] && [ -n "$kc" ] && [ -n "$hc" ] || { echo "go mod download gave no module dir" >&2; exit 1; }
   install -m 0644 "$sc/config/crd/bases/source.toolkit.fluxcd.io_ocirepositories.yaml" \
     "$sc/config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml" \
-    "$kc/config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml" "$dest/"
+    "$sc/config/crd/bases/source.toolkit.fluxcd.io_helmrepositories.yaml" \
+    "$sc/config/crd/bases/source.toolkit.fluxcd.io_helmcharts.yaml" \
+    "$kc/config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml" \
+    "$hc/config/crd/bases/helm.toolkit.fluxcd.io_helmreleases.yaml" "$dest/"
   echo "$want" > "$stamp"
   ls -l "$dest"
 fi

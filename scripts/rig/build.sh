@@ -7,7 +7,8 @@
 # is not rebuilt. Builds run `nice -n 10` with GOFLAGS=-p=${OCILAB_RIG_BUILD_P:-2}
 # (the machine's 2 cores are shared). Each build prints its wall time.
 #
-# Usage: scripts/rig/build.sh [check|all|kube-apiserver|source-controller|kustomize-controller|etcd]
+# Usage: scripts/rig/build.sh [check|all|kube-apiserver|source-controller|kustomize-controller|helm-controller|etcd]
+# (helm-controller is built only when named: it is not in `all`, see docs/rig.md.)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.sh
@@ -120,6 +121,7 @@ case "$what" in
   kube-apiserver) build_kube_apiserver ;;
   source-controller) build_flux_controller source-controller "$SOURCE_CONTROLLER_VERSION" "$SOURCE_CONTROLLER_REPLACES" ;;
   kustomize-controller) build_flux_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_VERSION" "$KUSTOMIZE_CONTROLLER_REPLACES" ;;
+  helm-controller) build_flux_controller helm-controller "$HELM_CONTROLLER_VERSION" "$HELM_CONTROLLER_REPLACES" ;;
   etcd) build_etcd ;;
-  *) echo "usage: $0 [all|kube-apiserver|source-controller|kustomize-controller|etcd]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|kube-apiserver|source-controller|kustomize-controller|helm-controller|etcd]" >&2; exit 2 ;;
 esac

@@ -1,5 +1,5 @@
 /**
- * Builders for delivering a Helm chart from an OCI registry with Flux (helm-controller v1.6,
+ * Builders for delivering a Helm chart from an OCI registry with Flux (helm-controller v1.6.4,
  * `helm.toolkit.fluxcd.io/v2`): an OCIRepository that selects the chart layer with
  * `operation: copy` (source-controller stores the chart .tgz as the artifact) and a
  * HelmRelease whose `chartRef` points at it. Checked like the other builders; the test
@@ -21,7 +21,7 @@ export interface HelmRelease {
     releaseName?: string;
     targetNamespace?: string;
     timeout?: string;
-    install?: { createNamespace?: boolean; remediation?: { retries: number } };
+    install?: { createNamespace?: boolean; disableWait?: boolean; remediation?: { retries: number } };
     upgrade?: { remediation?: { retries: number } };
     values?: Record<string, unknown>;
     suspend?: boolean;
@@ -44,6 +44,8 @@ export interface HelmReleaseOptions {
   createNamespace?: boolean;
   /** Install/upgrade retries before giving up (remediation). */
   retries?: number;
+  /** Do not wait for the release's resources to be ready (a cluster without kubelet: the rig). */
+  disableWait?: boolean;
   values?: Record<string, unknown>;
   timeout?: string;
 }
@@ -65,9 +67,10 @@ export function helmRelease(o: HelmReleaseOptions): HelmRelease {
   if (o.releaseName) spec.releaseName = o.releaseName;
   if (o.targetNamespace) spec.targetNamespace = o.targetNamespace;
   if (o.timeout) spec.timeout = o.timeout;
-  if (o.createNamespace !== undefined || o.retries !== undefined) {
+  if (o.createNamespace !== undefined || o.retries !== undefined || o.disableWait !== undefined) {
     spec.install = {};
     if (o.createNamespace !== undefined) spec.install.createNamespace = o.createNamespace;
+    if (o.disableWait !== undefined) spec.install.disableWait = o.disableWait;
     if (o.retries !== undefined) {
       spec.install.remediation = { retries: o.retries };
       spec.upgrade = { remediation: { retries: o.retries } };

@@ -7,7 +7,9 @@
 import {
   FLUX_NAMESPACE,
   KUSTOMIZE_API,
+  OCI_PROVIDERS,
   SOURCE_API,
+  type OCIProvider,
   type GitRepository,
   type GitRepositoryRef,
   type Kustomization,
@@ -37,7 +39,7 @@ export interface MetaOptions {
   annotations?: Record<string, string>;
 }
 
-function meta(kind: string, o: MetaOptions): ObjectMeta {
+export function meta(kind: string, o: MetaOptions): ObjectMeta {
   if (!DNS1123_SUBDOMAIN.test(o.name) || o.name.length > 253) {
     throw new FluxObjectError(`${kind}.metadata.name`, `"${o.name}" is not a valid name (lower-case letters, digits, '-', '.')`);
   }
@@ -51,7 +53,7 @@ function meta(kind: string, o: MetaOptions): ObjectMeta {
   return m;
 }
 
-function duration(field: string, value: string, allowHours = true): string {
+export function duration(field: string, value: string, allowHours = true): string {
   const ok = DURATION.test(value) && (allowHours || !value.includes('h'));
   if (!ok) throw new FluxObjectError(field, `"${value}" is not a duration like 30s, 1m or 1h30m`);
   return value;
@@ -88,7 +90,7 @@ export function ociRepository(o: OCIRepositoryOptions): OCIRepository {
   const ref = ociRef(o.ref);
   const spec: OCIRepository['spec'] = { url: o.url, ref, interval: duration('OCIRepository.spec.interval', o.interval ?? '1m') };
   if (o.timeout) spec.timeout = duration('OCIRepository.spec.timeout', o.timeout, false);
-  if (o.provider) spec.provider = o.provider;
+  if (o.provider) spec.provider = provider('OCIRepository.spec.provider', o.provider);
   if (o.pullSecret) spec.secretRef = { name: o.pullSecret };
   if (o.insecure !== undefined) spec.insecure = o.insecure;
   if (o.layerSelector) spec.layerSelector = { ...o.layerSelector };
@@ -100,6 +102,12 @@ export function ociRepository(o: OCIRepositoryOptions): OCIRepository {
   if (o.ignore !== undefined) spec.ignore = o.ignore;
   if (o.suspend !== undefined) spec.suspend = o.suspend;
   return { apiVersion: SOURCE_API, kind: 'OCIRepository', metadata, spec };
+}
+
+/** The registry auth provider, one of the CRD's enum (generic, aws, azure, gcp). */
+export function provider(field: string, value: string): OCIProvider {
+  if (!(OCI_PROVIDERS as readonly string[]).includes(value)) throw new FluxObjectError(field, `"${value}" is not one of ${OCI_PROVIDERS.join(', ')}`);
+  return value as OCIProvider;
 }
 
 function ociRef(ref: OCIRepositoryRef): OCIRepositoryRef {

@@ -1,7 +1,7 @@
 /**
  * Shapes of the Flux objects ocilab creates, as in source-controller v1.9.5
  * (source.toolkit.fluxcd.io/v1) and kustomize-controller v1.9.5
- * (kustomize.toolkit.fluxcd.io/v1), Flux v2.9.5. Only the fields ocilab sets are typed;
+ * (kustomize.toolkit.fluxcd.io/v1), Flux v2.9.5; HelmRelease (helm-controller v1.6.4) is in helm.ts. Only the fields ocilab sets are typed;
  * the CRD schemas in test/flux validate every object built here.
  */
 export const FLUX_NAMESPACE = 'flux-system';
@@ -30,7 +30,7 @@ export interface OCIRepository {
     ref: OCIRepositoryRef;
     interval: string;
     timeout?: string;
-    provider?: 'generic' | 'aws' | 'azure' | 'gcp';
+    provider?: OCIProvider;
     secretRef?: LocalObjectReference;
     insecure?: boolean;
     layerSelector?: { mediaType: string; operation?: 'extract' | 'copy' };
@@ -69,6 +69,48 @@ export interface GitRepository {
 
 export type SourceKind = 'OCIRepository' | 'GitRepository';
 
+/** OCIRepository.spec.provider (and HelmRepository's): how source-controller authenticates to the registry. */
+export const OCI_PROVIDERS = ['generic', 'aws', 'azure', 'gcp'] as const;
+export type OCIProvider = (typeof OCI_PROVIDERS)[number];
+
+/** A Helm repository; with type `oci` its url is `oci://host/path` and charts are `<url>/<chart>:<version>`. */
+export interface HelmRepository {
+  apiVersion: typeof SOURCE_API;
+  kind: 'HelmRepository';
+  metadata: ObjectMeta;
+  spec: {
+    url: string;
+    type?: 'default' | 'oci';
+    interval?: string;
+    timeout?: string;
+    provider?: OCIProvider;
+    secretRef?: LocalObjectReference;
+    insecure?: boolean;
+    suspend?: boolean;
+  };
+}
+
+/** A chart out of a HelmRepository (or a GitRepository / Bucket); `verify` only for OCI HelmRepositories. */
+export interface HelmChart {
+  apiVersion: typeof SOURCE_API;
+  kind: 'HelmChart';
+  metadata: ObjectMeta;
+  spec: {
+    chart: string;
+    version?: string;
+    sourceRef: { kind: 'HelmRepository' | 'GitRepository' | 'Bucket'; name: string };
+    interval: string;
+    reconcileStrategy?: 'ChartVersion' | 'Revision';
+    valuesFiles?: string[];
+    verify?: {
+      provider: 'cosign' | 'notation';
+      secretRef?: LocalObjectReference;
+      matchOIDCIdentity?: { issuer: string; subject: string }[];
+    };
+    suspend?: boolean;
+  };
+}
+
 export interface Kustomization {
   apiVersion: typeof KUSTOMIZE_API;
   kind: 'Kustomization';
@@ -95,4 +137,4 @@ export interface Secret {
   data: Record<string, string>;
 }
 
-export type FluxObject = OCIRepository | GitRepository | Kustomization;
+export type FluxObject = OCIRepository | GitRepository | Kustomization | HelmRepository | HelmChart;

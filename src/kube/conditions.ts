@@ -21,6 +21,8 @@ export interface FluxStatusObject {
     artifact?: { revision?: string; digest?: string; size?: number; url?: string; path?: string; lastUpdateTime?: string };
     lastAppliedRevision?: string;
     lastAttemptedRevision?: string;
+    /** HelmRelease: the releases, newest first. */
+    history?: { chartName?: string; chartVersion?: string; status?: string; version?: number }[];
   };
 }
 

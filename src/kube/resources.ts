@@ -12,6 +12,9 @@ export interface ResourceInfo {
 const RESOURCES: Record<string, ResourceInfo> = {
   'source.toolkit.fluxcd.io/v1/OCIRepository': { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'ocirepositories', namespaced: true },
   'source.toolkit.fluxcd.io/v1/GitRepository': { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'gitrepositories', namespaced: true },
+  'source.toolkit.fluxcd.io/v1/HelmRepository': { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'helmrepositories', namespaced: true },
+  'source.toolkit.fluxcd.io/v1/HelmChart': { group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'helmcharts', namespaced: true },
+  'helm.toolkit.fluxcd.io/v2/HelmRelease': { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases', namespaced: true },
   'kustomize.toolkit.fluxcd.io/v1/Kustomization': { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations', namespaced: true },
   'v1/Secret': { group: '', version: 'v1', plural: 'secrets', namespaced: true },
   'v1/ConfigMap': { group: '', version: 'v1', plural: 'configmaps', namespaced: true },

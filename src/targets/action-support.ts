@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ActionContext, ActionResult, TargetName } from '../engine/action.js';
+import { HELM_API } from '../flux/helm.js';
 import { KUSTOMIZE_API, SOURCE_API } from '../flux/types.js';
 import type { ObjectRef } from '../kube/resources.js';
 import { TargetError, type Target, type TargetContext } from './target.js';
@@ -61,7 +62,16 @@ export function skipUnlessTarget(ctx: ActionContext, targets: readonly TargetNam
   return { ok: true };
 }
 
-export const FLUX_KINDS = { OCIRepository: SOURCE_API, GitRepository: SOURCE_API, Kustomization: KUSTOMIZE_API } as const;
+export const FLUX_KINDS = {
+  OCIRepository: SOURCE_API,
+  GitRepository: SOURCE_API,
+  Kustomization: KUSTOMIZE_API,
+  HelmRepository: SOURCE_API,
+  HelmChart: SOURCE_API,
+  HelmRelease: HELM_API,
+} as const;
+/** The kinds flux.wait / flux.expect / flux.reconcile accept. */
+export const FLUX_KIND_NAMES = Object.keys(FLUX_KINDS) as [keyof typeof FLUX_KINDS, ...(keyof typeof FLUX_KINDS)[]];
 
 export function refOfArgs(a: { kind: keyof typeof FLUX_KINDS; name: string; namespace?: string }, t: Target): ObjectRef {
   return { apiVersion: FLUX_KINDS[a.kind], kind: a.kind, name: a.name, namespace: a.namespace ?? t.namespace };

@@ -9,11 +9,10 @@ import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
 import { interpolateString } from '../engine/interpolate.js';
-import { gitRepository, kustomization, ociRepository } from '../flux/objects.js';
 import { parseMultiDocYaml } from '../flux/render.js';
-import { KUSTOMIZE_API, SOURCE_API } from '../flux/types.js';
 import { objectPath, type ObjectRef } from '../kube/resources.js';
-import { FLUX_KINDS, guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
+import { buildObject, durationArg, objectArgs } from './apply-args.js';
+import { FLUX_KIND_NAMES, guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
 import { seedDryRunVars } from './dry-run.js';
 import { expectActions } from './expect.js';
 import { outageActions } from './outage.js';
@@ -23,6 +22,7 @@ import { tamperActions } from './tamper.js';
 import { TargetError, type Target, type TargetObject, type WaitCondition } from './target.js';
 
 export { targetOf } from './action-support.js';
+export { buildObject } from './apply-args.js';
 
 export const targetUp = defineAction({
   name: 'target.up',
@@ -81,84 +81,15 @@ export const targetDown = defineAction({
 });
 
 const name = z.string().min(1);
-const duration = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, 'a duration like 30s, 1m or 1h30m');
-const meta = { name, namespace: z.string().optional(), interval: duration.optional(), targets: targetsArg };
-
-const ociArgs = z
-  .object({
-    kind: z.literal('OCIRepository'),
-    ...meta,
-    url: z.string(),
-    tag: z.string().optional(),
-    semver: z.string().optional(),
-    digest: z.string().optional(),
-    /** Plain HTTP; `${registry.insecure}` (a string after interpolation) is accepted. */
-    insecure: z.union([z.boolean(), z.string()]).optional(),
-    /** Secret with cosign.pub: the OCIRepository verifies signatures. */
-    verifySecret: z.string().optional(),
-    timeout: duration.optional(),
-  })
-  .strict();
-const gitArgs = z
-  .object({ kind: z.literal('GitRepository'), ...meta, url: z.string(), branch: z.string().optional(), tag: z.string().optional(), commit: z.string().optional(), timeout: duration.optional() })
-  .strict();
-const ksArgs = z
-  .object({
-    kind: z.literal('Kustomization'),
-    ...meta,
-    sourceKind: z.enum(['OCIRepository', 'GitRepository']),
-    sourceName: name,
-    path: z.string().optional(),
-    targetNamespace: z.string().optional(),
-    prune: z.boolean().optional(),
-    wait: z.boolean().optional(),
-  })
-  .strict();
+const duration = durationArg;
 
 const applyArgs = z.union([
   z.object({ yaml: z.string().min(1), targets: targetsArg }).strict(),
   /** `${var}` in the file are replaced from the run's variables. */
   z.object({ file: z.string().min(1), targets: targetsArg }).strict(),
-  z.discriminatedUnion('kind', [ociArgs, gitArgs, ksArgs]),
+  objectArgs,
 ]);
 type ApplyArgs = z.infer<typeof applyArgs>;
-
-function booleanOf(field: string, v: boolean | string): boolean {
-  if (typeof v === 'boolean') return v;
-  if (v === 'true' || v === 'false') return v === 'true';
-  throw new TargetError(`flux.apply: ${field} must be true or false, got "${v}"`);
-}
-
-/** The Flux object an action's arguments describe, built (and checked) by src/flux's builders. */
-export function buildObject(a: z.infer<typeof ociArgs> | z.infer<typeof gitArgs> | z.infer<typeof ksArgs>, namespace: string): TargetObject {
-  const common = { name: a.name, namespace: a.namespace ?? namespace, ...(a.interval ? { interval: a.interval } : {}) };
-  switch (a.kind) {
-    case 'OCIRepository': {
-      const ref = a.digest ? { digest: a.digest } : a.semver ? { semver: a.semver } : { tag: a.tag ?? 'latest' };
-      return ociRepository({
-        ...common,
-        url: a.url,
-        ref,
-        ...(a.insecure !== undefined ? { insecure: booleanOf('insecure', a.insecure) } : {}),
-        ...(a.timeout ? { timeout: a.timeout } : {}),
-        ...(a.verifySecret ? { verify: { provider: 'cosign' as const, secret: a.verifySecret } } : {}),
-      }) as unknown as TargetObject;
-    }
-    case 'GitRepository': {
-      const ref = a.commit ? { commit: a.commit, ...(a.branch ? { branch: a.branch } : {}) } : a.tag ? { tag: a.tag } : { branch: a.branch ?? 'main' };
-      return gitRepository({ ...common, url: a.url, ref, ...(a.timeout ? { timeout: a.timeout } : {}) }) as unknown as TargetObject;
-    }
-    case 'Kustomization':
-      return kustomization({
-        ...common,
-        source: { kind: a.sourceKind, name: a.sourceName },
-        ...(a.path ? { path: a.path } : {}),
-        ...(a.targetNamespace ? { targetNamespace: a.targetNamespace } : {}),
-        ...(a.prune !== undefined ? { prune: a.prune } : {}),
-        ...(a.wait !== undefined ? { wait: a.wait } : {}),
-      }) as unknown as TargetObject;
-  }
-}
 
 /** Objects from YAML text: each needs apiVersion, kind and metadata.name, of a kind ocilab knows where to apply. */
 export function objectsFromYaml(text: string, source: string, namespace: string): TargetObject[] {
@@ -197,7 +128,7 @@ async function objectsOf(a: ApplyArgs, ctx: ActionContext, namespace: string): P
 
 export const fluxApply = defineAction({
   name: 'flux.apply',
-  description: 'Apply Flux objects on the target: built from arguments (kind: OCIRepository|GitRepository|Kustomization), or from yaml / file',
+  description: 'Apply Flux objects on the target: built from arguments (kind: OCIRepository|GitRepository|Kustomization|HelmRepository|HelmChart|HelmRelease), or from yaml / file',
   args: applyArgs,
   plansInDryRun: true,
   run: (args, ctx) =>
@@ -219,7 +150,7 @@ export const fluxApply = defineAction({
 });
 
 const refArgs = {
-  kind: z.enum(['OCIRepository', 'GitRepository', 'Kustomization']),
+  kind: z.enum(FLUX_KIND_NAMES),
   name,
   namespace: z.string().optional(),
   /** How long to wait (default 2m). */

@@ -66,6 +66,14 @@ export const DRY_RUN_PLACEHOLDERS: readonly string[] = [
   'cosign.pubBase64',
   'cosign.signedDigest',
   'tamper.digest',
+  'helm.archive',
+  'helm.chart',
+  'helm.version',
+  'helm.repository',
+  'helm.ref',
+  'helm.digest',
+  'helm.tag',
+  'helm.pulled',
 ];
 
 /** Sets each placeholder not set yet to `<name>`. */

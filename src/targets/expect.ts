@@ -9,9 +9,19 @@ import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
 import { condition, currentFailure, isObserved, isWorking, type FluxStatusObject, type StatusPredicate } from '../kube/conditions.js';
-import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
+import { FLUX_KIND_NAMES, guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
 import { revisionOf } from './kube-delivery.js';
 import type { WaitOutcome } from './target.js';
+
+/** What `flux reconcile` calls each kind. */
+const FLUX_RECONCILE_NOUN: Record<(typeof FLUX_KIND_NAMES)[number], string> = {
+  OCIRepository: 'source oci',
+  GitRepository: 'source git',
+  HelmRepository: 'source helm',
+  HelmChart: 'source chart',
+  Kustomization: 'kustomization',
+  HelmRelease: 'helmrelease',
+};
 
 const statusArg = z
   .union([z.enum(['True', 'False', 'Unknown']), z.boolean()])
@@ -27,7 +37,7 @@ export type ConditionExpectation = z.infer<typeof conditionArg>;
 
 export interface Expectation {
   conditions: Record<string, ConditionExpectation>;
-  /** status.artifact.revision (sources) or status.lastAppliedRevision (Kustomization). */
+  /** status.artifact.revision (sources), status.lastAppliedRevision (Kustomization), the deployed chart version (HelmRelease). */
   revision?: string;
 }
 
@@ -92,7 +102,7 @@ function matching(want: Expectation): StatusPredicate {
 }
 
 const expectArgs = z.strictObject({
-  kind: z.enum(['OCIRepository', 'GitRepository', 'Kustomization']),
+  kind: z.enum(FLUX_KIND_NAMES),
   name: z.string().min(1),
   namespace: z.string().optional(),
   /** Ask for a reconcile first (`flux reconcile`), then check the status it leaves, once. */
@@ -135,7 +145,7 @@ export const fluxExpect = defineAction({
       let outcome: WaitOutcome;
       try {
         if (args.reconcile) {
-          ctx.log(`reconciling ${label} now (flux reconcile ${args.kind === 'Kustomization' ? 'kustomization' : `source ${args.kind === 'OCIRepository' ? 'oci' : 'git'}`} ${args.name} -n ${ref.namespace})`);
+          ctx.log(`reconciling ${label} now (flux reconcile ${FLUX_RECONCILE_NOUN[args.kind]} ${args.name} -n ${ref.namespace})`);
           const describe = `the reconcile handled, then check once: ${describeExpectation(want)}`;
           outcome = await t.reconcile(ref, { condition: 'Ready', predicate: reconcileSettled, describe, timeoutMs: parseDuration(args.timeout ?? '2m')! }, targetCtx(ctx));
         } else {

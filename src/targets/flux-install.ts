@@ -21,8 +21,12 @@ export const FLUX_CRDS = [
   'kustomizations.kustomize.toolkit.fluxcd.io',
 ] as const;
 export const FLUX_CONTROLLERS = ['source-controller', 'kustomize-controller'] as const;
-/** What ocilab installs: the two controllers its scenarios use (flux-local-dev does the same). */
-export const FLUX_COMPONENTS = FLUX_CONTROLLERS.join(',');
+/**
+ * What ocilab installs: the two controllers every scenario uses (flux-local-dev does the same)
+ * plus helm-controller for helm-oci's HelmRelease. Presence is judged on FLUX_CONTROLLERS only,
+ * so a workshop cluster without helm-controller still counts as having Flux.
+ */
+export const FLUX_COMPONENTS = [...FLUX_CONTROLLERS, 'helm-controller'].join(',');
 
 export interface FluxPresence {
   installed: boolean;

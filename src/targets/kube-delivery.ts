@@ -18,7 +18,7 @@ import { describeRef } from '../kube/objects.js';
 import { reconcileAndWait } from '../kube/reconcile.js';
 import { objectPath, refOf, resourceFor, type ObjectRef } from '../kube/resources.js';
 import { waitFor, WaitTimeoutError, type WaitResult } from '../kube/watch.js';
-import { withOwnershipLabel, type TargetContext, type TargetObject, type WaitOutcome, type WaitRequest } from './target.js';
+import { TargetError, withOwnershipLabel, type TargetContext, type TargetObject, type WaitOutcome, type WaitRequest } from './target.js';
 
 export function predicateFor(req: WaitRequest, kind: string): StatusPredicate {
   if (req.predicate) return req.predicate;
@@ -33,7 +33,7 @@ export function predicateFor(req: WaitRequest, kind: string): StatusPredicate {
 }
 
 export function revisionOf(obj: FluxStatusObject | undefined): string | undefined {
-  return obj?.status?.artifact?.revision ?? obj?.status?.lastAppliedRevision;
+  return obj?.status?.artifact?.revision ?? obj?.status?.lastAppliedRevision ?? obj?.status?.history?.[0]?.chartVersion;
 }
 
 function outcomeOf(r: WaitResult): WaitOutcome {
@@ -59,7 +59,17 @@ export class KubeDelivery {
 
   async apply(object: TargetObject, ctx: TargetContext): Promise<void> {
     const labelled = withOwnershipLabel(object) as unknown as ApplicableObject;
-    await applyObject(this.client, labelled, { signal: ctx.signal });
+    try {
+      await applyObject(this.client, labelled, { signal: ctx.signal });
+    } catch (err) {
+      if (err instanceof ApiException && err.code === 404) {
+        const where = labelled.metadata.namespace ? ` in namespace ${labelled.metadata.namespace}` : '';
+        throw new TargetError(
+          `cannot apply ${object.kind} ${object.metadata.name}${where}: the API server answered 404 — it does not serve ${object.apiVersion} ${object.kind} (its CRD is not installed${object.kind === 'HelmRelease' ? ': HelmRelease needs helm-controller' : ''}) or the namespace does not exist`,
+        );
+      }
+      throw err;
+    }
     const ref = refOf(labelled);
     if (!this.applied.some((r) => sameRef(r, ref))) this.applied.push(ref);
     ctx.log(`${this.client.plan ? 'would apply' : 'applied'} ${describeRef(ref)}`);

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { demoCosignSecret, demoFluxObjects } from '../../src/flux/demo.js';
 import { FluxObjectError, cosignPublicKeySecret, gitRepository, kustomization, ociRepository } from '../../src/flux/objects.js';
+import { helmOciDelivery, helmRelease } from '../../src/flux/helm.js';
+import { helmChart, helmRepository } from '../../src/flux/helm-source.js';
 import { parseMultiDocYaml, toMultiDocYaml } from '../../src/flux/render.js';
 import { CrdValidators, crdCache } from './crd-schemas.js';
 
@@ -31,6 +33,23 @@ const objects = {
     ref: { tag: 'latest' },
     verify: { matchOIDCIdentity: [{ issuer: '^https://token.actions.githubusercontent.com$', subject: '^https://github.com/fluxcd/flux2.*$' }] },
   }),
+  'oci provider aws (workload identity)': ociRepository({ name: 'app', url: 'oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/app', ref: { tag: 'v1' }, provider: 'aws' }),
+  'helm repository type oci, insecure': helmRepository({ name: 'charts', url: 'oci://kind-registry:5000/charts', insecure: true }),
+  'helm repository oci, provider azure, timeout': helmRepository({ name: 'charts', url: 'oci://me.azurecr.io/charts', provider: 'azure', timeout: '60s', interval: '10m' }),
+  'helm repository classic https': helmRepository({ name: 'podinfo', url: 'https://stefanprodan.github.io/podinfo' }),
+  'helm chart with cosign verify': helmChart({ name: 'podinfo-lite', chart: 'podinfo-lite', version: '>=0.1.0', source: { name: 'charts' }, verify: { secret: 'cosign-pub' } }),
+  'helm chart keyless verify, exact version': helmChart({
+    name: 'podinfo',
+    chart: 'podinfo',
+    version: '6.7.1',
+    source: { name: 'podinfo' },
+    interval: '1m',
+    verify: { matchOIDCIdentity: [{ issuer: '^https://token.actions.githubusercontent.com$', subject: '^https://github.com/stefanprodan/podinfo.*$' }] },
+  }),
+  'helm chart from git, values files': helmChart({ name: 'app', chart: './charts/app', source: { kind: 'GitRepository', name: 'app' }, valuesFiles: ['values.yaml', 'values-prod.yaml'] }),
+  'helm release with chartRef, disableWait': helmRelease({ name: 'podinfo-lite', source: { name: 'podinfo-lite' }, targetNamespace: 'demo-helm', createNamespace: true, disableWait: true, retries: 3 }),
+  'helm oci delivery pair (source)': helmOciDelivery({ registryHost: 'kind-registry:5000', insecure: true, cosignSecret: 'cosign-pub', provider: 'generic' }).source,
+  'helm oci delivery pair (release)': helmOciDelivery({ registryHost: 'kind-registry:5000', insecure: true }).release,
   'git branch': gitRepository({ name: 'app', url: 'http://host.docker.internal:8080/demo.git', ref: { branch: 'main' } }),
   'git commit + branch, sparse': gitRepository({
     name: 'app',
@@ -61,13 +80,17 @@ const dir = crdCache();
 const validators = dir ? new CrdValidators(dir) : undefined;
 
 describe.skipIf(!validators)('Flux objects validate against the real CRD schemas', () => {
-  it('loads the served versions of the three CRDs', () => {
+  it('loads the served versions of the six CRDs', () => {
     expect(validators!.kinds()).toEqual([
+      'helm.toolkit.fluxcd.io/v2/HelmRelease',
       'kustomize.toolkit.fluxcd.io/v1/Kustomization',
       'source.toolkit.fluxcd.io/v1/GitRepository',
+      'source.toolkit.fluxcd.io/v1/HelmChart',
+      'source.toolkit.fluxcd.io/v1/HelmRepository',
       'source.toolkit.fluxcd.io/v1/OCIRepository',
     ]);
     expect(validators!.versions).toContain('source-controller=v1.9.5');
+    expect(validators!.versions).toContain('helm-controller=v1.6.4');
   });
 
   for (const [what, object] of Object.entries(objects)) {
@@ -95,6 +118,16 @@ describe.skipIf(!validators)('Flux objects validate against the real CRD schemas
     delete ks.spec.prune;
     ks.spec.sourceRef.kind = 'HelmRepository';
     expect(validators!.errors(ks)).toMatch(/must have required property 'prune'.*must be equal to one of the allowed values|allowed values.*prune/);
+    const repo = helmRepository({ name: 'c', url: 'oci://r/charts' }) as any;
+    repo.spec.type = 'zip';
+    repo.spec.provider = 'ibm';
+    expect(validators!.errors(repo)).toContain('/spec/type must be equal to one of the allowed values');
+    expect(validators!.errors(repo)).toContain('/spec/provider must be equal to one of the allowed values');
+    const chart = helmChart({ name: 'c', chart: 'c', source: { name: 'c' } }) as any;
+    delete chart.spec.sourceRef;
+    chart.spec.verify = { provider: 'gpg' };
+    expect(validators!.errors(chart)).toMatch(/required property 'sourceRef'/);
+    expect(validators!.errors(chart)).toMatch(/\/spec\/verify\/provider must be equal to one of the allowed values/);
   });
 });
 
@@ -111,6 +144,14 @@ describe('builder input errors name the field', () => {
     ['empty ref', () => gitRepository({ name: 'a', url: 'http://h/r.git', ref: { branch: '' } }), /spec\.ref/],
     ['short commit', () => gitRepository({ name: 'a', url: 'http://h/r.git', ref: { commit: 'abc123' } }), /spec\.ref\.commit/],
     ['path escapes', () => kustomization({ name: 'a', source: { kind: 'GitRepository', name: 'a' }, path: '../x' }), /spec\.path/],
+    ['unknown OCI provider', () => ociRepository({ name: 'a', url: 'oci://r/x', ref: { tag: 't' }, provider: 'ibm' as any }), /OCIRepository\.spec\.provider: "ibm" is not one of generic, aws, azure, gcp/],
+    ['helm repo oci url with tag', () => helmRepository({ name: 'a', url: 'oci://r/charts/app:1.0.0' }), /HelmRepository\.spec\.url: .*must not carry a tag/],
+    ['helm repo ftp', () => helmRepository({ name: 'a', url: 'ftp://r/charts' }), /HelmRepository\.spec\.url/],
+    ['helm repo insecure not oci', () => helmRepository({ name: 'a', url: 'https://r/charts', insecure: true }), /spec\.insecure: only .* type oci/],
+    ['helm repo provider', () => helmRepository({ name: 'a', url: 'oci://r/charts', provider: 'ibm' }), /HelmRepository\.spec\.provider/],
+    ['helm chart verify from git', () => helmChart({ name: 'a', chart: 'a', source: { kind: 'GitRepository', name: 'a' }, verify: {} }), /HelmChart\.spec\.verify: only supported when spec\.sourceRef\.kind is 'HelmRepository'/],
+    ['helm chart bad interval', () => helmChart({ name: 'a', chart: 'a', source: { name: 'a' }, interval: 'daily' }), /HelmChart\.spec\.interval/],
+    ['helm chart empty version', () => helmChart({ name: 'a', chart: 'a', source: { name: 'a' }, version: '' }), /HelmChart\.spec\.version/],
     ['secret key not .pub', () => cosignPublicKeySecret({ name: 's', publicKeyPem: PUB, key: 'cosign.key' }), /must end in \.pub/],
     ['private key given', () => cosignPublicKeySecret({ name: 's', publicKeyPem: '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nabc\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n' }), /PUBLIC KEY/],
   ];

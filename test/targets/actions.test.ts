@@ -16,7 +16,33 @@ describe('flux.apply arguments', () => {
     });
   });
 
+  it('passes provider and the layer selector through to the OCIRepository', () => {
+    const args = fluxApply.args.parse({
+      kind: 'OCIRepository',
+      name: 'chart',
+      url: 'oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/charts/app',
+      semver: '>=1.0.0',
+      provider: 'aws',
+      layerMediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
+      layerOperation: 'copy',
+    });
+    expect(buildObject(args as never, 'flux-system')).toMatchObject({
+      spec: { provider: 'aws', ref: { semver: '>=1.0.0' }, layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' } },
+    });
+  });
+
+  it('builds HelmRepository (type oci), HelmChart with verify and HelmRelease with chartRef', () => {
+    const repo = buildObject(fluxApply.args.parse({ kind: 'HelmRepository', name: 'charts', url: 'oci://kind-registry:5000/charts', insecure: 'true' }) as never, 'ns');
+    expect(repo).toMatchObject({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { namespace: 'ns' }, spec: { type: 'oci', insecure: true, url: 'oci://kind-registry:5000/charts' } });
+    const chart = buildObject(fluxApply.args.parse({ kind: 'HelmChart', name: 'podinfo-lite', chart: 'podinfo-lite', version: '>=0.1.0', repository: 'charts', verifySecret: 'cosign-pub' }) as never, 'ns');
+    expect(chart).toMatchObject({ spec: { chart: 'podinfo-lite', version: '>=0.1.0', sourceRef: { kind: 'HelmRepository', name: 'charts' }, verify: { provider: 'cosign', secretRef: { name: 'cosign-pub' } } } });
+    const release = buildObject(fluxApply.args.parse({ kind: 'HelmRelease', name: 'podinfo-lite', sourceName: 'podinfo-lite', disableWait: true, values: { replicaCount: 2 } }) as never, 'ns');
+    expect(release).toMatchObject({ apiVersion: 'helm.toolkit.fluxcd.io/v2', spec: { chartRef: { kind: 'OCIRepository', name: 'podinfo-lite' }, install: { disableWait: true }, values: { replicaCount: 2 } } });
+  });
+
   it.each([
+    [{ kind: 'OCIRepository', name: 'demo', url: 'oci://r:5000/x', layerOperation: 'copy' }, /layerOperation needs layerMediaType/],
+    [{ kind: 'HelmRepository', name: 'charts', url: 'oci://r/charts', insecure: 'maybe' }, /insecure must be true or false/],
     [{ kind: 'OCIRepository', name: 'demo', url: 'oci://r:5000/x:v1' }, /must not carry a tag or digest/],
     [{ kind: 'OCIRepository', name: 'demo', url: 'oci://r:5000/x', insecure: 'yes' }, /insecure must be true or false/],
     [{ kind: 'GitRepository', name: 'demo', url: 'git@github.com:me/x' }, /must start with http/],
@@ -30,6 +56,12 @@ describe('flux.apply arguments', () => {
     expect(o?.metadata.namespace).toBe('ocilab-ada');
     expect(() => objectsFromYaml('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n', 'x.yaml', 'n')).toThrow(/x.yaml: document 1: ocilab does not know where Deployment/);
     expect(() => objectsFromYaml('kind: Secret\n', 'x.yaml', 'n')).toThrow(/document 1 needs apiVersion, kind and metadata.name/);
+  });
+
+  it('refuses an unknown provider at argument parsing, naming the allowed values', () => {
+    const r = fluxApply.args.safeParse({ kind: 'OCIRepository', name: 'demo', url: 'oci://r/x', provider: 'ibm' });
+    expect(r.success).toBe(false);
+    expect(JSON.stringify(r.error?.issues)).toMatch(/generic.*aws.*azure.*gcp/);
   });
 });
 

@@ -44,7 +44,7 @@ describe('ocilab run --dry-run (plans, golden)', () => {
       expect(status).toBe('passed');
       const calls = await fakes.commandLines();
       expect(calls).toEqual(['flux version --client']);
-      expect(out).toContain('$ flux install --context=kind-ocilab --components=source-controller,kustomize-controller');
+      expect(out).toContain('$ flux install --context=kind-ocilab --components=source-controller,kustomize-controller,helm-controller');
       expect(out).toContain('action shell: echo "would push to localhost:5001/ocilab/demo:latest"');
       await compareGolden('kind-oci-delivery.plan.txt', out);
     } finally {

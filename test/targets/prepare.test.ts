@@ -34,6 +34,16 @@ spec:
       containers:
       - name: manager
         image: ghcr.io/fluxcd/kustomize-controller:v1.9.5
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: helm-controller, namespace: flux-system}
+spec:
+  template:
+    spec:
+      containers:
+      - name: manager
+        image: ghcr.io/fluxcd/helm-controller:v1.6.4
 `;
 
 describe('ocilab prepare --target kind', () => {
@@ -58,10 +68,11 @@ describe('ocilab prepare --target kind', () => {
       });
       expect(await readFile(fluxManifestsFile(cacheDir), 'utf8')).toBe(EXPORT);
       expect(result.cached.map((c) => c.name)).toEqual([
-        'flux install source-controller,kustomize-controller',
+        'flux install source-controller,kustomize-controller,helm-controller',
         'registry:3',
         'ghcr.io/fluxcd/source-controller:v1.9.5',
         'ghcr.io/fluxcd/kustomize-controller:v1.9.5',
+        'ghcr.io/fluxcd/helm-controller:v1.6.4',
       ]);
       expect(result.missing).toHaveLength(1);
       expect(result.missing[0]).toMatch(/^ghcr.io\/stefanprodan\/podinfo:6.7.1: .*no such host/);
@@ -94,6 +105,6 @@ describe('ocilab prepare --target kind', () => {
   });
 
   it('image references are read from the manifests', () => {
-    expect(imagesInManifests(EXPORT)).toEqual(['ghcr.io/fluxcd/source-controller:v1.9.5', 'ghcr.io/fluxcd/kustomize-controller:v1.9.5']);
+    expect(imagesInManifests(EXPORT)).toEqual(['ghcr.io/fluxcd/source-controller:v1.9.5', 'ghcr.io/fluxcd/kustomize-controller:v1.9.5', 'ghcr.io/fluxcd/helm-controller:v1.6.4']);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Golden `--dry-run` plans of the two talk scenarios, git-vs-oci and cosign-verify, on the
+ * Golden `--dry-run` plans of the two talk scenarios, git-vs-oci and cosign-verify, and helm-oci, on the
  * kind target (FAKE docker/kind/flux: only `flux version --client` may run) and on the
  * cluster target (a kubeconfig nothing answers: no request leaves). Every command, object,
  * reconcile request and watch a real run would make, step by step; nothing is touched.
@@ -25,7 +25,7 @@ const scenario = (id: string) => join(root, 'scenarios', `${id}.yaml`);
 
 /** Machine-specific paths out: the run's temp dir and this checkout. */
 function normalise(text: string, extra: Record<string, string> = {}): string {
-  let out = text.replace(/\/[^\s"']*\/ocilab-(git-vs-oci|cosign-verify)-[A-Za-z0-9]{6}/g, '<workDir>').replaceAll(root, '<repo>');
+  let out = text.replace(/\/[^\s"']*\/ocilab-(git-vs-oci|cosign-verify|helm-oci)-[A-Za-z0-9]{6}/g, '<workDir>').replaceAll(root, '<repo>');
   for (const [from, to] of Object.entries(extra)) out = out.replaceAll(from, to);
   return out;
 }
@@ -35,7 +35,7 @@ async function compareGolden(name: string, text: string): Promise<void> {
   expect(text).toBe(await readFile(GOLDEN(name), 'utf8'));
 }
 
-describe.each(['git-vs-oci', 'cosign-verify'])('ocilab run %s --dry-run (golden plans)', (id) => {
+describe.each(['git-vs-oci', 'cosign-verify', 'helm-oci'])('ocilab run %s --dry-run (golden plans)', (id) => {
   it('kind: bring-up, ocilab Git server on the kind gateway, every object, reconcile and watch; nothing run', async () => {
     const fakes = await installFakeTools();
     await addFakeFlux(fakes);

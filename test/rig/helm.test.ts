@@ -1,0 +1,167 @@
+/**
+ * helm-oci with `--target cluster` on the rig (docs/rig.md), run by the BUILT CLI as a
+ * workshop host runs it: ocilab packages the chart, pushes it with Helm's media types into
+ * its own registry on 127.0.0.1 and signs it; the REAL source-controller v1.9.5 serves the
+ * HelmRepository (type oci) and the HelmChart with `verify`:
+ * - HelmChart Ready with SourceVerified=True ("verified signature of version 0.1.0");
+ * - the unsigned 0.2.0: SourceVerified=False / VerificationError in Flux's own words (recorded
+ *   below and in docs/helm-oci.md), the artifact kept at 0.1.0;
+ * - 0.2.0 signed: verified and stored.
+ * The OCIRepository (chart layer copy) half is asserted the same way. The rig has no
+ * helm-controller, so the optional HelmRelease step fails after its (shortened) timeout and
+ * the run still passes; that failure is asserted too, so it cannot pass by accident.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiException, AppsV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeClient, getObject, listEvents } from '../../src/kube/index.js';
+import { RegistryClient } from '../../src/oci/client.js';
+import { parseReference } from '../../src/oci/reference.js';
+import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
+import { builtCli, ensureBuilt, repoRoot } from '../helpers/built-cli.js';
+import { rigAvailable, startRig, stopRig, type RigEnv } from './rig.js';
+
+const ready = rigAvailable();
+const SOURCE = 'source.toolkit.fluxcd.io/v1';
+
+let rig: RigEnv | undefined;
+let client: KubeClient;
+let work: string;
+let registry: RegistryHandle;
+
+interface FluxObject {
+  status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[]; artifact?: { revision?: string } };
+}
+const cond = (o: FluxObject | undefined, type: string) => o?.status?.conditions?.find((c) => c.type === type);
+const source = async (kind: string, name: string, namespace: string) => (await getObject(client, { apiVersion: SOURCE, kind, name, namespace })) as FluxObject | undefined;
+
+function runCli(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [builtCli, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, KUBECONFIG: rig!.kubeconfig, NO_COLOR: '1', OCILAB_STATE_DIR: join(work, 'state'), OCILAB_CONFIG_DIR: join(work, 'config') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+function stepLines(out: string, id: string): string {
+  const lines = out.split('\n');
+  const start = lines.findIndex((l) => new RegExp(`\\[\\d+/\\d+\\] ${id} `).test(l));
+  const end = lines.findIndex((l, i) => i > start && new RegExp(`\\[\\d+/\\d+\\] ${id} (passed|failed)`).test(l));
+  return lines.slice(start, end + 1).join('\n');
+}
+
+/** On the rig the controllers are processes: stand-in Deployments satisfy the cluster target's Flux check (nothing runs them). */
+async function standInControllerDeployments(): Promise<void> {
+  const apps = client.kc.makeApiClient(AppsV1Api);
+  try {
+    await client.core.createNamespace({ body: { metadata: { name: 'flux-system' } } });
+  } catch (err) {
+    if (!(err instanceof ApiException && err.code === 409)) throw err;
+  }
+  for (const name of ['source-controller', 'kustomize-controller']) {
+    const labels = { app: name, 'ocilab.io/rig-stand-in': 'true' };
+    const body = {
+      metadata: { name, namespace: 'flux-system', labels },
+      spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels }, spec: { containers: [{ name: 'manager', image: `ghcr.io/fluxcd/${name}:v1.9.5` }] } } },
+    };
+    try {
+      await apps.createNamespacedDeployment({ namespace: 'flux-system', body });
+    } catch (err) {
+      if (!(err instanceof ApiException && err.code === 409)) throw err;
+    }
+    const current = await apps.readNamespacedDeployment({ name, namespace: 'flux-system' });
+    current.status = { replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1, observedGeneration: current.metadata?.generation };
+    await apps.replaceNamespacedDeploymentStatus({ name, namespace: 'flux-system', body: current });
+  }
+}
+
+async function tagDigest(repository: string, tag: string): Promise<string> {
+  const c = RegistryClient.forReference(parseReference(`${registry.hostPort}/${repository}:${tag}`));
+  try {
+    const d = await c.headManifest(repository, tag);
+    if (!d) throw new Error(`${repository}:${tag} is not in the registry`);
+    return d.digest;
+  } finally {
+    await c.close();
+  }
+}
+
+describe.skipIf(!ready)('helm-oci with --target cluster on the rig (built CLI, real source-controller)', { timeout: 600_000 }, () => {
+  beforeAll(async () => {
+    ensureBuilt();
+    work = await mkdtemp(join(tmpdir(), 'ocilab-rig-helm-'));
+    registry = await startRegistry({ dir: join(work, 'registry') });
+    rig = await startRig();
+    client = KubeClient.fromContext({ kubeconfigPath: rig.kubeconfig });
+    await standInControllerDeployments();
+  }, 600_000);
+
+  afterAll(async () => {
+    await stopRig(rig);
+    await registry?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  }, 120_000);
+
+  it('HelmChart verify: signed 0.1.0 SourceVerified=True, unsigned 0.2.0 refused (VerificationError), signed 0.2.0 taken', async () => {
+    const ns = 'ocilab-rig-helm';
+    const started = performance.now();
+    const r = await runCli(['run', 'helm-oci', '--target', 'cluster', '--plain', '--namespace', ns, '--registry-url', `http://${registry.hostPort}`, '--param', 'release-timeout=15s'], 480_000);
+    console.log(`[rig] ocilab run helm-oci --target cluster: ${Math.round(performance.now() - started)} ms`);
+    expect(r.out, r.out.slice(-8000)).toMatch(/run helm-oci passed/);
+    expect(r.code).toBe(0);
+
+    const v1 = await tagDigest('charts/podinfo-lite', '0.1.0');
+    const v2 = await tagDigest('charts/podinfo-lite', '0.2.0');
+    // Step flux: both ways verified 0.1.0, as the CLI read them from the API.
+    const flux = stepLines(r.out, 'flux');
+    expect(flux).toMatch(/HelmChart\/podinfo-lite-chart: revision 0\.1\.0 {2}ready True/);
+    expect(flux).toContain('SourceVerified=True Succeeded: verified signature of version 0.1.0');
+    expect(flux).toContain(`SourceVerified=True Succeeded: verified signature of revision 0.1.0@${v1}`);
+
+    // Step unsigned: Flux's own words for the HelmChart and the OCIRepository; 0.1.0 kept.
+    const unsigned = stepLines(r.out, 'unsigned');
+    const chartRefusal = /HelmChart\/podinfo-lite-chart: revision 0\.1\.0 {2}ready False {2}(.*)\n[\s\S]*?SourceVerified=False VerificationError: (.*)/.exec(unsigned);
+    expect(chartRefusal, unsigned).not.toBeNull();
+    console.log(`[rig] HelmChart Ready=False message: ${chartRefusal![1]}`);
+    console.log(`[rig] HelmChart SourceVerified=False/VerificationError message: ${chartRefusal![2]}`);
+    // source-controller v1.9.5, HelmChart with verify, an unsigned chart (recorded on the rig):
+    expect(chartRefusal![2]).toBe(`chart verification error: failed to verify oci://${registry.hostPort}/charts/podinfo-lite@${v2}: no signatures found`);
+    expect(chartRefusal![1]).toBe(chartRefusal![2]);
+    expect(unsigned).toContain('BuildFailed=True ChartVerificationError: chart verification error: failed to verify oci://');
+    expect(unsigned).toMatch(new RegExp(`OCIRepository/podinfo-lite: revision 0\\.1\\.0@${v1}  ready False`));
+    expect(unsigned).toContain("SourceVerified=False VerificationError: failed to verify the signature using provider 'cosign': no matching signatures were found for");
+
+    // Step release: no helm-controller (nor its CRD) on the rig, so the optional step fails, saying why.
+    expect(r.out).toMatch(/\[8\/10\] release FAILED \(optional\).*cannot apply HelmRelease podinfo-lite in namespace ocilab-rig-helm: the API server answered 404 .*HelmRelease needs helm-controller/);
+
+    // The final state, read from the API: 0.2.0 signed and taken both ways.
+    const chart = await source('HelmChart', 'podinfo-lite-chart', ns);
+    expect(cond(chart, 'Ready')?.status, JSON.stringify(chart?.status)).toBe('True');
+    expect(cond(chart, 'SourceVerified')).toMatchObject({ status: 'True', reason: 'Succeeded', message: 'verified signature of version 0.2.0' });
+    expect(chart?.status?.artifact?.revision).toBe('0.2.0');
+    const repo = await source('HelmRepository', 'charts', ns);
+    expect(repo).toBeDefined();
+    const oci = await source('OCIRepository', 'podinfo-lite', ns);
+    expect(oci?.status?.artifact?.revision).toBe(`0.2.0@${v2}`);
+    expect(cond(oci, 'SourceVerified')).toMatchObject({ status: 'True', reason: 'Succeeded' });
+
+    // source-controller's own Warning events for the refused chart, stored by the API server.
+    const events = await listEvents(client, { apiVersion: SOURCE, kind: 'HelmChart', name: 'podinfo-lite-chart', namespace: ns });
+    const warnings = events.filter((e) => e.type === 'Warning');
+    console.log(`[rig] HelmChart Warning events: ${JSON.stringify(warnings.map((e) => ({ reason: e.reason, message: e.message })))}`);
+    expect(warnings.length, JSON.stringify(events)).toBeGreaterThan(0);
+  });
+});
