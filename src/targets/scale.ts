@@ -18,7 +18,7 @@ import { reconcileDuration, UsageSampler, type ProcessUsage } from '../kube/metr
 import type { Exposition } from '../kube/prometheus.js';
 import { kubeletMemory, metricsReader } from './controller-metrics.js';
 import { fluxMeasure } from './flux-measure.js';
-import { buildObject } from './actions.js';
+import { buildObject } from './apply-args.js';
 import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
 import { deleteObject } from './kube-delivery.js';
 import type { ObjectRef } from '../kube/resources.js';

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ActionContext, Measurement, TargetName } from '../../src/engine/action.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
-// actions.js first: it and scale.js import each other (buildObject / scaleActions), entered from actions.js.
 import { targetsActions } from '../../src/targets/actions.js';
 import { fluxMeasure } from '../../src/targets/flux-measure.js';
 
