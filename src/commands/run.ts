@@ -18,6 +18,7 @@ import { exitCodeOf } from '../store/run-state.js';
 import { createRunStore } from '../store/run-store.js';
 import { attachWorkshop } from '../workshop/session.js';
 import { EXIT, UsageError } from './exit-codes.js';
+import { prepareWorkDir } from './work-dir.js';
 import { Plan } from '../kube/plan.js';
 import type { TargetSettings } from '../targets/index.js';
 import { dryRunPrinter } from '../targets/dry-run.js';
@@ -36,6 +37,8 @@ export interface RunOptions {
   record?: string;
   /** Workshop mode: forget the saved progress and start over. */
   reset?: boolean;
+  /** Keep the run's files here (new or empty directory) instead of a temp dir removed at the end. */
+  workDir?: string;
   dryRun?: boolean;
   /** cluster target */
   context?: string;
@@ -146,7 +149,9 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
     // Lazy: the kind and cluster targets load @kubernetes/client-node.
     const { createTarget } = await import('../targets/index.js');
     const runTarget = createTarget(opts.target, settings);
-    runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: opts.mode, params: parseParams(opts.param), runTarget, ...(plan ? { plan } : {}) });
+    const workDir = opts.workDir !== undefined && !plan ? prepareWorkDir(opts.workDir) : undefined;
+    runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: opts.mode, params: parseParams(opts.param), runTarget, ...(plan ? { plan } : {}), ...(workDir ? { workDir } : {}) });
+    if (workDir) appCleanup.add(`say where the run's files are`, () => void process.stderr.write(`ocilab: the run's files are kept in ${workDir}\n`));
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError((err as Error).message);
@@ -216,6 +221,7 @@ export function runCommand(): Command {
     .option('--type-on-key', 'present: each key press types the next characters of the command; Enter or → runs it')
     .addOption(themeOption())
     .option('--reset', 'workshop mode: forget the saved progress of this scenario and start over')
+    .option('--work-dir <dir>', "keep the run's files (compare.json/.md reports, pulled artifacts) in this new or empty directory; default: a temp dir removed at the end")
     .option('--plain', 'timestamped lines instead of the interactive app (automatic when stdout is not a TTY or CI is set)')
     .option('--dry-run', 'kind/cluster: print every command and Kubernetes object the run would run or apply, step by step; touch nothing')
     .option('--cluster-name <name>', 'kind: the kind cluster to create or reuse (default ocilab)')

@@ -77,6 +77,20 @@ describe('ocilab CLI', () => {
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
 
+  it('--work-dir keeps the run\'s files in a new directory, and refuses a non-empty one without touching it', async () => {
+    const file = scenarioFile('keep-files.yaml', '  - id: one\n    title: One\n    budget: 30s\n    run:\n      - shell: echo measured > report.txt\n');
+    const dir = join(tmp, 'kept', 'run1');
+    const r = await ocilab(['run', file, '--plain', '--work-dir', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toBe('measured\n');
+    expect(r.stderr).toContain(`the run's files are kept in ${dir}`);
+    const again = await ocilab(['run', file, '--plain', '--work-dir', dir]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/--work-dir .*run1: not empty \(1 entries\)/);
+    expect(again.stdout).toBe('');
+    expect(readFileSync(join(dir, 'report.txt'), 'utf8')).toBe('measured\n');
+  });
+
   it('FORCE_COLOR=1 colours the plain output, NO_COLOR alone does not', async () => {
     const r = await ocilab(['run', 'hello', '--plain'], { NO_COLOR: undefined, FORCE_COLOR: '1' });
     expect(r.stdout).toMatch(/\x1b\[/);
