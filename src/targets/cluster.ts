@@ -10,23 +10,11 @@ import { Tool } from '../kind/tool.js';
 import type { CommandRunner } from '../kind/exec.js';
 import { KubeClient, loadKubeConfig } from '../kube/client.js';
 import type { Plan } from '../kube/plan.js';
-import type { ObjectRef } from '../kube/resources.js';
 import { defaultCacheDir, fluxManifestsFile } from './cache.js';
 import { fluxPresence, installFlux, FLUX_CRDS } from './flux-install.js';
-import { KubeDelivery } from './kube-delivery.js';
+import { KubeTarget } from './kube-target.js';
 import { attendeeNamespace, checkNamespace, ensureNamespace } from './namespace.js';
-import {
-  TargetError,
-  type Endpoint,
-  type PrepareReport,
-  type RegistryEndpoint,
-  type ServerName,
-  type Target,
-  type TargetContext,
-  type TargetObject,
-  type WaitOutcome,
-  type WaitRequest,
-} from './target.js';
+import { TargetError, type Endpoint, type PrepareReport, type RegistryEndpoint, type ServerName, type TargetContext, type TargetObject } from './target.js';
 
 export interface ClusterTargetOptions {
   /** kubeconfig context; default: the current one. */
@@ -47,18 +35,14 @@ export interface ClusterTargetOptions {
   client?: KubeClient;
 }
 
-export class ClusterTarget implements Target {
+export class ClusterTarget extends KubeTarget<ClusterTargetOptions> {
   readonly name: TargetName = 'cluster';
   readonly namespace: string;
-  private delivery?: KubeDelivery;
   private contextName = '';
 
-  constructor(readonly options: ClusterTargetOptions = {}) {
+  constructor(options: ClusterTargetOptions = {}) {
+    super(options);
     this.namespace = checkNamespace(options.namespace ?? attendeeNamespace());
-  }
-
-  get plan(): Plan | undefined {
-    return this.options.plan;
   }
 
   async prepare(ctx: TargetContext): Promise<PrepareReport> {
@@ -101,26 +85,12 @@ export class ClusterTarget implements Target {
         ? `namespace ${this.namespace}: ${this.plan ? 'would create' : 'created'} (labelled app.kubernetes.io/managed-by=ocilab)`
         : `namespace ${this.namespace}: ${ns === 'ours' ? 'reused (created by ocilab earlier)' : 'exists, not created by ocilab: it will never be deleted by ocilab'}`,
     );
-    this.delivery = new KubeDelivery(client);
+    this.deliverWith(client);
     return { lines };
-  }
-
-  isUp(): boolean {
-    return this.delivery !== undefined;
-  }
-
-  /** The API client, after prepare (in-cluster measurements read metrics through it). */
-  apiClient(): KubeClient | undefined {
-    return this.delivery?.client;
   }
 
   /** The cluster target serves no Git repositories itself: they are pushed to --git-url. */
   gitRoot(): undefined {
-    return undefined;
-  }
-
-  /** The registry is --registry-url's, not ocilab's. */
-  registryRoot(): undefined {
     return undefined;
   }
 
@@ -161,29 +131,15 @@ export class ClusterTarget implements Target {
     return { host: base, cluster: base };
   }
 
-  applySource(object: TargetObject, ctx: TargetContext): Promise<void> {
+  /** Objects without a namespace go to the attendee's namespace. */
+  override applySource(object: TargetObject, ctx: TargetContext): Promise<void> {
     const ns = object.metadata.namespace ?? this.namespace;
-    return this.requireDelivery().apply({ ...object, metadata: { ...object.metadata, namespace: ns } }, ctx);
-  }
-
-  waitReady(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
-    return this.requireDelivery().wait(ref, req, ctx);
-  }
-
-  reconcile(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
-    return this.requireDelivery().reconcile(ref, req, ctx);
+    return super.applySource({ ...object, metadata: { ...object.metadata, namespace: ns } }, ctx);
   }
 
   /** Deletes the objects this run applied; the namespace stays (ocilab cleanup --target cluster removes it if ocilab made it). */
-  async teardown(ctx: TargetContext): Promise<string[]> {
-    const lines = this.delivery ? await this.delivery.deleteApplied(ctx) : [];
-    this.delivery = undefined;
-    return lines;
-  }
-
-  private requireDelivery(): KubeDelivery {
-    if (!this.delivery) throw new TargetError('the cluster target is not up: run target.up first');
-    return this.delivery;
+  teardown(ctx: TargetContext): Promise<string[]> {
+    return this.deleteDelivered(ctx);
   }
 
   private kubeClient(): KubeClient {

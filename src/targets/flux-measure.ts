@@ -207,7 +207,7 @@ export const fluxMeasure = defineAction({
       const t = await targetOf(ctx);
       if (t.name === 'local') return { ok: false, message: 'flux.measure measures Flux controllers in a cluster: run it with --target kind or cluster' };
       if (t.plan) return planOnly(t, args, ctx);
-      const client = (t as { apiClient?: () => KubeClient | undefined }).apiClient?.();
+      const client = t.apiClient?.();
       if (!client) return { ok: false, message: `the ${t.name} target is not up: run target.up first` };
       const read = metricsReader(client, args.metricsUrl || undefined);
       const cpuMem = await cpuMemorySource(client, ctx.signal);

@@ -21,24 +21,11 @@ import { Tool } from '../kind/tool.js';
 import { applyObject, type ApplicableObject } from '../kube/apply.js';
 import { KubeClient, loadKubeConfig } from '../kube/client.js';
 import type { Plan } from '../kube/plan.js';
-import type { ObjectRef } from '../kube/resources.js';
 import { defaultCacheDir, fluxManifestsFile, imageArchiveName, imagesDir } from './cache.js';
 import { fluxPresence, installFlux } from './flux-install.js';
-import { KubeDelivery } from './kube-delivery.js';
+import { KubeTarget } from './kube-target.js';
 import type { LocalGitServer, StartLocalGitServer } from './local.js';
-import {
-  TargetError,
-  withOwnershipLabel,
-  type Endpoint,
-  type PrepareReport,
-  type RegistryEndpoint,
-  type ServerName,
-  type Target,
-  type TargetContext,
-  type TargetObject,
-  type WaitOutcome,
-  type WaitRequest,
-} from './target.js';
+import { TargetError, withOwnershipLabel, type Endpoint, type PrepareReport, type RegistryEndpoint, type ServerName, type TargetContext, type TargetObject } from './target.js';
 
 export interface KindTargetOptions {
   clusterName?: string;
@@ -65,11 +52,10 @@ export interface KindTargetOptions {
   client?: KubeClient;
 }
 
-export class KindTarget implements Target {
+export class KindTarget extends KubeTarget<KindTargetOptions> {
   readonly name: TargetName = 'kind';
   readonly namespace = FLUX_NAMESPACE;
   readonly clusterName: string;
-  private delivery?: KubeDelivery;
   private git?: LocalGitServer;
   private gitPlanned?: string;
   private gitServedRoot?: string;
@@ -77,12 +63,9 @@ export class KindTarget implements Target {
   /** The Git server's URL while stopped by stopServer (an outage). */
   private gitDown?: string;
 
-  constructor(readonly options: KindTargetOptions = {}) {
+  constructor(options: KindTargetOptions = {}) {
+    super(options);
     this.clusterName = options.clusterName ?? DEFAULT_CLUSTER_NAME;
-  }
-
-  get plan(): Plan | undefined {
-    return this.options.plan;
   }
 
   get context(): string {
@@ -113,7 +96,7 @@ export class KindTarget implements Target {
     await this.serveGit(engine, ctx, say);
 
     const client = this.kubeClient();
-    this.delivery = new KubeDelivery(client);
+    this.deliverWith(client);
     await applyObject(client, withOwnershipLabel(setup.configMap as TargetObject) as unknown as ApplicableObject, { signal: ctx.signal });
 
     const presence = await fluxPresence(client, ctx.signal);
@@ -132,22 +115,8 @@ export class KindTarget implements Target {
     return { lines };
   }
 
-  isUp(): boolean {
-    return this.delivery !== undefined;
-  }
-
-  /** The API client, after prepare (in-cluster measurements read metrics through it). */
-  apiClient(): KubeClient | undefined {
-    return this.delivery?.client;
-  }
-
   gitRoot(): string | undefined {
     return this.options.gitUrl ? undefined : this.gitServedRoot;
-  }
-
-  /** The registry is the `kind-registry` container (registry:3), not ocilab's. */
-  registryRoot(): undefined {
-    return undefined;
   }
 
   /** ocilab runs the Git server (unless --git-url); the registry is always the kind-registry container. */
@@ -211,22 +180,9 @@ export class KindTarget implements Target {
     return { host: url, cluster: url };
   }
 
-  applySource(object: TargetObject, ctx: TargetContext): Promise<void> {
-    return this.requireDelivery().apply(object, ctx);
-  }
-
-  waitReady(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
-    return this.requireDelivery().wait(ref, req, ctx);
-  }
-
-  reconcile(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
-    return this.requireDelivery().reconcile(ref, req, ctx);
-  }
-
   /** Deletes the Flux objects this run applied; the cluster, registry and Flux stay for the next run. */
   async teardown(ctx: TargetContext): Promise<string[]> {
-    const lines = this.delivery ? await this.delivery.deleteApplied(ctx) : [];
-    this.delivery = undefined;
+    const lines = await this.deleteDelivered(ctx);
     if (this.git) lines.push(`Git server ${this.git.url} stopped`);
     await this.releaseGit?.();
     this.releaseGit = undefined;
@@ -275,11 +231,6 @@ export class KindTarget implements Target {
 
   private get cacheDir(): string {
     return this.options.cacheDir ?? defaultCacheDir(this.options.env);
-  }
-
-  private requireDelivery(): KubeDelivery {
-    if (!this.delivery) throw new TargetError('the kind target is not up: run target.up first');
-    return this.delivery;
   }
 
   private async pickEngine(ctx: TargetContext, say: (l: string) => void): Promise<EngineName> {

@@ -13,7 +13,6 @@
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
-import type { KubeClient } from '../kube/client.js';
 import { reconcileDuration, UsageSampler, type ProcessUsage } from '../kube/metrics.js';
 import type { Exposition } from '../kube/prometheus.js';
 import { kubeletMemory, metricsReader } from './controller-metrics.js';
@@ -110,7 +109,7 @@ export const fluxScale = defineAction({
       const names = (kind: (typeof KINDS)[number]) => Array.from({ length: args.count }, (_, i) => `scale-${kind === 'GitRepository' ? 'git' : 'oci'}-${String(i).padStart(3, '0')}`);
       const walls: Record<string, number> = {};
       const refs: ObjectRef[] = [];
-      const client = (t as { apiClient?: () => KubeClient | undefined }).apiClient?.();
+      const client = t.apiClient?.();
       const read = metricsReader(client, args.metricsUrl || undefined);
       const reconcileCount = (exp: Exposition | undefined, kind: (typeof KINDS)[number]) =>
         names(kind).reduce((n, name) => n + (exp ? (reconcileDuration(exp, { kind, name, namespace: t.namespace })?.count ?? 0) : 0), 0);

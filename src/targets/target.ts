@@ -7,6 +7,7 @@
 import type { CleanupRegistry } from '../engine/cleanup.js';
 import type { Measurement, TargetName } from '../engine/action.js';
 import type { FluxStatusObject, StatusPredicate } from '../kube/conditions.js';
+import type { KubeClient } from '../kube/client.js';
 import type { Plan } from '../kube/plan.js';
 import type { ObjectRef } from '../kube/resources.js';
 
@@ -89,6 +90,11 @@ export interface Target {
   gitRoot(): string | undefined;
   /** The storage directory of the target's own registry (local only: kind's registry is a container), after prepare. */
   registryRoot(): string | undefined;
+  /**
+   * The Kubernetes API client, after prepare (kind and cluster; in-cluster measurements read
+   * metrics through it). Absent on the local target: it has no cluster.
+   */
+  apiClient?(): KubeClient | undefined;
   /** Bring up what the target needs (idempotent: a second call reuses). */
   prepare(ctx: TargetContext): Promise<PrepareReport>;
   /** The OCI registry, after prepare. Throws with the fix when the target has none configured. */
