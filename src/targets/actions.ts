@@ -20,6 +20,7 @@ import { repoActions } from './repo.js';
 import { scaleActions } from './scale.js';
 import { tamperActions } from './tamper.js';
 import { TargetError, type Target, type TargetObject, type WaitCondition } from './target.js';
+import { fluxIdentity } from './identity.js';
 
 export { targetOf } from './action-support.js';
 export { buildObject } from './apply-args.js';
@@ -227,4 +228,4 @@ export const fluxReconcile = defineAction({
     }),
 });
 
-export const targetsActions: ActionDefinition<any>[] = [targetUp, targetDown, fluxApply, fluxWait, fluxReconcile, ...expectActions, ...outageActions, ...repoActions, ...tamperActions, ...scaleActions];
+export const targetsActions: ActionDefinition<any>[] = [targetUp, targetDown, fluxApply, fluxWait, fluxReconcile, ...expectActions, ...outageActions, ...repoActions, ...tamperActions, ...scaleActions, fluxIdentity];

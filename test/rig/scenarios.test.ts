@@ -369,6 +369,17 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
   // named inside a classic signature's payload only through it. So a valid .sig copied next to a
   // manifest whose layer was swapped verifies. `cosign verify` and ocilab refuse the same copy.
   // This is why cosign-verify's third tamper does not copy the signature.
+  it('workload-identity on a cluster that is not on a cloud: the nodes are read for real, the step is shown, not run, with the reason', async () => {
+    const ns = 'ocilab-rig-identity';
+    const ecr = 'oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/ocilab/demo';
+    const r = await runCli(['run', 'workload-identity', '--target', 'cluster', '--plain', '--namespace', ns, '--registry-url', `http://${registry.hostPort}`, '--git-url', git.url, '--param', `identity-url=${ecr}`], 120_000);
+    expect(r.out, r.out.slice(-4000)).toMatch(/run workload-identity passed/);
+    expect(r.code).toBe(0);
+    // The rig's API server has no nodes (no kubelet): listNode answered, with none.
+    expect(stepLines(r.out, 'run-it')).toContain("shown, not run: 123456789012.dkr.ecr.eu-west-1.amazonaws.com is ECR, but the cluster's nodes are not all on EKS (providerID: no nodes)");
+    expect(await flux('OCIRepository', 'app-identity', ns)).toBeUndefined();
+  });
+
   it('source-controller v1.9.5 accepts a valid signature copied to a swapped manifest (no payload digest check)', async () => {
     const ns = 'ocilab-rig-copysig';
     const r = await runCli(['run', join(repoRoot, 'test/rig/fixtures/copied-signature.yaml'), '--target', 'cluster', '--plain', '--namespace', ns, '--registry-url', `http://${registry.hostPort}`], 300_000);
