@@ -2,10 +2,12 @@
 # Peers of the rig suite (test/rig, `npm run test:rig`; docs/rig.md). Run by .ci/run as root
 # with CI=true like every scripts/ci/install-*.sh; fine on a laptop too. Idempotent:
 #  - Debian packages etcd-server, openssl, curl (only those missing);
-#  - kube-apiserver, source-controller and kustomize-controller built from their Go modules
-#    at the versions pinned in scripts/rig/versions.sh into ~/.cache/ocilab-rig/bin
-#    (scripts/rig/build.sh: a binary already there is not rebuilt). Each build's wall and
-#    CPU time is printed and appended to ~/.cache/ocilab-rig/build-times.log.
+#  - kube-apiserver, source-controller, kustomize-controller and helm-controller built from
+#    their Go modules at the versions pinned in scripts/rig/versions.sh into
+#    ~/.cache/ocilab-rig/bin/<name>-<version> (scripts/rig/build.sh checks each binary at its
+#    pinned version: one already there is not rebuilt, a new version is). Each build's wall
+#    and CPU time is printed and appended to ~/.cache/ocilab-rig/build-times.log. Cold, the
+#    four builds take long (helm-controller alone ~20 min on a loaded 2-core machine: docs/rig.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 need=()

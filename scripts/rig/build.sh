@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds (once, cached) the binaries of the rig: a real kube-apiserver and the Flux
-# source-controller and kustomize-controller, from their Go modules; etcd comes from Debian
+# source-controller, kustomize-controller and helm-controller, from their Go modules; etcd comes from Debian
 # (etcd-server) when it is installed, else it is built from go.etcd.io/etcd/server/v3.
 #
 # Cache: ${OCILAB_RIG_CACHE:-~/.cache/ocilab-rig}/bin/<name>-<version>; a binary already there
@@ -8,7 +8,6 @@
 # (the machine's 2 cores are shared). Each build prints its wall time.
 #
 # Usage: scripts/rig/build.sh [check|all|kube-apiserver|source-controller|kustomize-controller|helm-controller|etcd]
-# (helm-controller is built only when named: it is not in `all`, see docs/rig.md.)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.sh
@@ -100,7 +99,7 @@ build_etcd() {
 # `check`: exit 0 when every binary is there (nothing is built), else list what is missing.
 check() {
   local missing=() b
-  for b in "kube-apiserver-$KUBE_VERSION" "source-controller-$SOURCE_CONTROLLER_VERSION" "kustomize-controller-$KUSTOMIZE_CONTROLLER_VERSION"; do
+  for b in "kube-apiserver-$KUBE_VERSION" "source-controller-$SOURCE_CONTROLLER_VERSION" "kustomize-controller-$KUSTOMIZE_CONTROLLER_VERSION" "helm-controller-$HELM_CONTROLLER_VERSION"; do
     [ -x "$bin_dir/$b" ] || missing+=("$bin_dir/$b")
   done
   if ! command -v etcd >/dev/null || [ -n "${OCILAB_RIG_BUILD_ETCD:-}" ]; then
@@ -117,11 +116,12 @@ case "$what" in
   check) check ;;
   all) build_etcd; build_flux_controller source-controller "$SOURCE_CONTROLLER_VERSION" "$SOURCE_CONTROLLER_REPLACES"
        build_flux_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_VERSION" "$KUSTOMIZE_CONTROLLER_REPLACES"
+       build_flux_controller helm-controller "$HELM_CONTROLLER_VERSION" "$HELM_CONTROLLER_REPLACES"
        build_kube_apiserver ;;
   kube-apiserver) build_kube_apiserver ;;
   source-controller) build_flux_controller source-controller "$SOURCE_CONTROLLER_VERSION" "$SOURCE_CONTROLLER_REPLACES" ;;
   kustomize-controller) build_flux_controller kustomize-controller "$KUSTOMIZE_CONTROLLER_VERSION" "$KUSTOMIZE_CONTROLLER_REPLACES" ;;
   helm-controller) build_flux_controller helm-controller "$HELM_CONTROLLER_VERSION" "$HELM_CONTROLLER_REPLACES" ;;
   etcd) build_etcd ;;
-  *) echo "usage: $0 [all|kube-apiserver|source-controller|kustomize-controller|helm-controller|etcd]" >&2; exit 2 ;;
+  *) echo "usage: $0 [check|all|kube-apiserver|source-controller|kustomize-controller|helm-controller|etcd]" >&2; exit 2 ;;
 esac

@@ -6,7 +6,6 @@ KUBE_VERSION="${OCILAB_RIG_KUBE_VERSION:-v1.36.3}"
 SOURCE_CONTROLLER_VERSION=v1.9.5
 KUSTOMIZE_CONTROLLER_VERSION=v1.9.5
 # helm-controller v1.6.4 = what flux2 v2.9.5 pins (go.mod, manifests/bases/helm-controller).
-# Not part of `build.sh all` (see docs/rig.md): built with `build.sh helm-controller`.
 HELM_CONTROLLER_VERSION=v1.6.4
 # Only built when Debian's etcd-server is absent (or OCILAB_RIG_BUILD_ETCD=1).
 ETCD_VERSION=v3.6.16

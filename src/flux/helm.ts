@@ -22,7 +22,7 @@ export interface HelmRelease {
     targetNamespace?: string;
     timeout?: string;
     install?: { createNamespace?: boolean; disableWait?: boolean; remediation?: { retries: number } };
-    upgrade?: { remediation?: { retries: number } };
+    upgrade?: { disableWait?: boolean; remediation?: { retries: number } };
     values?: Record<string, unknown>;
     suspend?: boolean;
   };
@@ -44,7 +44,7 @@ export interface HelmReleaseOptions {
   createNamespace?: boolean;
   /** Install/upgrade retries before giving up (remediation). */
   retries?: number;
-  /** Do not wait for the release's resources to be ready (a cluster without kubelet: the rig). */
+  /** Install and upgrade without waiting for the release's resources to be ready (a cluster without kubelet: the rig). */
   disableWait?: boolean;
   values?: Record<string, unknown>;
   timeout?: string;
@@ -75,6 +75,8 @@ export function helmRelease(o: HelmReleaseOptions): HelmRelease {
       spec.install.remediation = { retries: o.retries };
       spec.upgrade = { remediation: { retries: o.retries } };
     }
+    // An upgrade (helm-oci's recover step: 0.2.0) would wait like the install did.
+    if (o.disableWait !== undefined) spec.upgrade = { ...spec.upgrade, disableWait: o.disableWait };
   }
   if (o.values) spec.values = structuredClone(o.values);
   return { apiVersion: HELM_API, kind: 'HelmRelease', metadata: { name: o.name, namespace: o.namespace ?? FLUX_NAMESPACE }, spec };

@@ -177,18 +177,24 @@ function report(
   o: { ok: boolean; message: string; revision?: string; object?: { status?: { artifact?: { digest?: string } } } },
   dryRun: boolean,
 ) {
+  // `flux.<name>.*` is the last object of that name; `flux.<Kind>.<name>.*` that kind's only
+  // (helm-oci's OCIRepository and HelmRelease are both podinfo-lite: a HelmRelease's revision
+  // is its chart version, not the source's artifact revision).
+  const keys = [`flux.${a.name}`, `flux.${a.kind}.${a.name}`];
   ctx.vars['flux.message'] = o.message;
-  ctx.vars[`flux.${a.name}.message`] = o.message;
+  for (const k of keys) ctx.vars[`${k}.message`] = o.message;
   // Dry-run waits for nothing: later steps see where the revision would be.
-  const revision = o.revision ?? (dryRun && !ctx.vars[`flux.${a.name}.revision`] ? `<revision of ${a.name}>` : undefined);
-  if (revision) {
-    ctx.vars['flux.revision'] = revision;
-    ctx.vars[`flux.${a.name}.revision`] = revision;
+  const revisionFor = (k: string) => o.revision ?? (dryRun && !ctx.vars[`${k}.revision`] ? `<revision of ${a.name}>` : undefined);
+  const revision = revisionFor(keys[0]!);
+  if (revision) ctx.vars['flux.revision'] = revision;
+  for (const k of keys) {
+    const r = revisionFor(k);
+    if (r) ctx.vars[`${k}.revision`] = r;
   }
   const digest = o.object?.status?.artifact?.digest;
   if (digest) {
     ctx.vars['flux.digest'] = digest;
-    ctx.vars[`flux.${a.name}.digest`] = digest;
+    for (const k of keys) ctx.vars[`${k}.digest`] = digest;
   }
   ctx.log(`${o.ok ? 'Flux says' : 'Flux reports'}: ${o.message}${o.revision ? ` (revision ${o.revision})` : ''}`);
   if (dryRun) return { ok: true };

@@ -76,8 +76,10 @@ export const helmReleaseArgs = z
     sourceName: name,
     targetNamespace: z.string().optional(),
     createNamespace: z.boolean().optional(),
-    /** Install without waiting for the release's resources (no kubelet on the rig). */
-    disableWait: z.boolean().optional(),
+    /** Install/upgrade without waiting for the release's resources (no kubelet on the rig). */
+    disableWait: flag.optional(),
+    /** The opposite of disableWait, for a scenario param (`wait: "${release-wait}"`): false sets disableWait. */
+    wait: flag.optional(),
     retries: z.number().int().min(0).optional(),
     values: z.record(z.string(), z.unknown()).optional(),
   })
@@ -94,6 +96,14 @@ function booleanOf(field: string, v: boolean | string): boolean {
 
 function insecureOf(v: boolean | string | undefined): { insecure?: boolean } {
   return v !== undefined ? { insecure: booleanOf('insecure', v) } : {};
+}
+
+/** HelmRelease: `disableWait` and `wait` (its negation) are exclusive; `wait: true` leaves helm-controller's default (wait). */
+function disableWaitOf(disableWait: boolean | string | undefined, wait: boolean | string | undefined): { disableWait?: boolean } {
+  if (disableWait !== undefined && wait !== undefined) throw new TargetError('flux.apply: HelmRelease takes disableWait or wait, not both');
+  if (disableWait !== undefined) return { disableWait: booleanOf('disableWait', disableWait) };
+  if (wait !== undefined && !booleanOf('wait', wait)) return { disableWait: true };
+  return {};
 }
 
 /** The Flux object an action's arguments describe, built (and checked) by src/flux's builders. */
@@ -144,7 +154,7 @@ export function buildObject(a: ObjectArgs, namespace: string): TargetObject {
           source: { name: a.sourceName },
           ...(a.targetNamespace ? { targetNamespace: a.targetNamespace } : {}),
           ...(a.createNamespace !== undefined ? { createNamespace: a.createNamespace } : {}),
-          ...(a.disableWait !== undefined ? { disableWait: a.disableWait } : {}),
+          ...disableWaitOf(a.disableWait, a.wait),
           ...(a.retries !== undefined ? { retries: a.retries } : {}),
           ...(a.values ? { values: a.values } : {}),
         });

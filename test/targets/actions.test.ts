@@ -37,7 +37,21 @@ describe('flux.apply arguments', () => {
     const chart = buildObject(fluxApply.args.parse({ kind: 'HelmChart', name: 'podinfo-lite', chart: 'podinfo-lite', version: '>=0.1.0', repository: 'charts', verifySecret: 'cosign-pub' }) as never, 'ns');
     expect(chart).toMatchObject({ spec: { chart: 'podinfo-lite', version: '>=0.1.0', sourceRef: { kind: 'HelmRepository', name: 'charts' }, verify: { provider: 'cosign', secretRef: { name: 'cosign-pub' } } } });
     const release = buildObject(fluxApply.args.parse({ kind: 'HelmRelease', name: 'podinfo-lite', sourceName: 'podinfo-lite', disableWait: true, values: { replicaCount: 2 } }) as never, 'ns');
-    expect(release).toMatchObject({ apiVersion: 'helm.toolkit.fluxcd.io/v2', spec: { chartRef: { kind: 'OCIRepository', name: 'podinfo-lite' }, install: { disableWait: true }, values: { replicaCount: 2 } } });
+    expect(release).toMatchObject({ apiVersion: 'helm.toolkit.fluxcd.io/v2', spec: { chartRef: { kind: 'OCIRepository', name: 'podinfo-lite' }, install: { disableWait: true }, upgrade: { disableWait: true }, values: { replicaCount: 2 } } });
+  });
+
+  it("HelmRelease `wait` (helm-oci's release-wait param, a string after interpolation): false disables the wait on install and upgrade, true leaves helm-controller's default", () => {
+    const build = (extra: Record<string, unknown>) =>
+      buildObject(fluxApply.args.parse({ kind: 'HelmRelease', name: 'podinfo-lite', sourceName: 'podinfo-lite', retries: 3, ...extra }) as never, 'ns') as unknown as { spec: { install: Record<string, unknown>; upgrade: Record<string, unknown> } };
+    const noWait = build({ wait: 'false' });
+    expect(noWait.spec.install).toEqual({ disableWait: true, remediation: { retries: 3 } });
+    expect(noWait.spec.upgrade).toEqual({ disableWait: true, remediation: { retries: 3 } });
+    for (const waits of [build({ wait: 'true' }), build({ wait: true }), build({})]) {
+      expect(waits.spec.install).toEqual({ remediation: { retries: 3 } });
+      expect(waits.spec.upgrade).toEqual({ remediation: { retries: 3 } });
+    }
+    expect(() => build({ wait: 'sometimes' })).toThrow(/wait must be true or false, got "sometimes"/);
+    expect(() => build({ wait: 'false', disableWait: true })).toThrow(/disableWait or wait, not both/);
   });
 
   it.each([
