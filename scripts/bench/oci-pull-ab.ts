@@ -10,15 +10,14 @@
  *   git archive <rev> src | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/
  *   npx tsx scripts/bench/oci-pull-ab.ts --base /tmp/base [--rounds 15] [--per-round 4]
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as here from '../../src/oci/remote.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { startRegistry } from '../../test/oci/registry-peers.js';
-import { load1, percentile, summary } from './oci-stats.js';
+import { load1, percentile, summary, writeSmallPullTree } from './oci-stats.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
@@ -40,11 +39,7 @@ const sides = {
 };
 try {
   const src = join(work, 'src');
-  for (let i = 0; i < 250; i++) {
-    const dir = join(src, `app${i % 10}`);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, `cm-${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  key: "${randomBytes(96).toString('hex')}"\n`);
-  }
+  await writeSmallPullTree(src);
   const ref = `oci://${reg.host}/bench/artifact:v1`;
   await here.pushArtifact(ref, { path: src, source: 'bench', revision: 'main@sha1:0', reproducible: true });
   const times: Record<'A' | 'B', number[]> = { A: [], B: [] };

@@ -7,15 +7,14 @@
  *
  *   npx tsx scripts/bench/oci-pull-profile.ts [--runs 40] [--save FILE.cpuprofile]
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegistryClient } from '../../src/oci/client.js';
 import { pullArtifact, pushArtifact } from '../../src/oci/remote.js';
 import { startRegistry } from '../../test/oci/registry-peers.js';
-import { load1, percentile } from './oci-stats.js';
+import { load1, percentile, writeSmallPullTree } from './oci-stats.js';
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 0) || 40;
@@ -41,11 +40,7 @@ const shm = await mkdtemp('/dev/shm/ocilab-pull-profile-');
 const client = new RegistryClient({ registry: reg.host, timeoutMs: 60_000 });
 try {
   const src = join(work, 'src');
-  for (let i = 0; i < 250; i++) {
-    const dir = join(src, `app${i % 10}`);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, `cm-${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  key: "${randomBytes(96).toString('hex')}"\n`);
-  }
+  await writeSmallPullTree(src);
   const ref = `oci://${reg.host}/bench/artifact:v1`;
   await pushArtifact(ref, { path: src, source: 'bench', revision: 'main@sha1:0', reproducible: true, client });
   for (let i = 0; i < 5; i++) { // warm-up

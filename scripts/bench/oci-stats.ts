@@ -4,8 +4,10 @@
  * (sum of its threads' on-CPU nanoseconds). CPU per MiB barely depends on the load; wall time does.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 
@@ -96,4 +98,13 @@ export async function procCpuNs(pid: number): Promise<number> {
     total += Number(s.split(' ')[0]);
   }
   return total;
+}
+
+/** The per-pull benchmarks' artifact: 250 ConfigMaps in 10 app folders (random data, ~31 KiB gzipped). */
+export async function writeSmallPullTree(dir: string): Promise<void> {
+  for (let i = 0; i < 250; i++) {
+    const app = join(dir, `app${i % 10}`);
+    await mkdir(app, { recursive: true });
+    await writeFile(join(app, `cm-${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  key: "${randomBytes(96).toString('hex')}"\n`);
+  }
 }

@@ -18,7 +18,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -28,7 +28,7 @@ import { Agent, request } from 'undici';
 import { RegistryClient } from '../../src/oci/client.js';
 import { pullArtifact, pushArtifact } from '../../src/oci/remote.js';
 import { startRegistry } from '../../test/oci/registry-peers.js';
-import { curlRun, load1, measureInProcess, mib, percentile, summary, timeRuns } from './oci-stats.js';
+import { curlRun, load1, measureInProcess, mib, percentile, summary, timeRuns, writeSmallPullTree } from './oci-stats.js';
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
@@ -206,11 +206,7 @@ async function main(): Promise<void> {
 
     // 3. per-pull overhead, one kept-alive client
     const src = join(work, 'src');
-    for (let i = 0; i < 250; i++) {
-      const dir = join(src, `app${i % 10}`);
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, `cm-${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  key: "${randomBytes(96).toString('hex')}"\n`);
-    }
+    await writeSmallPullTree(src);
     const ref = `oci://${reg.host}/bench/artifact:v1`;
     const pushed = await pushArtifact(ref, { path: src, source: 'bench', revision: 'main@sha1:0', reproducible: true, client });
     await client.headManifest('bench/artifact', 'v1');
