@@ -15,18 +15,23 @@
  * signed 0.2.0 is rolled out as an upgrade. (The 404 a cluster without helm-controller gives
  * is unit-tested in test/targets/apply-404.test.ts.)
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiException, AppsV1Api } from '@kubernetes/client-node';
+import { AppsV1Api } from '@kubernetes/client-node';
+/** `ocilab …` by the built CLI with the rig's kubeconfig and throwaway state/config dirs. */
+const runCli = (args: string[], timeoutMs: number) =>
+  runBuiltCli(args, timeoutMs, { KUBECONFIG: rig!.kubeconfig, OCILAB_STATE_DIR: join(work, 'state'), OCILAB_CONFIG_DIR: join(work, 'config') });
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient, getObject, listEvents } from '../../src/kube/index.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
-import { builtCli, ensureBuilt, repoRoot } from '../helpers/built-cli.js';
+import { ensureBuilt } from '../helpers/built-cli.js';
+import { runBuiltCli, stepLines } from '../helpers/run-cli.js';
 import { rigAvailable, startRig, stopRig, type RigEnv } from './rig.js';
+import { standInControllerDeployments } from './stand-ins.js';
 
 const ready = rigAvailable();
 const SOURCE = 'source.toolkit.fluxcd.io/v1';
@@ -47,56 +52,6 @@ interface FluxObject {
 const cond = (o: FluxObject | undefined, type: string) => o?.status?.conditions?.find((c) => c.type === type);
 const source = async (kind: string, name: string, namespace: string) => (await getObject(client, { apiVersion: SOURCE, kind, name, namespace })) as FluxObject | undefined;
 
-function runCli(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [builtCli, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, KUBECONFIG: rig!.kubeconfig, NO_COLOR: '1', OCILAB_STATE_DIR: join(work, 'state'), OCILAB_CONFIG_DIR: join(work, 'config') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
-
-function stepLines(out: string, id: string): string {
-  const lines = out.split('\n');
-  const start = lines.findIndex((l) => new RegExp(`\\[\\d+/\\d+\\] ${id} `).test(l));
-  const end = lines.findIndex((l, i) => i > start && new RegExp(`\\[\\d+/\\d+\\] ${id} (passed|failed)`).test(l));
-  return lines.slice(start, end + 1).join('\n');
-}
-
-/** On the rig the controllers are processes: stand-in Deployments satisfy the cluster target's Flux check (nothing runs them). */
-async function standInControllerDeployments(): Promise<void> {
-  const apps = client.kc.makeApiClient(AppsV1Api);
-  try {
-    await client.core.createNamespace({ body: { metadata: { name: 'flux-system' } } });
-  } catch (err) {
-    if (!(err instanceof ApiException && err.code === 409)) throw err;
-  }
-  for (const name of ['source-controller', 'kustomize-controller']) {
-    const labels = { app: name, 'ocilab.io/rig-stand-in': 'true' };
-    const body = {
-      metadata: { name, namespace: 'flux-system', labels },
-      spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels }, spec: { containers: [{ name: 'manager', image: `ghcr.io/fluxcd/${name}:v1.9.5` }] } } },
-    };
-    try {
-      await apps.createNamespacedDeployment({ namespace: 'flux-system', body });
-    } catch (err) {
-      if (!(err instanceof ApiException && err.code === 409)) throw err;
-    }
-    const current = await apps.readNamespacedDeployment({ name, namespace: 'flux-system' });
-    current.status = { replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1, observedGeneration: current.metadata?.generation };
-    await apps.replaceNamespacedDeploymentStatus({ name, namespace: 'flux-system', body: current });
-  }
-}
-
 async function tagDigest(repository: string, tag: string): Promise<string> {
   const c = RegistryClient.forReference(parseReference(`${registry.hostPort}/${repository}:${tag}`));
   try {
@@ -115,7 +70,7 @@ describe.skipIf(!ready)('helm-oci with --target cluster on the rig (built CLI, r
     registry = await startRegistry({ dir: join(work, 'registry') });
     rig = await startRig();
     client = KubeClient.fromContext({ kubeconfigPath: rig.kubeconfig });
-    await standInControllerDeployments();
+    await standInControllerDeployments(client);
   }, 600_000);
 
   afterAll(async () => {

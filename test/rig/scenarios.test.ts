@@ -21,12 +21,16 @@
  * for the flux-system Deployments, so this test puts two stand-in Deployment objects there
  * (status available) naming the processes that run outside. Nothing runs them.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ApiException, AppsV1Api } from '@kubernetes/client-node';
+import { AppsV1Api } from '@kubernetes/client-node';
+/** `ocilab …` by the built CLI with the rig's kubeconfig and throwaway state/config dirs. */
+const runCli = (args: string[], timeoutMs: number) =>
+  runBuiltCli(args, timeoutMs, { KUBECONFIG: rig!.kubeconfig, OCILAB_STATE_DIR: join(work, 'state'), OCILAB_CONFIG_DIR: join(work, 'config') });
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitServer } from '../../src/git/server/server.js';
 import { KubeClient, getObject, listEvents } from '../../src/kube/index.js';
@@ -35,8 +39,10 @@ import { reconcileAndWait } from '../../src/kube/reconcile.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
-import { builtCli, ensureBuilt, repoRoot } from '../helpers/built-cli.js';
+import { ensureBuilt, repoRoot } from '../helpers/built-cli.js';
+import { runBuiltCli, stepLines } from '../helpers/run-cli.js';
 import { rigAvailable, startRig, stopRig, type RigEnv } from './rig.js';
+import { standInControllerDeployments } from './stand-ins.js';
 
 const exec = promisify(execFile);
 const ready = rigAvailable();
@@ -69,33 +75,6 @@ async function flux(kind: string, name: string, namespace: string): Promise<Flux
   return (await getObject(client, { apiVersion, kind, name, namespace })) as FluxObject | undefined;
 }
 
-/** `ocilab run <id> --target cluster …` with the rig's kubeconfig; output and exit code. */
-function runCli(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [builtCli, ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, KUBECONFIG: rig!.kubeconfig, NO_COLOR: '1', OCILAB_STATE_DIR: join(work, 'state'), OCILAB_CONFIG_DIR: join(work, 'config') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
-
-/** The lines of one step of a --plain run, from its start to its end line. */
-function stepLines(out: string, id: string): string {
-  const lines = out.split('\n');
-  const start = lines.findIndex((l) => new RegExp(`\\[\\d+/\\d+\\] ${id} `).test(l));
-  const end = lines.findIndex((l, i) => i > start && new RegExp(`\\[\\d+/\\d+\\] ${id} (passed|failed)`).test(l));
-  return lines.slice(start, end + 1).join('\n');
-}
-
 async function tagDigest(repository: string, tag: string): Promise<string> {
   const c = RegistryClient.forReference(parseReference(`${registry.hostPort}/${repository}:${tag}`));
   try {
@@ -104,31 +83,6 @@ async function tagDigest(repository: string, tag: string): Promise<string> {
     return d.digest;
   } finally {
     await c.close();
-  }
-}
-
-/** Stand-ins for the controller Deployments `flux install` makes: on the rig the controllers run as processes. */
-async function standInControllerDeployments(): Promise<void> {
-  const apps = client.kc.makeApiClient(AppsV1Api);
-  try {
-    await client.core.createNamespace({ body: { metadata: { name: 'flux-system' } } });
-  } catch (err) {
-    if (!(err instanceof ApiException && err.code === 409)) throw err;
-  }
-  for (const name of ['source-controller', 'kustomize-controller']) {
-    const labels = { app: name, 'ocilab.io/rig-stand-in': 'true' };
-    const body = {
-      metadata: { name, namespace: 'flux-system', labels },
-      spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels }, spec: { containers: [{ name: 'manager', image: `ghcr.io/fluxcd/${name}:v1.9.5` }] } } },
-    };
-    try {
-      await apps.createNamespacedDeployment({ namespace: 'flux-system', body });
-    } catch (err) {
-      if (!(err instanceof ApiException && err.code === 409)) throw err;
-    }
-    const current = await apps.readNamespacedDeployment({ name, namespace: 'flux-system' });
-    current.status = { replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1, observedGeneration: current.metadata?.generation };
-    await apps.replaceNamespacedDeploymentStatus({ name, namespace: 'flux-system', body: current });
   }
 }
 
@@ -145,7 +99,7 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
     rig = await startRig();
     if (rig.upMs) console.log(`[rig] scripts/rig/up took ${Math.round(rig.upMs)} ms`);
     client = KubeClient.fromContext({ kubeconfigPath: rig.kubeconfig });
-    await standInControllerDeployments();
+    await standInControllerDeployments(client);
   }, 600_000);
 
   afterAll(async () => {

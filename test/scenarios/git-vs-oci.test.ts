@@ -3,31 +3,16 @@
  * (dist/cli.js), with the small preset to stay fast: real Git server, registry, local
  * reconciler and measurements. Also: the file loads, and a wrong preset fails at run time.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildActionRegistry } from '../../src/actions.js';
 import { loadScenarioFile } from '../../src/engine/scenario-load.js';
 import { ensureBuilt } from '../helpers/built-cli.js';
+import { runBuiltCli as run } from '../helpers/run-cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(root, 'dist/cli.js');
 const file = join(root, 'scenarios/git-vs-oci.yaml');
-
-function run(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
 
 beforeAll(() => ensureBuilt(), 120_000);
 
