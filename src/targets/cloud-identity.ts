@@ -2,10 +2,11 @@
  * Workload identity (issue 10): an OCIRepository with `spec.provider: aws|azure|gcp` logs in to
  * the cloud's own registry with source-controller's cloud identity instead of a pull Secret.
  * It can only run inside EKS/AKS/GKE against ECR/ACR/Artifact Registry; everywhere else the
- * step is shown, not run, with the reason. The registry patterns are the ones Flux's auth
- * package matches (fluxcd/pkg auth: aws `<12 digits>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`,
- * azure `*.azurecr.io|cn|de|us`, gcp `*.gcr.io`, `*-docker.pkg.dev`); the node's cloud comes
- * from `spec.providerID` (`aws:///…`, `azure:///…`, `gce://…`), set by the cloud provider.
+ * step is shown, not run, with the reason. Registry hosts as Flux's auth code matches them
+ * (fluxcd/pkg oci/auth: aws `registryPartRe` — `<digits>.dkr.ecr[-fips].<region>.` then
+ * amazonaws.com[.cn] or a non-public partition; azure `acrRE` — `*.azurecr.io|cn|de|us`; gcp:
+ * `gcr.io`, `*.gcr.io`, `*.pkg.dev`, as go-containerregistry's Google keychain), anchored at the
+ * end; the node's cloud comes from `spec.providerID` (`aws:///…`, `azure:///…`, `gce://…`).
  */
 export type Cloud = 'aws' | 'azure' | 'gcp';
 
@@ -16,9 +17,9 @@ export const CLOUD_NAMES: Record<Cloud, { cluster: string; registry: string }> =
 };
 
 const REGISTRY_PATTERNS: [Cloud, RegExp][] = [
-  ['aws', /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.(amazonaws\.com(\.cn)?|sc2s\.sgov\.gov|c2s\.ic\.gov)$/],
+  ['aws', /^\d*\.dkr\.ecr(-fips)?\.[^/.]*\.(amazonaws\.com(\.cn)?|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/],
   ['azure', /\.azurecr\.(io|cn|de|us)$/],
-  ['gcp', /(^|\.)gcr\.io$|-docker\.pkg\.dev$/],
+  ['gcp', /(^|\.)gcr\.io$|\.pkg\.dev$/],
 ];
 
 /** The cloud whose registry serves `host` (no port), or undefined. */

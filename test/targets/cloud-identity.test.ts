@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { cloudOfProviderId, cloudOfRegistry, decideIdentity } from '../../src/targets/cloud-identity.js';
 
-describe('cloudOfRegistry (the hosts Flux\'s auth package matches)', () => {
+describe('cloudOfRegistry (the hosts Flux\'s oci/auth code matches)', () => {
   it.each([
     ['123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'aws'],
     ['123456789012.dkr.ecr-fips.us-east-1.amazonaws.com', 'aws'],
@@ -15,7 +15,9 @@ describe('cloudOfRegistry (the hosts Flux\'s auth package matches)', () => {
     ['ghcr.io', undefined],
     ['localhost:5001', undefined],
     ['kind-registry:5000', undefined],
-    ['12345.dkr.ecr.eu-west-1.amazonaws.com', undefined],
+    ['12345.dkr.ecr.eu-west-1.amazonaws.com', 'aws'], // Flux's registryPartRe takes any digit run
+    ['123456789012.dkr.ecr.eu-west-1.cloud.adc-e.uk', 'aws'],
+    ['ecr.example.com', undefined],
     ['myregistry.azurecr.io.example.com', undefined],
   ])('%s → %s', (host, cloud) => {
     expect(cloudOfRegistry(host)).toBe(cloud);
