@@ -21,6 +21,7 @@ import { scaleActions } from './scale.js';
 import { tamperActions } from './tamper.js';
 import { TargetError, type Target, type TargetObject, type WaitCondition } from './target.js';
 import { fluxIdentity } from './identity.js';
+import { fluxMeasure } from './flux-measure.js';
 
 export { targetOf } from './action-support.js';
 export { buildObject } from './apply-args.js';
@@ -234,4 +235,4 @@ export const fluxReconcile = defineAction({
     }),
 });
 
-export const targetsActions: ActionDefinition<any>[] = [targetUp, targetDown, fluxApply, fluxWait, fluxReconcile, ...expectActions, ...outageActions, ...repoActions, ...tamperActions, ...scaleActions, fluxIdentity];
+export const targetsActions: ActionDefinition<any>[] = [targetUp, targetDown, fluxApply, fluxWait, fluxReconcile, ...expectActions, ...outageActions, ...repoActions, ...tamperActions, ...scaleActions, fluxMeasure, fluxIdentity];

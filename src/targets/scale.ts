@@ -16,7 +16,6 @@ import { parseDuration } from '../engine/duration.js';
 import { reconcileDuration, UsageSampler, type ProcessUsage } from '../kube/metrics.js';
 import type { Exposition } from '../kube/prometheus.js';
 import { kubeletMemory, metricsReader } from './controller-metrics.js';
-import { fluxMeasure } from './flux-measure.js';
 import { buildObject } from './apply-args.js';
 import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
 import { deleteObject } from './kube-delivery.js';
@@ -173,4 +172,4 @@ export const fluxScale = defineAction({
 });
 
 /** The in-cluster measurement actions (registered with the target actions through this list). */
-export const scaleActions: ActionDefinition<any>[] = [fluxScale, fluxMeasure];
+export const scaleActions: ActionDefinition<any>[] = [fluxScale];
