@@ -98,22 +98,32 @@ interface ScenarioChoice {
   title: string;
   summary?: string;
 }
-type PickerModule = { renderPicker?: (choices: ScenarioChoice[], opts: { color?: boolean; theme?: 'default' | 'projector' }) => Promise<string | undefined> };
+type PickerModule = {
+  renderPicker?: (choices: ScenarioChoice[], opts: { initial?: string; color?: boolean; theme?: 'default' | 'projector' }) => Promise<string | undefined>;
+};
+
+/**
+ * What the picker offers on `target`: the shipped scenarios that run there, the cursor on the
+ * scenario a run without the picker would choose (Enter on a stage runs the default talk).
+ */
+export function pickerChoices(registry: ActionRegistry, target: string): { choices: ScenarioChoice[]; initial: string } {
+  // Only what runs on this target: picking `scale` (kind/cluster) on local was a usage error.
+  const choices = loadCatalog(registry).flatMap((e) =>
+    'scenario' in e && e.scenario.targets.includes(target as never) ? [{ id: e.scenario.id, title: e.scenario.title, summary: e.scenario.summary }] : [],
+  );
+  return { choices, initial: defaultScenarioId() };
+}
 
 /**
  * No scenario named: on a terminal, the UI's scenario picker when it has one and there is a
  * choice to make; otherwise the default scenario. Undefined when the user left the picker.
  */
 async function chooseScenario(registry: ActionRegistry, plain: boolean, target: string, theme: RunOptions['theme']): Promise<string | undefined> {
-  const fallback = defaultScenarioId();
-  if (plain) return fallback;
-  // Only what runs on this target: picking `scale` (kind/cluster) on local was a usage error.
-  const choices = loadCatalog(registry).flatMap((e) =>
-    'scenario' in e && e.scenario.targets.includes(target as never) ? [{ id: e.scenario.id, title: e.scenario.title, summary: e.scenario.summary }] : [],
-  );
+  if (plain) return defaultScenarioId();
+  const { choices, initial } = pickerChoices(registry, target);
   const ui = (await import('../ui/app.js')) as unknown as PickerModule;
-  if (choices.length < 2 || typeof ui.renderPicker !== 'function') return fallback;
-  return ui.renderPicker(choices, { color: colorEnabled(process.stdout), ...(theme ? { theme } : {}) });
+  if (choices.length < 2 || typeof ui.renderPicker !== 'function') return initial;
+  return ui.renderPicker(choices, { initial, color: colorEnabled(process.stdout), ...(theme ? { theme } : {}) });
 }
 
 /**
