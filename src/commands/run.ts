@@ -12,7 +12,7 @@ import { resolveStepRef } from '../engine/steps.js';
 import { MODES, TARGETS } from '../engine/scenario-schema.js';
 import { appCleanup, onBrokenPipe, onInterrupt } from '../engine/shutdown.js';
 import { colorEnabled } from '../plain/color.js';
-import { themeOption } from './theme-option.js';
+import { themeFromEnv, themeOption } from './theme-option.js';
 import { plainReporter } from '../plain/reporter.js';
 import { exitCodeOf } from '../store/run-state.js';
 import { createRunStore } from '../store/run-store.js';
@@ -230,6 +230,7 @@ export function runCommand(): Command {
     .option('--type-speed <ms>', `present: type each step's command out before it runs, ms per character with slight jitter (default 40; 0 turns typing off; any key finishes the line)`)
     .option('--type-on-key', 'present: each key press types the next characters of the command; Enter or → runs it')
     .addOption(themeOption())
+    .hook('preAction', themeFromEnv)
     .option('--reset', 'workshop mode: forget the saved progress of this scenario and start over')
     .option('--work-dir <dir>', "keep the run's files (compare.json/.md reports, pulled artifacts) in this new or empty directory; default: a temp dir removed at the end")
     .option('--plain', 'timestamped lines instead of the interactive app (automatic when stdout is not a TTY or CI is set)')
