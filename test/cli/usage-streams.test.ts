@@ -17,6 +17,7 @@ describe.each(['notes', 'run', 'list'])('ocilab %s', (command) => {
     const r = await ocilab([command, '--help']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(new RegExp(`^Usage: ocilab ${command} `));
+    expect(r.stdout, 'a blank line after the help').not.toMatch(/\n\n$/);
     expect(r.code).toBe(EXIT.ok);
   });
 
