@@ -12,7 +12,7 @@ import { colorEnabled } from '../plain/color.js';
 import { frameBox } from '../ui/layout.js';
 import { createTheme } from '../ui/palette.js';
 import { EXIT } from './exit-codes.js';
-import { themeOption, type ThemeChoice } from './theme-option.js';
+import { themeFromEnv, themeOption, type ThemeChoice } from './theme-option.js';
 
 export async function followNotes(opts: { once?: boolean; theme?: ThemeChoice } = {}): Promise<number> {
   const out = process.stdout;
@@ -64,7 +64,8 @@ export function notesCommand(): Command {
     .description('speaker notes on a second screen: follows `ocilab run --mode present` on this machine (waits for it)')
     .option('--once', 'print the current state once and exit (scripts, tests)')
     .addOption(themeOption())
-    .addHelpText('after', '\nExample (two terminals):\n  ocilab notes\n  ocilab run hello --mode present\n')
+    .hook('preAction', themeFromEnv)
+    .addHelpText('after', '\nExample (two terminals):\n  ocilab notes\n  ocilab run hello --mode present')
     .action(async (opts: { once?: boolean; theme?: ThemeChoice }) => {
       process.exitCode = await followNotes(opts);
     });

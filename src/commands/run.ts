@@ -12,7 +12,7 @@ import { resolveStepRef } from '../engine/steps.js';
 import { MODES, TARGETS } from '../engine/scenario-schema.js';
 import { appCleanup, onBrokenPipe, onInterrupt } from '../engine/shutdown.js';
 import { colorEnabled } from '../plain/color.js';
-import { themeOption } from './theme-option.js';
+import { themeFromEnv, themeOption } from './theme-option.js';
 import { plainReporter } from '../plain/reporter.js';
 import { exitCodeOf } from '../store/run-state.js';
 import { createRunStore } from '../store/run-store.js';
@@ -98,22 +98,32 @@ interface ScenarioChoice {
   title: string;
   summary?: string;
 }
-type PickerModule = { renderPicker?: (choices: ScenarioChoice[], opts: { color?: boolean; theme?: 'default' | 'projector' }) => Promise<string | undefined> };
+type PickerModule = {
+  renderPicker?: (choices: ScenarioChoice[], opts: { initial?: string; color?: boolean; theme?: 'default' | 'projector' }) => Promise<string | undefined>;
+};
+
+/**
+ * What the picker offers on `target`: the shipped scenarios that run there, the cursor on the
+ * scenario a run without the picker would choose (Enter on a stage runs the default talk).
+ */
+export function pickerChoices(registry: ActionRegistry, target: string): { choices: ScenarioChoice[]; initial: string } {
+  // Only what runs on this target: picking `scale` (kind/cluster) on local was a usage error.
+  const choices = loadCatalog(registry).flatMap((e) =>
+    'scenario' in e && e.scenario.targets.includes(target as never) ? [{ id: e.scenario.id, title: e.scenario.title, summary: e.scenario.summary }] : [],
+  );
+  return { choices, initial: defaultScenarioId() };
+}
 
 /**
  * No scenario named: on a terminal, the UI's scenario picker when it has one and there is a
  * choice to make; otherwise the default scenario. Undefined when the user left the picker.
  */
 async function chooseScenario(registry: ActionRegistry, plain: boolean, target: string, theme: RunOptions['theme']): Promise<string | undefined> {
-  const fallback = defaultScenarioId();
-  if (plain) return fallback;
-  // Only what runs on this target: picking `scale` (kind/cluster) on local was a usage error.
-  const choices = loadCatalog(registry).flatMap((e) =>
-    'scenario' in e && e.scenario.targets.includes(target as never) ? [{ id: e.scenario.id, title: e.scenario.title, summary: e.scenario.summary }] : [],
-  );
+  if (plain) return defaultScenarioId();
+  const { choices, initial } = pickerChoices(registry, target);
   const ui = (await import('../ui/app.js')) as unknown as PickerModule;
-  if (choices.length < 2 || typeof ui.renderPicker !== 'function') return fallback;
-  return ui.renderPicker(choices, { color: colorEnabled(process.stdout), ...(theme ? { theme } : {}) });
+  if (choices.length < 2 || typeof ui.renderPicker !== 'function') return initial;
+  return ui.renderPicker(choices, { initial, color: colorEnabled(process.stdout), ...(theme ? { theme } : {}) });
 }
 
 /**
@@ -220,6 +230,7 @@ export function runCommand(): Command {
     .option('--type-speed <ms>', `present: type each step's command out before it runs, ms per character with slight jitter (default 40; 0 turns typing off; any key finishes the line)`)
     .option('--type-on-key', 'present: each key press types the next characters of the command; Enter or → runs it')
     .addOption(themeOption())
+    .hook('preAction', themeFromEnv)
     .option('--reset', 'workshop mode: forget the saved progress of this scenario and start over')
     .option('--work-dir <dir>', "keep the run's files (compare.json/.md reports, pulled artifacts) in this new or empty directory; default: a temp dir removed at the end")
     .option('--plain', 'timestamped lines instead of the interactive app (automatic when stdout is not a TTY or CI is set)')

@@ -1,9 +1,9 @@
 /**
  * A self-contained HTML report (no external assets): charts per metric, the results table,
- * phases, method notes, the fleet projection with its formula, and every raw sample.
+ * the in-cluster rows, phases, method notes, the fleet projection with its formula, and every raw sample.
  */
 import { describeDestination } from './destination.js';
-import { PROJECTION_HEAD, projectionRows } from './export-markdown.js';
+import { IN_CLUSTER_HEAD, IN_CLUSTER_TITLE, inClusterRows, PROJECTION_HEAD, projectionRows } from './export-markdown.js';
 import type { MeasureReport } from './report-schema.js';
 import { rowLabel } from './report.js';
 import { chartedMetrics, escapeXml as esc, KIND_COLOURS, metricChartSvg } from './svg-chart.js';
@@ -20,6 +20,7 @@ th,td{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:right;white-s
 .legend span{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 1em;vertical-align:-.1em}
 .meta,.notes{color:#444;font-size:.92rem}pre{background:#f6f6f6;padding:.6rem;overflow-x:auto}
 details{margin:.3rem 0}summary{cursor:pointer}
+.in-cluster td:nth-child(-n+3),.in-cluster th:nth-child(-n+3){text-align:left}.in-cluster td:last-child,.in-cluster th:last-child{text-align:left;white-space:normal}
 `;
 
 function table(head: string[], rows: string[][]): string {
@@ -69,6 +70,12 @@ function samplesSection(report: MeasureReport): string {
     .join('\n');
 }
 
+/** flux.measure's rows (kind/cluster runs), each figure with how it was taken. */
+function inClusterSection(report: MeasureReport): string {
+  if (!report.inCluster?.length) return '';
+  return `<h2>${esc(IN_CLUSTER_TITLE)}</h2><div class="in-cluster">${table(IN_CLUSTER_HEAD, inClusterRows(report.inCluster))}</div>`;
+}
+
 function projectionSection(report: MeasureReport): string {
   if (!report.projections.length) return '';
   const rows = projectionRows(report.projections);
@@ -93,6 +100,7 @@ Files written to ${esc(dests.join('; '))}. Every figure is a median of the runs 
 ${charts}
 <h2>Results</h2>
 ${resultsTable(report)}
+${inClusterSection(report)}
 ${phasesSection(report)}
 ${projectionSection(report)}
 <h2>Every run</h2>

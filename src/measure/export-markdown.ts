@@ -51,11 +51,18 @@ export function projectionMarkdown(projections: readonly ReportProjection[]): st
   return lines.join('\n');
 }
 
+export const IN_CLUSTER_TITLE = 'In-cluster (Flux source-controller)';
+export const IN_CLUSTER_HEAD = ['method', 'source', 'metric', 'value', 'how'];
+
+/** The in-cluster table's cells, formatted (shared by the Markdown, HTML and plain exports). */
+export function inClusterRows(rows: readonly InClusterRow[]): string[][] {
+  return rows.map((r) => [r.method, r.source, r.metric, formatValue(r.unit === 'ratio' ? 'count' : r.unit, r.value), r.note]);
+}
+
 /** The in-cluster rows (flux.measure), each with how it was measured. */
 export function inClusterMarkdown(rows: readonly InClusterRow[]): string {
-  const head = ['method', 'source', 'metric', 'value', 'how'];
-  const lines = [row(head), row(['---', '---', '---', '---:', '---'])];
-  for (const r of rows) lines.push(row([r.method, r.source, r.metric, formatValue(r.unit === 'ratio' ? 'count' : r.unit, r.value), r.note]));
+  const lines = [row(IN_CLUSTER_HEAD), row(['---', '---', '---', '---:', '---'])];
+  for (const r of inClusterRows(rows)) lines.push(row(r));
   return lines.join('\n');
 }
 
@@ -70,7 +77,7 @@ export function reportToMarkdown(report: MeasureReport): string {
     '',
     `Medians of ${runs.join(' / ')}, measured ${report.createdAt} on ${m.cpus} × ${m.cpuModel}, ${formatBytes(m.totalMemoryBytes)} RAM, ${m.platform} ${m.release}, Node ${m.node}. Files written to ${dests.join('; ')}. n/a = not measurable for that method.`,
   ];
-  if (report.inCluster?.length) parts.push('', '## In-cluster (Flux source-controller)', '', inClusterMarkdown(report.inCluster));
+  if (report.inCluster?.length) parts.push('', `## ${IN_CLUSTER_TITLE}`, '', inClusterMarkdown(report.inCluster));
   if (report.projections.length) {
     parts.push('', '## Fleet projection', '', projectionMarkdown(report.projections), '', '```', ...report.projectionFormula, '```');
   }

@@ -10,9 +10,8 @@ import { reportToMarkdown } from './export-markdown.js';
 import { reportToJson } from './report.js';
 import type { MeasureReport } from './report-schema.js';
 import { renderResultsTable } from './text-table.js';
-import { projectionRows, PROJECTION_HEAD } from './export-markdown.js';
+import { IN_CLUSTER_HEAD, IN_CLUSTER_TITLE, inClusterRows, projectionRows, PROJECTION_HEAD } from './export-markdown.js';
 import { renderTable } from './text-table.js';
-import { formatValue } from './units.js';
 
 export const REPORT_FORMATS = ['plain', 'json', 'csv', 'md', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -21,8 +20,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export function reportToPlain(report: MeasureReport): string {
   const parts = [renderResultsTable(report.results)];
   if (report.inCluster?.length) {
-    const rows = report.inCluster.map((r) => [r.method, r.source, r.metric, formatValue(r.unit === 'ratio' ? 'count' : r.unit, r.value), r.note]);
-    parts.push('', 'In-cluster (Flux source-controller)', renderTable(['method', 'source', 'metric', 'value', 'how'], rows, ['left', 'left', 'left', 'right', 'left']));
+    parts.push('', IN_CLUSTER_TITLE, renderTable(IN_CLUSTER_HEAD, inClusterRows(report.inCluster), ['left', 'left', 'left', 'right', 'left']));
   }
   if (report.projections.length) {
     const align = PROJECTION_HEAD.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');

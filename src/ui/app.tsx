@@ -24,6 +24,11 @@ export interface RenderOptions {
   theme?: ThemeName;
 }
 
+export interface PickerOptions extends RenderOptions {
+  /** Id of the scenario the cursor starts on (the run's default); else the first. */
+  initial?: string;
+}
+
 /** What the CLI passes to renderApp (the foundation's contract), plus optional streams for tests. */
 export interface RenderAppOptions extends RenderOptions {
   mode?: Mode;
@@ -80,14 +85,14 @@ export async function renderApp(store: RunStore, opts: RenderAppOptions = {}): P
 }
 
 /** Ask which scenario to run; resolves its id, or undefined when the user leaves. */
-export async function renderPicker(scenarios: ScenarioChoice[], opts: RenderOptions = {}): Promise<string | undefined> {
+export async function renderPicker(scenarios: ScenarioChoice[], opts: PickerOptions = {}): Promise<string | undefined> {
   const io = streams(opts);
   if (needsTerminal(io.stdin, io.stderr)) return undefined;
   let picked: string | undefined;
   const theme = createTheme(opts.color ?? colorWanted(), opts.theme);
   const instance = render(
     <ThemeContext.Provider value={theme}>
-      <ScenarioPicker scenarios={scenarios} onPick={(id) => (picked = id)} />
+      <ScenarioPicker scenarios={scenarios} {...(opts.initial !== undefined ? { initial: opts.initial } : {})} onPick={(id) => (picked = id)} />
     </ThemeContext.Provider>,
     { ...io, exitOnCtrlC: false, patchConsole: true },
   );

@@ -19,6 +19,18 @@ export function runBuiltCli(args: string[], timeoutMs: number, env: Record<strin
   });
 }
 
+/** The built CLI run to its end, stdout and stderr kept apart (help vs usage errors). */
+export function runBuiltCliStreams(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [builtCli, ...args], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** The lines of one step of a --plain run, from its start line to its passed/failed line. */
 export function stepLines(out: string, id: string): string {
   const lines = out.split('\n');

@@ -8,6 +8,7 @@ import { CSV_COLUMNS, reportToCsv } from '../../src/measure/export-csv.js';
 import { reportToMarkdown } from '../../src/measure/export-markdown.js';
 import { parseReport, reportToJson } from '../../src/measure/report.js';
 import { reportJsonSchema, type MeasureReport } from '../../src/measure/report-schema.js';
+import { parseCsv } from '../helpers/csv.js';
 import { measureRealReport } from './real-report.js';
 
 const schemaPath = new URL('../../src/measure/report.schema.json', import.meta.url);
@@ -21,26 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-/** RFC 4180 reader, enough for our own output (quoted fields, doubled quotes, CRLF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
-  }
-  return rows;
-}
 
 describe('JSON export', () => {
   const validate = () => new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));

@@ -3,8 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CSV_COLUMNS } from '../../src/measure/export-csv.js';
 import { buildReport, parseReport, reportToJson } from '../../src/measure/report.js';
 import { amendReports, type InClusterRow } from '../../src/targets/in-cluster-report.js';
+import { parseCsv } from '../helpers/csv.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -47,6 +49,40 @@ describe('in-cluster rows in the report export', () => {
     const txt = await readFile(join(dir, 'compare.txt'), 'utf8');
     expect(txt).toContain('In-cluster (Flux source-controller)');
     expect(txt).toMatch(/in-cluster GitRepository +GitRepository\/demo\/fleet-git +wall_ms +115 ms +in-cluster, fleet-git: requestedAt/);
+  });
+
+  it('the CSV export (.csv) has a row per in-cluster figure: its label, source, metric, value, unit and how', async () => {
+    await amendReports(['compare.json', 'compare.csv'], dir, [...gitRows, ...ociRows]);
+    const [head, ...rows] = parseCsv(await readFile(join(dir, 'compare.csv'), 'utf8'));
+    expect(head).toEqual(CSV_COLUMNS);
+    const pick = (r: string[]) => Object.fromEntries(['label', 'kind', 'source', 'metric', 'value', 'unit', 'note'].map((c) => [c, r[CSV_COLUMNS.indexOf(c)]]));
+    expect(rows.map(pick)).toEqual([
+      { label: 'in-cluster GitRepository', kind: 'git', source: 'GitRepository/demo/fleet-git', metric: 'wall_ms', value: '115.2', unit: 'ms', note: gitRows[0]!.note },
+      { label: 'in-cluster GitRepository', kind: 'git', source: 'GitRepository/demo/fleet-git', metric: 'bytes_down', value: '735', unit: 'bytes', note: gitRows[1]!.note },
+      { label: 'in-cluster OCIRepository', kind: 'oci', source: 'OCIRepository/demo/fleet-oci', metric: 'reconcile_count', value: '2', unit: 'count', note: ociRows[0]!.note },
+    ]);
+    for (const r of rows) {
+      expect(r).toHaveLength(CSV_COLUMNS.length);
+      // No local figure is implied for them: every column outside the in-cluster ones is empty.
+      expect(r.filter((cell, i) => cell !== '' && !['label', 'kind', 'source', 'metric', 'value', 'unit', 'note'].includes(CSV_COLUMNS[i]!))).toEqual([]);
+    }
+  });
+
+  it('the HTML export (.html) gets the in-cluster table, every figure with its method and how', async () => {
+    await amendReports(['compare.json', 'compare.html'], dir, [...gitRows, ...ociRows]);
+    const html = await readFile(join(dir, 'compare.html'), 'utf8');
+    // The table shown, not the report JSON embedded at the end of the page.
+    const section = html.split('<h2>In-cluster (Flux source-controller)</h2>')[1]?.split('<h2>')[0];
+    expect(section, 'no in-cluster section').toBeDefined();
+    const unescape = (s: string) => s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const cells = (tr: string) => [...tr.matchAll(/<t[dh]>(.*?)<\/t[dh]>/g)].map((m) => unescape(m[1]!));
+    const [head, ...rows] = [...section!.matchAll(/<tr>(.*?)<\/tr>/g)].map((m) => cells(m[1]!));
+    expect(head).toEqual(['method', 'source', 'metric', 'value', 'how']);
+    expect(rows).toEqual([
+      ['in-cluster GitRepository', 'GitRepository/demo/fleet-git', 'wall_ms', '115 ms', gitRows[0]!.note],
+      ['in-cluster GitRepository', 'GitRepository/demo/fleet-git', 'bytes_down', '735 B', gitRows[1]!.note],
+      ['in-cluster OCIRepository', 'OCIRepository/demo/fleet-oci', 'reconcile_count', '2', ociRows[0]!.note],
+    ]);
   });
 
   it("a second measurement of the same source replaces its rows; other sources' stay", async () => {

@@ -8,7 +8,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { render as inkRender, type Instance } from 'ink';
 import type { ReactElement } from 'react';
 
-class FakeStdout extends EventEmitter {
+export class FakeStdout extends EventEmitter {
   readonly isTTY = true;
   readonly frames: string[] = [];
   constructor(
@@ -28,7 +28,7 @@ class FakeStdout extends EventEmitter {
   }
 }
 
-class FakeStdin extends EventEmitter {
+export class FakeStdin extends EventEmitter {
   isTTY: boolean;
   private data: string | null = null;
   constructor(isTTY: boolean) {

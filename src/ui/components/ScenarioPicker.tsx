@@ -14,11 +14,13 @@ export interface ScenarioChoice {
 
 export interface ScenarioPickerProps {
   scenarios: ScenarioChoice[];
+  /** Id the cursor starts on (the run's default scenario, so Enter runs it); else the first. */
+  initial?: string;
   onPick: (id: string | undefined) => void;
 }
 
 /** Shown when ocilab starts without a scenario: ↑/↓ (or a number), Enter runs, q/Esc leaves. */
-export function ScenarioPicker({ scenarios, onPick }: ScenarioPickerProps) {
+export function ScenarioPicker({ scenarios, initial, onPick }: ScenarioPickerProps) {
   const theme = useTheme();
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
@@ -26,7 +28,7 @@ export function ScenarioPicker({ scenarios, onPick }: ScenarioPickerProps) {
   // The projector theme's frame: capped at 100 columns, centred (as the run's live area).
   const box = frameBox(columns, rows, theme.name === 'projector');
   // A ref, so keys typed faster than a re-render (↓ ↓ Enter) act on the latest selection.
-  const selectedRef = useRef(0);
+  const selectedRef = useRef(Math.max(0, scenarios.findIndex((s) => s.id === initial)));
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const select = (i: number) => {
     selectedRef.current = Math.max(0, Math.min(scenarios.length - 1, i));
