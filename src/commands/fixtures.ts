@@ -5,11 +5,11 @@ import { createFixture, isPresetName, PRESETS, PRESET_NAMES } from '../git/fixtu
 const fmtBytes = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(2)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
 
 export function fixturesCommand(): Command {
-  const cmd = new Command('fixtures').description('Deterministic GitOps fleet repositories for demos and measurements');
+  const cmd = new Command('fixtures').description('deterministic GitOps fleet repositories for demos and measurements');
 
   cmd
     .command('create')
-    .description('Generate a fleet repository (bare, under --dir) with fixed hashes for the same inputs')
+    .description('generate a fleet repository (bare, under --dir) with fixed hashes for the same inputs')
     .argument('<preset>', `one of ${PRESET_NAMES.join(', ')}`)
     .option('--dir <dir>', 'parent directory; the repository is <dir>/<preset>.git', './fixtures')
     .option('--force', 'replace an existing repository of the same name', false)
@@ -41,7 +41,7 @@ export function fixturesCommand(): Command {
 
   cmd
     .command('list')
-    .description('Show the presets')
+    .description('show the presets')
     .action(() => {
       for (const p of PRESET_NAMES) process.stdout.write(`${describePreset(p)}\n`);
     });
