@@ -12,12 +12,12 @@ export function fixturesCommand(): Command {
     .description('generate a fleet repository (bare, under --dir) with fixed hashes for the same inputs')
     .argument('<preset>', `one of ${PRESET_NAMES.join(', ')}`)
     .option('--dir <dir>', 'parent directory; the repository is <dir>/<preset>.git', './fixtures')
-    .option('--force', 'replace an existing repository of the same name', false)
+    .option('--force', 'replace an existing repository of the same name')
     .addOption(new Option('--monorepo <n>', 'add n unrelated monorepo folders under services/').argParser((v) => parseCount(v)))
     .option('--seed <seed>', 'PRNG seed (default: the preset name)')
-    .option('--json', 'print the result as JSON', false)
+    .option('--json', 'print the result as JSON')
     .addHelpText('after', `\nPresets:\n${PRESET_NAMES.map((p) => `  ${describePreset(p)}`).join('\n')}\n`)
-    .action(async (preset: string, opts: { dir: string; force: boolean; monorepo?: number; seed?: string; json: boolean }) => {
+    .action(async (preset: string, opts: { dir: string; force?: boolean; monorepo?: number; seed?: string; json?: boolean }) => {
       if (!isPresetName(preset)) {
         process.stderr.write(`ocilab: unknown preset "${preset}"; choose one of ${PRESET_NAMES.join(', ')}\n`);
         process.exitCode = 2;
@@ -25,7 +25,7 @@ export function fixturesCommand(): Command {
       }
       const spec = { ...PRESETS[preset], ...(opts.seed ? { seed: opts.seed } : {}), ...(opts.monorepo ? { monorepoFolders: opts.monorepo } : {}) };
       try {
-        const r = await createFixture(spec, { dir: opts.dir, force: opts.force });
+        const r = await createFixture(spec, { dir: opts.dir, force: opts.force === true });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
         } else {
