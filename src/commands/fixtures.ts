@@ -16,7 +16,7 @@ export function fixturesCommand(): Command {
     .addOption(new Option('--monorepo <n>', 'add n unrelated monorepo folders under services/').argParser((v) => parseCount(v)))
     .option('--seed <seed>', 'PRNG seed (default: the preset name)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', `\nPresets:\n${PRESET_NAMES.map((p) => `  ${describePreset(p)}`).join('\n')}\n`)
+    .addHelpText('after', `\nPresets:\n${PRESET_NAMES.map((p) => `  ${describePreset(p)}`).join('\n')}`)
     .action(async (preset: string, opts: { dir: string; force?: boolean; monorepo?: number; seed?: string; json?: boolean }) => {
       if (!isPresetName(preset)) {
         process.stderr.write(`ocilab: unknown preset "${preset}"; choose one of ${PRESET_NAMES.join(', ')}\n`);

@@ -81,7 +81,7 @@ export function rehearseCommand(): Command {
     .addOption(targetOption())
     .option('-p, --param <key=value>', 'override a scenario param (repeatable)', collect)
     .option('-o, --out <file.cast>', 'where to write the recording (default: the data dir, where present mode looks)')
-    .addHelpText('after', '\nExit code: 0 when every step passed (over budget is a warning), 1 when a step failed.\n\nExample:\n  ocilab rehearse hello\n')
+    .addHelpText('after', '\nExit code: 0 when every step passed (over budget is a warning), 1 when a step failed.\n\nExamples:\n  ocilab rehearse hello')
     .action(async (ref: string, opts: RehearseOptions) => {
       process.exitCode = await rehearse(ref, opts);
     });
