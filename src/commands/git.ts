@@ -14,7 +14,7 @@ export function gitCommand(): Command {
     .description('serve every repository under --dir over smart HTTP (protocol v2, push enabled) until Ctrl-C')
     .option('--dir <dir>', 'directory of repositories', './fixtures')
     .option('--port <port>', `port; 0 = any (default: ${DEFAULT_GIT_PORT}, or the next free one if taken)`)
-    .option('--host <host>', 'address to bind: the kind bridge or 0.0.0.0 to serve a kind cluster', '127.0.0.1')
+    .option('--host <host>', 'address to bind; a kind cluster needs the kind bridge or 0.0.0.0', '127.0.0.1')
     .action(async (opts: { dir: string; port?: string; host: string }) => {
       const port = opts.port === undefined ? DEFAULT_GIT_PORT : Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
