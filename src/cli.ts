@@ -17,6 +17,7 @@ import { ScenarioLoadError } from './engine/scenario-load.js';
 import { exitAfterCleanup, installShutdownHandlers } from './engine/shutdown.js';
 import { allCommands } from './commands/index.js';
 import { EXIT, EXIT_CODES_HELP, UsageError } from './commands/exit-codes.js';
+import { styleHelp } from './commands/help-style.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -27,7 +28,6 @@ export function buildProgram(): Command {
   const program = new Command('ocilab')
     .description('Teach and demonstrate GitOps with Flux: Git vs OCI delivery measured live, cosign signatures signed, verified and broken.')
     .version(packageVersion(), '-v, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
@@ -47,6 +47,7 @@ Environment: NO_COLOR turns colour off, FORCE_COLOR=0|1 forces it; CI or a non-T
   }
   const configure = (cmd: Command) => {
     cmd.exitOverride();
+    styleHelp(cmd);
     for (const sub of cmd.commands) configure(sub);
   };
   configure(program);

@@ -105,11 +105,11 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
   const run = runner(io);
   const out = (line: string): void => void io.stdout.write(`${line}\n`);
   const json = (value: unknown): void => out(JSON.stringify(value, null, 2));
-  const cmd = new Command('artifact').description('Build, push, pull, tag, list and diff Flux OCI artifacts');
+  const cmd = new Command('artifact').description('build, push, pull, tag, list and diff Flux OCI artifacts');
 
   cmd
     .command('build')
-    .description('Package a directory as a Flux artifact tarball (like flux build artifact)')
+    .description('package a directory as a Flux artifact tarball (like flux build artifact)')
     .requiredOption('--path <path>', 'directory or file to package')
     .option('-o, --output <file>', 'where to write the .tgz', 'artifact.tgz')
     .option('--ignore-paths <patterns>', 'gitignore patterns replacing the defaults (comma-separated)', list)
@@ -122,7 +122,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     }));
 
   jsonFlag(remoteFlags(cmd.command('push')))
-    .description('Push a directory as a Flux artifact; prints oci://<repo>@sha256:<digest>')
+    .description('push a directory as a Flux artifact; prints oci://<repo>@sha256:<digest>')
     .argument('<url>', 'oci://host/repo:tag')
     .option('--path <path>', 'directory or file to package')
     .option('--tarball <file>', 'push an already built .tgz instead of --path')
@@ -146,7 +146,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     }));
 
   remoteFlags(cmd.command('pull'))
-    .description('Pull a Flux artifact and extract it safely')
+    .description('pull a Flux artifact and extract it safely')
     .argument('<url>', 'oci://host/repo:tag or @sha256:<digest>')
     .requiredOption('-o, --output <dir>', 'directory to extract into (as flux pull artifact --output)')
     .option('--json', 'print the result, with timings and bytes, as JSON')
@@ -164,7 +164,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     }));
 
   jsonFlag(remoteFlags(cmd.command('tag')))
-    .description('Tag an artifact (re-PUT its manifest under new tags)')
+    .description('tag an artifact (re-PUT its manifest under new tags)')
     .argument('<url>', 'oci://host/repo:tag or @digest')
     .requiredOption('--tag <tag>', 'new tag (repeatable)', repeat)
     .action(run(async (signal, url: string, o: RemoteFlags & { tag: string[] }) => {
@@ -176,7 +176,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     }));
 
   jsonFlag(remoteFlags(cmd.command('list')))
-    .description('List the tags of a repository with digest, source and revision (like flux list artifacts)')
+    .description('list the tags of a repository with digest, source and revision (like flux list artifacts)')
     .argument('<url>', 'oci://host/repo')
     .option('--filter-regex <regex>', 'only tags matching this regular expression')
     .action(run(async (signal, url: string, o: RemoteFlags & { filterRegex?: string }) => {
@@ -194,7 +194,7 @@ export function artifactCommand(io: CommandIO = { stdout: process.stdout, stderr
     }));
 
   jsonFlag(remoteFlags(cmd.command('diff')))
-    .description('Compare a directory with an artifact by file contents (exit 1 when they differ)')
+    .description('compare a directory with an artifact by file contents (exit 1 when they differ)')
     .argument('<url>', 'oci://host/repo:tag or @digest')
     .requiredOption('--path <path>', 'directory to compare')
     .option('--ignore-paths <patterns>', 'gitignore patterns replacing the defaults', list)

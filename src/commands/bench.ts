@@ -2,7 +2,7 @@
  * `ocilab bench`: Git vs OCI fetch costs, measured live on this machine (src/measure/bench.ts).
  * Prints the aligned table (--plain, the default) and writes any of --json/--csv/--md/--html.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { PRESETS, type Preset } from '../measure/matrix.js';
 import { resolveDestRoot } from '../measure/dest-root.js';
 import type { ReportFormat } from '../measure/output.js';
@@ -20,6 +20,8 @@ function count(min: number) {
     return n;
   };
 }
+
+const DEFAULT_PRESETS: Preset[] = ['small', 'medium'];
 
 function presetList(value: string): Preset[] {
   const list = value.split(',').map((p) => p.trim()).filter(Boolean);
@@ -48,7 +50,8 @@ interface BenchFlags {
 export function benchCommand(): Command {
   return new Command('bench')
     .description('measure Git clone vs OCI pull live: fixtures, ocilab servers, every method, medians, fleet projection')
-    .option('-p, --presets <list>', `fixture presets, comma-separated (${PRESETS.join(', ')})`, presetList, ['small', 'medium'] as Preset[])
+    // The default described as typed (small,medium), not as commander prints an array.
+    .addOption(new Option('-p, --presets <list>', `fixture presets, comma-separated (${PRESETS.join(', ')})`).argParser(presetList).default([...DEFAULT_PRESETS], DEFAULT_PRESETS.join(',')))
     .option('-n, --runs <n>', 'measured runs per method', count(1), 5)
     .option('-w, --warmup <n>', 'warm-up runs per method', count(0), 1)
     .option('--dest <where>', 'where runs write files: tmpfs, temp, or a directory', 'tmpfs')

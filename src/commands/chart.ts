@@ -43,12 +43,12 @@ export function chartCommand(io: ChartCommandIO = { stdout: process.stdout, stde
     };
   const remote = (c: Command) => c.option('--plain-http', 'use plain HTTP (loopback and private hosts use it anyway)');
   const json = (c: Command) => c.addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
-  const cmd = new Command('chart').description('Package, push, pull, list and show Helm charts in OCI registries (like helm package/push/pull/show)');
+  const cmd = new Command('chart').description('package, push, pull, list and show Helm charts in OCI registries (like helm package/push/pull/show)');
 
   cmd
     .command('package')
-    .description('Package a chart directory into <name>-<version>.tgz (like helm package)')
-    .argument('<chart-dir>')
+    .description('package a chart directory into <name>-<version>.tgz (like helm package)')
+    .argument('<chart-dir>', 'chart directory (the one holding Chart.yaml)')
     .option('-d, --destination <dir>', 'where to write the archive', '.')
     .option('--version <semver>', 'set the chart version')
     .action(run(async (_s, dir: string, o: { destination: string; version?: string }) => {
@@ -58,8 +58,8 @@ export function chartCommand(io: ChartCommandIO = { stdout: process.stdout, stde
     }));
 
   json(remote(cmd.command('push')))
-    .description('Push a chart archive to oci://host/path (like helm push); the tag is the chart version')
-    .argument('<archive>')
+    .description('push a chart archive to oci://host/path (like helm push); the tag is the chart version')
+    .argument('<archive>', 'chart archive, e.g. mychart-0.1.0.tgz from ocilab chart package')
     .argument('<remote>', 'oci://host/path (no tag)')
     .action(run(async (signal, archive: string, to: string, o: Flags) => {
       equivalent(helmCommands.push(archive, to, !!o.plainHttp));
@@ -69,9 +69,9 @@ export function chartCommand(io: ChartCommandIO = { stdout: process.stdout, stde
     }));
 
   remote(cmd.command('pull'))
-    .description('Pull a chart archive (like helm pull oci://… --version X)')
+    .description('pull a chart archive (like helm pull oci://… --version X)')
     .argument('<chart>', 'oci://host/path/name')
-    .requiredOption('--version <version>')
+    .requiredOption('--version <version>', 'chart version to pull, e.g. 0.1.0')
     .option('-d, --destination <dir>', 'where to write <name>-<version>.tgz', '.')
     .action(run(async (signal, chart: string, o: Flags & { version: string; destination: string }) => {
       equivalent(helmCommands.pull(chart, o.version, o.destination, !!o.plainHttp));
@@ -80,7 +80,7 @@ export function chartCommand(io: ChartCommandIO = { stdout: process.stdout, stde
     }));
 
   json(remote(cmd.command('list')))
-    .description('List the versions of a chart (SemVer tags, newest first)')
+    .description('list the versions of a chart (SemVer tags, newest first)')
     .argument('<chart>', 'oci://host/path/name')
     .action(run(async (signal, chart: string, o: Flags) => {
       const list = await (await lazy.helmRegistry()).listChartVersions(chart, { insecure: o.plainHttp, signal });
@@ -90,10 +90,10 @@ export function chartCommand(io: ChartCommandIO = { stdout: process.stdout, stde
     }));
 
   remote(cmd.command('show'))
-    .description('Show a chart\'s metadata or values (like helm show chart|values)')
+    .description('show a chart\'s metadata or values (like helm show chart|values)')
     .argument('<what>', 'chart or values')
     .argument('<chart>', 'oci://host/path/name')
-    .requiredOption('--version <version>')
+    .requiredOption('--version <version>', 'chart version to show, e.g. 0.1.0')
     .action(run(async (signal, what: string, chart: string, o: Flags & { version: string }) => {
       if (what !== 'chart' && what !== 'values') throw new Error(`show ${what}: expected "chart" or "values"`);
       equivalent(helmCommands.show(chart, o.version, what, !!o.plainHttp));

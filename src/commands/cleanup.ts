@@ -19,7 +19,7 @@ export function cleanupCommand(): Command {
     .description('remove everything ocilab created on a target (never what it found there)')
     .addOption(new Option('-t, --target <target>', 'which target').choices(['kind', 'cluster']).default('kind'))
     .option('--context <name>', 'cluster: kubeconfig context (default: the current one)')
-    .option('--namespace <ns>', 'cluster: namespace to clean (default ocilab-<your user name>)')
+    .option('--namespace <ns>', 'cluster: namespace to clean (default: ocilab-<your user name>)')
     .option('--dry-run', 'say what would be removed; remove nothing')
     .addHelpText('after', '\nExamples:\n  ocilab cleanup --target kind\n  ocilab cleanup --target cluster --context workshop --dry-run')
     .action(async (flags: CleanupFlags) => {

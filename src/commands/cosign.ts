@@ -86,11 +86,11 @@ export function cosignCommand(): Command {
       .argument('<ref>', 'artifact, e.g. 127.0.0.1:5000/app:v1 or oci://host/app@sha256:<hex>')
       .requiredOption('--key <path>', 'cosign.key to sign with')
       .option('--password-file <file>', 'read the key password from this file')
-      .option('-a, --annotations <key=value>', 'annotation written into the signed payload (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[]),
-  ).action((ref: string, o: { key: string; passwordFile?: string; annotations: string[]; allowHttpRegistry?: boolean; allowInsecureRegistry?: boolean }) =>
+      .option('-a, --annotations <key=value>', 'annotation written into the signed payload (repeatable)', (v: string, acc: string[] = []) => [...acc, v]),
+  ).action((ref: string, o: { key: string; passwordFile?: string; annotations?: string[]; allowHttpRegistry?: boolean; allowInsecureRegistry?: boolean }) =>
     guarded(async () => {
       const insecure = usesHttp(ref, o);
-      const annotations = parseAnnotations(o.annotations);
+      const annotations = parseAnnotations(o.annotations ?? []);
       const password = await resolvePassword({ passwordFile: o.passwordFile, purpose: o.key });
       const privateKey = await (await lazy.keys()).loadPrivateKey(o.key, password);
       const r = await (await lazy.sign()).signArtifact(ref, { privateKey, keyName: basename(o.key), annotations, insecure });
@@ -104,7 +104,7 @@ export function cosignCommand(): Command {
       .command('verify')
       .description('verify with public keys: v3 bundles (referrers or sha256-<hex> tag), then classic .sig; offline, tlog ignored (as Flux)')
       .argument('<ref>', 'artifact reference')
-      .requiredOption('--key <path>', 'cosign.pub (repeat to try several, as a Flux Secret with several .pub keys)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+      .requiredOption('--key <path>', 'cosign.pub (repeat to try several, as a Flux Secret with several .pub keys)', (v: string, acc: string[] = []) => [...acc, v])
       .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
       .addHelpText('after', '\nStricter than Flux: a classic signature must also name this artifact\'s digest in its payload.'),
   ).action((ref: string, o: { key: string[]; output: 'text' | 'json'; allowHttpRegistry?: boolean; allowInsecureRegistry?: boolean }) =>

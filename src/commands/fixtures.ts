@@ -5,19 +5,19 @@ import { createFixture, isPresetName, PRESETS, PRESET_NAMES } from '../git/fixtu
 const fmtBytes = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(2)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
 
 export function fixturesCommand(): Command {
-  const cmd = new Command('fixtures').description('Deterministic GitOps fleet repositories for demos and measurements');
+  const cmd = new Command('fixtures').description('deterministic GitOps fleet repositories for demos and measurements');
 
   cmd
     .command('create')
-    .description('Generate a fleet repository (bare, under --dir) with fixed hashes for the same inputs')
+    .description('generate a fleet repository (bare, under --dir) with fixed hashes for the same inputs')
     .argument('<preset>', `one of ${PRESET_NAMES.join(', ')}`)
     .option('--dir <dir>', 'parent directory; the repository is <dir>/<preset>.git', './fixtures')
-    .option('--force', 'replace an existing repository of the same name', false)
+    .option('--force', 'replace an existing repository of the same name')
     .addOption(new Option('--monorepo <n>', 'add n unrelated monorepo folders under services/').argParser((v) => parseCount(v)))
     .option('--seed <seed>', 'PRNG seed (default: the preset name)')
-    .option('--json', 'print the result as JSON', false)
-    .addHelpText('after', `\nPresets:\n${PRESET_NAMES.map((p) => `  ${describePreset(p)}`).join('\n')}\n`)
-    .action(async (preset: string, opts: { dir: string; force: boolean; monorepo?: number; seed?: string; json: boolean }) => {
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', `\nPresets:\n${PRESET_NAMES.map((p) => `  ${describePreset(p)}`).join('\n')}`)
+    .action(async (preset: string, opts: { dir: string; force?: boolean; monorepo?: number; seed?: string; json?: boolean }) => {
       if (!isPresetName(preset)) {
         process.stderr.write(`ocilab: unknown preset "${preset}"; choose one of ${PRESET_NAMES.join(', ')}\n`);
         process.exitCode = 2;
@@ -25,7 +25,7 @@ export function fixturesCommand(): Command {
       }
       const spec = { ...PRESETS[preset], ...(opts.seed ? { seed: opts.seed } : {}), ...(opts.monorepo ? { monorepoFolders: opts.monorepo } : {}) };
       try {
-        const r = await createFixture(spec, { dir: opts.dir, force: opts.force });
+        const r = await createFixture(spec, { dir: opts.dir, force: opts.force === true });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
         } else {
@@ -41,7 +41,7 @@ export function fixturesCommand(): Command {
 
   cmd
     .command('list')
-    .description('Show the presets')
+    .description('show the presets')
     .action(() => {
       for (const p of PRESET_NAMES) process.stdout.write(`${describePreset(p)}\n`);
     });

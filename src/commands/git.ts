@@ -7,14 +7,14 @@ import { CLONE_STRATEGIES, measureClone, type CloneStrategy } from '../git/clone
 export const DEFAULT_GIT_PORT = 8470;
 
 export function gitCommand(): Command {
-  const cmd = new Command('git').description('Smart-HTTP Git server (git http-backend) and measured clone strategies');
+  const cmd = new Command('git').description('smart-HTTP Git server (git http-backend) and measured clone strategies');
 
   cmd
     .command('serve')
-    .description('Serve every repository under --dir over smart HTTP (protocol v2, push enabled) until Ctrl-C')
+    .description('serve every repository under --dir over smart HTTP (protocol v2, push enabled) until Ctrl-C')
     .option('--dir <dir>', 'directory of repositories', './fixtures')
-    .option('--port <port>', `port (default ${DEFAULT_GIT_PORT}, the next free one if taken; 0 = any)`)
-    .option('--host <host>', 'address to bind; 127.0.0.1 by default, the kind bridge or 0.0.0.0 to serve a kind cluster', '127.0.0.1')
+    .option('--port <port>', `port; 0 = any (default: ${DEFAULT_GIT_PORT}, or the next free one if taken)`)
+    .option('--host <host>', 'address to bind; a kind cluster needs the kind bridge or 0.0.0.0', '127.0.0.1')
     .action(async (opts: { dir: string; port?: string; host: string }) => {
       const port = opts.port === undefined ? DEFAULT_GIT_PORT : Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -44,7 +44,7 @@ export function gitCommand(): Command {
 
   cmd
     .command('measure')
-    .description('Clone a repository with each strategy and print what it cost')
+    .description('clone a repository with each strategy and print what it cost')
     .argument('<url>', 'repository URL, e.g. http://127.0.0.1:8470/small.git')
     .option('--strategy <s>', `${CLONE_STRATEGIES.join(' | ')} | all`, 'all')
     .option('--branch <b>', 'branch', 'main')

@@ -65,7 +65,7 @@ export function notesCommand(): Command {
     .option('--once', 'print the current state once and exit (scripts, tests)')
     .addOption(themeOption())
     .hook('preAction', themeFromEnv)
-    .addHelpText('after', '\nExample (two terminals):\n  ocilab notes\n  ocilab run hello --mode present')
+    .addHelpText('after', '\nExamples:\n  ocilab notes                       # terminal 1: the notes, waiting for the talk\n  ocilab run hello --mode present    # terminal 2: the talk they follow')
     .action(async (opts: { once?: boolean; theme?: ThemeChoice }) => {
       process.exitCode = await followNotes(opts);
     });

@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import { appCleanup } from '../engine/shutdown.js';
 import { ContainerEngine } from '../kind/container-engine.js';
+import { DEFAULT_CLUSTER_NAME } from '../kind/kind-cli.js';
 import { detectProvider } from '../kind/provider.js';
 import { Tool } from '../kind/tool.js';
 import { defaultCacheDir } from '../targets/cache.js';
@@ -25,7 +26,7 @@ export function prepareCommand(): Command {
     .addOption(new Option('-t, --target <target>', 'target to prepare').choices(['kind']).default('kind'))
     .option('--cache-dir <dir>', 'where archives and manifests go', defaultCacheDir())
     .option('--node-image <ref>', 'also cache this kindest/node image (and create the --warm cluster with it)')
-    .option('--cluster-name <name>', 'kind cluster for --warm (default ocilab)')
+    .option('--cluster-name <name>', `kind cluster for --warm (default: ${JSON.stringify(DEFAULT_CLUSTER_NAME)})`)
     .option('--warm', 'create the registry, the kind cluster and Flux now, so the talk starts warm')
     .addHelpText('after', '\nExamples:\n  ocilab prepare --target kind\n  ocilab prepare --target kind --warm --node-image kindest/node:v1.34.0')
     .action(async (flags: PrepareFlags) => {

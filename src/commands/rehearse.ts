@@ -23,7 +23,7 @@ import { parseParams, targetOption } from './run.js';
 
 interface RehearseOptions {
   target: TargetName;
-  param: string[];
+  param?: string[];
   out?: string;
 }
 
@@ -33,7 +33,7 @@ export async function rehearse(ref: string, opts: RehearseOptions): Promise<numb
   if (!scenario.targets.includes(opts.target)) throw new UsageError(`scenario ${scenario.id} does not run on target ${opts.target}`);
   let runner: Runner;
   try {
-    runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: 'present', params: parseParams(opts.param) });
+    runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: 'present', params: parseParams(opts.param ?? []) });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -70,7 +70,7 @@ export async function rehearse(ref: string, opts: RehearseOptions): Promise<numb
   return exitCodeOf(status);
 }
 
-function collect(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -79,9 +79,9 @@ export function rehearseCommand(): Command {
     .description('run the whole talk headless, record it as the fallback, and report each step against its budget')
     .argument('<scenario>', 'scenario id or file')
     .addOption(targetOption())
-    .option('-p, --param <key=value>', 'override a scenario param (repeatable)', collect, [])
+    .option('-p, --param <key=value>', 'override a scenario param (repeatable)', collect)
     .option('-o, --out <file.cast>', 'where to write the recording (default: the data dir, where present mode looks)')
-    .addHelpText('after', '\nExit code: 0 when every step passed (over budget is a warning), 1 when a step failed.\n\nExample:\n  ocilab rehearse hello\n')
+    .addHelpText('after', '\nExit code: 0 when every step passed (over budget is a warning), 1 when a step failed.\n\nExamples:\n  ocilab rehearse hello')
     .action(async (ref: string, opts: RehearseOptions) => {
       process.exitCode = await rehearse(ref, opts);
     });

@@ -86,7 +86,7 @@ export function replayCommand(): Command {
       return n;
     }))
     .option('--no-keys', 'play straight through without waiting for keys (also when not a terminal)')
-    .addHelpText('after', '\nKeys: space pause/resume · n next step · p previous step · + faster · - slower · q quit\n\nExamples:\n  ocilab run hello --record hello.cast\n  ocilab replay hello.cast\n')
+    .addHelpText('after', '\nKeys: space pause/resume · n next step · p previous step · + faster · - slower · q quit\n\nExamples:\n  ocilab run hello --record hello.cast\n  ocilab replay hello.cast')
     .action(async (file: string, opts: { speed: number; keys: boolean }) => {
       process.exitCode = await replayFile(file, opts);
     });

@@ -19,6 +19,7 @@ import { createRunStore } from '../store/run-store.js';
 import { attachWorkshop } from '../workshop/session.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { prepareWorkDir } from './work-dir.js';
+import { DEFAULT_CLUSTER_NAME } from '../kind/kind-cli.js';
 import { Plan } from '../kube/plan.js';
 import type { TargetSettings } from '../targets/index.js';
 import { dryRunPrinter } from '../targets/dry-run.js';
@@ -32,7 +33,8 @@ export interface RunOptions {
   mode: Mode;
   fromStep?: string;
   plain?: boolean;
-  param: string[];
+  /** --param key=value pairs, in order; absent when none was given. */
+  param?: string[];
   /** asciicast v2 file to record the run into (src/record). */
   record?: string;
   /** Workshop mode: forget the saved progress and start over. */
@@ -74,7 +76,7 @@ export function targetSettings(opts: RunOptions, plan: Plan | undefined): Target
   return Object.fromEntries(pick.filter(([, v]) => v !== undefined)) as TargetSettings;
 }
 
-function collect(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -160,7 +162,7 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
     const { createTarget } = await import('../targets/index.js');
     const runTarget = createTarget(opts.target, settings);
     const workDir = opts.workDir !== undefined && !plan ? prepareWorkDir(opts.workDir) : undefined;
-    runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: opts.mode, params: parseParams(opts.param), runTarget, ...(plan ? { plan } : {}), ...(workDir ? { workDir } : {}) });
+    runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: opts.mode, params: parseParams(opts.param ?? []), runTarget, ...(plan ? { plan } : {}), ...(workDir ? { workDir } : {}) });
     if (workDir) appCleanup.add(`say where the run's files are`, () => void process.stderr.write(`ocilab: the run's files are kept in ${workDir}\n`));
   } catch (err) {
     if (err instanceof UsageError) throw err;
@@ -225,19 +227,19 @@ export function runCommand(): Command {
     .addOption(targetOption())
     .addOption(new Option('-m, --mode <mode>', 'present: one key per step; workshop: the learner types, check/hint/solve; tour: auto-advance').choices(MODES).default('present'))
     .option('-f, --from-step <id|n>', 'start at this step (id or 1-based number); earlier steps are caught up by their solve')
-    .option('-p, --param <key=value>', 'override a scenario param (repeatable)', collect, [])
+    .option('-p, --param <key=value>', 'override a scenario param (repeatable)', collect)
     .option('--record <file.cast>', 'record what the terminal shows to an asciicast v2 file, a marker per step (replay: ocilab replay)')
-    .option('--type-speed <ms>', `present: type each step's command out before it runs, ms per character with slight jitter (default 40; 0 turns typing off; any key finishes the line)`)
+    .option('--type-speed <ms>', `present: type each step's command out before it runs, ms per character with slight jitter; 0 turns typing off, any key finishes the line (default: 40)`)
     .option('--type-on-key', 'present: each key press types the next characters of the command; Enter or → runs it')
     .addOption(themeOption())
     .hook('preAction', themeFromEnv)
     .option('--reset', 'workshop mode: forget the saved progress of this scenario and start over')
-    .option('--work-dir <dir>', "keep the run's files (compare.json/.md reports, pulled artifacts) in this new or empty directory; default: a temp dir removed at the end")
+    .option('--work-dir <dir>', "keep the run's files (compare.json/.md reports, pulled artifacts) in this new or empty directory (default: a temp dir removed at the end)")
     .option('--plain', 'timestamped lines instead of the interactive app (automatic when stdout is not a TTY or CI is set)')
     .option('--dry-run', 'kind/cluster: print every command and Kubernetes object the run would run or apply, step by step; touch nothing')
-    .option('--cluster-name <name>', 'kind: the kind cluster to create or reuse (default ocilab)')
+    .option('--cluster-name <name>', `kind: the kind cluster to create or reuse (default: ${JSON.stringify(DEFAULT_CLUSTER_NAME)})`)
     .option('--context <name>', 'cluster: kubeconfig context (default: the current one)')
-    .option('--namespace <ns>', 'cluster: namespace for your Flux objects (default ocilab-<your user name>: one per attendee)')
+    .option('--namespace <ns>', 'cluster: namespace for your Flux objects, one per attendee (default: ocilab-<your user name>)')
     .option('--registry-url <host/path>', 'cluster: OCI registry you push to and the cluster pulls from, e.g. ghcr.io/me/ocilab')
     .option('--git-url <url>', 'kind/cluster: Git server base URL the cluster clones from')
     .option('--install-flux', 'cluster: install Flux (CRDs + controllers in flux-system) when it is missing')
