@@ -1,9 +1,10 @@
 /**
  * Child process of the OCI benchmark (plain JS on the built dist/, so the figure is node +
- * ocilab's client, not a TypeScript loader): pull one blob to a file (tmpfs) or discard it,
- * digest verified, and print the time and CPU of the pull itself (after start-up, as curl's
- * time_total is) and the process's peak RSS.
- * Usage: node oci-pull-child.mjs <host> <repo> <digest> <size> <file|->
+ * ocilab's client, not a TypeScript loader): pull one blob, digest verified, to a file (tmpfs;
+ * downloadBlob), or discard it (`-`: verifyBlob), or read it as a stream (`stream`: openBlob,
+ * what extraction reads), and print the time and CPU of the pull itself (after start-up, as
+ * curl's time_total is) and the process's peak RSS.
+ * Usage: node oci-pull-child.mjs <host> <repo> <digest> <size> <file|-|stream>
  */
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,7 +16,9 @@ const client = new RegistryClient({ registry: host, timeoutMs: 120_000 });
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 let bytes = 0;
-if (file && file !== '-') {
+if (file === '-') {
+  bytes = await client.verifyBlob(repo, digest, { size: Number(size) });
+} else if (file !== 'stream') {
   bytes = await client.downloadBlob(repo, digest, file, { size: Number(size) });
 } else {
   const { stream } = await client.openBlob(repo, digest, { size: Number(size) });

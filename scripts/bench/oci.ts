@@ -1,7 +1,8 @@
 /**
  * `npm run bench:oci`: ocilab's OCI client against the CNCF distribution registry (2.8) on
  * loopback, same run, same blobs.
- *   1. 100 MiB blob: ocilab pull (digest verified, bytes discarded / written to tmpfs) vs
+ *   1. 100 MiB blob: ocilab pull (digest verified, bytes discarded: verifyBlob / written to
+ *      tmpfs: downloadBlob / read as a stream: openBlob, what extraction reads) vs
  *      `curl -o /dev/null`, N rounds interleaved in rotated order; per round the ratio of
  *      throughputs (wall) and of CPU time; median (min-max) over the rounds, the load average
  *      seen, and CPU ms per MiB of each method (barely load-dependent, unlike wall time).
@@ -9,7 +10,8 @@
  *      writing to tmpfs, the like-for-like reference for ocilab's download to tmpfs; and
  *      ocilab in a fresh child process per pull (as curl runs), timed after start-up; and the
  *      same client with the fast path off (all through undici), the client as it was before.
- *   2. 1 GiB blob pulled in a child process (plain node on dist/): peak RSS.
+ *   2. 1 GiB blob pulled in a child process (plain node on dist/), discarded, to tmpfs and as a
+ *      stream: peak RSS of each.
  *   3. Per-pull overhead with one kept-alive client: manifest HEAD p50, and manifest + layer +
  *      safe extract of a 250-file artifact to tmpfs p50.
  * Options: --runs N (default 9), --skip-1g, --only m1,m2 (just these methods of part 1, e.g.
@@ -69,6 +71,9 @@ async function main(): Promise<void> {
     await client.pushBlob('bench/blob', { path: blobFile, digest, size });
     const url = `${reg.url}/v2/bench/blob/blobs/${digest}`;
     const discard = async (): Promise<void> => {
+      await client.verifyBlob('bench/blob', digest, { size });
+    };
+    const viaStream = async (): Promise<void> => {
       const { stream } = await client.openBlob('bench/blob', digest, { size });
       await pipeline(stream, new Writable({ write(_c, _e, cb) { cb(); } }));
     };
@@ -109,6 +114,7 @@ async function main(): Promise<void> {
       },
       undiciNoVerify: () => measureInProcess(rawUndici),
       ocilabDiscard: () => measureInProcess(discard),
+      ocilabStream: () => measureInProcess(viaStream),
       ocilabDiscardUndiciPath: () => measureInProcess(discardViaUndici),
       // A fresh process per pull, as curl is: no long-lived process's scheduler history or heap.
       ocilabChild: () => pullInChild('-'),
@@ -156,7 +162,8 @@ async function main(): Promise<void> {
       loadAverage1m: summary(loads),
       curl: { ...perMethod(t.curl!), wallIs: 'curl time_total (transfer only)', spawnWallMs: summary(t.curl!.map((r) => r.spawnWallMs ?? NaN), 1) },
       undiciNoVerify: perMethod(t.undiciNoVerify!),
-      ocilabDiscard: perMethod(t.ocilabDiscard!),
+      ocilabDiscard: { ...perMethod(t.ocilabDiscard!), wallIs: 'verifyBlob: digest and size checked, bytes dropped (fast path: a ring of reused slabs)' },
+      ocilabStream: { ...perMethod(t.ocilabStream!), wallIs: 'openBlob read to the end: a verified stream (fast path: fresh 1 MiB slabs, as a stream consumer may keep them)' },
       ocilabTmpfs: perMethod(t.ocilabTmpfs!),
       ocilabDiscardUndiciPath: { ...perMethod(t.ocilabDiscardUndiciPath!), wallIs: 'ocilab with fastBlobMinBytes: Infinity (all through undici, the client before the fast path)' },
       ocilabChild: { ...perMethod(t.ocilabChild!), wallIs: 'the pull inside a fresh node process (dist/), after start-up, bytes discarded' },
@@ -164,6 +171,7 @@ async function main(): Promise<void> {
       ratioWall: {
         ocilabDiscard: ratio('curl', 'ocilabDiscard'),
         ocilabChild: ratio('curl', 'ocilabChild'),
+        ocilabStream: ratio('curl', 'ocilabStream'),
         ocilabDiscardUndiciPath: ratio('curl', 'ocilabDiscardUndiciPath'),
         ocilabTmpfs: ratio('curl', 'ocilabTmpfs'),
         ocilabTmpfsVsCurlTmpfs: ratio('curlTmpfs', 'ocilabTmpfs'),
@@ -178,6 +186,7 @@ async function main(): Promise<void> {
       ratioCpu: {
         ocilabDiscard: ratio('curl', 'ocilabDiscard', 'cpuMs'),
         ocilabChild: ratio('curl', 'ocilabChild', 'cpuMs'),
+        ocilabStream: ratio('curl', 'ocilabStream', 'cpuMs'),
         ocilabDiscardUndiciPath: ratio('curl', 'ocilabDiscardUndiciPath', 'cpuMs'),
         ocilabTmpfs: ratio('curl', 'ocilabTmpfs', 'cpuMs'),
         ocilabTmpfsVsCurlTmpfs: ratio('curlTmpfs', 'ocilabTmpfs', 'cpuMs'),
@@ -196,12 +205,20 @@ async function main(): Promise<void> {
       await client.pushBlob('bench/big', { path: gfile, digest: gdigest, size: gsize });
       await rm(gfile);
       // Plain node on the built dist/ (npm run bench:oci builds first): no TypeScript loader in the figure.
-      const r = await run(process.execPath, [child, reg.host, 'bench/big', gdigest, String(gsize), '-'], { maxBuffer: 1 << 20 });
-      const parsed = JSON.parse(r.stdout) as { bytes: number; ms: number; maxRssBytes: number; rssBeforeBytes: number };
-      results.blob1GiB = {
-        bytes: parsed.bytes, ms: +parsed.ms.toFixed(0), MiBps: +(gsize / 2 ** 20 / (parsed.ms / 1000)).toFixed(0), load: load1(),
-        rssBeforePullMiB: +mib(parsed.rssBeforeBytes), peakRssMiB: +mib(parsed.maxRssBytes),
+      const pull1g = async (out: string) => {
+        const r = await run(process.execPath, [child, reg.host, 'bench/big', gdigest, String(gsize), out], { maxBuffer: 1 << 20 });
+        const parsed = JSON.parse(r.stdout) as { bytes: number; ms: number; maxRssBytes: number; rssBeforeBytes: number };
+        if (parsed.bytes !== gsize) throw new Error(`child pulled ${parsed.bytes} bytes`);
+        return {
+          ms: +parsed.ms.toFixed(0), MiBps: +(gsize / 2 ** 20 / (parsed.ms / 1000)).toFixed(0), load: load1(),
+          rssBeforePullMiB: +mib(parsed.rssBeforeBytes), peakRssMiB: +mib(parsed.maxRssBytes),
+        };
       };
+      await pull1g('-'); // warm-up: the registry wrote the blob just now (write-back, page cache)
+      const discarded = await pull1g('-');
+      const toTmpfs = await pull1g(join(shm, 'big'));
+      await rm(join(shm, 'big'));
+      results.blob1GiB = { bytes: gsize, discarded, toTmpfs, asStream: await pull1g('stream') };
     }
 
     // 3. per-pull overhead, one kept-alive client

@@ -4,13 +4,14 @@
  * streamed, never held whole in memory. Transport concerns (auth, retries, timeouts,
  * keep-alive) live in transport.ts.
  */
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fastGet } from './fast-blob.js';
+import { fastFetch, fastGet, type FastGetOptions } from './fast-blob.js';
 import { OciError } from './errors.js';
-import { digestOf, VerifyingStream } from './digest.js';
+import { DigestCheck, digestOf, VerifyingStream } from './digest.js';
 import { defaultScheme, isValidDigest, registryOrigin, type Reference, type Scheme } from './reference.js';
 import { header, RegistryTransport, type TransportOptions } from './transport.js';
 import { discard, nextLink, readCapped } from './http-body.js';
@@ -73,19 +74,30 @@ export class RegistryClient {
 
   private readonly fastBlobMinBytes: number;
 
-  /** The fast path for a large plain-HTTP blob (fast-blob.ts), or undefined to go through undici. */
-  private async fastBlob(repo: string, digest: string, size: number | undefined, signal?: AbortSignal): Promise<Readable | undefined> {
+  /** The request for a large plain-HTTP blob on the fast path (fast-blob.ts), or undefined to go through undici. */
+  private async fastRequest(repo: string, digest: string, size: number | undefined, signal?: AbortSignal): Promise<FastGetOptions | undefined> {
     if (size === undefined || size < Math.max(1, this.fastBlobMinBytes) || !this.transport.ownsConnections) return undefined;
     if (!this.transport.origin.startsWith('http://')) return undefined;
     const call = { method: 'GET' as const, path: `/v2/${repo}/blobs/${digest}`, scope: { repository: repo, actions: ['pull'] }, what: `GET ${blobWhat(repo, digest)}` };
-    return fastGet({
+    return {
       url: new URL(this.transport.origin + call.path),
       headers: await this.transport.requestHeaders(call),
       size,
       timeoutMs: this.transport.timeoutMs,
       signal,
       what: `${this.registry}: ${call.what}`,
-    });
+    };
+  }
+
+  /**
+   * Fetch a blob on the fast path into `write` (or nowhere), checking size and digest: the byte
+   * count, or undefined when the registry's answer needs undici (nothing was written then).
+   */
+  private async fastFetchVerified(request: FastGetOptions, repo: string, digest: string, write?: (run: Buffer) => Promise<void>): Promise<number | undefined> {
+    const check = new DigestCheck({ digest, size: request.size, what: `${this.registry}: ${blobWhat(repo, digest)}` });
+    if (!(await fastFetch({ ...request, inspect: (chunk) => check.update(chunk), write }))) return undefined;
+    check.finish();
+    return check.bytes;
   }
 
   static forReference(ref: Reference, opts: Omit<ClientOptions, 'registry' | 'scheme' | 'insecure'> = {}): RegistryClient {
@@ -123,7 +135,8 @@ export class RegistryClient {
    */
   async openBlob(repo: string, digest: string, opts: Signal & { size?: number } = {}): Promise<{ stream: VerifyingStream; size?: number }> {
     if (!isValidDigest(digest)) throw new OciError('PROTOCOL', `"${digest}" is not a valid digest`);
-    const fast = await this.fastBlob(repo, digest, opts.size, opts.signal);
+    const request = await this.fastRequest(repo, digest, opts.size, opts.signal);
+    const fast = request && (await fastGet(request));
     if (fast) {
       const verify = new VerifyingStream({ digest, size: opts.size, what: `${this.registry}: ${blobWhat(repo, digest)}` });
       fast.on('error', (err) => verify.destroy(err));
@@ -131,6 +144,11 @@ export class RegistryClient {
       fast.pipe(verify);
       return { stream: verify, size: opts.size };
     }
+    return this.openBlobViaUndici(repo, digest, opts);
+  }
+
+  /** openBlob without the fast path. */
+  private async openBlobViaUndici(repo: string, digest: string, opts: Signal & { size?: number }): Promise<{ stream: VerifyingStream; size?: number }> {
     let path = `/v2/${repo}/blobs/${digest}`;
     for (let hop = 0; ; hop++) {
       const res = await this.transport.call({
@@ -159,18 +177,64 @@ export class RegistryClient {
 
   /** Stream a blob to `file` (written to a temp name, renamed once verified). Returns the byte count. */
   async downloadBlob(repo: string, digest: string, file: string, opts: Signal & { size?: number } = {}): Promise<number> {
-    const { stream } = await this.openBlob(repo, digest, opts);
+    if (!isValidDigest(digest)) throw new OciError('PROTOCOL', `"${digest}" is not a valid digest`);
     const tmp = `${file}.part-${process.pid}-${Date.now()}`;
     try {
-      // A 4 MiB write buffer lets fs.WriteStream batch 64 KiB chunks into writev calls (3x faster to tmpfs).
-      await pipeline(stream, createWriteStream(tmp, { mode: 0o644, highWaterMark: 4 * 1024 * 1024 }), { signal: opts.signal });
+      const bytes = (await this.fastDownload(repo, digest, tmp, opts)) ?? (await this.undiciDownload(repo, digest, tmp, opts));
       await rename(tmp, file);
+      return bytes;
     } catch (err) {
-      stream.destroy();
       await rm(tmp, { force: true });
       throw wrapAbort(err, opts.signal, `${this.registry}: download of ${digest} aborted`);
     }
+  }
+
+  private async fastDownload(repo: string, digest: string, tmp: string, opts: Signal & { size?: number }): Promise<number | undefined> {
+    const request = await this.fastRequest(repo, digest, opts.size, opts.signal);
+    if (!request) return undefined;
+    const fh = await open(tmp, 'w', 0o644);
+    try {
+      let at = 0;
+      return await this.fastFetchVerified(request, repo, digest, (run) => {
+        const position = at;
+        at += run.length;
+        return writeAllAt(fh, run, position);
+      });
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private async undiciDownload(repo: string, digest: string, tmp: string, opts: Signal & { size?: number }): Promise<number> {
+    const { stream } = await this.openBlobViaUndici(repo, digest, opts);
+    // A 4 MiB write buffer lets fs.WriteStream batch 64 KiB chunks into writev calls (3x faster to tmpfs).
+    const out = createWriteStream(tmp, { mode: 0o644, highWaterMark: 4 * 1024 * 1024 });
+    try {
+      await pipeline(stream, out, { signal: opts.signal });
+    } finally {
+      stream.destroy();
+      // A failure can come while the file is still being opened: wait, or it appears after the caller removed it.
+      if (!out.closed) await once(out, 'close').catch(() => undefined);
+    }
     return stream.bytes;
+  }
+
+  /**
+   * Fetch a blob and check its size and digest without keeping it (does the registry serve it
+   * intact?). Returns the byte count; a mismatch rejects as openBlob's stream would.
+   */
+  async verifyBlob(repo: string, digest: string, opts: Signal & { size?: number } = {}): Promise<number> {
+    if (!isValidDigest(digest)) throw new OciError('PROTOCOL', `"${digest}" is not a valid digest`);
+    try {
+      const request = await this.fastRequest(repo, digest, opts.size, opts.signal);
+      const fast = request && (await this.fastFetchVerified(request, repo, digest));
+      if (fast !== undefined) return fast;
+      const { stream } = await this.openBlobViaUndici(repo, digest, opts);
+      await pipeline(stream, new Writable({ write: (_chunk, _enc, cb) => cb() }), { signal: opts.signal });
+      return stream.bytes;
+    } catch (err) {
+      throw wrapAbort(err, opts.signal, `${this.registry}: fetch of ${digest} aborted`);
+    }
   }
 
   /** Read a (small) blob whole, e.g. a config; verified, capped at `max` bytes. */
@@ -326,6 +390,14 @@ export class RegistryClient {
 
 function filterType(list: Descriptor[], artifactType?: string): Descriptor[] {
   return artifactType ? list.filter((d) => d.artifactType === artifactType) : list;
+}
+
+/** Write all of `buf` at `position` (a write may take fewer bytes than asked). */
+async function writeAllAt(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < buf.length; ) {
+    const { bytesWritten } = await fh.write(buf, done, buf.length - done, position + done);
+    done += bytesWritten;
+  }
 }
 
 function wrapAbort(err: unknown, signal: AbortSignal | undefined, message: string): unknown {

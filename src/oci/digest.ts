@@ -38,37 +38,63 @@ export interface VerifyOptions {
   what: string;
 }
 
-/** Passes bytes through unchanged; errors on the first byte past `size`, or at the end on a digest mismatch. */
-export class VerifyingStream extends Transform {
+/** Size and digest of bytes seen one chunk at a time: too many bytes fail at once, a wrong size or digest at the end. */
+export class DigestCheck {
   private readonly hash: Hash;
-  private readonly opts: VerifyOptions;
   bytes = 0;
 
-  constructor(opts: VerifyOptions) {
-    super();
-    this.opts = opts;
+  constructor(private readonly opts: VerifyOptions) {
     this.hash = createHash(algorithmOf(opts.digest));
   }
 
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+  /** Hash `chunk`; throws SIZE_MISMATCH on the first byte past the expected size. */
+  update(chunk: Uint8Array): void {
     this.bytes += chunk.length;
     if (this.opts.size !== undefined && this.bytes > this.opts.size) {
-      cb(new OciError('SIZE_MISMATCH', `${this.opts.what}: more than the expected ${this.opts.size} bytes arrived`));
-      return;
+      throw new OciError('SIZE_MISMATCH', `${this.opts.what}: more than the expected ${this.opts.size} bytes arrived`);
     }
     this.hash.update(chunk);
+  }
+
+  /** Throws SIZE_MISMATCH or DIGEST_MISMATCH unless the bytes seen are the expected ones. */
+  finish(): void {
+    if (this.opts.size !== undefined && this.bytes !== this.opts.size) {
+      throw new OciError('SIZE_MISMATCH', `${this.opts.what}: got ${this.bytes} bytes, expected ${this.opts.size}`);
+    }
+    const actual = `${this.opts.digest.split(':')[0]}:${this.hash.digest('hex')}`;
+    if (actual !== this.opts.digest) {
+      throw new OciError('DIGEST_MISMATCH', `${this.opts.what}: content digest is ${actual}, expected ${this.opts.digest}`);
+    }
+  }
+}
+
+/** Passes bytes through unchanged; errors on the first byte past `size`, or at the end on a digest mismatch. */
+export class VerifyingStream extends Transform {
+  private readonly check: DigestCheck;
+
+  constructor(opts: VerifyOptions) {
+    super();
+    this.check = new DigestCheck(opts);
+  }
+
+  get bytes(): number {
+    return this.check.bytes;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      this.check.update(chunk);
+    } catch (err) {
+      return cb(err as Error);
+    }
     cb(null, chunk);
   }
 
   override _flush(cb: TransformCallback): void {
-    if (this.opts.size !== undefined && this.bytes !== this.opts.size) {
-      cb(new OciError('SIZE_MISMATCH', `${this.opts.what}: got ${this.bytes} bytes, expected ${this.opts.size}`));
-      return;
-    }
-    const actual = `${this.opts.digest.split(':')[0]}:${this.hash.digest('hex')}`;
-    if (actual !== this.opts.digest) {
-      cb(new OciError('DIGEST_MISMATCH', `${this.opts.what}: content digest is ${actual}, expected ${this.opts.digest}`));
-      return;
+    try {
+      this.check.finish();
+    } catch (err) {
+      return cb(err as Error);
     }
     cb();
   }

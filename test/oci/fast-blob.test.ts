@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { RegistryClient } from '../../src/oci/client.js';
 import { digestOf } from '../../src/oci/digest.js';
 import { OciError } from '../../src/oci/errors.js';
-import { acceptableHead, parseHead, requestHead } from '../../src/oci/fast-blob.js';
+import { acceptableHead, fastFetch, parseHead, requestHead } from '../../src/oci/fast-blob.js';
 import { startRegistry as startEmbedded } from '../../src/registry/server.js';
 import { peer } from '../helpers/peers.js';
 import { startFakeRegistry, type FakeRegistry, type Handler } from './fake-registry.js';
@@ -240,6 +240,94 @@ describe('fast blob path against a misbehaving FAKE server', () => {
       },
     }));
     expect(Buffer.concat(parts).equals(blob)).toBe(true);
+  });
+});
+
+describe('fastFetch: a ring of reused slabs (the download and verify path)', () => {
+  const big = randomBytes(9 * MiB + 4321);
+  /** The body in uneven pieces with pauses, so reads join and split across slabs. */
+  const uneven = (sock: Socket, data: Buffer): void => {
+    sock.write(ok200(data.length));
+    let at = 0;
+    const next = (): void => {
+      if (at >= data.length) return void sock.end();
+      const n = 1 + Math.floor(Math.random() * 400_000);
+      sock.write(data.subarray(at, at + n));
+      at += n;
+      setTimeout(next, Math.random() < 0.1 ? 2 : 0);
+    };
+    next();
+  };
+  const request = (host: string, size: number) => ({
+    url: new URL(`http://${host}/v2/app/blobs/${digestOf(big)}`), headers: {}, size, timeoutMs: 2000, what: 'test blob',
+  });
+
+  it('slow writes: runs arrive in order, at most three in flight, and no run is overwritten while it is written', async () => {
+    const s = await rawServer((sock) => uneven(sock, big));
+    const inspected: Buffer[] = [];
+    const written: Buffer[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const ok = await fastFetch({
+      ...request(s.host, big.length),
+      inspect: (chunk) => void inspected.push(Buffer.from(chunk)),
+      write: async (run) => {
+        const copy = Buffer.from(run);
+        written.push(copy); // in the order runs are handed out; they may finish in any order
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 10)); // slower than the reads
+        expect(run.equals(copy), 'a slab was reused while its bytes were being written').toBe(true);
+        inFlight--;
+      },
+    });
+    expect(ok).toBe(true);
+    expect(Buffer.concat(inspected).equals(big)).toBe(true);
+    expect(Buffer.concat(written).equals(big)).toBe(true);
+    expect(maxInFlight).toBeGreaterThan(1);
+    expect(maxInFlight).toBeLessThanOrEqual(3);
+  });
+
+  it('a failed write rejects with its error once no write is in flight, and the connection is closed', async () => {
+    let closed = false;
+    const s = await rawServer((sock) => {
+      sock.on('close', () => (closed = true));
+      uneven(sock, big);
+    });
+    let inFlight = 0;
+    let calls = 0;
+    const err = await fastFetch({
+      ...request(s.host, big.length),
+      inspect: () => undefined,
+      write: async () => {
+        inFlight++;
+        const n = ++calls;
+        await new Promise((r) => setTimeout(r, n === 2 ? 1 : 20));
+        inFlight--;
+        if (n === 2) throw new Error('ENOSPC: no space left on device');
+      },
+    }).then(() => undefined, (e: unknown) => e);
+    expect((err as Error).message).toMatch(/ENOSPC/);
+    expect(inFlight).toBe(0);
+    await vi.waitFor(() => expect(closed).toBe(true));
+  });
+
+  it('with no writer the bytes are inspected and dropped (verifyBlob): checked, and a wrong byte is caught', async () => {
+    const s = await rawServer((sock) => uneven(sock, big));
+    expect(await client(s.host).verifyBlob('app', digestOf(big), { size: big.length })).toBe(big.length);
+    const bad = Buffer.from(big);
+    bad[5 * MiB]! ^= 1;
+    const t = await rawServer((sock) => uneven(sock, bad));
+    await rejects(client(t.host).verifyBlob('app', digestOf(big), { size: big.length }), 'DIGEST_MISMATCH', /content digest is sha256:/);
+  });
+
+  it('verifyBlob falls back to undici on an answer the fast path does not take', async () => {
+    const f = await fake((req, res) => {
+      if (req.headers.connection === 'close') return void res.writeHead(503, { 'content-length': 0 }).end();
+      res.writeHead(200, { 'content-length': blob.length });
+      res.end(blob);
+    });
+    expect(await client(f.host).verifyBlob('app', digest, { size: blob.length })).toBe(blob.length);
+    expect(f.log).toHaveLength(2);
   });
 });
 
