@@ -84,6 +84,11 @@ export class EntryWriter {
     this.openFd = undefined;
   }
 
+  /** Names the entry in errors: `layer sha256:… of oci://…: entry "a/b"`. */
+  private where(raw: string): string {
+    return `${this.rules.label}: entry "${raw}"`;
+  }
+
   private refuse(err: OciError): void {
     this.failure ??= err;
     this.parser.abort(err);
@@ -97,12 +102,11 @@ export class EntryWriter {
 
   private onEntry(entry: ReadEntry): void {
     if (this.failure) return void entry.resume();
-    const { label, maxBytes, maxEntries } = this.rules;
+    const { maxBytes, maxEntries } = this.rules;
     const raw = entry.path;
-    const where = (): string => `${label}: entry "${raw}"`;
-    if (++this.entries > maxEntries) return this.refuse(new OciError('ARCHIVE_LIMIT', `${where()}: more than ${maxEntries} entries`));
+    if (++this.entries > maxEntries) return this.refuse(new OciError('ARCHIVE_LIMIT', `${this.where(raw)}: more than ${maxEntries} entries`));
     const why = unsafeName(raw);
-    if (why) return this.refuse(new OciError('UNSAFE_ARCHIVE', `${where()} ${why}`));
+    if (why) return this.refuse(new OciError('UNSAFE_ARCHIVE', `${this.where(raw)} ${why}`));
     const name = cleanName(raw);
     // A clean name has no "", "." or ".." component: appending it cannot leave the root.
     const dest = name === '' ? this.root : `${this.root}/${name}`;
@@ -116,37 +120,37 @@ export class EntryWriter {
       case 'File':
       case 'OldFile':
       case 'ContiguousFile':
-        if (name === '') return this.refuse(new OciError('UNSAFE_ARCHIVE', `${where()}: a file cannot be the root`));
+        if (name === '') return this.refuse(new OciError('UNSAFE_ARCHIVE', `${this.where(raw)}: a file cannot be the root`));
         this.result.bytes += entry.size;
-        if (this.result.bytes > maxBytes) return this.refuse(new OciError('ARCHIVE_LIMIT', `${where()}: files add up to more than ${maxBytes} bytes`));
-        return this.writeFile(entry, dest, perm, where);
+        if (this.result.bytes > maxBytes) return this.refuse(new OciError('ARCHIVE_LIMIT', `${this.where(raw)}: files add up to more than ${maxBytes} bytes`));
+        return this.writeFile(entry, dest, perm);
       case 'SymbolicLink':
         if (this.rules.skipSymlinks) {
           this.result.skippedSymlinks++;
           return void entry.resume();
         }
-        return this.refuse(new OciError('UNSAFE_ARCHIVE', `${where()} is a symlink to "${entry.linkpath ?? ''}"; links are not allowed in an artifact`));
+        return this.refuse(new OciError('UNSAFE_ARCHIVE', `${this.where(raw)} is a symlink to "${entry.linkpath ?? ''}"; links are not allowed in an artifact`));
       case 'Link':
-        return this.refuse(new OciError('UNSAFE_ARCHIVE', `${where()} is a hard link to "${entry.linkpath ?? ''}"; links are not allowed in an artifact`));
+        return this.refuse(new OciError('UNSAFE_ARCHIVE', `${this.where(raw)} is a hard link to "${entry.linkpath ?? ''}"; links are not allowed in an artifact`));
       default:
-        return this.refuse(new OciError('UNSAFE_ARCHIVE', `${where()} has type ${entry.type}; only files and directories are allowed`));
+        return this.refuse(new OciError('UNSAFE_ARCHIVE', `${this.where(raw)} has type ${entry.type}; only files and directories are allowed`));
     }
   }
 
-  private writeFile(entry: ReadEntry, dest: string, perm: number, where: () => string): void {
+  private writeFile(entry: ReadEntry, dest: string, perm: number): void {
     let fd: number;
     try {
       this.mkdirOnce(dest.slice(0, dest.lastIndexOf('/')));
       fd = openSync(dest, 'w', perm);
     } catch (err) {
-      return this.refuse(new OciError('UNSAFE_ARCHIVE', `${where()}: cannot be written (${(err as Error).message})`, { cause: err }));
+      return this.refuse(new OciError('UNSAFE_ARCHIVE', `${this.where(entry.path)}: cannot be written (${(err as Error).message})`, { cause: err }));
     }
     this.openFd = fd;
     entry.on('data', (chunk: Buffer) => {
       try {
         writeSync(fd, chunk);
       } catch (err) {
-        this.refuse(new OciError('UNSAFE_ARCHIVE', `${where()}: write failed (${(err as Error).message})`, { cause: err }));
+        this.refuse(new OciError('UNSAFE_ARCHIVE', `${this.where(entry.path)}: write failed (${(err as Error).message})`, { cause: err }));
       }
     });
     entry.on('end', () => {

@@ -8,8 +8,8 @@
  * stream size are capped. The archive is unpacked into a temp dir beside the target and renamed
  * into place only when every entry passed, so a refused archive leaves nothing behind.
  */
-import { createReadStream } from 'node:fs';
-import { mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream, mkdtempSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -111,11 +111,16 @@ async function sniffGzipFile(path: string): Promise<boolean> {
   }
 }
 
-async function prepareTarget(target: string, replace: boolean, label: string): Promise<boolean> {
-  const st = await stat(target).catch(() => undefined);
+/**
+ * Is there a target to swap? (refusing a non-directory, or a non-empty one without `replace`).
+ * This and the temp dir's creation and rename are single metadata calls: synchronous, where the
+ * promise versions cost a thread-pool round trip each (as the files themselves are written).
+ */
+function prepareTarget(target: string, replace: boolean, label: string): boolean {
+  const st = statSync(target, { throwIfNoEntry: false });
   if (!st) return false;
   if (!st.isDirectory()) throw new OciError('UNSAFE_ARCHIVE', `${label}: target ${target} exists and is not a directory`);
-  if ((await readdir(target)).length === 0) return true;
+  if (readdirSync(target).length === 0) return true;
   if (!replace) throw new OciError('UNSAFE_ARCHIVE', `${label}: target ${target} is not empty (pass replace to swap it)`);
   return true;
 }
@@ -138,7 +143,12 @@ export async function extractTarball(source: string | Buffer | Readable, target:
     if (source instanceof Readable) source.off('error', early);
     throw err;
   };
-  const exists = await prepareTarget(target, opts.replace ?? false, label).catch(unguard);
+  let exists: boolean;
+  try {
+    exists = prepareTarget(target, opts.replace ?? false, label);
+  } catch (err) {
+    return unguard(err);
+  }
   const auto = opts.gzip === undefined || opts.gzip === 'auto';
   let gzip = opts.gzip === true;
   // Bytes: the whole tar in memory when it inflates in one call, parsed in one write.
@@ -150,7 +160,7 @@ export async function extractTarball(source: string | Buffer | Readable, target:
   }
   const input = tar ? undefined : Buffer.isBuffer(source) ? Readable.from([source]) : typeof source === 'string' ? createReadStream(source) : source;
   if (input && auto && !Buffer.isBuffer(source)) gzip = typeof source === 'string' ? await sniffGzipFile(source) : await peekGzip(input).catch(unguard);
-  const tmp = await mkdtemp(join(dirname(target), `.${basename(target)}.extract-`));
+  const tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.extract-`));
   const writer = new EntryWriter(tmp, { label, maxBytes, maxEntries, skipSymlinks: opts.skipSymlinks ?? false });
   try {
     if (tar) {
@@ -169,11 +179,11 @@ export async function extractTarball(source: string | Buffer | Readable, target:
     if (source instanceof Readable) source.off('error', early);
     if (exists) {
       const old = `${tmp}.old`;
-      await rename(target, old);
-      await rename(tmp, target);
+      renameSync(target, old);
+      renameSync(tmp, target);
       await rm(old, { recursive: true, force: true });
     } else {
-      await rename(tmp, target);
+      renameSync(tmp, target);
     }
     return writer.result;
   } catch (err) {
