@@ -89,10 +89,13 @@ function inflateWhole(gz: Buffer, cap: number, label: string): Buffer | undefine
   }
 }
 
-/** Feed a whole tar to the parser in one write; resolves when it ended, rejects on its first error. */
+/**
+ * Feed a whole tar to the parser in one write; resolves when it ended, rejects on its first
+ * error (the listener stays: in strict mode each later invalid header is another 'error').
+ */
 function parseWhole(writer: EntryWriter, tar: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    writer.parser.once('error', reject);
+    writer.parser.on('error', reject);
     writer.parser.once('end', resolve);
     writer.parser.end(tar);
   });
