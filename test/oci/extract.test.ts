@@ -85,6 +85,18 @@ describe('extractTarball', () => {
     expect(await readdir(root)).toEqual(['out']);
   });
 
+  it('an aborted signal: ABORTED, nothing written (bytes and stream alike)', async () => {
+    const archive = rawTar([{ path: 'a.txt', body: 'A' }]);
+    const ac = new AbortController();
+    ac.abort();
+    for (const source of [archive, Readable.from([archive])]) {
+      const err = await extractTarball(source, join(root, 'o'), { signal: ac.signal, label: 'test.tgz' }).catch((e: unknown) => e);
+      expect((err as OciError).code).toBe('ABORTED');
+      expect((err as OciError).message).toBe('test.tgz: extraction aborted');
+      expect(await readdir(root)).toEqual([]);
+    }
+  });
+
   it('drops symlinks with skipSymlinks, as flux pull does', async () => {
     const res = await extractTarball(rawTar([{ path: 'a', body: 'x' }, { path: 'l', type: 'SymbolicLink', linkpath: 'a' }]), join(root, 'o'), { skipSymlinks: true });
     expect(res.skippedSymlinks).toBe(1);
