@@ -8,7 +8,7 @@
  * wall time), the phases' p50, and the per-round ratio of wall medians (A / B).
  *
  *   git archive <rev> src | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/
- *   npx tsx scripts/bench/oci-pull-ab.ts --base /tmp/base [--rounds 15] [--per-round 4]
+ *   npx tsx scripts/bench/oci-pull-ab.ts --base /tmp/base [--rounds 15] [--per-round 4] [--random-per-file 96]
  *
  * `--base` (and `--this`, default this tree's src/) may also name a compiled tree, the `dist/`
  * of `tsc -p tsconfig.build.json` (it holds oci/remote.js): what ships, without tsx's
@@ -30,6 +30,8 @@ const base = resolve(opt('--base', ''));
 const thisTree = args.includes('--this') ? resolve(opt('--this', '')) : undefined;
 const rounds = Number(opt('--rounds', '15'));
 const perRound = Number(opt('--per-round', '4'));
+/** Random bytes per file (hex in the file): 96 gives the ~31 KiB layer of bench:oci, 12000 ~3 MiB. */
+const randomPerFile = Number(opt('--random-per-file', '96'));
 
 type Remote = typeof here;
 type Client = { close(): Promise<void> };
@@ -53,9 +55,9 @@ const sides = {
 };
 try {
   const src = join(work, 'src');
-  await writeSmallPullTree(src);
+  await writeSmallPullTree(src, randomPerFile);
   const ref = `oci://${reg.host}/bench/artifact:v1`;
-  await here.pushArtifact(ref, { path: src, source: 'bench', revision: 'main@sha1:0', reproducible: true });
+  const pushed = await here.pushArtifact(ref, { path: src, source: 'bench', revision: 'main@sha1:0', reproducible: true });
   const times: Record<'A' | 'B', number[]> = { A: [], B: [] };
   const cpu: Record<'A' | 'B', number[]> = { A: [], B: [] };
   const phases: Record<'A' | 'B', { manifestMs: number; layerMs: number; extractMs: number }[]> = { A: [], B: [] };
@@ -92,7 +94,7 @@ try {
     cpuMsP50: +percentile(cpu[s], 50).toFixed(1), // this process, all threads: barely load-dependent
     phaseP50Ms: Object.fromEntries((['manifestMs', 'layerMs', 'extractMs'] as const).map((k) => [k, +percentile(phases[s].map((p) => p[k]), 50).toFixed(1)])),
   });
-  console.log(JSON.stringify({ A: thisTree ?? 'this tree', B: base, load1m: summary(loads), rounds, perRound, Athis: side('A'), Bbase: side('B'), ratioAoverB: summary(roundRatios) }, null, 2));
+  console.log(JSON.stringify({ A: thisTree ?? 'this tree', B: base, layerBytes: pushed.layer.size, load1m: summary(loads), rounds, perRound, Athis: side('A'), Bbase: side('B'), ratioAoverB: summary(roundRatios) }, null, 2));
 } finally {
   await sides.A.client.close();
   await sides.B.client.close();
