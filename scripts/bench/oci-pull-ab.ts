@@ -8,8 +8,13 @@
  * wall time), the phases' p50, and the per-round ratio of wall medians (A / B).
  *
  *   git archive <rev> src | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/
- *   npx tsx scripts/bench/oci-pull-ab.ts --base /tmp/base [--rounds 15] [--per-round 4]
+ *   npx tsx scripts/bench/oci-pull-ab.ts --base /tmp/base [--rounds 15] [--per-round 4] [--random-per-file 96]
+ *
+ * `--base` (and `--this`, default this tree's src/) may also name a compiled tree, the `dist/`
+ * of `tsc -p tsconfig.build.json` (it holds oci/remote.js): what ships, without tsx's
+ * transform (its keepNames wrappers) in the measured code.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,26 +27,37 @@ import { load1, percentile, summary, writeSmallPullTree } from './oci-stats.js';
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
 const base = resolve(opt('--base', ''));
+const thisTree = args.includes('--this') ? resolve(opt('--this', '')) : undefined;
 const rounds = Number(opt('--rounds', '15'));
 const perRound = Number(opt('--per-round', '4'));
+/** Random bytes per file (hex in the file): 96 gives the ~31 KiB layer of bench:oci, 12000 ~3 MiB. */
+const randomPerFile = Number(opt('--random-per-file', '96'));
 
 type Remote = typeof here;
 type Client = { close(): Promise<void> };
-const other = (await import(pathToFileURL(join(base, 'src/oci/remote.ts')).href)) as Remote;
-const OtherClient = ((await import(pathToFileURL(join(base, 'src/oci/client.ts')).href)) as { RegistryClient: new (o: object) => Client }).RegistryClient;
+type ClientClass = new (o: object) => Client;
+/** A tree's remote and client modules: `DIR/oci/*.js` when compiled, else `DIR/src/oci/*.ts`. */
+async function load(dir: string): Promise<{ remote: Remote; RegistryClient: ClientClass }> {
+  const file = (name: string): string => (existsSync(join(dir, 'oci/remote.js')) ? join(dir, `oci/${name}.js`) : join(dir, `src/oci/${name}.ts`));
+  const remote = (await import(pathToFileURL(file('remote')).href)) as Remote;
+  const { RegistryClient: C } = (await import(pathToFileURL(file('client')).href)) as { RegistryClient: ClientClass };
+  return { remote, RegistryClient: C };
+}
+const a = thisTree ? await load(thisTree) : { remote: here, RegistryClient: RegistryClient as unknown as ClientClass };
+const b = await load(base);
 
 const reg = await startRegistry('docker-registry');
 const work = await mkdtemp(join(tmpdir(), 'ocilab-pull-ab-'));
 const shm = await mkdtemp('/dev/shm/ocilab-pull-ab-');
 const sides = {
-  A: { remote: here, client: new RegistryClient({ registry: reg.host, timeoutMs: 60_000 }) as Client },
-  B: { remote: other, client: new OtherClient({ registry: reg.host, timeoutMs: 60_000 }) },
+  A: { remote: a.remote, client: new a.RegistryClient({ registry: reg.host, timeoutMs: 60_000 }) },
+  B: { remote: b.remote, client: new b.RegistryClient({ registry: reg.host, timeoutMs: 60_000 }) },
 };
 try {
   const src = join(work, 'src');
-  await writeSmallPullTree(src);
+  await writeSmallPullTree(src, randomPerFile);
   const ref = `oci://${reg.host}/bench/artifact:v1`;
-  await here.pushArtifact(ref, { path: src, source: 'bench', revision: 'main@sha1:0', reproducible: true });
+  const pushed = await here.pushArtifact(ref, { path: src, source: 'bench', revision: 'main@sha1:0', reproducible: true });
   const times: Record<'A' | 'B', number[]> = { A: [], B: [] };
   const cpu: Record<'A' | 'B', number[]> = { A: [], B: [] };
   const phases: Record<'A' | 'B', { manifestMs: number; layerMs: number; extractMs: number }[]> = { A: [], B: [] };
@@ -78,7 +94,7 @@ try {
     cpuMsP50: +percentile(cpu[s], 50).toFixed(1), // this process, all threads: barely load-dependent
     phaseP50Ms: Object.fromEntries((['manifestMs', 'layerMs', 'extractMs'] as const).map((k) => [k, +percentile(phases[s].map((p) => p[k]), 50).toFixed(1)])),
   });
-  console.log(JSON.stringify({ A: 'this tree', B: base, load1m: summary(loads), rounds, perRound, Athis: side('A'), Bbase: side('B'), ratioAoverB: summary(roundRatios) }, null, 2));
+  console.log(JSON.stringify({ A: thisTree ?? 'this tree', B: base, layerBytes: pushed.layer.size, load1m: summary(loads), rounds, perRound, Athis: side('A'), Bbase: side('B'), ratioAoverB: summary(roundRatios) }, null, 2));
 } finally {
   await sides.A.client.close();
   await sides.B.client.close();

@@ -100,11 +100,14 @@ export async function procCpuNs(pid: number): Promise<number> {
   return total;
 }
 
-/** The per-pull benchmarks' artifact: 250 ConfigMaps in 10 app folders (random data, ~31 KiB gzipped). */
-export async function writeSmallPullTree(dir: string): Promise<void> {
+/**
+ * The per-pull benchmarks' artifact: 250 ConfigMaps in 10 app folders (random data, ~31 KiB
+ * gzipped); `randomBytesPerFile` (default 96, hex-encoded into the file) makes a larger layer.
+ */
+export async function writeSmallPullTree(dir: string, randomBytesPerFile = 96): Promise<void> {
   for (let i = 0; i < 250; i++) {
     const app = join(dir, `app${i % 10}`);
     await mkdir(app, { recursive: true });
-    await writeFile(join(app, `cm-${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  key: "${randomBytes(96).toString('hex')}"\n`);
+    await writeFile(join(app, `cm-${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  key: "${randomBytes(randomBytesPerFile).toString('hex')}"\n`);
   }
 }

@@ -8,17 +8,24 @@
  * stream size are capped. The archive is unpacked into a temp dir beside the target and renamed
  * into place only when every entry passed, so a refused archive leaves nothing behind.
  */
-import { chmodSync, closeSync, createReadStream, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream, mkdtempSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { OciError } from './errors.js';
+import { EntryWriter, type ExtractResult } from './extract-entries.js';
+
+export { unsafeName, type ExtractResult } from './extract-entries.js';
 
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
 export const DEFAULT_MAX_ENTRIES = 100_000;
+/**
+ * Bytes given as a Buffer are inflated with one zlib call when the tar fits in this much
+ * (a streaming gunzip costs a thread-pool round trip per 16 KiB); larger ones are streamed.
+ */
+export const WHOLE_INFLATE_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface ExtractOptions {
   signal?: AbortSignal;
@@ -36,75 +43,87 @@ export interface ExtractOptions {
   label?: string;
 }
 
-export interface ExtractResult {
-  files: number;
-  directories: number;
-  skippedSymlinks: number;
-  /** Sum of file sizes written. */
-  bytes: number;
-  /** Bytes of tar stream read after decompression. */
-  tarBytes: number;
-}
-
 const GZIP_MAGIC = [0x1f, 0x8b];
-/** The process umask, read once (set-and-restore is the only portable way; workers cannot, so assume the worst). */
-const umask = (() => {
-  try {
-    const m = process.umask(0o022);
-    process.umask(m);
-    return m;
-  } catch {
-    return 0o777;
-  }
-})();
 
-/** Why an entry name is unsafe, or undefined when it is fine. Exported for tests and reuse. */
-export function unsafeName(name: string): string | undefined {
-  if (name.includes('\0')) return 'contains a NUL byte';
-  if (name.includes('\\')) return 'contains a backslash';
-  if (name.startsWith('/')) return 'is an absolute path';
-  if (/^[A-Za-z]:/.test(name)) return 'starts with a drive letter';
-  if (name.split('/').includes('..')) return 'contains a ".." component';
-  return undefined;
-}
+const bombError = (label: string, max: number): OciError =>
+  new OciError('ARCHIVE_LIMIT', `${label}: decompressed tar stream exceeds ${max} bytes (decompression bomb?)`);
 
-/** "./a//b/" -> "a/b"; "." and "./" -> "" (the root). */
-function cleanName(name: string): string {
-  return name.split('/').filter((part) => part !== '' && part !== '.').join('/');
-}
-
+/**
+ * Caps the decompressed stream. After the tar's end-of-archive blocks (`atEnd()`) it only
+ * counts: node-tar would concatenate every later chunk to the previous ones (quadratic time
+ * on a stream of zeros), and a tar reader ignores what follows the end anyway.
+ */
 class ByteLimit extends Transform {
   bytes = 0;
+  private ended = false;
   constructor(private readonly max: number, private readonly label: string) {
     super();
   }
+  atEnd(): void {
+    this.ended = true;
+  }
   override _transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.max) {
-      cb(new OciError('ARCHIVE_LIMIT', `${this.label}: decompressed tar stream exceeds ${this.max} bytes (decompression bomb?)`));
-      return;
-    }
-    cb(null, chunk);
+    if (this.bytes > this.max) return cb(bombError(this.label, this.max));
+    cb(null, this.ended ? undefined : chunk);
   }
 }
 
-async function sniffGzip(source: string | Buffer): Promise<boolean> {
-  if (Buffer.isBuffer(source)) return source[0] === GZIP_MAGIC[0] && source[1] === GZIP_MAGIC[1];
-  const fh = await open(source, 'r');
+/**
+ * gzip bytes inflated in one call, or undefined when the tar may be over
+ * WHOLE_INFLATE_MAX_BYTES (then they are streamed). The trailer's size is only a hint
+ * (an attacker writes it); `maxOutputLength` is what bounds the memory.
+ */
+function inflateWhole(gz: Buffer, cap: number, label: string): Buffer | undefined {
+  const limit = Math.min(cap, WHOLE_INFLATE_MAX_BYTES);
+  const hint = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
+  if (hint > limit && limit < cap) return undefined;
+  try {
+    return gunzipSync(gz, { maxOutputLength: limit });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') {
+      throw new OciError('UNSAFE_ARCHIVE', `${label}: not a readable tar+gzip archive (${(err as Error).message})`, { cause: err });
+    }
+    if (limit === cap) throw bombError(label, cap);
+    return undefined;
+  }
+}
+
+/**
+ * Feed a whole tar to the parser in one write; resolves when it ended, rejects on its first
+ * error (the listener stays: in strict mode each later invalid header is another 'error').
+ */
+function parseWhole(writer: EntryWriter, tar: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    writer.parser.on('error', reject);
+    writer.parser.once('end', resolve);
+    writer.parser.end(tar);
+  });
+}
+
+const isGzip = (bytes: Buffer): boolean => bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+
+async function sniffGzipFile(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(2);
     const { bytesRead } = await fh.read(buf, 0, 2, 0);
-    return bytesRead === 2 && buf[0] === GZIP_MAGIC[0] && buf[1] === GZIP_MAGIC[1];
+    return bytesRead === 2 && isGzip(buf);
   } finally {
     await fh.close();
   }
 }
 
-async function prepareTarget(target: string, replace: boolean, label: string): Promise<boolean> {
-  const st = await stat(target).catch(() => undefined);
+/**
+ * Is there a target to swap? (refusing a non-directory, or a non-empty one without `replace`).
+ * This and the temp dir's creation and rename are single metadata calls: synchronous, where the
+ * promise versions cost a thread-pool round trip each (as the files themselves are written).
+ */
+function prepareTarget(target: string, replace: boolean, label: string): boolean {
+  const st = statSync(target, { throwIfNoEntry: false });
   if (!st) return false;
   if (!st.isDirectory()) throw new OciError('UNSAFE_ARCHIVE', `${label}: target ${target} exists and is not a directory`);
-  if ((await readdir(target)).length === 0) return true;
+  if (readdirSync(target).length === 0) return true;
   if (!replace) throw new OciError('UNSAFE_ARCHIVE', `${label}: target ${target} is not empty (pass replace to swap it)`);
   return true;
 }
@@ -117,6 +136,8 @@ export async function extractTarball(source: string | Buffer | Readable, target:
   const label = opts.label ?? 'archive';
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  // The decompressed stream: the files, a header (and padding) per entry, some slack.
+  const maxTarBytes = maxBytes + maxEntries * 1536 + 1024 * 1024;
   // A stream may fail before pipeline() listens (while the target is checked, the temp dir
   // made): that error must not go uncaught; pipeline still sees the stream errored and rejects.
   const early = (): void => undefined;
@@ -125,110 +146,54 @@ export async function extractTarball(source: string | Buffer | Readable, target:
     if (source instanceof Readable) source.off('error', early);
     throw err;
   };
-  const exists = await prepareTarget(target, opts.replace ?? false, label).catch(unguard);
-  const input = Buffer.isBuffer(source) ? Readable.from([source]) : typeof source === 'string' ? createReadStream(source) : source;
-  const auto = opts.gzip === undefined || opts.gzip === 'auto';
-  const gzip = auto ? (Buffer.isBuffer(source) || typeof source === 'string' ? await sniffGzip(source) : await peekGzip(input).catch(unguard)) : opts.gzip === true;
-  const tmp = await mkdtemp(join(dirname(target), `.${basename(target)}.extract-`));
-  const result: ExtractResult = { files: 0, directories: 0, skippedSymlinks: 0, bytes: 0, tarBytes: 0 };
-  const dirModes: [string, number][] = [];
-  const made = new Set<string>([tmp]);
-  const mkdirOnce = (dir: string): void => {
-    if (made.has(dir)) return;
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    made.add(dir);
-  };
-  let entries = 0;
-  let failure: OciError | undefined;
-  let openFd: number | undefined;
-
-  const refuse = (err: OciError): void => {
-    failure ??= err;
-    parser.abort(err);
-  };
-
-  const onEntry = (entry: ReadEntry): void => {
-    if (failure) return void entry.resume();
-    const raw = entry.path;
-    const where = `${label}: entry "${raw}"`;
-    if (++entries > maxEntries) return refuse(new OciError('ARCHIVE_LIMIT', `${where}: more than ${maxEntries} entries`));
-    const why = unsafeName(raw);
-    if (why) return refuse(new OciError('UNSAFE_ARCHIVE', `${where} ${why}`));
-    const name = cleanName(raw);
-    const dest = name === '' ? tmp : join(tmp, name);
-    const perm = (entry.mode ?? 0o644) & 0o777;
-    switch (entry.type) {
-      case 'Directory':
-        mkdirOnce(dest);
-        dirModes.push([dest, perm | 0o700]);
-        result.directories++;
-        return void entry.resume();
-      case 'File':
-      case 'OldFile':
-      case 'ContiguousFile': {
-        if (name === '') return refuse(new OciError('UNSAFE_ARCHIVE', `${where}: a file cannot be the root`));
-        result.bytes += entry.size;
-        if (result.bytes > maxBytes) return refuse(new OciError('ARCHIVE_LIMIT', `${where}: files add up to more than ${maxBytes} bytes`));
-        let fd: number;
-        try {
-          mkdirOnce(dirname(dest));
-          fd = openSync(dest, 'w', perm);
-        } catch (err) {
-          return refuse(new OciError('UNSAFE_ARCHIVE', `${where}: cannot be written (${(err as Error).message})`, { cause: err }));
-        }
-        openFd = fd;
-        entry.on('data', (chunk: Buffer) => {
-          try {
-            writeSync(fd, chunk);
-          } catch (err) {
-            refuse(new OciError('UNSAFE_ARCHIVE', `${where}: write failed (${(err as Error).message})`, { cause: err }));
-          }
-        });
-        entry.on('end', () => {
-          if (openFd !== fd) return;
-          openFd = undefined;
-          if ((perm & umask) !== 0) fchmodSync(fd, perm); // open() applied the umask
-          closeSync(fd);
-        });
-        result.files++;
-        return;
-      }
-      case 'SymbolicLink':
-        if (opts.skipSymlinks) {
-          result.skippedSymlinks++;
-          return void entry.resume();
-        }
-        return refuse(new OciError('UNSAFE_ARCHIVE', `${where} is a symlink to "${entry.linkpath ?? ''}"; links are not allowed in an artifact`));
-      case 'Link':
-        return refuse(new OciError('UNSAFE_ARCHIVE', `${where} is a hard link to "${entry.linkpath ?? ''}"; links are not allowed in an artifact`));
-      default:
-        return refuse(new OciError('UNSAFE_ARCHIVE', `${where} has type ${entry.type}; only files and directories are allowed`));
-    }
-  };
-
-  const parser = new Parser({ strict: true, onReadEntry: onEntry });
-  const limit = new ByteLimit(maxBytes + maxEntries * 1536 + 1024 * 1024, label);
+  let exists: boolean;
   try {
-    const stages: NodeJS.ReadWriteStream[] = gzip ? [createGunzip(), limit] : [limit];
-    await pipeline([input, ...stages, parser as unknown as NodeJS.WritableStream], { signal: opts.signal });
-    if (failure) throw failure;
-    for (const [dir, mode] of dirModes.reverse()) chmodSync(dir, mode);
-    result.tarBytes = limit.bytes;
+    exists = prepareTarget(target, opts.replace ?? false, label);
+  } catch (err) {
+    return unguard(err);
+  }
+  const auto = opts.gzip === undefined || opts.gzip === 'auto';
+  let gzip = opts.gzip === true;
+  // Bytes: the whole tar in memory when it inflates in one call, parsed in one write.
+  let tar: Buffer | undefined;
+  if (Buffer.isBuffer(source)) {
+    if (auto) gzip = isGzip(source);
+    tar = gzip ? inflateWhole(source, maxTarBytes, label) : source;
+    if (tar && tar.length > maxTarBytes) throw bombError(label, maxTarBytes);
+  }
+  const input = tar ? undefined : Buffer.isBuffer(source) ? Readable.from([source]) : typeof source === 'string' ? createReadStream(source) : source;
+  if (input && auto && !Buffer.isBuffer(source)) gzip = typeof source === 'string' ? await sniffGzipFile(source) : await peekGzip(input).catch(unguard);
+  const tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.extract-`));
+  const writer = new EntryWriter(tmp, { label, maxBytes, maxEntries, skipSymlinks: opts.skipSymlinks ?? false });
+  try {
+    if (tar) {
+      opts.signal?.throwIfAborted();
+      await parseWhole(writer, tar);
+      writer.result.tarBytes = tar.length;
+    } else {
+      const limit = new ByteLimit(maxTarBytes, label);
+      writer.parser.once('eof', () => limit.atEnd());
+      const stages: NodeJS.ReadWriteStream[] = gzip ? [createGunzip(), limit] : [limit];
+      await pipeline([input!, ...stages, writer.parser as unknown as NodeJS.WritableStream], { signal: opts.signal });
+      writer.result.tarBytes = limit.bytes;
+    }
+    if (writer.failure) throw writer.failure;
+    writer.finish();
     if (source instanceof Readable) source.off('error', early);
     if (exists) {
       const old = `${tmp}.old`;
-      await rename(target, old);
-      await rename(tmp, target);
+      renameSync(target, old);
+      renameSync(tmp, target);
       await rm(old, { recursive: true, force: true });
     } else {
-      await rename(tmp, target);
+      renameSync(tmp, target);
     }
-    return result;
+    return writer.result;
   } catch (err) {
     if (source instanceof Readable) source.off('error', early);
-    if (openFd !== undefined) closeSync(openFd);
+    writer.release();
     await rm(tmp, { recursive: true, force: true });
-    if (failure) throw failure;
+    if (writer.failure) throw writer.failure;
     if (err instanceof OciError) throw err;
     if (opts.signal?.aborted) throw new OciError('ABORTED', `${label}: extraction aborted`, { cause: err });
     throw new OciError('UNSAFE_ARCHIVE', `${label}: not a readable tar${gzip ? '+gzip' : ''} archive (${(err as Error).message})`, { cause: err });

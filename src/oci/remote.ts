@@ -131,6 +131,9 @@ export async function resolveArtifact(client: RegistryClient, ref: Reference, si
   };
 }
 
+/** Tarball layers up to this size are read whole (verified) before extraction; larger ones are streamed into it. */
+export const WHOLE_LAYER_MAX_BYTES = 4 * 1024 * 1024;
+
 export interface PullOptions extends RemoteOptions {
   /** Directory to extract into (replaced when it exists and `replace` is set). */
   output: string;
@@ -191,20 +194,34 @@ export async function pullArtifact(reference: Reference | string, opts: PullOpti
     if (isStatic && layer.size > maxBytes) throw new OciError('ARCHIVE_LIMIT', `${formatReference(ref)}: layer is ${layer.size} bytes, over ${maxBytes}`);
     const label = `layer ${layer.digest} of ${formatReference(ref)}`;
     if (tarball) {
-      // Streamed: registry → size/digest check → gunzip → tar → files in a temp dir beside the
-      // output, renamed into place only after the last byte verified (a mismatch fails the
-      // stream before its end, so the extraction is discarded). No temp copy of the layer.
-      const { stream } = await client.openBlob(ref.repository, layer.digest, { size: layer.size, signal: opts.signal });
-      let t2 = NaN;
-      stream.once('end', () => (t2 = performance.now()));
-      const r = await extractVerified(stream, output, {
+      const extractOpts: ExtractOptions = {
         signal: opts.signal, replace: opts.replace, maxBytes, maxEntries: opts.maxEntries,
         skipSymlinks: !opts.refuseSymlinks, label,
-      });
+      };
+      let layerBytes: number;
+      let t2: number;
+      let r: ExtractResult;
+      if (layer.size <= WHOLE_LAYER_MAX_BYTES) {
+        // Small (most artifacts): read whole and verified, then extracted from memory (one
+        // inflate, one parser write); a tampered layer fails before a file is written.
+        const bytes = await client.fetchBlob(ref.repository, layer.digest, { size: layer.size, max: WHOLE_LAYER_MAX_BYTES, signal: opts.signal });
+        t2 = performance.now();
+        layerBytes = bytes.length;
+        r = await extractTarball(bytes, output, extractOpts);
+      } else {
+        // Streamed: registry → size/digest check → gunzip → tar → files in a temp dir beside the
+        // output, renamed into place only after the last byte verified (a mismatch fails the
+        // stream before its end, so the extraction is discarded). No temp copy of the layer.
+        const { stream } = await client.openBlob(ref.repository, layer.digest, { size: layer.size, signal: opts.signal });
+        t2 = NaN;
+        stream.once('end', () => (t2 = performance.now()));
+        r = await extractVerified(stream, output, extractOpts);
+        layerBytes = stream.bytes;
+      }
       const t3 = performance.now();
       return {
         ...info, url: formatReference(withDigest(ref, info.digest)), output, files: r.files,
-        bytes: { manifest: info.manifestDescriptor.size, layer: stream.bytes, extracted: r.bytes },
+        bytes: { manifest: info.manifestDescriptor.size, layer: layerBytes, extracted: r.bytes },
         timings: { manifestMs: t1 - t0, layerMs: t2 - t1, extractMs: t3 - t2, totalMs: t3 - t0 },
       };
     }

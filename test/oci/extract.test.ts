@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { extractTarball, unsafeName } from '../../src/oci/extract.js';
+import { extractTarball, unsafeName, WHOLE_INFLATE_MAX_BYTES } from '../../src/oci/extract.js';
 import { OciError } from '../../src/oci/errors.js';
 import { rawTar, type RawEntry } from './tar-fixtures.js';
 
@@ -16,15 +16,18 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** Refused from bytes (inflated and parsed whole) and from a stream (gunzip and parser streaming) alike. */
 async function refused(entries: RawEntry[] | Buffer, code: string, text: string, opts = {}): Promise<void> {
   const target = join(root, 'out');
   const archive = Buffer.isBuffer(entries) ? entries : rawTar(entries);
-  const err = await extractTarball(archive, target, { label: 'test.tgz', ...opts }).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(OciError);
-  expect((err as OciError).code).toBe(code);
-  expect((err as OciError).message).toContain(text);
-  // nothing half-written: no target, no temp dir beside it
-  expect(await readdir(root)).toEqual([]);
+  for (const source of [archive, Readable.from([archive])]) {
+    const err = await extractTarball(source, target, { label: 'test.tgz', ...opts }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OciError);
+    expect((err as OciError).code).toBe(code);
+    expect((err as OciError).message).toContain(text);
+    // nothing half-written: no target, no temp dir beside it
+    expect(await readdir(root)).toEqual([]);
+  }
 }
 
 describe('extractTarball', () => {
@@ -55,6 +58,22 @@ describe('extractTarball', () => {
     for (const d of ['plain', 'stream', 'stream-plain', 'file']) expect(await readFile(join(root, d, 'a.txt'), 'utf8')).toBe('A');
   });
 
+  it('bytes whose tar is over the one-call inflate size are streamed', async () => {
+    const big = Buffer.alloc(WHOLE_INFLATE_MAX_BYTES + 4096, 0x61);
+    const res = await extractTarball(rawTar([{ path: 'big.txt', body: big }, { path: 'b.txt', body: 'B' }]), join(root, 'o'));
+    expect(res).toMatchObject({ files: 2, bytes: big.length + 1 });
+    expect(res.tarBytes).toBeGreaterThan(WHOLE_INFLATE_MAX_BYTES);
+    expect((await stat(join(root, 'o', 'big.txt'))).size).toBe(big.length);
+    expect(await readFile(join(root, 'o', 'b.txt'), 'utf8')).toBe('B');
+  });
+
+  it('counts but does not parse what follows the end-of-archive blocks (node-tar would re-copy it per chunk: quadratic)', async () => {
+    const tar = rawTar([{ path: 'a', body: 'x' }], { gzip: false });
+    const gz = gzipSync(Buffer.concat([tar, Buffer.alloc(48 << 20)]));
+    const res = await extractTarball(Readable.from([gz]), join(root, 'o'));
+    expect(res).toMatchObject({ files: 1, tarBytes: tar.length + (48 << 20) });
+  });
+
   it('refuses a non-empty target unless replace is set, then swaps it', async () => {
     const target = join(root, 'out');
     await mkdir(target);
@@ -64,6 +83,18 @@ describe('extractTarball', () => {
     await extractTarball(archive, target, { replace: true });
     expect(await readdir(target)).toEqual(['new.txt']);
     expect(await readdir(root)).toEqual(['out']);
+  });
+
+  it('an aborted signal: ABORTED, nothing written (bytes and stream alike)', async () => {
+    const archive = rawTar([{ path: 'a.txt', body: 'A' }]);
+    const ac = new AbortController();
+    ac.abort();
+    for (const source of [archive, Readable.from([archive])]) {
+      const err = await extractTarball(source, join(root, 'o'), { signal: ac.signal, label: 'test.tgz' }).catch((e: unknown) => e);
+      expect((err as OciError).code).toBe('ABORTED');
+      expect((err as OciError).message).toBe('test.tgz: extraction aborted');
+      expect(await readdir(root)).toEqual([]);
+    }
   });
 
   it('drops symlinks with skipSymlinks, as flux pull does', async () => {
@@ -108,6 +139,14 @@ describe('extractTarball', () => {
     it('gzip bomb: a stream of zeros after the tar is capped while decompressing', async () => {
       const bomb = gzipSync(Buffer.concat([rawTar([{ path: 'a', body: 'x' }], { gzip: false }), Buffer.alloc(4 * 1024 * 1024)]));
       await refused(bomb, 'ARCHIVE_LIMIT', 'decompressed tar stream exceeds', { maxBytes: 1024 * 1024, maxEntries: 10 });
+    });
+
+    it('gzip bomb whose trailer lies about its size: one-call inflate gives up, the stream is capped', async () => {
+      // Two gzip members: the trailer read as a size hint is the second, empty one's.
+      const tar = rawTar([{ path: 'a', body: 'x' }], { gzip: false });
+      const bomb = Buffer.concat([gzipSync(Buffer.concat([tar, Buffer.alloc(WHOLE_INFLATE_MAX_BYTES + (8 << 20))])), gzipSync(Buffer.alloc(0))]);
+      expect(bomb.readUInt32LE(bomb.length - 4)).toBe(0);
+      await refused(bomb, 'ARCHIVE_LIMIT', 'decompressed tar stream exceeds', { maxBytes: WHOLE_INFLATE_MAX_BYTES + (2 << 20), maxEntries: 10 });
     });
 
     it('truncated or corrupt input', async () => {

@@ -10,7 +10,7 @@ import { digestOf } from '../../src/oci/digest.js';
 import { OciError } from '../../src/oci/errors.js';
 import { FLUX_CONFIG_BYTES, fluxManifest } from '../../src/oci/artifact.js';
 import * as mt from '../../src/oci/media-types.js';
-import { pullArtifact } from '../../src/oci/remote.js';
+import { pullArtifact, WHOLE_LAYER_MAX_BYTES } from '../../src/oci/remote.js';
 import { startRegistry, type RunningRegistry } from './registry-peers.js';
 import { rawTar, type RawEntry } from './tar-fixtures.js';
 import { json, startFakeRegistry } from './fake-registry.js';
@@ -83,11 +83,18 @@ describe('a tampered layer (FAKE registry serving other bytes under the layer di
   // other bytes are (a valid tar, garbage), the error is the digest mismatch and nothing is left.
   const good = rawTar([{ path: 'app.yaml', body: 'kind: ConfigMap # aaaa' }]);
   const big = rawTar([{ path: 'big.bin', body: randomBytes(2 << 20) }]);
+  const hugeBody = randomBytes(WHOLE_LAYER_MAX_BYTES + (1 << 20));
+  // Plain tars (extraction sniffs the format): same length whatever the body.
+  const huge = rawTar([{ path: 'huge.bin', body: hugeBody }], { gzip: false });
+  const hugeOther = rawTar([{ path: 'huge.bin', body: Buffer.concat([hugeBody.subarray(1), Buffer.from('x')]) }], { gzip: false });
   it.each<[string, Buffer, Buffer]>([
     ['another valid tar', good, rawTar([{ path: 'app.yaml', body: 'kind: ConfigMap # bbbb' }])],
     ['garbage', good, Buffer.alloc(good.length, 0x5a)],
-    // Over the fast path's threshold, and the gunzip fails long before the last byte: the rest is read to learn the digest.
+    // Over the fast path's threshold, read whole (up to WHOLE_LAYER_MAX_BYTES) before extraction.
     ['garbage, 2 MiB', big, Buffer.alloc(big.length, 0x5a)],
+    // Over WHOLE_LAYER_MAX_BYTES, extracted as it arrives; the tar parser fails long before the last byte: the rest is read to learn the digest.
+    ['garbage, over the whole-layer size', huge, Buffer.alloc(huge.length, 0x5a)],
+    ['another valid tar, over the whole-layer size', huge, hugeOther],
   ])('%s: DIGEST_MISMATCH, no output, no temp dirs', async (_name, good, served) => {
     expect(served.length).toBe(good.length);
     const config = { mediaType: mt.FLUX_CONFIG, digest: digestOf(FLUX_CONFIG_BYTES), size: FLUX_CONFIG_BYTES.length };
