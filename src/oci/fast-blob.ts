@@ -9,8 +9,8 @@
  *   of four 1 MiB slabs, each reused once its bytes are written. Fresh memory is what the
  *   stream way pays for: the kernel faults in and zeroes every new page, and the slabs wait
  *   for a garbage collection to be freed. Measured here, a verified 100 MiB pull that reuses
- *   its memory took 105-115 ms against 160-190 ms with fresh slabs (curl: 90-100 ms); see
- *   docs/oci.md "Third pass".
+ *   its memory took 105-115 ms against 172-192 ms with fresh slabs (curl: 71-102 ms); see
+ *   docs/oci.md "Third pass, continued".
  */
 import { Readable } from 'node:stream';
 import { MIN_READ, startFastGet, type FastGetOptions } from './fast-connection.js';
