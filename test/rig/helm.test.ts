@@ -25,13 +25,12 @@ const runCli = (args: string[], timeoutMs: number) =>
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient, getObject, listEvents } from '../../src/kube/index.js';
-import { RegistryClient } from '../../src/oci/client.js';
-import { parseReference } from '../../src/oci/reference.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 import { ensureBuilt } from '../helpers/built-cli.js';
 import { runBuiltCli, stepLines } from '../helpers/run-cli.js';
 import { rigAvailable, startRig, stopRig, type RigEnv } from './rig.js';
 import { standInControllerDeployments } from './stand-ins.js';
+import { tagDigest as digestOfTag } from '../helpers/registry-tags.js';
 
 const ready = rigAvailable();
 const SOURCE = 'source.toolkit.fluxcd.io/v1';
@@ -52,16 +51,7 @@ interface FluxObject {
 const cond = (o: FluxObject | undefined, type: string) => o?.status?.conditions?.find((c) => c.type === type);
 const source = async (kind: string, name: string, namespace: string) => (await getObject(client, { apiVersion: SOURCE, kind, name, namespace })) as FluxObject | undefined;
 
-async function tagDigest(repository: string, tag: string): Promise<string> {
-  const c = RegistryClient.forReference(parseReference(`${registry.hostPort}/${repository}:${tag}`));
-  try {
-    const d = await c.headManifest(repository, tag);
-    if (!d) throw new Error(`${repository}:${tag} is not in the registry`);
-    return d.digest;
-  } finally {
-    await c.close();
-  }
-}
+const tagDigest = (repository: string, tag: string): Promise<string> => digestOfTag(registry.hostPort, repository, tag);
 
 describe.skipIf(!ready)('helm-oci with --target cluster on the rig (built CLI, real source-controller)', { timeout: 600_000 }, () => {
   beforeAll(async () => {

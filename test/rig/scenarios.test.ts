@@ -36,13 +36,12 @@ import { GitServer } from '../../src/git/server/server.js';
 import { KubeClient, getObject, listEvents } from '../../src/kube/index.js';
 import type { StatusPredicate } from '../../src/kube/conditions.js';
 import { reconcileAndWait } from '../../src/kube/reconcile.js';
-import { RegistryClient } from '../../src/oci/client.js';
-import { parseReference } from '../../src/oci/reference.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 import { ensureBuilt, repoRoot } from '../helpers/built-cli.js';
 import { runBuiltCli, stepLines } from '../helpers/run-cli.js';
 import { rigAvailable, startRig, stopRig, type RigEnv } from './rig.js';
 import { standInControllerDeployments } from './stand-ins.js';
+import { tagDigest as digestOfTag } from '../helpers/registry-tags.js';
 
 const exec = promisify(execFile);
 const ready = rigAvailable();
@@ -75,16 +74,7 @@ async function flux(kind: string, name: string, namespace: string): Promise<Flux
   return (await getObject(client, { apiVersion, kind, name, namespace })) as FluxObject | undefined;
 }
 
-async function tagDigest(repository: string, tag: string): Promise<string> {
-  const c = RegistryClient.forReference(parseReference(`${registry.hostPort}/${repository}:${tag}`));
-  try {
-    const d = await c.headManifest(repository, tag);
-    if (!d) throw new Error(`${repository}:${tag} is not in the registry`);
-    return d.digest;
-  } finally {
-    await c.close();
-  }
-}
+const tagDigest = (repository: string, tag: string): Promise<string> => digestOfTag(registry.hostPort, repository, tag);
 
 describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built CLI, real Flux)', { timeout: 600_000 }, () => {
   beforeAll(async () => {
