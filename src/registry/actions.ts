@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
 import { defineAction, type ActionDefinition, type ActionContext } from '../engine/action.js';
-import { PortInUseError, startRegistry, type RegistryHandle } from './server.js';
+import { PortInUseError, startRegistry, type RegistryHandle, type RegistryTls } from './server.js';
 import { issueRegistryTls } from './issue-tls.js';
 import { tamperStoredBlob } from './tamper.js';
 
@@ -21,7 +21,7 @@ interface Settings {
   dir?: string;
   host?: string;
   port: number;
-  tls?: { cert: string; key: string };
+  tls?: RegistryTls;
 }
 
 const running = new WeakMap<Record<string, string>, Running>();
