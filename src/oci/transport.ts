@@ -222,7 +222,12 @@ export class RegistryTransport {
           continue;
         }
         if (timedOut) throw new OciError('TIMEOUT', `${this.registry}: ${call.what}: no answer within ${this.opts.timeoutMs} ms`, { cause: err });
-        throw new OciError('UNREACHABLE', `${this.registry}: ${call.what}: cannot reach ${this.origin} (${code || (err as Error).message})`, { cause: err });
+        // A server that checks client certificates in its own code (node:https does) hangs up
+        // on one from an untrusted CA without a TLS alert: say what it probably means.
+        const hungUp = code === 'UND_ERR_SOCKET' && this.hasClientCert && this.origin.startsWith('https:')
+          ? ' — the registry closed the connection without answering: did it refuse the client certificate (signed by a CA it does not trust)?'
+          : '';
+        throw new OciError('UNREACHABLE', `${this.registry}: ${call.what}: cannot reach ${this.origin} (${code || (err as Error).message})${hungUp}`, { cause: err });
       }
       const status = res.statusCode;
       if (status < 300 || call.accept?.includes(status)) return res;

@@ -45,6 +45,11 @@ const startArgs = z
      * and registry.tls.dir with ca.crt, tls.crt, tls.key 0600).
      */
     tls: z.boolean().optional(),
+    /**
+     * With tls: mutual TLS, the registry requires a client certificate from that CA; one is
+     * issued (registry.tls.clientCert / registry.tls.clientKey: client.crt, client.key 0600).
+     */
+    tlsClientAuth: z.boolean().optional(),
   })
   .strict()
   .default({});
@@ -58,13 +63,19 @@ export const registryStart = defineAction({
     const dir = args.memory ? undefined : args.dir ? resolve(ctx.scenarioDir, args.dir) : join(ctx.workDir, 'registry');
     ctx.signal.throwIfAborted();
     let tls: Settings['tls'];
+    if (args.tlsClientAuth && !args.tls) return { ok: false, message: 'registry.start: tlsClientAuth needs tls: true (the client certificate comes from the run\'s throwaway CA)' };
     if (args.tls) {
       const tlsDir = join(ctx.workDir, 'registry-tls');
-      const issued = await issueRegistryTls({ dir: tlsDir });
+      const issued = await issueRegistryTls({ dir: tlsDir, clientAuth: args.tlsClientAuth === true });
       tls = issued.tls;
       ctx.vars['registry.ca'] = issued.files.ca;
       ctx.vars['registry.tls.dir'] = tlsDir;
       ctx.log(`throwaway CA and server certificate for 127.0.0.1/localhost in ${tlsDir} (ca.crt, tls.crt, tls.key 0600)`);
+      if (issued.files.clientCert && issued.files.clientKey) {
+        ctx.vars['registry.tls.clientCert'] = issued.files.clientCert;
+        ctx.vars['registry.tls.clientKey'] = issued.files.clientKey;
+        ctx.log(`mutual TLS: the registry requires a client certificate from that CA (client.crt, client.key 0600 in ${tlsDir})`);
+      }
     }
     return launch({ dir, host: args.host, port: args.port ?? 0, tls }, ctx);
   },

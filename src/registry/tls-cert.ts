@@ -21,8 +21,8 @@ export interface RegistryCertificate {
   certPem: string;
   /** PKCS#8 PEM of the server key. */
   keyPem: string;
-  /** The client certificate (leaf only) and its PKCS#8 key, when `clientAuth` was asked for. */
-  client?: { certPem: string; keyPem: string };
+  /** The client certificate (PEM, leaf only) and its PKCS#8 PEM key, when `clientAuth` was asked for; the shape ClientOptions.clientCert takes. */
+  client?: { cert: string; key: string };
   /** Paths of the files written (when a dir was given); clientCert/clientKey with clientAuth. */
   files?: { ca: string; cert: string; key: string; clientCert?: string; clientKey?: string };
 }
@@ -89,9 +89,10 @@ export async function createRegistryCertificate(opts: CertificateOptions = {}): 
     new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
     new x509.SubjectAlternativeNameExtension(hosts.map((h) => (isIp(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h }))),
   ]);
-  const client = opts.clientAuth
+  const clientLeaf = opts.clientAuth
     ? await issueLeaf(issuer, `CN=${CLIENT_CERT_CN}`, [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])])
     : undefined;
+  const client = clientLeaf ? { cert: clientLeaf.certPem, key: clientLeaf.keyPem } : undefined;
   const certPem = server.certPem;
   const keyPem = server.keyPem;
   const out: RegistryCertificate = { caPem: ca.toString('pem') + '\n', certPem, keyPem, ...(client ? { client } : {}) };
@@ -137,11 +138,11 @@ async function issueLeaf(issuer: Issuer, subject: string, extensions: x509.Exten
   return { certPem: leaf.toString('pem') + '\n', keyPem: toPem('PRIVATE KEY', await subtle.exportKey('pkcs8', keys.privateKey)) };
 }
 
-async function writeClient(dir: string, client: { certPem: string; keyPem: string }): Promise<{ clientCert: string; clientKey: string }> {
+async function writeClient(dir: string, client: { cert: string; key: string }): Promise<{ clientCert: string; clientKey: string }> {
   const clientCert = join(dir, 'client.crt');
   const clientKey = join(dir, 'client.key');
-  await writeFile(clientKey, client.keyPem, { mode: 0o600 });
+  await writeFile(clientKey, client.key, { mode: 0o600 });
   await chmod(clientKey, 0o600);
-  await writeFile(clientCert, client.certPem, { mode: 0o644 });
+  await writeFile(clientCert, client.cert, { mode: 0o644 });
   return { clientCert, clientKey };
 }
