@@ -1,11 +1,15 @@
 /**
- * Reading a certSecretRef's PEM the way Go does, so the local reconciler refuses what
- * source-controller refuses, with the same words: `tls.X509KeyPair` for tls.crt/tls.key
- * ("tls: failed to find any PEM data in key input", "tls: private key does not match public
- * key", …) and `x509.CertPool.AppendCertsFromPEM` for ca.crt (undecodable blocks are skipped;
- * no certificate at all is the failure). The key's text never appears in a message.
+ * Reading client-certificate and CA PEM the way Go does, so the local reconciler refuses what
+ * source-controller refuses for a certSecretRef, with the same words: `tls.X509KeyPair` for
+ * tls.crt/tls.key ("tls: failed to find any PEM data in key input", "tls: private key does
+ * not match public key", …) and `x509.CertPool.AppendCertsFromPEM` for ca.crt (undecodable
+ * blocks are skipped; no certificate at all is the failure). Also `--cert-file/--key-file`
+ * for the CLI. The key's text never appears in a message.
  */
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { OciError } from './errors.js';
+import type { ClientCertificate } from './tls.js';
 
 interface PemBlock {
   type: string;
@@ -79,4 +83,24 @@ export function parseCaPool(caPem: string): string | undefined {
     }
   }
   return good.length ? good.join('\n') + '\n' : undefined;
+}
+
+async function readPem(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new OciError('TLS', `${flag} ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+}
+
+/**
+ * The client certificate for mutual TLS from a certificate file and a key file (PEM), checked
+ * to be a pair before any connection. Both or neither: one alone is an error.
+ */
+export async function readClientCertificate(certFile: string | undefined, keyFile: string | undefined, names = { cert: '--cert-file', key: '--key-file' }): Promise<ClientCertificate | undefined> {
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new OciError('TLS', `${certFile ? names.cert : names.key} needs ${certFile ? names.key : names.cert} too: a client certificate is a certificate and its private key`);
+  const pair = parseKeyPair(await readPem(certFile, names.cert), await readPem(keyFile, names.key));
+  if (typeof pair === 'string') throw new OciError('TLS', `${names.cert} ${certFile} / ${names.key} ${keyFile}: not a usable client certificate: ${pair}`);
+  return pair;
 }
