@@ -3,12 +3,12 @@
  * per-scope cache), retries with backoff on 5xx and connection resets, per-request timeouts,
  * AbortSignal on every call. The registry client (client.ts) speaks the API on top of it.
  */
-import { Agent, buildConnector, request, type Dispatcher } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basicAuthorization, fetchToken, parseChallenge, repositoryScope, type Challenge, type CredentialSource, type Credentials } from './auth.js';
 import { OciError } from './errors.js';
-import { isClientCertAlert, tlsError, type CaBundle, type ClientCertificate } from './tls.js';
+import { ClientCertAlerts, tlsError, type CaBundle, type ClientCertificate } from './tls.js';
 
 export interface TransportOptions {
   /** "http://127.0.0.1:5000" */
@@ -64,6 +64,7 @@ export class RegistryTransport {
   private readonly tokens = new Map<string, Promise<string>>();
   private readonly hasCa: boolean;
   private readonly hasClientCert: boolean;
+  private readonly clientCertAlerts = new ClientCertAlerts();
 
   constructor(opts: TransportOptions) {
     this.origin = opts.origin;
@@ -83,25 +84,7 @@ export class RegistryTransport {
       ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
       ...(opts.clientCert !== undefined ? { cert: opts.clientCert.cert, key: opts.clientCert.key } : {}),
     };
-    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: this.alertRecordingConnector(connect) });
-  }
-
-  /**
-   * The TLS alert the registry last sent about the client certificate (mutual TLS). Over TLS
-   * 1.3 it comes after the handshake, as a socket error undici reports as "other side closed";
-   * recording it here lets the error say what the registry wanted.
-   */
-  private clientCertAlert?: Error;
-
-  private alertRecordingConnector(options: buildConnector.BuildOptions): buildConnector.connector {
-    const connect = buildConnector(options);
-    return (opts, callback) =>
-      connect(opts, (err, socket) => {
-        socket?.on('error', (e) => {
-          if (isClientCertAlert(e)) this.clientCertAlert = e;
-        });
-        (callback as (err: Error | null, socket: unknown) => void)(err, socket);
-      });
+    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: this.clientCertAlerts.connector(connect) });
   }
 
   async close(): Promise<void> {
@@ -212,9 +195,7 @@ export class RegistryTransport {
       } catch (err) {
         if (call.signal?.aborted) throw new OciError('ABORTED', `${this.registry}: ${call.what}: aborted`, { cause: err });
         const code = (err as { code?: string }).code ?? '';
-        const alert = code === 'UND_ERR_SOCKET' ? this.clientCertAlert : undefined;
-        this.clientCertAlert = undefined;
-        const tls = tlsError(alert ?? err, this.registry, call.what, { hasCa: this.hasCa, hasClientCert: this.hasClientCert });
+        const tls = tlsError(this.clientCertAlerts.behind(err) ?? err, this.registry, call.what, { hasCa: this.hasCa, hasClientCert: this.hasClientCert });
         if (tls) throw tls;
         const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
         if ((RETRYABLE_CODES.has(code) || timedOut) && call.retry !== false && attempt < this.opts.retries) {
