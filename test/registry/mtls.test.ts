@@ -120,7 +120,7 @@ describe('ocilab client against a registry requiring client certificates', () =>
 });
 
 describe('curl (peer) against the mutual-TLS registry', () => {
-  const curl = peer('curl', 'apt-get install curl');
+  const curl = peer('curl', '.ci/run installs curl with apt');
 
   it.skipIf(!curl)('GET /v2/ is 200 with --cert/--key, and fails without --cert', async () => {
     const f = cert.files!;
