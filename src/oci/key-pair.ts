@@ -48,7 +48,7 @@ function privateKey(keyPem: string): KeyObject | string {
   if (!block) {
     const skipped = blocks.map((b) => b.type);
     if (skipped.length === 0) return 'tls: failed to find any PEM data in key input';
-    if (skipped.includes('CERTIFICATE')) return 'tls: found a certificate rather than a key in the PEM for the private key';
+    if (skipped.length === 1 && skipped[0] === 'CERTIFICATE') return 'tls: found a certificate rather than a key in the PEM for the private key';
     return `tls: failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM blocks of the following types: [${skipped.join(' ')}]`;
   }
   try {
