@@ -56,7 +56,7 @@ const startArgs = z
 
 export const registryStart = defineAction({
   name: 'registry.start',
-  description: 'Start the embedded OCI registry on 127.0.0.1 (sets registry.url, registry.host, registry.dir; with tls: HTTPS and registry.ca)',
+  description: 'Start the embedded OCI registry on 127.0.0.1 (sets registry.url, registry.host, registry.dir; with tls: HTTPS and registry.ca; with tlsClientAuth too: mutual TLS and registry.tls.clientCert/clientKey)',
   args: startArgs,
   async run(args, ctx) {
     if (running.has(ctx.vars)) return { ok: false, message: 'the embedded registry is already running in this run (registry.stop first)' };
