@@ -9,6 +9,7 @@ import { credentialSource } from '../oci/credentials.js';
 import { OciError } from '../oci/errors.js';
 import { parseReference, type Reference } from '../oci/reference.js';
 import { readCaFile } from '../oci/ca-file.js';
+import { readClientCertificate } from '../oci/key-pair.js';
 import type { ClientSettings } from '../oci/remote.js';
 
 /** Loaded on first use, so `ocilab --help` and other commands do not import them at start-up. */
@@ -28,6 +29,8 @@ export interface CommandIO {
 interface RemoteFlags {
   insecureRegistry?: boolean;
   caFile?: string;
+  certFile?: string;
+  keyFile?: string;
   credsFile?: string;
   credsStdin?: boolean;
   creds?: string;
@@ -42,6 +45,8 @@ function remoteFlags(cmd: Command): Command {
   return cmd
     .option('--insecure-registry', 'use plain HTTP (loopback and private hosts use it anyway)')
     .option('--ca-file <file>', 'trust this CA bundle (PEM, e.g. ca.crt) for the registry\'s HTTPS certificate; implies HTTPS')
+    .option('--cert-file <file>', 'client certificate (PEM) for a registry that requires mutual TLS; with --key-file; implies HTTPS')
+    .option('--key-file <file>', 'private key (PEM) of the --cert-file client certificate')
     .option('--creds-file <file>', 'read "username:password" from this file')
     .option('--creds-stdin', 'read "username:password" from standard input')
     .addOption(new Option('--creds <user:pass>', 'refused: a password on the command line lands in shell history').hideHelp())
@@ -61,8 +66,11 @@ function parseDuration(text: string): number {
 
 async function clientSettings(flags: RemoteFlags, io: CommandIO): Promise<ClientSettings> {
   if (flags.caFile && flags.insecureRegistry) throw new OciError('PROTOCOL', '--ca-file and --insecure-registry contradict each other: a CA is for HTTPS, --insecure-registry is plain HTTP');
+  if ((flags.certFile || flags.keyFile) && flags.insecureRegistry) throw new OciError('PROTOCOL', '--cert-file/--key-file and --insecure-registry contradict each other: a client certificate is for HTTPS, --insecure-registry is plain HTTP');
+  const clientCert = await readClientCertificate(flags.certFile, flags.keyFile);
   return {
     ...(flags.caFile ? { ca: await readCaFile(flags.caFile) } : {}),
+    ...(clientCert ? { clientCert } : {}),
     credentials: await credentialSource({ credsFile: flags.credsFile, credsStdin: flags.credsStdin, creds: flags.creds }, { env: io.env, stdin: io.stdin }),
     timeoutMs: parseDuration(flags.timeout ?? '30s'),
   };

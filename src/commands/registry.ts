@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { issueRegistryTls } from '../registry/issue-tls.js';
-import { startRegistry, type RequestEvent } from '../registry/server.js';
+import { startRegistry, type RegistryTls, type RequestEvent } from '../registry/server.js';
 
 const DEFAULT_PORT = 5001; // not 5000: macOS AirPlay Receiver holds it
 
@@ -27,13 +27,15 @@ export function registryCommand(): Command {
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('-q, --quiet', 'do not log requests')
     .option('--tls <dir>', 'serve HTTPS with a throwaway CA and server certificate for 127.0.0.1/::1/localhost, written to <dir> (ca.crt, tls.crt, tls.key 0600); clients trust <dir>/ca.crt')
-    .action(async (opts: { port: number; dir?: string; host: string; quiet?: boolean; tls?: string }) => {
+    .option('--tls-client-auth', 'with --tls: mutual TLS, require a client certificate signed by the throwaway CA; writes one to <dir> (client.crt, client.key 0600)')
+    .action(async (opts: { port: number; dir?: string; host: string; quiet?: boolean; tls?: string; tlsClientAuth?: boolean }) => {
       const controller = new AbortController();
       let registry;
       try {
-        let tls: { cert: string; key: string } | undefined;
+        if (opts.tlsClientAuth && opts.tls === undefined) throw new Error('--tls-client-auth needs --tls <dir> (the client certificate is issued by that throwaway CA)');
+        let tls: RegistryTls | undefined;
         if (opts.tls !== undefined) {
-          ({ tls } = await issueRegistryTls({ dir: opts.tls, ...(opts.host !== '127.0.0.1' ? { hosts: [opts.host] } : {}) }));
+          ({ tls } = await issueRegistryTls({ dir: opts.tls, clientAuth: opts.tlsClientAuth === true, ...(opts.host !== '127.0.0.1' ? { hosts: [opts.host] } : {}) }));
         }
         registry = await startRegistry({ dir: opts.dir, host: opts.host, port: opts.port, signal: controller.signal, ...(tls ? { tls } : {}) });
       } catch (err) {
@@ -46,6 +48,10 @@ export function registryCommand(): Command {
       if (opts.tls !== undefined) {
         const ca = join(resolve(opts.tls), 'ca.crt');
         console.log(`HTTPS; trust the CA ${ca}: ocilab artifact … --ca-file ${ca}, or SSL_CERT_FILE=${ca} crane …`);
+        if (opts.tlsClientAuth) {
+          const dir = resolve(opts.tls);
+          console.log(`mutual TLS: clients must present a certificate from that CA, e.g. ${join(dir, 'client.crt')} with ${join(dir, 'client.key')} (curl --cacert ca.crt --cert client.crt --key client.key; a Flux certSecretRef Secret with tls.crt, tls.key, ca.crt)`);
+        }
       } else {
         console.log(`push with e.g.: crane push image.tar ${registry.hostPort}/demo:latest   (plain HTTP)`);
       }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
 import { credentialSource } from './credentials.js';
 import { readCaFile } from './ca-file.js';
+import { readClientCertificate } from './key-pair.js';
 import { OciError } from './errors.js';
 import { parseReference } from './reference.js';
 import { pullArtifact, pushArtifact, tagArtifact, type ClientSettings } from './remote.js';
@@ -18,16 +19,21 @@ const remoteArgs = {
   credsFile: z.string().optional(),
   /** PEM CA bundle to trust for an HTTPS registry (e.g. ${registry.ca}); implies HTTPS. */
   caFile: z.string().optional(),
+  /** Client certificate and key (PEM) for a registry requiring mutual TLS (e.g. ${registry.tls.clientCert}, ${registry.tls.clientKey}). */
+  certFile: z.string().optional(),
+  keyFile: z.string().optional(),
 };
 
 function here(ctx: ActionContext, p: string): string {
   return isAbsolute(p) ? p : join(ctx.scenarioDir, p);
 }
 
-async function settings(args: { credsFile?: string; caFile?: string }, ctx: ActionContext): Promise<ClientSettings> {
+async function settings(args: { credsFile?: string; caFile?: string; certFile?: string; keyFile?: string }, ctx: ActionContext): Promise<ClientSettings> {
+  const clientCert = await readClientCertificate(args.certFile && here(ctx, args.certFile), args.keyFile && here(ctx, args.keyFile), { cert: 'certFile', key: 'keyFile' });
   return {
     credentials: await credentialSource({ credsFile: args.credsFile && here(ctx, args.credsFile) }),
     ...(args.caFile ? { ca: await readCaFile(here(ctx, args.caFile)) } : {}),
+    ...(clientCert ? { clientCert } : {}),
   };
 }
 

@@ -101,8 +101,9 @@ export class RegistryClient {
   }
 
   static forReference(ref: Reference, opts: Omit<ClientOptions, 'registry' | 'scheme' | 'insecure'> = {}): RegistryClient {
-    // A CA bundle means the registry speaks TLS, even on loopback where plain HTTP is the default.
-    return new RegistryClient({ ...opts, registry: ref.registry, scheme: opts.ca !== undefined ? 'https' : ref.scheme });
+    // A CA bundle or a client certificate means the registry speaks TLS, even on loopback where plain HTTP is the default.
+    const tls = opts.ca !== undefined || opts.clientCert !== undefined;
+    return new RegistryClient({ ...opts, registry: ref.registry, scheme: tls ? 'https' : ref.scheme });
   }
 
   close(): Promise<void> {

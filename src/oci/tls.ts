@@ -1,12 +1,26 @@
 /**
  * TLS for the OCI client: trusting a private CA bundle (`ca`, what `--ca-file` and a Flux
- * `certSecretRef`'s `ca.crt` give) and turning Node's certificate errors into one clear
- * OciError('TLS') that says what failed and how to fix it.
+ * `certSecretRef`'s `ca.crt` give), presenting a client certificate (mutual TLS, a
+ * `certSecretRef`'s `tls.crt`/`tls.key`), and turning Node's certificate errors and the
+ * registry's TLS alerts into one clear OciError('TLS') that says what failed and how to fix it.
  */
+import { buildConnector } from 'undici';
 import { OciError } from './errors.js';
 
 /** PEM text (one or more certificates) or a list of them. */
 export type CaBundle = string | Buffer | (string | Buffer)[];
+
+/** A client certificate for mutual TLS: the leaf (PEM, optionally followed by intermediates) and its private key (PEM). */
+export interface ClientCertificate {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+/** What the client brought to the handshake (the advice depends on it). */
+export interface TlsContext {
+  hasCa: boolean;
+  hasClientCert: boolean;
+}
 
 /** Node / OpenSSL verification codes, and what they mean for a learner. */
 const CERT_PROBLEMS: Record<string, string> = {
@@ -23,6 +37,75 @@ const CERT_PROBLEMS: Record<string, string> = {
   ERR_SSL_WRONG_VERSION_NUMBER: 'TLS handshake failed (is the registry speaking plain HTTP? use --insecure-registry)',
 };
 
+/**
+ * TLS alerts a registry that wants mutual TLS sends. Over TLS 1.3 they arrive after the
+ * client's handshake is done, on the socket: the transport records them (undici itself then
+ * reports only "other side closed").
+ */
+const CLIENT_CERT_ALERTS: Record<string, string> = {
+  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'certificate required',
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'handshake failure',
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: 'unknown certificate authority',
+  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'bad certificate',
+  ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE: 'unsupported certificate',
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: 'certificate expired',
+  ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'decrypt error',
+  ERR_SSL_TLSV1_ALERT_ACCESS_DENIED: 'access denied',
+};
+
+/** True for a TLS alert from the server about the client's certificate (or its absence). */
+export function isClientCertAlert(err: unknown): boolean {
+  const code = (err as { code?: string } | undefined)?.code;
+  return code !== undefined && code in CLIENT_CERT_ALERTS;
+}
+
+/**
+ * TLS alerts the registry sent about the client certificate (mutual TLS), by the socket's
+ * local port. Over TLS 1.3 they come after the handshake, as a socket error undici reports
+ * only as "other side closed" (its error names the socket's local port): recording them lets
+ * the error say what the registry wanted.
+ */
+export class ClientCertAlerts {
+  private readonly alerts = new Map<number, Error>();
+
+  /** An undici connector (same options as Agent's `connect`) that records the alerts. */
+  connector(options: buildConnector.BuildOptions): buildConnector.connector {
+    const connect = buildConnector(options);
+    return (opts, callback) =>
+      connect(opts, (err, socket) => {
+        const port = socket?.localPort; // connected by now; gone once the socket is destroyed
+        socket?.on('error', (e) => {
+          if (!isClientCertAlert(e) || port === undefined) return;
+          if (this.alerts.size >= 16) this.alerts.clear();
+          this.alerts.set(port, e);
+        });
+        (callback as (err: Error | null, socket: unknown) => void)(err, socket);
+      });
+  }
+
+  /** The recorded alert behind undici's "other side closed" error, if any (consumed). */
+  behind(err: unknown): Error | undefined {
+    if ((err as { code?: string }).code !== 'UND_ERR_SOCKET') return undefined;
+    const port = (err as { socket?: { localPort?: number } }).socket?.localPort;
+    if (port === undefined) return undefined;
+    const alert = this.alerts.get(port);
+    this.alerts.delete(port);
+    return alert;
+  }
+}
+
+function clientCertError(err: unknown, registry: string, what: string, hasClientCert: boolean): OciError | undefined {
+  const code = (err as { code?: string }).code ?? '';
+  const alert = CLIENT_CERT_ALERTS[code];
+  if (!alert) return undefined;
+  const problem = hasClientCert
+    ? `the registry refused the client certificate (TLS alert: ${alert}) — is it signed by a CA the registry trusts, and not expired?`
+    : code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED'
+      ? `the registry requires a client certificate (mutual TLS, TLS alert: ${alert}) and none was given — a certSecretRef Secret with tls.crt and tls.key for Flux`
+      : `TLS handshake refused by the registry (TLS alert: ${alert}): it may require a client certificate (mutual TLS) — a certSecretRef Secret with tls.crt and tls.key for Flux`;
+  return new OciError('TLS', `${registry}: ${what}: tls: ${problem} [${code}]`, { cause: err });
+}
+
 function codeOf(err: unknown): string {
   let e: unknown = err;
   for (let i = 0; i < 3 && e; i++) {
@@ -37,9 +120,11 @@ function codeOf(err: unknown): string {
 
 /**
  * An OciError('TLS') for a certificate / handshake failure, or undefined for other errors.
- * `hasCa` says whether a CA bundle was given (the advice differs).
+ * The context says whether a CA bundle and a client certificate were given (the advice differs).
  */
-export function tlsError(err: unknown, registry: string, what: string, hasCa: boolean): OciError | undefined {
+export function tlsError(err: unknown, registry: string, what: string, { hasCa, hasClientCert }: TlsContext): OciError | undefined {
+  const refused = clientCertError(err, registry, what, hasClientCert);
+  if (refused) return refused;
   const code = codeOf(err);
   if (!code) return undefined;
   const problem = CERT_PROBLEMS[code]!;

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basicAuthorization, fetchToken, parseChallenge, repositoryScope, type Challenge, type CredentialSource, type Credentials } from './auth.js';
 import { OciError } from './errors.js';
-import { tlsError, type CaBundle } from './tls.js';
+import { ClientCertAlerts, tlsError, type CaBundle, type ClientCertificate } from './tls.js';
 
 export interface TransportOptions {
   /** "http://127.0.0.1:5000" */
@@ -26,6 +26,8 @@ export interface TransportOptions {
   dispatcher?: Dispatcher;
   /** Trust these CA certificates (PEM) for HTTPS, instead of the system roots (tls.ts). */
   ca?: CaBundle;
+  /** Present this client certificate (PEM) for mutual TLS. Secret material: never logged. */
+  clientCert?: ClientCertificate;
 }
 
 export interface CallOptions {
@@ -61,6 +63,8 @@ export class RegistryTransport {
   private basic?: string;
   private readonly tokens = new Map<string, Promise<string>>();
   private readonly hasCa: boolean;
+  private readonly hasClientCert: boolean;
+  private readonly clientCertAlerts = new ClientCertAlerts();
 
   constructor(opts: TransportOptions) {
     this.origin = opts.origin;
@@ -74,8 +78,13 @@ export class RegistryTransport {
     };
     this.ownsDispatcher = !opts.dispatcher;
     this.hasCa = opts.ca !== undefined;
-    const connect = { timeout: this.opts.timeoutMs, ...(opts.ca !== undefined ? { ca: opts.ca } : {}) };
-    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16, connect });
+    this.hasClientCert = opts.clientCert !== undefined;
+    const connect = {
+      timeout: this.opts.timeoutMs,
+      ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+      ...(opts.clientCert !== undefined ? { cert: opts.clientCert.cert, key: opts.clientCert.key } : {}),
+    };
+    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: this.clientCertAlerts.connector(connect) });
   }
 
   async close(): Promise<void> {
@@ -185,16 +194,21 @@ export class RegistryTransport {
         });
       } catch (err) {
         if (call.signal?.aborted) throw new OciError('ABORTED', `${this.registry}: ${call.what}: aborted`, { cause: err });
-        const tls = tlsError(err, this.registry, call.what, this.hasCa);
-        if (tls) throw tls;
         const code = (err as { code?: string }).code ?? '';
+        const tls = tlsError(this.clientCertAlerts.behind(err) ?? err, this.registry, call.what, { hasCa: this.hasCa, hasClientCert: this.hasClientCert });
+        if (tls) throw tls;
         const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
         if ((RETRYABLE_CODES.has(code) || timedOut) && call.retry !== false && attempt < this.opts.retries) {
           await sleep(this.backoff(attempt++), undefined, { signal: call.signal });
           continue;
         }
         if (timedOut) throw new OciError('TIMEOUT', `${this.registry}: ${call.what}: no answer within ${this.opts.timeoutMs} ms`, { cause: err });
-        throw new OciError('UNREACHABLE', `${this.registry}: ${call.what}: cannot reach ${this.origin} (${code || (err as Error).message})`, { cause: err });
+        // A server that checks client certificates in its own code (node:https does) hangs up
+        // on one from an untrusted CA without a TLS alert: say what it probably means.
+        const hungUp = code === 'UND_ERR_SOCKET' && this.hasClientCert && this.origin.startsWith('https:')
+          ? ' — the registry closed the connection without answering: did it refuse the client certificate (signed by a CA it does not trust)?'
+          : '';
+        throw new OciError('UNREACHABLE', `${this.registry}: ${call.what}: cannot reach ${this.origin} (${code || (err as Error).message})${hungUp}`, { cause: err });
       }
       const status = res.statusCode;
       if (status < 300 || call.accept?.includes(status)) return res;

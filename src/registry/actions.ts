@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
 import { defineAction, type ActionDefinition, type ActionContext } from '../engine/action.js';
-import { PortInUseError, startRegistry, type RegistryHandle } from './server.js';
+import { PortInUseError, startRegistry, type RegistryHandle, type RegistryTls } from './server.js';
 import { issueRegistryTls } from './issue-tls.js';
 import { tamperStoredBlob } from './tamper.js';
 
@@ -21,7 +21,7 @@ interface Settings {
   dir?: string;
   host?: string;
   port: number;
-  tls?: { cert: string; key: string };
+  tls?: RegistryTls;
 }
 
 const running = new WeakMap<Record<string, string>, Running>();
@@ -45,26 +45,37 @@ const startArgs = z
      * and registry.tls.dir with ca.crt, tls.crt, tls.key 0600).
      */
     tls: z.boolean().optional(),
+    /**
+     * With tls: mutual TLS, the registry requires a client certificate from that CA; one is
+     * issued (registry.tls.clientCert / registry.tls.clientKey: client.crt, client.key 0600).
+     */
+    tlsClientAuth: z.boolean().optional(),
   })
   .strict()
   .default({});
 
 export const registryStart = defineAction({
   name: 'registry.start',
-  description: 'Start the embedded OCI registry on 127.0.0.1 (sets registry.url, registry.host, registry.dir; with tls: HTTPS and registry.ca)',
+  description: 'Start the embedded OCI registry on 127.0.0.1 (sets registry.url, registry.host, registry.dir; with tls: HTTPS and registry.ca; with tlsClientAuth too: mutual TLS and registry.tls.clientCert/clientKey)',
   args: startArgs,
   async run(args, ctx) {
     if (running.has(ctx.vars)) return { ok: false, message: 'the embedded registry is already running in this run (registry.stop first)' };
     const dir = args.memory ? undefined : args.dir ? resolve(ctx.scenarioDir, args.dir) : join(ctx.workDir, 'registry');
     ctx.signal.throwIfAborted();
     let tls: Settings['tls'];
+    if (args.tlsClientAuth && !args.tls) return { ok: false, message: 'registry.start: tlsClientAuth needs tls: true (the client certificate comes from the run\'s throwaway CA)' };
     if (args.tls) {
       const tlsDir = join(ctx.workDir, 'registry-tls');
-      const issued = await issueRegistryTls({ dir: tlsDir });
+      const issued = await issueRegistryTls({ dir: tlsDir, clientAuth: args.tlsClientAuth === true });
       tls = issued.tls;
       ctx.vars['registry.ca'] = issued.files.ca;
       ctx.vars['registry.tls.dir'] = tlsDir;
       ctx.log(`throwaway CA and server certificate for 127.0.0.1/localhost in ${tlsDir} (ca.crt, tls.crt, tls.key 0600)`);
+      if (issued.files.clientCert && issued.files.clientKey) {
+        ctx.vars['registry.tls.clientCert'] = issued.files.clientCert;
+        ctx.vars['registry.tls.clientKey'] = issued.files.clientKey;
+        ctx.log(`mutual TLS: the registry requires a client certificate from that CA (client.crt, client.key 0600 in ${tlsDir})`);
+      }
     }
     return launch({ dir, host: args.host, port: args.port ?? 0, tls }, ctx);
   },

@@ -27,8 +27,25 @@ export interface RegistryOptions {
   signal?: AbortSignal;
   /** Bring your own storage (takes precedence over `dir`). */
   storage?: RegistryStorage;
-  /** Serve HTTPS with this certificate and key (PEM), e.g. from createRegistryCertificate(). */
-  tls?: { cert: string; key: string };
+  /**
+   * Serve HTTPS with this certificate and key (PEM), e.g. from createRegistryCertificate().
+   * With `clientCa` (PEM), mutual TLS: the handshake fails for a client that presents no
+   * certificate, or one not signed by that CA (requestCert + rejectUnauthorized).
+   */
+  tls?: RegistryTls;
+}
+
+export interface RegistryTls {
+  cert: string;
+  key: string;
+  /** Require client certificates signed by this CA (PEM). */
+  clientCa?: string;
+}
+
+/** node:https options for `tls`: server identity, and client-certificate checks when asked for. */
+function httpsOptions(tls: RegistryTls) {
+  const identity = { cert: tls.cert, key: tls.key };
+  return tls.clientCa === undefined ? identity : { ...identity, ca: tls.clientCa, requestCert: true, rejectUnauthorized: true };
 }
 
 /** One line of the request log. */
@@ -130,7 +147,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   };
   const serverOptions = { keepAliveTimeout: 5_000, requestTimeout: 0 };
   const server = options.tls
-    ? createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, handler)
+    ? createHttpsServer({ ...serverOptions, ...httpsOptions(options.tls) }, handler)
     : createServer(serverOptions, handler);
 
   await new Promise<void>((resolve, reject) => {

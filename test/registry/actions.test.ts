@@ -75,4 +75,16 @@ describe('registry actions: tls, stop, restart', () => {
     expect(await run('registry.restart', {}, m)).toMatchObject({ ok: false, message: expect.stringMatching(/memory registry/) });
     await m.cleanup.runAll();
   });
+
+  it('tlsClientAuth: mutual TLS; artifact actions present registry.tls.clientCert/clientKey, and fail without', async () => {
+    expect(await run('registry.start', { tlsClientAuth: true }, c)).toMatchObject({ ok: false, message: expect.stringMatching(/needs tls: true/) });
+    expect(await run('registry.start', { tls: true, tlsClientAuth: true }, c)).toEqual({ ok: true });
+    const key = c.vars['registry.tls.clientKey']!;
+    expect((await stat(key)).mode & 0o777).toBe(0o600);
+    const url = `oci://${c.vars['registry.host']}/mtls/app:v1`;
+    const tls = { caFile: c.vars['registry.ca'], certFile: c.vars['registry.tls.clientCert'], keyFile: key };
+    expect(await run('artifact.push', { url, path: 'manifests', source: 's', revision: 'r', ...tls }, c)).toEqual({ ok: true });
+    expect(await run('artifact.pull', { url, output: join(work, 'out'), ...tls }, c)).toEqual({ ok: true });
+    expect(await run('artifact.pull', { url, caFile: c.vars['registry.ca'] }, c)).toMatchObject({ ok: false, message: expect.stringMatching(/requires a client certificate/) });
+  });
 });

@@ -1,0 +1,82 @@
+/**
+ * `ocilab artifact … --cert-file/--key-file` (mutual TLS) against the embedded registry
+ * requiring client certificates from its throwaway CA; the files are checked to be a pair
+ * before any connection.
+ */
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactCommand } from '../../src/commands/artifact.js';
+import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
+import { createRegistryCertificate, type RegistryCertificate } from '../../src/registry/tls-cert.js';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  process.exitCode = 0;
+  const cmd = artifactCommand({ stdout, stderr, stdin: Readable.from(['']), env: {} });
+  cmd.exitOverride();
+  await cmd.parseAsync(args, { from: 'user' });
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, out, err };
+}
+
+let work: string;
+let cert: RegistryCertificate;
+let reg: RegistryHandle;
+let requests = 0;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'ocilab-certfile-'));
+  cert = await createRegistryCertificate({ dir: join(work, 'tls'), clientAuth: true });
+  reg = await startRegistry({ tls: { cert: cert.certPem, key: cert.keyPem, clientCa: cert.caPem } });
+  reg.on('request', () => requests++);
+  await mkdir(join(work, 'src'));
+  await writeFile(join(work, 'src', 'app.yaml'), 'kind: ConfigMap\n');
+});
+afterAll(async () => {
+  await reg?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('ocilab artifact --cert-file/--key-file', () => {
+  it('pushes and pulls with the client certificate', async () => {
+    const f = cert.files!;
+    const url = `oci://${reg.hostPort}/ocilab/mtls-cli`;
+    const tlsFlags = ['--ca-file', f.ca, '--cert-file', f.clientCert!, '--key-file', f.clientKey!];
+    const push = await cli(['push', `${url}:v1`, '--path', join(work, 'src'), '--source', 's', '--revision', 'r', ...tlsFlags]);
+    expect(push.err).toBe('');
+    expect(push.code).toBe(0);
+    const pull = await cli(['pull', `${url}:v1`, '--output', join(work, 'out'), ...tlsFlags]);
+    expect(pull.code).toBe(0);
+    expect(await readFile(join(work, 'out', 'app.yaml'), 'utf8')).toBe('kind: ConfigMap\n');
+  });
+
+  it('without them the registry\'s demand is named', async () => {
+    const r = await cli(['pull', `oci://${reg.hostPort}/ocilab/mtls-cli:v1`, '--output', join(work, 'x'), '--ca-file', cert.files!.ca]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/requires a client certificate/);
+  });
+
+  it('half a pair, a mismatched pair or a missing file: refused before any connection, key text not shown', async () => {
+    const f = cert.files!;
+    const other = await createRegistryCertificate({ clientAuth: true, caName: 'other' });
+    await writeFile(join(work, 'other.key'), other.client!.key, { mode: 0o600 });
+    const before = requests;
+    const base = ['pull', `oci://${reg.hostPort}/ocilab/mtls-cli:v1`, '--output', join(work, 'y'), '--ca-file', f.ca];
+    expect((await cli([...base, '--cert-file', f.clientCert!])).err).toMatch(/--cert-file needs --key-file too/);
+    const mismatch = await cli([...base, '--cert-file', f.clientCert!, '--key-file', join(work, 'other.key')]);
+    expect(mismatch.err).toMatch(/not a usable client certificate: tls: private key does not match public key/);
+    expect(mismatch.err).not.toContain(other.client!.key.split('\n')[1]!);
+    expect((await cli([...base, '--cert-file', f.clientCert!, '--key-file', join(work, 'nope.key')])).err).toMatch(/--key-file .*nope\.key: cannot read it \(ENOENT\)/);
+    expect((await cli([...base, '--insecure-registry', '--cert-file', f.clientCert!, '--key-file', f.clientKey!])).err).toMatch(/contradict/);
+    expect(requests).toBe(before);
+  });
+});
