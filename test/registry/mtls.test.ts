@@ -6,18 +6,17 @@
  */
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 import { createRegistryCertificate, CLIENT_CERT_CN, type RegistryCertificate } from '../../src/registry/tls-cert.js';
 import { RegistryClient } from '../../src/oci/client.js';
-import { OciError } from '../../src/oci/errors.js';
-import { pullArtifact, pushArtifact } from '../../src/oci/remote.js';
+import { pullArtifact } from '../../src/oci/remote.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { peer } from '../helpers/peers.js';
+import { ociFailure, startTlsRegistry, type TlsRegistry } from './tls-fixture.js';
 
 const run = promisify(execFile);
 
@@ -26,30 +25,17 @@ let cert: RegistryCertificate;
 let other: RegistryCertificate;
 let reg: RegistryHandle;
 let pushedDigest: string;
+let fixture: TlsRegistry;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'ocilab-mtls-'));
-  cert = await createRegistryCertificate({ dir: join(work, 'tls'), clientAuth: true });
+  fixture = await startTlsRegistry('mtls', { clientAuth: true });
+  ({ work, cert, reg, pushedDigest } = fixture);
   other = await createRegistryCertificate({ caName: 'some other CA', clientAuth: true });
-  reg = await startRegistry({ tls: { cert: cert.certPem, key: cert.keyPem, clientCa: cert.caPem } });
-  await mkdir(join(work, 'src'));
-  await writeFile(join(work, 'src', 'app.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: mtls-demo }\n');
-  const pushed = await pushArtifact(parseReference(`oci://${reg.hostPort}/ocilab/mtls:v1`), {
-    path: join(work, 'src'), source: 'test', revision: 'v1', clientOptions: { ca: cert.caPem, clientCert: cert.client! },
-  });
-  pushedDigest = pushed.digest;
 });
 
-afterAll(async () => {
-  await reg?.close();
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
-async function failure(p: Promise<unknown>): Promise<OciError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(OciError);
-  return err as OciError;
-}
+const failure = ociFailure;
 
 describe('client certificate from the throwaway CA', () => {
   it('writes client.crt and a 0600 client.key next to ca.crt; clientAuth only, signed by the CA', async () => {

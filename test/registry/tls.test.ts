@@ -4,8 +4,7 @@
  * pull from it with the CA — real TLS handshakes on 127.0.0.1, no mocks.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, stat, writeFile, copyFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, stat, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { X509Certificate } from 'node:crypto';
@@ -13,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 import { createRegistryCertificate, type RegistryCertificate } from '../../src/registry/tls-cert.js';
 import { RegistryClient } from '../../src/oci/client.js';
-import { OciError } from '../../src/oci/errors.js';
-import { pullArtifact, pushArtifact } from '../../src/oci/remote.js';
+import { pullArtifact } from '../../src/oci/remote.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { peer } from '../helpers/peers.js';
+import { ociFailure, startTlsRegistry, type TlsRegistry } from './tls-fixture.js';
 
 const run = promisify(execFile);
 const hint = 'scripts/ci/install-registry.sh';
@@ -25,29 +24,16 @@ let work: string;
 let cert: RegistryCertificate;
 let reg: RegistryHandle;
 let pushedDigest: string;
+let fixture: TlsRegistry;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'ocilab-tls-'));
-  cert = await createRegistryCertificate({ dir: join(work, 'tls') });
-  reg = await startRegistry({ tls: { cert: cert.certPem, key: cert.keyPem } });
-  await mkdir(join(work, 'src'));
-  await writeFile(join(work, 'src', 'app.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: tls-demo }\n');
-  const pushed = await pushArtifact(parseReference(`oci://${reg.hostPort}/ocilab/tls:v1`), {
-    path: join(work, 'src'), source: 'test', revision: 'v1', clientOptions: { ca: cert.caPem },
-  });
-  pushedDigest = pushed.digest;
+  fixture = await startTlsRegistry('tls');
+  ({ work, cert, reg, pushedDigest } = fixture);
 });
 
-afterAll(async () => {
-  await reg?.close();
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
-async function failure(p: Promise<unknown>): Promise<OciError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(OciError);
-  return err as OciError;
-}
+const failure = ociFailure;
 
 describe('throwaway CA and server certificate', () => {
   it('writes ca.crt, tls.crt and a 0600 tls.key; the leaf is for loopback and signed by the CA', async () => {
