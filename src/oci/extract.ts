@@ -8,7 +8,7 @@
  * stream size are capped. The archive is unpacked into a temp dir beside the target and renamed
  * into place only when every entry passed, so a refused archive leaves nothing behind.
  */
-import { createReadStream, mkdtempSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
@@ -26,6 +26,11 @@ export const DEFAULT_MAX_ENTRIES = 100_000;
  * (a streaming gunzip costs a thread-pool round trip per 16 KiB); larger ones are streamed.
  */
 export const WHOLE_INFLATE_MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * Archives (and OCI layers) up to this size are read whole and take the in-memory path; larger
+ * ones are streamed. Most Flux artifacts are a few KiB.
+ */
+export const WHOLE_READ_MAX_BYTES = 4 * 1024 * 1024;
 
 export interface ExtractOptions {
   signal?: AbortSignal;
@@ -133,6 +138,11 @@ function prepareTarget(target: string, replace: boolean, label: string): boolean
  * Resolves with counts; rejects with an OciError naming the entry, leaving `target` untouched.
  */
 export async function extractTarball(source: string | Buffer | Readable, target: string, opts: ExtractOptions = {}): Promise<ExtractResult> {
+  if (typeof source === 'string') {
+    // A small file is read whole and takes the in-memory path (a layer the reconciler downloaded).
+    const st = statSync(source, { throwIfNoEntry: false });
+    if (st?.isFile() && st.size <= WHOLE_READ_MAX_BYTES) source = readFileSync(source);
+  }
   const label = opts.label ?? 'archive';
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
@@ -219,7 +229,7 @@ function peekGzip(stream: Readable): Promise<boolean> {
       const chunk = stream.read() as Buffer | null;
       if (chunk === null) return;
       stream.unshift(chunk);
-      done(chunk[0] === GZIP_MAGIC[0] && chunk[1] === GZIP_MAGIC[1]);
+      done(isGzip(chunk));
     };
     stream.on('readable', onReadable);
     stream.once('error', done);

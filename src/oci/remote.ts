@@ -14,7 +14,7 @@ import { finished } from 'node:stream/promises';
 import { RegistryClient, type ClientOptions, type Descriptor } from './client.js';
 import { buildArtifact, FLUX_CONFIG_BYTES, fluxAnnotations, fluxManifest, type ArtifactMetadata } from './artifact.js';
 import { OciError } from './errors.js';
-import { extractTarball, type ExtractOptions, type ExtractResult } from './extract.js';
+import { extractTarball, WHOLE_READ_MAX_BYTES, type ExtractOptions, type ExtractResult } from './extract.js';
 import { digestOf, type VerifyingStream } from './digest.js';
 import * as mt from './media-types.js';
 import { formatReference, manifestIdentifier, parseReference, withDigest, type Reference } from './reference.js';
@@ -132,7 +132,7 @@ export async function resolveArtifact(client: RegistryClient, ref: Reference, si
 }
 
 /** Tarball layers up to this size are read whole (verified) before extraction; larger ones are streamed into it. */
-export const WHOLE_LAYER_MAX_BYTES = 4 * 1024 * 1024;
+export const WHOLE_LAYER_MAX_BYTES = WHOLE_READ_MAX_BYTES;
 
 export interface PullOptions extends RemoteOptions {
   /** Directory to extract into (replaced when it exists and `replace` is set). */
