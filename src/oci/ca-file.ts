@@ -1,13 +1,11 @@
 /** Reading a CA bundle for `--ca-file`: PEM certificates only, checked before any connection. */
 import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { OciError } from './errors.js';
-
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+import { pemBlocks, readPem } from './key-pair.js';
 
 /** The certificates of a PEM bundle; throws a clear OciError for a missing, empty or broken file. */
 export function parseCaBundle(text: string, where: string): string {
-  const blocks = text.match(PEM_CERT) ?? [];
+  const blocks = pemBlocks(text).filter((b) => b.type === 'CERTIFICATE').map((b) => b.text);
   if (blocks.length === 0) throw new OciError('TLS', `${where}: no PEM certificate (-----BEGIN CERTIFICATE-----) found`);
   blocks.forEach((pem, i) => {
     try {
@@ -20,11 +18,5 @@ export function parseCaBundle(text: string, where: string): string {
 }
 
 export async function readCaFile(path: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new OciError('TLS', `--ca-file ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
-  }
-  return parseCaBundle(text, `--ca-file ${path}`);
+  return parseCaBundle(await readPem(path, '--ca-file'), `--ca-file ${path}`);
 }

@@ -18,7 +18,8 @@ interface PemBlock {
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n[\s\S]*?-----END \1-----/g;
 
-function pemBlocks(text: string): PemBlock[] {
+/** The PEM blocks of a text, in order (type and the whole block). */
+export function pemBlocks(text: string): PemBlock[] {
   return [...text.matchAll(PEM_BLOCK)].map((m) => ({ type: m[1]!, text: m[0] }));
 }
 
@@ -85,7 +86,8 @@ export function parseCaPool(caPem: string): string | undefined {
   return good.length ? good.join('\n') + '\n' : undefined;
 }
 
-async function readPem(path: string, flag: string): Promise<string> {
+/** A PEM file named by a flag; an unreadable one is an OciError('TLS') naming the flag and the path. */
+export async function readPem(path: string, flag: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
