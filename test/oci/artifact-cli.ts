@@ -1,0 +1,22 @@
+/** Shared by the `ocilab artifact` command tests: the command run in-process with captured output. */
+import { PassThrough, Readable } from 'node:stream';
+import { artifactCommand } from '../../src/commands/artifact.js';
+
+export interface CliResult { code: number; out: string; err: string }
+
+/** `ocilab artifact <args>` with `stdin`; the exit code is read from (and reset on) process.exitCode. */
+export async function artifactCli(args: string[], stdin = ''): Promise<CliResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  process.exitCode = 0;
+  const cmd = artifactCommand({ stdout, stderr, stdin: Readable.from([stdin]), env: {} });
+  cmd.exitOverride();
+  await cmd.parseAsync(args, { from: 'user' });
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, out, err };
+}
