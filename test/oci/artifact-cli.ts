@@ -1,6 +1,13 @@
-/** Shared by the `ocilab artifact` command tests: the command run in-process with captured output. */
+/**
+ * Shared by the `ocilab artifact` command tests: the command run in-process with captured
+ * output, and the embedded registry over HTTPS with a throwaway CA (optionally requiring
+ * client certificates from it) beside a work dir holding one small source tree.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { artifactCommand } from '../../src/commands/artifact.js';
+import { startHttpsRegistry, type HttpsRegistry } from '../registry/tls-fixture.js';
 
 export interface CliResult { code: number; out: string; err: string }
 
@@ -19,4 +26,12 @@ export async function artifactCli(args: string[], stdin = ''): Promise<CliResult
   const code = Number(process.exitCode ?? 0);
   process.exitCode = 0;
   return { code, out, err };
+}
+
+/** The embedded HTTPS registry (see startHttpsRegistry) with `src/app.yaml` (`kind: ConfigMap\n`) in its work dir; nothing pushed. */
+export async function startCliTlsRegistry(name: string, opts: { clientAuth?: boolean } = {}): Promise<HttpsRegistry> {
+  const fixture = await startHttpsRegistry(name, opts);
+  await mkdir(join(fixture.work, 'src'));
+  await writeFile(join(fixture.work, 'src', 'app.yaml'), 'kind: ConfigMap\n');
+  return fixture;
 }

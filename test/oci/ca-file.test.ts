@@ -1,27 +1,24 @@
 /** `ocilab artifact … --ca-file` against the embedded registry serving HTTPS with a throwaway CA. */
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCaBundle } from '../../src/oci/ca-file.js';
-import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
+import type { RegistryHandle } from '../../src/registry/server.js';
 import { createRegistryCertificate, type RegistryCertificate } from '../../src/registry/tls-cert.js';
-import { artifactCli as cli } from './artifact-cli.js';
+import type { HttpsRegistry } from '../registry/tls-fixture.js';
+import { artifactCli as cli, startCliTlsRegistry } from './artifact-cli.js';
 
+let fixture: HttpsRegistry;
 let work: string;
 let cert: RegistryCertificate;
 let reg: RegistryHandle;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'ocilab-cafile-'));
-  cert = await createRegistryCertificate({ dir: join(work, 'tls') });
-  reg = await startRegistry({ tls: { cert: cert.certPem, key: cert.keyPem } });
-  await mkdir(join(work, 'src'));
-  await writeFile(join(work, 'src', 'app.yaml'), 'kind: ConfigMap\n');
+  fixture = await startCliTlsRegistry('cafile');
+  ({ work, cert, reg } = fixture);
 });
 afterAll(async () => {
-  await reg?.close();
-  await rm(work, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 describe('ocilab artifact --ca-file', () => {

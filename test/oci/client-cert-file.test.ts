@@ -3,30 +3,27 @@
  * requiring client certificates from its throwaway CA; the files are checked to be a pair
  * before any connection.
  */
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
+import type { RegistryHandle } from '../../src/registry/server.js';
 import { createRegistryCertificate, type RegistryCertificate } from '../../src/registry/tls-cert.js';
-import { artifactCli as cli } from './artifact-cli.js';
+import type { HttpsRegistry } from '../registry/tls-fixture.js';
+import { artifactCli as cli, startCliTlsRegistry } from './artifact-cli.js';
 
+let fixture: HttpsRegistry;
 let work: string;
 let cert: RegistryCertificate;
 let reg: RegistryHandle;
 let requests = 0;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'ocilab-certfile-'));
-  cert = await createRegistryCertificate({ dir: join(work, 'tls'), clientAuth: true });
-  reg = await startRegistry({ tls: { cert: cert.certPem, key: cert.keyPem, clientCa: cert.caPem } });
+  fixture = await startCliTlsRegistry('certfile', { clientAuth: true });
+  ({ work, cert, reg } = fixture);
   reg.on('request', () => requests++);
-  await mkdir(join(work, 'src'));
-  await writeFile(join(work, 'src', 'app.yaml'), 'kind: ConfigMap\n');
 });
 afterAll(async () => {
-  await reg?.close();
-  await rm(work, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 describe('ocilab artifact --cert-file/--key-file', () => {
