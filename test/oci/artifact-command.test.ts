@@ -2,35 +2,18 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { peer } from '../helpers/peers.js';
-import { artifactCommand } from '../../src/commands/artifact.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { digestOf } from '../../src/oci/digest.js';
 import { FLUX_CONFIG_BYTES, fluxManifest } from '../../src/oci/artifact.js';
 import * as mt from '../../src/oci/media-types.js';
 import { startRegistry, type RunningRegistry } from './registry-peers.js';
 import { EXPECTED_FILES, makeSourceTree, readTree } from './tree.js';
+import { artifactCli as cli } from './artifact-cli.js';
 
 const hasRegistry = peer('docker-registry', 'scripts/ci/install-oci.sh');
-
-async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  process.exitCode = 0;
-  const cmd = artifactCommand({ stdout, stderr, stdin: Readable.from([stdin]), env: {} });
-  cmd.exitOverride();
-  await cmd.parseAsync(args, { from: 'user' });
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, out, err };
-}
 
 describe.skipIf(!hasRegistry)('ocilab artifact', () => {
   let reg: RunningRegistry;

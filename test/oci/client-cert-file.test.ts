@@ -3,47 +3,27 @@
  * requiring client certificates from its throwaway CA; the files are checked to be a pair
  * before any connection.
  */
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactCommand } from '../../src/commands/artifact.js';
-import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
+import type { RegistryHandle } from '../../src/registry/server.js';
 import { createRegistryCertificate, type RegistryCertificate } from '../../src/registry/tls-cert.js';
+import type { HttpsRegistry } from '../registry/tls-fixture.js';
+import { artifactCli as cli, startCliTlsRegistry } from './artifact-cli.js';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  process.exitCode = 0;
-  const cmd = artifactCommand({ stdout, stderr, stdin: Readable.from(['']), env: {} });
-  cmd.exitOverride();
-  await cmd.parseAsync(args, { from: 'user' });
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, out, err };
-}
-
+let fixture: HttpsRegistry;
 let work: string;
 let cert: RegistryCertificate;
 let reg: RegistryHandle;
 let requests = 0;
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'ocilab-certfile-'));
-  cert = await createRegistryCertificate({ dir: join(work, 'tls'), clientAuth: true });
-  reg = await startRegistry({ tls: { cert: cert.certPem, key: cert.keyPem, clientCa: cert.caPem } });
+  fixture = await startCliTlsRegistry('certfile', { clientAuth: true });
+  ({ work, cert, reg } = fixture);
   reg.on('request', () => requests++);
-  await mkdir(join(work, 'src'));
-  await writeFile(join(work, 'src', 'app.yaml'), 'kind: ConfigMap\n');
 });
 afterAll(async () => {
-  await reg?.close();
-  await rm(work, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 describe('ocilab artifact --cert-file/--key-file', () => {

@@ -7,44 +7,21 @@
  * missing 'tls.key'`, `failed to parse TLS certificate and key: tls: …`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 import { createRegistryCertificate, type RegistryCertificate } from '../../src/registry/tls-cert.js';
-import { LocalReconciler } from '../../src/reconcile/reconciler.js';
-import { ArtifactStorage } from '../../src/reconcile/storage.js';
-import { fluxTarballArchive } from '../../src/reconcile/archive.js';
-import { parseSources, type SecretObject } from '../../src/reconcile/schema.js';
+import type { LocalReconciler } from '../../src/reconcile/reconciler.js';
 import { getCondition } from '../../src/reconcile/conditions.js';
-import { pushArtifact } from '../../src/oci/remote.js';
+import { reconcileOci, secret, startTlsReconciler, type TlsReconciler } from './tls-reconciler-fixture.js';
 
 describe('local reconciler: certSecretRef with tls.crt/tls.key (mutual TLS), as source-controller', () => {
-  let reg: RegistryHandle;
+  let fixture: TlsReconciler;
   let cert: RegistryCertificate;
   let other: RegistryCertificate;
-  let work: string;
   let rec: LocalReconciler;
   let digest: string;
   let requests = 0;
-  const url = () => `oci://${reg.hostPort}/fleet/mtls`;
+  const url = () => fixture.url;
 
-  const reconcile = async (name: string, secretName: string) => {
-    rec.apply(parseSources(`
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: OCIRepository
-metadata: { name: ${name}, namespace: flux-system }
-spec:
-  interval: 10m
-  url: ${url()}
-  ref: { tag: v1 }
-  certSecretRef: { name: ${secretName} }
-`)[0]!);
-    return rec.reconcileNow({ kind: 'OCIRepository', namespace: 'flux-system', name });
-  };
-  const secret = (name: string, data: Record<string, string>): SecretObject => ({
-    apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'flux-system' }, stringData: data,
-  } as SecretObject);
+  const reconcile = (name: string, secretName: string) => reconcileOci(rec, url(), name, `  certSecretRef: { name: ${secretName} }\n`);
   const transportFailure = async (name: string, secretName: string) => {
     const before = requests;
     const s = await reconcile(name, secretName);
@@ -56,15 +33,10 @@ spec:
   };
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'ocilab-certsecret-mtls-'));
-    cert = await createRegistryCertificate({ clientAuth: true });
+    fixture = await startTlsReconciler('certsecret-mtls', 'mtls', { clientAuth: true });
+    ({ cert, rec, digest } = fixture);
+    fixture.reg.on('request', () => requests++);
     other = await createRegistryCertificate({ caName: 'not the registry CA', clientAuth: true });
-    reg = await startRegistry({ tls: { cert: cert.certPem, key: cert.keyPem, clientCa: cert.caPem } });
-    reg.on('request', () => requests++);
-    await mkdir(join(work, 'src'));
-    await writeFile(join(work, 'src', 'app.yaml'), 'kind: ConfigMap\n');
-    digest = (await pushArtifact(`${url()}:v1`, { path: join(work, 'src'), source: 's', revision: 'r', clientOptions: { ca: cert.caPem, clientCert: cert.client! } })).digest;
-    rec = new LocalReconciler({ storage: new ArtifactStorage(join(work, 'storage'), fluxTarballArchive) });
     const client = cert.client!;
     rec.applySecret(secret('mtls', { 'tls.crt': client.cert, 'tls.key': client.key, 'ca.crt': cert.caPem }));
     rec.applySecret(secret('mtls-legacy', { certFile: client.cert, keyFile: client.key, caFile: cert.caPem }));
@@ -78,9 +50,7 @@ spec:
     rec.applySecret(secret('bad-ca', { 'tls.crt': client.cert, 'tls.key': client.key, 'ca.crt': 'not a certificate' }));
   });
   afterAll(async () => {
-    await rec?.stop();
-    await reg?.close();
-    await rm(work, { recursive: true, force: true });
+    await fixture?.close();
   });
 
   it('tls.crt, tls.key and ca.crt: HTTPS with the client certificate, Ready=True', async () => {

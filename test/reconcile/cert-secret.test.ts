@@ -6,60 +6,33 @@
  * (OCIArtifactPullFailed, "x509: certificate signed by unknown authority").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
+import type { RegistryHandle } from '../../src/registry/server.js';
 import { createRegistryCertificate, type RegistryCertificate } from '../../src/registry/tls-cert.js';
-import { LocalReconciler } from '../../src/reconcile/reconciler.js';
-import { ArtifactStorage } from '../../src/reconcile/storage.js';
-import { fluxTarballArchive } from '../../src/reconcile/archive.js';
-import { parseSources, type SecretObject } from '../../src/reconcile/schema.js';
+import type { LocalReconciler } from '../../src/reconcile/reconciler.js';
 import { getCondition } from '../../src/reconcile/conditions.js';
-import { pushArtifact } from '../../src/oci/remote.js';
+import { reconcileOci, secret, startTlsReconciler, type TlsReconciler } from './tls-reconciler-fixture.js';
 
 describe('local reconciler: certSecretRef and insecure, as source-controller', () => {
+  let fixture: TlsReconciler;
   let reg: RegistryHandle;
   let cert: RegistryCertificate;
   let other: RegistryCertificate;
-  let work: string;
   let rec: LocalReconciler;
   let digest: string;
 
-  const reconcile = async (name: string, spec: string) => {
-    rec.apply(parseSources(`
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: OCIRepository
-metadata: { name: ${name}, namespace: flux-system }
-spec:
-  interval: 10m
-  url: oci://${reg.hostPort}/fleet/tls
-  ref: { tag: v1 }
-${spec}`)[0]!);
-    return rec.reconcileNow({ kind: 'OCIRepository', namespace: 'flux-system', name });
-  };
-  const secret = (name: string, data: Record<string, string>): SecretObject => ({
-    apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'flux-system' }, stringData: data,
-  } as SecretObject);
+  const reconcile = (name: string, spec: string) => reconcileOci(rec, fixture.url, name, spec);
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'ocilab-certsecret-'));
-    cert = await createRegistryCertificate();
+    fixture = await startTlsReconciler('certsecret', 'tls');
+    ({ reg, cert, rec, digest } = fixture);
     other = await createRegistryCertificate({ caName: 'not the registry CA' });
-    reg = await startRegistry({ tls: { cert: cert.certPem, key: cert.keyPem } });
-    await mkdir(join(work, 'src'));
-    await writeFile(join(work, 'src', 'app.yaml'), 'kind: ConfigMap\n');
-    digest = (await pushArtifact(`oci://${reg.hostPort}/fleet/tls:v1`, { path: join(work, 'src'), source: 's', revision: 'r', clientOptions: { ca: cert.caPem } })).digest;
-    rec = new LocalReconciler({ storage: new ArtifactStorage(join(work, 'storage'), fluxTarballArchive) });
     rec.applySecret(secret('registry-ca', { 'ca.crt': cert.caPem }));
     rec.applySecret(secret('wrong-ca', { 'ca.crt': other.caPem }));
     rec.applySecret(secret('no-ca', { 'token': 'x' }));
     rec.applySecret(secret('legacy-ca', { caFile: cert.caPem }));
   });
   afterAll(async () => {
-    await rec?.stop();
-    await reg?.close();
-    await rm(work, { recursive: true, force: true });
+    await fixture?.close();
   });
 
   it('certSecretRef with the registry CA: HTTPS pull, Ready=True', async () => {

@@ -6,33 +6,19 @@
  * reconcile.* in the same run share the target's server and reconciler.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
 import type { ActionContext } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
-import { createTarget } from '../../src/targets/index.js';
 import { peer } from '../helpers/peers.js';
+import { actionHarness, localContext, refused } from './local-run.js';
 
 const hasGit = peer('git', 'apt-get install git');
-const refused = async (url: string) => fetch(url).then(() => false, () => true);
 
 describe.skipIf(!hasGit)('local target delivery (git server + local reconciler wired in)', () => {
-  const registry = buildActionRegistry();
-  const cleanup = new CleanupRegistry();
-  const lines: string[] = [];
+  const h = actionHarness();
+  const { cleanup, lines, step, run } = h;
   let ctx: ActionContext;
-  const step = async (name: string, raw: unknown) => {
-    const def = registry.get(name);
-    if (!def) throw new Error(`no action ${name}`);
-    return def.run(def.args.parse(raw), ctx);
-  };
-  const run = async (name: string, raw: unknown) => {
-    const res = await step(name, raw);
-    expect(res, `${name}: ${res.message}\n${lines.slice(-10).join('\n')}`).toEqual({ ok: true });
-  };
 
   afterAll(async () => {
     expect(await cleanup.runAll()).toEqual([]);
@@ -40,9 +26,8 @@ describe.skipIf(!hasGit)('local target delivery (git server + local reconciler w
   });
 
   it('GitRepository and OCIRepository become Ready with Flux revisions; an unsigned artifact fails verification', async () => {
-    const workDir = await mkdtemp(join(tmpdir(), 'ocilab-local-delivery-'));
-    ctx = { signal: new AbortController().signal, log: (l) => lines.push(l), cleanup, vars: {}, workDir, scenarioDir: workDir, target: 'local', report: () => undefined };
-    ctx.runTarget = createTarget('local');
+    ctx = await localContext(h, 'local-delivery');
+    const workDir = ctx.workDir;
 
     await run('target.up', {});
     const gitUrl = ctx.vars['git.url']!;

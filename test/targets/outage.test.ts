@@ -4,40 +4,20 @@
  * same port and storage after the restart. On a target whose servers are not ocilab's, the
  * step is "shown, not run" and the outage checks are skipped.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
-import type { ActionContext } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import { Plan } from '../../src/kube/plan.js';
 import { ClusterTarget } from '../../src/targets/cluster.js';
-import { createTarget } from '../../src/targets/index.js';
 import { peer } from '../helpers/peers.js';
+import { actionHarness, localContext, refused } from './local-run.js';
 
 const hasGit = peer('git', 'apt-get install git');
-const refused = (url: string) => fetch(url).then(() => false, () => true);
-const registry = buildActionRegistry();
-
-function harness(cleanup: CleanupRegistry, lines: string[]) {
-  let ctx!: ActionContext;
-  const step = async (name: string, raw: unknown) => {
-    const def = registry.get(name);
-    if (!def) throw new Error(`no action ${name}`);
-    return def.run(def.args.parse(raw), ctx);
-  };
-  const run = async (name: string, raw: unknown) => {
-    const res = await step(name, raw);
-    expect(res, `${name}: ${res.message}\n${lines.slice(-10).join('\n')}`).toEqual({ ok: true });
-  };
-  return { step, run, set: (c: ActionContext) => (ctx = c) };
-}
 
 describe.skipIf(!hasGit)('outage on the local target (real registry, Git server and reconciler)', () => {
-  const cleanup = new CleanupRegistry();
-  const lines: string[] = [];
-  const { step, run, set } = harness(cleanup, lines);
+  const h = actionHarness();
+  const { cleanup, lines, step, run } = h;
   let workDir = '';
 
   afterAll(async () => {
@@ -46,8 +26,8 @@ describe.skipIf(!hasGit)('outage on the local target (real registry, Git server 
   });
 
   it('registry and Git server: Ready=False with the artifact kept, then back on the same port, Ready=True on the same revision', async () => {
-    workDir = await mkdtemp(join(tmpdir(), 'ocilab-outage-'));
-    const ctx = set({ signal: new AbortController().signal, log: (l) => lines.push(l), cleanup, vars: {}, workDir, scenarioDir: workDir, target: 'local', report: () => undefined, runTarget: createTarget('local') });
+    const ctx = await localContext(h, 'outage');
+    workDir = ctx.workDir;
     await run('target.up', {});
     await run('fixtures.create', 'tiny');
     const gitUrl = ctx.vars['git.url']!;
@@ -94,9 +74,7 @@ describe.skipIf(!hasGit)('outage on the local target (real registry, Git server 
 
 describe('outage on a target whose servers are not ocilab\'s', () => {
   it('cluster: target.stop is shown, not run (with the reason, in the plan too); the outage check is skipped', async () => {
-    const cleanup = new CleanupRegistry();
-    const lines: string[] = [];
-    const { run, set } = harness(cleanup, lines);
+    const { cleanup, lines, run, set } = actionHarness();
     const plan = new Plan();
     const runTarget = new ClusterTarget({ plan, registryUrl: 'ghcr.io/ada/ocilab', gitUrl: 'https://git.example.com/ada' });
     const ctx = set({ signal: new AbortController().signal, log: (l) => lines.push(l), cleanup, vars: {}, workDir: tmpdir(), scenarioDir: tmpdir(), target: 'cluster', report: () => undefined, runTarget, plan });
