@@ -106,7 +106,7 @@ export function cosignCommand(): Command {
       .argument('<ref>', 'artifact reference')
       .requiredOption('--key <path>', 'cosign.pub (repeat to try several, as a Flux Secret with several .pub keys)', (v: string, acc: string[] = []) => [...acc, v])
       .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-      .addHelpText('after', '\nStricter than Flux: a classic signature must also name this artifact\'s digest in its payload.'),
+      .addHelpText('after', '\nA classic signature must also name this artifact\'s digest in its payload (as cosign verify --check-claims).'),
   ).action((ref: string, o: { key: string[]; output: 'text' | 'json'; allowHttpRegistry?: boolean; allowInsecureRegistry?: boolean }) =>
     guarded(async () => {
       const insecure = usesHttp(ref, o);

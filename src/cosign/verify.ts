@@ -3,8 +3,8 @@
  * v3 bundles first (referrers API or the `sha256-<hex>` fallback tag), then classic
  * signatures on `sha256-<hex>.sig`. Offline and tlog-ignored, as Flux does with a key.
  *
- * Stricter than Flux on purpose: a classic signature only counts when its payload names
- * this artifact's digest (Flux checks the signature bytes but not the digest inside).
+ * A classic signature only counts when its payload names this artifact's digest, as the
+ * cosign CLI checks by default (`cosign verify --check-claims`, true unless turned off).
  */
 import type { KeyObject } from 'node:crypto';
 import { RegistryClient } from '../oci/client.js';
@@ -189,8 +189,7 @@ async function checkClassic(
     }
     if (claimed.manifestDigest !== digest) {
       fail(
-        `signature is valid (${key.name}) but its payload names ${claimed.manifestDigest}, not this artifact ${digest} ` +
-          `(Flux would accept it; ocilab also checks the digest inside the payload)`,
+        `signature is valid (${key.name}) but its payload names ${claimed.manifestDigest}, not this artifact ${digest}`,
         'other-artifact',
       );
       continue;

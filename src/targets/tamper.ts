@@ -2,12 +2,15 @@
  * `tamper.replace-layer`: the third tamper of cosign-verify, done through the registry API so
  * it works on any registry (the embedded one, kind's registry:3, a workshop's). Someone with
  * push access but not the key takes a signed artifact, swaps its content layer for their
- * own, pushes the result to the tag, and copies the valid signature next to the new digest.
+ * own and pushes the result to the tag.
  *
  * A registry verifies every digest on upload, so changed bytes always get a new layer
- * digest, hence a new manifest digest, and the copied signature still names the old one:
- * Flux refuses it (VerificationError). That is the lesson: signature + digests = integrity
- * of every byte.
+ * digest, hence a new manifest digest, and no signature names the new one: the verifier
+ * refuses it (VerificationError). That is the lesson: signature + digests = integrity of
+ * every byte.
+ *
+ * `copySignature: true` also copies `sha256-<old>.sig` to `sha256-<new>.sig`: cosign and
+ * ocilab refuse it, the payload names the old digest.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,7 +41,7 @@ export const replaceLayer = defineAction({
     path: z.string().min(1),
     /** Tag the tampered manifest is pushed to. */
     tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'an OCI tag').default('latest'),
-    /** Also copy the cosign signature (`sha256-<old>.sig`) to `sha256-<new>.sig` (cosign and ocilab refuse it: the payload names the old digest). */
+    /** Also copy the cosign signature (`sha256-<old>.sig`) to `sha256-<new>.sig`: cosign and ocilab refuse it, the payload names the old digest. */
     copySignature: z.boolean().default(false),
   }),
   async run(args, ctx) {

@@ -3,15 +3,18 @@
  * source-controller) with the real cosign verifier plugged into spec.verify, on the embedded
  * registry: signed → Ready; tamper 1 (unsigned push, same tag) and tamper 2 (other key) →
  * SourceVerified=False while the last good artifact is kept; signing properly recovers.
+ * A valid signature copied next to another digest is refused by ocilab's verifier.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signatureTag } from '../../src/cosign/classic.js';
 import { publicKeyPem } from '../../src/cosign/key-file.js';
 import { signArtifact } from '../../src/cosign/sign.js';
 import { cosignSourceVerifier } from '../../src/cosign/source-verifier.js';
+import { verifyArtifact } from '../../src/cosign/verify.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { pushArtifact } from '../../src/oci/remote.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
@@ -104,5 +107,26 @@ spec:
     expect(getCondition(s4.conditions, 'SourceVerified')?.message).toBe(`verified signature of revision latest@${d2}`);
     expect(getCondition(s4.conditions, 'Ready')?.status).toBe('True');
     expect(s4.artifact?.revision).toBe(`latest@${d2}`);
+  }, 60_000);
+
+  it('a valid signature copied next to another digest is refused: its payload names the old digest (as cosign verify --check-claims)', async () => {
+    const d1 = await push('copy v1');
+    await sign(d1);
+    const d2 = await push('copy v2');
+    const sig = await client.getManifest('fleet/app', signatureTag(d1));
+    await client.putManifest('fleet/app', signatureTag(d2), sig.bytes, sig.descriptor.mediaType);
+
+    const v = await verifyArtifact(`${reg.hostPort}/fleet/app@${d2}`, { publicKeys: [{ name: 'cosign.pub', key: good.publicKey }], client });
+    expect(v.verified).toBe(false);
+    expect(v.checked[0]).toMatchObject({ ok: false, cause: 'other-artifact' });
+    expect(v.message).toContain(`signature is valid (cosign.pub) but its payload names ${d1}, not this artifact ${d2}`);
+    // ocilab's own behaviour only: nothing said here about what other verifiers do.
+    expect(v.message).not.toMatch(/flux/i);
+    expect(v.summary).toBe(`a signature by cosign.pub exists, but it was made for a different artifact, not ${d2.slice(0, 19)}…`);
+
+    const s = await rec.reconcileNow(key);
+    expect(getCondition(s.conditions, 'SourceVerified')).toMatchObject({ status: 'False', reason: 'VerificationError' });
+    expect(getCondition(s.conditions, 'SourceVerified')?.message).toContain(`its payload names ${d1}, not this artifact ${d2}`);
+    expect(s.artifact?.revision).not.toBe(`latest@${d2}`);
   }, 60_000);
 });

@@ -82,7 +82,7 @@ describe.skipIf(!bin)('sign and verify on a real registry (docker-registry)', ()
     expect(v.checked[0]!.problem).toMatch(/does not verify with cosign\.pub/);
   });
 
-  it('a valid signature copied to another artifact is refused (stricter than Flux)', async () => {
+  it('a valid signature copied to another artifact is refused (its payload names the other digest)', async () => {
     const d1 = await pushArtifact(reg.client, 'demo/copied', 'v1', 'one');
     const d2 = await pushArtifact(reg.client, 'demo/copied', 'v2', 'two');
     const payload = buildPayload(`${reg.host}/demo/copied`, d1);
@@ -90,7 +90,7 @@ describe.skipIf(!bin)('sign and verify on a real registry (docker-registry)', ()
     const v = await verifyArtifact(`${reg.host}/demo/copied:v2`, { publicKeys: pub, client: reg.client });
     expect(v.verified).toBe(false);
     expect(v.message).toContain(`its payload names ${d1}, not this artifact ${d2}`);
-    expect(v.message).toContain('Flux would accept it');
+    expect(v.message).not.toMatch(/flux/i);
     expect(v.summary).toBe(`a signature by cosign.pub exists, but it was made for a different artifact, not ${d2.slice(0, 19)}…`);
   });
 
