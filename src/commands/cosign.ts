@@ -36,7 +36,7 @@ async function guarded(fn: () => Promise<void>): Promise<void> {
   }
 }
 
-/** Plain HTTP when asked, or when the host is loopback/private (ggcr's rule, which cosign shares). */
+/** Plain HTTP when asked, or when the host is loopback/private (ocilab's isPrivateHost, close to go-containerregistry's rule). */
 function usesHttp(ref: string, flags: { allowHttpRegistry?: boolean; allowInsecureRegistry?: boolean }): boolean {
   if (flags.allowHttpRegistry || flags.allowInsecureRegistry) return true;
   try {

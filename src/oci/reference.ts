@@ -92,7 +92,12 @@ function hostname(registry: string): string {
   return colon >= 0 ? registry.slice(0, colon) : registry;
 }
 
-/** True for hosts ggcr talks plain HTTP to by default: localhost, *.local, loopback, RFC 1918. */
+/**
+ * ocilab's plain-HTTP default: localhost, *.localhost, *.local, 127/8, ::1, RFC 1918 IPv4.
+ * Close to, not the same as, go-containerregistry's name.Registry.Scheme() (pkg/name/registry.go),
+ * which also allows plain HTTP for these hosts but only after an HTTPS attempt, and lists
+ * `localhost:<port>`, `*.localhost`, `127.0.0.1`, `::1` and RFC 1918 (not *.local or all of 127/8).
+ */
 export function isPrivateHost(registry: string): boolean {
   const host = hostname(registry).toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local')) return true;

@@ -2,8 +2,9 @@
  * GitRepository, as source-controller reconciles it: list the remote ref first and skip when
  * `<ref>@sha1:<hash>` equals the stored artifact's revision (and the content settings are
  * unchanged); otherwise shallow-clone (depth 1, single branch, no tags), apply the ignore
- * rules, archive, and record the artifact. Uses the real git CLI; source-controller uses
- * go-git in-process (a documented difference).
+ * rules, archive, and record the artifact. Uses the real git CLI over protocol v2;
+ * source-controller uses go-git in-process, protocol v0/v1 (a documented difference,
+ * differences.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

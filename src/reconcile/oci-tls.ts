@@ -9,9 +9,12 @@
  *   A missing Secret, one with neither a CA nor a pair, half a pair, or PEM that does not parse
  *   fails as "failed to generate transport for '<url>': …" with reason AuthenticationFailed,
  *   before any request, in source-controller's words.
- * - `insecure: true` (no certSecretRef): plain HTTP allowed.
+ * - `insecure: true` (no certSecretRef): plain HTTP.
  * - `insecure: false` written out: HTTPS, even on loopback, where ocilab otherwise defaults
  *   to plain HTTP for convenience.
+ * source-controller does not pick the scheme up front: go-containerregistry tries HTTPS
+ * first and falls back to plain HTTP for insecure or loopback/private hosts, whatever
+ * `insecure` says for those hosts (LOCAL_RECONCILER_DIFFERENCES, differences.ts).
  */
 import { RegistryClient, type ClientOptions } from '../oci/client.js';
 import type { Reference } from '../oci/reference.js';

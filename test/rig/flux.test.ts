@@ -78,7 +78,7 @@ describe.skipIf(!ready)('Flux on the rig (real kube-apiserver, source-controller
     const res = await waitFor(client, refOf(repo), readyPredicate(), WAIT);
     expect(res.ok, res.message).toBe(true);
     expect(res.object?.status?.artifact?.revision).toBe(`main@sha1:${gitCommit}`);
-    // source-controller (go-git) fetched over smart HTTP, protocol v2, through ocilab's server.
+    // source-controller (go-git, protocol v0/v1) fetched over smart HTTP through ocilab's server.
     const fetches = git!.log.list().filter((e) => e.repo === 'app.git' && e.service === 'git-upload-pack' && e.endpoint === 'service');
     expect(fetches.some((e) => e.status === 200 && e.bytesOut > 0)).toBe(true);
   });
