@@ -1,6 +1,6 @@
 /**
  * The zustand (vanilla) store of one run: folds the runner's events into RunState and
- * exposes actions that call the runner. Free of React: the UI wraps it with `useStore`,
+ * exposes actions that call the runner. Free of React: the UI reads it with `useRunSelector`,
  * the plain reporter and tests use it as is.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
