@@ -1,6 +1,6 @@
 /** `ocilab registry serve`: run the embedded OCI registry alone, logging each request. */
 import { join, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { onInterrupt } from '../engine/shutdown.js';
 import { issueRegistryTls } from '../registry/issue-tls.js';
 import { REGISTRY_TIMEOUTS, startRegistry, type RegistryTimeouts, type RegistryTls, type RequestEvent } from '../registry/server.js';
@@ -24,8 +24,8 @@ function parseSeconds(zero: boolean) {
   };
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export function formatRequest(e: RequestEvent): string {
@@ -43,10 +43,18 @@ export function registryCommand(): Command {
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('-q, --quiet', 'do not log requests')
     .option('--tls <dir>', 'serve HTTPS with a throwaway CA and server certificate for 127.0.0.1/::1/localhost, written to <dir> (ca.crt, tls.crt, tls.key 0600); clients trust <dir>/ca.crt')
-    .option('--allowed-host <name>', 'also answer requests whose Host header is this name (repeatable); IP addresses and localhost always are, any other name gets 403 (DNS rebinding)', collect, [])
-    .option('--headers-timeout <s>', `seconds a client has to send its request headers (default ${REGISTRY_TIMEOUTS.headersMs / 1000})`, parseSeconds(false))
-    .option('--idle-timeout <s>', `close a connection whose request body (or response) stalls this many seconds; 0: never (default ${REGISTRY_TIMEOUTS.idleMs / 1000})`, parseSeconds(true))
-    .option('--request-timeout <s>', 'seconds a whole request (headers and body) may take; 0 (default): no limit, so a slow but moving large push is never cut', parseSeconds(true))
+    .option('--allowed-host <name>', 'also answer requests whose Host header is this name (repeatable); IP addresses and localhost always are, any other name gets 403 (DNS rebinding)', collect)
+    .addOption(new Option('--headers-timeout <s>', 'seconds a client has to send its request headers').argParser(parseSeconds(false)).default(REGISTRY_TIMEOUTS.headersMs, String(REGISTRY_TIMEOUTS.headersMs / 1000)))
+    .addOption(
+      new Option('--idle-timeout <s>', 'close a connection whose request body (or response) stalls this many seconds; 0: never')
+        .argParser(parseSeconds(true))
+        .default(REGISTRY_TIMEOUTS.idleMs, String(REGISTRY_TIMEOUTS.idleMs / 1000)),
+    )
+    .addOption(
+      new Option('--request-timeout <s>', 'seconds a whole request (headers and body) may take; 0: no limit, so a slow but moving large push is never cut')
+        .argParser(parseSeconds(true))
+        .default(REGISTRY_TIMEOUTS.requestMs, '0'),
+    )
     .option('--tls-client-auth', 'with --tls: mutual TLS, require a client certificate signed by the throwaway CA; writes one to <dir> (client.crt, client.key 0600)')
     .action(async (opts: ServeOptions) => {
       const controller = new AbortController();
@@ -57,17 +65,13 @@ export function registryCommand(): Command {
         if (opts.tls !== undefined) {
           ({ tls } = await issueRegistryTls({ dir: opts.tls, clientAuth: opts.tlsClientAuth === true, ...(opts.host !== '127.0.0.1' ? { hosts: [opts.host] } : {}) }));
         }
-        const timeouts: Partial<RegistryTimeouts> = {
-          ...(opts.headersTimeout !== undefined ? { headersMs: opts.headersTimeout } : {}),
-          ...(opts.idleTimeout !== undefined ? { idleMs: opts.idleTimeout } : {}),
-          ...(opts.requestTimeout !== undefined ? { requestMs: opts.requestTimeout } : {}),
-        };
+        const timeouts: RegistryTimeouts = { ...REGISTRY_TIMEOUTS, headersMs: opts.headersTimeout, idleMs: opts.idleTimeout, requestMs: opts.requestTimeout };
         registry = await startRegistry({
           dir: opts.dir,
           host: opts.host,
           port: opts.port,
           signal: controller.signal,
-          allowedHosts: opts.allowedHost,
+          allowedHosts: opts.allowedHost ?? [],
           timeouts,
           ...(tls ? { tls } : {}),
         });
@@ -121,8 +125,8 @@ interface ServeOptions {
   quiet?: boolean;
   tls?: string;
   tlsClientAuth?: boolean;
-  allowedHost: string[];
-  headersTimeout?: number;
-  idleTimeout?: number;
-  requestTimeout?: number;
+  allowedHost?: string[];
+  headersTimeout: number;
+  idleTimeout: number;
+  requestTimeout: number;
 }

@@ -109,7 +109,7 @@ describe('Host header (DNS rebinding)', () => {
     reg = await startRegistry({ allowedHosts: ['registry.example.test'] });
     const port = reg.port;
     const withHost = (host: string, path = '/v2/') => rawRequest(port, `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `registry.example.test:${port}`, 'registry.example.test.', '10.89.0.1:5001']) {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `registry.example.test:${port}`, 'registry.example.test.', '10.89.0.1:5001', `host.docker.internal:${port}`]) {
       expect((await withHost(host)).status, host).toBe(200);
     }
     for (const host of [`attacker.example:${port}`, 'attacker.example', `localhost.attacker.example:${port}`, `127.0.0.1.nip.io:${port}`, '']) {
