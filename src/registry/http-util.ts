@@ -40,7 +40,8 @@ export function sendError(ex: Exchange, err: RegistryError): void {
 /** Stream `source` as the response body; counts bytes served; never buffers it whole. */
 export function sendStream(ex: Exchange, status: number, headers: Record<string, string | number>, source: Readable): Promise<void> {
   ex.res.writeHead(status, headers);
-  // A client that stops reading would hold the file open for ever: close it after the idle limit.
+  // A client that stops reading would hold the file open for ever: close it after the idle limit
+  // (node replaces the socket's timer with its keep-alive one once the response is out).
   if (ex.idleTimeoutMs > 0) ex.res.setTimeout(ex.idleTimeoutMs, () => ex.res.destroy());
   return new Promise((resolve) => {
     source.on('data', (chunk: Buffer) => {
@@ -54,7 +55,6 @@ export function sendStream(ex: Exchange, status: number, headers: Record<string,
       source.destroy();
       resolve();
     });
-    ex.res.on('finish', () => ex.res.socket?.setTimeout(0));
     source.pipe(ex.res);
   });
 }

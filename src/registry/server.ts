@@ -156,12 +156,19 @@ function closeIfBodyIdle(req: IncomingMessage, res: ServerResponse, idleMs: numb
   const onIdle = () => socket.destroy();
   socket.setTimeout(idleMs);
   socket.once('timeout', onIdle);
-  const stop = () => {
+  let watching = true;
+  // Once the body is in: back to no socket limit (node sets its keep-alive one after the response).
+  req.once('end', () => {
+    if (!watching) return;
+    watching = false;
     socket.off('timeout', onIdle);
     socket.setTimeout(0);
-  };
-  req.once('end', stop);
-  res.once('close', stop);
+  });
+  // Answered before the body ended: stop watching, and leave the socket's timer to node.
+  res.once('close', () => {
+    watching = false;
+    socket.off('timeout', onIdle);
+  });
 }
 
 export class PortInUseError extends Error {
@@ -208,36 +215,34 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
         res.destroy();
       }
     };
+    // ocilab's own counters for a measurement in another process (flux.measure); not counted themselves.
+    const isStats = req.method === 'GET' && req.url === STATS_PATH;
+    if (!isStats) {
+      res.on('close', () => {
+        stats = { requests: stats.requests + 1, bytesIn: stats.bytesIn + ex.bytesIn, bytesOut: stats.bytesOut + ex.bytesOut };
+        const event: RequestEvent = {
+          method: req.method ?? '',
+          path: req.url ?? '',
+          status: res.statusCode,
+          bytesIn: ex.bytesIn,
+          bytesOut: ex.bytesOut,
+          durationMs: Math.round((performance.now() - started) * 100) / 100,
+        };
+        if (errorCode) event.error = errorCode;
+        events.emit('request', event);
+      });
+    }
     try {
       if (!isAllowedHost(req.headers.host, allowedHosts)) {
         throw new RegistryError(403, 'DENIED', hostRefusedMessage(req.headers.host, 'this registry', 'start it with --allowed-host <name> (startRegistry({ allowedHosts }))'), {
           host: req.headers.host ?? null,
         });
       }
-      // ocilab's own counters for a measurement in another process (flux.measure); not counted themselves.
-      if (req.method === 'GET' && req.url === STATS_PATH) {
+      if (isStats) {
         req.resume();
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ server: 'ocilab-registry', ...stats }));
         return;
       }
-    } catch (err) {
-      fail(err);
-      return;
-    }
-    res.on('close', () => {
-      stats = { requests: stats.requests + 1, bytesIn: stats.bytesIn + ex.bytesIn, bytesOut: stats.bytesOut + ex.bytesOut };
-      const event: RequestEvent = {
-        method: req.method ?? '',
-        path: req.url ?? '',
-        status: res.statusCode,
-        bytesIn: ex.bytesIn,
-        bytesOut: ex.bytesOut,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-      };
-      if (errorCode) event.error = errorCode;
-      events.emit('request', event);
-    });
-    try {
       closeIfBodyIdle(req, res, timeouts.idleMs);
       ex.url = requestUrl(req.url);
       route(ex, ctx).catch(fail);

@@ -118,6 +118,11 @@ describe('Host header (DNS rebinding)', () => {
       expect(rawErrorCode(answer)).toBe('DENIED');
       expect(answer.text).toContain('--allowed-host');
     }
+    // The request log says why.
+    const events: string[] = [];
+    reg.on('request', (e) => events.push(`${e.status} ${e.error ?? ''}`));
+    await withHost('attacker.example');
+    await expect.poll(() => events).toEqual(['403 DENIED']);
     // The stats endpoint too, and a request with no Host at all (HTTP/1.0).
     expect((await withHost('attacker.example', '/_ocilab/stats')).status).toBe(403);
     expect((await rawRequest(port, 'GET /v2/ HTTP/1.0\r\n\r\n')).status).toBe(403);
@@ -171,6 +176,18 @@ describe('timeouts', () => {
     expect(patch.status).toBe(202);
     const put = await fetch(`${reg.url}${location}?digest=${sha256(`0123456789${rest}`)}`, { method: 'PUT' });
     expect(put.status).toBe(201);
+  });
+
+  it('closes a keep-alive connection left idle after a request with a body', async () => {
+    reg = await startRegistry({ timeouts: { ...timeouts, keepAliveMs: 300 } });
+    const post = await fetch(`${reg.url}/v2/keep/app/blobs/uploads/`, { method: 'POST' });
+    const location = post.headers.get('location')!;
+    const socket = await open(reg.port);
+    const answer = readUntilClosed(socket);
+    socket.write(`PATCH ${location} HTTP/1.1\r\nHost: 127.0.0.1:${reg.port}\r\nContent-Length: 5\r\n\r\nhello`);
+    const { closed, status } = await answer; // no Connection: close: only the keep-alive limit ends it
+    expect(status).toBe(202);
+    expect(closed).toBe(true);
   });
 
   it('does not cut a slow body that keeps moving, however long it takes in total', async () => {
