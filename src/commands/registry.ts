@@ -63,7 +63,9 @@ export function registryCommand(): Command {
         if (opts.tlsClientAuth && opts.tls === undefined) throw new Error('--tls-client-auth needs --tls <dir> (the client certificate is issued by that throwaway CA)');
         let tls: RegistryTls | undefined;
         if (opts.tls !== undefined) {
-          ({ tls } = await issueRegistryTls({ dir: opts.tls, clientAuth: opts.tlsClientAuth === true, ...(opts.host !== '127.0.0.1' ? { hosts: [opts.host] } : {}) }));
+          // The certificate names what clients may call the registry: the bound host and the --allowed-host names.
+          const hosts = [...(opts.host !== '127.0.0.1' ? [opts.host] : []), ...(opts.allowedHost ?? [])];
+          ({ tls } = await issueRegistryTls({ dir: opts.tls, clientAuth: opts.tlsClientAuth === true, ...(hosts.length > 0 ? { hosts } : {}) }));
         }
         const timeouts: RegistryTimeouts = { ...REGISTRY_TIMEOUTS, headersMs: opts.headersTimeout, idleMs: opts.idleTimeout, requestMs: opts.requestTimeout };
         registry = await startRegistry({

@@ -104,7 +104,7 @@ export class UploadSessions {
       throw new RegistryError(
         400,
         'BLOB_UPLOAD_INVALID',
-        `the chunk for upload ${id} ended before its end (${(err as Error)?.message ?? String(err)}); ${s.size} bytes are stored: resume from there`,
+        `the chunk for upload ${id} was cut off midway (${(err as Error)?.message ?? String(err)}); ${s.size} bytes are stored: resume from there`,
         { stored: s.size },
         this.rangeHeaders(s),
       );
