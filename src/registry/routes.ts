@@ -152,7 +152,7 @@ async function startUpload(ex: Exchange, ctx: RouteContext, name: string) {
     // Monolithic upload: POST ?digest= with the whole blob as body.
     const length = ex.req.headers['content-length'] === undefined ? undefined : Number(ex.req.headers['content-length']);
     try {
-      ex.bytesIn += await ctx.uploads.append(name, id, ex.req, { length });
+      await ctx.uploads.append(name, id, ex.req, { length, onBytes: (n) => (ex.bytesIn += n) });
     } catch (err) {
       // The client never learnt this upload's location: nothing to resume, so nothing is kept.
       await ctx.uploads.cancel(name, id).catch(() => {});
@@ -179,7 +179,7 @@ async function appendBody(ex: Exchange, ctx: RouteContext, name: string, id: str
     await ctx.uploads.cancel(name, id);
     throw new RegistryError(400, 'SIZE_INVALID', `Content-Range covers ${range.length} bytes but Content-Length is ${declared}`);
   }
-  ex.bytesIn += await ctx.uploads.append(name, id, ex.req, { start: range?.start, length: range?.length ?? declared });
+  await ctx.uploads.append(name, id, ex.req, { start: range?.start, length: range?.length ?? declared, onBytes: (n) => (ex.bytesIn += n) });
 }
 
 async function patchUpload(ex: Exchange, ctx: RouteContext, name: string, id: string) {

@@ -60,10 +60,10 @@ export class UploadSessions {
 
   /**
    * Append a request body. `start` is the Content-Range start if the client sent one (it
-   * must equal the bytes already received, else 416); `length` the declared Content-Length.
-   * Resolves with the number of bytes appended.
+   * must equal the bytes already received, else 416); `length` the declared Content-Length;
+   * `onBytes` hears of every chunk as it arrives. Resolves with the number of bytes appended.
    */
-  async append(repo: string, id: string, body: Readable, opts: { start?: number; length?: number } = {}): Promise<number> {
+  async append(repo: string, id: string, body: Readable, opts: { start?: number; length?: number; onBytes?: (n: number) => void } = {}): Promise<number> {
     const s = this.get(repo, id);
     if (s.busy) throw new RegistryError(416, 'BLOB_UPLOAD_INVALID', `upload ${id} is already receiving a chunk`, undefined, this.rangeHeaders(s));
     if (opts.start !== undefined && opts.start !== s.size) {
@@ -81,6 +81,7 @@ export class UploadSessions {
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         added += chunk.length;
+        opts.onBytes?.(chunk.length); // counted as received even if the chunk is cut off later
         hash.update(chunk);
         done(null, chunk);
       },
