@@ -63,7 +63,18 @@ class FsBlobStore implements BlobStore {
   }
 
   async append(id: string, source: Readable) {
-    await pipeline(source, createWriteStream(this.uploadPath(id), { flags: 'a' }));
+    const out = createWriteStream(this.uploadPath(id), { flags: 'a' });
+    try {
+      await pipeline(source, out);
+    } catch (err) {
+      // pipeline destroys the file stream on a failed source, but may settle before its fd is closed.
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+      throw err;
+    }
+  }
+
+  readUpload(id: string): Readable {
+    return createReadStream(this.uploadPath(id), { highWaterMark: READ_CHUNK });
   }
 
   async hashUpload(id: string, algorithm: DigestAlgorithm) {

@@ -11,6 +11,8 @@ export interface Exchange {
   url: URL;
   bytesIn: number;
   bytesOut: number;
+  /** A response the client stops reading for this long is cut (0: never). */
+  idleTimeoutMs: number;
 }
 
 export function send(ex: Exchange, status: number, headers: Record<string, string | number>, body?: Buffer | string): void {
@@ -38,6 +40,9 @@ export function sendError(ex: Exchange, err: RegistryError): void {
 /** Stream `source` as the response body; counts bytes served; never buffers it whole. */
 export function sendStream(ex: Exchange, status: number, headers: Record<string, string | number>, source: Readable): Promise<void> {
   ex.res.writeHead(status, headers);
+  // A client that stops reading would hold the file open for ever: close it after the idle limit
+  // (node replaces the socket's timer with its keep-alive one once the response is out).
+  if (ex.idleTimeoutMs > 0) ex.res.setTimeout(ex.idleTimeoutMs, () => ex.res.destroy());
   return new Promise((resolve) => {
     source.on('data', (chunk: Buffer) => {
       ex.bytesOut += chunk.length;

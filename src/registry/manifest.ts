@@ -102,8 +102,10 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
     const manifests = doc.manifests.map((m, i) => descriptor(m, `manifests[${i}]`).digest);
     return { mediaType: type, blobs: [], manifests, subject, artifactType, annotations };
   }
+  // 400 like the CNCF distribution registry (UnmarshalManifest fails → MANIFEST_INVALID, 400);
+  // the distribution-spec names no status for it.
   throw new RegistryError(
-    415,
+    400,
     'MANIFEST_INVALID',
     `manifest media type "${type}" is not supported (OCI image manifest/index, Docker manifest v2/list)`,
     { mediaType: type },

@@ -36,6 +36,10 @@ class MemoryBlobStore implements BlobStore {
     for await (const chunk of source) parts.push(Buffer.from(chunk as Uint8Array));
   }
 
+  readUpload(id: string): Readable {
+    return Readable.from(this.uploads.get(id) ?? [], { objectMode: false });
+  }
+
   async hashUpload(id: string, algorithm: DigestAlgorithm) {
     const hash = createHash(algorithm);
     for (const part of this.uploads.get(id) ?? []) hash.update(part);

@@ -34,10 +34,12 @@ export async function route(ex: Exchange, ctx: RouteContext): Promise<void> {
   const path = (ex.req.url ?? '/').split('?')[0]!;
   if (path === '/v2/' || path === '/v2') {
     drain(ex);
+    onlyReads(ex, path);
     return sendJson(ex, 200, {}, { 'Docker-Distribution-API-Version': 'registry/2.0' });
   }
   if (path === '/v2/_catalog') {
     drain(ex);
+    onlyReads(ex, path);
     return catalog(ex, ctx);
   }
   for (const { pattern, methods } of ROUTES) {
@@ -54,6 +56,14 @@ export async function route(ex: Exchange, ctx: RouteContext): Promise<void> {
   }
   drain(ex);
   throw new RegistryError(404, 'UNSUPPORTED', `no registry endpoint at ${ex.req.method} ${path}`);
+}
+
+/** The version check and the catalog are read-only: any other method is 405 (spec: end-1 is GET). */
+function onlyReads(ex: Exchange, path: string): void {
+  const method = ex.req.method ?? '';
+  if (method !== 'GET' && method !== 'HEAD') {
+    throw new RegistryError(405, 'UNSUPPORTED', `${method} is not supported on ${path}`, undefined, { Allow: 'GET, HEAD' });
+  }
 }
 
 function decodePart(part: string, code: 'NAME_INVALID' | 'UNSUPPORTED'): string {
@@ -141,7 +151,13 @@ async function startUpload(ex: Exchange, ctx: RouteContext, name: string) {
   if (digestParam !== null && mount === null) {
     // Monolithic upload: POST ?digest= with the whole blob as body.
     const length = ex.req.headers['content-length'] === undefined ? undefined : Number(ex.req.headers['content-length']);
-    ex.bytesIn += await ctx.uploads.append(name, id, ex.req, { length });
+    try {
+      await ctx.uploads.append(name, id, ex.req, { length, onBytes: (n) => (ex.bytesIn += n) });
+    } catch (err) {
+      // The client never learnt this upload's location: nothing to resume, so nothing is kept.
+      await ctx.uploads.cancel(name, id).catch(() => {});
+      throw err;
+    }
     const { digest } = await ctx.uploads.finish(name, id, digestParam);
     await ctx.store.linkBlob(name, digest);
     return blobCreated(ex, name, digest.text);
@@ -163,7 +179,7 @@ async function appendBody(ex: Exchange, ctx: RouteContext, name: string, id: str
     await ctx.uploads.cancel(name, id);
     throw new RegistryError(400, 'SIZE_INVALID', `Content-Range covers ${range.length} bytes but Content-Length is ${declared}`);
   }
-  ex.bytesIn += await ctx.uploads.append(name, id, ex.req, { start: range?.start, length: range?.length ?? declared });
+  await ctx.uploads.append(name, id, ex.req, { start: range?.start, length: range?.length ?? declared, onBytes: (n) => (ex.bytesIn += n) });
 }
 
 async function patchUpload(ex: Exchange, ctx: RouteContext, name: string, id: string) {

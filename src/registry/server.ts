@@ -8,7 +8,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { RegistryError } from './errors.js';
-import { sendError, type Exchange } from './http-util.js';
+import { drain, sendError, type Exchange } from './http-util.js';
+import { hostRefusedMessage, isAllowedHost } from '../net/host-check.js';
 import { route } from './routes.js';
 import { OciStore } from './store.js';
 import { UploadSessions } from './uploads.js';
@@ -33,7 +34,38 @@ export interface RegistryOptions {
    * certificate, or one not signed by that CA (requestCert + rejectUnauthorized).
    */
   tls?: RegistryTls;
+  /**
+   * Host names (besides IP addresses, localhost and `host`) a request's Host header may carry,
+   * e.g. a DNS name of this machine that cluster nodes use. Anything else gets 403 DENIED
+   * (DNS rebinding, src/net/host-check.ts).
+   */
+  allowedHosts?: readonly string[];
+  /** Time limits; see REGISTRY_TIMEOUTS for the defaults and why there is no total request timeout. */
+  timeouts?: Partial<RegistryTimeouts>;
 }
+
+export interface RegistryTimeouts {
+  /** The request line and headers must arrive within this (node:http `headersTimeout`; 408 and close). */
+  headersMs: number;
+  /**
+   * A request body that sends nothing for this long, or a response the client stops reading for
+   * this long, has its connection closed. An inactivity limit, not a total: a slow upload that
+   * keeps moving is never cut. 0 disables it.
+   */
+  idleMs: number;
+  /** The whole request (headers and body) must arrive within this; 0 (default) = no limit. */
+  requestMs: number;
+  /** An idle keep-alive connection is closed after this (node:http `keepAliveTimeout`). */
+  keepAliveMs: number;
+}
+
+/**
+ * Defaults: generous next to what loopback needs (headers arrive in microseconds, a 1 GiB push
+ * never pauses for seconds), short enough that a stalled or malicious client does not hold a
+ * socket, a file descriptor and an upload for ever. No total request time: a 1 GiB push over a
+ * slow link legitimately takes minutes, and node's own 300 s default would cut it.
+ */
+export const REGISTRY_TIMEOUTS: RegistryTimeouts = { headersMs: 30_000, idleMs: 60_000, requestMs: 0, keepAliveMs: 5_000 };
 
 export interface RegistryTls {
   cert: string;
@@ -92,6 +124,53 @@ export interface RegistryHandle {
   close(): Promise<void>;
 }
 
+const PLACEHOLDER_URL = new URL('http://registry.invalid/');
+
+/** The request target as a URL (for its query); a target no URL parser accepts is a 400, not a crash. */
+function requestUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'http://registry.invalid');
+  } catch {
+    throw new RegistryError(400, 'UNSUPPORTED', `request target "${(target ?? '').slice(0, 200)}" is not a valid URL path`);
+  }
+}
+
+/** Any thrown value (an Error, a RegistryError, a string, undefined) as the error to answer. */
+function asRegistryError(err: unknown): RegistryError {
+  if (err instanceof RegistryError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new RegistryError(500, 'UNSUPPORTED', `internal registry error: ${message}`);
+}
+
+/**
+ * Close the connection of a request whose body stops arriving for `idleMs`: an inactivity
+ * limit (node restarts the socket's timer on every chunk it parses), not a total. Requests
+ * without a body are not watched. (A 'data' listener on `req` would start the body flowing
+ * before the route reads it, so the socket's own timer is used.)
+ */
+function closeIfBodyIdle(req: IncomingMessage, res: ServerResponse, idleMs: number): void {
+  const length = req.headers['content-length'];
+  const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (idleMs <= 0 || !hasBody) return;
+  const socket = req.socket;
+  const onIdle = () => socket.destroy();
+  socket.setTimeout(idleMs);
+  socket.once('timeout', onIdle);
+  let watching = true;
+  // Once the body is in: back to no socket limit (node sets its keep-alive one after the response).
+  req.once('end', () => {
+    if (!watching) return;
+    watching = false;
+    socket.off('timeout', onIdle);
+    socket.setTimeout(0);
+  });
+  // Answered before the body ended: stop watching, and leave the socket's timer to node.
+  res.once('close', () => {
+    watching = false;
+    socket.off('timeout', onIdle);
+  });
+}
+
 export class PortInUseError extends Error {
   constructor(host: string, port: number) {
     super(`cannot start the registry: ${host}:${port} is already in use (another registry or server?). Stop it, or pick another port (--port 0 chooses a free one).`);
@@ -108,44 +187,77 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   const events = new EventEmitter();
   let stats: RegistryStats = { requests: 0, bytesIn: 0, bytesOut: 0 };
 
+  const timeouts = { ...REGISTRY_TIMEOUTS, ...options.timeouts };
+  const allowedHosts = [host, ...(options.allowedHosts ?? [])];
+
+  // The one entry point for every request: whatever goes wrong inside (a malformed request
+  // target, a storage error, a throw in a route, a rejected promise) becomes an error answer
+  // for this request only; the server goes on.
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    // ocilab's own counters for a measurement in another process (flux.measure); not counted themselves.
-    if (req.method === 'GET' && req.url === STATS_PATH) {
-      req.resume();
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ server: 'ocilab-registry', ...stats }));
-      return;
-    }
     const started = performance.now();
-    const ex: Exchange = { req, res, url: new URL(req.url ?? '/', 'http://registry.invalid'), bytesIn: 0, bytesOut: 0 };
+    const ex: Exchange = { req, res, url: PLACEHOLDER_URL, bytesIn: 0, bytesOut: 0, idleTimeoutMs: timeouts.idleMs };
     let errorCode: string | undefined;
-    res.on('close', () => {
-      stats = { requests: stats.requests + 1, bytesIn: stats.bytesIn + ex.bytesIn, bytesOut: stats.bytesOut + ex.bytesOut };
-      const event: RequestEvent = {
-        method: req.method ?? '',
-        path: req.url ?? '',
-        status: res.statusCode,
-        bytesIn: ex.bytesIn,
-        bytesOut: ex.bytesOut,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-      };
-      if (errorCode) event.error = errorCode;
-      events.emit('request', event);
-    });
-    route(ex, ctx).catch((err: unknown) => {
-      const regErr =
-        err instanceof RegistryError
-          ? err
-          : new RegistryError(500, 'UNSUPPORTED', `internal registry error: ${(err as Error).message ?? String(err)}`);
-      errorCode = regErr.code;
-      if (res.headersSent) {
+    // Without listeners, an 'error' on either stream (a write after the socket died) would be
+    // thrown as an uncaught exception and end the process.
+    req.on('error', () => {});
+    res.on('error', () => {});
+    const fail = (err: unknown) => {
+      try {
+        const regErr = asRegistryError(err);
+        errorCode = regErr.code;
+        if (res.headersSent || res.destroyed) {
+          res.destroy();
+          return;
+        }
+        if (!req.complete) drain(ex); // let the client finish sending so it can read the answer
+        sendError(ex, regErr);
+      } catch {
         res.destroy();
+      }
+    };
+    // ocilab's own counters for a measurement in another process (flux.measure); not counted themselves.
+    const isStats = req.method === 'GET' && req.url === STATS_PATH;
+    if (!isStats) {
+      res.on('close', () => {
+        stats = { requests: stats.requests + 1, bytesIn: stats.bytesIn + ex.bytesIn, bytesOut: stats.bytesOut + ex.bytesOut };
+        const event: RequestEvent = {
+          method: req.method ?? '',
+          path: req.url ?? '',
+          status: res.statusCode,
+          bytesIn: ex.bytesIn,
+          bytesOut: ex.bytesOut,
+          durationMs: Math.round((performance.now() - started) * 100) / 100,
+        };
+        if (errorCode) event.error = errorCode;
+        events.emit('request', event);
+      });
+    }
+    try {
+      if (!isAllowedHost(req.headers.host, allowedHosts)) {
+        throw new RegistryError(403, 'DENIED', hostRefusedMessage(req.headers.host, 'this registry', 'start it with --allowed-host <name> (startRegistry({ allowedHosts }))'), {
+          host: req.headers.host ?? null,
+        });
+      }
+      if (isStats) {
+        req.resume();
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ server: 'ocilab-registry', ...stats }));
         return;
       }
-      if (!req.complete) req.resume(); // let the client finish sending so it can read the answer
-      sendError(ex, regErr);
-    });
+      closeIfBodyIdle(req, res, timeouts.idleMs);
+      ex.url = requestUrl(req.url);
+      route(ex, ctx).catch(fail);
+    } catch (err) {
+      fail(err);
+    }
   };
-  const serverOptions = { keepAliveTimeout: 5_000, requestTimeout: 0 };
+  const serverOptions = {
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // node refuses a headers limit above a (non-zero) request limit: the request limit covers both then.
+    headersTimeout: timeouts.requestMs > 0 ? Math.min(timeouts.headersMs, timeouts.requestMs) : timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    // How often node checks headersTimeout/requestTimeout (default 30 s, too coarse for short limits).
+    connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(timeouts.headersMs, timeouts.requestMs || Infinity) / 4))),
+  };
   const server = options.tls
     ? createHttpsServer({ ...serverOptions, ...httpsOptions(options.tls) }, handler)
     : createServer(serverOptions, handler);

@@ -23,8 +23,13 @@ export interface BlobStore {
   delete(digest: Digest): Promise<void>;
 
   startUpload(id: string): Promise<void>;
-  /** Append a stream to an upload in progress; resolves when the bytes are stored. */
+  /**
+   * Append a stream to an upload in progress; resolves when the bytes are stored. If `source`
+   * fails, rejects only once the upload's file (if any) is closed again: what was written stays.
+   */
   append(id: string, source: Readable): Promise<void>;
+  /** The bytes of an upload in progress, as stored so far (to recount them after an interrupted chunk). */
+  readUpload(id: string): Readable;
   /** Hash the bytes of an upload in progress (used for sha512; sha256 is hashed as it streams). */
   hashUpload(id: string, algorithm: DigestAlgorithm): Promise<string>;
   /** Make the upload the blob `digest` (atomically); the caller has verified the digest. */

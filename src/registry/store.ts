@@ -15,7 +15,38 @@ import { assertTag, isTag } from './names.js';
 import type { ByteRange, RegistryStorage } from './storage.js';
 import type { Readable } from 'node:stream';
 
+/**
+ * Manifest body cap, the CNCF distribution registry's (`maxManifestBodySize = 4 * 1024 * 1024`
+ * in registry/handlers/manifests.go); the distribution-spec asks registries to accept at least
+ * 4 MB and to answer 413 above their limit.
+ */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Descriptors (config + layers, or child manifests) one manifest may reference. Each is a
+ * storage lookup on PUT; 4 MiB of JSON holds ~28,000 of them. Real images and Flux artifacts
+ * have a few to a few dozen layers, indexes a handful of platforms.
+ */
+export const MAX_MANIFEST_DESCRIPTORS = 10_000;
+
+/** Storage lookups in flight at once for one request (the fs store's threadpool has 4 threads). */
+const LOOKUP_CONCURRENCY = 16;
+/** Above this many distinct references, one directory listing beats a lookup each. */
+const BULK_LOOKUP_THRESHOLD = 32;
+
+/** `fn` over `items` with at most `limit` promises pending; results in order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
 
 export interface StoredManifest {
   digest: string;
@@ -121,15 +152,26 @@ export class OciStore {
       throw new RegistryError(400, 'DIGEST_INVALID', `manifest body has digest ${digest}, not ${expected.text}`, { expected: expected.text, actual: digest });
     }
     const parsed = parseManifest(bytes, contentType);
-    for (const blob of parsed.blobs) {
-      if ((await this.blobSize(repo, parseDigest(blob))) === undefined) {
-        throw new RegistryError(400, 'MANIFEST_BLOB_UNKNOWN', `manifest references blob ${blob}, which is not in repository ${repo}: push it first`, { digest: blob });
-      }
+    const referenced = parsed.blobs.length + parsed.manifests.length;
+    if (referenced > MAX_MANIFEST_DESCRIPTORS) {
+      throw new RegistryError(400, 'MANIFEST_INVALID', `manifest references ${referenced} descriptors; this registry accepts at most ${MAX_MANIFEST_DESCRIPTORS}`, {
+        descriptors: referenced,
+        limit: MAX_MANIFEST_DESCRIPTORS,
+      });
     }
-    for (const child of parsed.manifests) {
-      if ((await this.meta.get(repoKey(repo, '_manifests', child))) === undefined) {
-        throw new RegistryError(400, 'MANIFEST_BLOB_UNKNOWN', `index references manifest ${child}, which is not in repository ${repo}: push it first`, { digest: child });
-      }
+    const missingBlob = await this.firstMissing(repo, '_links', parsed.blobs);
+    if (missingBlob === undefined) {
+      // A link is only written after the bytes were committed; check the bytes are still there too.
+      const blobs = [...new Set(parsed.blobs)];
+      const sizes = await mapLimit(blobs, LOOKUP_CONCURRENCY, (b) => this.blobs.stat(parseDigest(b)));
+      const gone = blobs.find((_, i) => sizes[i] === undefined);
+      if (gone !== undefined) throw this.blobMissing(repo, gone);
+    } else {
+      throw this.blobMissing(repo, missingBlob);
+    }
+    const missingChild = await this.firstMissing(repo, '_manifests', parsed.manifests);
+    if (missingChild !== undefined) {
+      throw new RegistryError(400, 'MANIFEST_BLOB_UNKNOWN', `index references manifest ${missingChild}, which is not in repository ${repo}: push it first`, { digest: missingChild });
     }
     const d = parseDigest(digest);
     await this.blobs.putSmall(d, bytes);
@@ -146,6 +188,30 @@ export class OciStore {
     return { digest, subject: parsed.subject?.digest };
   }
 
+  private blobMissing(repo: string, digest: string): RegistryError {
+    return new RegistryError(400, 'MANIFEST_BLOB_UNKNOWN', `manifest references blob ${digest}, which is not in repository ${repo}: push it first`, { digest });
+  }
+
+  /**
+   * The first of `digests` (in manifest order) with no `repos/<repo>/<kind>/<digest>` record.
+   * Each distinct digest is looked up once: a few with a lookup each (in parallel), many with
+   * one listing of the records, so the cost does not grow with the descriptor count.
+   */
+  private async firstMissing(repo: string, kind: '_links' | '_manifests', digests: readonly string[]): Promise<string | undefined> {
+    const unique = [...new Set(digests)];
+    if (unique.length === 0) return undefined;
+    let present: (d: string) => boolean;
+    if (unique.length > BULK_LOOKUP_THRESHOLD) {
+      const listed = new Set(await this.meta.list(repoKey(repo, kind)));
+      present = (d) => listed.has(d);
+    } else {
+      const found = await mapLimit(unique, LOOKUP_CONCURRENCY, async (d) => (await this.meta.get(repoKey(repo, kind, d))) !== undefined);
+      const known = new Set(unique.filter((_, i) => found[i]));
+      present = (d) => known.has(d);
+    }
+    return digests.find((d) => !present(d));
+  }
+
   /** Delete by digest (the manifest, its tags and its referrer record) or by tag (the tag only). */
   async deleteManifest(repo: string, reference: string): Promise<void> {
     if (!reference.includes(':')) {
@@ -153,9 +219,11 @@ export class OciStore {
       return;
     }
     const manifest = await this.getManifest(repo, reference);
-    for (const tag of await this.meta.list(repoKey(repo, '_tags'))) {
-      if ((await this.meta.get(repoKey(repo, '_tags', tag))) === manifest.digest) await this.meta.delete(repoKey(repo, '_tags', tag));
-    }
+    // Every tag must be read to find those pointing here: in parallel, not one after another.
+    const tags = await this.meta.list(repoKey(repo, '_tags'));
+    const targets = await mapLimit(tags, LOOKUP_CONCURRENCY, (tag) => this.meta.get(repoKey(repo, '_tags', tag)));
+    const pointing = tags.filter((_, i) => targets[i] === manifest.digest);
+    await mapLimit(pointing, LOOKUP_CONCURRENCY, (tag) => this.meta.delete(repoKey(repo, '_tags', tag)));
     try {
       const subject = (JSON.parse(manifest.bytes.toString('utf8')) as { subject?: { digest?: string } }).subject?.digest;
       if (subject) await this.meta.delete(repoKey(repo, '_referrers', subject, manifest.digest));

@@ -5,7 +5,7 @@
  * not survive a restart, and the disk store removes leftovers when it opens.
  */
 import { randomUUID, type Hash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { newHash, parseDigest, type Digest } from './digest.js';
 import { RegistryError, uploadUnknown } from './errors.js';
 import type { BlobStore } from './storage.js';
@@ -60,10 +60,10 @@ export class UploadSessions {
 
   /**
    * Append a request body. `start` is the Content-Range start if the client sent one (it
-   * must equal the bytes already received, else 416); `length` the declared Content-Length.
-   * Resolves with the number of bytes appended.
+   * must equal the bytes already received, else 416); `length` the declared Content-Length;
+   * `onBytes` hears of every chunk as it arrives. Resolves with the number of bytes appended.
    */
-  async append(repo: string, id: string, body: Readable, opts: { start?: number; length?: number } = {}): Promise<number> {
+  async append(repo: string, id: string, body: Readable, opts: { start?: number; length?: number; onBytes?: (n: number) => void } = {}): Promise<number> {
     const s = this.get(repo, id);
     if (s.busy) throw new RegistryError(416, 'BLOB_UPLOAD_INVALID', `upload ${id} is already receiving a chunk`, undefined, this.rangeHeaders(s));
     if (opts.start !== undefined && opts.start !== s.size) {
@@ -76,31 +76,61 @@ export class UploadSessions {
       );
     }
     s.busy = true;
-    // A chunk that fails midway (client gone, wrong length) leaves bytes we cannot take
-    // back out of the hash, so the whole upload is cancelled; the client starts again.
     let added = 0;
     const hash = s.sha256;
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         added += chunk.length;
+        opts.onBytes?.(chunk.length); // counted as received even if the chunk is cut off later
         hash.update(chunk);
         done(null, chunk);
       },
     });
     try {
-      await this.blobs.append(id, body.pipe(meter));
-      if (opts.length !== undefined && added !== opts.length) {
-        throw new RegistryError(400, 'SIZE_INVALID', `chunk declared ${opts.length} bytes but ${added} arrived`, { declared: opts.length, received: added });
-      }
+      // pipeline, not pipe: a client that goes away (or falls idle and is cut) destroys the
+      // body, and that must end the write and close the file, not leave it waiting for ever.
+      await this.blobs.append(id, pipeline(body, meter, () => {}));
     } catch (err) {
-      await this.cancel(repo, id);
-      throw err;
-    } finally {
+      // Interrupted midway: part of the chunk may be stored, part hashed but never written.
+      // Recount size and hash from what is stored, so the upload resumes where it really is.
+      try {
+        await this.recount(s);
+      } catch {
+        await this.cancel(repo, id).catch(() => {});
+        s.busy = false;
+        throw err;
+      }
       s.busy = false;
+      s.lastActive = this.now();
+      throw new RegistryError(
+        400,
+        'BLOB_UPLOAD_INVALID',
+        `the chunk for upload ${id} was cut off midway (${(err as Error)?.message ?? String(err)}); ${s.size} bytes are stored: resume from there`,
+        { stored: s.size },
+        this.rangeHeaders(s),
+      );
+    }
+    s.busy = false;
+    if (opts.length !== undefined && added !== opts.length) {
+      // A complete body of the wrong length: the client's framing is wrong, start again.
+      await this.cancel(repo, id);
+      throw new RegistryError(400, 'SIZE_INVALID', `chunk declared ${opts.length} bytes but ${added} arrived`, { declared: opts.length, received: added });
     }
     s.size += added;
     s.lastActive = this.now();
     return added;
+  }
+
+  /** Size and running sha256 from the stored bytes of the upload. */
+  private async recount(s: UploadSession): Promise<void> {
+    const hash = newHash('sha256');
+    let size = 0;
+    for await (const chunk of this.blobs.readUpload(s.id)) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+    s.sha256 = hash;
+    s.size = size;
   }
 
   /**

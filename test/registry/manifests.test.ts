@@ -101,7 +101,7 @@ describe.each(['disk', 'memory'] as const)('manifests (%s store)', (kind) => {
     ['annotations that are not a string map', JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [], annotations: { a: 1 } }), OCI_INDEX, 400],
     ['a JSON array', '[]', OCI_MANIFEST, 400],
     ['JSON null', 'null', OCI_MANIFEST, 400],
-    ['unsupported media type', JSON.stringify({ schemaVersion: 2 }), 'application/vnd.example.unknown+json', 415],
+    ['unsupported media type', JSON.stringify({ schemaVersion: 2 }), 'application/vnd.example.unknown+json', 400],
   ])('refuses %s with MANIFEST_INVALID', async (_label, body, type, status) => {
     const res = await putManifest(base, 'invalid/app', 'v1', body, type);
     expect(res.status).toBe(status);

@@ -4,13 +4,15 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { builtCli, ensureBuilt, repoRoot } from '../helpers/built-cli.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import type { ActionContext, Measurement } from '../../src/engine/action.js';
 import { registryActions } from '../../src/registry/actions.js';
 import { PortInUseError, startRegistry, type RequestEvent } from '../../src/registry/server.js';
 import { tamperStoredBlob } from '../../src/registry/tamper.js';
 import { pushBlob, sha256 } from './client.js';
+import { rawRequest } from './raw-http.js';
 
 let work: string;
 beforeEach(async () => {
@@ -211,12 +213,16 @@ describe('registry actions', () => {
 });
 
 describe('ocilab registry serve', () => {
-  it('prints the URL, logs requests and stops cleanly on SIGINT', async () => {
-    const script = "import('./src/commands/registry.ts').then((m) => m.registryCommand().parseAsync(['node', 'ocilab', 'serve', '--port', '0']))";
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+  beforeAll(() => ensureBuilt(), 120_000);
+
+  it('prints the URL, logs requests, survives a malformed request, and on SIGINT prints its totals and exits 130', async () => {
+    const child = spawn(process.execPath, [builtCli, 'registry', 'serve', '--port', '0'], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const url = await new Promise<string>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`serve exited early (${code}): ${lines.join('\n')}`)));
+      child.once('exit', (code) => reject(new Error(`serve exited early (${code}): ${lines.join('\n')}${stderr}`)));
       createInterface({ input: child.stdout }).on('line', (line) => {
         lines.push(line);
         const m = /listening on (http:\/\/\S+)/.exec(line);
@@ -224,11 +230,18 @@ describe('ocilab registry serve', () => {
       });
     });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const port = Number(new URL(url).port);
+    // issue #16: this request made the registry exit 1 (TypeError: Invalid URL at the handler).
+    const malformed = await rawRequest(port, `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    expect(malformed.status).toBe(400);
     expect((await fetch(`${url}/v2/`)).status).toBe(200);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const digest = await pushBlob(url, 'cli/app', 'still here');
+    expect(await (await fetch(`${url}/v2/cli/app/blobs/${digest}`)).text()).toBe('still here');
+    await expect.poll(() => lines.filter((l) => /^(GET|POST)\s/.test(l)).length).toBe(4);
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(130);
+    expect(stderr).toBe('');
     expect(lines.some((l) => /GET\s+200 \/v2\//.test(l))).toBe(true);
-    expect(lines.at(-1)).toMatch(/registry stopped: 1 requests/);
-  }, 30_000);
+    expect(lines.at(-1)).toMatch(/^registry stopped: 4 requests, 10 bytes in, \d+ bytes out$/);
+  }, 60_000);
 });

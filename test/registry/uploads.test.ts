@@ -26,6 +26,22 @@ describe('UploadSessions', () => {
     expect(() => uploads.get('a/b', id)).toThrow(/not in progress/);
   });
 
+  it('keeps what an interrupted chunk stored: size and digest resume from there, and the upload is free again', async () => {
+    const storage = createMemoryStorage();
+    const uploads = new UploadSessions(storage.blobs);
+    const id = await uploads.start('a/b');
+    const broken = new Readable({ read() {} });
+    broken.push(Buffer.from('hello '));
+    const appending = uploads.append('a/b', id, broken, { length: 11 });
+    await new Promise((r) => setImmediate(r));
+    broken.destroy(new Error('client went away'));
+    await expect(appending).rejects.toMatchObject({ code: 'BLOB_UPLOAD_INVALID', headers: { Range: '0-5' } });
+    expect(uploads.get('a/b', id)).toMatchObject({ size: 6, busy: false });
+    await uploads.append('a/b', id, body('world'), { start: 6 });
+    const { size } = await uploads.finish('a/b', id, sha256('hello world'));
+    expect(size).toBe(11);
+  });
+
   it('drops uploads idle for longer than UPLOAD_IDLE_MS when a new one starts', async () => {
     let now = 1_000_000;
     const uploads = new UploadSessions(createMemoryStorage().blobs, () => now);
