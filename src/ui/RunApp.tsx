@@ -102,6 +102,12 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
   const onNarrationFit = useCallback((fit: StepNarrationFit) => {
     narrationFit.current = fit;
   }, []);
+  // Another step on screen shows its narration from the top; coming back to this one too.
+  useEffect(() => {
+    if (uiRef.current.narration.step === viewing) return;
+    uiRef.current = { ...uiRef.current, narration: { step: viewing, offset: 0 } };
+    rerender();
+  }, [viewing]);
 
   // Leave once the run has ended after a quit (the store's abort unwinds the step first);
   // the exit code is the run's: 0 passed, 1 failed (or ended early by q), 130 interrupted.

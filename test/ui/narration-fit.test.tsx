@@ -76,9 +76,12 @@ const sizes = [
   { columns: 80, rows: 24 },
   { columns: 100, rows: 30 },
 ];
-const themes = [
-  { name: 'default', projector: false },
-  { name: 'projector', projector: true },
+const panel = (n: number) => ({ panel: n ? `${n} measurements` : 'no measurements', measurements: n });
+/** The projector theme only with the measurements panel: the tighter of its two layouts. */
+const configs = [
+  { name: 'default', projector: false, ...panel(0) },
+  { name: 'default', projector: false, ...panel(7) },
+  { name: 'projector', projector: true, ...panel(7) },
 ];
 
 /** artifact.push and artifact.pull's figures: git-vs-oci step 5 passed. */
@@ -95,7 +98,8 @@ let r: Rendered | undefined;
 afterAll(() => r?.instance.unmount());
 
 describe.each(sizes)('at $columns x $rows', (size) => {
-  describe.each(themes.flatMap((t) => [0, measured.length].map((m) => ({ ...t, panel: m ? `${m} measurements` : 'no measurements', measurements: measured.slice(0, m) }))))('$name theme, $panel', ({ projector, measurements }) => {
+  describe.each(configs)('$name theme, $panel', ({ projector, measurements: count }) => {
+    const measurements = measured.slice(0, count);
     test.each(cases)('$name: narration whole, or its start and ↓ more', async ({ scenario, index }) => {
       const theme = createTheme(false, projector ? 'projector' : 'default');
       const box = frameBox(size.columns, size.rows, projector);
@@ -122,7 +126,7 @@ describe.each(sizes)('at $columns x $rows', (size) => {
       );
       r?.instance.unmount();
       r = renderAt(tree, size);
-      await settle(40);
+      await settle(25);
       const frame = r.frame();
       const left = layout.wide ? layout.stepsWidth + 1 : 0;
       const rows = frame.split('\n').map((row) => row.slice(left).trimEnd());

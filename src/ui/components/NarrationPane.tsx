@@ -1,5 +1,5 @@
 import { Box, measureElement, Text, type DOMElement } from 'ink';
-import { useEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { useTheme } from '../theme.js';
 import { Markdown } from './Markdown.js';
 
@@ -31,15 +31,22 @@ export function NarrationPane({ source, offset, onFit }: NarrationPaneProps) {
   const viewport = useRef<DOMElement>(null);
   const content = useRef<DOMElement>(null);
   const [fit, setFit] = useState<NarrationFit>({ rows: 0, visible: 0 });
-  useEffect(() => {
+  const reported = useRef<NarrationFit | undefined>(undefined);
+  // A layout effect: Ink has laid the tree out by then, and the keys learn the fit before the
+  // next key can arrive (a passive effect ran one render late, and the first key was lost).
+  useLayoutEffect(() => {
     if (!viewport.current || !content.current) return;
     const visible = measureElement(viewport.current).height;
     // A viewport squeezed to no rows (only the marker fits) lays its content out as 0 rows:
     // keep the rows measured before, or the marker would go and come back every render.
     const rows = visible === 0 && fit.rows > 0 ? fit.rows : measureElement(content.current).height;
-    if (rows !== fit.rows || visible !== fit.visible) setFit({ rows, visible });
+    const next = { rows, visible };
+    if (rows !== fit.rows || visible !== fit.visible) setFit(next);
+    if (rows !== reported.current?.rows || visible !== reported.current.visible) {
+      reported.current = next;
+      onFit?.(next);
+    }
   });
-  useEffect(() => onFit?.(fit), [fit, onFit]);
   const hidden = hiddenRows(fit);
   const top = Math.max(0, Math.min(offset, hidden));
   const marks = [top > 0 ? '↑ more' : '', top < hidden ? '↓ more' : ''].filter(Boolean).join(' · ');
