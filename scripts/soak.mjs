@@ -228,7 +228,7 @@ export async function main(argv = process.argv.slice(2), write = (t) => process.
 
   const results = [];
   const total = Object.values(plan).reduce((a, b) => a + b, 0);
-  write(`soak: ${Object.entries(plan).map(([k, v]) => `${k} ${v}x`).join(', ')} (${total} runs, one at a time, local target, fresh dirs)\n`);
+  write(`soak: ${Object.entries(plan).map(([k, v]) => `${k} ${v}x`).join(', ')} (${total} run${total === 1 ? '' : 's'}, one at a time, local target, fresh dirs)\n`);
   for (const [scenario, count] of Object.entries(plan)) {
     for (let i = 1; i <= count; i++) {
       const result = await runOnce({ cli, scenario, params: params[scenario] ?? [], timeoutMs, keep: values.keep });
