@@ -1,15 +1,23 @@
 /**
  * Compiles src/ to dist/ only when dist/cli.js is missing or older than a file under src/.
- * Shared by `npm start` (scripts/start.mjs) and the tests that run the built CLI, so a
- * start without changes costs no compile (a full `tsc` takes 10–40 s on a 2-core machine).
+ * Shared by `npm start` (scripts/start.mjs), `npm run build` (--force) and the tests that run
+ * the built CLI, so a start without changes costs no compile (a full `tsc` takes 10–40 s on a
+ * 2-core machine).
+ *
+ * The compile never writes into dist/ in place: tsc writes each file by truncating it first,
+ * and a running ocilab that imports a module late (scenarios/git-vs-oci/project.mjs loads
+ * dist/measure/projection.js at step 7) read an empty file and failed ("costFromResult is not
+ * a function", exit 1). tsc compiles into a sibling directory that then replaces dist/ whole,
+ * and one build runs at a time (a lock directory), so parallel test workers do not compile twice.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 export const builtCli = join(repoRoot, 'dist/cli.js');
+const distDir = join(repoRoot, 'dist');
 
 function newestMtime(dir) {
   let newest = 0;
@@ -38,22 +46,83 @@ export function isStale() {
   return built === 0 || built < inputs;
 }
 
-/** Compiles when stale; returns whether it compiled. Compiler errors throw (output shown). */
-export function buildIfStale({ quiet = false } = {}) {
-  if (!isStale()) return false;
-  if (!quiet) process.stderr.write('ocilab: compiling src/ to dist/ (only after a change)…\n');
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Runs `fn` holding `<dir>.lock` (a directory: mkdir is atomic). Waits while another process
+ * holds it; a lock older than `staleMs` is left over from a killed build and is taken over.
+ */
+export function withLock(dir, fn, { staleMs = 10 * 60_000, waitMs = 15 * 60_000, pollMs = 200 } = {}) {
+  const lock = `${dir}.lock`;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const since = mtimeOrZero(lock);
+      if (since > 0 && Date.now() - since > staleMs) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`${lock} is still held after ${Math.round(waitMs / 1000)} s: another build is running (remove the directory if none is)`);
+      sleep(pollMs);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds `dir` anew: `compile(staging)` writes a sibling directory, which then takes the
+ * place of `dir` by two renames, so a reader finds either the old tree or the new one, every
+ * file whole; never a file being written. A failed compile leaves `dir` as it was.
+ */
+export function replaceAtomically(dir, compile) {
+  const staging = `${dir}.building-${process.pid}`;
+  const old = `${dir}.old-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    compile(staging);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+  const hadOld = mtimeOrZero(dir) > 0;
+  if (hadOld) renameSync(dir, old);
+  renameSync(staging, dir);
+  if (hadOld) rmSync(old, { recursive: true, force: true });
+}
+
+function compileDist(outDir) {
+  execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], {
     cwd: repoRoot,
     stdio: 'inherit',
   });
-  return true;
 }
 
-// `node scripts/build-if-stale.mjs`: the same, as a step of npm scripts.
+/** Compiles when stale (or always with force); returns whether it compiled. Compiler errors throw (output shown). */
+export function buildIfStale({ quiet = false, force = false } = {}) {
+  if (!force && !isStale()) return false;
+  return withLock(distDir, () => {
+    // Another process may have built it while this one waited for the lock.
+    if (!force && !isStale()) return false;
+    if (!quiet) process.stderr.write(force ? 'ocilab: compiling src/ to dist/…\n' : 'ocilab: compiling src/ to dist/ (only after a change)…\n');
+    replaceAtomically(distDir, compileDist);
+    return true;
+  });
+}
+
+// `node scripts/build-if-stale.mjs [--force]`: the same, as a step of npm scripts.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
-    buildIfStale();
-  } catch {
+    buildIfStale({ force: process.argv.includes('--force') });
+  } catch (err) {
+    if (err && err.status === undefined) process.stderr.write(`ocilab: build failed: ${err.message}\n`);
     process.exit(2);
   }
 }

@@ -6,7 +6,8 @@ import ansiEscapes from 'ansi-escapes';
 import { Box, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { logPage } from './components/LogView.js';
-import { MainScreen } from './components/MainScreen.js';
+import { MainScreen, type StepNarrationFit } from './components/MainScreen.js';
+import { hiddenRows } from './components/NarrationPane.js';
 import { Summary } from './components/Summary.js';
 import { Transcript } from './components/Transcript.js';
 import { useRunSelector } from './hooks/use-run-selector.js';
@@ -96,6 +97,17 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
   const uiRef = useRef<UiState>(initialUiState);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const ui = uiRef.current;
+  // How the shown narration fits, as the view measured it: how far the scroll keys may go.
+  const narrationFit = useRef<StepNarrationFit | undefined>(undefined);
+  const onNarrationFit = useCallback((fit: StepNarrationFit) => {
+    narrationFit.current = fit;
+  }, []);
+  // Another step on screen shows its narration from the top; coming back to this one too.
+  useEffect(() => {
+    if (uiRef.current.narration.step === viewing) return;
+    uiRef.current = { ...uiRef.current, narration: { step: viewing, offset: 0 } };
+    rerender();
+  }, [viewing]);
 
   // Leave once the run has ended after a quit (the store's abort unwinds the step first);
   // the exit code is the run's: 0 passed, 1 failed (or ended early by q), 130 interrupted.
@@ -174,6 +186,9 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
           viewing: s.viewing,
           logLines: totalLogLength(s),
           logPage: logPage(layout.bodyHeight),
+          ...(narrationFit.current?.step === s.viewing
+            ? { narration: { hidden: hiddenRows(narrationFit.current), visible: narrationFit.current.visible } }
+            : {}),
         });
         if (result.ui !== uiRef.current) {
           uiRef.current = result.ui;
@@ -223,6 +238,7 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
           notice={notice}
           now={now}
           typed={typed}
+          onNarrationFit={onNarrationFit}
           {...(mode === 'present' ? { typingHelp: { mode: interactive ? typingSettings?.mode : undefined } } : {})}
         />
       </Box>

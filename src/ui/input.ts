@@ -17,6 +17,8 @@ export interface UiState {
   gotoTyped: string;
   /** Full-log view: lines hidden below the view (0 follows the end). */
   logFromEnd: number;
+  /** Narration rows scrolled past, for step `step` only: another step shows its narration from the top. */
+  narration: { step: number; offset: number };
   /** Set once the user quit; the app leaves when the run has ended. */
   quitting: 'quit' | 'interrupt' | null;
 }
@@ -26,6 +28,7 @@ export const initialUiState: UiState = {
   gotoSelected: 0,
   gotoTyped: '',
   logFromEnd: 0,
+  narration: { step: 0, offset: 0 },
   quitting: null,
 };
 
@@ -37,6 +40,11 @@ export interface RunFacts {
   /** Lines in the full log, and rows of one page of it. */
   logLines: number;
   logPage: number;
+  /**
+   * How the narration of the step on screen fits (measured by the view): rows below the pane
+   * when scrolled to the top, and rows the pane shows. Absent: it fits.
+   */
+  narration?: { hidden: number; visible: number };
 }
 
 export type Effect =
@@ -98,6 +106,8 @@ export function reduceKey(ui: UiState, input: string, key: Key, run: RunFacts): 
     case 'bars':
     case 'wire':
       return { ui: { ...ui, overlay: command } };
+    case 'scroll':
+      return scrollNarration(ui, input, key, run);
     case 'quit':
       return run.busy
         ? { ui: { ...ui, overlay: 'quit' } }
@@ -121,6 +131,17 @@ function gotoKey(ui: UiState, input: string, key: Key, run: RunFacts): KeyResult
     return { ui: { ...ui, gotoTyped: typed, gotoSelected: clamp(Number(typed) - 1) } };
   }
   return { ui };
+}
+
+/** ↑ ↓ (k j) a row, PgUp PgDn a page less one row; between the top and the last row at the bottom. */
+function scrollNarration(ui: UiState, input: string, key: Key, run: RunFacts): KeyResult {
+  const { hidden, visible } = run.narration ?? { hidden: 0, visible: 0 };
+  const page = Math.max(1, visible - 1);
+  const from = ui.narration.step === run.viewing ? ui.narration.offset : 0;
+  const delta = key.pageUp ? -page : key.pageDown ? page : key.upArrow || input === 'k' ? -1 : 1;
+  const offset = Math.max(0, Math.min(hidden, from + delta));
+  if (ui.narration.step === run.viewing && offset === ui.narration.offset) return { ui };
+  return { ui: { ...ui, narration: { step: run.viewing, offset } } };
 }
 
 function logKey(ui: UiState, input: string, key: Key, run: RunFacts): KeyResult {

@@ -18,6 +18,7 @@ export type Command =
   | 'log'
   | 'bars'
   | 'wire'
+  | 'scroll'
   | 'help'
   | 'redraw'
   | 'quit'
@@ -114,6 +115,12 @@ export const bindings: Binding[] = [
     keys: 'w',
     help: "what travels: the Git server's and the registry's requests side by side, w or Esc closes",
     match: (input, key) => input === 'w' && !key.ctrl,
+  },
+  {
+    command: 'scroll',
+    keys: '↑ ↓ k j',
+    help: 'scroll a narration that does not fit (PgUp PgDn: a page); its pane says ↓ more / ↑ more',
+    match: (input, key) => key.upArrow || key.downArrow || key.pageUp || key.pageDown || ((input === 'k' || input === 'j') && !key.ctrl),
   },
   {
     command: 'help',

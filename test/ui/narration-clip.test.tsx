@@ -59,7 +59,7 @@ test.each([
   const rule = frame.split('\n').findIndex((row) => row.includes('── 4 Deliver it from Git'));
   const body = frame.split('\n').slice(rule + 1).map((row) => row.slice(left).trim());
   const words = paragraph.split(' ');
-  const shown = body.slice(0, body.findIndex((row) => row === '' || row.startsWith('apiVersion'))).join(' ');
+  const shown = body.slice(0, body.findIndex((row) => row === '' || row.startsWith('apiVersion') || row.startsWith('↓ more'))).join(' ');
   expect(shown.length, frame).toBeGreaterThan(0);
   expect(words.join(' ').startsWith(shown), `narration rows changed:\n${frame}`).toBe(true);
 });

@@ -25,10 +25,13 @@ export function HelpOverlay({ mode, height, typing }: HelpOverlayProps) {
   const keys = bindingsFor(mode);
   const typed = typing ? typingHelp(typing.mode) : [];
   // Title, keys, [blank, typing heading, typing keys], blank, marks. Blank rows go first
-  // when rows are short, then the frame.
+  // when rows are short, then the frame, then the title.
   const content = 1 + keys.length + (typing ? 2 + typed.length : 0) + 2;
   const framed = content + 2 <= height;
   const gap = content <= height ? 1 : 0;
+  // Shorter still (present mode typing on key at 80x24): the title goes, its "Esc or ? closes" joins the marks.
+  const titled = content - 2 <= height;
+  const closes = <Text color={theme.muted}> · Esc or ? closes{titled ? ' this help' : ''}</Text>;
   const row = (k: string, help: string, key: string) => (
     <Box key={key} flexShrink={0}>
       <Box width={KEY_COLUMN} flexShrink={0}>
@@ -46,14 +49,16 @@ export function HelpOverlay({ mode, height, typing }: HelpOverlayProps) {
       height={height}
       overflow="hidden"
     >
-      <Box flexShrink={0}>
-        <Text wrap="truncate-end">
-          <Text bold color={theme.heading}>
-            Keys ({mode} mode)
+      {titled ? (
+        <Box flexShrink={0}>
+          <Text wrap="truncate-end">
+            <Text bold color={theme.heading}>
+              Keys ({mode} mode)
+            </Text>
+            {closes}
           </Text>
-          <Text color={theme.muted}> · Esc or ? closes this help</Text>
-        </Text>
-      </Box>
+        </Box>
+      ) : null}
       {keys.map((b) => row(b.keys, b.help, b.command))}
       {typing ? (
         <Box flexDirection="column" flexShrink={0} marginTop={gap}>
@@ -77,6 +82,7 @@ export function HelpOverlay({ mode, height, typing }: HelpOverlayProps) {
               {theme.status[s].word}
             </Text>
           ))}
+          {titled ? null : closes}
         </Text>
       </Box>
     </Box>

@@ -12,7 +12,7 @@ import { GotoPicker } from './GotoPicker.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { LogView } from './LogView.js';
-import { Markdown } from './Markdown.js';
+import { NarrationPane, type NarrationFit } from './NarrationPane.js';
 import { MeasurementsPanel } from './MeasurementsPanel.js';
 import { OutputPane, Rule } from './OutputPane.js';
 import { QuitConfirm } from './QuitConfirm.js';
@@ -30,7 +30,8 @@ function Command({ command, cursor }: { command: string; cursor?: boolean }) {
   return (
     <Box flexShrink={0}>
       <Text bold color={theme.code} wrap={cursor ? 'truncate-start' : 'truncate-end'}>
-        $ {command}
+        {/* A `show: |` block ends in a newline; it is not a row of the command. */}
+        $ {command.replace(/\n+$/, '')}
         {cursor ? '█' : ''}
       </Text>
     </Box>
@@ -43,6 +44,8 @@ export interface TypedCommand {
   text: string;
 }
 
+/** How the narration of step `step` (0-based) fits its pane. */
+export type StepNarrationFit = NarrationFit & { step: number };
 
 export interface MainScreenProps {
   columns: number;
@@ -74,6 +77,8 @@ export interface MainScreenProps {
   gap?: number;
   /** Present mode: how commands are typed (mode undefined: typing off), for the help. */
   typingHelp?: { mode: TypingMode | undefined };
+  /** Told how the shown step's narration fits its pane (the scroll keys need to know). */
+  onNarrationFit?: (fit: StepNarrationFit) => void;
 }
 
 /** The whole live area; exactly `rows - 1` tall so the terminal never scrolls it. */
@@ -126,6 +131,8 @@ export function MainScreen(props: MainScreenProps) {
           totalLines={props.totalLines}
           notice={props.notice}
           typed={props.typed?.index === viewing ? props.typed.text : undefined}
+          narrationOffset={ui.narration.step === viewing ? ui.narration.offset : 0}
+          onNarrationFit={props.onNarrationFit}
         />
         {layout.measurementsHeight > 0 ? (
           <MeasurementsPanel measurements={props.measurements} width={layout.mainWidth} height={layout.measurementsHeight} />
@@ -172,14 +179,18 @@ interface StepBodyProps {
   notice?: string;
   /** The command as typed so far (present mode's typing effect); undefined shows it whole. */
   typed?: string;
+  /** Narration rows scrolled past (0 for a step just shown). */
+  narrationOffset: number;
+  onNarrationFit?: (fit: StepNarrationFit) => void;
 }
 
 /**
  * Narration, result and output of one step. Narration takes what it needs and shrinks
- * (clipped) when long; the output pane gets the rest but never less than `minOutput`.
- * The pane's rows are measured after layout and the log is sliced to exactly that.
+ * when long (clipped, saying `↓ more`, scrollable); the output pane gets the rest but never
+ * less than `minOutput`. The pane's rows are measured after layout and the log is sliced
+ * to exactly that.
  */
-function StepBody({ step, index, width, height, minOutput, lines, totalLines, notice, typed }: StepBodyProps) {
+function StepBody({ step, index, width, height, minOutput, lines, totalLines, notice, typed, narrationOffset, onNarrationFit }: StepBodyProps) {
   const theme = useTheme();
   const outputRef = useRef<DOMElement>(null);
   const [outputRows, setOutputRows] = useState(minOutput);
@@ -205,9 +216,14 @@ function StepBody({ step, index, width, height, minOutput, lines, totalLines, no
           </Text>
         </Box>
       ) : null}
-      <Box flexDirection="column" flexShrink={1} overflow="hidden">
-        {step.narration ? <Markdown source={step.narration} /> : null}
-      </Box>
+      {step.narration ? (
+        <NarrationPane
+          key={index}
+          source={step.narration}
+          offset={narrationOffset}
+          {...(onNarrationFit ? { onFit: (fit: NarrationFit) => onNarrationFit({ ...fit, step: index }) } : {})}
+        />
+      ) : null}
       {step.command ? typed !== undefined ? <Command command={typed} cursor /> : <Command command={step.command} /> : null}
       <StepResult step={step} width={width} />
       {/* One row each, never squeezed (a squeezed row is overwritten, see Markdown.tsx). */}

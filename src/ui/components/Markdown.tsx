@@ -93,8 +93,10 @@ function block(token: Token, theme: Theme, key: number): ReactNode {
     case 'blockquote':
       return (
         <Box key={key} flexDirection="row">
-          <Text color={theme.muted}>│ </Text>
-          <Box flexDirection="column">{blocks((token as Tokens.Blockquote).tokens, theme)}</Box>
+          <Box flexShrink={0}>
+            <Text color={theme.muted}>│ </Text>
+          </Box>
+          <Box flexDirection="column" flexShrink={1}>{blocks((token as Tokens.Blockquote).tokens, theme)}</Box>
         </Box>
       );
     case 'hr':
@@ -116,7 +118,11 @@ function List({ list, theme }: { list: Tokens.List; theme: Theme }) {
         const bullet = item.task ? (item.checked ? '[x]' : '[ ]') : list.ordered ? `${start + i}.` : '•';
         return (
           <Box key={i} flexDirection="row">
-            <Text color={theme.accent}>{bullet} </Text>
+            {/* The bullet never shrinks: a shrunk bullet gave its column to the item's text, which
+                then wrapped one column too wide and lost its last character to the pane's edge. */}
+            <Box flexShrink={0}>
+              <Text color={theme.accent}>{bullet} </Text>
+            </Box>
             <Box flexDirection="column" flexShrink={1}>
               {blocks(item.tokens.filter((tk) => tk.type !== 'checkbox'), theme)}
             </Box>
