@@ -17,11 +17,11 @@ import type { Measurement } from './view-model.js';
  * get charts of their own metrics, so no bar stands next to a figure measured another way.
  */
 export const CHART_METRICS: { metric: MetricName; title: string }[] = [
-  { metric: 'wall_ms', title: 'time (client process)' },
+  { metric: 'wall_ms', title: 'time' },
   { metric: 'bytes_down', title: 'bytes down' },
   { metric: 'server_cpu_ms', title: 'server CPU' },
   { metric: 'client_cpu_ms', title: 'client CPU' },
-  { metric: 'peak_rss_bytes', title: 'client memory (peak RSS)' },
+  { metric: 'peak_rss_bytes', title: 'memory (peak RSS)' },
   { metric: 'requests', title: 'requests' },
   { metric: 'reconcile_wall_ms', title: 'in-cluster: reconcile' },
   { metric: 'controller_cpu_ms', title: 'in-cluster: source-controller CPU' },

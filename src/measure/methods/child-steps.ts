@@ -24,8 +24,8 @@ export async function runChildSteps(steps: readonly ChildStep[], signal: AbortSi
 
 /**
  * runChildSteps, also giving each step's standard output (clipped at 64 KiB), so a method can
- * check what the command did, and the wall time of the commands alone, added up (bash's `time`
- * of each command, the wrappers left out; spawn to exit as Node saw it where bash is missing).
+ * check what the command did, and the wall time of the commands, added up (each spawn to exit
+ * as Node saw it: the same measuring wrappers for every client measured this way).
  */
 export async function runChildStepsWithOutput(
   steps: readonly ChildStep[],
@@ -48,7 +48,7 @@ export async function runChildStepsWithOutput(
       const usage = await runMeasuredChild(step.file, step.args, { cwd: step.cwd, env: stepEnv, signal });
       assertChildOk(usage, `${step.file} ${step.args.join(' ')}`);
       stdout.push(usage.stdout);
-      wallMs += usage.commandWallMs ?? usage.wallMs;
+      wallMs += usage.wallMs;
       cpu = cpu === null || usage.cpuMs === null ? null : cpu + usage.cpuMs;
       rss = rss === null || usage.peakRssBytes === null ? null : Math.max(rss, usage.peakRssBytes);
       usage.notes.forEach((n) => notes.add(n));
