@@ -17,18 +17,29 @@ import type { CleanupRegistry } from './cleanup.js';
 import type { OutputStreams } from './streams.js';
 import type { Plan } from '../kube/plan.js';
 import type { Target } from '../targets/target.js';
+import type { MetricName, MetricUnit } from '../measure/metrics.js';
 
 export type TargetName = 'local' | 'kind' | 'cluster';
 
 /** A measured figure an action reports for the measurements panel. */
 export interface Measurement {
-  /** What was measured, e.g. "git shallow clone" or "oci pull". */
+  /** What was measured, for people: "git clone --depth 1 (what Flux does)", "oci pull". */
   method: string;
-  /** Metric name, e.g. "wall_ms", "bytes_down", "server_cpu_ms", "peak_rss_bytes". */
-  metric: string;
+  /** Stable id of the method, e.g. "git.cli.shallow"; one id is one row of a chart. */
+  methodId?: string;
+  /** "git shallow", "oci HEAD": the few letters a bar has room for. */
+  short?: string;
+  /** Which transport the figure is about, when it is one side of a Git-vs-OCI comparison. */
+  transport?: Transport;
+  /** Which client fetched, in a few words ("git CLI process", "node process, src/oci only"). */
+  client?: string;
+  /** From the one metric table (src/measure/metrics.ts), which also gives the unit. */
+  metric: MetricName;
   value: number;
-  unit: 'ms' | 'bytes' | 'count' | 'ratio';
-  /** How it was taken: "median of 5 runs, spread 3%", "single run", ... */
+  unit: MetricUnit;
+  /** The statistics behind a summary figure (value = median). */
+  stats?: MeasurementStats;
+  /** How it was taken, for people only: no view parses it. */
   method_note?: string;
   /**
    * Set when the figure is one run of a repeated measurement, reported as soon as that run
@@ -37,6 +48,22 @@ export interface Measurement {
    */
   sample?: { run: number; of: number };
 }
+
+export type Transport = 'git' | 'oci';
+
+export interface MeasurementStats {
+  /** Runs that had this figure, and warm-up runs left out before them. */
+  n: number;
+  warmup: number;
+  median: number;
+  min: number;
+  max: number;
+  /** (max − min) / median. */
+  spread: number;
+}
+
+/** What an action hands to `ctx.report`: the unit comes from the metric table. */
+export type ReportedMeasurement = Omit<Measurement, 'unit'>;
 
 export interface ActionContext {
   /** Aborted on Ctrl-C, step timeout, or a step being skipped. Every await must honour it. */
@@ -56,7 +83,7 @@ export interface ActionContext {
   scenarioDir: string;
   target: TargetName;
   /** Report a measurement for the measurements panel and the plain table. */
-  report: (m: Measurement) => void;
+  report: (m: ReportedMeasurement) => void;
   /**
    * Output of the run's actions by stream name (an action's `as:` name, or an internal one),
    * and the name of the previous action's stream. Set by the runner; `wait` uses it.

@@ -3,6 +3,7 @@
  * action's schema, applies the action timeout, and turns throws, aborts and timeouts into
  * a failed result with a message. Stops at the first failed action.
  */
+import { unitOf } from '../measure/metrics.js';
 import type { ActionContext, ActionRegistry, ActionResult, Measurement, TargetName } from './action.js';
 import type { CleanupRegistry } from './cleanup.js';
 import { parseDuration } from './duration.js';
@@ -126,7 +127,7 @@ async function executeAction(spec: ActionSpec, env: ExecuteEnv): Promise<Actions
       workDir: env.workDir,
       scenarioDir: env.scenarioDir,
       target: env.target,
-      report: (m) => env.onMeasurement(m),
+      report: (m) => env.onMeasurement({ ...m, unit: unitOf(m.metric) }),
       outputs: { streams: env.streams, ...(previous !== undefined ? { previous } : {}) },
       ...(env.runTarget ? { runTarget: env.runTarget } : {}),
       ...(env.plan ? { plan: env.plan } : {}),

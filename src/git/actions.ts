@@ -3,6 +3,7 @@
  * Variables set for later steps: fixture.dir, fixture.repo, fixture.name, fixture.head,
  * git.url (server base), git.repo.url (the fixture's clone URL), git.head.
  */
+import type { MetricName } from '../measure/metrics.js';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
@@ -41,7 +42,7 @@ export const fixturesCreate = defineAction({
       });
       Object.assign(ctx.vars, { 'fixture.dir': dir, 'fixture.repo': r.path, 'fixture.name': r.name, 'fixture.head': r.head });
       ctx.log(`${r.path}: ${r.commits} commits, ${r.objects} objects, pack ${r.packBytes} B, ${r.files} files at ${r.head.slice(0, 12)} (${r.durationMs.toFixed(0)} ms)`, 'info');
-      ctx.report({ method: `fixture ${a.preset}`, metric: 'wall_ms', value: r.durationMs, unit: 'ms', method_note: 'single run' });
+      ctx.report({ method: `fixture ${a.preset}`, metric: 'wall_ms', value: r.durationMs, method_note: 'single run' });
       return { ok: true };
     } catch (err) {
       return fail(err);
@@ -73,17 +74,17 @@ export const gitServe = defineAction({
 
 export function reportClone(ctx: ActionContext, m: CloneMeasurement): void {
   const method = `git ${m.strategy}`;
-  const put = (metric: string, value: number | undefined, unit: 'ms' | 'bytes' | 'count') => {
-    if (value !== undefined) ctx.report({ method, metric, value, unit, method_note: 'single run' });
+  const put = (metric: MetricName, value: number | undefined) => {
+    if (value !== undefined) ctx.report({ method, transport: 'git', client: 'git CLI process', metric, value, method_note: 'single run' });
   };
-  put('wall_ms', m.wallMs, 'ms');
-  put('bytes_down', m.bytesDown, 'bytes');
-  put('bytes_up', m.bytesUp, 'bytes');
-  put('client_cpu_ms', m.clientCpuMs, 'ms');
-  put('peak_rss_bytes', m.peakRssBytes, 'bytes');
-  put('server_cpu_ms', m.serverCpuMs, 'ms');
-  put('objects', m.objectsReceived, 'count');
-  put('files', m.filesCheckedOut, 'count');
+  put('wall_ms', m.wallMs);
+  put('bytes_down', m.bytesDown);
+  put('bytes_up', m.bytesUp);
+  put('client_cpu_ms', m.clientCpuMs);
+  put('peak_rss_bytes', m.peakRssBytes);
+  put('server_cpu_ms', m.serverCpuMs);
+  put('objects', m.objectsReceived);
+  put('files', m.filesCheckedOut);
   const na = (v: number | undefined, f: (x: number) => string) => (v === undefined ? 'n/a' : f(v));
   ctx.log(
     `${method}: ${m.wallMs.toFixed(0)} ms, down ${na(m.bytesDown, (x) => `${x} B`)}, up ${na(m.bytesUp, (x) => `${x} B`)}, ` +

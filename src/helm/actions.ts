@@ -110,7 +110,7 @@ export const helmPush = defineAction({
         ctx.log(`Pushed: ${r.ref}`);
         ctx.log(`Digest: ${digest}`);
       }
-      ctx.report({ method: 'helm push', metric: 'wall_ms', value: performance.now() - t0, unit: 'ms', method_note: 'single run' });
+      ctx.report({ method: 'helm push', metric: 'wall_ms', value: performance.now() - t0, method_note: 'single run' });
       const repository = `${base.registry}/${base.repository}/${name}`;
       Object.assign(ctx.vars, { 'helm.repository': `oci://${repository}`, 'helm.ref': `${repository}:${tag}`, 'helm.digest': digest, 'helm.tag': tag });
       return { ok: true };

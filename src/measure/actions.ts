@@ -17,7 +17,8 @@ import { OwnServersSchema, startOwnServers, type OwnServers } from './own-server
 import { writeReport } from './output.js';
 import { buildReport, type ProjectionRequest, type ReportResult } from './report.js';
 import { renderResultsTable } from './text-table.js';
-import { METRIC_INFO, type FetchMethod, type MethodResult, type MetricName, type RunSample } from './types.js';
+import { metricInfo, SAMPLE_METRICS } from './metrics.js';
+import type { FetchMethod, MethodResult, RunSample } from './types.js';
 import { formatBytes, formatMs, formatPercent } from './units.js';
 
 /**
@@ -56,25 +57,22 @@ const CompareArgs = z.object({
 });
 type CompareArgs = z.infer<typeof CompareArgs>;
 
-const REPORTED: { metric: MetricName; name: string; unit: 'ms' | 'bytes' | 'count' }[] = [
-  { metric: 'wallMs', name: 'wall_ms', unit: 'ms' },
-  { metric: 'bytesDown', name: 'bytes_down', unit: 'bytes' },
-  { metric: 'bytesUp', name: 'bytes_up', unit: 'bytes' },
-  { metric: 'clientCpuMs', name: 'client_cpu_ms', unit: 'ms' },
-  { metric: 'clientPeakRssBytes', name: 'peak_rss_bytes', unit: 'bytes' },
-  { metric: 'serverCpuMs', name: 'server_cpu_ms', unit: 'ms' },
-  { metric: 'requests', name: 'requests', unit: 'count' },
-];
+/** Who a figure is about, for every measurement of one method. */
+function identity(m: Pick<MethodResult, 'methodId' | 'label' | 'short' | 'kind' | 'client'>) {
+  return { method: m.label, methodId: m.methodId, short: m.short, transport: m.kind, client: m.client };
+}
 
 /**
  * One measured run, as soon as it is measured: each figure as a sample for the live chart,
- * and one line for the log (what --plain prints per run).
+ * and one line for the log (what --plain prints per run). Figures the method marks as not
+ * comparable are left out of the chart (they are n/a, with the reason, in the tables).
  */
 export function reportSample(ctx: Pick<ActionContext, 'report' | 'log'>, method: FetchMethod, sample: RunSample, run: number, of: number): void {
-  for (const { metric, name, unit } of REPORTED) {
-    const value = sample[metric];
-    if (value === null || value === undefined) continue;
-    ctx.report({ method: method.label, metric: name, value, unit, method_note: `run ${run} of ${of}`, sample: { run, of } });
+  const who = identity({ methodId: method.id, label: method.label, short: method.short, kind: method.kind, client: method.client });
+  for (const { name, field } of SAMPLE_METRICS) {
+    const value = sample[field];
+    if (value === null || value === undefined || method.notComparable?.[field]) continue;
+    ctx.report({ ...who, metric: name, value, method_note: `run ${run} of ${of}`, sample: { run, of } });
   }
   ctx.log(`${method.id} run ${run}/${of}: ${sampleLine(sample)}`);
 }
@@ -89,18 +87,22 @@ export function sampleLine(s: RunSample): string {
   return parts.join(' · ');
 }
 
-/** Every measured median to the measurements panel, with how it was taken (and for server CPU, where from). */
+/**
+ * Every measured median to the measurements panel, with its statistics and who measured it
+ * (and for server CPU, where from). Views read `stats`, `transport` and `short`; the note
+ * is for people.
+ */
 export function reportMedians(ctx: Pick<ActionContext, 'report'>, r: MethodResult, serverCpuFrom?: string): void {
-  for (const { metric, name, unit } of REPORTED) {
-    const s = r.stats[metric];
+  for (const { name, field } of SAMPLE_METRICS) {
+    const s = r.stats[field];
     if (!s) continue;
-    const from = metric === 'serverCpuMs' && serverCpuFrom ? `; ${serverCpuFrom}` : '';
+    const from = field === 'serverCpuMs' && serverCpuFrom ? `; ${serverCpuFrom}` : '';
     ctx.report({
-      method: r.label,
+      ...identity(r),
       metric: name,
       value: s.median,
-      unit,
-      method_note: `median of ${s.n} runs after ${r.warmup} warm-up, spread ${formatPercent(s.spread)} (${METRIC_INFO[metric].label}${from})`,
+      stats: { n: s.n, warmup: r.warmup, median: s.median, min: s.min, max: s.max, spread: s.spread },
+      method_note: `median of ${s.n} runs after ${r.warmup} warm-up, spread ${formatPercent(s.spread)} (${metricInfo(name).label}, ${r.client}${from})`,
     });
   }
 }
@@ -149,6 +151,7 @@ async function compare(args: CompareArgs, ctx: ActionContext) {
       onSample: (s, info) => {
         if (!info.warmup) reportSample(ctx, built.methods[info.position]!, s, info.index + 1, args.runs);
       },
+      onFailure: (reason, info) => ctx.log(`${built.methods[info.position]!.id}: row failed, no figures: ${reason}`, 'stderr'),
     });
     const withCells: ReportResult[] = results.map((r, i) => {
       const spec = args.methods[i]!;
@@ -174,6 +177,8 @@ async function compare(args: CompareArgs, ctx: ActionContext) {
       ctx.log(`report written: ${path}`, 'info');
       ctx.vars[`measure.report.${path.split('.').pop()}`] = path;
     }
+    const failed = results.filter((r) => r.failure !== undefined);
+    if (failed.length) return { ok: false, message: `${failed.length} of ${results.length} rows did not do their work, so they have no figures: ${failed.map((r) => `${r.methodId}: ${r.failure}`).join('; ')}` };
     return { ok: true };
   } finally {
     await release();

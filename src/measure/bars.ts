@@ -1,5 +1,5 @@
 /** Bar data for a chart of one metric across methods, so a view only draws. */
-import { METRIC_INFO, type MethodResult, type MetricName } from './types.js';
+import { fieldInfo, type MethodResult, type SampleField } from './types.js';
 import { formatValue } from './units.js';
 
 export interface Bar {
@@ -13,7 +13,7 @@ export interface Bar {
   formatted: string;
 }
 
-export function barsFor(results: readonly (MethodResult & { cell?: string })[], metric: MetricName): Bar[] {
+export function barsFor(results: readonly (MethodResult & { cell?: string })[], metric: SampleField): Bar[] {
   const values = results.map((r) => r.stats[metric]?.median ?? null);
   const max = Math.max(0, ...values.filter((v): v is number => v !== null));
   return results.map((r, i) => {
@@ -24,7 +24,7 @@ export function barsFor(results: readonly (MethodResult & { cell?: string })[], 
       kind: r.kind,
       value,
       fraction: value === null || max === 0 ? 0 : value / max,
-      formatted: formatValue(METRIC_INFO[metric].unit, value),
+      formatted: formatValue(fieldInfo(metric).unit, value),
     };
   });
 }

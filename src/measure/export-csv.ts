@@ -5,7 +5,7 @@
  * `note` (how it was measured) hold the figure; the local stat columns stay empty for them.
  */
 import type { InClusterRow, MeasureReport } from './report-schema.js';
-import { METRICS } from './types.js';
+import { SAMPLE_FIELDS } from './types.js';
 
 const STAT_FIELDS = ['median', 'min', 'max', 'iqr', 'spread', 'n'] as const;
 
@@ -16,11 +16,14 @@ export const CSV_COLUMNS: readonly string[] = [
   'method_id',
   'label',
   'kind',
+  'client',
+  'failure',
+  'not_comparable',
   'runs',
   'warmup',
   'dest_fs',
   'dest_in_memory',
-  ...METRICS.flatMap((m) => STAT_FIELDS.map((f) => `${m}_${f}`)),
+  ...SAMPLE_FIELDS.flatMap((m) => STAT_FIELDS.map((f) => `${m}_${f}`)),
   'source',
   'metric',
   'value',
@@ -55,11 +58,14 @@ export function reportToCsv(report: MeasureReport): string {
     r.methodId,
     r.label,
     r.kind,
+    r.client,
+    r.failure ?? null,
+    Object.entries(r.notComparable).map(([f, why]) => `${f}: ${why}`).join('; ') || null,
     r.runs,
     r.warmup,
     r.destination.fsType,
     r.destination.inMemory,
-    ...METRICS.flatMap((m) => STAT_FIELDS.map((f) => r.stats[m]?.[f] ?? null)),
+    ...SAMPLE_FIELDS.flatMap((m) => STAT_FIELDS.map((f) => r.stats[m]?.[f] ?? null)),
     null,
     null,
     null,

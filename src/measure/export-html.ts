@@ -7,8 +7,8 @@ import { IN_CLUSTER_HEAD, IN_CLUSTER_TITLE, inClusterRows, PROJECTION_HEAD, proj
 import type { MeasureReport } from './report-schema.js';
 import { rowLabel } from './report.js';
 import { chartedMetrics, escapeXml as esc, KIND_COLOURS, metricChartSvg } from './svg-chart.js';
-import { medianWithRange } from './text-table.js';
-import { METRIC_INFO, METRICS } from './types.js';
+import { medianCell, medianWithRange, tableFootnotes } from './text-table.js';
+import { fieldInfo, SAMPLE_FIELDS } from './types.js';
 import { formatBytes, formatMs, formatPercent, formatValue } from './units.js';
 
 const CSS = `
@@ -30,18 +30,24 @@ function table(head: string[], rows: string[][]): string {
 }
 
 function resultsTable(report: MeasureReport): string {
-  const cols = METRICS.filter((m) => m !== 'wallMs');
+  const cols = SAMPLE_FIELDS.filter((m) => m !== 'wallMs');
   return table(
-    ['method', 'runs', 'wall median (min–max)', 'spread', ...cols.map((m) => METRIC_INFO[m].label), 'files on'],
+    ['method', 'client', 'runs', 'wall median (min–max)', 'spread', ...cols.map((m) => fieldInfo(m).label), 'files on'],
     report.results.map((r) => [
       rowLabel(r),
+      r.client,
       String(r.runs),
       medianWithRange(r, 'wallMs'),
       formatPercent(r.stats.wallMs?.spread ?? null),
-      ...cols.map((m) => formatValue(METRIC_INFO[m].unit, r.stats[m]?.median ?? null)),
+      ...cols.map((m) => medianCell(r, m)),
       `${r.destination.fsType} (${r.destination.inMemory ? 'memory' : 'disk'})`,
     ]),
   );
+}
+
+function footnotesHtml(report: MeasureReport): string {
+  const notes = tableFootnotes(report.results);
+  return notes.length ? `<ul class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
 }
 
 function phasesSection(report: MeasureReport): string {
@@ -58,12 +64,12 @@ function samplesSection(report: MeasureReport): string {
     .map((r) => {
       const rows = r.samples.map((s, i) => [
         String(i + 1),
-        ...METRICS.map((m) => formatValue(METRIC_INFO[m].unit, s[m])),
+        ...SAMPLE_FIELDS.map((m) => formatValue(fieldInfo(m).unit, s[m])),
         (s.phases ?? []).map((p) => `${p.name} ${formatMs(p.ms)}`).join(', '),
       ]);
       const notes = r.notes.length ? `<ul class="notes">${r.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
       return `<details><summary>${esc(rowLabel(r))}: ${esc(r.label)} (${r.samples.length} runs)</summary>${notes}${table(
-        ['run', ...METRICS.map((m) => METRIC_INFO[m].label), 'phases'],
+        ['run', ...SAMPLE_FIELDS.map((m) => fieldInfo(m).label), 'phases'],
         rows,
       )}</details>`;
     })
@@ -86,7 +92,7 @@ export function reportToHtml(report: MeasureReport, title = 'Git vs OCI: fetch c
   const m = report.machine;
   const dests = [...new Set(report.results.map((r) => describeDestination(r.destination)))];
   const charts = chartedMetrics(report)
-    .map((metric) => `<figure><figcaption><strong>${esc(METRIC_INFO[metric].label)}</strong> (median; line: min–max)</figcaption>${metricChartSvg(report, metric)}</figure>`)
+    .map((metric) => `<figure><figcaption><strong>${esc(fieldInfo(metric).label)}</strong> (median; line: min–max)</figcaption>${metricChartSvg(report, metric)}</figure>`)
     .join('\n');
   const data = JSON.stringify(report).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -99,7 +105,7 @@ Files written to ${esc(dests.join('; '))}. Every figure is a median of the runs 
 <p class="legend"><span style="background:${KIND_COLOURS.git}"></span>Git<span style="background:${KIND_COLOURS.oci}"></span>OCI</p>
 ${charts}
 <h2>Results</h2>
-${resultsTable(report)}
+${resultsTable(report)}${footnotesHtml(report)}
 ${inClusterSection(report)}
 ${phasesSection(report)}
 ${projectionSection(report)}

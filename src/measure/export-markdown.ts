@@ -2,29 +2,31 @@
 import { describeDestination } from './destination.js';
 import type { InClusterRow, MeasureReport, ReportProjection } from './report-schema.js';
 import { rowLabel } from './report.js';
-import { medianWithRange } from './text-table.js';
-import { METRIC_INFO, type MetricName } from './types.js';
+import { medianCell, medianWithRange, tableFootnotes } from './text-table.js';
+import { fieldInfo, type SampleField } from './types.js';
 import { formatBytes, formatCount, formatMs, formatPercent, formatValue } from './units.js';
 
 const esc = (s: string) => s.replace(/\|/g, '\\|');
 const row = (cells: string[]) => `| ${cells.map(esc).join(' | ')} |`;
-const METRIC_COLUMNS: MetricName[] = ['bytesDown', 'bytesUp', 'clientCpuMs', 'clientPeakRssBytes', 'serverCpuMs', 'requests'];
+const METRIC_COLUMNS: SampleField[] = ['bytesDown', 'bytesUp', 'clientCpuMs', 'clientPeakRssBytes', 'serverCpuMs', 'requests'];
 
 export function resultsMarkdown(report: MeasureReport): string {
-  const head = ['method', 'runs', 'wall median (min–max)', 'spread', ...METRIC_COLUMNS.map((m) => METRIC_INFO[m].label)];
-  const lines = [row(head), row(head.map((_, i) => (i === 0 ? '---' : '---:')))];
+  const head = ['method', 'client', 'runs', 'wall median (min–max)', 'spread', ...METRIC_COLUMNS.map((m) => fieldInfo(m).label)];
+  const lines = [row(head), row(head.map((_, i) => (i < 2 ? '---' : '---:')))];
   for (const r of report.results) {
     lines.push(
       row([
         rowLabel(r),
+        r.client,
         String(r.runs),
         `**${medianWithRange(r, 'wallMs')}**`,
         formatPercent(r.stats.wallMs?.spread ?? null),
-        ...METRIC_COLUMNS.map((m) => formatValue(METRIC_INFO[m].unit, r.stats[m]?.median ?? null)),
+        ...METRIC_COLUMNS.map((m) => medianCell(r, m)),
       ]),
     );
   }
-  return lines.join('\n');
+  const notes = tableFootnotes(report.results);
+  return [...lines, ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : [])].join('\n');
 }
 
 export const PROJECTION_HEAD = ['source', 'clusters', 'interval', 'changes/h', 'polls/h', 'fetches/h', 'bytes down/h', 'server CPU/h', 'server cores', 'requests/s'];

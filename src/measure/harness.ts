@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { filesystemOf } from './destination.js';
 import { summarize } from './stats.js';
-import { METRICS, type FetchMethod, type MethodResult, type MetricName, type RunSample, type Stats } from './types.js';
+import { SAMPLE_FIELDS, type FetchMethod, type MethodResult, type SampleField, type RunSample, type Stats } from './types.js';
 
 export interface MeasureOptions {
   /** Measured runs (default 5). */
@@ -68,11 +68,12 @@ export async function runLabelled(method: FetchMethod, destRoot: string, signal:
 }
 
 /** Summary per metric over samples; a metric no sample has is null (n/a). */
-export function summarizeSamples(samples: readonly RunSample[]): Record<MetricName, Stats | null> {
-  const stats = {} as Record<MetricName, Stats | null>;
-  for (const m of METRICS) {
+export function summarizeSamples(samples: readonly RunSample[], notComparable: Partial<Record<SampleField, string>> = {}): Record<SampleField, Stats | null> {
+  const stats = {} as Record<SampleField, Stats | null>;
+  for (const m of SAMPLE_FIELDS) {
     const values = samples.map((s) => s[m]).filter((v): v is number => typeof v === 'number');
-    stats[m] = summarize(values);
+    // measured, but not comparable with the other transport's figure: n/a, with the reason kept beside it
+    stats[m] = notComparable[m] ? null : summarize(values);
   }
   return stats;
 }
@@ -120,21 +121,26 @@ export async function measure(method: FetchMethod, opts: MeasureOptions = {}): P
 export function resultFromSamples(
   method: FetchMethod,
   samples: RunSample[],
-  info: { runs: number; warmup: number; destRoot: string; startedAt: string },
+  info: { runs: number; warmup: number; destRoot: string; startedAt: string; failure?: string },
 ): MethodResult {
   const notes = [...(method.notes ?? [])];
   for (const s of samples) for (const n of s.notes ?? []) if (!notes.includes(n)) notes.push(n);
+  const notComparable = { ...(method.notComparable ?? {}) };
   return {
     methodId: method.id,
     label: method.label,
     kind: method.kind,
+    short: method.short,
+    client: method.client,
+    notComparable,
+    ...(info.failure !== undefined ? { failure: info.failure } : {}),
     notes,
     runs: info.runs,
     warmup: info.warmup,
     destination: filesystemOf(info.destRoot),
-    stats: summarizeSamples(samples),
+    stats: info.failure !== undefined ? summarizeSamples([]) : summarizeSamples(samples, notComparable),
     phaseStats: summarizePhases(samples),
-    samples,
+    samples: info.failure !== undefined ? [] : samples,
     startedAt: info.startedAt,
     finishedAt: new Date().toISOString(),
   };

@@ -4,16 +4,22 @@
  * fractions of one scale, so a view only draws. The statistics are stats.ts's.
  */
 import { summarize } from './stats.js';
-import type { MetricUnit } from './types.js';
+import type { Transport } from '../engine/action.js';
+import type { MetricName, MetricUnit } from './metrics.js';
 import { formatValue } from './units.js';
 
 /** One run's figure for one metric (a Measurement with `sample`, flattened). */
 export interface LiveSample {
+  /** The method's label, for people. */
   method: string;
-  /** Reported metric name: wall_ms, bytes_down, client_cpu_ms, peak_rss_bytes, ... */
-  metric: string;
+  /** One id per row. */
+  methodId: string;
+  short: string;
+  transport: Transport;
+  client: string;
+  metric: MetricName;
   value: number;
-  unit: MetricUnit | 'ratio';
+  unit: MetricUnit;
   /** 1-based run number and the runs planned. */
   run: number;
   of: number;
@@ -21,6 +27,10 @@ export interface LiveSample {
 
 export interface RangeBar {
   label: string;
+  methodId: string;
+  short: string;
+  transport: Transport;
+  client: string;
   /** Runs measured so far (that had this metric) and runs planned. */
   runs: number;
   of: number;
@@ -52,22 +62,21 @@ function rangeText(unit: MetricUnit, min: number, max: number): string {
 export function latestSeries(samples: readonly LiveSample[]): Map<string, LiveSample[]> {
   const byMethod = new Map<string, LiveSample[]>();
   for (const s of samples) {
-    const list = byMethod.get(s.method);
+    const list = byMethod.get(s.methodId);
     // a new run 1 of a metric already seen starts a new comparison for this method
-    if (!list || (s.run === 1 && list.some((x) => x.metric === s.metric && x.run === 1))) byMethod.set(s.method, [s]);
+    if (!list || (s.run === 1 && list.some((x) => x.metric === s.metric && x.run === 1))) byMethod.set(s.methodId, [s]);
     else list.push(s);
   }
   return byMethod;
 }
 
 /** Range bars of one metric for every method in the latest series (methods without it are left out). */
-export function rangeBarsFor(series: ReadonlyMap<string, readonly LiveSample[]>, metric: string): RangeBar[] {
-  const rows: { label: string; values: number[]; of: number; unit: MetricUnit }[] = [];
-  for (const [label, samples] of series) {
+export function rangeBarsFor(series: ReadonlyMap<string, readonly LiveSample[]>, metric: MetricName): RangeBar[] {
+  const rows: { first: LiveSample; values: number[]; of: number; unit: MetricUnit }[] = [];
+  for (const samples of series.values()) {
     const mine = samples.filter((s) => s.metric === metric);
     if (mine.length === 0) continue;
-    const unit = mine[0]!.unit === 'ratio' ? 'count' : (mine[0]!.unit as MetricUnit);
-    rows.push({ label, values: mine.map((s) => s.value), of: Math.max(...mine.map((s) => s.of)), unit });
+    rows.push({ first: mine[0]!, values: mine.map((s) => s.value), of: Math.max(...mine.map((s) => s.of)), unit: mine[0]!.unit });
   }
   const stats = rows.map((r) => summarize(r.values)!);
   const scale = Math.max(0, ...stats.map((s) => s.max));
@@ -75,7 +84,11 @@ export function rangeBarsFor(series: ReadonlyMap<string, readonly LiveSample[]>,
   return rows.map((r, i) => {
     const s = stats[i]!;
     return {
-      label: r.label,
+      label: r.first.method,
+      methodId: r.first.methodId,
+      short: r.first.short,
+      transport: r.first.transport,
+      client: r.first.client,
       runs: s.n,
       of: r.of,
       complete: s.n >= r.of,

@@ -51,6 +51,8 @@ export interface InterleaveOptions {
   /** Interleave rounds across methods (default true); false measures each method to the end in turn. */
   interleave?: boolean;
   onSample?: (sample: RunSample, info: { position: number; index: number; warmup: boolean }) => void;
+  /** A row failed (its run threw or did not do its work): the reason; its later runs are skipped. */
+  onFailure?: (reason: string, info: { position: number }) => void;
   /** For error messages: what to call the method at a position. */
   nameOf?: (position: number) => string;
 }
@@ -63,11 +65,22 @@ export async function measureAll(methods: readonly FetchMethod[], opts: Interlea
   const nameOf = opts.nameOf ?? ((i: number) => methods[i]!.id);
   const startedAt = methods.map(() => new Date().toISOString());
   const samples: RunSample[][] = methods.map(() => []);
+  // A run that fails (or did not do its work) fails its row with the reason; the other rows go on.
+  const failures: (string | undefined)[] = methods.map(() => undefined);
   const runOne = async (i: number, round: number) => {
+    if (failures[i] !== undefined) return;
     const isWarmup = round < warmup;
     const what = `${nameOf(i)} ${isWarmup ? `warm-up run ${round + 1}` : `run ${round - warmup + 1} of ${runs}`}`;
     if (round === 0) startedAt[i] = new Date().toISOString();
-    const sample = await runLabelled(methods[i]!, destRoot, signal, what);
+    let sample: RunSample;
+    try {
+      sample = await runLabelled(methods[i]!, destRoot, signal, what);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      failures[i] = (err as Error).message;
+      opts.onFailure?.(failures[i]!, { position: i });
+      return;
+    }
     opts.onSample?.(sample, { position: i, index: isWarmup ? round : round - warmup, warmup: isWarmup });
     if (!isWarmup) samples[i]!.push(sample);
   };
@@ -76,7 +89,9 @@ export async function measureAll(methods: readonly FetchMethod[], opts: Interlea
   } else {
     for (let i = 0; i < methods.length; i++) for (let round = 0; round < warmup + runs; round++) await runOne(i, round);
   }
-  return methods.map((m, i) => resultFromSamples(m, samples[i]!, { runs, warmup, destRoot, startedAt: startedAt[i]! }));
+  return methods.map((m, i) =>
+    resultFromSamples(m, samples[i]!, { runs, warmup, destRoot, startedAt: startedAt[i]!, ...(failures[i] !== undefined ? { failure: failures[i] } : {}) }),
+  );
 }
 
 export async function runMatrix(cells: readonly MatrixCell[], opts: MatrixOptions = {}): Promise<CellResult[]> {

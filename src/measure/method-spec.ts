@@ -38,12 +38,13 @@ export const MethodSpecSchema = z.discriminatedUnion('type', [
     ...cell,
   }),
   z.object({
-    /** ocilab's own OCI client, in-process (src/oci). */
+    /** ocilab's own OCI client (src/oci), one client process per run, measured like the git CLI. */
     type: z.literal('oci'),
     /** host:port/repository:tag of a plain-HTTP registry on this machine. */
     reference: z.string().min(1),
     mode: z.enum(['pull', 'head']).default('pull'),
-    keepAlive: z.boolean().default(false),
+    /** The manifest digest the tag must resolve to (each run checks it); read before the first run when absent. */
+    expectDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/).optional(),
     serverPid: z.number().int().positive().optional(),
     ...cell,
   }),
@@ -100,9 +101,7 @@ export async function buildMethods(specs: readonly MethodSpec[], signal?: AbortS
         methods.push(ociCliMethod({ ...spec, registry: proxy ? proxy.hostPort : spec.registry, meter }));
       } else {
         const reference = proxy ? `${proxy.hostPort}/${spec.reference.split('/').slice(1).join('/')}` : spec.reference;
-        const m = (spec.mode === 'pull' ? ocilabPullMethod : ocilabHeadMethod)({ reference, meter, keepAlive: spec.keepAlive });
-        closers.push(m.close);
-        methods.push(m);
+        methods.push((spec.mode === 'pull' ? ocilabPullMethod : ocilabHeadMethod)({ reference, meter, expectDigest: spec.expectDigest }));
       }
     }
     return { methods, specs: [...specs], close };

@@ -33,10 +33,21 @@ export const RunSampleSchema = z.object({
   notes: z.array(z.string()).optional(),
 });
 
+const statsFields = z.enum(['wallMs', 'bytesDown', 'bytesUp', 'clientCpuMs', 'clientPeakRssBytes', 'serverCpuMs', 'requests']);
+
 export const ResultSchema = z.object({
   methodId: z.string().min(1),
   label: z.string(),
+  /** The transport: git or oci. */
   kind: z.enum(['git', 'oci']),
+  /** A few letters for a bar: "git shallow". */
+  short: z.string().min(1),
+  /** Which client fetched: "git CLI process", "node process, src/oci only". */
+  client: z.string().min(1),
+  /** Figures measured but not comparable like for like with the other transport's: why (they are n/a in stats). */
+  notComparable: z.partialRecord(statsFields, z.string().min(1)),
+  /** The row failed: a run did not do its work (or errored); no figures. */
+  failure: z.string().min(1).optional(),
   preset: z.string().optional(),
   scope: z.string().optional(),
   cell: z.string().optional(),
@@ -54,10 +65,11 @@ export const ResultSchema = z.object({
     requests: StatsSchema.nullable(),
   }),
   phaseStats: z.record(z.string(), StatsSchema),
-  samples: z.array(RunSampleSchema).min(1),
+  /** Empty only for a failed row. */
+  samples: z.array(RunSampleSchema),
   startedAt: z.string(),
   finishedAt: z.string(),
-});
+}).refine((r) => r.failure !== undefined || r.samples.length > 0, { message: 'a result that did not fail has at least one sample', path: ['samples'] });
 
 const OpCostSchema = z.object({ bytesDown: nullableNum, bytesUp: nullableNum, serverCpuMs: nullableNum, requests: nullableNum });
 
@@ -102,7 +114,7 @@ export const InClusterRowSchema = z.object({
 });
 
 export const ReportSchema = z.object({
-  schema: z.literal('ocilab.measure.report/v1'),
+  schema: z.literal('ocilab.measure.report/v2'),
   createdAt: z.string(),
   machine: z.object({
     platform: z.string(),

@@ -40,7 +40,7 @@ export function buildReport(results: readonly ReportResult[], projections: reado
   const computed = projections.map(projectionFor);
   const includesCheck = computed.some((p) => p.params.fetchIncludesCheck);
   const report: MeasureReport = {
-    schema: 'ocilab.measure.report/v1',
+    schema: 'ocilab.measure.report/v2',
     createdAt: new Date().toISOString(),
     machine: machineInfo(),
     results: results.map((r) => ({ ...r })),

@@ -4,7 +4,7 @@
  */
 import type { MeasureReport } from './report-schema.js';
 import { rowLabel } from './report.js';
-import { METRIC_INFO, type MetricName } from './types.js';
+import { fieldInfo, SAMPLE_FIELDS, type SampleField } from './types.js';
 import { formatValue } from './units.js';
 
 export const KIND_COLOURS = { git: '#d9472b', oci: '#1f6fd1' } as const;
@@ -20,12 +20,12 @@ export function escapeXml(s: string): string {
 }
 
 /** Metrics with at least one measured value, in report order. */
-export function chartedMetrics(report: MeasureReport): MetricName[] {
-  return (Object.keys(METRIC_INFO) as MetricName[]).filter((m) => report.results.some((r) => r.stats[m] !== null));
+export function chartedMetrics(report: MeasureReport): SampleField[] {
+  return SAMPLE_FIELDS.filter((m) => report.results.some((r) => r.stats[m] !== null));
 }
 
-export function metricChartSvg(report: MeasureReport, metric: MetricName): string {
-  const info = METRIC_INFO[metric];
+export function metricChartSvg(report: MeasureReport, metric: SampleField): string {
+  const info = fieldInfo(metric);
   const scale = Math.max(0, ...report.results.map((r) => r.stats[metric]?.max ?? 0));
   const x = (v: number) => LABEL_W + (scale === 0 ? 0 : (v / scale) * BAR_W);
   const height = report.results.length * ROW + 8;

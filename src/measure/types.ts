@@ -3,6 +3,8 @@
  * it can count; the harness runs it N times on fresh destinations and keeps every sample,
  * so every figure in a report can be traced back to the runs it came from.
  */
+import type { Transport } from '../engine/action.js';
+import { metricInfo, metricOfField, SAMPLE_METRICS, type MetricInfo, type MetricName, type MetricUnit, type SampleField } from './metrics.js';
 
 /** One part of a run's wall time, when a method can tell them apart. */
 export interface Phase {
@@ -43,7 +45,7 @@ export interface RunSample {
  */
 export type MethodOutcome = Partial<Omit<RunSample, 'harnessWallMs'>>;
 
-export type SourceKind = 'git' | 'oci';
+export type SourceKind = Transport;
 
 export interface FetchMethod {
   /** Stable id, e.g. "git.clone.shallow", "oci.pull". */
@@ -51,35 +53,30 @@ export interface FetchMethod {
   /** For people, e.g. "Git shallow clone (what Flux does)". */
   label: string;
   kind: SourceKind;
+  /** "git shallow", "oci HEAD": the few letters a bar has room for. */
+  short: string;
+  /** Which client fetches, in a few words: "git CLI process", "node process, src/oci only". */
+  client: string;
+  /**
+   * Figures this method measures but that cannot be compared like for like with the other
+   * transport's (e.g. in-process CPU next to a process tree's): shown as n/a with the reason.
+   */
+  notComparable?: Partial<Record<SampleField, string>>;
   /** How the method works and what it counts, shown next to its results. */
   notes?: string[];
   /** Fetch once into `dest` (a fresh, empty directory the harness removes afterwards). */
   run(dest: string, signal: AbortSignal): Promise<MethodOutcome>;
 }
 
-/** The metrics every sample carries, in report order. */
-export const METRICS = [
-  'wallMs',
-  'bytesDown',
-  'bytesUp',
-  'clientCpuMs',
-  'clientPeakRssBytes',
-  'serverCpuMs',
-  'requests',
-] as const;
-export type MetricName = (typeof METRICS)[number];
+/** The per-run fields every sample carries, in report order (names and units: metrics.ts). */
+export const SAMPLE_FIELDS = SAMPLE_METRICS.map((m) => m.field);
+export type { SampleField, MetricUnit };
 
-export type MetricUnit = 'ms' | 'bytes' | 'count';
-
-export const METRIC_INFO: Record<MetricName, { label: string; unit: MetricUnit }> = {
-  wallMs: { label: 'wall time', unit: 'ms' },
-  bytesDown: { label: 'bytes down', unit: 'bytes' },
-  bytesUp: { label: 'bytes up', unit: 'bytes' },
-  clientCpuMs: { label: 'client CPU', unit: 'ms' },
-  clientPeakRssBytes: { label: 'client peak RSS', unit: 'bytes' },
-  serverCpuMs: { label: 'server CPU', unit: 'ms' },
-  requests: { label: 'requests', unit: 'count' },
-};
+/** Unit and label of a sample field, from the one metric table. */
+export function fieldInfo(field: SampleField): MetricInfo & { name: MetricName } {
+  const name = metricOfField(field);
+  return { ...metricInfo(name), name };
+}
 
 /** Order statistics of one metric over the measured runs (warm-up runs excluded). */
 export interface Stats {
@@ -111,12 +108,18 @@ export interface MethodResult {
   methodId: string;
   label: string;
   kind: SourceKind;
+  short: string;
+  client: string;
+  /** Per figure that is n/a although measured: why it cannot be compared. */
+  notComparable: Partial<Record<SampleField, string>>;
+  /** Set when a run did not do its work (or failed): the row has no figures, only this reason. */
+  failure?: string;
   notes: string[];
   runs: number;
   warmup: number;
   destination: DestinationInfo;
-  /** Per metric; null when no run had that figure (n/a). */
-  stats: Record<MetricName, Stats | null>;
+  /** Per figure; null when no run had it (n/a) or it is not comparable (see notComparable). */
+  stats: Record<SampleField, Stats | null>;
   /** Per phase name, over the runs that reported it. */
   phaseStats: Record<string, Stats>;
   /** The measured runs, in order (warm-up runs are not kept). */

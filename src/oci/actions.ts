@@ -75,8 +75,8 @@ export const artifactPush = defineAction<z.infer<typeof pushArgs>>({
       const ms = performance.now() - t0;
       Object.assign(ctx.vars, { 'artifact.url': r.url, 'artifact.digest': r.digest, 'artifact.tag': r.tag, 'artifact.layer.digest': r.layer.digest });
       ctx.log(`pushed ${r.url} (layer ${r.layer.size} bytes)`);
-      ctx.report({ method: 'oci push', metric: 'wall_ms', value: ms, unit: 'ms', method_note: 'single run' });
-      ctx.report({ method: 'oci push', metric: 'bytes_up', value: r.layer.size + r.config.size, unit: 'bytes' });
+      ctx.report({ method: 'oci push', metric: 'wall_ms', value: ms, method_note: 'single run' });
+      ctx.report({ method: 'oci push', metric: 'bytes_up', value: r.layer.size + r.config.size });
       return { ok: true };
     }),
 });
@@ -101,11 +101,11 @@ export const artifactPull = defineAction<z.infer<typeof pullArgs>>({
       Object.assign(ctx.vars, { 'artifact.digest': r.digest, 'artifact.revision': r.revision ?? '', 'artifact.source': r.source ?? '', 'artifact.path': r.output });
       ctx.log(`pulled ${r.url}: ${r.files} files, layer ${r.bytes.layer} bytes`);
       const note = 'single run, in-process';
-      ctx.report({ method: 'oci pull', metric: 'manifest_ms', value: r.timings.manifestMs, unit: 'ms', method_note: note });
-      ctx.report({ method: 'oci pull', metric: 'layer_ms', value: r.timings.layerMs, unit: 'ms', method_note: note });
-      ctx.report({ method: 'oci pull', metric: 'extract_ms', value: r.timings.extractMs, unit: 'ms', method_note: note });
-      ctx.report({ method: 'oci pull', metric: 'wall_ms', value: r.timings.totalMs, unit: 'ms', method_note: note });
-      ctx.report({ method: 'oci pull', metric: 'bytes_down', value: r.bytes.manifest + r.bytes.layer, unit: 'bytes' });
+      ctx.report({ method: 'oci pull', metric: 'manifest_ms', value: r.timings.manifestMs, method_note: note });
+      ctx.report({ method: 'oci pull', metric: 'layer_ms', value: r.timings.layerMs, method_note: note });
+      ctx.report({ method: 'oci pull', metric: 'extract_ms', value: r.timings.extractMs, method_note: note });
+      ctx.report({ method: 'oci pull', metric: 'wall_ms', value: r.timings.totalMs, method_note: note });
+      ctx.report({ method: 'oci pull', metric: 'bytes_down', value: r.bytes.manifest + r.bytes.layer });
       return { ok: true };
     }),
 });

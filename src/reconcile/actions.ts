@@ -68,15 +68,15 @@ export async function stopReconcilerFor(workDir: string): Promise<void> {
 /** Each pass as measurements: wall time, and our Git server's bytes and CPU for it when it is ours. */
 async function reportPass(report: ActionContext['report'], p: PassRecord): Promise<void> {
   const method = `${p.key.kind} pass (${p.outcome})`;
-  report({ method, metric: 'wall_ms', value: p.durationMs, unit: 'ms', method_note: 'single pass' });
+  report({ method, metric: 'wall_ms', value: p.durationMs, method_note: 'single pass' });
   const server = serverFor(p.url);
   if (!server) return;
   await server.settled();
   const t = server.log.cloneTotals(p.passId);
   if (!t) return;
-  report({ method, metric: 'bytes_down', value: t.bytesOut, unit: 'bytes', method_note: 'server socket counters' });
-  report({ method, metric: 'server_cpu_ms', value: t.cpuMs, unit: 'ms', method_note: 'git tree rusage' });
-  report({ method, metric: 'requests', value: t.requests, unit: 'count' });
+  report({ method, metric: 'bytes_down', value: t.bytesOut, method_note: 'server socket counters' });
+  report({ method, metric: 'server_cpu_ms', value: t.cpuMs, method_note: 'git tree rusage' });
+  report({ method, metric: 'requests', value: t.requests });
 }
 
 /** `${git.repo.url}`-style references in a YAML file, from the run's variables (inline yaml is interpolated by the engine). */
@@ -160,7 +160,7 @@ export const reconcileWait = defineAction({
       const a = status.artifact!;
       Object.assign(ctx.vars, { 'source.revision': a.revision, 'source.digest': a.digest, 'source.artifact': join(ctx.workDir, 'source-storage', a.path) });
       ctx.log(`${keyString(key)} Ready: ${getCondition(status.conditions, 'Ready')?.message}`, 'info');
-      ctx.report({ method: `${key.kind} reconcile`, metric: 'wall_ms', value: performance.now() - started, unit: 'ms', method_note: 'until Ready, single run' });
+      ctx.report({ method: `${key.kind} reconcile`, metric: 'wall_ms', value: performance.now() - started, method_note: 'until Ready, single run' });
       return { ok: true };
     } catch (err) {
       return { ok: false, message: (err as Error).message };

@@ -172,8 +172,8 @@ export const registryStats = defineAction({
     ctx.log(`registry served ${requests} requests: ${bytesOut} bytes out, ${bytesIn} bytes in`);
     if (args.method) {
       const note = 'counted by the embedded registry (response bodies, single run)';
-      ctx.report({ method: args.method, metric: 'bytes_down', value: bytesOut, unit: 'bytes', method_note: note });
-      ctx.report({ method: args.method, metric: 'requests', value: requests, unit: 'count', method_note: note });
+      ctx.report({ method: args.method, metric: 'bytes_down', value: bytesOut, method_note: note });
+      ctx.report({ method: args.method, metric: 'requests', value: requests, method_note: note });
     }
     if (args.reset) r.handle.resetStats();
     return { ok: true };

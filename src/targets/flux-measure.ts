@@ -22,6 +22,7 @@ import { processReading, reconcileDuration } from '../kube/metrics.js';
 import { histogramDelta, type Exposition } from '../kube/prometheus.js';
 import { reconcileAndWait } from '../kube/reconcile.js';
 import { cpuMsBetween, type PodUsage } from '../kube/stats.js';
+import { unitOf, type MetricName } from '../measure/metrics.js';
 import { summarize } from '../measure/stats.js';
 import { formatPercent } from '../measure/units.js';
 import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
@@ -105,10 +106,12 @@ async function measureSource(
   const ref = refOfArgs(src, t);
   const method = `in-cluster ${src.kind}`;
   const path = args.metricsUrl ? 'metricsUrl' : 'API server pod proxy';
-  const report = (metric: string, value: number, unit: InClusterRow['unit'], note: string) => {
+  const transport = src.kind === 'GitRepository' ? 'git' : 'oci';
+  const who = 'Flux source-controller in the cluster';
+  const report = (metric: MetricName, value: number, note: string) => {
     const method_note = `in-cluster, ${src.name}: ${note}`;
-    ctx.report({ method, metric, value, unit, method_note });
-    rows.push({ source: `${src.kind}/${ref.namespace}/${src.name}`, method, metric, value, unit, note: method_note });
+    ctx.report({ method, methodId: `in-cluster.${transport}`, short: `in-cluster ${transport}`, transport, client: who, metric, value, method_note });
+    rows.push({ source: `${src.kind}/${ref.namespace}/${src.name}`, method, metric, value, unit: unitOf(metric), note: method_note });
   };
   const usageNow = async (): Promise<Usage> => ({ exp: await read(ctx.signal), ...(cpuMem.kubelet ? { kubelet: await cpuMem.kubelet(ctx.signal) } : {}) });
   const before = await usageNow();
@@ -124,7 +127,7 @@ async function measureSource(
     if (!r.ok) return `${src.kind}/${src.name} reconcile ${run} of ${args.runs}: ${r.message}`;
     const handled = r.object?.status?.lastHandledReconcileAt;
     walls.push(ms);
-    ctx.report({ method, metric: 'wall_ms', value: ms, unit: 'ms', method_note: `run ${run} of ${args.runs}`, sample: { run, of: args.runs } });
+    ctx.report({ method, methodId: `in-cluster.${transport}`, short: `in-cluster ${transport}`, transport, client: who, metric: 'reconcile_wall_ms', value: ms, method_note: `run ${run} of ${args.runs}`, sample: { run, of: args.runs } });
     let servedText = '';
     if (meter && c0) {
       await new Promise((res) => setImmediate(res));
@@ -147,12 +150,12 @@ async function measureSource(
     after = await usageNow();
   }
 
-  report('wall_ms', summarize(walls)!.median, 'ms', `requestedAt → lastHandledReconcileAt (patch, then watch), ${spreadNote(walls, 'ms')}`);
+  report('reconcile_wall_ms', summarize(walls)!.median, `requestedAt → lastHandledReconcileAt (patch, then watch), ${spreadNote(walls, 'ms')}`);
   const h1 = reconcileDuration(after.exp, key);
   if (h1) {
     const d = histogramDelta(h0, h1);
-    report('reconcile_count', d.count, 'count', `Δ gotk_reconcile_duration_seconds_count over the batch (${args.runs} requested; ${path})`);
-    if (d.count > 0) report('reconcile_mean_ms', (d.sum * 1000) / d.count, 'ms', `Δ gotk_reconcile_duration_seconds sum / count over the batch: ${d.count} reconciles, ${(d.sum * 1000).toFixed(0)} ms in all (source-controller's own figure; ${path})`);
+    report('reconcile_count', d.count, `Δ gotk_reconcile_duration_seconds_count over the batch (${args.runs} requested; ${path})`);
+    if (d.count > 0) report('reconcile_mean_ms', (d.sum * 1000) / d.count, `Δ gotk_reconcile_duration_seconds sum / count over the batch: ${d.count} reconciles, ${(d.sum * 1000).toFixed(0)} ms in all (source-controller's own figure; ${path})`);
     ctx.log(`${src.kind}/${src.name}: gotk_reconcile_duration_seconds count +${d.count}, sum +${(d.sum * 1000).toFixed(0)} ms (${path})`);
   } else {
     ctx.log(`${src.kind}/${src.name}: source-controller's metrics have no gotk_reconcile_duration_seconds for it (${path})`);
@@ -160,8 +163,8 @@ async function measureSource(
 
   if (before.kubelet && after.kubelet) {
     const cpu = cpuMsBetween(before.kubelet, after.kubelet);
-    if (cpu !== undefined) report('server_cpu_ms', cpu, 'ms', `source-controller CPU over the batch: Δ usageCoreNanoSeconds of its pod, kubelet summary (node proxy; the kubelet refreshes it every ~10-15 s, ${before.kubelet.time} → ${after.kubelet.time})`);
-    if (after.kubelet.memoryWorkingSetBytes !== undefined) report('memory_bytes', after.kubelet.memoryWorkingSetBytes, 'bytes', `source-controller memory after the batch: working set of its pod, kubelet summary (node proxy, at ${after.kubelet.time})`);
+    if (cpu !== undefined) report('controller_cpu_ms', cpu, `source-controller CPU over the batch: Δ usageCoreNanoSeconds of its pod, kubelet summary (node proxy; the kubelet refreshes it every ~10-15 s, ${before.kubelet.time} → ${after.kubelet.time})`);
+    if (after.kubelet.memoryWorkingSetBytes !== undefined) report('controller_memory_bytes', after.kubelet.memoryWorkingSetBytes, `source-controller memory after the batch: working set of its pod, kubelet summary (node proxy, at ${after.kubelet.time})`);
   } else {
     const p0 = processReading(before.exp, 0);
     const p1 = processReading(after.exp, 0);
@@ -169,13 +172,13 @@ async function measureSource(
     if (restarted || p1.cpuSeconds < p0.cpuSeconds) return `${src.kind}/${src.name}: source-controller restarted during the batch (its process counters went back): measure again`;
     // The method first, the reason last: the panel truncates long notes at its right edge.
     const why = cpuMem.why ? `; kubelet summary unavailable: ${cpuMem.why}` : '';
-    report('server_cpu_ms', Math.round((p1.cpuSeconds - p0.cpuSeconds) * 1e6) / 1e3, 'ms', `source-controller CPU over the batch: its own Δ process_cpu_seconds_total (${path}; 10 ms ticks; includes serving the scrapes)${why}`);
-    report('memory_bytes', p1.residentBytes, 'bytes', `source-controller memory after the batch: its own process_resident_memory_bytes (${path}; ${mib(p0.residentBytes)} before)${why}`);
+    report('controller_cpu_ms', Math.round((p1.cpuSeconds - p0.cpuSeconds) * 1e6) / 1e3, `source-controller CPU over the batch: its own Δ process_cpu_seconds_total (${path}; 10 ms ticks; includes serving the scrapes)${why}`);
+    report('controller_memory_bytes', p1.residentBytes, `source-controller memory after the batch: its own process_resident_memory_bytes (${path}; ${mib(p0.residentBytes)} before)${why}`);
   }
 
   if (meter) {
-    report('bytes_down', summarize(bytes)!.median, 'bytes', `bytes ocilab's ${ROLE_LABEL[meter.role]} served per reconcile (its ${meter.statsUrl}: ${BYTES_COUNTED[meter.role]}; any other client's too), ${spreadNote(bytes, 'bytes')}`);
-    report('requests', summarize(requests)!.median, 'count', `requests to ocilab's ${ROLE_LABEL[meter.role]} per reconcile, ${spreadNote(requests, 'requests')}`);
+    report('served_bytes', summarize(bytes)!.median, `bytes ocilab's ${ROLE_LABEL[meter.role]} served per reconcile (its ${meter.statsUrl}: ${BYTES_COUNTED[meter.role]}; any other client's too), ${spreadNote(bytes, 'bytes')}`);
+    report('served_requests', summarize(requests)!.median, `requests to ocilab's ${ROLE_LABEL[meter.role]} per reconcile, ${spreadNote(requests, 'requests')}`);
   } else {
     ctx.log(`${method} bytes served: ${'notMeasured' in served ? served.notMeasured : 'not measured'}`);
   }

@@ -75,9 +75,8 @@ function reportUsage(
   const settleNote = settled.settled ? `+ ${(settled.ms / 1000).toFixed(1)} s until its reconciles settled` : `+ ${(settled.ms / 1000).toFixed(0)} s, reconciles still running`;
   ctx.report({
     method,
-    metric: 'server_cpu_ms',
+    metric: 'controller_cpu_ms',
     value: usage.cpuSeconds * 1000,
-    unit: 'ms',
     method_note: `in-cluster, source-controller CPU-seconds: Δ process_cpu_seconds_total (${path}), batch start → all Ready ${settleNote}; includes serving the scrapes`,
   });
   const fromKubelet = sampler.kubelet.length > 0;
@@ -85,7 +84,7 @@ function reportUsage(
   const source = fromKubelet
     ? `kubelet stats/summary working set, ${every.replace(/\(\d+ samples/, `(${sampler.kubelet.length} samples`)}; the kubelet refreshes it every ~10-15 s`
     : `process_resident_memory_bytes (${path}), ${every}, ${mib(usage.startResidentBytes)} at batch start${sampler.kubeletError ? `; kubelet summary unavailable: ${sampler.kubeletError}` : ''}`;
-  ctx.report({ method, metric: 'peak_memory_bytes', value: peak, unit: 'bytes', method_note: `in-cluster, source-controller peak memory: max of ${source}` });
+  ctx.report({ method, metric: 'controller_peak_memory_bytes', value: peak, method_note: `in-cluster, source-controller peak memory: max of ${source}` });
   ctx.log(
     `${kind} ×${count}: source-controller used ${usage.cpuSeconds.toFixed(2)} CPU-seconds, peak memory ${mib(peak)} (${fromKubelet ? 'kubelet working set' : 'process RSS'}, sampled every ${sampler.intervalMs} ms, ${fromKubelet ? sampler.kubelet.length : usage.samples} samples)`,
   );
@@ -158,9 +157,9 @@ export const fluxScale = defineAction({
         }
         const method = `in-cluster ${kind} ×${args.count}`;
         const note = `in-cluster, gotk_reconcile_duration_seconds of ${args.count} objects (${reconciles} reconciles)`;
-        ctx.report({ method, metric: 'wall_ms', value: walls[kind]!, unit: 'ms', method_note: 'in-cluster, first apply → all Ready' });
-        ctx.report({ method, metric: 'reconcile_total_ms', value: seconds * 1000, unit: 'ms', method_note: note });
-        ctx.report({ method, metric: 'reconcile_mean_ms', value: (seconds * 1000) / args.count, unit: 'ms', method_note: note });
+        ctx.report({ method, metric: 'wall_ms', value: walls[kind]!, method_note: 'in-cluster, first apply → all Ready' });
+        ctx.report({ method, metric: 'reconcile_total_ms', value: seconds * 1000, method_note: note });
+        ctx.report({ method, metric: 'reconcile_mean_ms', value: (seconds * 1000) / args.count, method_note: note });
         ctx.log(`${kind} ×${args.count}: source-controller spent ${(seconds * 1000).toFixed(0)} ms reconciling them (${((seconds * 1000) / args.count).toFixed(1)} ms each, ${reconciles} reconciles)`);
       }
       if (!args.keep && client) {

@@ -5,7 +5,7 @@
  * sources, wait until Flux says Ready (or why not), and tear down what the run made.
  */
 import type { CleanupRegistry } from '../engine/cleanup.js';
-import type { Measurement, TargetName } from '../engine/action.js';
+import type { ReportedMeasurement, TargetName } from '../engine/action.js';
 import type { FluxStatusObject, StatusPredicate } from '../kube/conditions.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Plan } from '../kube/plan.js';
@@ -19,7 +19,7 @@ export interface TargetContext {
   /** A directory owned by the run (registry storage, Git repositories). */
   workDir: string;
   /** Measurements for the run's panel (the local reconciler's passes), when the caller collects them. */
-  report?: (m: Measurement) => void;
+  report?: (m: ReportedMeasurement) => void;
 }
 
 /** One address, seen from two places. */

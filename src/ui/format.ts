@@ -39,8 +39,6 @@ export function measurementValue(m: Pick<Measurement, 'value' | 'unit'>): string
       return duration(m.value);
     case 'bytes':
       return bytes(m.value);
-    case 'ratio':
-      return `${(m.value * 100).toFixed(1)}%`;
     case 'count':
       return String(m.value);
   }

@@ -137,7 +137,10 @@ export function selectMeasurements(s: RunStateLike): readonly Measurement[] {
 export function selectSamples(s: Pick<RunStateLike, 'measurements'>): LiveSample[] {
   const out: LiveSample[] = [];
   for (const { measurement: m } of s.measurements) {
-    if (m.sample) out.push({ method: m.method, metric: m.metric, value: m.value, unit: m.unit, run: m.sample.run, of: m.sample.of });
+    // only figures that say which row and transport they are (measure.compare's runs)
+    if (m.sample && m.methodId && m.transport) {
+      out.push({ method: m.method, methodId: m.methodId, short: m.short ?? m.method, transport: m.transport, client: m.client ?? '', metric: m.metric, value: m.value, unit: m.unit, run: m.sample.run, of: m.sample.of });
+    }
   }
   return out;
 }

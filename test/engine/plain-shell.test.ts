@@ -31,7 +31,7 @@ describe('plain reporter', () => {
       description: 'reports one figure',
       args: z.strictObject({}),
       async run(_a, ctx) {
-        ctx.report({ method: 'oci pull', metric: 'wall_ms', value: 42, unit: 'ms', method_note: 'single run' });
+        ctx.report({ method: 'oci pull', metric: 'wall_ms', value: 42, method_note: 'single run' });
         return { ok: true };
       },
     });

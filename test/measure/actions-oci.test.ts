@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionContext, Measurement } from '../../src/engine/action.js';
+import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import { measureActions } from '../../src/measure/actions.js';
 import { pushArtifact } from '../../src/oci/remote.js';
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('measure.compare with ocilab’s own OCI client', () => {
   it('pull and HEAD through a counting proxy in front of the embedded registry', async () => {
-    const measurements: Measurement[] = [];
+    const measurements: ReportedMeasurement[] = [];
     const ctx: ActionContext = {
       signal: new AbortController().signal,
       log: () => undefined,

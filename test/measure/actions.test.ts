@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionContext, Measurement } from '../../src/engine/action.js';
+import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import { measureActions } from '../../src/measure/actions.js';
 import { parseReport } from '../../src/measure/report.js';
@@ -22,8 +22,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function context(): { ctx: ActionContext; measurements: Measurement[]; lines: string[] } {
-  const measurements: Measurement[] = [];
+function context(): { ctx: ActionContext; measurements: ReportedMeasurement[]; lines: string[] } {
+  const measurements: ReportedMeasurement[] = [];
   const lines: string[] = [];
   const ctx: ActionContext = {
     signal: new AbortController().signal,

@@ -75,7 +75,11 @@ describe('Markdown export', () => {
     const md = reportToMarkdown(report);
     const lines = md.split('\n');
     const tableStart = lines.findIndex((l) => l.startsWith('| method |'));
-    expect(lines[tableStart + 1]).toMatch(/^\| --- \| ---: \|/);
+    expect(lines[tableStart + 1]).toMatch(/^\| --- \| --- \| ---: \|/);
+    // which client each row used, and why an in-process figure is n/a*
+    expect(md).toMatch(/\| small\/repo git\.cli\.shallow \| git CLI process \| /);
+    expect(md).toMatch(/\| small\/repo oci\.untar-only \| in the ocilab process \(node-tar\) \|.* n\/a\* \|/);
+    expect(md).toContain('- n/a*: small/repo oci.untar-only client CPU: measured inside the ocilab process, not a client process like the other rows');
     expect(lines.slice(tableStart + 2, tableStart + 6).map((l) => l.split(' | ')[0])).toEqual([
       '| small/repo git.cli.shallow',
       '| small/repo git.cli.ls-remote',

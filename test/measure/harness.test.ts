@@ -21,6 +21,8 @@ function writingMethod(seen: string[]): FetchMethod {
     id: 'test.write',
     label: 'writes a file',
     kind: 'oci',
+    short: 'test',
+    client: 'test client',
     notes: ['synthetic method for the harness test'],
     async run(dest) {
       expect(await readdir(dest)).toEqual([]); // fresh and empty
@@ -61,6 +63,8 @@ describe('measure()', () => {
       id: 'test.fail',
       label: 'fails',
       kind: 'git',
+      short: 'test',
+      client: 'test client',
       async run(dest) {
         dir = dest;
         throw new Error('remote hung up');
@@ -77,6 +81,8 @@ describe('measure()', () => {
       id: 'test.abort',
       label: 'aborts',
       kind: 'git',
+      short: 'test',
+      client: 'test client',
       async run() {
         if (++runs === 2) ac.abort(new Error('Ctrl-C'));
         return {};
@@ -98,6 +104,8 @@ describe('a method that times itself', () => {
       id: 'test.self',
       label: 'times itself',
       kind: 'oci',
+      short: 'test',
+      client: 'test client',
       async run() {
         await new Promise((r) => setTimeout(r, 30)); // bookkeeping outside the fetch
         return { wallMs: 5 };

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionContext, Measurement } from '../../src/engine/action.js';
+import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import { createFixture, PRESETS } from '../../src/git/fixtures/index.js';
 import { startGitServer, type GitServer } from '../../src/git/server/server.js';
@@ -50,8 +50,8 @@ afterAll(async () => {
 });
 
 function context() {
-  const measurements: Measurement[] = [];
-  const events: ({ kind: 'sample' | 'summary'; m: Measurement } | { kind: 'line'; line: string })[] = [];
+  const measurements: ReportedMeasurement[] = [];
+  const events: ({ kind: 'sample' | 'summary'; m: ReportedMeasurement } | { kind: 'line'; line: string })[] = [];
   const ctx: ActionContext = {
     signal: new AbortController().signal,
     log: (line) => events.push({ kind: 'line', line }),
@@ -128,7 +128,8 @@ describe('measure.compare, run by run', () => {
     expect(gitRequests).toBe(0);
     const logged = events.flatMap((e) => (e.kind === 'line' ? [e.line] : []));
     expect(logged.filter((l) => /^POST \/tiny\.git\/git-upload-pack git-upload-pack \(fetch\) → 200 /.test(l))).toHaveLength(3);
-    expect(logged.filter((l) => /^HEAD \/v2\/fleet\/tiny\/manifests\/latest 200 /.test(l))).toHaveLength(3);
+    // 3 measured HEADs, and one per OCI method before its first run: the digest every run is checked against
+    expect(logged.filter((l) => /^HEAD \/v2\/fleet\/tiny\/manifests\/latest 200 /.test(l))).toHaveLength(5);
     const pids = events.flatMap((e) => (e.kind === 'line' ? [...e.line.matchAll(/its own process \(pid (\d+)\)/g)].map((m) => Number(m[1])) : []));
     expect(pids).toHaveLength(2);
     for (const pid of pids) expect(alive(pid), `server process ${pid}`).toBe(false);

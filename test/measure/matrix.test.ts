@@ -7,6 +7,8 @@ function recording(id: string, log: string[]): FetchMethod {
     id,
     label: id,
     kind: id.startsWith('oci') ? 'oci' : 'git',
+    short: id,
+    client: 'test client',
     async run() {
       log.push(id);
       return { requests: log.length };

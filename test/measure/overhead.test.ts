@@ -47,6 +47,8 @@ describe('measurement overhead', () => {
       id: 'git.clone.timed',
       label: 'git clone, timed inside and outside',
       kind: 'git',
+      short: 'git clone',
+      client: 'git CLI process',
       async run(dest, signal) {
         const u = await runMeasuredChild('git', ['clone', '--quiet', url, join(dest, 'c')], { env, signal });
         assertChildOk(u, 'git clone');

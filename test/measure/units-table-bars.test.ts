@@ -56,6 +56,9 @@ function result(methodId: string, kind: 'git' | 'oci', walls: number[], bytes: (
     methodId,
     label: methodId,
     kind,
+    short: methodId,
+    client: `${kind} test client`,
+    notComparable: {},
     notes: [],
     runs: samples.length,
     warmup: 0,
@@ -77,9 +80,9 @@ describe('aligned plain table', () => {
   it('renders results with median (min–max), spread and n/a', () => {
     const out = renderResultsTable([result('git.shallow', 'git', [130, 140, 135], [34_000, 34_000, 34_000]), result('oci.pull', 'oci', [40, 50], [])]);
     const lines = out.split('\n');
-    expect(lines[0]).toMatch(/^method\s+runs\s+wall median \(min–max\)\s+spread\s+bytes down/);
-    expect(lines[2]).toMatch(/^git\.shallow\s+3\s+135 ms \(130–140\)\s+7\.41 %\s+33\.2 KiB/);
-    expect(lines[3]).toMatch(/^oci\.pull\s+2\s+45 ms \(40–50\)\s+22\.2 %\s+n\/a/);
+    expect(lines[0]).toMatch(/^method\s+client\s+runs\s+wall median \(min–max\)\s+spread\s+bytes down/);
+    expect(lines[2]).toMatch(/^git\.shallow\s+git test client\s+3\s+135 ms \(130–140\)\s+7\.41 %\s+33\.2 KiB/);
+    expect(lines[3]).toMatch(/^oci\.pull\s+oci test client\s+2\s+45 ms \(40–50\)\s+22\.2 %\s+n\/a/);
     expect(out).toContain('files written to: /dev/shm: tmpfs at /dev/shm (memory)');
     // the spread column starts at the same offset in every row
     const col = lines[0]!.indexOf('spread') + 'spread'.length;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionContext, Measurement } from '../../src/engine/action.js';
+import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import { ociActions } from '../../src/oci/actions.js';
 import { peer } from '../helpers/peers.js';
@@ -25,8 +25,8 @@ describe.skipIf(!hasRegistry)('oci actions', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  function ctx(): ActionContext & { reports: Measurement[]; lines: string[] } {
-    const reports: Measurement[] = [];
+  function ctx(): ActionContext & { reports: ReportedMeasurement[]; lines: string[] } {
+    const reports: ReportedMeasurement[] = [];
     const lines: string[] = [];
     return {
       signal: new AbortController().signal, log: (l) => lines.push(l), cleanup: new CleanupRegistry(), vars: {},

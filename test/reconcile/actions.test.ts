@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
-import type { ActionContext, ActionDefinition, Measurement } from '../../src/engine/action.js';
+import type { ActionContext, ActionDefinition, ReportedMeasurement } from '../../src/engine/action.js';
 import { gitActions } from '../../src/git/actions.js';
 import { reconcileActions } from '../../src/reconcile/actions.js';
 import { peer } from '../helpers/peers.js';
@@ -13,7 +13,7 @@ const hasGit = peer('git', 'apt-get install git');
 describe.skipIf(!hasGit)('git and reconcile actions, chained as a scenario would', () => {
   const cleanup = new CleanupRegistry();
   const lines: string[] = [];
-  const measurements: Measurement[] = [];
+  const measurements: ReportedMeasurement[] = [];
   let ctx: ActionContext;
   const all = new Map([...gitActions, ...reconcileActions].map((a) => [a.name, a as ActionDefinition<unknown>]));
   const run = async (name: string, raw: unknown) => {

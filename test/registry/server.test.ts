@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { builtCli, ensureBuilt, repoRoot } from '../helpers/built-cli.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
-import type { ActionContext, Measurement } from '../../src/engine/action.js';
+import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
 import { registryActions } from '../../src/registry/actions.js';
 import { PortInUseError, startRegistry, type RequestEvent } from '../../src/registry/server.js';
 import { tamperStoredBlob } from '../../src/registry/tamper.js';
@@ -168,8 +168,8 @@ describe('registry actions', () => {
 
   it('registry.stats reports bytes served as measurements and can reset the counters', async () => {
     const cleanup = new CleanupRegistry();
-    const reports: Measurement[] = [];
-    const ctx = { ...context(cleanup), report: (m: Measurement) => reports.push(m) };
+    const reports: ReportedMeasurement[] = [];
+    const ctx = { ...context(cleanup), report: (m: ReportedMeasurement) => reports.push(m) };
     await action('registry.start').run({ memory: true }, ctx);
     try {
       const d = await pushBlob(ctx.vars['registry.url']!, 'stats/app', Buffer.alloc(1000, 1));

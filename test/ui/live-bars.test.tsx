@@ -16,6 +16,7 @@ import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import { Runner } from '../../src/engine/runner.js';
 import { parseScenario } from '../../src/engine/scenario-load.js';
 import type { LiveSample } from '../../src/measure/live.js';
+import type { MetricName } from '../../src/measure/metrics.js';
 import { createRunStore } from '../../src/store/run-store.js';
 import { barCells } from '../../src/ui/components/BarsView.js';
 import { MainScreen, type MainScreenProps } from '../../src/ui/components/MainScreen.js';
@@ -42,6 +43,15 @@ const METHODS = [
   'ocilab pull (manifest + layer, digest checked)',
   'ocilab manifest HEAD (no-change check)',
 ];
+/** Who each method is, as measure.compare reports it (typed fields: no view reads the label). */
+const WHO = [
+  { methodId: 'git.cli.full', short: 'git full', transport: 'git', client: 'git CLI process' },
+  { methodId: 'git.cli.shallow', short: 'git shallow', transport: 'git', client: 'git CLI process' },
+  { methodId: 'git.cli.sparse', short: 'git sparse', transport: 'git', client: 'git CLI process' },
+  { methodId: 'git.cli.ls-remote', short: 'git ls-remote', transport: 'git', client: 'git CLI process' },
+  { methodId: 'oci.ocilab.pull', short: 'oci pull', transport: 'oci', client: 'node process, ocilab OCI client (src/oci only)' },
+  { methodId: 'oci.ocilab.head', short: 'oci HEAD', transport: 'oci', client: 'node process, ocilab OCI client (src/oci only)' },
+] as const;
 /** Per method: wall ms, bytes down, server CPU ms, client CPU ms, peak RSS, requests of a typical run. */
 const BASE: [number, number, number, number, number, number][] = [
   [760, 498_000, 56, 112, 11.5e6, 3],
@@ -51,7 +61,7 @@ const BASE: [number, number, number, number, number, number][] = [
   [45, 8_080, 2, 30, 120e6, 2],
   [5, 331, 1, 3, 120e6, 1],
 ];
-const METRICS: [string, Measurement['unit']][] = [
+const METRICS: [MetricName, Measurement['unit']][] = [
   ['wall_ms', 'ms'],
   ['bytes_down', 'bytes'],
   ['server_cpu_ms', 'ms'],
@@ -63,7 +73,7 @@ const METRICS: [string, Measurement['unit']][] = [
 function round(run: number, of: number): LiveSample[] {
   const factor = [1, 0.8, 1.3, 1.1, 0.9][run - 1] ?? 1;
   return METHODS.flatMap((method, i) =>
-    METRICS.map(([metric, unit], j) => ({ method, metric, unit, run, of, value: j === 0 || j === 3 ? Math.round(BASE[i]![j]! * factor * 10) / 10 : BASE[i]![j]! })),
+    METRICS.map(([metric, unit], j) => ({ method, ...WHO[i]!, metric, unit, run, of, value: j === 0 || j === 3 ? Math.round(BASE[i]![j]! * factor * 10) / 10 : BASE[i]![j]! })),
   );
 }
 
@@ -119,16 +129,23 @@ describe('live charts from samples', () => {
     expect(done.find((c) => c.title === 'time')!.bars.find((b) => b.short === 'git full')).toMatchObject({
       runs: 3, complete: true, value: 760, formatted: '760 ms', range: '608–988 ms', spread: '±25%',
     });
-    expect(done.map((c) => c.title)).toEqual(['time', 'bytes down', 'server CPU', 'client CPU', 'memory (peak RSS)', 'requests']);
+    expect(done.map((c) => c.title)).toEqual(['time', 'bytes down', 'server CPU', 'client CPU', 'memory (peak RSS)', 'requests', 'in-cluster: reconcile', 'in-cluster: source-controller CPU']);
+    // which client each row used, from the typed fields
+    expect(done[0]!.bars.find((b) => b.short === 'oci pull')!.client).toBe('node process, ocilab OCI client (src/oci only)');
   });
 
-  test("flux.measure's in-cluster reconciles join the time chart, labelled in-cluster git / oci", () => {
-    const inCluster = (method: string, run: number, value: number): LiveSample => ({ method, metric: 'wall_ms', value, unit: 'ms', run, of: 2 });
-    const charts = liveCharts([...round(1, 1), inCluster('in-cluster GitRepository', 1, 120), inCluster('in-cluster OCIRepository', 1, 90), inCluster('in-cluster GitRepository', 2, 110)]);
-    const bars = charts.find((c) => c.title === 'time')!.bars;
-    expect(bars.find((b) => b.label === 'in-cluster GitRepository')).toMatchObject({ short: 'in-cluster git', kind: 'git', runs: 2, of: 2, value: 115 });
-    expect(bars.find((b) => b.label === 'in-cluster OCIRepository')).toMatchObject({ short: 'in-cluster oci', kind: 'oci', runs: 1, of: 2 });
-    expect(bars.find((b) => b.short === 'git full')?.kind).toBe('git');
+  test("flux.measure's in-cluster reconciles get a chart of their own, never a bar beside a local client's time", () => {
+    const inCluster = (kind: 'git' | 'oci', run: number, value: number): LiveSample => ({
+      method: `in-cluster ${kind === 'git' ? 'GitRepository' : 'OCIRepository'}`, methodId: `in-cluster.${kind}`, short: `in-cluster ${kind}`, transport: kind,
+      client: 'Flux source-controller in the cluster', metric: 'reconcile_wall_ms', value, unit: 'ms', run, of: 2,
+    });
+    const charts = liveCharts([...round(1, 1), inCluster('git', 1, 120), inCluster('oci', 1, 90), inCluster('git', 2, 110)]);
+    const time = charts.find((c) => c.title === 'time')!.bars;
+    expect(time.map((b) => b.short)).not.toContain('in-cluster git');
+    const reconcile = charts.find((c) => c.title === 'in-cluster: reconcile')!.bars;
+    expect(reconcile.find((b) => b.methodId === 'in-cluster.git')).toMatchObject({ short: 'in-cluster git', kind: 'git', runs: 2, of: 2, value: 115 });
+    expect(reconcile.find((b) => b.methodId === 'in-cluster.oci')).toMatchObject({ short: 'in-cluster oci', kind: 'oci', runs: 1, of: 2 });
+    expect(reconcile).toHaveLength(2);
   });
 
   test('a step run again starts its bars from scratch', () => {
@@ -186,10 +203,10 @@ describe('through the runner and the store', () => {
         args: z.object({}).default({}),
         async run(_args, ctx) {
           for (const run of [1, 2, 3]) {
-            for (const s of round(run, 3)) ctx.report({ method: s.method, metric: s.metric, value: s.value, unit: s.unit, sample: { run: s.run, of: s.of } });
+            for (const s of round(run, 3)) ctx.report({ method: s.method, methodId: s.methodId, short: s.short, transport: s.transport, client: s.client, metric: s.metric, value: s.value, sample: { run: s.run, of: s.of } });
             if (run < 3) await gate();
           }
-          ctx.report({ method: METHODS[0]!, metric: 'wall_ms', value: 760, unit: 'ms', method_note: 'median of 3 runs after 1 warm-up, spread 49.5 % (wall time)' });
+          ctx.report({ method: METHODS[0]!, ...WHO[0], metric: 'wall_ms', value: 760, stats: { n: 3, warmup: 1, median: 760, min: 608, max: 988, spread: 0.495 }, method_note: 'median of 3 runs after 1 warm-up, spread 49.5 % (wall time)' });
           return { ok: true };
         },
       }),

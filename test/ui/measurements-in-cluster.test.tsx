@@ -16,10 +16,10 @@ afterEach(() => {
 
 const ROWS: Measurement[] = [
   { method: 'ocilab manifest HEAD (no-change check)', metric: 'wall_ms', value: 5.2, unit: 'ms', method_note: 'median of 2 runs after 1 warm-up, spread 4 %' },
-  { method: 'in-cluster GitRepository', metric: 'wall_ms', value: 115.2, unit: 'ms', method_note: 'in-cluster, fleet-git: requestedAt → lastHandledReconcileAt (patch, then watch), median of 2 runs, spread 6.1 % (112–119 ms)' },
+  { method: 'in-cluster GitRepository', metric: 'reconcile_wall_ms', value: 115.2, unit: 'ms', method_note: 'in-cluster, fleet-git: requestedAt → lastHandledReconcileAt (patch, then watch), median of 2 runs, spread 6.1 % (112–119 ms)' },
   { method: 'in-cluster GitRepository', metric: 'reconcile_count', value: 2, unit: 'count', method_note: 'in-cluster, fleet-git: Δ gotk_reconcile_duration_seconds_count over the batch (2 requested; metricsUrl)' },
-  { method: 'in-cluster OCIRepository', metric: 'bytes_down', value: 2, unit: 'bytes', method_note: "in-cluster, fleet-oci: bytes ocilab's registry served per reconcile" },
-  { method: 'in-cluster OCIRepository', metric: 'memory_bytes', value: 86155264, unit: 'bytes', method_note: 'in-cluster, fleet-oci: source-controller memory after the batch: its own process_resident_memory_bytes (metricsUrl; 82.0 MiB before); kubelet summary unavailable: no node' },
+  { method: 'in-cluster OCIRepository', metric: 'served_bytes', value: 2, unit: 'bytes', method_note: "in-cluster, fleet-oci: bytes ocilab's registry served per reconcile" },
+  { method: 'in-cluster OCIRepository', metric: 'controller_memory_bytes', value: 86155264, unit: 'bytes', method_note: 'in-cluster, fleet-oci: source-controller memory after the batch: its own process_resident_memory_bytes (metricsUrl; 82.0 MiB before); kubelet summary unavailable: no node' },
 ];
 
 describe('in-cluster rows in the measurements panel', () => {
@@ -33,10 +33,10 @@ describe('in-cluster rows in the measurements panel', () => {
     mounted.push(r);
     await settle(30);
     const f = r.frame();
-    expect(f).toMatch(/in-cluster GitRepository +wall_ms +115 ?ms +in-cluster, fleet-git: requestedAt → lastHandledReconcileAt/);
+    expect(f).toMatch(/in-cluster GitRepository +reconcile_wall_ms +115 ?ms +in-cluster, fleet-git: requestedAt → lastHandledReconcileAt/);
     expect(f).toMatch(/in-cluster GitRepository +reconcile_count +2 +in-cluster, fleet-git: Δ gotk_reconcile_duration_seconds_count/);
-    expect(f).toMatch(/in-cluster OCIRepository +bytes_down +2 ?B +in-cluster, fleet-oci: bytes ocilab's registry served/);
-    expect(f).toMatch(/in-cluster OCIRepository +memory_bytes +82\.2 ?MiB +in-cluster, fleet-oci: source-controller memory/);
+    expect(f).toMatch(/in-cluster OCIRepository +served_bytes +2 ?B +in-cluster, fleet-oci: bytes ocilab's registry served/);
+    expect(f).toMatch(/in-cluster OCIRepository +controller_memory_bytes +82\.2 ?MiB +in-cluster, fleet-oci: source-controller memory/);
     expect(f).toMatch(/ocilab manifest HEAD \(no-change check\) +wall_ms +5 ?ms +median of 2 runs/);
   });
 });

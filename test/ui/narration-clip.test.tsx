@@ -41,7 +41,7 @@ test.each([
     lines: Array.from({ length: 30 }, (_, i) => ({ index: 3, stream: 'stdout' as const, line: `output line ${i}` })),
     totalLines: 30,
     logWindow: () => [],
-    measurements: Array.from({ length: 13 }, (_, i) => ({ method: 'git shallow', metric: `m${i}`, value: i, unit: 'ms', method_note: 'single run' })),
+    measurements: Array.from({ length: 13 }, (_, i) => ({ method: 'git shallow', metric: 'wall_ms' as const, value: i, unit: 'ms' as const, method_note: 'single run' })),
     ui: initialUiState,
     state: '→ goes to 5/5',
     now: T0,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartsFrom, shortLabel } from '../../src/ui/measure-bars.js';
+import { chartsFrom } from '../../src/ui/measure-bars.js';
 import { wireEntry } from '../../src/ui/wire.js';
 
 describe('wire entries from the servers request logs', () => {
@@ -20,23 +20,26 @@ describe('wire entries from the servers request logs', () => {
 });
 
 describe('bar charts from measure.compare medians', () => {
-  const note = (n: number, spread: string) => `median of ${n} runs after 1 warm-up, spread ${spread} % (x)`;
-  it('one chart per metric, fractions from measure/bars.ts, spread and runs kept', () => {
+  const stats = (n: number, spread: number, median: number) => ({ n, warmup: 1, median, min: median, max: median, spread });
+  const git = { methodId: 'git.cli.shallow', short: 'git shallow', transport: 'git', client: 'git CLI process' } as const;
+  const oci = { methodId: 'oci.ocilab.head', short: 'oci HEAD', transport: 'oci', client: 'node process, ocilab OCI client (src/oci only)' } as const;
+  it('one chart per metric from the typed fields (no prose parsed), spread and runs kept', () => {
     const charts = chartsFrom([
-      { method: 'git clone --depth 1 (what Flux does)', metric: 'bytes_down', value: 2000, unit: 'bytes', method_note: note(3, '10') },
-      { method: 'ocilab manifest HEAD (no-change check)', metric: 'bytes_down', value: 500, unit: 'bytes', method_note: note(3, '0') },
-      { method: 'git shallow', metric: 'bytes_down', value: 9, unit: 'bytes', method_note: 'single run' },
+      // the note says nothing a regex could use: the chart reads stats, transport and short
+      { method: 'git clone --depth 1 (what Flux does)', ...git, metric: 'bytes_down', value: 2000, unit: 'bytes', stats: stats(3, 0.1, 2000), method_note: 'anything' },
+      { method: 'ocilab manifest HEAD (no-change check)', ...oci, metric: 'bytes_down', value: 500, unit: 'bytes', stats: stats(3, 0, 500) },
+      // a single-run figure with no statistics and no transport is not a comparison row
+      { method: 'git shallow', metric: 'bytes_down', value: 9, unit: 'bytes', method_note: 'median of 3 runs after 1 warm-up, spread 10 % (x)' },
     ]);
-    expect(charts.map((c) => c.title)).toEqual(['time', 'bytes down', 'server CPU', 'client CPU', 'memory (peak RSS)', 'requests']);
+    expect(charts.map((c) => c.title)).toEqual(['time', 'bytes down', 'server CPU', 'client CPU', 'memory (peak RSS)', 'requests', 'in-cluster: reconcile', 'in-cluster: source-controller CPU']);
     const bytes = charts[1]!.bars;
-    expect(bytes.map((b) => [b.short, b.kind, b.fraction, b.runs, b.spread])).toEqual([
-      ['git shallow', 'git', 1, 3, '±5%'],
-      ['oci HEAD', 'oci', 0.25, 3, '±0%'],
+    expect(bytes.map((b) => [b.short, b.kind, b.fraction, b.runs, b.spread, b.client])).toEqual([
+      ['git shallow', 'git', 1, 3, '±5%', 'git CLI process'],
+      ['oci HEAD', 'oci', 0.25, 3, '±0%', 'node process, ocilab OCI client (src/oci only)'],
     ]);
-    expect(charts[0]!.bars.every((b) => b.value === null && b.fraction === 0)).toBe(true);
+    expect(charts[0]!.bars).toEqual([]);
   });
   it('nothing before a comparison ran', () => {
     expect(chartsFrom([{ method: 'fixture small', metric: 'wall_ms', value: 1, unit: 'ms', method_note: 'single run' }])).toEqual([]);
-    expect(shortLabel('git ls-remote (no-change check)')).toBe('git ls-remote');
   });
 });

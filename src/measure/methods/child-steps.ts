@@ -19,6 +19,21 @@ export interface ChildStep {
 }
 
 export async function runChildSteps(steps: readonly ChildStep[], signal: AbortSignal, env?: NodeJS.ProcessEnv): Promise<MethodOutcome> {
+  return (await runChildStepsWithOutput(steps, signal, env)).outcome;
+}
+
+/**
+ * runChildSteps, also giving each step's standard output (clipped at 64 KiB), so a method can
+ * check what the command did, and the wall time of the commands, added up (each spawn to exit
+ * as Node saw it: the same measuring wrappers for every client measured this way).
+ */
+export async function runChildStepsWithOutput(
+  steps: readonly ChildStep[],
+  signal: AbortSignal,
+  env?: NodeJS.ProcessEnv,
+): Promise<{ outcome: MethodOutcome; stdout: string[]; wallMs: number }> {
+  const stdout: string[] = [];
+  let wallMs = 0;
   let cpu: number | null = 0;
   let rss: number | null = 0;
   const phaseLists: Phase[][] = [];
@@ -32,6 +47,8 @@ export async function runChildSteps(steps: readonly ChildStep[], signal: AbortSi
       const spawnedAt = performance.timeOrigin + performance.now();
       const usage = await runMeasuredChild(step.file, step.args, { cwd: step.cwd, env: stepEnv, signal });
       assertChildOk(usage, `${step.file} ${step.args.join(' ')}`);
+      stdout.push(usage.stdout);
+      wallMs += usage.wallMs;
       cpu = cpu === null || usage.cpuMs === null ? null : cpu + usage.cpuMs;
       rss = rss === null || usage.peakRssBytes === null ? null : Math.max(rss, usage.peakRssBytes);
       usage.notes.forEach((n) => notes.add(n));
@@ -46,5 +63,5 @@ export async function runChildSteps(steps: readonly ChildStep[], signal: AbortSi
   if (phaseLists.length) notes.add('phases: git trace2 events (startup = spawn → git process start)');
   const out: MethodOutcome = { clientCpuMs: cpu, clientPeakRssBytes: rss, notes: [...notes] };
   if (phaseLists.length === steps.length) out.phases = sumPhases(phaseLists);
-  return out;
+  return { outcome: out, stdout, wallMs };
 }

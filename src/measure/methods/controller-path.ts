@@ -47,6 +47,12 @@ export function controllerPathMethod(o: ControllerPathOptions): FetchMethod & { 
     id: `${kind}.controller.${o.mode}`,
     label: `local reconciler, ${o.source.kind} ${o.mode === 'fetch' ? 'first reconcile' : 'interval, no change'}`,
     kind,
+    short: `ctrl ${kind} ${o.mode === 'fetch' ? 'fetch' : 'check'}`,
+    client: 'ocilab process: local reconciler pass, in-process',
+    notComparable: {
+      clientCpuMs: 'in-process pass: the ocilab process\'s CPU (plus reaped git children for Git), not a client process like the other rows',
+      clientPeakRssBytes: 'in-process pass: the whole ocilab process (and, for Git, not its git children)',
+    },
     notes: [
       o.mode === 'fetch'
         ? 'one reconcile pass into empty storage: check, fetch, ignore rules, archive, digest'

@@ -145,9 +145,18 @@ export function ociCliMethod(o: OciCliOptions): FetchMethod {
       : o.tool === 'ocilab'
         ? 'ocilab artifact pull (CLI process, digest checked, extracted)'
         : `${o.tool === 'curl' ? 'curl GET manifest + layer' : 'skopeo copy'}${o.untar ? ' + untar' : ''}`;
+  const short = o.mode === 'head' ? 'curl HEAD' : o.tool === 'ocilab' ? 'ocilab CLI' : `${o.tool} pull`;
+  const client =
+    o.mode === 'head' || o.tool === 'curl'
+      ? `curl process${o.mode === 'head' ? '' : 'es'}${o.untar ? ' + tar' : ''}`
+      : o.tool === 'ocilab'
+        ? 'ocilab CLI process (the whole CLI starts)'
+        : `skopeo process${o.untar ? ' + tar' : ''}`;
   return {
     id: `${o.idPrefix ?? 'oci.cli'}.${what}`,
     label,
+    short,
+    client,
     kind: 'oci',
     notes: [
       o.tool === 'skopeo'

@@ -1,87 +1,117 @@
 /**
  * ocilab's own OCI client (src/oci) as fetch methods: the pull Flux's source-controller does
  * (resolve the manifest, download the layer, verify its digest, extract safely) and the
- * no-change check (manifest HEAD). In-process: no process start-up, one connection per run
- * (a fresh client each run, as a controller's next poll would after its keep-alive expired).
+ * no-change check (manifest HEAD).
+ *
+ * Measured like the git rows beside them: each run is one client process
+ * (src/measure/oci-client-child.ts, which loads src/oci only), timed and charged by the
+ * kernel through the same wrappers (child-steps.ts: bash `time` for CPU, /usr/bin/time for
+ * peak RSS), start-up included. Nothing of the measuring ocilab process (Ink, the UI, GC)
+ * is in its figures. Each run proves it did the work: the digest the tag resolves to (read
+ * once before the first run) and, for a pull, the files written; a run that did not is an
+ * error, which fails the row instead of becoming a figure.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RegistryClient } from '../../oci/client.js';
 import { parseReference } from '../../oci/reference.js';
-import { pullArtifact } from '../../oci/remote.js';
-import { measureInProcess } from '../in-process-usage.js';
+import type { OciChildReport } from '../oci-client-child.js';
 import { withTraffic } from '../traffic.js';
 import type { FetchMethod, MethodOutcome, TrafficMeter } from '../types.js';
+import { runChildStepsWithOutput } from './child-steps.js';
 
 export interface OcilabOciOptions {
   /** "127.0.0.1:PORT/fleet/small:latest" (plain HTTP on loopback). */
   reference: string;
   meter?: TrafficMeter;
-  /** Reuse one client (keep-alive) across runs instead of a fresh one per run. */
-  keepAlive?: boolean;
+  /** The manifest digest the tag must resolve to; read with one HEAD before the first run when not given. */
+  expectDigest?: string;
   idSuffix?: string;
 }
 
-const IN_PROCESS = 'in-process ocilab client (src/oci): no process start-up';
+export const OCI_CHILD_CLIENT = 'node process, ocilab OCI client (src/oci only)';
 
-export function ocilabPullMethod(o: OcilabOciOptions): FetchMethod & { close(): Promise<void> } {
+/** How to start the child: the built module (dist/), or the source under tsx when there is no build. */
+export function ociChildCommand(): { file: string; args: string[]; built: boolean } {
+  const here = new URL(import.meta.url);
+  if (here.pathname.endsWith('.js')) return { file: process.execPath, args: [fileURLToPath(new URL('../oci-client-child.js', here))], built: true };
+  const built = fileURLToPath(new URL('../../../dist/measure/oci-client-child.js', here));
+  if (existsSync(built)) return { file: process.execPath, args: [built], built: true };
+  return { file: process.execPath, args: ['--import', 'tsx', fileURLToPath(new URL('../oci-client-child.ts', here))], built: false };
+}
+
+/** The child's JSON line, checked to say it did `op` on the expected digest. */
+export function checkChildReport(stdout: string, op: 'pull' | 'head', expectDigest: string, what: string): OciChildReport {
+  let r: OciChildReport;
+  try {
+    r = JSON.parse(stdout.trim().split('\n').pop() ?? '') as OciChildReport;
+  } catch {
+    throw new Error(`${what}: the OCI client printed no report (${JSON.stringify(stdout.slice(0, 120))})`);
+  }
+  if (r.op !== op) throw new Error(`${what}: the OCI client did "${r.op}", not "${op}"`);
+  if (r.digest !== expectDigest) throw new Error(`${what}: the tag resolved to ${r.digest}, expected ${expectDigest}: not the artifact being compared`);
+  if (op === 'pull' && !(typeof r.files === 'number' && r.files > 0)) throw new Error(`${what}: the pull wrote no files`);
+  return r;
+}
+
+function ociChildMethod(o: OcilabOciOptions, op: 'pull' | 'head'): FetchMethod {
   const ref = parseReference(o.reference, { insecure: true });
-  const shared = o.keepAlive ? RegistryClient.forReference(ref) : undefined;
+  const tag = ref.digest ?? ref.tag ?? 'latest';
+  let expected = o.expectDigest;
+  const resolveExpected = async (signal: AbortSignal): Promise<string> => {
+    if (expected) return expected;
+    const client = RegistryClient.forReference(ref);
+    try {
+      const d = await client.headManifest(ref.repository, tag, { signal });
+      if (!d) throw new Error(`${o.reference}: no such tag in the registry: nothing to compare`);
+      expected = d.digest;
+      return expected;
+    } finally {
+      await client.close();
+    }
+  };
+  const cmd = ociChildCommand();
+  const startup = cmd.built ? 'node start-up included' : 'node start-up under tsx (no build: transpiling included)';
   return {
-    id: `oci.ocilab.pull${o.idSuffix ?? ''}`,
-    label: `ocilab pull: manifest + layer + verify + extract${o.keepAlive ? ' (keep-alive)' : ''}`,
+    id: `oci.ocilab.${op}${o.idSuffix ?? ''}`,
+    label: op === 'pull' ? 'ocilab pull: manifest + layer + verify + extract' : 'ocilab manifest HEAD (no-change check)',
+    short: op === 'pull' ? 'oci pull' : 'oci HEAD',
     kind: 'oci',
-    notes: [IN_PROCESS, 'the layer digest is verified as it arrives; extraction is the shared safe extractor'],
+    client: OCI_CHILD_CLIENT,
+    notes: [
+      `one client process per run, like the git rows: ${OCI_CHILD_CLIENT}, ${startup}`,
+      ...(op === 'pull' ? ['the layer digest is verified as it arrives; extraction is the shared safe extractor'] : []),
+      'each run is checked: the manifest digest the tag resolved to' + (op === 'pull' ? ', and files written' : ''),
+    ],
     async run(dest, signal): Promise<MethodOutcome> {
-      const { value, traffic } = await withTraffic(o.meter, () =>
-        measureInProcess(async () => {
-          const client = shared ?? RegistryClient.forReference(ref);
-          try {
-            return await pullArtifact(ref, { output: join(dest, 'out'), client, signal });
-          } finally {
-            if (!shared) await client.close();
-          }
-        }),
-      );
-      const t = value.value.timings;
+      const digest = await resolveExpected(signal);
+      const args = op === 'pull' ? [...cmd.args, 'pull', o.reference, join(dest, 'out')] : [...cmd.args, 'head', o.reference];
+      const { value, traffic } = await withTraffic(o.meter, () => runChildStepsWithOutput([{ file: cmd.file, args }], signal, { ...process.env, NO_COLOR: '1' }));
+      const r = checkChildReport(value.stdout[0] ?? '', op, digest, `${o.reference} ${op}`);
+      const rest = value.wallMs - r.startupMs;
       return {
         ...traffic,
-        clientCpuMs: value.cpuMs,
-        clientPeakRssBytes: value.peakRssBytes,
+        ...value.outcome,
+        wallMs: value.wallMs,
         phases: [
-          { name: 'network', ms: t.manifestMs + t.layerMs },
-          { name: 'extract', ms: t.extractMs },
+          { name: 'startup', ms: r.startupMs },
+          { name: op === 'pull' ? 'network + extract' : 'network', ms: Math.max(0, rest) },
         ],
-        notes: [...(traffic.notes ?? []), ...value.notes],
+        notes: [
+          ...(traffic.notes ?? []),
+          ...(value.outcome.notes ?? []),
+          'phases: startup = process start → client code running (performance.now() in the child)',
+        ],
       };
     },
-    close: async () => shared?.close(),
   };
 }
 
-export function ocilabHeadMethod(o: OcilabOciOptions): FetchMethod & { close(): Promise<void> } {
-  const ref = parseReference(o.reference, { insecure: true });
-  const shared = o.keepAlive ? RegistryClient.forReference(ref) : undefined;
-  const tag = ref.digest ?? ref.tag ?? 'latest';
-  return {
-    id: `oci.ocilab.head${o.idSuffix ?? ''}`,
-    label: `ocilab manifest HEAD (no-change check)${o.keepAlive ? ' (keep-alive)' : ''}`,
-    kind: 'oci',
-    notes: [IN_PROCESS],
-    async run(_dest, signal): Promise<MethodOutcome> {
-      const { value, traffic } = await withTraffic(o.meter, () =>
-        measureInProcess(async () => {
-          const client = shared ?? RegistryClient.forReference(ref);
-          try {
-            const d = await client.headManifest(ref.repository, tag, { signal });
-            if (!d) throw new Error(`${o.reference}: manifest not found`);
-            return d;
-          } finally {
-            if (!shared) await client.close();
-          }
-        }),
-      );
-      return { ...traffic, clientCpuMs: value.cpuMs, clientPeakRssBytes: value.peakRssBytes, notes: [...(traffic.notes ?? []), ...value.notes] };
-    },
-    close: async () => shared?.close(),
-  };
+export function ocilabPullMethod(o: OcilabOciOptions): FetchMethod {
+  return ociChildMethod(o, 'pull');
+}
+
+export function ocilabHeadMethod(o: OcilabOciOptions): FetchMethod {
+  return ociChildMethod(o, 'head');
 }

@@ -13,6 +13,12 @@ export function untarMethod(opts: { tarball: string; id?: string; label?: string
     id: opts.id ?? 'oci.untar-only',
     label: opts.label ?? 'extract the artifact layer only (no network)',
     kind: 'oci',
+    short: 'untar only',
+    client: 'in the ocilab process (node-tar)',
+    notComparable: {
+      clientCpuMs: 'measured inside the ocilab process, not a client process like the other rows',
+      clientPeakRssBytes: 'the whole ocilab process, not a client process like the other rows',
+    },
     notes: ['in-process gunzip + untar with node-tar; no network, so bytes and server figures are 0'],
     async run(dest, signal): Promise<MethodOutcome> {
       if (signal.aborted) throw new Error('aborted');

@@ -38,7 +38,7 @@ export function BarsView({ charts, width, height }: BarsViewProps) {
   };
   // rows of two charts, as many as fit whole (title + a bar per method + a gap); at least one, cut
   const bars = Math.max(1, ...measured.map((c) => c.bars.length));
-  const available = height - 2;
+  const available = height - 3;
   const fit = Math.floor((available + 1) / (bars + 2));
   const rows = Array.from({ length: Math.max(1, Math.min(Math.ceil(measured.length / 2), fit)) }, (_, r) => measured.slice(r * 2, r * 2 + 2));
   const perChart = fit >= 1 ? bars : Math.max(1, available - 1);
@@ -74,11 +74,33 @@ export function BarsView({ charts, width, height }: BarsViewProps) {
           </Box>
         ))
       )}
+      {measured.length > 0 ? (
+        <Text color={theme.muted} wrap="truncate">
+          {'  '}
+          {clientLegend(all)}
+        </Text>
+      ) : null}
       <Text color={theme.muted} wrap="truncate">
         {'  '}█ git ▓ oci · bar = median, │ fastest run, ░ to slowest · shorter is cheaper · b closes
       </Text>
     </Box>
   );
+}
+
+/** Which client each row used, in a few words: "clients: █ git CLI process · ▓ node process, …". */
+export function clientLegend(bars: readonly Pick<ChartBar, 'kind' | 'client' | 'short'>[]): string {
+  const seen = new Map<string, string[]>();
+  for (const b of bars) {
+    const key = `${b.kind === 'git' ? '█' : '▓'} ${b.client || 'client not said'}`;
+    const shorts = seen.get(key) ?? [];
+    if (!shorts.includes(b.short)) shorts.push(b.short);
+    seen.set(key, shorts);
+  }
+  // one client per transport: name it; several: say which rows each one measured
+  const perTransport = new Map<string, number>();
+  for (const k of seen.keys()) perTransport.set(k[0]!, (perTransport.get(k[0]!) ?? 0) + 1);
+  const parts = [...seen.entries()].map(([k, shorts]) => ((perTransport.get(k[0]!) ?? 0) > 1 ? `${k} (${shorts.join(', ')})` : k));
+  return `clients: ${parts.join(' · ')}`;
 }
 
 /** The bar's cells: the median solid, a tick where the fastest run ends, light cells up to the slowest. */
