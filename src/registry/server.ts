@@ -94,9 +94,11 @@ export interface RequestEvent {
 }
 
 /**
- * `GET /_ocilab/stats` → `{"server":"ocilab-registry","requests":…,"bytesIn":…,"bytesOut":…}`: the
- * running totals, so a measurement in another process (an in-cluster batch against
- * `ocilab registry serve`) can read what the registry served. Outside the distribution API's /v2/.
+ * `GET /_ocilab/stats` → `{"server":"ocilab-registry","requests":…,"bytesIn":…,"bytesOut":…,"bodyBytesIn":…,"bodyBytesOut":…}`:
+ * the running totals, so a measurement in another process (an in-cluster batch against
+ * `ocilab registry serve`) can read what the registry served. bytesIn/bytesOut are TCP bytes,
+ * headers included, counted as the Git server counts them; the body* fields are the request
+ * and response bodies alone (what the request log shows). Outside the distribution API's /v2/.
  */
 export const STATS_PATH = '/_ocilab/stats';
 
@@ -186,6 +188,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   const ctx = { store: new OciStore(storage), uploads: new UploadSessions(storage.blobs) };
   const events = new EventEmitter();
   let stats: RegistryStats = { requests: 0, bytesIn: 0, bytesOut: 0 };
+  // TCP bytes, headers included, as the Git server counts them: what /_ocilab/stats answers,
+  // so a measurement in another process counts both servers' bytes the same way.
+  let wire = { bytesIn: 0, bytesOut: 0 };
+  const seenSockets = new WeakMap<object, { read: number; written: number }>();
 
   const timeouts = { ...REGISTRY_TIMEOUTS, ...options.timeouts };
   const allowedHosts = [host, ...(options.allowedHosts ?? [])];
@@ -220,6 +226,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     if (!isStats) {
       res.on('close', () => {
         stats = { requests: stats.requests + 1, bytesIn: stats.bytesIn + ex.bytesIn, bytesOut: stats.bytesOut + ex.bytesOut };
+        const s = req.socket;
+        const last = seenSockets.get(s) ?? { read: 0, written: 0 };
+        wire = { bytesIn: wire.bytesIn + (s.bytesRead - last.read), bytesOut: wire.bytesOut + (s.bytesWritten - last.written) };
+        seenSockets.set(s, { read: s.bytesRead, written: s.bytesWritten });
         const event: RequestEvent = {
           method: req.method ?? '',
           path: req.url ?? '',
@@ -240,7 +250,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
       }
       if (isStats) {
         req.resume();
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ server: 'ocilab-registry', ...stats }));
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ server: 'ocilab-registry', requests: stats.requests, ...wire, bodyBytesIn: stats.bytesIn, bodyBytesOut: stats.bytesOut }));
         return;
       }
       closeIfBodyIdle(req, res, timeouts.idleMs);
@@ -305,6 +315,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     },
     resetStats() {
       stats = { requests: 0, bytesIn: 0, bytesOut: 0 };
+      wire = { bytesIn: 0, bytesOut: 0 };
     },
     on(event, listener) {
       events.on(event, listener);

@@ -23,7 +23,7 @@ export type ServerRole = 'git' | 'registry';
 const SERVER_OF: Record<ServerRole, ServedCounters['server']> = { git: 'ocilab-git', registry: 'ocilab-registry' };
 export const ROLE_LABEL: Record<ServerRole, string> = { git: 'Git server', registry: 'registry' };
 /** What each server counts as bytes out (they differ: say it next to the figure). */
-export const BYTES_COUNTED: Record<ServerRole, string> = { git: 'TCP bytes, headers included', registry: 'response body bytes, headers not counted' };
+export const BYTES_COUNTED: Record<ServerRole, string> = { git: 'TCP bytes, headers included', registry: 'TCP bytes, headers included' };
 
 /** A server whose totals can be read: `read()` before and after some work, the difference is what it served. */
 export interface ServedMeter {

@@ -198,16 +198,17 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
       expect(Number(gotk![1])).toBeLessThanOrEqual(RUNS + 1);
       // The rows of the measurements panel (--plain prints each), labelled in-cluster, method visible.
       const row = (metric: string, rest: string) => new RegExp(`# in-cluster ${kind} ${metric} = ([\\d.]+) (ms|bytes|count) \\(in-cluster, ${name}: ${rest}`, 'm').exec(side);
-      const wall = row('wall_ms', `requestedAt → lastHandledReconcileAt \\(patch, then watch\\), median of ${RUNS} runs, spread [\\d.]+ ?%`);
+      const wall = row('reconcile_wall_ms', `requestedAt → lastHandledReconcileAt \\(patch, then watch\\), median of ${RUNS} runs, spread [\\d.]+ ?%`);
       expect(wall, `${kind} wall row\n${side.slice(-4000)}`).not.toBeNull();
       expect(row('reconcile_count', `Δ gotk_reconcile_duration_seconds_count over the batch \\(${RUNS} requested; metricsUrl\\)`)).not.toBeNull();
       expect(Number(row('reconcile_mean_ms', 'Δ gotk_reconcile_duration_seconds sum / count over the batch')![1])).toBeGreaterThan(0);
       // No kubelet on the rig: CPU and memory come from the controller's own process metrics, and the note says so.
-      const cpu = row('server_cpu_ms', 'source-controller CPU over the batch: its own Δ process_cpu_seconds_total \\(metricsUrl; 10 ms ticks; includes serving the scrapes\\); kubelet summary unavailable: .+\\)$');
+      const cpu = row('controller_cpu_ms', 'source-controller CPU over the batch: its own Δ process_cpu_seconds_total \\(metricsUrl; 10 ms ticks; includes serving the scrapes\\); kubelet summary unavailable: .+\\)$');
       expect(cpu, `${kind} CPU row\n${side.slice(-4000)}`).not.toBeNull();
-      const mem = row('memory_bytes', 'source-controller memory after the batch: its own process_resident_memory_bytes \\(metricsUrl; [\\d.]+ MiB before\\); kubelet summary unavailable: .+\\)$');
+      const mem = row('controller_memory_bytes', 'source-controller memory after the batch: its own process_resident_memory_bytes \\(metricsUrl; [\\d.]+ MiB before\\); kubelet summary unavailable: .+\\)$');
       expect(Number(mem![1])).toBeGreaterThan(10 * 2 ** 20);
-      const bytes = row('bytes_down', `bytes ocilab's ${server} served per reconcile \\(its http://127\\.0\\.0\\.1:\\d+/_ocilab/stats: ${kind === 'GitRepository' ? 'TCP bytes, headers included' : 'response body bytes'}`);
+      // both servers count TCP bytes, headers included: the two rows are comparable
+      const bytes = row('served_bytes', `bytes ocilab's ${server} served per reconcile \\(its http://127\\.0\\.0\\.1:\\d+/_ocilab/stats: TCP bytes, headers included`);
       expect(Number(bytes![1]), `${kind} bytes row`).toBeGreaterThan(0);
       console.log(`[rig] git-vs-oci in-cluster ${kind}: reconcile ${Number(wall![1]).toFixed(0)} ms median, ${gotk![1]} reconciles (${gotk![2]} ms in gotk), ${bytes![1]} bytes served per reconcile, CPU ${cpu![1]} ms`);
     }
@@ -288,8 +289,8 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
     // CPU-seconds and peak memory per batch, from the real controller's process metrics.
     const total = { cpu: 0 };
     for (const kind of ['GitRepository', 'OCIRepository']) {
-      const cpu = new RegExp(`in-cluster ${kind} ×5 server_cpu_ms = ([\\d.]+) ms \\(in-cluster, source-controller CPU-seconds: Δ process_cpu_seconds_total \\(metricsUrl\\), batch start → all Ready \\+ [\\d.]+ s`).exec(r.out);
-      const mem = new RegExp(`in-cluster ${kind} ×5 peak_memory_bytes = (\\d+) bytes \\(in-cluster, source-controller peak memory: max of process_resident_memory_bytes \\(metricsUrl\\), sampled every 500 ms \\((\\d+) samples`).exec(r.out);
+      const cpu = new RegExp(`in-cluster ${kind} ×5 controller_cpu_ms = ([\\d.]+) ms \\(in-cluster, source-controller CPU-seconds: Δ process_cpu_seconds_total \\(metricsUrl\\), batch start → all Ready \\+ [\\d.]+ s`).exec(r.out);
+      const mem = new RegExp(`in-cluster ${kind} ×5 controller_peak_memory_bytes = (\\d+) bytes \\(in-cluster, source-controller peak memory: max of process_resident_memory_bytes \\(metricsUrl\\), sampled every 500 ms \\((\\d+) samples`).exec(r.out);
       expect(cpu, `${kind} CPU row\n${r.out.slice(-4000)}`).not.toBeNull();
       expect(mem, `${kind} memory row\n${r.out.slice(-4000)}`).not.toBeNull();
       console.log(`[rig] scale ${kind} ×5: ${(Number(cpu![1]) / 1000).toFixed(2)} CPU-seconds, peak RSS ${(Number(mem![1]) / 2 ** 20).toFixed(1)} MiB (${mem![2]} samples)`);
