@@ -29,7 +29,7 @@ describe.skipIf(!hasGit)('git server (real git client against git http-backend)'
     root = await mkdtemp(join(tmpdir(), 'ocilab-srv-'));
     work = await mkdtemp(join(tmpdir(), 'ocilab-cli-'));
     fx = await createFixture({ ...PRESETS.tiny, commits: 20 }, { dir: root });
-    server = await new GitServer({ root }).start();
+    server = await new GitServer({ root, push: true }).start(); // the push test below pushes
     url = `${server.url}/tiny.git`;
   });
   afterAll(async () => {
@@ -71,7 +71,7 @@ describe.skipIf(!hasGit)('git server (real git client against git http-backend)'
     expect(full.bytesDown!).toBeGreaterThan(shallow.bytesDown!);
   });
 
-  it('accepts pushes (receive-pack enabled)', async () => {
+  it('accepts pushes when push is enabled', async () => {
     const dir = join(work, 'push');
     await runGit(['clone', '-q', url, dir]);
     await writeFile(join(dir, 'apps', 'app-000', 'configmap.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-000-config\ndata:\n  LOG_LEVEL: trace\n');

@@ -1,13 +1,19 @@
 /**
  * ocilab's Git server: a Node HTTP server in front of the real `git http-backend`
- * (smart HTTP, protocol v2), serving every repository under one directory, push enabled.
- * Binds 127.0.0.1 unless told otherwise (`host: '0.0.0.0'` or the kind bridge address
- * to serve a kind cluster). Every request is accounted (bytes, duration, git CPU) in
- * `log`, which emits a `request` event per request for the UI.
+ * (smart HTTP, protocol v2), serving every repository under one directory.
+ * Secure by default (issue 16): binds 127.0.0.1 unless told otherwise (`host: '0.0.0.0'` or
+ * the kind bridge address to serve a kind cluster), read-only unless `push` (as
+ * http-backend itself), and with push a branch only moves forward unless
+ * `allowNonFastForward`; requests whose Host header is not this server's address, a
+ * loopback name or one of `allowedHosts` are refused (DNS rebinding). One entry point
+ * (`onRequest`) answers any failure with an HTTP error and keeps serving. Every request is
+ * accounted (bytes, duration, git CPU) in `log`, which emits a `request` event per request.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { realpath, stat } from 'node:fs/promises';
+import { hostPort, isAllowedHost, loopbackHosts } from '../../net/host-check.js';
 import { findGit, httpBackendPath, type GitInstall } from '../git-binary.js';
 import { resolveRepoRequest, RepoPathError } from './paths.js';
 import { runHttpBackend } from './http-backend.js';
@@ -22,7 +28,36 @@ export interface GitServerOptions {
   port?: number;
   /** When the port is taken, try the next ones (up to 20) instead of failing. */
   portFallback?: boolean;
+  /** Accept pushes (git-receive-pack). Default false: read-only, like `git http-backend` itself. */
+  push?: boolean;
+  /**
+   * With push: accept non-fast-forward updates (`push -f`) and deletions of branches.
+   * Default false: git's own receive.denyNonFastForwards and receive.denyDeletes refuse them.
+   */
+  allowNonFastForward?: boolean;
+  /**
+   * Host header values answered besides the bound address, localhost, 127.0.0.1 and [::1]
+   * on the served port: `name` (any port) or `name:port`, e.g. host.docker.internal.
+   */
+  allowedHosts?: readonly string[];
 }
+
+/** A request refused before any git runs, with the status and the words the client sees. */
+export class RequestRefused extends Error {
+  constructor(
+    readonly status: 400 | 403 | 421,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestRefused';
+  }
+}
+
+/** Status for a Host header this server does not answer to (RFC 9110 §15.5.20). */
+export const WRONG_HOST_STATUS = 421;
+
+/** What a git client prints (as "remote: …") when it pushes to a read-only server. */
+export const READ_ONLY_MESSAGE = 'push refused: this Git server is read-only (start it with `ocilab git serve --allow-push` to accept pushes)';
 
 export class PortInUseError extends Error {
   constructor(host: string, port: number) {
@@ -50,6 +85,8 @@ export class GitServer {
   private readonly sockets = new Set<Socket>();
   private readonly seen = new WeakMap<Socket, { read: number; written: number }>();
   private readonly inflight = new Set<Promise<void>>();
+  /** Host header values answered (filled when listening: the port is known then). */
+  private allowedHosts: string[] = [];
 
   constructor(private readonly opts: GitServerOptions) {}
 
@@ -89,17 +126,7 @@ export class GitServer {
   }
 
   private listen(host: string, port: number): Promise<void> {
-    const server = createServer((req, res) => {
-      // ocilab's own counters for a measurement in another process (flux.measure); not counted themselves.
-      if (req.method === 'GET' && req.url === STATS_PATH) {
-        req.resume();
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ server: 'ocilab-git', ...this.totals }));
-        return;
-      }
-      const p = this.handle(req, res);
-      this.inflight.add(p);
-      void p.finally(() => this.inflight.delete(p));
-    });
+    const server = createServer((req, res) => this.onRequest(req, res));
     server.on('connection', (s) => {
       this.sockets.add(s);
       this.seen.set(s, { read: 0, written: 0 });
@@ -110,9 +137,45 @@ export class GitServer {
       server.listen(port, host, () => {
         server.off('error', reject);
         this.server = server;
+        this.allowedHosts = this.hostsFor(server);
         resolve();
       });
     });
+  }
+
+  /** Host header values this server answers to, e.g. ["127.0.0.1:8470", "localhost:8470", …]. */
+  get hosts(): readonly string[] {
+    return this.allowedHosts;
+  }
+
+  private hostsFor(server: Server): string[] {
+    const addr = server.address();
+    if (!addr || typeof addr === 'string') return [];
+    const own = [hostPort(addr.address, addr.port), ...loopbackHosts(addr.port)];
+    // Bound to every interface: a client may use any of this machine's addresses.
+    if (addr.address === '0.0.0.0' || addr.address === '::') {
+      for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) own.push(hostPort(i.address.split('%')[0]!, addr.port));
+    }
+    return [...new Set([...own, ...(this.opts.allowedHosts ?? [])])];
+  }
+
+  /**
+   * The one entry point of every request: whatever goes wrong below (a throw, a rejected
+   * promise, an error event on either stream) ends this request with an HTTP error or a
+   * closed connection, never the process (issue 16).
+   */
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    req.on('error', () => undefined); // client went away mid-body: handled by res 'close'
+    res.on('error', () => undefined); // write to a connection the client reset
+    let p: Promise<void>;
+    try {
+      p = this.handle(req, res);
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    const tracked = p.catch((err: unknown) => internalError(res, err));
+    this.inflight.add(tracked);
+    void tracked.finally(() => this.inflight.delete(tracked));
   }
 
   /** Resolves when every request in flight has been accounted (call after a client exits). */
@@ -133,8 +196,14 @@ export class GitServer {
     await Promise.allSettled([...this.inflight]);
   }
 
-  private async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
+    // ocilab's own counters for a measurement in another process (flux.measure); not counted themselves.
+    if (req.method === 'GET' && req.url === STATS_PATH && isAllowedHost(req.headers.host, this.allowedHosts)) {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ server: 'ocilab-git', ...this.totals }));
+      return;
+    }
     const started = performance.now();
     // Not `new URL()` for the path: it would resolve `..` before we can refuse it.
     const rawUrl = req.url ?? '/';
@@ -157,21 +226,30 @@ export class GitServer {
     const finished = new Promise<void>((resolve) => res.on('close', resolve));
 
     try {
+      if (!isAllowedHost(req.headers.host, this.allowedHosts)) {
+        throw new RequestRefused(
+          WRONG_HOST_STATUS,
+          `refused: Host ${JSON.stringify(req.headers.host ?? '')} is not a name this Git server answers to (\`ocilab git serve --allow-host <name>\` adds one)`,
+        );
+      }
+      if (!rawPath.startsWith('/')) throw new RequestRefused(400, `malformed request-target ${JSON.stringify(rawUrl)}: a path starting with / is expected`);
       const target = await resolveRepoRequest(this.root, rawPath, new URLSearchParams(query));
       event.repo = target.repo;
       event.service = target.service;
       event.endpoint = target.endpoint;
-      const outcome = await runHttpBackend(this.git!, this.root, req, res, target, query);
+      if (target.service === 'git-receive-pack' && !this.opts.push) throw new RequestRefused(403, READ_ONLY_MESSAGE);
+      const backend = { push: this.opts.push ?? false, allowNonFastForward: this.opts.allowNonFastForward ?? false };
+      const outcome = await runHttpBackend(this.git!, this.root, req, res, target, query, backend);
       event.status = outcome.status;
       event.cpuMs = outcome.cpuMs;
       event.command = outcome.command;
       event.error = outcome.error;
     } catch (err) {
-      const status = err instanceof RepoPathError ? err.status : 500;
+      const status = err instanceof RepoPathError || err instanceof RequestRefused ? err.status : 500;
       event.status = status;
       event.error = (err as Error).message;
-      if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`${event.error}\n`);
+      if (res.headersSent) res.destroy(); // a response already under way cannot turn into an error: cut it
+      else res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${event.error}\n`);
       req.resume();
     }
     await finished;
@@ -185,6 +263,19 @@ export class GitServer {
     this.totals.bytesIn += event.bytesIn;
     this.totals.bytesOut += event.bytesOut;
     this.log.record(event);
+  }
+}
+
+/** Last resort of onRequest: a 500 when nothing was sent yet, else cut the connection (the body is incomplete). */
+function internalError(res: ServerResponse, err: unknown): void {
+  try {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(`internal error: ${(err as Error)?.message ?? String(err)}\n`);
+  } catch {
+    res.destroy();
   }
 }
 
