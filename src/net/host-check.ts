@@ -1,56 +1,60 @@
 /**
- * Host header check for ocilab's servers (issue 16): a page in the speaker's browser can
- * point a name it controls at 127.0.0.1 (DNS rebinding) and then read or write a loopback
- * server as "same origin"; the only trace of the trick is the Host header, which still
- * carries the attacker's name. A server answers only Host values it was told about: its own
- * address:port, the loopback names, and names configured on purpose.
+ * Host-header check for ocilab's local HTTP servers (the registry, the Git server), against
+ * DNS rebinding: a web page at `http://attacker.example:5001/` whose name the attacker then
+ * points at 127.0.0.1 makes the browser send its requests to a server on the speaker's laptop,
+ * same-origin as far as the browser knows, with `Host: attacker.example:5001`. So a server only
+ * answers requests whose Host names it:
+ *  - an IP literal (`127.0.0.1`, `[::1]`, `10.0.0.5`, the kind network's gateway): rebinding
+ *    needs a DNS name, a page served from an IP address has that address as its origin;
+ *  - `localhost` and `*.localhost` (RFC 6761: always loopback, browsers do not ask DNS);
+ *  - a name in `allowed` (the name it was bound to, names the user configured).
+ * The port is not compared: the attack is carried by the name, and a forwarded port
+ * (`ssh -L`, `kubectl port-forward`, `docker -p`) legitimately changes it.
  */
-import { isIPv6 } from 'node:net';
+import { isIP } from 'node:net';
 
-/** `host[:port]` as a Host header carries it: a DNS name, an IPv4 address or a bracketed IPv6 address. */
-const HOST_VALUE = /^(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?$/i;
-
-/**
- * Lower-case name (trailing dot dropped) or canonical IP, plus the port as written ('' when
- * absent); undefined for anything that is not a plain host[:port] (userinfo, paths, spaces…).
- */
-export function parseHostValue(value: string): { host: string; port: string } | undefined {
-  const m = HOST_VALUE.exec(value.trim());
-  if (!m) return undefined;
-  let host = m[1]!.toLowerCase();
-  if (host.startsWith('[')) {
-    const inner = host.slice(1, -1);
-    if (!isIPv6(inner)) return undefined;
-    host = `[${new URL(`http://[${inner}]/`).hostname.slice(1, -1)}]`; // canonical form: [0:0::1] → [::1]
-  } else if (host.endsWith('.')) {
-    host = host.slice(0, -1);
+/** `host` or `host:port` (IPv6 in brackets) → the lowercase host without brackets, port or trailing dot; undefined if malformed. */
+export function hostnameOf(hostHeader: string): string | undefined {
+  const text = hostHeader.trim().toLowerCase();
+  let host: string;
+  let port: string | undefined;
+  if (text.startsWith('[')) {
+    const end = text.indexOf(']');
+    if (end < 0) return undefined;
+    host = text.slice(1, end);
+    const rest = text.slice(end + 1);
+    if (rest !== '' && !rest.startsWith(':')) return undefined;
+    port = rest === '' ? undefined : rest.slice(1);
+    if (isIP(host) !== 6) return undefined;
+  } else {
+    const colon = text.lastIndexOf(':');
+    host = colon < 0 ? text : text.slice(0, colon);
+    port = colon < 0 ? undefined : text.slice(colon + 1);
+    if (!/^[a-z0-9_.-]+$/.test(host)) return undefined;
   }
-  if (host === '' || host.startsWith('.') || host.includes('..')) return undefined;
-  const port = m[2] ?? '';
-  if (port !== '' && Number(port) > 65535) return undefined;
-  return { host, port };
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) return undefined;
+  host = host.replace(/\.$/, '');
+  return host === '' ? undefined : host;
 }
 
-/**
- * True when `hostHeader` names one of `allowed` (entries `host:port`, `[v6]:port`, or a bare
- * name, which matches that name with any port). A missing or malformed Host is refused.
- */
-export function isAllowedHost(hostHeader: string | undefined, allowed: readonly string[]): boolean {
+/** Normalise a configured name the way hostnameOf normalises a header (`[::1]`, `Foo.Example.`, `name:port` all accepted). */
+function normaliseAllowed(name: string): string | undefined {
+  if (isIP(name) === 6) return name.toLowerCase();
+  return hostnameOf(name);
+}
+
+/** Whether a request with this Host header may be answered (see the module comment); a missing or malformed Host may not. */
+export function isAllowedHost(hostHeader: string | undefined, allowed: readonly string[] = []): boolean {
   if (hostHeader === undefined) return false;
-  const got = parseHostValue(hostHeader);
-  if (!got) return false;
-  return allowed.some((entry) => {
-    const want = parseHostValue(entry);
-    return want !== undefined && want.host === got.host && (want.port === '' || want.port === got.port);
-  });
+  const host = hostnameOf(hostHeader);
+  if (host === undefined) return false;
+  if (isIP(host) !== 0) return true;
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  return allowed.some((name) => normaliseAllowed(name) === host);
 }
 
-/** `host:port` for an address as `server.address()` gives it (IPv6 in brackets). */
-export function hostPort(address: string, port: number): string {
-  return isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
-/** The loopback names every local server answers to on its port. */
-export function loopbackHosts(port: number): string[] {
-  return [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`];
+/** One line for the 403 (or the log): which Host was refused and how to allow it. */
+export function hostRefusedMessage(hostHeader: string | undefined, server: string, howToAllow: string): string {
+  const shown = hostHeader === undefined ? 'no Host header' : `Host "${hostHeader.slice(0, 200)}"`;
+  return `${server} refuses a request with ${shown}: it answers only IP addresses, localhost and the names it was told to serve (protection against DNS rebinding from a web page). To reach it under that name, ${howToAllow}.`;
 }

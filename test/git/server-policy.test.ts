@@ -1,6 +1,6 @@
 /**
  * Issue 16, B: the Git server is read-only unless asked, refuses non-fast-forward updates
- * unless asked, and answers only Host headers naming itself (DNS rebinding). Real git client
+ * unless asked, and refuses Host headers naming another machine (DNS rebinding). Real git client
  * against the real http-backend; raw HTTP for the Host header, which git and fetch set themselves.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -117,22 +117,23 @@ describe.skipIf(!hasGit)('git server push policy and Host check', () => {
     expect(await head(fx.path)).toBe(await head(dir, 'evil'));
   });
 
-  it('answers only Host headers naming this server (DNS rebinding), on every path', async () => {
+  it('refuses a Host header naming another machine (DNS rebinding) on every path, and answers IP addresses, localhost and configured names', async () => {
     const server = await start({ allowedHosts: ['git.lab.example'] });
     const port = server.port;
     const refs = '/tiny.git/info/refs?service=git-upload-pack';
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `git.lab.example:${port}`, 'git.lab.example']) {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `git.lab.example:${port}`, 'git.lab.example.', `127.0.0.1:${port + 1}`]) {
       expect((await rawGet(port, refs, host)).status, host).toBe(200);
     }
     expect((await rawGet(port, '/_ocilab/stats', `127.0.0.1:${port}`)).status).toBe(200);
-    for (const host of ['attacker.example', `attacker.example:${port}`, `127.0.0.1:${port + 1}`, `attacker.example@127.0.0.1:${port}`, '127.0.0.1']) {
+    const refused = ['attacker.example', `attacker.example:${port}`, `127.0.0.1.attacker.example:${port}`, `localhost.attacker.example:${port}`, `attacker.example@127.0.0.1:${port}`];
+    for (const host of refused) {
       for (const path of [refs, '/_ocilab/stats']) {
         const r = await rawGet(port, path, host);
-        expect(r.status, `${host} ${path}`).toBe(421);
-        if (path === refs) expect(r.body).toMatch(/is not a name this Git server answers to/);
+        expect(r.status, `${host} ${path}`).toBe(403);
+        expect(r.body, `${host} ${path}`).toMatch(/Git server refuses a request with Host .*DNS rebinding.*--allowed-host <name>/);
       }
     }
-    expect(server.log.list().filter((e) => e.status === 421)).toHaveLength(10); // refused requests are logged, stats ones too
+    expect(server.log.list().filter((e) => e.status === 403)).toHaveLength(refused.length * 2); // refused requests are logged, stats ones too
     expect((await rawGet(port, refs, undefined)).status).toBe(400); // HTTP/1.1 without Host: Node's own answer
   });
 });

@@ -4,16 +4,15 @@
  * Secure by default (issue 16): binds 127.0.0.1 unless told otherwise (`host: '0.0.0.0'` or
  * the kind bridge address to serve a kind cluster), read-only unless `push` (as
  * http-backend itself), and with push a branch only moves forward unless
- * `allowNonFastForward`; requests whose Host header is not this server's address, a
- * loopback name or one of `allowedHosts` are refused (DNS rebinding). One entry point
+ * `allowNonFastForward`; a request whose Host header is a DNS name other than localhost and
+ * `allowedHosts` is refused (DNS rebinding, src/net/host-check.ts). One entry point
  * (`onRequest`) answers any failure with an HTTP error and keeps serving. Every request is
  * accounted (bytes, duration, git CPU) in `log`, which emits a `request` event per request.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { realpath, stat } from 'node:fs/promises';
-import { hostPort, isAllowedHost, loopbackHosts } from '../../net/host-check.js';
+import { hostRefusedMessage, isAllowedHost } from '../../net/host-check.js';
 import { findGit, httpBackendPath, type GitInstall } from '../git-binary.js';
 import { resolveRepoRequest, RepoPathError } from './paths.js';
 import { runHttpBackend } from './http-backend.js';
@@ -36,8 +35,8 @@ export interface GitServerOptions {
    */
   allowNonFastForward?: boolean;
   /**
-   * Host header values answered besides the bound address, localhost, 127.0.0.1 and [::1]
-   * on the served port: `name` (any port) or `name:port`, e.g. host.docker.internal.
+   * DNS names answered in the Host header besides localhost (IP addresses always are), e.g.
+   * host.docker.internal for a cluster that reaches this machine under that name.
    */
   allowedHosts?: readonly string[];
 }
@@ -45,16 +44,13 @@ export interface GitServerOptions {
 /** A request refused before any git runs, with the status and the words the client sees. */
 export class RequestRefused extends Error {
   constructor(
-    readonly status: 400 | 403 | 421,
+    readonly status: 400 | 403,
     message: string,
   ) {
     super(message);
     this.name = 'RequestRefused';
   }
 }
-
-/** Status for a Host header this server does not answer to (RFC 9110 §15.5.20). */
-export const WRONG_HOST_STATUS = 421;
 
 /** What a git client prints (as "remote: …") when it pushes to a read-only server. */
 export const READ_ONLY_MESSAGE = 'push refused: this Git server is read-only (start it with `ocilab git serve --allow-push` to accept pushes)';
@@ -85,8 +81,6 @@ export class GitServer {
   private readonly sockets = new Set<Socket>();
   private readonly seen = new WeakMap<Socket, { read: number; written: number }>();
   private readonly inflight = new Set<Promise<void>>();
-  /** Host header values answered (filled when listening: the port is known then). */
-  private allowedHosts: string[] = [];
 
   constructor(private readonly opts: GitServerOptions) {}
 
@@ -137,26 +131,14 @@ export class GitServer {
       server.listen(port, host, () => {
         server.off('error', reject);
         this.server = server;
-        this.allowedHosts = this.hostsFor(server);
         resolve();
       });
     });
   }
 
-  /** Host header values this server answers to, e.g. ["127.0.0.1:8470", "localhost:8470", …]. */
-  get hosts(): readonly string[] {
-    return this.allowedHosts;
-  }
-
-  private hostsFor(server: Server): string[] {
-    const addr = server.address();
-    if (!addr || typeof addr === 'string') return [];
-    const own = [hostPort(addr.address, addr.port), ...loopbackHosts(addr.port)];
-    // Bound to every interface: a client may use any of this machine's addresses.
-    if (addr.address === '0.0.0.0' || addr.address === '::') {
-      for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) own.push(hostPort(i.address.split('%')[0]!, addr.port));
-    }
-    return [...new Set([...own, ...(this.opts.allowedHosts ?? [])])];
+  /** Names answered in the Host header besides IP addresses and localhost: the bound name, if it is one, and `allowedHosts`. */
+  private get allowedHosts(): string[] {
+    return [this.opts.host ?? '127.0.0.1', ...(this.opts.allowedHosts ?? [])];
   }
 
   /**
@@ -227,10 +209,7 @@ export class GitServer {
 
     try {
       if (!isAllowedHost(req.headers.host, this.allowedHosts)) {
-        throw new RequestRefused(
-          WRONG_HOST_STATUS,
-          `refused: Host ${JSON.stringify(req.headers.host ?? '')} is not a name this Git server answers to (\`ocilab git serve --allow-host <name>\` adds one)`,
-        );
+        throw new RequestRefused(403, hostRefusedMessage(req.headers.host, "ocilab's Git server", 'start it with `ocilab git serve --allowed-host <name>` (GitServer({ allowedHosts }))'));
       }
       if (!rawPath.startsWith('/')) throw new RequestRefused(400, `malformed request-target ${JSON.stringify(rawUrl)}: a path starting with / is expected`);
       const target = await resolveRepoRequest(this.root, rawPath, new URLSearchParams(query));
