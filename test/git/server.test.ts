@@ -122,6 +122,25 @@ describe('bad input around the server', () => {
     await expect(findGit('/nonexistent/git')).rejects.toThrow(/apt-get install git/);
   });
 
+  it.skipIf(!hasGit)('keeps serving when a request listener throws (one entry point catches what a handler throws)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ocilab-throw-'));
+    const s = await new GitServer({ root }).start();
+    try {
+      let thrown = 0;
+      s.log.on('request', () => {
+        thrown += 1;
+        throw new Error('a UI listener failed');
+      });
+      for (let i = 0; i < 3; i++) expect((await rawGet(s.url, '/nope.git/info/refs?service=git-upload-pack')).status).toBe(404);
+      await s.settled();
+      expect(thrown).toBe(3);
+      expect(s.totals.requests).toBe(3);
+    } finally {
+      await s.stop();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!hasGit)('reports a port in use, or moves to the next one when allowed', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
