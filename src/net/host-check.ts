@@ -7,11 +7,16 @@
  *  - an IP literal (`127.0.0.1`, `[::1]`, `10.0.0.5`, the kind network's gateway): rebinding
  *    needs a DNS name, a page served from an IP address has that address as its origin;
  *  - `localhost` and `*.localhost` (RFC 6761: always loopback, browsers do not ask DNS);
+ *  - the names container engines give the host inside containers (CONTAINER_HOST_NAMES): they
+ *    resolve from /etc/hosts or the engine's own DNS, never from a name an attacker registers;
  *  - a name in `allowed` (the name it was bound to, names the user configured).
  * The port is not compared: the attack is carried by the name, and a forwarded port
  * (`ssh -L`, `kubectl port-forward`, `docker -p`) legitimately changes it.
  */
 import { isIP } from 'node:net';
+
+/** Docker Desktop's and podman's name for the host machine, as seen from a container (kind nodes included). */
+export const CONTAINER_HOST_NAMES = ['host.docker.internal', 'host.containers.internal'] as const;
 
 /** `host` or `host:port` (IPv6 in brackets) → the lowercase host without brackets, port or trailing dot; undefined if malformed. */
 export function hostnameOf(hostHeader: string): string | undefined {
@@ -50,6 +55,7 @@ export function isAllowedHost(hostHeader: string | undefined, allowed: readonly 
   if (host === undefined) return false;
   if (isIP(host) !== 0) return true;
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if ((CONTAINER_HOST_NAMES as readonly string[]).includes(host)) return true;
   return allowed.some((name) => normaliseAllowed(name) === host);
 }
 

@@ -4,8 +4,8 @@
  * Secure by default (issue 16): binds 127.0.0.1 unless told otherwise (`host: '0.0.0.0'` or
  * the kind bridge address to serve a kind cluster), read-only unless `push` (as
  * http-backend itself), and with push a branch only moves forward unless
- * `allowNonFastForward`; a request whose Host header is a DNS name other than localhost and
- * `allowedHosts` is refused (DNS rebinding, src/net/host-check.ts). One entry point
+ * `allowNonFastForward`; a request whose Host header is a DNS name other than localhost, the
+ * container engines' names for the host and `allowedHosts` is refused (DNS rebinding, src/net/host-check.ts). One entry point
  * (`onRequest`) answers any failure with an HTTP error and keeps serving. Every request is
  * accounted (bytes, duration, git CPU) in `log`, which emits a `request` event per request.
  */
@@ -35,8 +35,8 @@ export interface GitServerOptions {
    */
   allowNonFastForward?: boolean;
   /**
-   * DNS names answered in the Host header besides localhost (IP addresses always are), e.g.
-   * host.docker.internal for a cluster that reaches this machine under that name.
+   * DNS names answered in the Host header besides localhost and the container engines' names
+   * for the host (IP addresses always are), e.g. a DNS name of this machine that a cluster uses.
    */
   allowedHosts?: readonly string[];
 }
@@ -136,7 +136,7 @@ export class GitServer {
     });
   }
 
-  /** Names answered in the Host header besides IP addresses and localhost: the bound name, if it is one, and `allowedHosts`. */
+  /** Names answered in the Host header besides those isAllowedHost always answers (IP addresses, localhost, …): the bound name, if it is one, and `allowedHosts`. */
   private get allowedHosts(): string[] {
     return [this.opts.host ?? '127.0.0.1', ...(this.opts.allowedHosts ?? [])];
   }
