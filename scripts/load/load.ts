@@ -17,8 +17,8 @@
  * 1 on any error or when the whole run exceeds its time budget, 2 on bad usage.
  *
  * Bounded: counts are fixed (no open-ended loop), the whole run has a deadline (default 110 s),
- * every address is 127.0.0.1. Options: --registry-clients N (32), --registry-rounds N (6),
- * --git-clients N (16), --git-rounds N (4), --blob-kib N (512), --deadline-s N (110).
+ * every address is 127.0.0.1. Options: --registry-clients N (32), --registry-rounds N (16),
+ * --git-clients N (32), --git-rounds N (8), --blob-kib N (512), --deadline-s N (110).
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -26,6 +26,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setMaxListeners } from 'node:events';
 import { promisify } from 'node:util';
 import { Agent, request } from 'undici';
 
@@ -37,9 +38,9 @@ const cli = join(repoRoot, 'dist', 'cli.js');
 
 const OPTIONS = {
   'registry-clients': 32,
-  'registry-rounds': 6,
-  'git-clients': 16,
-  'git-rounds': 4,
+  'registry-rounds': 16,
+  'git-clients': 32,
+  'git-rounds': 8,
   'blob-kib': 512,
   'deadline-s': 110,
 } as const;
@@ -206,7 +207,8 @@ async function loadRegistry(o: Record<OptionName, number>, deadline: AbortSignal
       }
     });
     t.wallS = (performance.now() - started) / 1000;
-    t.requests = (await statsOf(server.base, agent)).requests;
+    t.requests = await settledRequests(server.base, t.latencies.length, agent);
+    if (t.requests !== t.latencies.length) t.errors.push(`the registry counted ${t.requests} requests, the clients sent ${t.latencies.length}`);
     t.rssAfterKiB = await vmRssKiB(server.child.pid!);
   } finally {
     await agent.close();
@@ -218,6 +220,21 @@ async function loadRegistry(o: Record<OptionName, number>, deadline: AbortSignal
 async function statsOf(base: string, agent?: Agent): Promise<{ requests: number; bytesOut: number }> {
   const res = await request(new URL('/_ocilab/stats', base), { ...(agent ? { dispatcher: agent } : {}) });
   return (await res.body.json()) as { requests: number; bytesOut: number };
+}
+
+/**
+ * The server's request count once it has accounted the last answers: a server counts a request
+ * when its response has closed, which can come a moment after the client has read the body.
+ * At most 20 reads, 100 ms apart.
+ */
+async function settledRequests(base: string, expected: number, agent?: Agent): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < 20; i++) {
+    n = (await statsOf(base, agent)).requests;
+    if (n >= expected) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return n;
 }
 
 // ---------------------------------------------------------------------------- git
@@ -308,6 +325,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const deadline = AbortSignal.timeout(o['deadline-s'] * 1000);
+  setMaxListeners(256, deadline); // every client's request or git command listens to it
   const work = await mkdtemp(join(tmpdir(), 'ocilab-load-'));
   const load0 = loadavg()[0]!;
   const started = performance.now();
