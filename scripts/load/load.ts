@@ -267,7 +267,11 @@ async function loadGit(o: Record<OptionName, number>, deadline: AbortSignal, wor
             t.latencies.pop(); // rev-parse is local, not a server operation
             if (got !== head) throw new Error(`clone HEAD ${got}, expected ${head}`);
             const pack = join(dir, '.git', 'objects', 'pack');
-            for (const f of await readdir(pack)) if (f.endsWith('.pack')) t.bytesVerified += (await stat(join(pack, f))).size; // index-pack hashed every object
+            for (const f of await readdir(pack)) {
+              if (!f.endsWith('.pack')) continue;
+              const { size } = await stat(join(pack, f)); // not `t.bytesVerified += (await …)`: that reads the total before the await
+              t.bytesVerified += size; // index-pack hashed every object of it
+            }
             await rm(dir, { recursive: true, force: true });
           } else {
             const listed = await git(['ls-remote', '--exit-code', url, 'refs/heads/main']);
@@ -308,6 +312,13 @@ function table(rows: Tally[]): string {
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(
+      `npm run load [-- options]: bounded load test of \`ocilab registry serve\` and \`ocilab git serve\` on 127.0.0.1\n` +
+        Object.entries(OPTIONS).map(([k, v]) => `  --${k} N   default ${v}, at most ${LIMITS[k as OptionName]}\n`).join(''),
+    );
+    return 0;
+  }
   let o: Record<OptionName, number>;
   try {
     o = parseOptions(process.argv.slice(2));
