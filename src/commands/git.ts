@@ -7,7 +7,7 @@ import { CLONE_STRATEGIES, measureClone, type CloneStrategy } from '../git/clone
 
 export const DEFAULT_GIT_PORT = 8470;
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function gitCommand(): Command {
   const cmd = new Command('git').description('smart-HTTP Git server (git http-backend) and measured clone strategies');
@@ -20,8 +20,8 @@ export function gitCommand(): Command {
     .option('--host <host>', 'address to bind; a kind cluster needs the kind bridge or 0.0.0.0', '127.0.0.1')
     .option('--allow-push', 'accept pushes (fast-forward only); without it the server is read-only')
     .option('--allow-non-fast-forward', 'with --allow-push: also accept forced (non-fast-forward) updates and branch deletions')
-    .option('--allowed-host <name>', 'also answer requests whose Host header is this name (repeatable); IP addresses and localhost always are, any other name gets 403 (DNS rebinding)', collect, [] as string[])
-    .action(async (opts: { dir: string; port?: string; host: string; allowPush?: boolean; allowNonFastForward?: boolean; allowedHost: string[] }) => {
+    .option('--allowed-host <name>', 'also answer requests whose Host header is this name (repeatable); IP addresses and localhost always are, any other name gets 403 (DNS rebinding)', collect)
+    .action(async (opts: { dir: string; port?: string; host: string; allowPush?: boolean; allowNonFastForward?: boolean; allowedHost?: string[] }) => {
       const port = opts.port === undefined ? DEFAULT_GIT_PORT : Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         process.stderr.write(`ocilab: --port must be 0..65535, got "${opts.port}"\n`);
@@ -33,7 +33,8 @@ export function gitCommand(): Command {
         process.exitCode = 2;
         return;
       }
-      const badHost = opts.allowedHost.find((h) => hostnameOf(h) === undefined);
+      const allowedHosts = opts.allowedHost ?? [];
+      const badHost = allowedHosts.find((h) => hostnameOf(h) === undefined);
       if (badHost !== undefined) {
         process.stderr.write(`ocilab: --allowed-host takes a host name (optionally with :port), got "${badHost}" (nothing was started)\n`);
         process.exitCode = 2;
@@ -44,7 +45,7 @@ export function gitCommand(): Command {
       let server: GitServer;
       try {
         // An explicit --port that is taken is an error; the default moves to the next free port.
-        server = await new GitServer({ root: opts.dir, host: opts.host, port, portFallback: opts.port === undefined, push, allowNonFastForward, allowedHosts: opts.allowedHost }).start();
+        server = await new GitServer({ root: opts.dir, host: opts.host, port, portFallback: opts.port === undefined, push, allowNonFastForward, allowedHosts }).start();
       } catch (err) {
         process.stderr.write(`ocilab: ${(err as Error).message}\n`);
         process.exitCode = 1;
