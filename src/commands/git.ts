@@ -1,31 +1,51 @@
-/** `ocilab git serve [--port] [--dir] [--host]` and `ocilab git measure <url>`. */
+/** `ocilab git serve [--port] [--dir] [--host] [--allow-push] [--allow-non-fast-forward] [--allowed-host]` and `ocilab git measure <url>`. */
 import { Command } from 'commander';
 import { GitServer } from '../git/server/server.js';
 import { formatRequest } from '../git/server/request-log.js';
+import { hostnameOf } from '../net/host-check.js';
 import { CLONE_STRATEGIES, measureClone, type CloneStrategy } from '../git/clone.js';
 
 export const DEFAULT_GIT_PORT = 8470;
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function gitCommand(): Command {
   const cmd = new Command('git').description('smart-HTTP Git server (git http-backend) and measured clone strategies');
 
   cmd
     .command('serve')
-    .description('serve every repository under --dir over smart HTTP (protocol v2, push enabled) until Ctrl-C')
+    .description('serve every repository under --dir over smart HTTP (protocol v2), read-only unless --allow-push, until Ctrl-C')
     .option('--dir <dir>', 'directory of repositories', './fixtures')
     .option('--port <port>', `port; 0 = any (default: ${DEFAULT_GIT_PORT}, or the next free one if taken)`)
     .option('--host <host>', 'address to bind; a kind cluster needs the kind bridge or 0.0.0.0', '127.0.0.1')
-    .action(async (opts: { dir: string; port?: string; host: string }) => {
+    .option('--allow-push', 'accept pushes (fast-forward only); without it the server is read-only')
+    .option('--allow-non-fast-forward', 'with --allow-push: also accept forced (non-fast-forward) updates and branch deletions')
+    .option('--allowed-host <name>', 'also answer requests whose Host header is this name (repeatable); IP addresses and localhost always are, any other name gets 403 (DNS rebinding)', collect)
+    .action(async (opts: { dir: string; port?: string; host: string; allowPush?: boolean; allowNonFastForward?: boolean; allowedHost?: string[] }) => {
       const port = opts.port === undefined ? DEFAULT_GIT_PORT : Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         process.stderr.write(`ocilab: --port must be 0..65535, got "${opts.port}"\n`);
         process.exitCode = 2;
         return;
       }
+      if (opts.allowNonFastForward && !opts.allowPush) {
+        process.stderr.write('ocilab: --allow-non-fast-forward only applies with --allow-push (nothing was started)\n');
+        process.exitCode = 2;
+        return;
+      }
+      const allowedHosts = opts.allowedHost ?? [];
+      const badHost = allowedHosts.find((h) => hostnameOf(h) === undefined);
+      if (badHost !== undefined) {
+        process.stderr.write(`ocilab: --allowed-host takes a host name (optionally with :port), got "${badHost}" (nothing was started)\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const push = opts.allowPush ?? false;
+      const allowNonFastForward = opts.allowNonFastForward ?? false;
       let server: GitServer;
       try {
         // An explicit --port that is taken is an error; the default moves to the next free port.
-        server = await new GitServer({ root: opts.dir, host: opts.host, port, portFallback: opts.port === undefined }).start();
+        server = await new GitServer({ root: opts.dir, host: opts.host, port, portFallback: opts.port === undefined, push, allowNonFastForward, allowedHosts }).start();
       } catch (err) {
         process.stderr.write(`ocilab: ${(err as Error).message}\n`);
         process.exitCode = 1;
@@ -33,7 +53,14 @@ export function gitCommand(): Command {
       }
       if (server.portNote) process.stdout.write(`note: ${server.portNote}\n`);
       process.stdout.write(`serving ${opts.dir} on ${server.url}  (clone: git clone ${server.url}/<name>.git; Ctrl-C stops)\n`);
-      if (opts.host !== '127.0.0.1' && opts.host !== 'localhost') process.stdout.write(`warning: listening on ${opts.host}: reachable from other machines, with push enabled\n`);
+      process.stdout.write(
+        push
+          ? `push: accepted${allowNonFastForward ? ', forced updates and branch deletions too (--allow-non-fast-forward)' : ', fast-forward only (forced updates and branch deletions refused)'}\n`
+          : 'push: refused (read-only; --allow-push accepts pushes)\n',
+      );
+      if (opts.host !== '127.0.0.1' && opts.host !== 'localhost') {
+        process.stdout.write(`warning: listening on ${opts.host}: reachable from other machines${push ? ', with push accepted' : ''}\n`);
+      }
       server.log.on('request', (e) => process.stdout.write(`${formatRequest(e)}\n`));
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -34,13 +34,17 @@ export interface Served {
 /**
  * The server for `root`: the running one when there is one and no explicit host/port asks
  * for another, else a new one (registered with `cleanup`).
+ *
+ * A run's server accepts pushes, explicitly: scenarios push to it (git.commit, the workshop's
+ * learners). It serves the run's own repositories on loopback (or the kind gateway), and
+ * non-fast-forward updates stay refused, so a push can add commits but not replace history.
  */
 export async function serveRoot(o: ServeOptions): Promise<Served> {
   const root = resolve(o.root);
   if (o.host === undefined && !o.port) {
     for (const [server, t] of servers) if (t.root === root) return { server, reused: true, stop: t.stop };
   }
-  const server = await new GitServer({ root, host: o.host, port: o.port ?? 0, portFallback: o.port !== undefined && o.port !== 0 }).start();
+  const server = await new GitServer({ root, host: o.host, port: o.port ?? 0, portFallback: o.port !== undefined && o.port !== 0, push: true }).start();
   const url = server.url;
   const stop = o.cleanup.add(`git server ${url}`, async () => {
     servers.delete(server);

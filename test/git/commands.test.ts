@@ -46,10 +46,16 @@ describe.skipIf(!hasGit)('ocilab fixtures / git commands', () => {
     }
   });
 
-  it('git serve says clearly when the directory is missing; git measure when nothing listens', async () => {
+  it('git serve says clearly when the directory is missing or a flag is misused; git measure when nothing listens', async () => {
     const serve = await run(['git', 'serve', '--dir', '/nonexistent/ocilab', '--port', '0']);
     expect(serve.code).toBe(1);
     expect(serve.err).toMatch(/cannot serve \/nonexistent\/ocilab: not a directory/);
+    const nff = await run(['git', 'serve', '--dir', '/nonexistent/ocilab', '--port', '0', '--allow-non-fast-forward']);
+    expect(nff.code).toBe(2);
+    expect(nff.err).toMatch(/--allow-non-fast-forward only applies with --allow-push \(nothing was started\)/);
+    const host = await run(['git', 'serve', '--dir', '/nonexistent/ocilab', '--port', '0', '--allowed-host', 'evil.example/x']);
+    expect(host.code).toBe(2);
+    expect(host.err).toMatch(/--allowed-host takes a host name .*got "evil\.example\/x"/);
     const measure = await run(['git', 'measure', 'http://127.0.0.1:1/x.git', '--strategy', 'ls-remote']);
     expect(measure.code).toBe(1);
     expect(measure.err).toMatch(/cannot reach 127\.0\.0\.1:1: ECONNREFUSED/);

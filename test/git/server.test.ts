@@ -29,7 +29,7 @@ describe.skipIf(!hasGit)('git server (real git client against git http-backend)'
     root = await mkdtemp(join(tmpdir(), 'ocilab-srv-'));
     work = await mkdtemp(join(tmpdir(), 'ocilab-cli-'));
     fx = await createFixture({ ...PRESETS.tiny, commits: 20 }, { dir: root });
-    server = await new GitServer({ root }).start();
+    server = await new GitServer({ root, push: true }).start(); // the push test below pushes
     url = `${server.url}/tiny.git`;
   });
   afterAll(async () => {
@@ -71,7 +71,7 @@ describe.skipIf(!hasGit)('git server (real git client against git http-backend)'
     expect(full.bytesDown!).toBeGreaterThan(shallow.bytesDown!);
   });
 
-  it('accepts pushes (receive-pack enabled)', async () => {
+  it('accepts pushes when push is enabled', async () => {
     const dir = join(work, 'push');
     await runGit(['clone', '-q', url, dir]);
     await writeFile(join(dir, 'apps', 'app-000', 'configmap.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-000-config\ndata:\n  LOG_LEVEL: trace\n');
@@ -120,6 +120,25 @@ describe('bad input around the server', () => {
   it('says how to install git when it is missing', async () => {
     await expect(findGit('/nonexistent/git')).rejects.toBeInstanceOf(GitNotFoundError);
     await expect(findGit('/nonexistent/git')).rejects.toThrow(/apt-get install git/);
+  });
+
+  it.skipIf(!hasGit)('keeps serving when a request listener throws (one entry point catches what a handler throws)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ocilab-throw-'));
+    const s = await new GitServer({ root }).start();
+    try {
+      let thrown = 0;
+      s.log.on('request', () => {
+        thrown += 1;
+        throw new Error('a UI listener failed');
+      });
+      for (let i = 0; i < 3; i++) expect((await rawGet(s.url, '/nope.git/info/refs?service=git-upload-pack')).status).toBe(404);
+      await s.settled();
+      expect(thrown).toBe(3);
+      expect(s.totals.requests).toBe(3);
+    } finally {
+      await s.stop();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!hasGit)('reports a port in use, or moves to the next one when allowed', async () => {

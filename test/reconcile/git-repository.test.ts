@@ -53,7 +53,7 @@ describe.skipIf(!hasGit)('local reconciler: GitRepository', () => {
     root = await mkdtemp(join(tmpdir(), 'ocilab-rec-'));
     storageDir = await mkdtemp(join(tmpdir(), 'ocilab-store-'));
     fx = await createFixture(PRESETS.tiny, { dir: root });
-    server = await new GitServer({ root }).start();
+    server = await new GitServer({ root, push: true }).start(); // commitChange pushes to it
     rec = new LocalReconciler({ storage: new ArtifactStorage(storageDir, fluxTarballArchive) });
     rec.on('event', (e) => events.push(e));
   });
@@ -118,7 +118,7 @@ describe.skipIf(!hasGit)('local reconciler: GitRepository', () => {
     expect(getCondition(down.conditions, 'Ready')).toMatchObject({ status: 'False', reason: 'GitOperationFailed', message: fetchFailed.message });
     expect(getCondition(down.conditions, 'ArtifactInStorage')?.status).toBe('True'); // the old artifact is kept
     expect(down.artifact).toEqual(good);
-    server = await new GitServer({ root, port }).start();
+    server = await new GitServer({ root, port, push: true }).start();
     const up = await rec.reconcileNow(key);
     expect(getCondition(up.conditions, 'Ready')?.status).toBe('True');
     expect(getCondition(up.conditions, 'FetchFailed')).toBeUndefined();

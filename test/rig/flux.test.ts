@@ -54,7 +54,7 @@ describe.skipIf(!ready)('Flux on the rig (real kube-apiserver, source-controller
     work = await mkdtemp(join(tmpdir(), 'ocilab-rig-flux-'));
     // Git: a bare repo with deploy/configmap.yaml on main, served by ocilab's Git server.
     gitCommit = await seedGitRepo(join(work, 'repos', 'app.git'), { 'deploy/configmap.yaml': configMap('rig-git', 'git') });
-    git = await new GitServer({ root: join(work, 'repos') }).start();
+    git = await new GitServer({ root: join(work, 'repos'), push: true }).start(); // commitAndPush pushes to it
     // OCI: a Flux artifact of the same layout, pushed by src/oci to the embedded registry.
     registry = await startRegistry();
     ociDigest = await pushOci('oci', `main@sha1:${gitCommit}`);

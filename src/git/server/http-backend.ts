@@ -17,14 +17,40 @@ export interface BackendOutcome {
   error?: string;
 }
 
-/** Server-side config every served repo gets, without touching the repos themselves. */
-const SERVER_CONFIG: [string, string][] = [
-  ['http.receivepack', 'true'], // workshop learners push
-  ['uploadpack.allowFilter', 'true'], // partial clone (sparse strategy)
-  ['uploadpack.allowAnySHA1InWant', 'true'], // lazy blob fetches of a partial clone
-];
+/** What the server allows writers to do (GitServerOptions). */
+export interface PushPolicy {
+  /** receive-pack served at all. */
+  push: boolean;
+  /** Forced (non-fast-forward) updates and deletions of branches accepted. */
+  allowNonFastForward: boolean;
+}
 
-export function backendEnv(git: GitInstall, root: string, req: IncomingMessage, target: RepoRequest, query: string): NodeJS.ProcessEnv {
+/**
+ * Server-side config every served repo gets, without touching the repos themselves. Given
+ * through GIT_CONFIG_COUNT, it outranks the repository's own config, so a served repo
+ * cannot turn the refusals off.
+ */
+export function serverConfig(policy: PushPolicy): [string, string][] {
+  return [
+    ['http.receivepack', String(policy.push)], // read-only unless asked (the server also refuses before spawning)
+    ['receive.denyNonFastForwards', String(!policy.allowNonFastForward)], // `push -f` cannot replace history
+    ['receive.denyDeletes', String(!policy.allowNonFastForward)], // nor delete a branch
+    ['uploadpack.allowFilter', 'true'], // partial clone (sparse strategy)
+    ['uploadpack.allowAnySHA1InWant', 'true'], // lazy blob fetches of a partial clone
+  ];
+}
+
+const READ_ONLY: PushPolicy = { push: false, allowNonFastForward: false };
+
+export function backendEnv(
+  git: GitInstall,
+  root: string,
+  req: IncomingMessage,
+  target: RepoRequest,
+  query: string,
+  policy: PushPolicy = READ_ONLY,
+): NodeJS.ProcessEnv {
+  const config = serverConfig(policy);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -40,9 +66,9 @@ export function backendEnv(git: GitInstall, root: string, req: IncomingMessage, 
     QUERY_STRING: query,
     REMOTE_ADDR: req.socket.remoteAddress ?? '',
     CONTENT_TYPE: req.headers['content-type'] ?? '',
-    GIT_CONFIG_COUNT: String(SERVER_CONFIG.length),
+    GIT_CONFIG_COUNT: String(config.length),
   };
-  SERVER_CONFIG.forEach(([k, v], i) => {
+  config.forEach(([k, v], i) => {
     env[`GIT_CONFIG_KEY_${i}`] = k;
     env[`GIT_CONFIG_VALUE_${i}`] = v;
   });
@@ -64,9 +90,10 @@ export function runHttpBackend(
   res: ServerResponse,
   target: RepoRequest,
   query: string,
+  policy: PushPolicy = READ_ONLY,
 ): Promise<BackendOutcome> {
   const { child, done } = spawnWithUsage(httpBackendPath(git), [], {
-    env: backendEnv(git, root, req, target, query),
+    env: backendEnv(git, root, req, target, query, policy),
     stdio: ['pipe', 'pipe', 'pipe'],
     want: 'cpu',
   });
@@ -88,7 +115,9 @@ export function runHttpBackend(
   let head = Buffer.alloc(0);
   let status = 200;
   let headersSent = false;
+  let badHeaders: string | undefined;
   child.stdout!.on('data', (chunk: Buffer) => {
+    if (badHeaders !== undefined) return;
     if (headersSent) {
       if (!res.write(chunk)) {
         child.stdout!.pause();
@@ -100,19 +129,31 @@ export function runHttpBackend(
     const split = findHeaderEnd(head);
     if (!split) return;
     const headers = parseCgiHeaders(head.subarray(0, split.at).toString('latin1'));
+    try {
+      res.writeHead(headers.status, headers.headers);
+    } catch (err) {
+      // Not HTTP (a status or header Node refuses): answer 502 below, not a crash in this event handler.
+      badHeaders = (err as Error).message;
+      killTree(child);
+      return;
+    }
     status = headers.status;
-    res.writeHead(status, headers.headers);
     headersSent = true;
     const rest = head.subarray(split.at + split.len);
     if (rest.length > 0) res.write(rest);
   });
 
   return done.then(({ code, usage }) => {
-    const error = stderr.join('').trim().split('\n').filter(Boolean).pop();
+    const error = badHeaders ? `git http-backend answered headers that are not HTTP: ${badHeaders}` : stderr.join('').trim().split('\n').filter(Boolean).pop();
     if (!headersSent) {
-      status = 500;
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`git http-backend failed (exit ${code}): ${error ?? 'no output'}\n`);
+      status = badHeaders ? 502 : 500;
+      if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end(`git http-backend failed (${code === null ? 'killed' : `exit ${code}`}): ${error ?? 'no output'}\n`);
+    } else if (code !== 0 && status < 400) {
+      // Died in the middle of a successful answer (killed, out of memory): the body is cut
+      // short, so the connection is cut too; ending the chunked body cleanly would make a
+      // truncated answer look complete.
+      res.destroy();
     } else {
       res.end();
     }

@@ -1,13 +1,18 @@
 /**
  * ocilab's Git server: a Node HTTP server in front of the real `git http-backend`
- * (smart HTTP, protocol v2), serving every repository under one directory, push enabled.
- * Binds 127.0.0.1 unless told otherwise (`host: '0.0.0.0'` or the kind bridge address
- * to serve a kind cluster). Every request is accounted (bytes, duration, git CPU) in
- * `log`, which emits a `request` event per request for the UI.
+ * (smart HTTP, protocol v2), serving every repository under one directory.
+ * Secure by default (issue 16): binds 127.0.0.1 unless told otherwise (`host: '0.0.0.0'` or
+ * the kind bridge address to serve a kind cluster), read-only unless `push` (as
+ * http-backend itself), and with push a branch only moves forward unless
+ * `allowNonFastForward`; a request whose Host header is a DNS name other than localhost, the
+ * container engines' names for the host and `allowedHosts` is refused (DNS rebinding, src/net/host-check.ts). One entry point
+ * (`onRequest`) answers any failure with an HTTP error and keeps serving. Every request is
+ * accounted (bytes, duration, git CPU) in `log`, which emits a `request` event per request.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { realpath, stat } from 'node:fs/promises';
+import { hostRefusedMessage, isAllowedHost } from '../../net/host-check.js';
 import { findGit, httpBackendPath, type GitInstall } from '../git-binary.js';
 import { resolveRepoRequest, RepoPathError } from './paths.js';
 import { runHttpBackend } from './http-backend.js';
@@ -22,7 +27,33 @@ export interface GitServerOptions {
   port?: number;
   /** When the port is taken, try the next ones (up to 20) instead of failing. */
   portFallback?: boolean;
+  /** Accept pushes (git-receive-pack). Default false: read-only, like `git http-backend` itself. */
+  push?: boolean;
+  /**
+   * With push: accept non-fast-forward updates (`push -f`) and deletions of branches.
+   * Default false: git's own receive.denyNonFastForwards and receive.denyDeletes refuse them.
+   */
+  allowNonFastForward?: boolean;
+  /**
+   * DNS names answered in the Host header besides localhost and the container engines' names
+   * for the host (IP addresses always are), e.g. a DNS name of this machine that a cluster uses.
+   */
+  allowedHosts?: readonly string[];
 }
+
+/** A request refused before any git runs, with the status and the words the client sees. */
+export class RequestRefused extends Error {
+  constructor(
+    readonly status: 400 | 403,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestRefused';
+  }
+}
+
+/** What a git client prints (as "remote: …") when it pushes to a read-only server. */
+export const READ_ONLY_MESSAGE = 'push refused: this Git server is read-only (start it with `ocilab git serve --allow-push` to accept pushes)';
 
 export class PortInUseError extends Error {
   constructor(host: string, port: number) {
@@ -89,17 +120,7 @@ export class GitServer {
   }
 
   private listen(host: string, port: number): Promise<void> {
-    const server = createServer((req, res) => {
-      // ocilab's own counters for a measurement in another process (flux.measure); not counted themselves.
-      if (req.method === 'GET' && req.url === STATS_PATH) {
-        req.resume();
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ server: 'ocilab-git', ...this.totals }));
-        return;
-      }
-      const p = this.handle(req, res);
-      this.inflight.add(p);
-      void p.finally(() => this.inflight.delete(p));
-    });
+    const server = createServer((req, res) => this.onRequest(req, res));
     server.on('connection', (s) => {
       this.sockets.add(s);
       this.seen.set(s, { read: 0, written: 0 });
@@ -113,6 +134,30 @@ export class GitServer {
         resolve();
       });
     });
+  }
+
+  /** Names answered in the Host header besides those isAllowedHost always answers (IP addresses, localhost, …): the bound name, if it is one, and `allowedHosts`. */
+  private get allowedHosts(): string[] {
+    return [this.opts.host ?? '127.0.0.1', ...(this.opts.allowedHosts ?? [])];
+  }
+
+  /**
+   * The one entry point of every request: whatever goes wrong below (a throw, a rejected
+   * promise, an error event on either stream) ends this request with an HTTP error or a
+   * closed connection, never the process (issue 16).
+   */
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    req.on('error', () => undefined); // client went away mid-body: handled by res 'close'
+    res.on('error', () => undefined); // write to a connection the client reset
+    let p: Promise<void>;
+    try {
+      p = this.handle(req, res);
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    const tracked = p.catch((err: unknown) => internalError(res, err));
+    this.inflight.add(tracked);
+    void tracked.finally(() => this.inflight.delete(tracked));
   }
 
   /** Resolves when every request in flight has been accounted (call after a client exits). */
@@ -133,8 +178,14 @@ export class GitServer {
     await Promise.allSettled([...this.inflight]);
   }
 
-  private async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
+    // ocilab's own counters for a measurement in another process (flux.measure); not counted themselves.
+    if (req.method === 'GET' && req.url === STATS_PATH && isAllowedHost(req.headers.host, this.allowedHosts)) {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ server: 'ocilab-git', ...this.totals }));
+      return;
+    }
     const started = performance.now();
     // Not `new URL()` for the path: it would resolve `..` before we can refuse it.
     const rawUrl = req.url ?? '/';
@@ -157,21 +208,27 @@ export class GitServer {
     const finished = new Promise<void>((resolve) => res.on('close', resolve));
 
     try {
+      if (!isAllowedHost(req.headers.host, this.allowedHosts)) {
+        throw new RequestRefused(403, hostRefusedMessage(req.headers.host, "ocilab's Git server", 'start it with `ocilab git serve --allowed-host <name>` (GitServer({ allowedHosts }))'));
+      }
+      if (!rawPath.startsWith('/')) throw new RequestRefused(400, `malformed request-target ${JSON.stringify(rawUrl)}: a path starting with / is expected`);
       const target = await resolveRepoRequest(this.root, rawPath, new URLSearchParams(query));
       event.repo = target.repo;
       event.service = target.service;
       event.endpoint = target.endpoint;
-      const outcome = await runHttpBackend(this.git!, this.root, req, res, target, query);
+      if (target.service === 'git-receive-pack' && !this.opts.push) throw new RequestRefused(403, READ_ONLY_MESSAGE);
+      const backend = { push: this.opts.push ?? false, allowNonFastForward: this.opts.allowNonFastForward ?? false };
+      const outcome = await runHttpBackend(this.git!, this.root, req, res, target, query, backend);
       event.status = outcome.status;
       event.cpuMs = outcome.cpuMs;
       event.command = outcome.command;
       event.error = outcome.error;
     } catch (err) {
-      const status = err instanceof RepoPathError ? err.status : 500;
+      const status = err instanceof RepoPathError || err instanceof RequestRefused ? err.status : 500;
       event.status = status;
       event.error = (err as Error).message;
-      if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`${event.error}\n`);
+      if (res.headersSent) res.destroy(); // a response already under way cannot turn into an error: cut it
+      else res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${event.error}\n`);
       req.resume();
     }
     await finished;
@@ -185,6 +242,19 @@ export class GitServer {
     this.totals.bytesIn += event.bytesIn;
     this.totals.bytesOut += event.bytesOut;
     this.log.record(event);
+  }
+}
+
+/** Last resort of onRequest: a 500 when nothing was sent yet, else cut the connection (the body is incomplete). */
+function internalError(res: ServerResponse, err: unknown): void {
+  try {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(`internal error: ${(err as Error)?.message ?? String(err)}\n`);
+  } catch {
+    res.destroy();
   }
 }
 
