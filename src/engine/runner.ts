@@ -7,11 +7,9 @@
  * Interactive use (the store calls these): start, next, retry, skip, check, goto, abort.
  * Headless use (--plain, CI): runAll({ from }).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ActionRegistry, TargetName } from './action.js';
-import type { CleanupRegistry } from './cleanup.js';
+import { makeTempDir, type CleanupRegistry } from './cleanup.js';
 import { parseDuration } from './duration.js';
 import type { Mode, RunEvent, RunEventListener, RunStatus, StepStatus, StepVia } from './events.js';
 import { executeActions } from './execute.js';
@@ -353,11 +351,7 @@ export class Runner {
   }
 
   private makeWorkDir(): string {
-    const dir = mkdtempSync(join(tmpdir(), `ocilab-${this.scenario.id}-`));
-    this.opts.cleanup.add(`work dir ${dir}`, () => rmSync(dir, { recursive: true, force: true }), () =>
-      rmSync(dir, { recursive: true, force: true }),
-    );
-    return dir;
+    return makeTempDir(`ocilab-${this.scenario.id}-`, { cleanup: this.opts.cleanup }).path;
   }
 
   private emit(event: RunEvent): void {

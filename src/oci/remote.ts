@@ -3,14 +3,14 @@
  * the scenario actions and the Git-vs-OCI measurement harness, which calls pullArtifact
  * in-process and reads its timings).
  */
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { makeTempDir } from '../engine/cleanup.js';
 import { RegistryClient, type ClientOptions, type Descriptor } from './client.js';
 import { buildArtifact, FLUX_CONFIG_BYTES, fluxAnnotations, fluxManifest, type ArtifactMetadata } from './artifact.js';
 import { OciError } from './errors.js';
@@ -70,7 +70,8 @@ export async function pushArtifact(reference: Reference | string, opts: PushOpti
   const ref = asRef(reference);
   if (ref.digest) throw new OciError('INVALID_REFERENCE', `push needs a tag, not a digest: ${formatReference(ref)}`);
   const tag = ref.tag ?? 'latest';
-  const work = await mkdtemp(join(tmpdir(), 'ocilab-push-'));
+  const temp = makeTempDir('ocilab-push-');
+  const work = temp.path;
   try {
     let tgz = opts.tarball;
     if (!tgz) {
@@ -89,7 +90,7 @@ export async function pushArtifact(reference: Reference | string, opts: PushOpti
       return { url: formatReference(withDigest({ ...ref, tag: undefined }, digest)), repository: `${ref.registry}/${ref.repository}`, tag, digest, layer, config, annotations };
     });
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await temp.remove();
   }
 }
 
@@ -225,7 +226,8 @@ export async function pullArtifact(reference: Reference | string, opts: PullOpti
         timings: { manifestMs: t1 - t0, layerMs: t2 - t1, extractMs: t3 - t2, totalMs: t3 - t0 },
       };
     }
-    const work = await mkdtemp(join(dirname(output), `.${basename(output)}.pull-`));
+    const temp = makeTempDir(`.${basename(output)}.pull-`, { parent: dirname(output) });
+    const work = temp.path;
     try {
       const blob = join(work, 'layer');
       const layerBytes = await client.downloadBlob(ref.repository, layer.digest, blob, { size: layer.size, signal: opts.signal });
@@ -240,7 +242,7 @@ export async function pullArtifact(reference: Reference | string, opts: PullOpti
         timings: { manifestMs: t1 - t0, layerMs: t2 - t1, extractMs: t3 - t2, totalMs: t3 - t0 },
       };
     } finally {
-      await rm(work, { recursive: true, force: true });
+      await temp.remove();
     }
   });
 }

@@ -5,8 +5,7 @@
  * rules, archive, and record the artifact. Uses the real git CLI; source-controller uses
  * go-git in-process (a documented difference).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { makeTempDir } from '../engine/cleanup.js';
 import { join } from 'node:path';
 import { runGit, GitCommandError, GitNotFoundError } from '../git/git-binary.js';
 import { CLONE_ID_HEADER } from '../git/server/request-log.js';
@@ -99,7 +98,8 @@ export async function reconcileGitRepository(obj: GitRepository, prev: SourceSta
     }
     deps.onProgress?.(progressing(prev, generation, remoteRevision));
 
-    const tmp = await mkdtemp(join(tmpdir(), 'ocilab-gitrepo-'));
+    const temp = makeTempDir('ocilab-gitrepo-');
+    const tmp = temp.path;
     try {
       const dir = join(tmp, 'checkout');
       await shallowClone(spec.url, ref, spec.sparseCheckout, dir, deps.signal, deps.passId);
@@ -124,7 +124,7 @@ export async function reconcileGitRepository(obj: GitRepository, prev: SourceSta
         lastFetch: 'fetched',
       };
     } finally {
-      await rm(tmp, { recursive: true, force: true });
+      await temp.remove();
     }
   } catch (err) {
     const e = err instanceof ReconcileError ? err : gitFailure(`unable to clone '${spec.url}'`, err);

@@ -9,8 +9,7 @@
  * Flux refuses it (VerificationError). That is the lesson: signature + digests = integrity
  * of every byte.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { makeTempDir } from '../engine/cleanup.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { signatureTag } from '../cosign/classic.js';
@@ -44,7 +43,8 @@ export const replaceLayer = defineAction({
   async run(args, ctx) {
     const ref = parseReference(args.ref);
     if (!ref.digest) return { ok: false, message: `tamper.replace-layer: ${args.ref} must name the signed artifact by digest (…@sha256:…)` };
-    const work = await mkdtemp(join(tmpdir(), 'ocilab-tamper-'));
+    const temp = makeTempDir('ocilab-tamper-');
+    const work = temp.path;
     const client = RegistryClient.forReference(ref, { credentials: await credentialSource() });
     try {
       const original = await client.getManifest(ref.repository, ref.digest, { signal: ctx.signal });
@@ -73,7 +73,7 @@ export const replaceLayer = defineAction({
       throw err;
     } finally {
       await client.close();
-      await rm(work, { recursive: true, force: true });
+      await temp.remove();
     }
   },
 });
