@@ -92,7 +92,7 @@ export function cosignCommand(): Command {
       const insecure = usesHttp(ref, o);
       const annotations = parseAnnotations(o.annotations ?? []);
       const password = await resolvePassword({ passwordFile: o.passwordFile, purpose: o.key });
-      const privateKey = await (await lazy.keys()).loadPrivateKey(o.key, password);
+      const privateKey = await (await lazy.keys()).loadPrivateKey(o.key, password, { onWarning: (m) => process.stderr.write(`Warning: ${m}\n`) });
       const r = await (await lazy.sign()).signArtifact(ref, { privateKey, keyName: basename(o.key), annotations, insecure });
       process.stdout.write(`Signed ${r.ref}\n  tag ${r.signatureTag} (${r.signatureCount} signature(s)), payload ${r.payloadDigest}\n`);
       showEquivalent(equivalentCosignCommand({ op: 'sign', ref, key: o.key, allowHttpRegistry: insecure, annotations }));
