@@ -64,7 +64,13 @@ export async function generateKeyPairFiles(
  * private key.
  */
 export async function loadPrivateKey(path: string, password: Uint8Array, opts: { onWarning?: (message: string) => void } = {}): Promise<KeyObject> {
-  return decryptPrivateKey(await readKeyFile(path, opts.onWarning), password, path);
+  return decryptPrivateKey(await readPrivateKeyFile(path, opts), password, path);
+}
+
+/** The text of a cosign.key, checked as loadPrivateKey checks it: read it before asking for its password. */
+export function readPrivateKeyFile(path: string, opts: { onWarning?: (message: string) => void } = {}): Promise<string> {
+  // A private key is always checked for its mode; without a listener the warning goes nowhere.
+  return readKeyFile(path, opts.onWarning ?? (() => undefined));
 }
 
 export async function loadPublicKey(path: string): Promise<KeyObject> {

@@ -118,6 +118,11 @@ describe('ocilab cosign (no registry)', () => {
       expect(r.code, key).toBe(2);
       expect(r.err, key).toContain(message);
     }
+    // checked before a password is asked for
+    const noPassword = await cli(['sign', '--key', '/dev/zero', '127.0.0.1:1/x/y:v1'], { COSIGN_PASSWORD: undefined });
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.err).toContain('key file /dev/zero is a character device, not a key file');
+    expect(noPassword.err).not.toContain('COSIGN_PASSWORD');
     const v = await cli(['verify', '--key', '/dev/zero', '127.0.0.1:1/x/y:v1']);
     expect(v.code).toBe(2);
     expect(v.err).toContain('key file /dev/zero is a character device, not a key file');
