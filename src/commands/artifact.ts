@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import type { Readable, Writable } from 'node:stream';
 import { credentialSource } from '../oci/credentials.js';
 import { OciError } from '../oci/errors.js';
+import { EXIT } from './exit-codes.js';
 import { parseReference, type Reference } from '../oci/reference.js';
 import { readCaFile } from '../oci/ca-file.js';
 import { readClientCertificate } from '../oci/key-pair.js';
@@ -102,7 +103,7 @@ function runner(io: CommandIO) {
         if (typeof code === 'number') process.exitCode = code;
       } catch (err) {
         io.stderr.write(`✗ ${(err as Error).message}\n`);
-        process.exitCode = 1;
+        process.exitCode = err instanceof OciError && err.code === 'BAD_OUTPUT' ? EXIT.usage : EXIT.failed;
       } finally {
         process.off('SIGINT', onInt);
       }

@@ -91,8 +91,10 @@ export function cosignCommand(): Command {
     guarded(async () => {
       const insecure = usesHttp(ref, o);
       const annotations = parseAnnotations(o.annotations ?? []);
+      // The key file is checked (and a loose mode warned about) before its password is asked for.
+      const keyText = await (await lazy.keys()).readPrivateKeyFile(o.key, { onWarning: (m) => process.stderr.write(`Warning: ${m}\n`) });
       const password = await resolvePassword({ passwordFile: o.passwordFile, purpose: o.key });
-      const privateKey = await (await lazy.keys()).loadPrivateKey(o.key, password);
+      const privateKey = await (await import('../cosign/key-file.js')).decryptPrivateKey(keyText, password, o.key);
       const r = await (await lazy.sign()).signArtifact(ref, { privateKey, keyName: basename(o.key), annotations, insecure });
       process.stdout.write(`Signed ${r.ref}\n  tag ${r.signatureTag} (${r.signatureCount} signature(s)), payload ${r.payloadDigest}\n`);
       showEquivalent(equivalentCosignCommand({ op: 'sign', ref, key: o.key, allowHttpRegistry: insecure, annotations }));

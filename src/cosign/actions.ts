@@ -114,7 +114,7 @@ export const signAction = defineAction({
     const password = await resolvePassword({ passwordFile, purpose: keyPath, env: passwordFile ? {} : process.env });
     const ran = await sign({
       ref: args.ref, keyPath, password, insecure: args.insecure, annotations: args.annotations,
-      tool: args.tool as ToolChoice, signal: ctx.signal,
+      tool: args.tool as ToolChoice, signal: ctx.signal, onWarning: (m) => ctx.log(`warning: ${m}`, 'stderr'),
     });
     ctx.log(`$ ${ran.command}`, 'info');
     if (ran.result) {

@@ -44,7 +44,7 @@ export async function generateKeys(o: {
 
 export async function sign(o: {
   ref: string; keyPath: string; password: Uint8Array; insecure?: boolean; annotations?: Record<string, string>;
-  tool?: ToolChoice; signal?: AbortSignal;
+  tool?: ToolChoice; signal?: AbortSignal; onWarning?: (message: string) => void;
 }): Promise<Ran & { result?: SignArtifactResult }> {
   const op: CosignOperation = { op: 'sign', ref: o.ref, key: o.keyPath, allowHttpRegistry: o.insecure, annotations: o.annotations };
   const pick = pickTool(o.tool ?? 'auto');
@@ -53,7 +53,7 @@ export async function sign(o: {
     if (run.code !== 0) throw new CosignError('COSIGN_CLI', `cosign sign ${o.ref} failed: ${lastLine(run.stderr)}`);
     return { tool: 'cosign', command: equivalentCosignCommand(op) };
   }
-  const privateKey = await loadPrivateKey(o.keyPath, o.password);
+  const privateKey = await loadPrivateKey(o.keyPath, o.password, o.onWarning ? { onWarning: o.onWarning } : {});
   const result = await signArtifact(o.ref, {
     privateKey, keyName: basename(o.keyPath), annotations: o.annotations, insecure: o.insecure, signal: o.signal,
   });

@@ -1,8 +1,17 @@
 /**
  * One registry for everything that must not outlive a run: child process trees,
  * servers, temp dirs. Unwound in reverse order on normal exit, failure, Ctrl-C,
- * SIGTERM and SIGHUP (see exit.ts for the signal wiring).
+ * SIGTERM and SIGHUP (see shutdown.ts for the signal wiring).
+ *
+ * Temp dirs are made only through makeTempDir, which creates the directory and registers
+ * its removal in one synchronous operation: no signal can land between the two, so no
+ * code path can leave a temp dir the unwinding does not know about.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 export type CleanupFn = () => void | Promise<void>;
 
 interface Entry {
@@ -71,4 +80,35 @@ export class CleanupRegistry {
       }
     }
   }
+}
+
+/**
+ * The process-wide registry the CLI unwinds on exit, Ctrl-C, SIGTERM and SIGHUP (shutdown.ts
+ * wires it to the process). Code with no run context at hand registers here.
+ */
+export const appCleanup = new CleanupRegistry();
+
+export interface TempDir {
+  readonly path: string;
+  /** Remove the directory now (recursively) and drop its registration; a second call does nothing. */
+  remove(): Promise<void>;
+}
+
+export interface TempDirOptions {
+  /** Directory to make it in (default: the OS temp dir, i.e. $TMPDIR). */
+  parent?: string;
+  /** Registry that removes it when unwound (default: appCleanup). */
+  cleanup?: CleanupRegistry;
+}
+
+/**
+ * Make a fresh directory `<parent>/<prefix>XXXXXX` and register its removal, in one
+ * synchronous step. Call `remove()` when done; whatever is not removed by then goes when
+ * the registry unwinds (normal exit, failure, Ctrl-C).
+ */
+export function makeTempDir(prefix: string, opts: TempDirOptions = {}): TempDir {
+  const path = mkdtempSync(join(opts.parent ?? tmpdir(), prefix));
+  const removeSync = () => rmSync(path, { recursive: true, force: true });
+  const release = (opts.cleanup ?? appCleanup).add(`temp dir ${path}`, () => rm(path, { recursive: true, force: true }), removeSync);
+  return { path, remove: release };
 }

@@ -35,6 +35,11 @@ export function interpolateKnown(text: string, vars: Record<string, string>): st
   });
 }
 
+/** The variable names `text` refers to (`${name}`; an escaped `$${name}` included: it never changes, so it costs nothing extra). */
+export function referencedNames(text: string): string[] {
+  return [...text.matchAll(REF)].map((m) => m[2]!);
+}
+
 /** Interpolate every string inside `value` (arrays and plain objects walked), returning a copy. */
 export function interpolate<T>(value: T, vars: Record<string, string>): T {
   if (typeof value === 'string') return interpolateString(value, vars) as T;

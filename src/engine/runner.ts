@@ -7,16 +7,14 @@
  * Interactive use (the store calls these): start, next, retry, skip, check, goto, abort.
  * Headless use (--plain, CI): runAll({ from }).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ActionRegistry, TargetName } from './action.js';
-import type { CleanupRegistry } from './cleanup.js';
+import { makeTempDir, type CleanupRegistry } from './cleanup.js';
 import { parseDuration } from './duration.js';
 import type { Mode, RunEvent, RunEventListener, RunStatus, StepStatus, StepVia } from './events.js';
 import { executeActions } from './execute.js';
 import type { Scenario } from './scenario-schema.js';
-import { stepInfoOf, stepTextOf } from './steps.js';
+import { stepInfoOf, stepTextNames, stepTextOf } from './steps.js';
 import { OutputStreams } from './streams.js';
 
 export interface RunnerOptions {
@@ -63,6 +61,8 @@ export class Runner {
   private readonly attempts: number[];
   /** Each step's display text as last emitted (JSON), to emit step.text only on a change. */
   private readonly texts: string[] = [];
+  /** Variable name → the steps whose display text names it, and the value that text was last made with. */
+  private readonly textNames = new Map<string, { steps: number[]; value: string | undefined }>();
   private readonly streams = new OutputStreams();
   private readonly runAbort = new AbortController();
   private stepAbort: AbortController | undefined;
@@ -119,6 +119,14 @@ export class Runner {
     this.vars['run.workDir'] = this.workDir;
     const s = this.scenario;
     const budgetMs = parseDuration(s.budget);
+    // var name → the steps whose display text names it, and the value their text is made with
+    s.steps.forEach((step, index) => {
+      for (const name of stepTextNames(step)) {
+        const entry = this.textNames.get(name) ?? { steps: [], value: Object.hasOwn(this.vars, name) ? this.vars[name] : undefined };
+        entry.steps.push(index);
+        this.textNames.set(name, entry);
+      }
+    });
     this.emit({
       type: 'run.start',
       at: this.now(),
@@ -329,16 +337,26 @@ export class Runner {
     };
   }
 
-  /** Re-interpolates the display text of pending steps with the vars set so far; emits what changed. */
+  /**
+   * Re-interpolates the display text of pending steps whose text names a variable that changed
+   * since the last refresh; emits what changed. Only those steps: re-rendering every pending
+   * step after every step made a run (and a --dry-run) quadratic in its step count.
+   */
   private refreshTexts(): void {
-    this.scenario.steps.forEach((step, index) => {
-      if (this.statuses[index] !== 'pending') return;
-      const text = stepTextOf(step, this.vars);
+    const stale = new Set<number>();
+    for (const [name, entry] of this.textNames) {
+      const value = Object.hasOwn(this.vars, name) ? this.vars[name] : undefined;
+      if (value === entry.value) continue;
+      entry.value = value;
+      for (const index of entry.steps) if (this.statuses[index] === 'pending') stale.add(index);
+    }
+    for (const index of [...stale].sort((a, b) => a - b)) {
+      const text = stepTextOf(this.scenario.steps[index]!, this.vars);
       const json = JSON.stringify(text);
-      if (json === this.texts[index]) return;
+      if (json === this.texts[index]) continue;
       this.texts[index] = json;
       this.emit({ type: 'step.text', at: this.now(), index, text });
-    });
+    }
   }
 
   /** Done with, as far as the run's result goes: passed, skipped, or an optional step that failed. */
@@ -353,11 +371,7 @@ export class Runner {
   }
 
   private makeWorkDir(): string {
-    const dir = mkdtempSync(join(tmpdir(), `ocilab-${this.scenario.id}-`));
-    this.opts.cleanup.add(`work dir ${dir}`, () => rmSync(dir, { recursive: true, force: true }), () =>
-      rmSync(dir, { recursive: true, force: true }),
-    );
-    return dir;
+    return makeTempDir(`ocilab-${this.scenario.id}-`, { cleanup: this.opts.cleanup }).path;
   }
 
   private emit(event: RunEvent): void {

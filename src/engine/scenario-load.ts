@@ -2,10 +2,16 @@
  * Loads a scenario file: YAML (the `yaml` document API, so every node keeps its source
  * range), validated with the zod definition. Any problem is a ScenarioLoadError listing
  * each one as `file:line:col: field: what was expected`; nothing half-loaded is returned.
+ * Before parsing, the size and nesting depth are capped (scenario-limits.ts); before
+ * converting, every alias must name an earlier anchor and all of them together may not
+ * expand the document past MAX_EXPANDED_NODES; after the schema, values that can be
+ * checked without running anything are (scenario-checks.ts).
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { valueProblems } from './scenario-checks.js';
+import { findExcessiveDepth, MAX_EXPANDED_NODES, MAX_SCENARIO_BYTES, MAX_SCENARIO_DEPTH } from './scenario-limits.js';
 import type { ActionRegistry } from './action.js';
 import { describe, diagnoseAction, formatPath, isActionPath, type PathSegment, type Problem } from './scenario-errors.js';
 import { actionOptionSchema, scenarioSchema, type Scenario } from './scenario-schema.js';
@@ -59,6 +65,16 @@ function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean): 
 
 /** Parses and validates scenario text; `file` is used for messages and as the scenario's file. */
 export function parseScenario(text: string, file: string, registry: ActionRegistry): Scenario {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_SCENARIO_BYTES) throw new ScenarioLoadError([tooLarge(file, bytes)]);
+  const deep = findExcessiveDepth(text);
+  if (deep) {
+    const pos = new LineCounter();
+    pos.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0 && i < deep.offset; i = text.indexOf('\n', i + 1)) pos.addNewLine(i + 1);
+    const at = pos.linePos(deep.offset);
+    throw new ScenarioLoadError([{ file, line: at.line, col: at.col, field: '', message: `nested more than ${MAX_SCENARIO_DEPTH} levels deep (mappings and sequences); a scenario needs far fewer` }]);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -70,7 +86,20 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
       }),
     );
   }
-  const data: unknown = doc.toJS();
+  const aliasProblem = checkAliases(doc);
+  if (aliasProblem) {
+    const pos = lineCounter.linePos(aliasProblem.offset);
+    throw new ScenarioLoadError([{ file, line: pos.line, col: pos.col, field: '', message: aliasProblem.message }]);
+  }
+  let data: unknown;
+  try {
+    // checkAliases bounded the expansion (with a position to report): yaml's own coarser
+    // count (maxAliasCount) is not needed on top, and would report no position.
+    data = doc.toJS({ maxAliasCount: -1 });
+  } catch (err) {
+    // anything the checks above did not foresee is still an invalid scenario, not a crash
+    throw new ScenarioLoadError([{ file, line: 1, col: 1, field: '', message: `invalid YAML: ${(err as Error).message}` }]);
+  }
   const locate = (problems: Problem[]): LocatedProblem[] =>
     problems.map((p) => {
       const pos = lineCounter.linePos(offsetOf(doc, p.path, p.atKey ?? false));
@@ -101,7 +130,65 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
     else seen.set(step.id, i);
   });
   if (duplicates.length > 0) throw new ScenarioLoadError(locate(duplicates));
+  const values = valueProblems(scenario.steps);
+  if (values.length > 0) throw new ScenarioLoadError(dedupe(locate(values)));
   return { ...scenario, file };
+}
+
+function tooLarge(file: string, bytes: number): LocatedProblem {
+  return { file, line: 1, col: 1, field: '', message: `scenario file is ${bytes > 10 * MAX_SCENARIO_BYTES ? 'over 10 MiB' : `${bytes} bytes`}, over the limit of ${MAX_SCENARIO_BYTES} bytes (1 MiB); nothing was read further` };
+}
+
+/**
+ * Every alias names an anchor set before it (and not a node that contains it), and the
+ * document with every alias expanded stays under MAX_EXPANDED_NODES — checked on the node
+ * tree, whose depth the pre-parse scan has bounded, before anything is expanded.
+ */
+function checkAliases(doc: Document): { offset: number; message: string } | undefined {
+  const anchors = new Map<string, Node>();
+  const sizes = new Map<Node, number>();
+  const open = new Set<Node>();
+  class Stop extends Error {
+    constructor(readonly at: { offset: number; message: string }) {
+      super(at.message);
+    }
+  }
+  const at = (node: unknown) => (node as Node | null)?.range?.[0] ?? 0;
+  const over = (node: unknown): never => {
+    throw new Stop({ offset: at(node), message: `aliases expand the document past ${MAX_EXPANDED_NODES} nodes (a YAML alias bomb?); write the repeated part out or repeat it less` });
+  };
+  const size = (node: unknown): number => {
+    if (node === null || node === undefined) return 1;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (!target) throw new Stop({ offset: at(node), message: `undefined alias *${node.source}: no anchor &${node.source} before it` });
+      if (open.has(target)) throw new Stop({ offset: at(node), message: `alias *${node.source} is inside the node it names (a cycle)` });
+      return sizes.get(target)!;
+    }
+    const n = node as Node;
+    if (n.anchor) anchors.set(n.anchor, n);
+    let total = 1;
+    if (isMap(n) || isSeq(n)) {
+      open.add(n);
+      for (const item of n.items as unknown[]) {
+        const parts = isPair(item) ? [item.key, item.value] : [item];
+        for (const part of parts) {
+          total += size(part);
+          if (total > MAX_EXPANDED_NODES) over(part);
+        }
+      }
+      open.delete(n);
+    }
+    sizes.set(n, total);
+    return total;
+  };
+  try {
+    size(doc.contents);
+    return undefined;
+  } catch (err) {
+    if (err instanceof Stop) return err.at;
+    throw err;
+  }
 }
 
 const ACTION_LISTS = ['run', 'check', 'solve'] as const;
@@ -168,12 +255,33 @@ function dedupe(problems: LocatedProblem[]): LocatedProblem[] {
 /** Reads and validates a scenario file. Throws ScenarioLoadError (exit code 2 in the CLI). */
 export function loadScenarioFile(path: string, registry: ActionRegistry): Scenario {
   const file = resolve(path);
-  let text: string;
+  return { ...parseScenario(readScenarioText(file, path), path, registry), file };
+}
+
+/** The file's text, read only when it is a regular file within MAX_SCENARIO_BYTES (never more than that is read). */
+function readScenarioText(file: string, shown: string): string {
+  const fail = (reason: string) => new ScenarioLoadError([{ file: shown, line: 1, col: 1, field: '', message: `cannot read scenario: ${reason}` }]);
+  let fd: number;
   try {
-    text = readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new ScenarioLoadError([{ file: path, line: 1, col: 1, field: '', message: `cannot read scenario: ${reason}` }]);
+    throw fail((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message);
   }
-  return { ...parseScenario(text, path, registry), file };
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw fail('it is a directory, not a file');
+    if (!st.isFile()) throw fail('not a regular file');
+    if (st.size > MAX_SCENARIO_BYTES) throw new ScenarioLoadError([tooLarge(shown, st.size)]);
+    // Read at most one byte past the cap: a file growing while read is still refused.
+    const buf = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_SCENARIO_BYTES) throw new ScenarioLoadError([tooLarge(shown, n)]);
+    return buf.subarray(0, n).toString('utf8');
+  } catch (err) {
+    if (err instanceof ScenarioLoadError) throw err;
+    throw fail((err as Error).message);
+  } finally {
+    closeSync(fd);
+  }
 }

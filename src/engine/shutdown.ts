@@ -3,10 +3,10 @@
  * SIGHUP, an uncaught error or a normal exit unwind it, restore the terminal, and exit with
  * 128 + signal number (130 for Ctrl-C). A second Ctrl-C while unwinding forces the exit.
  */
-import { CleanupRegistry } from './cleanup.js';
+import { appCleanup } from './cleanup.js';
 
 /** The registry the CLI unwinds; commands and actions register with it (or get it via ctx.cleanup). */
-export const appCleanup = new CleanupRegistry();
+export { appCleanup };
 
 const SIGNAL_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 type HandledSignal = keyof typeof SIGNAL_CODES;

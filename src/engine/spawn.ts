@@ -6,8 +6,9 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { CleanupRegistry } from './cleanup.js';
+import { appCleanup, type CleanupRegistry } from './cleanup.js';
 import { childEnv } from './node-env.js';
+import { killProcessTree } from './process-tree.js';
 
 export interface SpawnTrackedOptions {
   cleanup: CleanupRegistry;
@@ -159,4 +160,32 @@ export function spawnTracked(command: string, args: readonly string[], opts: Spa
     });
 
   return { child, pid, exited, kill };
+}
+
+/**
+ * Register a child started with plain `spawn` (where spawnTracked does not fit: a usage
+ * wrapper, a process that must stay in our session for fair timings) so the unwinding kills
+ * it and waits for it (reaped) before anything registered earlier (its temp dir) is removed.
+ * `group`: the child leads its own process group (spawned detached); else its tree is found
+ * from /proc. The registration goes away when the child closes.
+ */
+export function trackChild(child: ChildProcess, opts: { label?: string; group?: boolean; cleanup?: CleanupRegistry } = {}): void {
+  const pid = child.pid;
+  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const registry = opts.cleanup ?? appCleanup;
+  const killNow = () => {
+    if (opts.group) signalGroup(pid, 'SIGKILL');
+    else killProcessTree(pid);
+  };
+  const closed = new Promise<void>((resolve) => {
+    child.once('close', () => resolve());
+    child.once('error', () => resolve());
+  });
+  const cleanupFn = async () => {
+    killNow();
+    // 'close' comes once the process is reaped and its pipes are drained.
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
+  };
+  registry.add(opts.label ?? `process ${child.spawnfile} (pid ${pid})`, cleanupFn, killNow);
+  void closed.then(() => registry.forget(cleanupFn));
 }

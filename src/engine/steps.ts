@@ -1,7 +1,7 @@
 /** What views need to know about a step, and `--from-step` resolution. */
 import { parseDuration } from './duration.js';
 import type { StepInfo, StepText } from './events.js';
-import { interpolateKnown } from './interpolate.js';
+import { interpolateKnown, referencedNames } from './interpolate.js';
 import type { Scenario, Step } from './scenario-schema.js';
 
 /**
@@ -17,6 +17,14 @@ export function stepTextOf(step: Step, vars: Record<string, string> = {}): StepT
     ...(step.show !== undefined ? { show: text(step.show) } : {}),
     hints: hints.map(text),
   };
+}
+
+/** Every variable name a step's display text (say, notes, show, hints) refers to. */
+export function stepTextNames(step: Step): Set<string> {
+  const hints = step.hint === undefined ? [] : Array.isArray(step.hint) ? step.hint : [step.hint];
+  const names = new Set<string>();
+  for (const t of [step.say, step.notes, step.show, ...hints]) if (t !== undefined) for (const n of referencedNames(t)) names.add(n);
+  return names;
 }
 
 export function stepInfoOf(step: Step, vars: Record<string, string> = {}): StepInfo {

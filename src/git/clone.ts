@@ -10,8 +10,8 @@
  * come from rusage of the git process tree (see rusage.ts); server CPU from the GitServer's
  * per-clone accounting when the server is ours (otherwise undefined, shown as "n/a").
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
+import { makeTempDir } from '../engine/cleanup.js';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { findGit, isolatedGitEnv, runGit, GitCommandError } from './git-binary.js';
@@ -76,8 +76,8 @@ export async function measureClone(opts: CloneOptions): Promise<CloneMeasurement
     notes.push('bytes n/a: only http:// URLs are counted on the client side');
   }
   const ownTemp = opts.dest === undefined;
-  const parent = ownTemp ? await mkdtemp(join(tmpdir(), 'ocilab-clone-')) : undefined;
-  const dest = opts.dest ?? join(parent!, 'repo');
+  const parent = ownTemp ? makeTempDir('ocilab-clone-') : undefined;
+  const dest = opts.dest ?? join(parent!.path, 'repo');
   const config = ['-c', `http.extraHeader=${CLONE_ID_HEADER}: ${cloneId}`, '-c', 'protocol.version=2'];
   const steps: CloneMeasurement['steps'] = [];
   let rss: number | undefined;
@@ -155,7 +155,7 @@ export async function measureClone(opts: CloneOptions): Promise<CloneMeasurement
     };
   } finally {
     await counter?.close();
-    if (ownTemp) await rm(parent!, { recursive: true, force: true });
+    await parent?.remove();
   }
 }
 

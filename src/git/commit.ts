@@ -2,8 +2,8 @@
  * "Someone pushes a change": clone the branch, edit one app (bump its image tag or edit its
  * ConfigMap) with the `yaml` package, commit and push over HTTP like a learner would.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
+import { makeTempDir } from '../engine/cleanup.js';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { isolatedGitEnv, runGit } from './git-binary.js';
@@ -37,7 +37,8 @@ export async function commitChange(opts: CommitChangeOptions): Promise<CommitCha
   const app = opts.app ?? 'app-000';
   const change = opts.change ?? 'image';
   const env = isolatedGitEnv(IDENTITY);
-  const tmp = await mkdtemp(join(tmpdir(), 'ocilab-commit-'));
+  const temp = makeTempDir('ocilab-commit-');
+  const tmp = temp.path;
   try {
     const dir = join(tmp, 'repo');
     await runGit(['clone', '--quiet', '--depth', '1', '--single-branch', '--branch', branch, opts.url, dir], { env, signal: opts.signal });
@@ -68,6 +69,6 @@ export async function commitChange(opts: CommitChangeOptions): Promise<CommitCha
     const commit = (await runGit(['-C', dir, 'rev-parse', 'HEAD'])).stdout.trim();
     return { commit, message, file: rel };
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await temp.remove();
   }
 }

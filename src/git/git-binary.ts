@@ -6,6 +6,7 @@ import { spawn, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { trackChild } from '../engine/spawn.js';
 
 const execFileP = promisify(execFile);
 
@@ -117,6 +118,7 @@ export async function runGit(args: string[], opts: RunGitOptions = {}): Promise<
       signal: opts.signal,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    trackChild(child);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -15,6 +15,7 @@
  * covers the whole tree the request spawned. The wrapper's own CPU is excluded.
  */
 import { spawn, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { trackChild } from '../engine/spawn.js';
 
 export type UsageMethod = 'python-rusage' | 'bash-times';
 
@@ -78,6 +79,7 @@ export function spawnWithUsage(
   const stdio = (spawnOpts.stdio as unknown[] | undefined) ?? ['pipe', 'pipe', 'pipe'];
   const started = performance.now();
   const child = spawn(bin, wrapperArgs, { ...spawnOpts, detached: true, stdio: [...stdio.slice(0, 3), 'pipe'] as SpawnOptions['stdio'] });
+  trackChild(child, { group: true });
   const kill = () => killTree(child);
   signal?.addEventListener('abort', kill, { once: true });
   const report: Buffer[] = [];

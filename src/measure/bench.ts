@@ -6,8 +6,8 @@
  * scripts/measure/bench-git-vs-oci.ts.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
+import { makeTempDir } from '../engine/cleanup.js';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { appName, createFixture, PRESETS as FIXTURES } from '../git/fixtures/index.js';
@@ -54,7 +54,8 @@ const source = (kind: 'GitRepository' | 'OCIRepository', name: string, url: stri
 
 export async function runGitVsOciBench(o: BenchOptions): Promise<MeasureReport> {
   const log = o.log ?? (() => undefined);
-  const work = await mkdtemp(join(tmpdir(), 'ocilab-bench-'));
+  const temp = makeTempDir('ocilab-bench-');
+  const work = temp.path;
   const closers: (() => Promise<void>)[] = [];
   try {
     const fixtures = join(work, 'fixtures');
@@ -122,6 +123,6 @@ export async function runGitVsOciBench(o: BenchOptions): Promise<MeasureReport> 
     return buildReport(results, projections);
   } finally {
     for (const c of closers.reverse()) await c().catch(() => undefined);
-    await rm(work, { recursive: true, force: true });
+    await temp.remove();
   }
 }

@@ -13,11 +13,12 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, unlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { makeTempDir } from '../engine/cleanup.js';
+import { trackChild } from '../engine/spawn.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { killProcessTree } from './process-tree.js';
+import { killProcessTree } from '../engine/process-tree.js';
 
 export const GNU_TIME = '/usr/bin/time';
 const BASH = '/bin/bash';
@@ -71,11 +72,6 @@ export function parseGnuTimeMaxRss(text: string): number | null {
   return /^\d+$/.test(last) ? Number(last) * 1024 : null;
 }
 
-let scratchCount = 0;
-/** A unique file in the temp dir for /usr/bin/time's output; unlinked as soon as it is read. */
-function rssFilePath(): string {
-  return join(tmpdir(), `ocilab-maxrss-${process.pid}-${++scratchCount}`);
-}
 
 export function childUsageSupport(): { cpu: boolean; rss: boolean } {
   return { cpu: existsSync(BASH), rss: existsSync(GNU_TIME) };
@@ -86,7 +82,9 @@ export async function runMeasuredChild(file: string, args: readonly string[], op
   if (opts.signal?.aborted) throw new Error('aborted before start');
   const support = childUsageSupport();
   const inner = support.cpu ? [BASH, '-c', TIMED_SCRIPT, 'bash', file, ...args] : [file, ...args];
-  const rssFile = support.rss ? rssFilePath() : '';
+  // /usr/bin/time's output goes to a file in a registered temp dir, removed once read.
+  const rssDir = support.rss ? makeTempDir('ocilab-maxrss-') : undefined;
+  const rssFile = rssDir ? join(rssDir.path, 'rss') : '';
   const argv = support.rss ? [GNU_TIME, '-f', '%M', '-o', rssFile, ...inner] : inner;
   const t0 = performance.now();
   const child = spawn(argv[0]!, argv.slice(1), {
@@ -95,6 +93,7 @@ export async function runMeasuredChild(file: string, args: readonly string[], op
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     // not detached: a new session is a new scheduler autogroup and skews timings (process-tree.ts)
   });
+  trackChild(child);
   let stdout = '';
   let stderr = '';
   let timing = '';
@@ -111,14 +110,14 @@ export async function runMeasuredChild(file: string, args: readonly string[], op
   }).finally(() => opts.signal?.removeEventListener('abort', onAbort));
   const wallMs = performance.now() - t0;
   if (opts.signal?.aborted) {
-    if (support.rss) await unlink(rssFile).catch(() => undefined);
+    await rssDir?.remove();
     throw new Error(`${file} aborted`);
   }
   const times = support.cpu ? parseBashTimes(timing) : null;
   let rss: number | null = null;
   if (support.rss) {
     rss = parseGnuTimeMaxRss(await readFile(rssFile, 'utf8').catch(() => ''));
-    await unlink(rssFile).catch(() => undefined);
+    await rssDir?.remove();
   }
   const notes: string[] = [
     times ? 'client CPU: getrusage(RUSAGE_CHILDREN) of the process tree via bash time' : 'client CPU: n/a (no /bin/bash)',

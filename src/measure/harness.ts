@@ -2,7 +2,7 @@
  * Runs a fetch method N times after warm-up, each run into a fresh temp directory that is
  * removed afterwards, and summarizes every metric. Nothing here knows Git or OCI.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { makeTempDir } from '../engine/cleanup.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,7 +31,8 @@ function abortError(signal: AbortSignal): Error {
 export async function runOnce(method: FetchMethod, destRoot: string, signal: AbortSignal): Promise<RunSample> {
   if (signal.aborted) throw abortError(signal);
   const safeId = method.id.replace(/[^A-Za-z0-9._-]/g, '_');
-  const dest = await mkdtemp(join(destRoot, `ocilab-measure-${safeId}-`));
+  const temp = makeTempDir(`ocilab-measure-${safeId}-`, { parent: destRoot });
+  const dest = temp.path;
   try {
     const t0 = performance.now();
     const outcome = await method.run(dest, signal);
@@ -53,7 +54,7 @@ export async function runOnce(method: FetchMethod, destRoot: string, signal: Abo
     if (outcome.notes?.length) sample.notes = outcome.notes;
     return sample;
   } finally {
-    await rm(dest, { recursive: true, force: true });
+    await temp.remove();
   }
 }
 

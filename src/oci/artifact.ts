@@ -10,7 +10,7 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { lstat, mkdtemp, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, rename, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -18,6 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { constants as zc, createGzip } from 'node:zlib';
 import ignore from 'ignore';
 import { Header, Pax } from 'tar';
+import { makeTempDir } from '../engine/cleanup.js';
 import { OciError } from './errors.js';
 import * as mt from './media-types.js';
 import type { Descriptor } from './client.js';
@@ -167,8 +168,8 @@ export async function buildArtifact(opts: BuildOptions): Promise<BuildResult> {
   if (!entries) throw new OciError('PROTOCOL', `--path ${opts.path} is neither a file nor a directory`);
 
   const out = resolve(opts.output);
-  const tmpDir = await mkdtemp(join(dirname(out), `.${basename(out)}.build-`));
-  const tmp = join(tmpDir, 'artifact.tgz');
+  const tmpDir = makeTempDir(`.${basename(out)}.build-`, { parent: dirname(out) });
+  const tmp = join(tmpDir.path, 'artifact.tgz');
   const hash = createHash('sha256');
   let size = 0;
   const tap = new Transform({
@@ -182,7 +183,7 @@ export async function buildArtifact(opts: BuildOptions): Promise<BuildResult> {
     await pipeline(Readable.from(tarStream(entries, opts.signal)), createGzip({ level: zc.Z_DEFAULT_COMPRESSION }), goGzipHeader(), tap, createWriteStream(tmp, { mode: 0o640 }), { signal: opts.signal });
     await rename(tmp, out);
   } finally {
-    await rm(tmpDir, { recursive: true, force: true });
+    await tmpDir.remove();
   }
   return {
     output: out,

@@ -6,8 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { makeTempDir } from '../engine/cleanup.js';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -104,7 +103,8 @@ export interface DiffOptions extends RemoteOptions {
 /** Compare `opts.path` (built as flux would) with the artifact at `reference`. */
 export async function diffArtifact(reference: Reference | string, opts: DiffOptions): Promise<DiffResult> {
   const ref = typeof reference === 'string' ? parseReference(reference) : reference;
-  const work = await mkdtemp(join(tmpdir(), 'ocilab-diff-'));
+  const temp = makeTempDir('ocilab-diff-');
+  const work = temp.path;
   const client = opts.client ?? RegistryClient.forReference(ref, opts.clientOptions);
   try {
     const built = await buildArtifact({ path: opts.path, output: join(work, 'local.tgz'), ignorePaths: opts.ignorePaths, addIgnorePaths: opts.addIgnorePaths, resolveSymlinks: opts.resolveSymlinks, signal: opts.signal });
@@ -123,6 +123,6 @@ export async function diffArtifact(reference: Reference | string, opts: DiffOpti
     };
   } finally {
     if (!opts.client) await client.close();
-    await rm(work, { recursive: true, force: true });
+    await temp.remove();
   }
 }

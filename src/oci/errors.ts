@@ -19,6 +19,8 @@ export type OciErrorCode =
   | 'CREDENTIALS'
   | 'UNSAFE_ARCHIVE'
   | 'ARCHIVE_LIMIT'
+  /** --output of a pull is unusable or protected (exit 2 in the CLI). */
+  | 'BAD_OUTPUT'
   | 'ABORTED';
 
 export class OciError extends Error {

@@ -8,12 +8,13 @@
  * stream size are capped. The archive is unpacked into a temp dir beside the target and renamed
  * into place only when every entry passed, so a refused archive leaves nothing behind.
  */
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { createReadStream, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
+import { makeTempDir } from '../engine/cleanup.js';
 import { OciError } from './errors.js';
 import { EntryWriter, type ExtractResult } from './extract-entries.js';
 
@@ -173,7 +174,8 @@ export async function extractTarball(source: string | Buffer | Readable, target:
   }
   const input = tar ? undefined : Buffer.isBuffer(source) ? Readable.from([source]) : typeof source === 'string' ? createReadStream(source) : source;
   if (input && auto && !Buffer.isBuffer(source)) gzip = typeof source === 'string' ? await sniffGzipFile(source) : await peekGzip(input).catch(unguard);
-  const tmp = mkdtempSync(join(dirname(target), `.${basename(target)}.extract-`));
+  const staging = makeTempDir(`.${basename(target)}.extract-`, { parent: dirname(target) });
+  const tmp = staging.path;
   const writer = new EntryWriter(tmp, { label, maxBytes, maxEntries, skipSymlinks: opts.skipSymlinks ?? false });
   try {
     if (tar) {
@@ -191,18 +193,22 @@ export async function extractTarball(source: string | Buffer | Readable, target:
     writer.finish();
     if (source instanceof Readable) source.off('error', early);
     if (exists) {
-      const old = `${tmp}.old`;
-      renameSync(target, old);
+      // The old content goes into a registered temp dir of its own, so an interruption
+      // while it is being deleted leaves nothing behind either.
+      const trash = makeTempDir(`.${basename(target)}.old-`, { parent: dirname(target) });
+      renameSync(target, join(trash.path, 'old'));
       renameSync(tmp, target);
-      await rm(old, { recursive: true, force: true });
+      await staging.remove(); // only drops the registration: tmp is the target now
+      await trash.remove();
     } else {
       renameSync(tmp, target);
+      await staging.remove();
     }
     return writer.result;
   } catch (err) {
     if (source instanceof Readable) source.off('error', early);
     writer.release();
-    await rm(tmp, { recursive: true, force: true });
+    await staging.remove();
     if (writer.failure) throw writer.failure;
     if (err instanceof OciError) throw err;
     if (opts.signal?.aborted) throw new OciError('ABORTED', `${label}: extraction aborted`, { cause: err });

@@ -3,14 +3,15 @@
  * the scenario actions and the Git-vs-OCI measurement harness, which calls pullArtifact
  * in-process and reads its timings).
  */
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { makeTempDir } from '../engine/cleanup.js';
+import { pullTarget } from './pull-target.js';
 import { RegistryClient, type ClientOptions, type Descriptor } from './client.js';
 import { buildArtifact, FLUX_CONFIG_BYTES, fluxAnnotations, fluxManifest, type ArtifactMetadata } from './artifact.js';
 import { OciError } from './errors.js';
@@ -70,7 +71,8 @@ export async function pushArtifact(reference: Reference | string, opts: PushOpti
   const ref = asRef(reference);
   if (ref.digest) throw new OciError('INVALID_REFERENCE', `push needs a tag, not a digest: ${formatReference(ref)}`);
   const tag = ref.tag ?? 'latest';
-  const work = await mkdtemp(join(tmpdir(), 'ocilab-push-'));
+  const temp = makeTempDir('ocilab-push-');
+  const work = temp.path;
   try {
     let tgz = opts.tarball;
     if (!tgz) {
@@ -89,7 +91,7 @@ export async function pushArtifact(reference: Reference | string, opts: PushOpti
       return { url: formatReference(withDigest({ ...ref, tag: undefined }, digest)), repository: `${ref.registry}/${ref.repository}`, tag, digest, layer, config, annotations };
     });
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await temp.remove();
   }
 }
 
@@ -180,6 +182,8 @@ async function extractVerified(stream: VerifyingStream, output: string, opts: Ex
 export async function pullArtifact(reference: Reference | string, opts: PullOptions): Promise<PullResult> {
   const ref = asRef(reference);
   const output = resolve(opts.output);
+  // Checked before anything is fetched; a symlinked --output is kept (its target is written).
+  const target = pullTarget(opts.output, opts.replace ?? false);
   return withClient(ref, opts, async (client) => {
     const t0 = performance.now();
     const info = await resolveArtifact(client, ref, opts.signal);
@@ -207,7 +211,7 @@ export async function pullArtifact(reference: Reference | string, opts: PullOpti
         const bytes = await client.fetchBlob(ref.repository, layer.digest, { size: layer.size, max: WHOLE_LAYER_MAX_BYTES, signal: opts.signal });
         t2 = performance.now();
         layerBytes = bytes.length;
-        r = await extractTarball(bytes, output, extractOpts);
+        r = await extractTarball(bytes, target, extractOpts);
       } else {
         // Streamed: registry → size/digest check → gunzip → tar → files in a temp dir beside the
         // output, renamed into place only after the last byte verified (a mismatch fails the
@@ -215,7 +219,7 @@ export async function pullArtifact(reference: Reference | string, opts: PullOpti
         const { stream } = await client.openBlob(ref.repository, layer.digest, { size: layer.size, signal: opts.signal });
         t2 = NaN;
         stream.once('end', () => (t2 = performance.now()));
-        r = await extractVerified(stream, output, extractOpts);
+        r = await extractVerified(stream, target, extractOpts);
         layerBytes = stream.bytes;
       }
       const t3 = performance.now();
@@ -225,14 +229,15 @@ export async function pullArtifact(reference: Reference | string, opts: PullOpti
         timings: { manifestMs: t1 - t0, layerMs: t2 - t1, extractMs: t3 - t2, totalMs: t3 - t0 },
       };
     }
-    const work = await mkdtemp(join(dirname(output), `.${basename(output)}.pull-`));
+    const temp = makeTempDir(`.${basename(target)}.pull-`, { parent: dirname(target) });
+    const work = temp.path;
     try {
       const blob = join(work, 'layer');
       const layerBytes = await client.downloadBlob(ref.repository, layer.digest, blob, { size: layer.size, signal: opts.signal });
       const t2 = performance.now();
       // A static layer (application/vnd.cncf.flux.content.v1[.ext]) is one file, written as-is.
-      await mkdir(output, { recursive: true });
-      await copyFile(blob, join(output, `artifact${layer.mediaType.slice(mt.FLUX_CONTENT_PREFIX.length) || ''}`));
+      await mkdir(target, { recursive: true });
+      await copyFile(blob, join(target, `artifact${layer.mediaType.slice(mt.FLUX_CONTENT_PREFIX.length) || ''}`));
       const t3 = performance.now();
       return {
         ...info, url: formatReference(withDigest(ref, info.digest)), output, files: 1,
@@ -240,7 +245,7 @@ export async function pullArtifact(reference: Reference | string, opts: PullOpti
         timings: { manifestMs: t1 - t0, layerMs: t2 - t1, extractMs: t3 - t2, totalMs: t3 - t0 },
       };
     } finally {
-      await rm(work, { recursive: true, force: true });
+      await temp.remove();
     }
   });
 }

@@ -6,8 +6,7 @@
  * source-controller uses go-git in-process, protocol v0/v1 (a documented difference,
  * differences.ts).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { makeTempDir } from '../engine/cleanup.js';
 import { join } from 'node:path';
 import { runGit, GitCommandError, GitNotFoundError } from '../git/git-binary.js';
 import { CLONE_ID_HEADER } from '../git/server/request-log.js';
@@ -100,7 +99,8 @@ export async function reconcileGitRepository(obj: GitRepository, prev: SourceSta
     }
     deps.onProgress?.(progressing(prev, generation, remoteRevision));
 
-    const tmp = await mkdtemp(join(tmpdir(), 'ocilab-gitrepo-'));
+    const temp = makeTempDir('ocilab-gitrepo-');
+    const tmp = temp.path;
     try {
       const dir = join(tmp, 'checkout');
       await shallowClone(spec.url, ref, spec.sparseCheckout, dir, deps.signal, deps.passId);
@@ -125,7 +125,7 @@ export async function reconcileGitRepository(obj: GitRepository, prev: SourceSta
         lastFetch: 'fetched',
       };
     } finally {
-      await rm(tmp, { recursive: true, force: true });
+      await temp.remove();
     }
   } catch (err) {
     const e = err instanceof ReconcileError ? err : gitFailure(`unable to clone '${spec.url}'`, err);

@@ -5,8 +5,7 @@
  * SourceVerifier), pull the selected layer, extract it with the shared safe extractor,
  * re-archive with the ignore rules, and record the artifact. Uses ocilab's OCI client.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { makeTempDir } from '../engine/cleanup.js';
 import { join } from 'node:path';
 import type { RegistryClient } from '../oci/client.js';
 import { ociClientFor } from './oci-tls.js';
@@ -93,7 +92,8 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
       base = { ...prev, conditions };
     }
 
-    const tmp = await mkdtemp(join(tmpdir(), 'ocilab-ocirepo-'));
+    const temp = makeTempDir('ocilab-ocirepo-');
+    const tmp = temp.path;
     try {
       const manifest = await client.getManifest(ref.repository, digest, { signal: deps.signal }).catch((err) => {
         throw pullError(`failed to pull artifact from '${spec.url}'`, err);
@@ -142,7 +142,7 @@ export async function reconcileOCIRepository(obj: OCIRepository, prev: SourceSta
         lastFetch: 'fetched',
       };
     } finally {
-      await rm(tmp, { recursive: true, force: true });
+      await temp.remove();
     }
   } catch (err) {
     const e = err instanceof ReconcileError ? err : pullError(`failed to pull artifact from '${spec.url}'`, err);

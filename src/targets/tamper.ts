@@ -12,8 +12,7 @@
  * `copySignature: true` also copies `sha256-<old>.sig` to `sha256-<new>.sig`: cosign and
  * ocilab refuse it, the payload names the old digest.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { makeTempDir } from '../engine/cleanup.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { signatureTag } from '../cosign/classic.js';
@@ -47,7 +46,8 @@ export const replaceLayer = defineAction({
   async run(args, ctx) {
     const ref = parseReference(args.ref);
     if (!ref.digest) return { ok: false, message: `tamper.replace-layer: ${args.ref} must name the signed artifact by digest (…@sha256:…)` };
-    const work = await mkdtemp(join(tmpdir(), 'ocilab-tamper-'));
+    const temp = makeTempDir('ocilab-tamper-');
+    const work = temp.path;
     const client = RegistryClient.forReference(ref, { credentials: await credentialSource() });
     try {
       const original = await client.getManifest(ref.repository, ref.digest, { signal: ctx.signal });
@@ -76,7 +76,7 @@ export const replaceLayer = defineAction({
       throw err;
     } finally {
       await client.close();
-      await rm(work, { recursive: true, force: true });
+      await temp.remove();
     }
   },
 });

@@ -4,7 +4,8 @@
  * the registry; the actions in actions.ts wrap them.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { makeTempDir } from '../engine/cleanup.js';
 import { join } from 'node:path';
 import { RegistryClient } from '../oci/client.js';
 import { isOciError } from '../oci/errors.js';
@@ -88,7 +89,8 @@ export async function checkArtifact(exp: ArtifactExpectation, signal?: AbortSign
     }
     const lines = [`${formatReference(ref, { oci: true })} → ${info.digest}`, `  revision ${info.revision ?? '-'}, source ${info.source ?? '-'}`];
     if (exp.files?.length) {
-      const scratch = await mkdtemp(join(exp.scratch ?? '/tmp', '.check-'));
+      const temp = makeTempDir('.check-', { parent: exp.scratch ?? '/tmp' });
+      const scratch = temp.path;
       try {
         const out = join(scratch, 'content');
         await pullArtifact(ref, { output: out, signal });
@@ -99,7 +101,7 @@ export async function checkArtifact(exp: ArtifactExpectation, signal?: AbortSign
         }
         lines.push(`  content has ${exp.files.join(', ')}`);
       } finally {
-        await rm(scratch, { recursive: true, force: true });
+        await temp.remove();
       }
     }
     return { ok: true, digest: info.digest, lines };

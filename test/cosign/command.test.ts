@@ -82,6 +82,52 @@ describe('ocilab cosign (no registry)', () => {
     }
   });
 
+  it('a private key group or others can read: signs on, with a warning that says how to fix it (as ssh warns)', async () => {
+    const { chmod, copyFile } = await import('node:fs/promises');
+    const open = join(dir, 'open.key');
+    await copyFile(join(dir, 'cosign.key'), open);
+    await chmod(open, 0o644);
+    const r = await cli(['sign', '--key', open, '127.0.0.1:1/x/y:v1'], { COSIGN_PASSWORD: 'not-the-password' });
+    expect(r.err).toContain(`Warning: private key file ${open} is open to group and others (mode 0644)`);
+    expect(r.err).toContain(`Fix: chmod 600 ${open}`);
+    expect(r.err).toContain('wrong password'); // it went on to use the key
+    await chmod(open, 0o640);
+    expect((await cli(['sign', '--key', open, '127.0.0.1:1/x/y:v1'], { COSIGN_PASSWORD: 'x' })).err).toContain('is open to group (mode 0640)');
+    const closed = await cli(['sign', '--key', join(dir, 'cosign.key'), '127.0.0.1:1/x/y:v1'], { COSIGN_PASSWORD: 'not-the-password' });
+    expect(closed.err).not.toContain('Warning');
+  });
+
+  it('--key that is not a key file (a device, a directory, empty, huge): exit 2 saying what is wrong, nothing read', async () => {
+    const { mkdir, truncate } = await import('node:fs/promises');
+    const empty = join(dir, 'empty.key');
+    await writeFile(empty, '');
+    const huge = join(dir, 'huge.key');
+    await writeFile(huge, '');
+    await truncate(huge, 5 * 1024 * 1024 * 1024); // sparse: 5 GiB that costs no disk
+    const folder = join(dir, 'folder.key');
+    await mkdir(folder);
+    const cases: [string, string][] = [
+      ['/dev/zero', 'key file /dev/zero is a character device, not a key file'],
+      [folder, `key file ${folder} is a directory, not a key file`],
+      [empty, `key file ${empty} is empty`],
+      [huge, `key file ${huge} is 5368709120 bytes: too large for a key file`],
+      [join(dir, 'nope.key'), `key file ${join(dir, 'nope.key')} does not exist`],
+    ];
+    for (const [key, message] of cases) {
+      const r = await cli(['sign', '--key', key, '127.0.0.1:1/x/y:v1'], { COSIGN_PASSWORD: PASSWORD });
+      expect(r.code, key).toBe(2);
+      expect(r.err, key).toContain(message);
+    }
+    // checked before a password is asked for
+    const noPassword = await cli(['sign', '--key', '/dev/zero', '127.0.0.1:1/x/y:v1'], { COSIGN_PASSWORD: undefined });
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.err).toContain('key file /dev/zero is a character device, not a key file');
+    expect(noPassword.err).not.toContain('COSIGN_PASSWORD');
+    const v = await cli(['verify', '--key', '/dev/zero', '127.0.0.1:1/x/y:v1']);
+    expect(v.code).toBe(2);
+    expect(v.err).toContain('key file /dev/zero is a character device, not a key file');
+  });
+
   describe.skipIf(!bin)('against docker-registry', () => {
     let reg: TestRegistry;
     beforeAll(async () => {

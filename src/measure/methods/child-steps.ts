@@ -2,8 +2,8 @@
  * Run a few measured child processes one after the other (git clone, then sparse-checkout,
  * then checkout) and add up what they cost: CPU summed, peak RSS the largest, phases by name.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { makeTempDir } from '../../engine/cleanup.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { assertChildOk, runMeasuredChild } from '../child-usage.js';
@@ -39,7 +39,8 @@ export async function runChildStepsWithOutput(
   const phaseLists: Phase[][] = [];
   const notes = new Set<string>();
   const traced = steps.some((s) => s.gitTrace);
-  const scratch = traced ? await mkdtemp(join(tmpdir(), 'ocilab-trace-')) : '';
+  const temp = traced ? makeTempDir('ocilab-trace-') : undefined;
+  const scratch = temp?.path ?? '';
   try {
     for (const [i, step] of steps.entries()) {
       const traceFile = join(scratch, `trace-${i}`);
@@ -58,7 +59,7 @@ export async function runChildStepsWithOutput(
       }
     }
   } finally {
-    if (traced) await rm(scratch, { recursive: true, force: true });
+    await temp?.remove();
   }
   if (phaseLists.length) notes.add('phases: git trace2 events (startup = spawn → git process start)');
   const out: MethodOutcome = { clientCpuMs: cpu, clientPeakRssBytes: rss, notes: [...notes] };

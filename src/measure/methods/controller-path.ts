@@ -7,8 +7,7 @@
  *    must end in the check alone (status.lastFetch = 'skipped-unchanged').
  * In-process; the git processes the Git pass spawns are counted through /proc/self/stat.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { makeTempDir, type TempDir } from '../../engine/cleanup.js';
 import { join } from 'node:path';
 import { fluxTarballArchive } from '../../reconcile/archive.js';
 import { getCondition } from '../../reconcile/conditions.js';
@@ -42,7 +41,7 @@ function assertReady(s: SourceStatus, what: string): void {
 export function controllerPathMethod(o: ControllerPathOptions): FetchMethod & { close(): Promise<void> } {
   const kind = o.source.kind === 'GitRepository' ? 'git' : 'oci';
   const what = `${o.source.kind}/${o.source.metadata.name}`;
-  let kept: { dir: string; storage: ArtifactStorage; status: SourceStatus } | undefined;
+  let kept: { dir: TempDir; storage: ArtifactStorage; status: SourceStatus } | undefined;
   return {
     id: `${kind}.controller.${o.mode}`,
     label: `local reconciler, ${o.source.kind} ${o.mode === 'fetch' ? 'first reconcile' : 'interval, no change'}`,
@@ -68,8 +67,8 @@ export function controllerPathMethod(o: ControllerPathOptions): FetchMethod & { 
         prev = emptyStatus();
       } else {
         if (!kept) {
-          const dir = await mkdtemp(join(tmpdir(), 'ocilab-controller-'));
-          const s = new ArtifactStorage(dir, fluxTarballArchive);
+          const dir = makeTempDir('ocilab-controller-');
+          const s = new ArtifactStorage(dir.path, fluxTarballArchive);
           const first = await pass(o.source, emptyStatus(), s, signal);
           assertReady(first, what);
           kept = { dir, storage: s, status: first };
@@ -85,7 +84,7 @@ export function controllerPathMethod(o: ControllerPathOptions): FetchMethod & { 
       return { ...traffic, clientCpuMs: value.cpuMs, clientPeakRssBytes: value.peakRssBytes, notes: [...(traffic.notes ?? []), ...value.notes] };
     },
     close: async () => {
-      if (kept) await rm(kept.dir, { recursive: true, force: true });
+      if (kept) await kept.dir.remove();
       kept = undefined;
     },
   };
