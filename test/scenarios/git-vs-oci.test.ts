@@ -38,7 +38,7 @@ describe('git-vs-oci scenario', () => {
     expect(r.out).toMatch(/run git-vs-oci passed/);
     expect(r.code).toBe(0);
     // the comparison table, one row per method
-    expect(r.out).toMatch(/method\s+runs\s+wall median/);
+    expect(r.out).toMatch(/method\s+client\s+runs\s+wall median/);
     for (const id of ['git.cli.full', 'git.cli.shallow', 'git.cli.sparse', 'git.cli.ls-remote', 'oci.ocilab.pull', 'oci.ocilab.head']) expect(r.out).toContain(id);
     // both servers' request logs reached the run
     expect(r.out).toMatch(/POST \/small\.git\/git-upload-pack git-upload-pack \(fetch\) → 200/);
