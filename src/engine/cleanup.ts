@@ -108,7 +108,32 @@ export interface TempDirOptions {
  */
 export function makeTempDir(prefix: string, opts: TempDirOptions = {}): TempDir {
   const path = mkdtempSync(join(opts.parent ?? tmpdir(), prefix));
-  const removeSync = () => rmSync(path, { recursive: true, force: true });
-  const release = (opts.cleanup ?? appCleanup).add(`temp dir ${path}`, () => rm(path, { recursive: true, force: true }), removeSync);
+  liveTempDirs.add(path);
+  const removeSync = () => rmSync(path, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 });
+  // retries: an interrupted action may still be writing into it (ENOTEMPTY)
+  const removeAsync = () => rm(path, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 });
+  const release = (opts.cleanup ?? appCleanup).add(`temp dir ${path}`, removeAsync, removeSync);
   return { path, remove: release };
+}
+
+/**
+ * Every temp dir this process made, removed or not (a path apiece: small), for the last sweep
+ * before the process exits: a directory removed while an interrupted action was still writing
+ * into it can come back (a mkdir that lands after the rm).
+ */
+const liveTempDirs = new Set<string>();
+
+/**
+ * Remove again every temp dir made in this process, synchronously. An interrupted action can
+ * still have a write in flight while its directory is being removed (a mkdir that lands after
+ * the rm recreates the folder): the exit path calls this last, after the unwinding.
+ */
+export function sweepTempDirs(): void {
+  for (const path of [...liveTempDirs]) {
+    try {
+      rmSync(path, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 });
+    } catch {
+      // exiting anyway
+    }
+  }
 }

@@ -3,7 +3,7 @@
  * SIGHUP, an uncaught error or a normal exit unwind it, restore the terminal, and exit with
  * 128 + signal number (130 for Ctrl-C). A second Ctrl-C while unwinding forces the exit.
  */
-import { appCleanup } from './cleanup.js';
+import { appCleanup, sweepTempDirs } from './cleanup.js';
 
 /** The registry the CLI unwinds; commands and actions register with it (or get it via ctx.cleanup). */
 export { appCleanup };
@@ -58,6 +58,9 @@ export async function exitAfterCleanup(code: number): Promise<never> {
   unwinding ??= (async () => {
     const errors = await appCleanup.runAll();
     if (!streamsBroken) for (const err of errors) process.stderr.write(`ocilab: ${err.message}\n`);
+    // writes an interrupted action still had in flight land now; then remove their dirs again
+    await new Promise((r) => setTimeout(r, 50).unref());
+    sweepTempDirs();
     restoreTerminal();
   })();
   await unwinding;
@@ -124,6 +127,7 @@ export function installShutdownHandlers(): void {
   // Whatever exits without unwinding (process.exit from a library): last-chance kills.
   process.on('exit', () => {
     appCleanup.runAllSync();
+    sweepTempDirs();
     restoreTerminal();
   });
 }

@@ -108,9 +108,16 @@ export function runHttpBackend(
       command = /command=([a-z-]+)/.exec(chunk.subarray(0, 64).toString('latin1'))?.[1];
     });
   }
-  res.on('close', () => {
+  const clientGone = () => {
     if (!res.writableFinished) killTree(child); // client went away
+  };
+  res.on('close', clientGone);
+  // a request body cut short never ends the backend's stdin: it would wait for it forever
+  req.on('close', () => {
+    if (!req.complete) killTree(child);
   });
+  // the client may have gone while the request waited to get here ('close' already fired)
+  if (res.destroyed || req.destroyed || res.closed) clientGone();
 
   let head = Buffer.alloc(0);
   let status = 200;
