@@ -85,7 +85,7 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
     const repos = join(work, 'repos');
     await mkdir(repos);
     await exec('git', ['init', '-q', '--bare', '-b', 'main', join(repos, 'tiny.git')]);
-    git = await new GitServer({ root: repos, port: 0, push: true }).start(); // target.repo and git.commit push to it
+    git = await new GitServer({ root: repos, port: 0, push: true, allowNonFastForward: true }).start(); // target.repo and git.commit push to it; scale force-pushes a fresh fixture over it
     rig = await startRig();
     if (rig.upMs) console.log(`[rig] scripts/rig/up took ${Math.round(rig.upMs)} ms`);
     client = KubeClient.fromContext({ kubeconfigPath: rig.kubeconfig });
@@ -245,7 +245,7 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
       } else {
         const port = Number(new URL(git.url).port);
         await git.stop();
-        restart = async () => void (git = await new GitServer({ root: join(work, 'repos'), port, push: true }).start());
+        restart = async () => void (git = await new GitServer({ root: join(work, 'repos'), port, push: true, allowNonFastForward: true }).start());
       }
       try {
         const down = await reconcile(c.kind, c.name);
