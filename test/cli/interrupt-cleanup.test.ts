@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'no
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtCli, ensureBuilt, repoRoot } from '../helpers/built-cli.js';
 
 interface Point {
@@ -43,6 +43,18 @@ interface Outcome {
 }
 
 const base = mkdtempSync(join(tmpdir(), 'ocilab-interrupt-test-'));
+/** Process groups of runs still going: a run that hangs (the failure this test exists for) is killed, not left behind. */
+const spawned = new Set<number>();
+afterEach(() => {
+  for (const pid of spawned) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  spawned.clear();
+});
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 beforeAll(() => ensureBuilt(), 120_000);
 
@@ -93,6 +105,8 @@ async function interruptAt(point: Point, index: number): Promise<Outcome> {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, as a shell job; Ctrl-C signals the group
   });
+  spawned.add(child.pid!);
+  child.once('close', () => spawned.delete(child.pid!));
   let out = '';
   let pending = '';
   let step = 0;
