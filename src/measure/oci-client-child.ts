@@ -9,6 +9,7 @@
  *
  *   node oci-client-child.js pull <host:port/repo:tag> <output dir>
  *   node oci-client-child.js head <host:port/repo:tag>
+ *   node oci-client-child.js noop          (loads everything, does nothing: the client's floor)
  *
  * Plain HTTP (the registries it measures are on loopback). Exit 0 with the JSON on stdout, or
  * exit 1 with the error on stderr.
@@ -21,7 +22,7 @@ import { pullArtifact } from '../oci/remote.js';
 
 /** What the child reports on stdout (one JSON line). */
 export interface OciChildReport {
-  op: 'pull' | 'head';
+  op: 'pull' | 'head' | 'noop';
   /** The manifest digest the tag resolved to. */
   digest: string;
   /** Files written (pull). */
@@ -40,8 +41,10 @@ async function main(argv: string[]): Promise<OciChildReport> {
   const startupMs = performance.now();
   const rssAtStartBytes = memoryUsage.rss();
   const [op, reference, output] = argv;
+  // the client's floor: every module loaded, no work (measured once per row, subtracted from its runs)
+  if (op === 'noop') return { op, digest: '', startupMs, rssAtStartBytes, workMs: 0 };
   if ((op !== 'pull' && op !== 'head') || !reference || (op === 'pull' && !output)) {
-    throw new Error('usage: oci-client-child.js pull <ref> <output> | head <ref>');
+    throw new Error('usage: oci-client-child.js pull <ref> <output> | head <ref> | noop');
   }
   const ref = parseReference(reference, { insecure: true });
   const client = RegistryClient.forReference(ref);

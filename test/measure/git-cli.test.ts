@@ -65,21 +65,25 @@ describe('git CLI reference methods, real git over git:// through the counting p
     expect(results.get('full')!.stats.requests).toBeNull();
   });
 
-  it('measures client CPU and peak RSS of the git process tree', () => {
+  it('measures client CPU and peak RSS of the git process tree, above the git client\'s own floor', () => {
     for (const r of results.values()) {
-      expect(r.stats.clientCpuMs!.median).toBeGreaterThan(0);
-      expect(r.stats.clientPeakRssBytes!.median).toBeGreaterThan(1024 * 1024);
+      expect(r.stats.clientCpuMs!.median).toBeGreaterThanOrEqual(0);
+      expect(r.stats.clientPeakRssBytes!.median).toBeGreaterThanOrEqual(0);
       expect(r.stats.clientPeakRssBytes!.median).toBeLessThan(512 * 1024 * 1024);
+      expect(r.notes.join('\n')).toMatch(/client figures above the client's own floor \(git --version, median of 3 in this run: /);
     }
+    // a full clone costs the client more than listing refs, floor or not
+    expect(results.get('full')!.stats.clientCpuMs!.median).toBeGreaterThan(results.get('ls-remote')!.stats.clientCpuMs!.median);
   });
 
   it('splits wall time into startup, fetch and checkout phases from git trace2', () => {
     const r = results.get('shallow')!;
     expect(Object.keys(r.phaseStats).sort()).toEqual(['checkout', 'fetch', 'startup']);
     for (const s of r.samples) {
+      // phases are the whole process's timeline; wallMs is above the client's floor (git --version)
       const sum = s.phases!.reduce((a, p) => a + p.ms, 0);
-      expect(sum).toBeLessThanOrEqual(s.wallMs + 1);
-      expect(sum).toBeGreaterThan(s.wallMs * 0.5);
+      expect(sum).toBeLessThanOrEqual(s.harnessWallMs! + 1);
+      expect(sum).toBeGreaterThan(s.wallMs);
     }
   });
 

@@ -14,6 +14,7 @@ import type { FetchMethod, MethodOutcome, TrafficMeter } from '../types.js';
 
 const execFileP = promisify(execFile);
 import { runChildStepsWithOutput, type ChildStep } from './child-steps.js';
+import { aboveFloor, floorNote, measureClientFloor, type ClientFloor } from './client-floor.js';
 
 export type GitCliMode = 'full' | 'shallow' | 'sparse' | 'ls-remote';
 
@@ -119,6 +120,7 @@ export async function checkGitRun(opts: GitCliOptions, dest: string, stdout: rea
 
 export function gitCliMethod(opts: GitCliOptions): FetchMethod {
   let expected: string | undefined;
+  let floor: ClientFloor | undefined;
   return {
     id: `${opts.idPrefix ?? 'git.cli'}.${opts.mode}`,
     label: LABELS[opts.mode],
@@ -132,10 +134,16 @@ export function gitCliMethod(opts: GitCliOptions): FetchMethod {
     ],
     async run(dest, signal): Promise<MethodOutcome> {
       expected ??= await remoteCommit(opts, signal);
+      floor ??= await measureClientFloor({ file: opts.git ?? 'git', args: ['--version'] }, signal, isolatedGitEnv());
       const steps = gitCliSteps(opts, dest);
       const { value, traffic } = await withTraffic(opts.meter, () => runChildStepsWithOutput(steps, signal, isolatedGitEnv()));
       await checkGitRun(opts, dest, value.stdout, expected, signal);
-      return { ...traffic, ...value.outcome, wallMs: value.wallMs, notes: [...(traffic.notes ?? []), ...(value.outcome.notes ?? [])] };
+      return {
+        ...traffic,
+        ...value.outcome,
+        ...aboveFloor(value, floor, steps.length),
+        notes: [...(traffic.notes ?? []), ...(value.outcome.notes ?? []), floorNote('git --version', floor), 'phases: the whole process timeline (trace2), start-up included'],
+      };
     },
   };
 }

@@ -20,6 +20,7 @@ import type { OciChildReport } from '../oci-client-child.js';
 import { withTraffic } from '../traffic.js';
 import type { FetchMethod, MethodOutcome, TrafficMeter } from '../types.js';
 import { runChildStepsWithOutput } from './child-steps.js';
+import { aboveFloor, floorNote, measureClientFloor, type ClientFloor } from './client-floor.js';
 
 export interface OcilabOciOptions {
   /** "127.0.0.1:PORT/fleet/small:latest" (plain HTTP on loopback). */
@@ -72,6 +73,8 @@ function ociChildMethod(o: OcilabOciOptions, op: 'pull' | 'head'): FetchMethod {
     }
   };
   const cmd = ociChildCommand();
+  let floor: ClientFloor | undefined;
+  const env = { ...process.env, NO_COLOR: '1' };
   const startup = cmd.built ? 'node start-up included' : 'node start-up under tsx (no build: transpiling included)';
   return {
     id: `oci.ocilab.${op}${o.idSuffix ?? ''}`,
@@ -86,14 +89,15 @@ function ociChildMethod(o: OcilabOciOptions, op: 'pull' | 'head'): FetchMethod {
     ],
     async run(dest, signal): Promise<MethodOutcome> {
       const digest = await resolveExpected(signal);
+      floor ??= await measureClientFloor({ file: cmd.file, args: [...cmd.args, 'noop'] }, signal, env);
       const args = op === 'pull' ? [...cmd.args, 'pull', o.reference, join(dest, 'out')] : [...cmd.args, 'head', o.reference];
-      const { value, traffic } = await withTraffic(o.meter, () => runChildStepsWithOutput([{ file: cmd.file, args }], signal, { ...process.env, NO_COLOR: '1' }));
+      const { value, traffic } = await withTraffic(o.meter, () => runChildStepsWithOutput([{ file: cmd.file, args }], signal, env));
       const r = checkChildReport(value.stdout[0] ?? '', op, digest, `${o.reference} ${op}`);
       const rest = value.wallMs - r.startupMs;
       return {
         ...traffic,
         ...value.outcome,
-        wallMs: value.wallMs,
+        ...aboveFloor(value, floor),
         phases: [
           { name: 'startup', ms: r.startupMs },
           { name: op === 'pull' ? 'network + extract' : 'network', ms: Math.max(0, rest) },
@@ -101,7 +105,8 @@ function ociChildMethod(o: OcilabOciOptions, op: 'pull' | 'head'): FetchMethod {
         notes: [
           ...(traffic.notes ?? []),
           ...(value.outcome.notes ?? []),
-          'phases: startup = process start → client code running (performance.now() in the child)',
+          floorNote('the same child loading its modules and exiting', floor),
+          'phases: the whole process timeline; startup = process start → client code running (performance.now() in the child)',
         ],
       };
     },
