@@ -25,15 +25,24 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** `runs` no-op runs of the client (after one thrown away), medians. */
-export async function measureClientFloor(step: ChildStep, signal: AbortSignal, env?: NodeJS.ProcessEnv, runs = 3): Promise<ClientFloor> {
+/**
+ * `runs` no-op runs of the client (after one thrown away), medians. `notWallMs` reads from a
+ * run's output how much of its wall time was not floor (a warm-up request's round trip).
+ */
+export async function measureClientFloor(
+  step: ChildStep,
+  signal: AbortSignal,
+  env?: NodeJS.ProcessEnv,
+  opts: { runs?: number; notWallMs?: (stdout: string) => number } = {},
+): Promise<ClientFloor> {
+  const runs = opts.runs ?? 3;
   const walls: number[] = [];
   const cpus: (number | null)[] = [];
   const rss: (number | null)[] = [];
   for (let i = 0; i <= runs; i++) {
     const r = await runChildStepsWithOutput([{ ...step, gitTrace: false }], signal, env);
     if (i === 0) continue; // warm-up: page cache, first exec
-    walls.push(r.wallMs);
+    walls.push(r.wallMs - (opts.notWallMs?.(r.stdout[0] ?? '') ?? 0));
     cpus.push(r.outcome.clientCpuMs ?? null);
     rss.push(r.outcome.clientPeakRssBytes ?? null);
   }

@@ -89,7 +89,10 @@ function ociChildMethod(o: OcilabOciOptions, op: 'pull' | 'head'): FetchMethod {
     ],
     async run(dest, signal): Promise<MethodOutcome> {
       const digest = await resolveExpected(signal);
-      floor ??= await measureClientFloor({ file: cmd.file, args: [...cmd.args, 'noop'] }, signal, env);
+      // the GET /v2/ round trip that readies the HTTP stack is not floor: its time is taken out of the floor's wall
+      floor ??= await measureClientFloor({ file: cmd.file, args: [...cmd.args, 'noop', o.reference] }, signal, env, {
+        notWallMs: (stdout) => (JSON.parse(stdout.trim() || '{}') as Partial<OciChildReport>).workMs ?? 0,
+      });
       const args = op === 'pull' ? [...cmd.args, 'pull', o.reference, join(dest, 'out')] : [...cmd.args, 'head', o.reference];
       const { value, traffic } = await withTraffic(o.meter, () => runChildStepsWithOutput([{ file: cmd.file, args }], signal, env));
       const r = checkChildReport(value.stdout[0] ?? '', op, digest, `${o.reference} ${op}`);
@@ -105,7 +108,7 @@ function ociChildMethod(o: OcilabOciOptions, op: 'pull' | 'head'): FetchMethod {
         notes: [
           ...(traffic.notes ?? []),
           ...(value.outcome.notes ?? []),
-          floorNote('the same child loading its modules and exiting', floor),
+          floorNote('the same child loading its modules and readying its HTTP stack with one GET /v2/, then exiting', floor),
           'phases: the whole process timeline; startup = process start → client code running (performance.now() in the child)',
         ],
       };
