@@ -59,7 +59,7 @@ export async function exitAfterCleanup(code: number): Promise<never> {
     const errors = await appCleanup.runAll();
     if (!streamsBroken) for (const err of errors) process.stderr.write(`ocilab: ${err.message}\n`);
     // writes an interrupted action still had in flight land now; then remove their dirs again
-    await new Promise((r) => setTimeout(r, 50).unref());
+    await new Promise((r) => setTimeout(r, 50)); // ref: the process must wait for it
     sweepTempDirs();
     restoreTerminal();
   })();
