@@ -1,7 +1,9 @@
 /**
- * ocilab's OCI client as a process of its own, so the side-by-side measures it the way it
- * measures git: one client process, timed and charged by the kernel (wall from spawn to exit,
- * CPU and peak RSS from wait4's rusage), start-up included. It loads src/oci and nothing else
+ * ocilab's OCI client as a process of its own, one per run like the git rows, that reports
+ * its own work: after its modules are loaded and its HTTP stack is ready, the operation's wall
+ * (performance.now), CPU (process.cpuUsage delta: the process does nothing else) and peak RSS
+ * growth (VmHWM reset through /proc/self/clear_refs, minus the RSS before). The measuring side
+ * also takes the whole process's rusage, kept in the notes and phases. It loads src/oci and nothing else
  * of ocilab (no Ink, no Kubernetes client, no engine: test/measure/oci-client-child.test.ts
  * keeps it that way), does one operation and prints one JSON line about what it did, so the
  * measuring side can check the work was done (the digest, the files) before it keeps a figure.
@@ -9,21 +11,23 @@
  *
  *   node oci-client-child.js pull <host:port/repo:tag> <output dir>
  *   node oci-client-child.js head <host:port/repo:tag>
- *   node oci-client-child.js noop [<ref>]  (the client's floor: loads everything and, given a
- *                                           ref, makes its HTTP stack ready with GET /v2/)
  *
  * Plain HTTP (the registries it measures are on loopback). Exit 0 with the JSON on stdout, or
  * exit 1 with the error on stderr.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { memoryUsage } from 'node:process';
 import { performance } from 'node:perf_hooks';
 import { RegistryClient } from '../oci/client.js';
 import { parseReference } from '../oci/reference.js';
 import { pullArtifact } from '../oci/remote.js';
+import { request } from 'undici';
 
 /** What the child reports on stdout (one JSON line). */
 export interface OciChildReport {
-  op: 'pull' | 'head' | 'noop';
+  op: 'pull' | 'head';
   /** The manifest digest the tag resolved to. */
   digest: string;
   /** Files written (pull). */
@@ -32,46 +36,75 @@ export interface OciChildReport {
   layerDigest?: string;
   /** Node's start-up: process start → this module running (performance.now()), ms. */
   startupMs: number;
-  /** Resident memory when the work began (Node's runtime and the loaded modules), bytes. */
+  /** Resident memory when the work began (runtime, modules, a ready HTTP stack), bytes. */
   rssAtStartBytes: number;
-  /** The operation alone, ms. */
+  /** The operation alone, ms (performance.now() around it). */
   workMs: number;
+  /** CPU of the operation: process.cpuUsage() delta around it (the process does nothing else), ms. */
+  workCpuMs: number;
+  /** Peak RSS growth during the operation: VmHWM after resetting it − RSS before; null where VmHWM cannot be reset. */
+  workPeakRssBytes: number | null;
+}
+
+/**
+ * Ready the HTTP stack before the measured work: undici compiles its HTTP parser on a
+ * process's first request, a cost a long-running client (a controller) pays once. One request
+ * to a server of our own on loopback, so the measured registry sees nothing of it.
+ */
+async function readyHttpStack(): Promise<void> {
+  const server = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const res = await request(`http://127.0.0.1:${port}/`);
+    await res.body.text();
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+function highWaterMark(): number | null {
+  const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) * 1024 : null;
+}
+
+function resetHighWaterMark(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function main(argv: string[]): Promise<OciChildReport> {
   const startupMs = performance.now();
-  const rssAtStartBytes = memoryUsage.rss();
   const [op, reference, output] = argv;
-  // The client's floor, measured once per row and subtracted from its runs: every module
-  // loaded and, given a registry, its HTTP stack ready (one GET /v2/: undici compiles its
-  // HTTP parser on a process's first request, a cost a long-running client pays once).
-  if (op === 'noop') {
-    const t0 = performance.now();
-    if (reference) {
-      const warm = RegistryClient.forReference(parseReference(reference, { insecure: true }));
-      try {
-        await warm.ping();
-      } finally {
-        await warm.close();
-      }
-    }
-    // workMs: the warm-up request's round trip, which the measuring side leaves out of the floor's wall
-    return { op, digest: '', startupMs, rssAtStartBytes, workMs: performance.now() - t0 };
-  }
   if ((op !== 'pull' && op !== 'head') || !reference || (op === 'pull' && !output)) {
-    throw new Error('usage: oci-client-child.js pull <ref> <output> | head <ref> | noop');
+    throw new Error('usage: oci-client-child.js pull <ref> <output> | head <ref>');
   }
   const ref = parseReference(reference, { insecure: true });
+  await readyHttpStack();
   const client = RegistryClient.forReference(ref);
   try {
+    const canReset = resetHighWaterMark();
+    const rssAtStartBytes = memoryUsage.rss();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
+    const done = (r: { digest: string; files?: number; layerDigest?: string }): OciChildReport => {
+      const workMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const hwm = canReset ? highWaterMark() : null;
+      return { op, ...r, startupMs, rssAtStartBytes, workMs, workCpuMs: (cpu.user + cpu.system) / 1000, workPeakRssBytes: hwm === null ? null : Math.max(0, hwm - rssAtStartBytes) };
+    };
     if (op === 'pull') {
       const r = await pullArtifact(ref, { output: output!, client });
-      return { op, digest: r.digest, files: r.files, layerDigest: r.layer.digest, startupMs, rssAtStartBytes, workMs: performance.now() - t0 };
+      return done({ digest: r.digest, files: r.files, layerDigest: r.layer.digest });
     }
     const d = await client.headManifest(ref.repository, ref.digest ?? ref.tag ?? 'latest');
     if (!d) throw new Error(`${reference}: manifest not found`);
-    return { op, digest: d.digest, startupMs, rssAtStartBytes, workMs: performance.now() - t0 };
+    return done({ digest: d.digest });
   } finally {
     await client.close();
   }

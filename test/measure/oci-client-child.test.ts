@@ -55,11 +55,15 @@ describe('the OCI client child', () => {
     const out = join(dir, `out-${op}`);
     const r = await run(op === 'pull' ? ['pull', `${registry.hostPort}/child/app:v1`, out] : ['head', `${registry.hostPort}/child/app:v1`]);
     expect(r.status, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout.trim()) as { op: string; digest: string; files?: number; startupMs: number };
+    const report = JSON.parse(r.stdout.trim()) as { op: string; digest: string; files?: number; startupMs: number; workMs: number; workCpuMs: number; workPeakRssBytes: number | null };
     expect(report.op).toBe(op);
     expect(report.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     if (op === 'pull') expect(report.files).toBe(2); // app.yaml and svc.yaml
     expect(report.startupMs).toBeGreaterThan(0);
+    // its own work: timed and charged inside the child, after start-up
+    expect(report.workMs).toBeGreaterThan(0);
+    expect(report.workCpuMs).toBeGreaterThanOrEqual(0);
+    expect(report.workPeakRssBytes).not.toBeNull();
     const ours = r.loaded.filter((u) => u.includes('/dist/') && !u.includes('/node_modules/')).map((u) => u.slice(u.indexOf('/dist/') + '/dist/'.length));
     expect(ours.length).toBeGreaterThan(0);
     // src/oci, the child itself, and the shared temp-dir registration (node builtins only)

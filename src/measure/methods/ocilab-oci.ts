@@ -3,10 +3,10 @@
  * (resolve the manifest, download the layer, verify its digest, extract safely) and the
  * no-change check (manifest HEAD).
  *
- * Measured like the git rows beside them: each run is one client process
- * (src/measure/oci-client-child.ts, which loads src/oci only), timed and charged by the
- * kernel through the same wrappers (child-steps.ts: bash `time` for CPU, /usr/bin/time for
- * peak RSS), start-up included. Nothing of the measuring ocilab process (Ink, the UI, GC)
+ * One client process per run, like the git rows beside them (src/measure/oci-client-child.ts,
+ * which loads src/oci only), reporting its own work once its modules are loaded and its HTTP
+ * stack is ready: the fetch's cost on a ready client, as the git rows report theirs above
+ * git's own floor (client-floor.ts). Nothing of the measuring ocilab process (Ink, the UI, GC)
  * is in its figures. Each run proves it did the work: the digest the tag resolves to (read
  * once before the first run) and, for a pull, the files written; a run that did not is an
  * error, which fails the row instead of becoming a figure.
@@ -20,7 +20,6 @@ import type { OciChildReport } from '../oci-client-child.js';
 import { withTraffic } from '../traffic.js';
 import type { FetchMethod, MethodOutcome, TrafficMeter } from '../types.js';
 import { runChildStepsWithOutput } from './child-steps.js';
-import { aboveFloor, floorNote, measureClientFloor, type ClientFloor } from './client-floor.js';
 
 export interface OcilabOciOptions {
   /** "127.0.0.1:PORT/fleet/small:latest" (plain HTTP on loopback). */
@@ -32,6 +31,9 @@ export interface OcilabOciOptions {
 }
 
 export const OCI_CHILD_CLIENT = 'node process, ocilab OCI client (src/oci only)';
+
+const OWN_WORK =
+  'client figures: the child\'s own work once its modules are loaded and its HTTP stack ready (wall: performance.now around the operation; CPU: process.cpuUsage delta, the process doing nothing else; peak RSS: growth over the RSS before, VmHWM reset via /proc/self/clear_refs)';
 
 /** How to start the child: the built module (dist/), or the source under tsx when there is no build. */
 export function ociChildCommand(): { file: string; args: string[]; built: boolean } {
@@ -73,7 +75,6 @@ function ociChildMethod(o: OcilabOciOptions, op: 'pull' | 'head'): FetchMethod {
     }
   };
   const cmd = ociChildCommand();
-  let floor: ClientFloor | undefined;
   const env = { ...process.env, NO_COLOR: '1' };
   const startup = cmd.built ? 'node start-up included' : 'node start-up under tsx (no build: transpiling included)';
   return {
@@ -89,27 +90,21 @@ function ociChildMethod(o: OcilabOciOptions, op: 'pull' | 'head'): FetchMethod {
     ],
     async run(dest, signal): Promise<MethodOutcome> {
       const digest = await resolveExpected(signal);
-      // the GET /v2/ round trip that readies the HTTP stack is not floor: its time is taken out of the floor's wall
-      floor ??= await measureClientFloor({ file: cmd.file, args: [...cmd.args, 'noop', o.reference] }, signal, env, {
-        notWallMs: (stdout) => (JSON.parse(stdout.trim() || '{}') as Partial<OciChildReport>).workMs ?? 0,
-      });
       const args = op === 'pull' ? [...cmd.args, 'pull', o.reference, join(dest, 'out')] : [...cmd.args, 'head', o.reference];
       const { value, traffic } = await withTraffic(o.meter, () => runChildStepsWithOutput([{ file: cmd.file, args }], signal, env));
       const r = checkChildReport(value.stdout[0] ?? '', op, digest, `${o.reference} ${op}`);
-      const rest = value.wallMs - r.startupMs;
       return {
         ...traffic,
-        ...value.outcome,
-        ...aboveFloor(value, floor),
+        wallMs: r.workMs,
+        clientCpuMs: r.workCpuMs,
+        clientPeakRssBytes: r.workPeakRssBytes,
         phases: [
-          { name: 'startup', ms: r.startupMs },
-          { name: op === 'pull' ? 'network + extract' : 'network', ms: Math.max(0, rest) },
+          { name: 'process start-up and ready', ms: Math.max(0, value.wallMs - r.workMs) },
+          { name: op === 'pull' ? 'network + extract' : 'network', ms: r.workMs },
         ],
         notes: [
           ...(traffic.notes ?? []),
-          ...(value.outcome.notes ?? []),
-          floorNote('the same child loading its modules and readying its HTTP stack with one GET /v2/, then exiting', floor),
-          'phases: the whole process timeline; startup = process start → client code running (performance.now() in the child)',
+          OWN_WORK,
         ],
       };
     },
