@@ -1,4 +1,5 @@
 /** `ocilab registry serve`: run the embedded OCI registry alone, logging each request. */
+import { EXIT, UsageError } from './exit-codes.js';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { onInterrupt } from '../engine/shutdown.js';
@@ -60,7 +61,7 @@ export function registryCommand(): Command {
       const controller = new AbortController();
       let registry;
       try {
-        if (opts.tlsClientAuth && opts.tls === undefined) throw new Error('--tls-client-auth needs --tls <dir> (the client certificate is issued by that throwaway CA)');
+        if (opts.tlsClientAuth && opts.tls === undefined) throw new UsageError('--tls-client-auth needs --tls <dir> (the client certificate is issued by that throwaway CA)');
         let tls: RegistryTls | undefined;
         if (opts.tls !== undefined) {
           // The certificate names what clients may call the registry: the bound host and the --allowed-host names.
@@ -79,7 +80,7 @@ export function registryCommand(): Command {
         });
       } catch (err) {
         console.error(`ocilab registry: ${(err as Error).message}`);
-        process.exitCode = 1;
+        process.exitCode = err instanceof UsageError ? EXIT.usage : EXIT.failed;
         return;
       }
       if (!opts.quiet) registry.on('request', (e) => console.log(formatRequest(e)));

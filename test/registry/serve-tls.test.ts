@@ -59,13 +59,13 @@ describe('ocilab registry serve --tls', () => {
     await expect(status(`${url}/v2/`, ca)).rejects.toThrow(/certificate required|socket hang up|ECONNRESET/i);
   }, 60_000);
 
-  it('--tls-client-auth without --tls is refused with a clear message', async () => {
+  it('--tls-client-auth without --tls is refused with a clear message, exit 2 (bad usage)', async () => {
     dir = await mkdtemp(join(tmpdir(), 'ocilab-serve-mtls-'));
     child = spawn(process.execPath, [builtCli, 'registry', 'serve', '--port', '0', '--tls-client-auth', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((r) => child!.once('exit', r));
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(err).toMatch(/--tls-client-auth needs --tls <dir>/);
   }, 60_000);
 });
