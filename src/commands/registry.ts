@@ -1,10 +1,10 @@
 /** `ocilab registry serve`: run the embedded OCI registry alone, logging each request. */
-import { EXIT, UsageError } from './exit-codes.js';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { onInterrupt } from '../engine/shutdown.js';
 import { issueRegistryTls } from '../registry/issue-tls.js';
 import { REGISTRY_TIMEOUTS, startRegistry, type RegistryTimeouts, type RegistryTls, type RequestEvent } from '../registry/server.js';
+import { EXIT, UsageError } from './exit-codes.js';
 
 const DEFAULT_PORT = 5001; // not 5000: macOS AirPlay Receiver holds it
 
