@@ -79,9 +79,8 @@ function hostPortOf(spec: MethodSpec): { host: string; port: number } | undefine
 /** Build methods from specs; every loopback server gets one shared counting proxy. */
 export async function buildMethods(specs: readonly MethodSpec[], signal?: AbortSignal): Promise<BuiltMethods> {
   const proxies = new Map<string, CountingProxy>();
-  const closers: (() => Promise<void>)[] = [];
   const close = async () => {
-    await Promise.all([...closers.map((c) => c()), ...[...proxies.values()].map((p) => p.close())]);
+    await Promise.all([...proxies.values()].map((p) => p.close()));
   };
   try {
     const methods: FetchMethod[] = [];

@@ -54,10 +54,6 @@ export const METRIC_TABLE = {
 
 export type MetricName = keyof typeof METRIC_TABLE;
 
-export function isMetricName(name: string): name is MetricName {
-  return Object.hasOwn(METRIC_TABLE, name);
-}
-
 export function metricInfo(name: MetricName): MetricInfo {
   return METRIC_TABLE[name];
 }

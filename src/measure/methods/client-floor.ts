@@ -1,12 +1,9 @@
 /**
- * A client's own floor: what one process of that client costs when it does nothing (git:
- * `git --version`; ocilab's OCI client child: load its modules and exit), measured the same
- * way as the fetches (child-steps.ts wrappers), a few times, medians, in the same run.
- *
- * Why: the side-by-side compares a git process with a node process. Their runtimes differ
- * before any byte moves (node: tens of MiB and ms of module loading; git: a few), so whole-
- * process figures would compare runtimes, not transports. Each client row reports its figures
- * **above its own floor** — the same subtraction for both transports — and says the floor.
+ * A client's own floor: what one process of that client costs when it does nothing
+ * (`git --version`), measured the same way as the fetches (child-steps.ts wrappers), a few
+ * times, medians, in the same run. The git rows report their figures above it, so they show
+ * the fetch's cost on a ready client, as ocilab's OCI rows do (their child reports its own
+ * work: oci-client-child.ts); each row says its floor.
  */
 import type { MethodOutcome } from '../types.js';
 import { formatBytes, formatMs } from '../units.js';
@@ -25,24 +22,15 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/**
- * `runs` no-op runs of the client (after one thrown away), medians. `notWallMs` reads from a
- * run's output how much of its wall time was not floor (a warm-up request's round trip).
- */
-export async function measureClientFloor(
-  step: ChildStep,
-  signal: AbortSignal,
-  env?: NodeJS.ProcessEnv,
-  opts: { runs?: number; notWallMs?: (stdout: string) => number } = {},
-): Promise<ClientFloor> {
-  const runs = opts.runs ?? 3;
+/** `runs` no-op runs of the client (after one thrown away), medians. */
+export async function measureClientFloor(step: ChildStep, signal: AbortSignal, env?: NodeJS.ProcessEnv, runs = 3): Promise<ClientFloor> {
   const walls: number[] = [];
   const cpus: (number | null)[] = [];
   const rss: (number | null)[] = [];
   for (let i = 0; i <= runs; i++) {
     const r = await runChildStepsWithOutput([{ ...step, gitTrace: false }], signal, env);
     if (i === 0) continue; // warm-up: page cache, first exec
-    walls.push(r.wallMs - (opts.notWallMs?.(r.stdout[0] ?? '') ?? 0));
+    walls.push(r.wallMs);
     cpus.push(r.outcome.clientCpuMs ?? null);
     rss.push(r.outcome.clientPeakRssBytes ?? null);
   }
@@ -66,5 +54,5 @@ export function aboveFloor(run: { wallMs: number; outcome: MethodOutcome }, floo
 
 /** The note every row measured above its floor carries. */
 export function floorNote(what: string, f: ClientFloor): string {
-  return `client figures above the client's own floor (${what}, median of ${f.runs} in this run: ${formatMs(f.wallMs)}, ${formatMs(f.cpuMs)} CPU, ${formatBytes(f.peakRssBytes)} peak RSS), the same subtraction for every row`;
+  return `client figures above the client's own floor (${what}, median of ${f.runs} in this run: ${formatMs(f.wallMs)}, ${formatMs(f.cpuMs)} CPU, ${formatBytes(f.peakRssBytes)} peak RSS)`;
 }
