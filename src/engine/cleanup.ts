@@ -113,13 +113,19 @@ export function makeTempDir(prefix: string, opts: TempDirOptions = {}): TempDir 
   // retries: an interrupted action may still be writing into it (ENOTEMPTY)
   const removeAsync = () => rm(path, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 });
   const release = (opts.cleanup ?? appCleanup).add(`temp dir ${path}`, removeAsync, removeSync);
-  return { path, remove: release };
+  // Removed by the code that made it, with nothing in flight: no need to sweep it at exit.
+  // Removed by the unwinding instead, it stays listed for the sweep.
+  const remove = async () => {
+    await release();
+    liveTempDirs.delete(path);
+  };
+  return { path, remove };
 }
 
 /**
- * Every temp dir this process made, removed or not (a path apiece: small), for the last sweep
- * before the process exits: a directory removed while an interrupted action was still writing
- * into it can come back (a mkdir that lands after the rm).
+ * Temp dirs made in this process and not removed by their maker (still there, or removed by
+ * the unwinding), for the last sweep before the process exits: a directory removed while an
+ * interrupted action was still writing into it can come back (a mkdir that lands after the rm).
  */
 const liveTempDirs = new Set<string>();
 

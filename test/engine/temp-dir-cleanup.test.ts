@@ -1,16 +1,31 @@
 /** makeTempDir and trackChild: what the unwinding (Ctrl-C) removes and kills, and in which order. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CleanupRegistry, makeTempDir } from '../../src/engine/cleanup.js';
+import { CleanupRegistry, makeTempDir, sweepTempDirs } from '../../src/engine/cleanup.js';
 import { isAlive, trackChild } from '../../src/engine/spawn.js';
 
 const parent = mkdtempSync(join(tmpdir(), 'ocilab-tempdir-test-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 describe('makeTempDir', () => {
+  it('a dir the unwinding removed but a write still in flight recreated is removed by the exit sweep; one its maker removed is not touched again', async () => {
+    const cleanup = new CleanupRegistry();
+    const unwound = makeTempDir('swept-', { parent, cleanup });
+    const done = makeTempDir('done-', { parent, cleanup });
+    await done.remove();
+    expect(await cleanup.runAll()).toEqual([]);
+    // an interrupted action's mkdir lands after the removal
+    mkdirSync(join(unwound.path, 'fixtures'), { recursive: true });
+    mkdirSync(done.path); // the same path made again by something else after its maker was done
+    sweepTempDirs();
+    expect(existsSync(unwound.path)).toBe(false);
+    expect(existsSync(done.path)).toBe(true);
+    rmSync(done.path, { recursive: true });
+  });
+
   it('the directory exists and is registered the moment the call returns; unwinding removes it with its content', async () => {
     const cleanup = new CleanupRegistry();
     const t = makeTempDir('x-', { parent, cleanup });
