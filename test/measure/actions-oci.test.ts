@@ -3,11 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
-import { measureActions } from '../../src/measure/actions.js';
 import { pushArtifact } from '../../src/oci/remote.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
+import { measureCompare, measureContext } from './action-context.js';
 
 let root: string;
 let registry: RegistryHandle;
@@ -29,18 +27,8 @@ afterAll(async () => {
 
 describe('measure.compare with ocilab’s own OCI client', () => {
   it('pull and HEAD through a counting proxy in front of the embedded registry', async () => {
-    const measurements: ReportedMeasurement[] = [];
-    const ctx: ActionContext = {
-      signal: new AbortController().signal,
-      log: () => undefined,
-      cleanup: new CleanupRegistry(),
-      vars: {},
-      workDir: root,
-      scenarioDir: root,
-      target: 'local',
-      report: (m) => measurements.push(m),
-    };
-    const action = measureActions.find((a) => a.name === 'measure.compare')!;
+    const { ctx, measurements } = measureContext(root);
+    const action = measureCompare;
     const args = action.args.parse({
       methods: [
         { type: 'oci', reference: `${registry.hostPort}/fleet/app:latest`, mode: 'pull' },

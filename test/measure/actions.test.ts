@@ -3,11 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
-import { measureActions } from '../../src/measure/actions.js';
 import { parseReport } from '../../src/measure/report.js';
 import { startGitDaemon } from './git-daemon.js';
+import { measureCompare, measureContext } from './action-context.js';
 import { makeGitRepo } from './git-fixture.js';
 
 let root: string;
@@ -22,23 +20,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function context(): { ctx: ActionContext; measurements: ReportedMeasurement[]; lines: string[] } {
-  const measurements: ReportedMeasurement[] = [];
-  const lines: string[] = [];
-  const ctx: ActionContext = {
-    signal: new AbortController().signal,
-    log: (line) => lines.push(line),
-    cleanup: new CleanupRegistry(),
-    vars: {},
-    workDir: root,
-    scenarioDir: root,
-    target: 'local',
-    report: (m) => measurements.push(m),
-  };
-  return { ctx, measurements, lines };
-}
-
-const action = measureActions.find((a) => a.name === 'measure.compare')!;
+const context = () => measureContext(root);
+const action = measureCompare;
 
 describe('measure.compare action', () => {
   it('measures, reports medians with how they were taken, writes report files, leaves no proxy behind', async () => {

@@ -17,15 +17,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import { isolatedGitEnv } from '../../src/git/git-binary.js';
 import { createFixture, PRESETS } from '../../src/git/fixtures/index.js';
 import { startGitServer, type GitServer } from '../../src/git/server/server.js';
-import { measureActions } from '../../src/measure/actions.js';
 import { parseReport } from '../../src/measure/report.js';
 import { pushArtifact } from '../../src/oci/remote.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
+import { measureCompare, measureContext } from './action-context.js';
 
 let root: string;
 let git: GitServer;
@@ -55,23 +53,8 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-function context() {
-  const measurements: ReportedMeasurement[] = [];
-  const lines: string[] = [];
-  const ctx: ActionContext = {
-    signal: new AbortController().signal,
-    log: (line) => lines.push(line),
-    cleanup: new CleanupRegistry(),
-    vars: {},
-    workDir: root,
-    scenarioDir: root,
-    target: 'local',
-    report: (m) => measurements.push(m),
-  };
-  return { ctx, measurements, lines };
-}
-
-const action = measureActions.find((a) => a.name === 'measure.compare')!;
+const context = () => measureContext(root);
+const action = measureCompare;
 const ownRssBytes = () => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
 
 describe('like for like', () => {
