@@ -159,10 +159,12 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
   try {
     const settings = targetSettings(opts, plan);
     // Lazy: the kind and cluster targets load @kubernetes/client-node.
-    const { createTarget } = await import('../targets/index.js');
-    const runTarget = createTarget(opts.target, settings);
+    const { createTarget, setRunTarget, targetParts } = await import('../targets/index.js');
+    // The run's scope holds its target, built with the run's own Git servers and reconciler.
+    const scope = registry.newRunScope();
+    setRunTarget(scope, createTarget(opts.target, settings, targetParts(scope)));
     const workDir = opts.workDir !== undefined && !plan ? prepareWorkDir(opts.workDir) : undefined;
-    runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: opts.mode, params: parseParams(opts.param ?? []), runTarget, ...(plan ? { plan } : {}), ...(workDir ? { workDir } : {}) });
+    runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: opts.mode, params: parseParams(opts.param ?? []), scope, ...(plan ? { plan } : {}), ...(workDir ? { workDir } : {}) });
     if (workDir) appCleanup.add(`say where the run's files are`, () => void process.stderr.write(`ocilab: the run's files are kept in ${workDir}\n`));
   } catch (err) {
     if (err instanceof UsageError) throw err;

@@ -7,16 +7,17 @@
  * validates arguments on load (so a typo in a scenario file is a load error with a
  * line number, not a failure on stage), interpolates `${var}` references from the
  * run's variables, and calls `run` with a context that carries the abort signal,
- * the cleanup registry and a line logger.
+ * the cleanup registry, a line logger and the run's scope (run-scope.ts: what the run keeps
+ * between steps — its registry, Git servers, reconciler, target — in slots the areas declare).
  *
  * Actions never import Ink or React: what the UI shows comes from `ctx.log`,
  * `ctx.report` and the variables they set.
  */
 import type { z } from 'zod';
 import type { CleanupRegistry } from './cleanup.js';
+import { RunScope } from './run-scope.js';
 import type { OutputStreams } from './streams.js';
 import type { Plan } from '../kube/plan.js';
-import type { Target } from '../targets/target.js';
 import type { MetricName, MetricUnit } from '../measure/metrics.js';
 
 export type TargetName = 'local' | 'kind' | 'cluster';
@@ -90,10 +91,10 @@ export interface ActionContext {
    */
   outputs?: { streams: OutputStreams; previous?: string };
   /**
-   * The run's target implementation (src/targets): `target.up`, `flux.apply`... act through it.
-   * Set by `ocilab run`; absent in unit tests of other areas.
+   * What this run keeps between its steps, in slots the areas declare (the registry
+   * `registry.start` started, the Git servers, the reconciler, the target). One per run.
    */
-  runTarget?: Target;
+  scope: RunScope;
   /**
    * `--dry-run`: changes are recorded here instead of made. Only actions that declare
    * `plansInDryRun` are called; the engine records the others as "not run".
@@ -130,6 +131,20 @@ export function defineAction<A>(def: ActionDefinition<A>): ActionDefinition<A> {
 /** The registry actions are looked up in; areas add theirs at start-up. */
 export class ActionRegistry {
   private readonly actions = new Map<string, ActionDefinition<any>>();
+  private readonly scopeSetups: ((scope: RunScope) => void)[] = [];
+
+  /** Something every run's scope starts with, e.g. a verifier one area plugs into another's reconciler. */
+  onRunScope(setup: (scope: RunScope) => void): this {
+    this.scopeSetups.push(setup);
+    return this;
+  }
+
+  /** A new scope for one run, set up by every onRunScope. */
+  newRunScope(): RunScope {
+    const scope = new RunScope();
+    for (const setup of this.scopeSetups) setup(scope);
+    return scope;
+  }
 
   register(...defs: ActionDefinition<any>[]): this {
     for (const def of defs) {

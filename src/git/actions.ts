@@ -11,7 +11,7 @@ import { createFixture, describeFixture, FixtureExistsError, PRESETS, PRESET_NAM
 import { formatRequest } from './server/request-log.js';
 import { CLONE_STRATEGIES, measureClone, type CloneMeasurement } from './clone.js';
 import { commitChange } from './commit.js';
-import { serveRoot, serverFor } from './running.js';
+import { gitServers } from './running.js';
 
 const need = (ctx: ActionContext, name: string, given?: string): string => {
   const v = given ?? ctx.vars[name];
@@ -59,7 +59,7 @@ export const gitServe = defineAction({
   async run(args, ctx) {
     try {
       const root = args.dir ? resolve(ctx.scenarioDir, args.dir) : need(ctx, 'fixture.dir');
-      const { server, reused } = await serveRoot({ root, cleanup: ctx.cleanup, host: args.host, port: args.port });
+      const { server, reused } = await ctx.scope.get(gitServers).serve({ root, cleanup: ctx.cleanup, host: args.host, port: args.port });
       if (!reused) server.log.on('request', (e) => ctx.log(formatRequest(e), e.status >= 400 ? 'stderr' : 'stdout'));
       if (server.portNote && !reused) ctx.log(server.portNote, 'info');
       ctx.vars['git.url'] = server.url;
@@ -106,7 +106,7 @@ export const gitClone = defineAction({
     const a = typeof args === 'string' ? { strategy: args } : args;
     try {
       const url = need(ctx, 'git.repo.url', 'url' in a ? a.url : undefined);
-      const m = await measureClone({ ...a, url, server: serverFor(url), signal: ctx.signal });
+      const m = await measureClone({ ...a, url, server: ctx.scope.get(gitServers).serverFor(url), signal: ctx.signal });
       if (m.head) ctx.vars['git.head'] = m.head;
       reportClone(ctx, m);
       return { ok: true };

@@ -1,12 +1,13 @@
 /**
  * Scenario actions for the embedded registry: `registry.start`, `registry.stop`,
  * `registry.restart`, `registry.tamper`, `registry.stats`. The running registry is remembered
- * per run (keyed by the run's vars); a stopped one keeps its settings (port, storage, TLS) so
- * `registry.restart` brings the same registry back, as after an outage.
+ * in the run's scope (the `runRegistry` slot); a stopped one keeps its settings (port, storage,
+ * TLS) so `registry.restart` brings the same registry back, as after an outage.
  */
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
 import { defineAction, type ActionDefinition, type ActionContext } from '../engine/action.js';
+import { scopeSlot } from '../engine/run-scope.js';
 import { PortInUseError, startRegistry, type RegistryHandle, type RegistryTls } from './server.js';
 import { issueRegistryTls } from './issue-tls.js';
 import { tamperStoredBlob } from './tamper.js';
@@ -24,13 +25,13 @@ interface Settings {
   tls?: RegistryTls;
 }
 
-const running = new WeakMap<Record<string, string>, Running>();
-const stopped = new WeakMap<Record<string, string>, Settings>();
-
-/** The registry started by `registry.start` in this run, if any (for other actions of this area). */
-export function runningRegistry(ctx: Pick<ActionContext, 'vars'>): RegistryHandle | undefined {
-  return running.get(ctx.vars)?.handle;
+/** The run's embedded registry: the one running, and the settings of the last one started (for restart). */
+interface RunRegistry {
+  running?: Running;
+  settings?: Settings;
 }
+
+const runRegistry = scopeSlot<RunRegistry>('embedded registry', () => ({}));
 
 const startArgs = z
   .object({
@@ -59,7 +60,7 @@ export const registryStart = defineAction({
   description: 'Start the embedded OCI registry on 127.0.0.1 (sets registry.url, registry.host, registry.dir; with tls: HTTPS and registry.ca; with tlsClientAuth too: mutual TLS and registry.tls.clientCert/clientKey)',
   args: startArgs,
   async run(args, ctx) {
-    if (running.has(ctx.vars)) return { ok: false, message: 'the embedded registry is already running in this run (registry.stop first)' };
+    if (ctx.scope.get(runRegistry).running) return { ok: false, message: 'the embedded registry is already running in this run (registry.stop first)' };
     const dir = args.memory ? undefined : args.dir ? resolve(ctx.scenarioDir, args.dir) : join(ctx.workDir, 'registry');
     ctx.signal.throwIfAborted();
     let tls: Settings['tls'];
@@ -93,12 +94,13 @@ async function launch(settings: Settings, ctx: ActionContext): Promise<{ ok: boo
     throw err;
   }
   handle.on('request', (e) => ctx.log(`${e.method} ${e.path} ${e.status} in=${e.bytesIn} out=${e.bytesOut} ${e.durationMs}ms`, 'info'));
+  const run = ctx.scope.get(runRegistry);
   const stop = ctx.cleanup.add(`embedded registry ${handle.url}`, async () => {
-    running.delete(ctx.vars);
+    if (run.running?.handle === handle) delete run.running;
     await handle.close();
   });
-  running.set(ctx.vars, { handle, stop });
-  stopped.set(ctx.vars, { ...settings, port: handle.port });
+  run.running = { handle, stop };
+  run.settings = { ...settings, port: handle.port };
   ctx.vars['registry.url'] = handle.url;
   ctx.vars['registry.host'] = handle.hostPort;
   if (settings.dir) ctx.vars['registry.dir'] = settings.dir;
@@ -111,7 +113,7 @@ export const registryStop = defineAction({
   description: 'Stop the embedded OCI registry started by registry.start',
   args: z.object({}).strict().default({}),
   async run(_args, ctx) {
-    const r = running.get(ctx.vars);
+    const r = ctx.scope.get(runRegistry).running;
     if (!r) return { ok: false, message: 'no embedded registry is running in this run (registry.start first)' };
     const { requests, bytesOut } = r.handle.stats;
     await r.stop();
@@ -125,11 +127,11 @@ export const registryRestart = defineAction({
   description: 'Start the embedded registry again after registry.stop: same port, same storage, same certificate (stops it first if running)',
   args: z.object({}).strict().default({}),
   async run(_args, ctx) {
-    const settings = stopped.get(ctx.vars);
+    const run = ctx.scope.get(runRegistry);
+    const settings = run.settings;
     if (!settings) return { ok: false, message: 'no embedded registry was started in this run (registry.start first)' };
     if (!settings.dir) return { ok: false, message: 'registry.restart needs a registry on disk: a memory registry loses its content when stopped (registry.start without memory)' };
-    const r = running.get(ctx.vars);
-    if (r) await r.stop();
+    if (run.running) await run.running.stop();
     ctx.signal.throwIfAborted();
     const result = await launch(settings, ctx);
     if (result.ok) ctx.log(`registry back on the same address, same storage (${settings.dir})`);
@@ -163,7 +165,7 @@ export const registryStats = defineAction({
     .strict()
     .default({}),
   async run(args, ctx) {
-    const r = running.get(ctx.vars);
+    const r = ctx.scope.get(runRegistry).running;
     if (!r) return { ok: false, message: 'no embedded registry is running in this run (registry.start first)' };
     const { requests, bytesIn, bytesOut } = r.handle.stats;
     ctx.vars['registry.requests'] = String(requests);

@@ -11,6 +11,7 @@ import type { ActionContext } from '../../src/engine/action.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import { peer } from '../helpers/peers.js';
 import { pushArtifact, startDistribution, type TestRegistry } from './registry-peer.js';
+import { RunScope } from '../../src/engine/run-scope.js';
 
 const bin = peer('docker-registry', 'scripts/ci/install-cosign.sh');
 const cosignBin = peer('cosign', 'scripts/ci/install-cosign.sh');
@@ -32,6 +33,7 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
       vars: {},
       workDir,
       scenarioDir: workDir,
+      scope: new RunScope(),
       target: 'local',
       report: () => {},
     };

@@ -7,6 +7,7 @@ import type { ActionContext, ActionDefinition, ReportedMeasurement } from '../..
 import { gitActions } from '../../src/git/actions.js';
 import { reconcileActions } from '../../src/reconcile/actions.js';
 import { peer } from '../helpers/peers.js';
+import { RunScope } from '../../src/engine/run-scope.js';
 
 const hasGit = peer('git', 'apt-get install git');
 
@@ -29,7 +30,7 @@ describe.skipIf(!hasGit)('git and reconcile actions, chained as a scenario would
 
   it('creates, serves, clones, reconciles, pushes and sees the new revision', async () => {
     const workDir = await mkdtemp(join(tmpdir(), 'ocilab-actions-'));
-    ctx = { signal: new AbortController().signal, log: (l) => lines.push(l), cleanup, vars: {}, workDir, scenarioDir: workDir, target: 'local', report: (m) => measurements.push(m) };
+    ctx = { signal: new AbortController().signal, log: (l) => lines.push(l), cleanup, vars: {}, workDir, scope: new RunScope(), scenarioDir: workDir, target: 'local', report: (m) => measurements.push(m) };
     await run('fixtures.create', 'tiny');
     await run('git.serve', {});
     expect(ctx.vars['git.repo.url']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/tiny\.git$/);

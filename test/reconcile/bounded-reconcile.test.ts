@@ -20,6 +20,7 @@ import { LocalReconciler } from '../../src/reconcile/reconciler.js';
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
 import { validateLocalObject, type SourceObject } from '../../src/reconcile/schema.js';
+import { RunScope } from '../../src/engine/run-scope.js';
 
 /** A TCP server that accepts and never answers: a registry hung mid-outage. */
 let blackHole: Server;
@@ -108,7 +109,7 @@ describe('a reconcile against a registry that never answers', () => {
     const cleanup = new CleanupRegistry();
     const workDir = await mkdtemp(join(dir, 'run-'));
     const lines: string[] = [];
-    const ctx: ActionContext = { signal: new AbortController().signal, log: (l) => lines.push(l), cleanup, vars: {}, workDir, scenarioDir: workDir, target: 'local', report: () => undefined };
+    const ctx: ActionContext = { signal: new AbortController().signal, log: (l) => lines.push(l), cleanup, vars: {}, workDir, scope: new RunScope(), scenarioDir: workDir, target: 'local', report: () => undefined };
     const all = new Map(reconcileActions.map((a) => [a.name, a as ActionDefinition<unknown>]));
     const act = (name: string, raw: unknown) => all.get(name)!.run(all.get(name)!.args.parse(raw), ctx);
     try {

@@ -13,6 +13,7 @@ import { PortInUseError, startRegistry, type RequestEvent } from '../../src/regi
 import { tamperStoredBlob } from '../../src/registry/tamper.js';
 import { pushBlob, sha256 } from './client.js';
 import { rawRequest } from './raw-http.js';
+import { RunScope } from '../../src/engine/run-scope.js';
 
 let work: string;
 beforeEach(async () => {
@@ -143,6 +144,7 @@ describe('registry actions', () => {
     vars: {},
     workDir: work,
     scenarioDir: work,
+    scope: new RunScope(),
     target: 'local',
     report: () => {},
   });
