@@ -26,7 +26,12 @@ export function setRunTarget(scope: RunScope, target: Target): void {
  */
 export function targetOf(ctx: ActionContext): Promise<Target> {
   const held = ctx.scope.get(runTarget);
-  held.target ??= import('./index.js').then(({ createTarget, targetParts }) => createTarget(ctx.target, ctx.plan ? { plan: ctx.plan } : {}, targetParts(ctx.scope)));
+  held.target ??= import('./index.js')
+    .then(({ createTarget, targetParts }) => createTarget(ctx.target, ctx.plan ? { plan: ctx.plan } : {}, targetParts(ctx.scope)))
+    .catch((err: unknown) => {
+      held.target = undefined; // the next action tries again
+      throw err;
+    });
   return held.target;
 }
 
