@@ -1,11 +1,10 @@
 /** Public surface of the targets (see docs/targets.md): the Target interface and its three implementations. */
 import type { TargetName } from '../engine/action.js';
-import { RunScope } from '../engine/run-scope.js';
 import type { Plan } from '../kube/plan.js';
 import { ClusterTarget, type ClusterTargetOptions } from './cluster.js';
 import { KindTarget, type KindTargetOptions } from './kind.js';
 import { LocalTarget, type LocalTargetOptions } from './local.js';
-import { sharedGitServer, sharedReconciler, targetParts, type TargetParts } from './local-git.js';
+import { sharedGitServer, sharedReconciler, type TargetParts } from './local-git.js';
 import type { Target } from './target.js';
 
 export * from './target.js';
@@ -33,10 +32,9 @@ export interface TargetSettings {
 
 /**
  * The target `name`, shaped by `s`. `parts` are the run's Git servers and reconciler
- * (`targetParts(scope)` of the run's scope), shared with its git.serve and reconcile.*;
- * without them the target gets parts of its own.
+ * (`targetParts(scope)` of the run's scope), shared with its git.serve and reconcile.*.
  */
-export function createTarget(name: TargetName, s: TargetSettings = {}, parts: TargetParts = targetParts(new RunScope())): Target {
+export function createTarget(name: TargetName, s: TargetSettings, parts: TargetParts): Target {
   const opt = <T>(v: T | undefined, key: string) => (v === undefined ? {} : { [key]: v });
   const startGitServer = sharedGitServer(parts.git);
   switch (name) {

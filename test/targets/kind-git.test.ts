@@ -84,7 +84,7 @@ describe('kind target: ocilab Git server on the kind network gateway (FAKE docke
   it('createTarget("kind") gets the real Git server, among the run\'s servers, which binds the host it is given', async () => {
     const parts = targetParts(new RunScope());
     const kind = createTarget('kind', {}, parts) as KindTarget;
-    expect(createTarget('kind', { gitUrl: 'http://x:1' }).gitUrl()).toEqual({ host: 'http://x:1', cluster: 'http://x:1' });
+    expect(createTarget('kind', { gitUrl: 'http://x:1' }, parts).gitUrl()).toEqual({ host: 'http://x:1', cluster: 'http://x:1' });
     // The real server with an explicit host (127.0.0.1 here; 172.18.0.1 exists only with a kind network).
     const dir = await mkdtemp(join(tmpdir(), 'ocilab-kind-git-'));
     const cleanup = new CleanupRegistry();
