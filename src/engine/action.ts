@@ -124,7 +124,7 @@ export interface ActionDefinition<A = unknown> {
    * value. The load-time check lets a later `${name}` through only when an earlier action
    * declares `name`; docs/actions.md lists them.
    */
-  sets?: VarsSet<A>;
+  sets?: VarsSet<NoInfer<A>>;
   run(args: A, ctx: ActionContext): Promise<ActionResult>;
 }
 
