@@ -74,7 +74,7 @@ export const helmRepoArgs = z
   .object({
     kind: z.literal('HelmRepository').describe('A HelmRepository (source.toolkit.fluxcd.io/v1).'),
     ...meta,
-    url: z.string().describe('spec.url: `oci://<host>/<path>` (an OCI HelmRepository) or an https chart repository.'),
+    url: z.string().describe('spec.url: `oci://<host>/<path>` (type oci, no tag) or an http(s) chart repository.'),
     insecure: flag.optional().describe('spec.insecure: plain HTTP (OCI repositories); `${registry.insecure}` is accepted.'),
     provider: z.enum(OCI_PROVIDERS).optional().describe('spec.provider: generic (default), or the cloud\'s workload identity (aws, azure, gcp).'),
     timeout: timeoutArg,
