@@ -85,11 +85,12 @@ function* stringsIn(value: unknown, path: PathSegment[]): Generator<{ text: stri
  */
 export function variableProblems(steps: readonly StepLike[], known: ReadonlySet<string>, setsOf: SetsOf): Problem[] {
   const problems: Problem[] = [];
+  // Everything set before the current step; the step's own names are kept apart (no copy per step).
   const before = new Set(known);
-  const checkRefs = (text: string, path: PathSegment[], available: ReadonlySet<string>, where: string) => {
+  const checkRefs = (text: string, path: PathSegment[], local: readonly Set<string>[], where: string) => {
     for (const name of interpolatedNames(text)) {
-      if (!name.includes('.') || available.has(name)) continue;
-      const near = closest(name, available);
+      if (!name.includes('.') || before.has(name) || local.some((s) => s.has(name))) continue;
+      const near = closest(name, [...before, ...local.flatMap((s) => [...s])]);
       problems.push({
         path,
         find: `\${${name}}`,
@@ -97,40 +98,35 @@ export function variableProblems(steps: readonly StepLike[], known: ReadonlySet<
       });
     }
   };
-  const setBy = (item: ActionItem): string[] => {
-    const name = Object.keys(item).find((k) => k !== 'timeout' && k !== 'as');
-    return name === undefined ? [] : setsOf(name, item[name]);
-  };
   for (const [i, step] of steps.entries()) {
-    const lists = Object.fromEntries(ACTION_LISTS.map((l) => [l, Array.isArray(step[l]) ? (step[l] as unknown[]) : []])) as Record<(typeof ACTION_LISTS)[number], unknown[]>;
-    const items = (list: (typeof ACTION_LISTS)[number]) =>
-      lists[list].flatMap((item, j) => (item !== null && typeof item === 'object' && !Array.isArray(item) ? [{ item: item as ActionItem, j }] : []));
-    const walk = (list: (typeof ACTION_LISTS)[number], start: ReadonlySet<string>): Set<string> => {
-      const available = new Set(start);
-      for (const { item, j } of items(list)) {
-        const name = Object.keys(item).find((k) => k !== 'timeout' && k !== 'as');
-        if (name !== undefined) {
-          for (const s of stringsIn(item[name], ['steps', i, list, j, name])) checkRefs(s.text, s.path, available, 'earlier action');
-        }
-        for (const n of setBy(item)) available.add(n);
+    const own = { run: new Set<string>(), solve: new Set<string>(), check: new Set<string>() };
+    const walk = (list: (typeof ACTION_LISTS)[number], also: readonly Set<string>[]) => {
+      const items = step[list];
+      if (!Array.isArray(items)) return;
+      const local = [own[list], ...also];
+      for (const [j, item] of items.entries()) {
+        if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+        const name = Object.keys(item as ActionItem).find((k) => k !== 'timeout' && k !== 'as');
+        if (name === undefined) continue;
+        const args = (item as ActionItem)[name];
+        for (const s of stringsIn(args, ['steps', i, list, j, name])) checkRefs(s.text, s.path, local, 'earlier action');
+        for (const n of setsOf(name, args)) own[list].add(n);
       }
-      return available;
     };
-    const afterRun = walk('run', before);
-    const afterSolve = walk('solve', before);
-    const afterCheck = walk('check', new Set([...afterRun, ...afterSolve]));
-    const stepEnd = new Set([...afterCheck]);
+    walk('run', []);
+    walk('solve', []);
+    walk('check', [own.run, own.solve]);
+    const all = [own.run, own.solve, own.check];
     for (const field of DISPLAY_FIELDS) {
-      const value = (step as Record<string, unknown>)[field];
-      for (const s of stringsIn(value, ['steps', i, field])) checkRefs(s.text, s.path, stepEnd, 'action of this step or an earlier one');
+      for (const s of stringsIn(step[field], ['steps', i, field])) checkRefs(s.text, s.path, all, 'action of this step or an earlier one');
     }
-    for (const n of stepEnd) before.add(n);
+    for (const set of all) for (const n of set) before.add(n);
   }
   return problems;
 }
 
 /** The known name nearest to a typo (edit distance at most 2), for a "did you mean". */
-function closest(name: string, names: ReadonlySet<string>): string | undefined {
+function closest(name: string, names: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of names) {
