@@ -32,8 +32,8 @@ const wholeNumber = (what: string, min: number, max: number) =>
 
 const CompareArgs = z.object({
   methods: z.array(MethodSpecSchema).min(1).describe('The fetch methods to measure, one row each.'),
-  runs: wholeNumber('runs', 1, 100).default(5).describe('Measured runs per method (1 to 100; a param\'s string is accepted).'),
-  warmup: wholeNumber('warmup', 0, 20).default(1).describe('Runs before those, left out of the figures (0 to 20).'),
+  runs: wholeNumber('runs', 1, 100).default(5).describe('Measured runs per method, 1 to 100 (default 5; a param\'s string is accepted).'),
+  warmup: wholeNumber('warmup', 0, 20).default(1).describe('Runs before those, left out of the figures: 0 to 20 (default 1).'),
   dest: z.string().default('tmpfs').describe('Where each run writes: tmpfs (/dev/shm when it is one, else the temp dir), temp (the OS temp dir), or a directory.'),
   interleave: z.boolean().default(true).describe('Measure in rounds, every method once per round, so a slow drift hits all alike; false: one method\'s runs after another\'s.'),
   projection: z

@@ -29,7 +29,7 @@ export const ociArgs = z
   .object({
     kind: z.literal('OCIRepository').describe('An OCIRepository (source.toolkit.fluxcd.io/v1).'),
     ...meta,
-    url: z.string().describe('spec.url: `oci://<host>/<repository>`, as Flux reaches it (e.g. oci://${registry.pull}/app).'),
+    url: z.string().describe('spec.url: `oci://<host>/<repository>`, as Flux reaches it (e.g. ${registry.pull}/app).'),
     tag: z.string().optional().describe('spec.ref.tag (default latest when no semver or digest).'),
     semver: z.string().optional().describe('spec.ref.semver: the highest tag in this range (wins over tag).'),
     digest: z.string().optional().describe('spec.ref.digest: pin `sha256:…` (wins over semver and tag).'),

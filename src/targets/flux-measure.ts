@@ -50,7 +50,7 @@ const measureArgs = z.strictObject({
       { kind: 'OCIRepository', name: 'fleet-oci' },
     ])
     .describe('The sources to measure, already applied.'),
-  runs: runsArg.default(3).describe('Requested reconciles per source, one after the other (1 to 100).'),
+  runs: runsArg.default(3).describe('Requested reconciles per source, one after the other: 1 to 100 (default 3).'),
   metricsUrl: z.string().optional().describe('source-controller\'s metrics URL when it runs outside the cluster (the rig); empty: through the API server\'s pod proxy.'),
   timeout: z
     .string()
