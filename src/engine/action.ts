@@ -120,7 +120,36 @@ export interface ActionDefinition<A = unknown> {
   args: z.ZodType<A>;
   /** True when run() honours ctx.plan (records its changes and makes none); called in `--dry-run`. */
   plansInDryRun?: boolean;
+  /**
+   * The variables the action sets in ctx.vars for later steps, each with one line about its
+   * value. The load-time check lets a later `${name}` through only when an earlier action
+   * declares `name`; docs/actions.md lists them.
+   */
+  sets?: VarsSet<NoInfer<A>>;
   run(args: A, ctx: ActionContext): Promise<ActionResult>;
+}
+
+/**
+ * Variable name → one line about its value. A name that depends on the arguments (a key
+ * pair's `<name>.passwordFile`) is written as a pattern with `<placeholders>` and maps to
+ * a DynamicVar that computes the names set for given arguments.
+ */
+export type VarsSet<A> = Record<string, string | DynamicVar<A>>;
+
+export interface DynamicVar<A> {
+  description: string;
+  /** The names set for these (validated) arguments; may be empty (set only with some arguments). */
+  names(args: A): string[];
+}
+
+/** The names an action declares it sets for `args` (validated arguments). */
+export function namesSet<A>(def: ActionDefinition<A>, args: A): string[] {
+  const out: string[] = [];
+  for (const [name, v] of Object.entries(def.sets ?? {})) {
+    if (typeof v === 'string') out.push(name);
+    else out.push(...v.names(args));
+  }
+  return out;
 }
 
 /** Helper that keeps the args type attached to the definition. */

@@ -10,9 +10,10 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { valueProblems } from './scenario-checks.js';
+import { valueProblems, variableProblems } from './scenario-checks.js';
+import { BUILTIN_VARS } from './builtin-vars.js';
 import { findExcessiveDepth, MAX_EXPANDED_NODES, MAX_SCENARIO_BYTES, MAX_SCENARIO_DEPTH } from './scenario-limits.js';
-import type { ActionRegistry } from './action.js';
+import { namesSet, type ActionRegistry } from './action.js';
 import { describe, diagnoseAction, formatPath, isActionPath, type PathSegment, type Problem } from './scenario-errors.js';
 import { actionOptionSchema, scenarioSchema, type Scenario } from './scenario-schema.js';
 
@@ -35,8 +36,19 @@ export function formatProblem(p: LocatedProblem): string {
   return p.field ? `${p.file}:${p.line}:${p.col}: ${p.field}: ${p.message}` : `${p.file}:${p.line}:${p.col}: ${p.message}`;
 }
 
-/** The source offset of the node at `path` (or of its key); falls back to the deepest existing parent. */
-function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean): number {
+/**
+ * The source offset of the node at `path` (or of its key); falls back to the deepest existing
+ * parent. With `find`, the offset of that text inside the node's source, when it is there.
+ */
+function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean, find?: string, text?: string): number {
+  const start = nodeOffset(doc, path, atKey);
+  if (find === undefined || text === undefined) return start.offset;
+  const at = text.indexOf(find, start.offset);
+  return at >= 0 && at < start.end ? at : start.offset;
+}
+
+function nodeOffset(doc: Document, path: readonly PathSegment[], atKey: boolean): { offset: number; end: number } {
+  const found = (node: unknown, offset: number) => ({ offset, end: (node as Node | null)?.range?.[1] ?? offset });
   let node: unknown = doc.contents;
   let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
   for (let i = 0; i < path.length; i++) {
@@ -44,23 +56,23 @@ function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean): 
     const last = i === path.length - 1;
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return offset;
+      if (!pair) return found(undefined, offset);
       const key = pair.key as Node;
-      if (last && atKey) return key.range?.[0] ?? offset;
+      if (last && atKey) return found(undefined, key.range?.[0] ?? offset);
       const value = pair.value as Node | null;
       // A key with no value (`say:`) has no range of its own: point at the key.
       offset = value?.range?.[0] ?? key.range?.[0] ?? offset;
       node = value;
     } else if (isSeq(node) && typeof seg === 'number') {
       const item = node.items[seg] as Node | undefined;
-      if (!item) return offset;
+      if (!item) return found(undefined, offset);
       offset = item.range?.[0] ?? offset;
       node = item;
     } else {
-      return offset;
+      return found(undefined, offset);
     }
   }
-  return offset;
+  return found(node, offset);
 }
 
 /** Parses and validates scenario text; `file` is used for messages and as the scenario's file. */
@@ -102,7 +114,7 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
   }
   const locate = (problems: Problem[]): LocatedProblem[] =>
     problems.map((p) => {
-      const pos = lineCounter.linePos(offsetOf(doc, p.path, p.atKey ?? false));
+      const pos = lineCounter.linePos(offsetOf(doc, p.path, p.atKey ?? false, p.find, text));
       return { file, line: pos.line, col: pos.col, field: p.path.length ? formatPath(p.path) : '', message: p.message };
     });
 
@@ -121,6 +133,9 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
     throw new ScenarioLoadError(dedupe(locate(problems)));
   }
   const scenario = result.data as unknown as Omit<Scenario, 'file'>;
+  // The validated arguments (defaults filled in, a whole `${param}` read as its default) say
+  // which variables each action sets; keepParamReferences puts the written lists back.
+  const validatedSteps = scenario.steps.map((step) => ({ ...step }));
   keepParamReferences(scenario, data as Record<string, unknown>);
   const seen = new Map<string, number>();
   const duplicates: Problem[] = [];
@@ -132,6 +147,13 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
   if (duplicates.length > 0) throw new ScenarioLoadError(locate(duplicates));
   const values = valueProblems(scenario.steps);
   if (values.length > 0) throw new ScenarioLoadError(dedupe(locate(values)));
+  const known = new Set([...Object.keys(scenario.params), ...Object.keys(BUILTIN_VARS)]);
+  const setsOf = (name: string, args: unknown) => {
+    const def = registry.get(name);
+    return def ? namesSet(def, args) : [];
+  };
+  const unknownVars = variableProblems(validatedSteps, known, setsOf);
+  if (unknownVars.length > 0) throw new ScenarioLoadError(dedupe(locate(unknownVars)));
   return { ...scenario, file };
 }
 

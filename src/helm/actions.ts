@@ -17,11 +17,15 @@ import { versionToTag } from './media-types.js';
 import { packageChart } from './package.js';
 import { describeChart, inspectChart, listChartVersions, parseChartRemote, pullChart, pushChart } from './registry.js';
 
-const tool = z.enum(['auto', 'helm', 'ocilab']).default('auto');
+const tool = z
+  .enum(['auto', 'helm', 'ocilab'])
+  .default('auto')
+  .describe('auto: the helm CLI when installed, else ocilab does the same in-process (the equivalent helm command is shown either way).');
 /** Plain HTTP to the registry (default true: ocilab's and kind's registries); `${registry.insecure}` after interpolation is accepted. */
 const plainHttp = z
   .union([z.boolean(), z.string().regex(/^(true|false|.*\$\{[^}]+\}.*)$/, 'plainHttp must be true or false')])
-  .default(true);
+  .default(true)
+  .describe('Plain HTTP to the registry (helm --plain-http); default true, as ocilab\'s and kind\'s registries are; `${registry.insecure}` is accepted.');
 /** No zod transform: scenario loading parses args before interpolation and keeps the result. */
 const plain = (v: boolean | string): boolean => v === true || v === 'true';
 export const NEEDS_CLUSTER = 'Rendering and installing the chart is helm-controller\'s job (a HelmRelease): it needs a cluster (target kind or cluster). The local target stops at the registry: push, list, inspect, sign, verify.';
@@ -55,7 +59,17 @@ function show(ctx: ActionContext, args: string[], ran: boolean): void {
 export const helmPackage = defineAction({
   name: 'helm.package',
   description: 'Package a chart directory into <name>-<version>.tgz like `helm package` (sets helm.archive, helm.chart, helm.version)',
-  args: z.strictObject({ chart: z.string().min(1), destination: z.string().optional(), version: z.string().optional(), tool }),
+  args: z.strictObject({
+    chart: z.string().min(1).describe('The chart directory (holding Chart.yaml), relative to the scenario file.'),
+    destination: z.string().optional().describe('Directory for the .tgz, relative to the scenario file. Default: `charts/` in the run\'s work dir.'),
+    version: z.string().optional().describe('Set the chart\'s version (helm package --version). Default: Chart.yaml\'s.'),
+    tool,
+  }),
+  sets: {
+    'helm.archive': 'Path of the packaged `<name>-<version>.tgz`.',
+    'helm.chart': 'The chart\'s name.',
+    'helm.version': 'The chart\'s version.',
+  },
   run: (args, ctx) =>
     guarded(ctx, async () => {
       const dir = here(ctx, args.chart);
@@ -82,7 +96,18 @@ export const helmPackage = defineAction({
 export const helmPush = defineAction({
   name: 'helm.push',
   description: 'Push a chart archive to oci://host/path like `helm push` (sets helm.ref, helm.digest, helm.tag, helm.repository)',
-  args: z.strictObject({ archive: z.string().optional(), remote: z.string().min(1), plainHttp, tool }),
+  args: z.strictObject({
+    archive: z.string().optional().describe('The chart .tgz, relative to the scenario file. Default: ${helm.archive}.'),
+    remote: z.string().min(1).describe('Where to push, `oci://<host>/<path>`: the chart goes to `<path>/<name>:<version>`.'),
+    plainHttp,
+    tool,
+  }),
+  sets: {
+    'helm.repository': '`oci://<host>/<path>/<name>`: the chart\'s repository.',
+    'helm.ref': '`<host>/<path>/<name>:<tag>`: the pushed chart by tag.',
+    'helm.digest': 'The pushed manifest\'s digest (for cosign.sign).',
+    'helm.tag': 'The tag: the chart version (a `+` becomes `_`).',
+  },
   run: (args, ctx) =>
     guarded(ctx, async () => {
       const archive = args.archive ? here(ctx, args.archive) : ctx.vars['helm.archive'];
@@ -120,7 +145,14 @@ export const helmPush = defineAction({
 export const helmPull = defineAction({
   name: 'helm.pull',
   description: 'Pull a chart like `helm pull oci://… --version X` and check the archive (sets helm.pulled)',
-  args: z.strictObject({ ref: z.string().min(1), version: z.string().min(1), destination: z.string().optional(), plainHttp, tool }),
+  args: z.strictObject({
+    ref: z.string().min(1).describe('The chart, `oci://<host>/<path>/<name>` (no tag), e.g. ${helm.repository}.'),
+    version: z.string().min(1).describe('The chart version to pull (helm pull --version).'),
+    destination: z.string().optional().describe('Directory for the .tgz, relative to the scenario file. Default: `pulled-charts/` in the run\'s work dir.'),
+    plainHttp,
+    tool,
+  }),
+  sets: { 'helm.pulled': 'Path of the pulled `<name>-<version>.tgz`.' },
   run: (args, ctx) =>
     guarded(ctx, async () => {
       const dest = args.destination ? here(ctx, args.destination) : join(ctx.workDir, 'pulled-charts');
@@ -147,7 +179,11 @@ export const helmPull = defineAction({
 export const helmList = defineAction({
   name: 'helm.list',
   description: 'List the versions of a chart in a registry (SemVer tags, newest first), with digest and app version',
-  args: z.strictObject({ repository: z.string().min(1), plainHttp, expect: z.array(z.string()).optional() }),
+  args: z.strictObject({
+    repository: z.string().min(1).describe('The chart\'s repository, `oci://<host>/<path>/<name>`, e.g. ${helm.repository}.'),
+    plainHttp,
+    expect: z.array(z.string()).optional().describe('The versions that must be listed, exactly and in this order (newest first).'),
+  }),
   run: (args, ctx) =>
     guarded(ctx, async () => {
       ctx.log(`equivalent: crane ls ${args.repository.replace(/^oci:\/\//, '')}   (helm has no list command for OCI registries)`, 'info');
@@ -166,9 +202,16 @@ export const helmInspect = defineAction({
   name: 'helm.inspect',
   description: 'Show a chart in a registry: name, version, app version, annotations and values.yaml (what `helm show chart|values` print)',
   args: z.strictObject({
-    ref: z.string().min(1),
+    ref: z.string().min(1).describe('The chart by tag or digest, e.g. ${helm.ref}.'),
     plainHttp,
-    expect: z.strictObject({ name: z.string().optional(), version: z.string().optional(), values: z.string().optional() }).optional(),
+    expect: z
+      .strictObject({
+        name: z.string().optional().describe('The chart\'s name must be this.'),
+        version: z.string().optional().describe('Its version must be this.'),
+        values: z.string().optional().describe('Its values.yaml must contain this text.'),
+      })
+      .optional()
+      .describe('What the chart must be; the action fails with each difference.'),
   }),
   run: (args, ctx) =>
     guarded(ctx, async () => {

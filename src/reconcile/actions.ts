@@ -31,7 +31,18 @@ export function interpolateVars(text: string, vars: Record<string, string>, orig
 export const reconcileApply = defineAction({
   name: 'reconcile.apply',
   description: 'Apply Flux source YAML (GitRepository/OCIRepository, source.toolkit.fluxcd.io/v1, plus v1 Secrets for verify.secretRef) to the local reconciler.',
-  args: z.union([z.string(), z.object({ file: z.string().optional(), yaml: z.string().optional() })]),
+  args: z.union([
+    z.string().describe('The YAML file alone, relative to the scenario file.'),
+    z.object({
+      file: z.string().optional().describe('YAML file, relative to the scenario file; its `${name}` references are replaced from the run\'s variables.'),
+      yaml: z.string().optional().describe('The YAML inline (interpolated like any argument).'),
+    }),
+  ]),
+  sets: {
+    'source.kind': 'Kind of the last source applied (GitRepository or OCIRepository).',
+    'source.name': 'Its name.',
+    'source.namespace': 'Its namespace.',
+  },
   async run(args, ctx) {
     try {
       let text: string;
@@ -77,15 +88,19 @@ export const reconcileWait = defineAction({
   description: 'Wait until a source is Ready with an artifact (optionally a new revision); sets source.revision.',
   args: z
     .object({
-      kind: z.enum(['GitRepository', 'OCIRepository']).optional(),
-      name: z.string().optional(),
-      namespace: z.string().optional(),
-      timeout: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/).default('60s'),
-      /** Wait for a revision other than the current one (after a push), and reconcile now. */
-      newRevision: z.boolean().optional(),
-      revision: z.string().optional(),
+      kind: z.enum(['GitRepository', 'OCIRepository']).optional().describe('Kind of the source. Default: ${source.kind} (the last reconcile.apply).'),
+      name: z.string().optional().describe('Its name. Default: ${source.name}.'),
+      namespace: z.string().optional().describe('Its namespace. Default: ${source.namespace}, else flux-system.'),
+      timeout: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/).default('60s').describe('Give up after this long.'),
+      newRevision: z.boolean().optional().describe('Reconcile now and wait for a revision other than the current one (after a push).'),
+      revision: z.string().optional().describe('Wait for exactly this artifact revision.'),
     })
     .default({ timeout: '60s' }),
+  sets: {
+    'source.revision': 'The stored artifact\'s revision, e.g. `main@sha1:<commit>` or `latest@sha256:<digest>`.',
+    'source.digest': 'The stored artifact\'s digest.',
+    'source.artifact': 'Path of the stored artifact in the run\'s work dir.',
+  },
   async run(args, ctx) {
     const key = sourceKeyOf(args, ctx);
     const rec = reconcilerFor(ctx);
@@ -140,16 +155,20 @@ export const reconcileExpect = defineAction({
   description:
     'Check a source\'s conditions (e.g. SourceVerified=False/VerificationError) and the artifact revision in use; with reconcile: true, one pass first (flux reconcile source).',
   args: z.strictObject({
-    kind: z.enum(['GitRepository', 'OCIRepository']).optional(),
-    name: z.string().optional(),
-    namespace: z.string().optional(),
-    /** Run one reconcile pass now, then check once (what `flux reconcile source oci <name>` does). */
-    reconcile: z.boolean().default(false),
-    conditions: z.record(z.string(), ConditionExpectationSchema).default({}),
-    /** status.artifact.revision must be exactly this, e.g. the last good revision that must stay in use. */
-    revision: z.string().optional(),
-    /** With reconcile: how long the pass may take (default 2m); without: how long to wait for the status to match (default 10s). */
-    timeout: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/).optional(),
+    kind: z.enum(['GitRepository', 'OCIRepository']).optional().describe('Kind of the source. Default: ${source.kind} (the last reconcile.apply).'),
+    name: z.string().optional().describe('Its name. Default: ${source.name}.'),
+    namespace: z.string().optional().describe('Its namespace. Default: ${source.namespace}, else flux-system.'),
+    reconcile: z.boolean().default(false).describe('Run one reconcile pass now, then check once (what `flux reconcile source oci <name>` asks for).'),
+    conditions: z
+      .record(z.string(), ConditionExpectationSchema)
+      .default({})
+      .describe('Expected conditions by type (Ready, SourceVerified...): `{ SourceVerified: { status: False, reason: VerificationError } }`.'),
+    revision: z.string().optional().describe('status.artifact.revision must be exactly this, e.g. the last good revision that must stay in use.'),
+    timeout: z
+      .string()
+      .regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/)
+      .optional()
+      .describe('With reconcile: how long the pass may take (default 2m); without: how long to wait for the status to match (default 10s).'),
   }),
   async run(args, ctx) {
     const key = sourceKeyOf(args, ctx);

@@ -13,10 +13,9 @@ const conditionStatus = z
   .transform((v) => (v === true ? 'True' : v === false ? 'False' : v));
 
 export const ConditionExpectationSchema = z.strictObject({
-  status: conditionStatus.optional(),
-  reason: z.string().optional(),
-  /** A part of the message (plain text, not a pattern). */
-  message: z.string().optional(),
+  status: conditionStatus.optional().describe('The condition\'s status: True, False or Unknown (an unquoted true/false is read as True/False).'),
+  reason: z.string().optional().describe('The condition\'s reason, exactly, e.g. VerificationError.'),
+  message: z.string().optional().describe('A part of the condition\'s message (plain text, not a pattern).'),
 });
 export type ConditionExpectation = z.infer<typeof ConditionExpectationSchema>;
 

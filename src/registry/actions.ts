@@ -35,22 +35,20 @@ const runRegistry = scopeSlot<RunRegistry>('embedded registry', () => ({}));
 
 const startArgs = z
   .object({
-    /** Storage directory, relative to the scenario; default: `registry/` in the run's work dir. */
-    dir: z.string().optional(),
-    host: z.string().optional(),
-    port: z.number().int().min(0).max(65535).optional(),
-    /** Keep blobs in memory instead of on disk (tamper and restart then are not possible). */
-    memory: z.boolean().optional(),
+    dir: z.string().optional().describe('Storage directory, relative to the scenario file. Default: `registry/` in the run\'s work dir.'),
+    host: z.string().optional().describe('Address to bind (default 127.0.0.1).'),
+    port: z.number().int().min(0).max(65535).optional().describe('Port to listen on (default 0: any free port); a busy port is an error.'),
+    memory: z.boolean().optional().describe('Keep blobs in memory instead of on disk (registry.tamper and registry.restart then are not possible).'),
     /**
      * Serve HTTPS with a throwaway CA made for this run (sets registry.ca: the ca.crt path,
      * and registry.tls.dir with ca.crt, tls.crt, tls.key 0600).
      */
-    tls: z.boolean().optional(),
+    tls: z.boolean().optional().describe('Serve HTTPS with a throwaway CA made for this run (sets registry.ca and registry.tls.dir).'),
     /**
      * With tls: mutual TLS, the registry requires a client certificate from that CA; one is
      * issued (registry.tls.clientCert / registry.tls.clientKey: client.crt, client.key 0600).
      */
-    tlsClientAuth: z.boolean().optional(),
+    tlsClientAuth: z.boolean().optional().describe('With tls: require a client certificate from that CA (mutual TLS); one is issued (sets registry.tls.clientCert, registry.tls.clientKey).'),
   })
   .strict()
   .default({});
@@ -59,6 +57,15 @@ export const registryStart = defineAction({
   name: 'registry.start',
   description: 'Start the embedded OCI registry on 127.0.0.1 (sets registry.url, registry.host, registry.dir; with tls: HTTPS and registry.ca; with tlsClientAuth too: mutual TLS and registry.tls.clientCert/clientKey)',
   args: startArgs,
+  sets: {
+    'registry.url': 'The registry\'s base URL, `http://127.0.0.1:<port>` (https with tls).',
+    'registry.host': '`host:port` of the registry, for `oci://${registry.host}/<repository>` references.',
+    'registry.dir': { description: 'Its storage directory (not set with memory: true).', names: (a) => (a.memory ? [] : ['registry.dir']) },
+    'registry.ca': { description: 'With tls: path of the throwaway CA certificate (ca.crt), for caFile.', names: (a) => (a.tls ? ['registry.ca'] : []) },
+    'registry.tls.dir': { description: 'With tls: the directory holding ca.crt, tls.crt and tls.key (0600).', names: (a) => (a.tls ? ['registry.tls.dir'] : []) },
+    'registry.tls.clientCert': { description: 'With tlsClientAuth: the client certificate (client.crt), for certFile.', names: (a) => (a.tls && a.tlsClientAuth ? ['registry.tls.clientCert'] : []) },
+    'registry.tls.clientKey': { description: 'With tlsClientAuth: the client key (client.key, 0600), for keyFile.', names: (a) => (a.tls && a.tlsClientAuth ? ['registry.tls.clientKey'] : []) },
+  },
   async run(args, ctx) {
     if (ctx.scope.get(runRegistry).running) return { ok: false, message: 'the embedded registry is already running in this run (registry.stop first)' };
     const dir = args.memory ? undefined : args.dir ? resolve(ctx.scenarioDir, args.dir) : join(ctx.workDir, 'registry');
@@ -126,6 +133,11 @@ export const registryRestart = defineAction({
   name: 'registry.restart',
   description: 'Start the embedded registry again after registry.stop: same port, same storage, same certificate (stops it first if running)',
   args: z.object({}).strict().default({}),
+  sets: {
+    'registry.url': 'The registry\'s base URL (the same as before).',
+    'registry.host': '`host:port` of the registry (the same as before).',
+    'registry.dir': 'Its storage directory (the same as before).',
+  },
   async run(_args, ctx) {
     const run = ctx.scope.get(runRegistry);
     const settings = run.settings;
@@ -142,7 +154,13 @@ export const registryRestart = defineAction({
 export const registryTamper = defineAction({
   name: 'registry.tamper',
   description: "Flip a byte of a blob in the embedded registry's storage (the digest no longer matches)",
-  args: z.object({ digest: z.string(), dir: z.string().optional(), offset: z.number().int().min(0).optional() }).strict(),
+  args: z
+    .object({
+      digest: z.string().describe('Digest of the stored blob to change, e.g. ${artifact.layer.digest}.'),
+      dir: z.string().optional().describe('Registry storage directory, relative to the scenario file. Default: ${registry.dir}.'),
+      offset: z.number().int().min(0).optional().describe('Byte to invert (default: the last one, inside a gzip layer\'s size trailer).'),
+    })
+    .strict(),
   async run(args, ctx) {
     const dir = args.dir ? resolve(ctx.scenarioDir, args.dir) : ctx.vars['registry.dir'];
     if (!dir) return { ok: false, message: 'registry.tamper needs a registry started on disk (registry.start without memory) or a dir' };
@@ -157,13 +175,16 @@ export const registryStats = defineAction({
   description: 'Report the requests and bytes the embedded registry served (since start or the last reset)',
   args: z
     .object({
-      /** Label for the measurements panel, e.g. "oci pull"; without it, only vars and a log line. */
-      method: z.string().optional(),
-      /** Zero the counters afterwards, so the next registry.stats measures only what follows. */
-      reset: z.boolean().optional(),
+      method: z.string().optional().describe('Label for the measurements panel, e.g. "oci pull"; without it, only variables and a log line.'),
+      reset: z.boolean().optional().describe('Zero the counters afterwards, so the next registry.stats counts only what follows.'),
     })
     .strict()
     .default({}),
+  sets: {
+    'registry.requests': 'Requests served since the start or the last reset.',
+    'registry.bytes_out': 'Response body bytes served.',
+    'registry.bytes_in': 'Request body bytes received.',
+  },
   async run(args, ctx) {
     const r = ctx.scope.get(runRegistry).running;
     if (!r) return { ok: false, message: 'no embedded registry is running in this run (registry.start first)' };

@@ -31,6 +31,18 @@ export const targetUp = defineAction({
   description: 'Bring up the run target (local: registry + Git server; kind: cluster + registry + Flux; cluster: Flux check + namespace); sets registry.host, registry.pull, git.url, git.pull, target.namespace, and target.git.dir / target.registry.dir (what ocilab serves itself, for measure.compare servers:; empty when the target\'s Git server or registry is not ocilab\'s)',
   args: z.object({}).strict().default({}),
   plansInDryRun: true,
+  sets: {
+    'target.namespace': 'The namespace Flux objects go to (flux-system on local and kind; the attendee\'s on a shared cluster).',
+    'target.apps': 'Prefix for the namespaces a scenario\'s Kustomizations fill: `demo`, or the attendee\'s namespace on the cluster target.',
+    'target.flux': 'Who fetches sources, in words: Flux\'s source-controller, or ocilab\'s local reconciler standing in for it.',
+    'registry.host': '`host:port` (and path) where this machine pushes, e.g. `127.0.0.1:40123`, `localhost:5001`.',
+    'registry.pull': 'Where Flux pulls from, e.g. `oci://kind-registry:5000` (differs from registry.host on kind).',
+    'registry.insecure': '`true` when the registry is plain HTTP (the OCIRepository then needs `insecure: true`), else `false`.',
+    'git.url': 'Base URL of the target\'s Git server, from this machine (repositories are `<url>/<name>.git`).',
+    'git.pull': 'Base URL Flux clones from.',
+    'target.git.dir': 'The directory ocilab\'s own Git server serves, when both servers are ocilab\'s (for measure.compare servers:); else empty.',
+    'target.registry.dir': 'The storage of ocilab\'s own registry, when both servers are ocilab\'s; else empty.',
+  },
   run: (_args, ctx) =>
     guarded(async () => {
       const t = await targetOf(ctx);
@@ -86,9 +98,13 @@ const name = z.string().min(1);
 const duration = durationArg;
 
 const applyArgs = z.union([
-  z.object({ yaml: z.string().min(1), targets: targetsArg }).strict(),
-  /** `${var}` in the file are replaced from the run's variables. */
-  z.object({ file: z.string().min(1), targets: targetsArg }).strict(),
+  z.object({ yaml: z.string().min(1).describe('Flux objects as YAML (several documents allowed); each needs apiVersion, kind and metadata.name.'), targets: targetsArg }).strict(),
+  z
+    .object({
+      file: z.string().min(1).describe('A YAML file of Flux objects, relative to the scenario file; its `${name}` references are replaced from the run\'s variables.'),
+      targets: targetsArg,
+    })
+    .strict(),
   objectArgs,
 ]);
 type ApplyArgs = z.infer<typeof applyArgs>;
@@ -152,22 +168,41 @@ export const fluxApply = defineAction({
 });
 
 const refArgs = {
-  kind: z.enum(FLUX_KIND_NAMES),
-  name,
-  namespace: z.string().optional(),
-  /** How long to wait (default 2m). */
-  timeout: duration.optional(),
+  kind: z.enum(FLUX_KIND_NAMES).describe('Kind of the Flux object.'),
+  name: name.describe('Its metadata.name.'),
+  namespace: z.string().optional().describe('Its namespace (default: the target\'s, ${target.namespace}).'),
+  timeout: duration.optional().describe('How long to wait (default 2m).'),
   targets: targetsArg,
+};
+
+/** Flux's words for the outcome: success, or `failure` when the step is to show Flux refusing (a broken signature). */
+const expectOutcome = z
+  .enum(['success', 'failure'])
+  .default('success')
+  .describe('failure: the action passes when Flux reports a failure (e.g. a broken signature), with Flux\'s message.');
+
+/** What flux.wait and flux.reconcile set, keyed by the object's name and kind. */
+const reportedVars = {
+  'flux.message': 'Flux\'s message about the object (its Ready condition\'s).',
+  'flux.revision': 'The revision in use: artifact revision (sources), last applied revision (Kustomization), chart version (HelmRelease); when there is one.',
+  'flux.digest': 'The stored artifact\'s digest (sources), when there is one.',
+  'flux.<name>.message': { description: 'flux.message, for this object by name.', names: (a: { name: string }) => [`flux.${a.name}.message`] },
+  'flux.<name>.revision': { description: 'flux.revision, for this object by name (the last object waited for with that name).', names: (a: { name: string }) => [`flux.${a.name}.revision`] },
+  'flux.<name>.digest': { description: 'flux.digest, for this object by name.', names: (a: { name: string }) => [`flux.${a.name}.digest`] },
+  'flux.<kind>.<name>.message': { description: 'flux.message, for this kind and name.', names: (a: { kind: string; name: string }) => [`flux.${a.kind}.${a.name}.message`] },
+  'flux.<kind>.<name>.revision': {
+    description: 'flux.revision, for this kind and name (helm-oci\'s OCIRepository and HelmRelease share a name).',
+    names: (a: { kind: string; name: string }) => [`flux.${a.kind}.${a.name}.revision`],
+  },
+  'flux.<kind>.<name>.digest': { description: 'flux.digest, for this kind and name.', names: (a: { kind: string; name: string }) => [`flux.${a.kind}.${a.name}.digest`] },
 };
 
 const waitArgs = z
   .object({
     ...refArgs,
-    for: z.enum(['Ready', 'SourceVerified', 'ArtifactInStorage']).default('Ready'),
-    /** Wait for this artifact revision (sources) or applied revision (Kustomization). */
-    revision: z.string().optional(),
-    /** `failure`: the step passes when Flux reports the failure (e.g. a broken signature), with Flux's message. */
-    expect: z.enum(['success', 'failure']).default('success'),
+    for: z.enum(['Ready', 'SourceVerified', 'ArtifactInStorage']).default('Ready').describe('The condition to wait for.'),
+    revision: z.string().optional().describe('Wait for this artifact revision (sources) or applied revision (Kustomization).'),
+    expect: expectOutcome,
   })
   .strict();
 
@@ -209,6 +244,7 @@ export const fluxWait = defineAction({
   description: 'Wait until a Flux object is Ready / SourceVerified / ArtifactInStorage (or fails, in Flux\'s own words); sets flux.revision, flux.message',
   args: waitArgs,
   plansInDryRun: true,
+  sets: reportedVars,
   run: (args, ctx) =>
     guarded(async () => {
       const skip = skipUnlessTarget(ctx, args.targets, `flux.wait ${args.kind}/${args.name}`);
@@ -223,8 +259,9 @@ export const fluxWait = defineAction({
 export const fluxReconcile = defineAction({
   name: 'flux.reconcile',
   description: 'Ask Flux to reconcile an object now (as `flux reconcile` does) and wait until it has (Ready, or Flux\'s failure message)',
-  args: z.object({ ...refArgs, expect: z.enum(['success', 'failure']).default('success') }).strict(),
+  args: z.object({ ...refArgs, expect: expectOutcome }).strict(),
   plansInDryRun: true,
+  sets: reportedVars,
   run: (args, ctx) =>
     guarded(async () => {
       const skip = skipUnlessTarget(ctx, args.targets, `flux.reconcile ${args.kind}/${args.name}`);

@@ -28,10 +28,9 @@ const statusArg = z
   .transform((v) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : v));
 
 const conditionArg = z.strictObject({
-  status: statusArg.optional(),
-  reason: z.string().optional(),
-  /** A substring of the condition's message. */
-  message: z.string().optional(),
+  status: statusArg.optional().describe('The condition\'s status: True, False or Unknown (an unquoted true/false is read as True/False).'),
+  reason: z.string().optional().describe('The condition\'s reason, exactly, e.g. VerificationError.'),
+  message: z.string().optional().describe('A part of the condition\'s message (plain text, not a pattern).'),
 });
 export type ConditionExpectation = z.infer<typeof conditionArg>;
 
@@ -102,20 +101,24 @@ function matching(want: Expectation): StatusPredicate {
 }
 
 const expectArgs = z.strictObject({
-  kind: z.enum(FLUX_KIND_NAMES),
-  name: z.string().min(1),
-  namespace: z.string().optional(),
-  /** Ask for a reconcile first (`flux reconcile`), then check the status it leaves, once. */
-  reconcile: z.boolean().default(false),
-  conditions: z.record(z.string(), conditionArg).default({}),
-  revision: z.string().optional(),
-  /** Only where ocilab runs this server (target.stop really stops it); elsewhere skipped, the reason printed. */
-  whenOwnServer: z.enum(['registry', 'git']).optional(),
-  /** With reconcile: how long the reconcile may take; without: how long to wait for a match. Default 2m / 10s. */
+  kind: z.enum(FLUX_KIND_NAMES).describe('Kind of the Flux object.'),
+  name: z.string().min(1).describe('Its metadata.name.'),
+  namespace: z.string().optional().describe('Its namespace (default: the target\'s, ${target.namespace}).'),
+  reconcile: z.boolean().default(false).describe('Ask for a reconcile first (as `flux reconcile` does), then check the status it leaves, once.'),
+  conditions: z
+    .record(z.string(), conditionArg)
+    .default({})
+    .describe('Expected conditions by type (Ready, SourceVerified...): `{ SourceVerified: { status: False, reason: VerificationError } }`.'),
+  revision: z.string().optional().describe('The revision in use must be exactly this: status.artifact.revision (sources), status.lastAppliedRevision (Kustomization), the chart version (HelmRelease).'),
+  whenOwnServer: z
+    .enum(['registry', 'git'])
+    .optional()
+    .describe('Check only where ocilab runs this server (so target.stop really stopped it); elsewhere skipped, the reason printed.'),
   timeout: z
     .string()
     .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/)
-    .optional(),
+    .optional()
+    .describe('With reconcile: how long the reconcile may take (default 2m); without: how long to wait for a match (default 10s).'),
   targets: targetsArg,
 });
 

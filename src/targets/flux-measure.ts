@@ -37,23 +37,30 @@ const runsArg = z
 
 const measureArgs = z.strictObject({
   sources: z
-    .array(z.strictObject({ kind: z.enum(['GitRepository', 'OCIRepository']), name: z.string().min(1), namespace: z.string().optional() }))
+    .array(
+      z.strictObject({
+        kind: z.enum(['GitRepository', 'OCIRepository']).describe('Kind of the source.'),
+        name: z.string().min(1).describe('Its name.'),
+        namespace: z.string().optional().describe('Its namespace (default: the target\'s, ${target.namespace}).'),
+      }),
+    )
     .min(1)
     .default([
       { kind: 'GitRepository', name: 'fleet-git' },
       { kind: 'OCIRepository', name: 'fleet-oci' },
-    ]),
-  /** Requested reconciles per source (measure.compare's `runs`). */
-  runs: runsArg.default(3),
-  /** source-controller's metrics URL when it runs outside the cluster (the rig); empty: the pod proxy. */
-  metricsUrl: z.string().optional(),
-  /** How long one requested reconcile may take. */
+    ])
+    .describe('The sources to measure, already applied.'),
+  runs: runsArg.default(3).describe('Requested reconciles per source, one after the other: 1 to 100 (default 3).'),
+  metricsUrl: z.string().optional().describe('source-controller\'s metrics URL when it runs outside the cluster (the rig); empty: through the API server\'s pod proxy.'),
   timeout: z
     .string()
     .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/)
-    .default('2m'),
-  /** Report files to add the in-cluster rows to (a .json written by measure.compare; .md re-rendered from it). */
-  report: z.array(z.string()).default([]),
+    .default('2m')
+    .describe('How long one requested reconcile may take.'),
+  report: z
+    .array(z.string())
+    .default([])
+    .describe('Report files to add the in-cluster rows to, relative to the run\'s work dir: the .json measure.compare wrote (the other formats are rendered again from it).'),
   targets: targetsArg,
 });
 type MeasureArgs = z.infer<typeof measureArgs>;

@@ -24,22 +24,19 @@ import type { ObjectRef } from '../kube/resources.js';
 const KINDS = ['GitRepository', 'OCIRepository'] as const;
 
 const scaleArgs = z.strictObject({
-  /** Objects per kind (issue 7: default 20). */
-  count: z.coerce.number().int().min(1).max(500),
-  gitUrl: z.string().min(1),
-  branch: z.string().default('main'),
-  /** oci://host/repository (no tag). */
-  ociUrl: z.string().min(1),
-  tag: z.string().default('latest'),
-  insecure: z.union([z.boolean(), z.string()]).optional(),
-  /** source-controller's metrics URL when it runs outside the cluster; empty: the pod proxy. */
-  metricsUrl: z.string().optional(),
-  /** How long one batch may take to become Ready. */
+  count: z.coerce.number().int().min(1).max(500).describe('Objects per kind (1 to 500).'),
+  gitUrl: z.string().min(1).describe('The repository every GitRepository clones, as Flux reaches it (e.g. ${git.repo.pull}).'),
+  branch: z.string().default('main').describe('The GitRepositories\' branch.'),
+  ociUrl: z.string().min(1).describe('`oci://<host>/<repository>` (no tag) every OCIRepository pulls, as Flux reaches it.'),
+  tag: z.string().default('latest').describe('The OCIRepositories\' tag.'),
+  insecure: z.union([z.boolean(), z.string()]).optional().describe('Plain-HTTP registry (the OCIRepositories\' spec.insecure); `${registry.insecure}` is accepted.'),
+  metricsUrl: z.string().optional().describe('source-controller\'s metrics URL when it runs outside the cluster; empty: through the API server\'s pod proxy.'),
   timeout: z
     .string()
     .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/)
-    .default('5m'),
-  keep: z.boolean().default(false),
+    .default('5m')
+    .describe('How long one batch may take to become Ready.'),
+  keep: z.boolean().default(false).describe('Keep the objects afterwards (default: they are deleted).'),
   targets: targetsArg,
 });
 

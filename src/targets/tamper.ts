@@ -34,15 +34,15 @@ export const replaceLayer = defineAction({
   description:
     'Tamper through the registry API: replace the content layer of a signed artifact with a directory of your own, push it to a tag, optionally copying the signature to the new digest (sets tamper.digest)',
   args: z.strictObject({
-    /** The signed artifact, by digest: `<registry>/<repo>@sha256:…`. */
-    ref: z.string().min(1),
-    /** Directory packed (like flux push artifact) as the replacement layer. */
-    path: z.string().min(1),
-    /** Tag the tampered manifest is pushed to. */
-    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'an OCI tag').default('latest'),
-    /** Also copy the cosign signature (`sha256-<old>.sig`) to `sha256-<new>.sig`: cosign and ocilab refuse it, the payload names the old digest. */
-    copySignature: z.boolean().default(false),
+    ref: z.string().min(1).describe('The signed artifact, by digest: `<registry>/<repository>@sha256:…`.'),
+    path: z.string().min(1).describe('Directory packed (as flux push artifact packs one) as the replacement layer, relative to the scenario file.'),
+    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'an OCI tag').default('latest').describe('Tag the tampered manifest is pushed to.'),
+    copySignature: z
+      .boolean()
+      .default(false)
+      .describe('Also copy the cosign signature (`sha256-<old>.sig`) to `sha256-<new>.sig`: cosign and ocilab still refuse it, its payload names the old digest.'),
   }),
+  sets: { 'tamper.digest': 'The digest of the tampered manifest pushed to the tag.' },
   async run(args, ctx) {
     const ref = parseReference(args.ref);
     if (!ref.digest) return { ok: false, message: `tamper.replace-layer: ${args.ref} must name the signed artifact by digest (…@sha256:…)` };
