@@ -72,7 +72,7 @@ export const helmPackage = defineAction({
       } else {
         archive = (await packageChart(dir, dest, { version: args.version })).path;
       }
-      const a = readChartArchive(await readFile(archive), archive);
+      const a = await readChartArchive(await readFile(archive), archive);
       ctx.log(`${archive}: ${a.metadata.name} ${a.metadata.version} (app ${a.metadata.appVersion ?? '-'}), ${a.entries.length} files`);
       Object.assign(ctx.vars, { 'helm.archive': archive, 'helm.chart': a.metadata.name, 'helm.version': a.metadata.version });
       return { ok: true };
@@ -99,7 +99,7 @@ export const helmPush = defineAction({
         const r = await runHelm(helm, argv, { stateDir: join(ctx.workDir, 'helm-home'), signal: ctx.signal });
         const out = `${r.stdout}\n${r.stderr}`;
         for (const line of out.trim().split('\n')) ctx.log(line);
-        const meta = readChartArchive(await readFile(archive), archive).metadata;
+        const meta = (await readChartArchive(await readFile(archive), archive)).metadata;
         name = meta.name;
         tag = versionToTag(meta.version);
         digest = digestFromOutput(out) ?? (await describeChart(`oci://${base.registry}/${base.repository}/${name}:${tag}`, { insecure: plain(args.plainHttp), signal: ctx.signal })).digest;
@@ -137,7 +137,7 @@ export const helmPull = defineAction({
       } else {
         path = (await pullChart(`${args.ref}:${args.version}`, dest, { insecure: plain(args.plainHttp), signal: ctx.signal })).path;
       }
-      const a = readChartArchive(await readFile(path), path);
+      const a = await readChartArchive(await readFile(path), path);
       ctx.log(`${path}: ${a.metadata.name} ${a.metadata.version}, ${a.entries.length} files`);
       ctx.vars['helm.pulled'] = path;
       return { ok: true };

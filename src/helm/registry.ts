@@ -92,7 +92,7 @@ export function parseChartRemote(remote: string, insecure?: boolean): Reference 
 /** `helm push <archive> oci://host/charts` in-process. */
 export async function pushChart(archivePath: string, remote: string, opts: ChartRemoteOptions & { created?: Date } = {}): Promise<ChartPushResult> {
   const bytes = await readFile(archivePath);
-  const chart = readChartArchive(bytes, archivePath);
+  const chart = await readChartArchive(bytes, archivePath);
   const meta = chart.metadata;
   const base = parseChartRemote(remote, opts.insecure);
   const tag = versionToTag(meta.version);
@@ -168,7 +168,7 @@ export async function inspectChart(reference: string, opts: ChartRemoteOptions =
   return withClient(ref, opts, async (c) => {
     const d = await describeChart(reference, { ...opts, client: c });
     const bytes = await c.fetchBlob(ref.repository, d.layer.digest, { size: d.layer.size, max: 20 * 1024 * 1024, signal: opts.signal });
-    const archive = readChartArchive(bytes, `layer ${d.layer.digest} of ${d.ref}`);
+    const archive = await readChartArchive(bytes, `layer ${d.layer.digest} of ${d.ref}`);
     if (archive.metadata.name !== d.metadata.name || archive.metadata.version !== d.metadata.version) {
       throw new ChartError(`${d.ref}: the config says ${d.metadata.name} ${d.metadata.version} but the chart layer holds ${archive.metadata.name} ${archive.metadata.version}`);
     }
