@@ -83,6 +83,9 @@ export abstract class EntrySink {
   /** A file entry passed the rules: consume its data. */
   protected abstract file(e: AdmittedEntry): void;
 
+  /** A symlink dropped under `skipSymlinks`. */
+  protected skippedSymlink(_e: AdmittedEntry): void {}
+
   /** After the last entry. */
   finish(): void {}
 
@@ -125,6 +128,7 @@ export abstract class EntrySink {
       case 'SymbolicLink':
         if (this.rules.skipSymlinks) {
           this.result.skippedSymlinks++;
+          this.skippedSymlink({ name, perm, entry });
           return void entry.resume();
         }
         return this.refuse(new OciError('UNSAFE_ARCHIVE', `${this.where(raw)} is a symlink to "${entry.linkpath ?? ''}"; links are not allowed in an artifact`));
@@ -207,7 +211,8 @@ export class EntryWriter extends EntrySink {
 export interface TarEntry {
   /** The clean name ("" for the root directory). */
   name: string;
-  type: 'file' | 'directory';
+  /** 'symlink': one dropped under `skipSymlinks`, listed so a comparison can still see it. */
+  type: 'file' | 'directory' | 'symlink';
   /** Permission bits. */
   mode: number;
   size: number;
@@ -228,6 +233,10 @@ export class EntryReader extends EntrySink {
 
   protected directory({ name, perm, entry }: AdmittedEntry): void {
     this.entries.push({ name, type: 'directory', mode: perm, size: 0, mtime: entry.mtime });
+  }
+
+  protected override skippedSymlink({ name, perm, entry }: AdmittedEntry): void {
+    this.entries.push({ name, type: 'symlink', mode: perm, size: 0, mtime: entry.mtime });
   }
 
   protected file({ name, perm, entry }: AdmittedEntry): void {
