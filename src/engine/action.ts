@@ -16,10 +16,18 @@ import type { z } from 'zod';
 import type { CleanupRegistry } from './cleanup.js';
 import type { OutputStreams } from './streams.js';
 import type { Plan } from '../kube/plan.js';
-import type { Target } from '../targets/target.js';
 import type { MetricName, MetricUnit } from '../measure/metrics.js';
 
 export type TargetName = 'local' | 'kind' | 'cluster';
+
+/**
+ * A run's target as the engine sees it: made by the command (src/targets createTarget) and
+ * handed to actions unopened. The engine needs nothing of it but its name; src/targets'
+ * `Target` extends this, and the target actions (src/targets/action-support.ts) use it as one.
+ */
+export interface RunTarget {
+  readonly name: TargetName;
+}
 
 /** A measured figure an action reports for the measurements panel. */
 export interface Measurement {
@@ -93,7 +101,7 @@ export interface ActionContext {
    * The run's target implementation (src/targets): `target.up`, `flux.apply`... act through it.
    * Set by `ocilab run`; absent in unit tests of other areas.
    */
-  runTarget?: Target;
+  runTarget?: RunTarget;
   /**
    * `--dry-run`: changes are recorded here instead of made. Only actions that declare
    * `plansInDryRun` are called; the engine records the others as "not run".

@@ -4,14 +4,13 @@
  * a failed result with a message. Stops at the first failed action.
  */
 import { unitOf } from '../measure/metrics.js';
-import type { ActionContext, ActionRegistry, ActionResult, Measurement, TargetName } from './action.js';
+import type { ActionContext, ActionRegistry, ActionResult, Measurement, RunTarget, TargetName } from './action.js';
 import type { CleanupRegistry } from './cleanup.js';
 import { parseDuration } from './duration.js';
 import { interpolate } from './interpolate.js';
 import { actionNameOf, type ActionSpec } from './scenario-schema.js';
 import type { OutputStreams } from './streams.js';
 import type { Plan } from '../kube/plan.js';
-import type { Target } from '../targets/target.js';
 
 export interface ExecuteEnv {
   registry: ActionRegistry;
@@ -28,7 +27,7 @@ export interface ExecuteEnv {
   onActionEnd(name: string, ok: boolean, durationMs: number, message?: string): void;
   onLine(line: string, stream: 'stdout' | 'stderr' | 'info'): void;
   onMeasurement(m: Measurement): void;
-  runTarget?: Target;
+  runTarget?: RunTarget;
   /** `--dry-run`: see ActionContext.plan. */
   plan?: Plan;
 }

@@ -31,7 +31,7 @@ export interface RunnerOptions {
   defaultStepTimeoutMs?: number;
   now?: () => number;
   /** The target implementation actions act through (src/targets; built by `ocilab run`). */
-  runTarget?: import('../targets/target.js').Target;
+  runTarget?: import('./action.js').RunTarget;
   /** `--dry-run`: actions record into this plan instead of acting (see ActionContext.plan). */
   plan?: import('../kube/plan.js').Plan;
 }

@@ -17,7 +17,8 @@ const defaults = new WeakMap<Record<string, string>, Target>();
  * Imported lazily: the kind and cluster targets load @kubernetes/client-node (~1 s of CPU).
  */
 export async function targetOf(ctx: ActionContext): Promise<Target> {
-  if (ctx.runTarget) return ctx.runTarget;
+  // The engine carries the run's target unopened (a RunTarget); `ocilab run` made it with createTarget.
+  if (ctx.runTarget) return ctx.runTarget as Target;
   let t = defaults.get(ctx.vars);
   if (!t) {
     const { createTarget } = await import('./index.js');

@@ -5,7 +5,7 @@
  * sources, wait until Flux says Ready (or why not), and tear down what the run made.
  */
 import type { CleanupRegistry } from '../engine/cleanup.js';
-import type { ReportedMeasurement, TargetName } from '../engine/action.js';
+import type { ReportedMeasurement, RunTarget, TargetName } from '../engine/action.js';
 import type { FluxStatusObject, StatusPredicate } from '../kube/conditions.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Plan } from '../kube/plan.js';
@@ -78,7 +78,7 @@ export interface PrepareReport {
   lines: string[];
 }
 
-export interface Target {
+export interface Target extends RunTarget {
   readonly name: TargetName;
   /** Set in `--dry-run`: every change is recorded here and nothing is touched. */
   readonly plan?: Plan;
