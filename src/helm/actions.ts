@@ -7,9 +7,10 @@
  * helm.digest, helm.tag, helm.pulled.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { guarded, scenarioPath } from '../engine/action-helpers.js';
 import { readChartArchive } from './archive.js';
 import { loadChartDir } from './chart.js';
 import { commandLine, digestFromOutput, findHelm, helmCommands, runHelm } from './helm-cli.js';
@@ -26,26 +27,12 @@ const plainHttp = z
 const plain = (v: boolean | string): boolean => v === true || v === 'true';
 export const NEEDS_CLUSTER = 'Rendering and installing the chart is helm-controller\'s job (a HelmRelease): it needs a cluster (target kind or cluster). The local target stops at the registry: push, list, inspect, sign, verify.';
 
-function here(ctx: ActionContext, p: string): string {
-  return isAbsolute(p) ? p : join(ctx.scenarioDir, p);
-}
-
 /** The helm binary to use, undefined for ocilab's own; throws when `tool: helm` and helm is missing. */
 async function chooseHelm(choice: 'auto' | 'helm' | 'ocilab'): Promise<string | undefined> {
   if (choice === 'ocilab') return undefined;
   const helm = await findHelm();
   if (!helm && choice === 'helm') throw new Error('tool: helm, but the helm CLI is not installed (scripts/ci/install-helm.sh installs it)');
   return helm;
-}
-
-async function guarded(ctx: ActionContext, fn: () => Promise<ActionResult>): Promise<ActionResult> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (ctx.signal.aborted) throw err;
-    ctx.log((err as Error).message, 'stderr');
-    return { ok: false, message: (err as Error).message };
-  }
 }
 
 function show(ctx: ActionContext, args: string[], ran: boolean): void {
@@ -57,9 +44,9 @@ export const helmPackage = defineAction({
   description: 'Package a chart directory into <name>-<version>.tgz like `helm package` (sets helm.archive, helm.chart, helm.version)',
   args: z.strictObject({ chart: z.string().min(1), destination: z.string().optional(), version: z.string().optional(), tool }),
   run: (args, ctx) =>
-    guarded(ctx, async () => {
-      const dir = here(ctx, args.chart);
-      const dest = args.destination ? here(ctx, args.destination) : join(ctx.workDir, 'charts');
+    guarded(async () => {
+      const dir = scenarioPath(ctx, args.chart);
+      const dest = args.destination ? scenarioPath(ctx, args.destination) : join(ctx.workDir, 'charts');
       const helm = await chooseHelm(args.tool);
       const argv = helmCommands.package(dir, dest, args.version);
       show(ctx, argv, !!helm);
@@ -84,8 +71,8 @@ export const helmPush = defineAction({
   description: 'Push a chart archive to oci://host/path like `helm push` (sets helm.ref, helm.digest, helm.tag, helm.repository)',
   args: z.strictObject({ archive: z.string().optional(), remote: z.string().min(1), plainHttp, tool }),
   run: (args, ctx) =>
-    guarded(ctx, async () => {
-      const archive = args.archive ? here(ctx, args.archive) : ctx.vars['helm.archive'];
+    guarded(async () => {
+      const archive = args.archive ? scenarioPath(ctx, args.archive) : ctx.vars['helm.archive'];
       if (!archive) return { ok: false, message: 'helm.push needs archive (or a helm.package step before it)' };
       const base = parseChartRemote(args.remote, plain(args.plainHttp));
       const helm = await chooseHelm(args.tool);
@@ -122,8 +109,8 @@ export const helmPull = defineAction({
   description: 'Pull a chart like `helm pull oci://… --version X` and check the archive (sets helm.pulled)',
   args: z.strictObject({ ref: z.string().min(1), version: z.string().min(1), destination: z.string().optional(), plainHttp, tool }),
   run: (args, ctx) =>
-    guarded(ctx, async () => {
-      const dest = args.destination ? here(ctx, args.destination) : join(ctx.workDir, 'pulled-charts');
+    guarded(async () => {
+      const dest = args.destination ? scenarioPath(ctx, args.destination) : join(ctx.workDir, 'pulled-charts');
       const helm = await chooseHelm(args.tool);
       const argv = helmCommands.pull(args.ref, args.version, dest, plain(args.plainHttp));
       show(ctx, argv, !!helm);
@@ -149,7 +136,7 @@ export const helmList = defineAction({
   description: 'List the versions of a chart in a registry (SemVer tags, newest first), with digest and app version',
   args: z.strictObject({ repository: z.string().min(1), plainHttp, expect: z.array(z.string()).optional() }),
   run: (args, ctx) =>
-    guarded(ctx, async () => {
+    guarded(async () => {
       ctx.log(`equivalent: crane ls ${args.repository.replace(/^oci:\/\//, '')}   (helm has no list command for OCI registries)`, 'info');
       const list = await listChartVersions(args.repository, { insecure: plain(args.plainHttp), signal: ctx.signal });
       ctx.log('VERSION'.padEnd(18) + 'APP VERSION'.padEnd(14) + 'DIGEST');
@@ -171,7 +158,7 @@ export const helmInspect = defineAction({
     expect: z.strictObject({ name: z.string().optional(), version: z.string().optional(), values: z.string().optional() }).optional(),
   }),
   run: (args, ctx) =>
-    guarded(ctx, async () => {
+    guarded(async () => {
       const i = await inspectChart(args.ref, { insecure: plain(args.plainHttp), signal: ctx.signal });
       const repo = i.ref.slice(0, i.ref.lastIndexOf(':'));
       ctx.log(`equivalent: ${commandLine(helmCommands.show(`oci://${repo}`, i.version, 'values', plain(args.plainHttp)))}`, 'info');
