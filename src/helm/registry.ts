@@ -17,6 +17,7 @@ import { goJson } from '../oci/artifact.js';
 import { digestOf } from '../oci/digest.js';
 import { OCI_MANIFEST } from '../oci/media-types.js';
 import { formatReference, parseReference, type Reference } from '../oci/reference.js';
+import { withClient } from '../oci/remote.js';
 import { compareVersions, strictVersion } from '../reconcile/semver.js';
 import { readChartArchive, type ChartArchive } from './archive.js';
 import { chartConfigJson, ChartError, type ChartMetadata } from './chart.js';
@@ -69,16 +70,6 @@ export interface ChartRemoteOptions {
   client?: RegistryClient;
   insecure?: boolean;
   signal?: AbortSignal;
-}
-
-async function withClient<T>(ref: Reference, opts: ChartRemoteOptions, fn: (c: RegistryClient) => Promise<T>): Promise<T> {
-  if (opts.client) return fn(opts.client);
-  const c = RegistryClient.forReference(ref);
-  try {
-    return await fn(c);
-  } finally {
-    await c.close();
-  }
 }
 
 /** `oci://host/charts` → Reference (no tag); refuses a tag like helm push does. */
