@@ -6,9 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
+import { scenarioPath } from '../engine/action-helpers.js';
 import { generateKeys, sign, verify, type ToolChoice } from './backend.js';
 import { parseEncryptedKey, parsePublicKey } from './key-file.js';
 import { keyPairPaths } from './keys.js';
@@ -43,10 +44,6 @@ const verifyArgs = z.object({
   tool,
 }).strict();
 
-function path(ctx: ActionContext, p: string): string {
-  return isAbsolute(p) ? p : resolve(ctx.scenarioDir, p);
-}
-
 async function exists(p: string): Promise<boolean> {
   return access(p).then(
     () => true,
@@ -71,7 +68,7 @@ export const generateKeyPairAction = defineAction({
     '<name>.pubBase64': { description: 'The public key in base64, as a Secret\'s `data` value (an OCIRepository\'s verify.secretRef).', names: (a) => [`${a.name}.pubBase64`] },
   },
   async run(args, ctx): Promise<ActionResult> {
-    const dir = args.dir ? path(ctx, args.dir) : join(ctx.workDir, 'keys');
+    const dir = args.dir ? scenarioPath(ctx, args.dir) : join(ctx.workDir, 'keys');
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const passwordFile = join(dir, `${args.name}.password`);
     const files = { ...keyPairPaths(dir, args.name), passwordFile };
@@ -117,8 +114,8 @@ export const signAction = defineAction({
     'cosign.signatureTag': 'The tag holding the signatures, `sha256-<hex>.sig` (ocilab\'s signer only).',
   },
   async run(args, ctx): Promise<ActionResult> {
-    const keyPath = args.key ? path(ctx, args.key) : need(ctx, `${args.keyName}.key`, 'cosign.sign');
-    const passwordFile = args.passwordFile ? path(ctx, args.passwordFile) : ctx.vars[`${args.keyName}.passwordFile`];
+    const keyPath = args.key ? scenarioPath(ctx, args.key) : need(ctx, `${args.keyName}.key`, 'cosign.sign');
+    const passwordFile = args.passwordFile ? scenarioPath(ctx, args.passwordFile) : ctx.vars[`${args.keyName}.passwordFile`];
     const password = await resolvePassword({ passwordFile, purpose: keyPath, env: passwordFile ? {} : process.env });
     const ran = await sign({
       ref: args.ref, keyPath, password, insecure: args.insecure, annotations: args.annotations,
@@ -143,7 +140,7 @@ export const verifyAction = defineAction({
   args: verifyArgs,
   async run(args, ctx): Promise<ActionResult> {
     const keys = args.key
-      ? (Array.isArray(args.key) ? args.key : [args.key]).map((k) => path(ctx, k))
+      ? (Array.isArray(args.key) ? args.key : [args.key]).map((k) => scenarioPath(ctx, k))
       : [need(ctx, `${args.keyName}.pub`, 'cosign.verify')];
     const ran = await verify({ ref: args.ref, keyPaths: keys, insecure: args.insecure, tool: args.tool as ToolChoice, signal: ctx.signal });
     ctx.log(`$ ${ran.command}`, 'info');
@@ -178,7 +175,7 @@ export const checkKeyPairAction = defineAction({
     })
     .strict(),
   async run(args, ctx): Promise<ActionResult> {
-    const dir = args.dir ? path(ctx, args.dir) : join(ctx.workDir, 'keys');
+    const dir = args.dir ? scenarioPath(ctx, args.dir) : join(ctx.workDir, 'keys');
     const { privateKeyPath, publicKeyPath } = keyPairPaths(dir, args.name);
     for (const p of [privateKeyPath, publicKeyPath]) {
       if (!(await exists(p))) return { ok: false, message: `${p} is missing: generate the pair in ${dir} (cosign generate-key-pair${args.name === 'cosign' ? '' : ` --output-key-prefix ${args.name}`})` };

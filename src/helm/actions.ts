@@ -7,9 +7,10 @@
  * helm.digest, helm.tag, helm.pulled.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { guarded, scenarioPath } from '../engine/action-helpers.js';
 import { readChartArchive } from './archive.js';
 import { loadChartDir } from './chart.js';
 import { commandLine, digestFromOutput, findHelm, helmCommands, runHelm } from './helm-cli.js';
@@ -30,26 +31,12 @@ const plainHttp = z
 const plain = (v: boolean | string): boolean => v === true || v === 'true';
 export const NEEDS_CLUSTER = 'Rendering and installing the chart is helm-controller\'s job (a HelmRelease): it needs a cluster (target kind or cluster). The local target stops at the registry: push, list, inspect, sign, verify.';
 
-function here(ctx: ActionContext, p: string): string {
-  return isAbsolute(p) ? p : join(ctx.scenarioDir, p);
-}
-
 /** The helm binary to use, undefined for ocilab's own; throws when `tool: helm` and helm is missing. */
 async function chooseHelm(choice: 'auto' | 'helm' | 'ocilab'): Promise<string | undefined> {
   if (choice === 'ocilab') return undefined;
   const helm = await findHelm();
   if (!helm && choice === 'helm') throw new Error('tool: helm, but the helm CLI is not installed (scripts/ci/install-helm.sh installs it)');
   return helm;
-}
-
-async function guarded(ctx: ActionContext, fn: () => Promise<ActionResult>): Promise<ActionResult> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (ctx.signal.aborted) throw err;
-    ctx.log((err as Error).message, 'stderr');
-    return { ok: false, message: (err as Error).message };
-  }
 }
 
 function show(ctx: ActionContext, args: string[], ran: boolean): void {
@@ -71,9 +58,9 @@ export const helmPackage = defineAction({
     'helm.version': 'The chart\'s version.',
   },
   run: (args, ctx) =>
-    guarded(ctx, async () => {
-      const dir = here(ctx, args.chart);
-      const dest = args.destination ? here(ctx, args.destination) : join(ctx.workDir, 'charts');
+    guarded(async () => {
+      const dir = scenarioPath(ctx, args.chart);
+      const dest = args.destination ? scenarioPath(ctx, args.destination) : join(ctx.workDir, 'charts');
       const helm = await chooseHelm(args.tool);
       const argv = helmCommands.package(dir, dest, args.version);
       show(ctx, argv, !!helm);
@@ -86,7 +73,7 @@ export const helmPackage = defineAction({
       } else {
         archive = (await packageChart(dir, dest, { version: args.version })).path;
       }
-      const a = readChartArchive(await readFile(archive), archive);
+      const a = await readChartArchive(await readFile(archive), archive);
       ctx.log(`${archive}: ${a.metadata.name} ${a.metadata.version} (app ${a.metadata.appVersion ?? '-'}), ${a.entries.length} files`);
       Object.assign(ctx.vars, { 'helm.archive': archive, 'helm.chart': a.metadata.name, 'helm.version': a.metadata.version });
       return { ok: true };
@@ -109,8 +96,8 @@ export const helmPush = defineAction({
     'helm.tag': 'The tag: the chart version (a `+` becomes `_`).',
   },
   run: (args, ctx) =>
-    guarded(ctx, async () => {
-      const archive = args.archive ? here(ctx, args.archive) : ctx.vars['helm.archive'];
+    guarded(async () => {
+      const archive = args.archive ? scenarioPath(ctx, args.archive) : ctx.vars['helm.archive'];
       if (!archive) return { ok: false, message: 'helm.push needs archive (or a helm.package step before it)' };
       const base = parseChartRemote(args.remote, plain(args.plainHttp));
       const helm = await chooseHelm(args.tool);
@@ -124,7 +111,7 @@ export const helmPush = defineAction({
         const r = await runHelm(helm, argv, { stateDir: join(ctx.workDir, 'helm-home'), signal: ctx.signal });
         const out = `${r.stdout}\n${r.stderr}`;
         for (const line of out.trim().split('\n')) ctx.log(line);
-        const meta = readChartArchive(await readFile(archive), archive).metadata;
+        const meta = (await readChartArchive(await readFile(archive), archive)).metadata;
         name = meta.name;
         tag = versionToTag(meta.version);
         digest = digestFromOutput(out) ?? (await describeChart(`oci://${base.registry}/${base.repository}/${name}:${tag}`, { insecure: plain(args.plainHttp), signal: ctx.signal })).digest;
@@ -154,8 +141,8 @@ export const helmPull = defineAction({
   }),
   sets: { 'helm.pulled': 'Path of the pulled `<name>-<version>.tgz`.' },
   run: (args, ctx) =>
-    guarded(ctx, async () => {
-      const dest = args.destination ? here(ctx, args.destination) : join(ctx.workDir, 'pulled-charts');
+    guarded(async () => {
+      const dest = args.destination ? scenarioPath(ctx, args.destination) : join(ctx.workDir, 'pulled-charts');
       const helm = await chooseHelm(args.tool);
       const argv = helmCommands.pull(args.ref, args.version, dest, plain(args.plainHttp));
       show(ctx, argv, !!helm);
@@ -169,7 +156,7 @@ export const helmPull = defineAction({
       } else {
         path = (await pullChart(`${args.ref}:${args.version}`, dest, { insecure: plain(args.plainHttp), signal: ctx.signal })).path;
       }
-      const a = readChartArchive(await readFile(path), path);
+      const a = await readChartArchive(await readFile(path), path);
       ctx.log(`${path}: ${a.metadata.name} ${a.metadata.version}, ${a.entries.length} files`);
       ctx.vars['helm.pulled'] = path;
       return { ok: true };
@@ -185,7 +172,7 @@ export const helmList = defineAction({
     expect: z.array(z.string()).optional().describe('The versions that must be listed, exactly and in this order (newest first).'),
   }),
   run: (args, ctx) =>
-    guarded(ctx, async () => {
+    guarded(async () => {
       ctx.log(`equivalent: crane ls ${args.repository.replace(/^oci:\/\//, '')}   (helm has no list command for OCI registries)`, 'info');
       const list = await listChartVersions(args.repository, { insecure: plain(args.plainHttp), signal: ctx.signal });
       ctx.log('VERSION'.padEnd(18) + 'APP VERSION'.padEnd(14) + 'DIGEST');
@@ -214,7 +201,7 @@ export const helmInspect = defineAction({
       .describe('What the chart must be; the action fails with each difference.'),
   }),
   run: (args, ctx) =>
-    guarded(ctx, async () => {
+    guarded(async () => {
       const i = await inspectChart(args.ref, { insecure: plain(args.plainHttp), signal: ctx.signal });
       const repo = i.ref.slice(0, i.ref.lastIndexOf(':'));
       ctx.log(`equivalent: ${commandLine(helmCommands.show(`oci://${repo}`, i.version, 'values', plain(args.plainHttp)))}`, 'info');

@@ -2,13 +2,13 @@
  * Scenario actions for Flux OCI artifacts: artifact.push, artifact.pull, artifact.tag.
  * They set `artifact.*` variables for later steps and report what they measured.
  */
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { guarded, scenarioPath } from '../engine/action-helpers.js';
 import { credentialSource } from './credentials.js';
 import { readCaFile } from './ca-file.js';
 import { readClientCertificate } from './key-pair.js';
-import { OciError } from './errors.js';
 import { parseReference } from './reference.js';
 import { pullArtifact, pushArtifact, tagArtifact, type ClientSettings } from './remote.js';
 
@@ -24,29 +24,13 @@ const remoteArgs = {
   keyFile: z.string().optional().describe('Key of certFile (PEM), e.g. ${registry.tls.clientKey}.'),
 };
 
-function here(ctx: ActionContext, p: string): string {
-  return isAbsolute(p) ? p : join(ctx.scenarioDir, p);
-}
-
 async function settings(args: { credsFile?: string; caFile?: string; certFile?: string; keyFile?: string }, ctx: ActionContext): Promise<ClientSettings> {
-  const clientCert = await readClientCertificate(args.certFile && here(ctx, args.certFile), args.keyFile && here(ctx, args.keyFile), { cert: 'certFile', key: 'keyFile' });
+  const clientCert = await readClientCertificate(args.certFile && scenarioPath(ctx, args.certFile), args.keyFile && scenarioPath(ctx, args.keyFile), { cert: 'certFile', key: 'keyFile' });
   return {
-    credentials: await credentialSource({ credsFile: args.credsFile && here(ctx, args.credsFile) }),
-    ...(args.caFile ? { ca: await readCaFile(here(ctx, args.caFile)) } : {}),
+    credentials: await credentialSource({ credsFile: args.credsFile && scenarioPath(ctx, args.credsFile) }),
+    ...(args.caFile ? { ca: await readCaFile(scenarioPath(ctx, args.caFile)) } : {}),
     ...(clientCert ? { clientCert } : {}),
   };
-}
-
-async function guarded(ctx: ActionContext, fn: () => Promise<ActionResult>): Promise<ActionResult> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof OciError) {
-      ctx.log(err.message, 'stderr');
-      return { ok: false, message: err.message };
-    }
-    throw err;
-  }
 }
 
 const pushArgs = z.object({
@@ -71,10 +55,10 @@ export const artifactPush = defineAction<z.infer<typeof pushArgs>>({
     'artifact.layer.digest': 'The digest of the content layer (the .tar.gz).',
   },
   run: (args, ctx) =>
-    guarded(ctx, async () => {
+    guarded(async () => {
       const t0 = performance.now();
       const r = await pushArtifact(parseReference(args.url, { insecure: args.insecure }), {
-        path: here(ctx, args.path), source: args.source, revision: args.revision, annotations: args.annotations,
+        path: scenarioPath(ctx, args.path), source: args.source, revision: args.revision, annotations: args.annotations,
         reproducible: args.reproducible, ignorePaths: args.ignorePaths, addIgnorePaths: args.addIgnorePaths,
         clientOptions: await settings(args, ctx), signal: ctx.signal,
       });
@@ -104,8 +88,8 @@ export const artifactPull = defineAction<z.infer<typeof pullArgs>>({
     'artifact.path': 'The directory it was extracted into.',
   },
   run: (args, ctx) =>
-    guarded(ctx, async () => {
-      const output = args.output ? here(ctx, args.output) : join(ctx.workDir, 'artifact');
+    guarded(async () => {
+      const output = args.output ? scenarioPath(ctx, args.output) : join(ctx.workDir, 'artifact');
       const r = await pullArtifact(parseReference(args.url, { insecure: args.insecure }), {
         output, replace: true, maxBytes: args.maxBytes, clientOptions: await settings(args, ctx), signal: ctx.signal,
       });
@@ -132,7 +116,7 @@ export const artifactTag = defineAction<z.infer<typeof tagArgs>>({
   args: tagArgs,
   sets: { 'artifact.digest': 'The digest of the tagged manifest.' },
   run: (args, ctx) =>
-    guarded(ctx, async () => {
+    guarded(async () => {
       const ref = parseReference(args.url, { insecure: args.insecure });
       const clientOptions = await settings(args, ctx);
       for (const t of Array.isArray(args.tag) ? args.tag : [args.tag]) {

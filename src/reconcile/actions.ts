@@ -4,10 +4,10 @@
  * storage under the run's workDir), stopped by the run's cleanup.
  * Variables set: source.revision, source.digest, source.artifact (path of the stored .tar.gz).
  */
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { readScenarioFile } from '../engine/action-helpers.js';
 import { deadline } from '../engine/deadline.js';
 import { getCondition } from './conditions.js';
 import { ConditionExpectationSchema, describeStatus, statusMismatches, type StatusExpectation } from './expectation.js';
@@ -18,15 +18,6 @@ import type { SourceStatus } from './status.js';
 
 /** The run's reconciler (one per run, in its scope), with this action as the step its events go to. */
 const reconcilerFor = (ctx: ActionContext): LocalReconciler => ctx.scope.get(runReconciler).use(ctx);
-
-/** `${git.repo.url}`-style references in a YAML file, from the run's variables (inline yaml is interpolated by the engine). */
-export function interpolateVars(text: string, vars: Record<string, string>, origin: string): string {
-  return text.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (_m, name: string) => {
-    const v = vars[name];
-    if (v === undefined) throw new Error(`${origin}: \${${name}} is not set by an earlier step`);
-    return v;
-  });
-}
 
 export const reconcileApply = defineAction({
   name: 'reconcile.apply',
@@ -48,15 +39,7 @@ export const reconcileApply = defineAction({
       let text: string;
       let origin: string;
       if (typeof args === 'string' || args.file) {
-        const file = resolve(ctx.scenarioDir, typeof args === 'string' ? args : args.file!);
-        text = interpolateVars(
-          await readFile(file, 'utf8').catch(() => {
-            throw new Error(`cannot read ${file}`);
-          }),
-          ctx.vars,
-          file,
-        );
-        origin = file;
+        ({ path: origin, text } = await readScenarioFile(ctx, typeof args === 'string' ? args : args.file!, 'reconcile.apply'));
       } else if (args.yaml) {
         text = args.yaml;
         origin = 'inline yaml';

@@ -33,6 +33,11 @@ interface RunRegistry {
 
 const runRegistry = scopeSlot<RunRegistry>('embedded registry', () => ({}));
 
+/** The registry `registry.start` runs for this run, if any (its handle: url, request events). */
+export function runningRegistry(ctx: Pick<ActionContext, 'scope'>): RegistryHandle | undefined {
+  return ctx.scope.get(runRegistry).running?.handle;
+}
+
 const startArgs = z
   .object({
     dir: z.string().optional().describe('Storage directory, relative to the scenario file. Default: `registry/` in the run\'s work dir.'),

@@ -1,6 +1,6 @@
 /**
  * What the target actions share: the run's target, the TargetContext built from an action's
- * context, TargetError → failed step, and the `targets:` argument that limits an action to
+ * context, a thrown error → failed step (engine/action-helpers.ts), and the `targets:` argument that limits an action to
  * some targets (skipped elsewhere, with the reason printed).
  */
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import { scopeSlot, type RunScope } from '../engine/run-scope.js';
 import { HELM_API } from '../flux/helm.js';
 import { KUSTOMIZE_API, SOURCE_API } from '../flux/types.js';
 import type { ObjectRef } from '../kube/resources.js';
-import { TargetError, type Target, type TargetContext } from './target.js';
+import type { Target, TargetContext } from './target.js';
 
 /** The run's target, in its scope: the one `ocilab run` built from its flags, else made on first use. */
 const runTarget = scopeSlot<{ target?: Promise<Target> }>('target', () => ({}));
@@ -39,15 +39,8 @@ export function targetCtx(ctx: ActionContext): TargetContext {
   return { signal: ctx.signal, log: (l, stream) => ctx.log(l, stream), cleanup: ctx.cleanup, workDir: ctx.workDir, report: ctx.report };
 }
 
-/** Runs fn; a TargetError becomes a failed step with its message (what the user must change). */
-export async function guarded(fn: () => Promise<ActionResult>): Promise<ActionResult> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof TargetError) return { ok: false, message: err.message };
-    throw err;
-  }
-}
+/** The one error wrapper of actions (engine/action-helpers.ts): a thrown error becomes a failed step with its message. */
+export { guarded } from '../engine/action-helpers.js';
 
 /** `targets: [kind, cluster]`: the action runs on those targets only. */
 export const targetsArg = z

@@ -3,12 +3,10 @@
  * `flux.wait`, `flux.reconcile`. Written once, they run on local, kind and cluster; in
  * `--dry-run` they record into the plan (the targets do) and touch nothing.
  */
-import { resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
-import { interpolateString } from '../engine/interpolate.js';
+import { readScenarioFile } from '../engine/action-helpers.js';
 import { parseMultiDocYaml } from '../flux/render.js';
 import { objectPath, type ObjectRef } from '../kube/resources.js';
 import { buildObject, durationArg, objectArgs } from './apply-args.js';
@@ -129,16 +127,7 @@ export function objectsFromYaml(text: string, source: string, namespace: string)
 async function objectsOf(a: ApplyArgs, ctx: ActionContext, namespace: string): Promise<TargetObject[]> {
   if ('yaml' in a) return objectsFromYaml(a.yaml, 'flux.apply yaml', namespace);
   if ('file' in a) {
-    const path = resolve(ctx.scenarioDir, a.file);
-    const raw = await readFile(path, 'utf8').catch((err: Error) => {
-      throw new TargetError(`flux.apply: cannot read ${path}: ${err.message}`);
-    });
-    let text: string;
-    try {
-      text = interpolateString(raw, ctx.vars);
-    } catch (err) {
-      throw new TargetError(`flux.apply: ${path}: ${(err as Error).message}`);
-    }
+    const { path, text } = await readScenarioFile(ctx, a.file, 'flux.apply');
     return objectsFromYaml(text, path, namespace);
   }
   return [buildObject(a, namespace)];

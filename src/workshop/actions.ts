@@ -5,11 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { verifyArtifact } from '../cosign/verify.js';
-import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionDefinition } from '../engine/action.js';
+import { scenarioPath } from '../engine/action-helpers.js';
 import { spawnTracked } from '../engine/spawn.js';
 import { checkArtifact } from './checks.js';
 import { writeEnvFile } from './env-file.js';
@@ -21,7 +22,6 @@ export function cliPath(): string | undefined {
   return candidates.map((u) => fileURLToPath(u)).find((p) => existsSync(p));
 }
 
-const here = (ctx: ActionContext, p: string) => (isAbsolute(p) ? p : join(ctx.scenarioDir, p));
 
 export const workshopEnv = defineAction({
   name: 'workshop.env',
@@ -82,7 +82,7 @@ export const checkSignedAction = defineAction({
     key: z.string().min(1).describe('Path of the public key (cosign.pub), relative to the scenario file.'),
   }),
   async run(args, ctx) {
-    const key = here(ctx, args.key);
+    const key = scenarioPath(ctx, args.key);
     const pem = await readFile(key, 'utf8').catch(() => undefined);
     if (pem === undefined) return { ok: false, message: `no public key at ${key}: generate the key pair there first` };
     const r = await verifyArtifact(args.url.replace(/^oci:\/\//, ''), { publicKeys: [{ name: 'cosign.pub', pem }], insecure: true, signal: ctx.signal });
@@ -111,7 +111,7 @@ export const checkScriptAction = defineAction({
     const proc = spawnTracked('bash', ['--noprofile', '--norc', '-c', spec.command], {
       cleanup: ctx.cleanup,
       signal: ctx.signal,
-      cwd: spec.cwd ? here(ctx, spec.cwd) : ctx.workDir,
+      cwd: spec.cwd ? scenarioPath(ctx, spec.cwd) : ctx.workDir,
       env: { ...process.env, OCILAB_WORKDIR: ctx.workDir },
       label: 'workshop check',
       onLine: (line, stream) => {

@@ -38,15 +38,17 @@ describe.skipIf(!hasGit)('git and reconcile actions, chained as a scenario would
     expect(measurements.filter((m) => m.method === 'git shallow').map((m) => m.metric)).toEqual(
       expect.arrayContaining(['wall_ms', 'bytes_down', 'client_cpu_ms', 'server_cpu_ms', 'objects', 'files']),
     );
+    // The scenario's own rules (engine/action-helpers.ts readScenarioFile, as flux.apply):
+    // $\${…} stays literal and an undotted \${name} (Flux postBuild substitution) stays as written.
     const yaml = `apiVersion: source.toolkit.fluxcd.io/v1
 kind: GitRepository
-metadata: {name: fleet}
+metadata: {name: fleet, annotations: {note: "$\${not.a.var} \${cluster_env}"}}
 spec: {interval: 10m, url: "\${git.repo.url}", ref: {branch: main}}
 `;
     await writeFile(join(workDir, 'gitrepository.yaml'), yaml);
     await writeFile(join(workDir, 'typo.yaml'), yaml.replace('git.repo.url', 'git.repo.ulr'));
     const typo = await all.get('reconcile.apply')!.run('typo.yaml', ctx);
-    expect(typo).toMatchObject({ ok: false, message: expect.stringMatching(/typo\.yaml: \$\{git\.repo\.ulr\} is not set by an earlier step/) });
+    expect(typo).toMatchObject({ ok: false, message: expect.stringMatching(/^reconcile\.apply: .*typo\.yaml: unknown variable \$\{git\.repo\.ulr\} \(set so far: /) });
     await run('reconcile.apply', 'gitrepository.yaml');
     await run('reconcile.wait', { timeout: '30s' });
     expect(ctx.vars['source.revision']).toBe(`main@sha1:${ctx.vars['fixture.head']}`);
