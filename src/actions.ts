@@ -11,7 +11,7 @@ import { cosignSourceVerifier } from './cosign/source-verifier.js';
 import { gitActions } from './git/actions.js';
 import { measureActions } from './measure/actions.js';
 import { ociActions } from './oci/actions.js';
-import { reconcileActions, registerSourceVerifier } from './reconcile/actions.js';
+import { registerSourceVerifier } from './reconcile/actions.js';
 import { registryActions } from './registry/actions.js';
 import { workshopActions } from './workshop/actions.js';
 import { targetsActions } from './targets/actions.js';
@@ -30,7 +30,6 @@ export function buildActionRegistry(): ActionRegistry {
     ...registryActions,
     ...ociActions,
     ...gitActions,
-    ...reconcileActions,
     ...cosignActions,
     ...workshopActions,
     ...measureActions,

@@ -11,6 +11,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { valueProblems } from './scenario-checks.js';
+import { applyRenames } from './scenario-renames.js';
 import { findExcessiveDepth, MAX_EXPANDED_NODES, MAX_SCENARIO_BYTES, MAX_SCENARIO_DEPTH } from './scenario-limits.js';
 import type { ActionRegistry } from './action.js';
 import { describe, diagnoseAction, formatPath, isActionPath, type PathSegment, type Problem } from './scenario-errors.js';
@@ -109,6 +110,8 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ScenarioLoadError(locate([{ path: [], message: 'expected a mapping with id, title, summary, targets, budget and steps' }]));
   }
+  // Former action and argument names become the current ones before validation; each is a warning.
+  const renamed = locate(applyRenames(data as Record<string, unknown>, registry)).map(formatProblem);
   const schema = scenarioSchema(registry);
   const result = schema.safeParse(withParamDefaults(data as Record<string, unknown>));
   if (!result.success) {
@@ -132,7 +135,7 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
   if (duplicates.length > 0) throw new ScenarioLoadError(locate(duplicates));
   const values = valueProblems(scenario.steps);
   if (values.length > 0) throw new ScenarioLoadError(dedupe(locate(values)));
-  return { ...scenario, file };
+  return { ...scenario, file, ...(renamed.length > 0 ? { warnings: renamed } : {}) };
 }
 
 function tooLarge(file: string, bytes: number): LocatedProblem {

@@ -118,6 +118,8 @@ export interface Scenario {
   steps: Step[];
   /** Absolute path of the file it was loaded from. */
   file: string;
+  /** `file:line:col: …` for each former action or argument name the file uses (it loads; the CLI prints these). */
+  warnings?: string[];
 }
 
 /** The action name of a mapping (its one key that is not a modifier). */

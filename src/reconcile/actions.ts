@@ -1,22 +1,15 @@
 /**
- * Scenario actions of the local reconciler: reconcile.apply and reconcile.wait.
- * One LocalReconciler per run (storage under the run's workDir), stopped by the run's cleanup.
- * Variables set: source.revision, source.digest, source.artifact (path of the stored .tar.gz).
+ * The run's local reconciler: one LocalReconciler per run (storage under the run's workDir),
+ * stopped by the run's cleanup. The local target drives it (flux.apply, flux.wait,
+ * flux.expect on --target local; the former reconcile.* actions load as those).
  */
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { join } from 'node:path';
+import type { ActionContext } from '../engine/action.js';
 import { fluxTarballArchive } from './archive.js';
-import { deadline } from '../engine/deadline.js';
-import { getCondition } from './conditions.js';
 import { LOCAL_RECONCILER_DIFFERENCES } from './differences.js';
-import { ConditionExpectationSchema, describeStatus, statusMismatches, type StatusExpectation } from './expectation.js';
-import { LocalReconciler, keyOf, keyString, type PassRecord, type SourceKey } from './reconciler.js';
+import { LocalReconciler, type PassRecord } from './reconciler.js';
 import { serverFor } from '../git/running.js';
-import { durationMs, parseLocalObjects, type SourceObject } from './schema.js';
 import { ArtifactStorage } from './storage.js';
-import type { SourceStatus } from './status.js';
 import type { SourceVerifier } from './verifier.js';
 
 const perRun = new Map<string, { rec: LocalReconciler; stop: () => Promise<void> }>();
@@ -78,163 +71,3 @@ async function reportPass(report: ActionContext['report'], p: PassRecord): Promi
   report({ method, metric: 'server_cpu_ms', value: t.cpuMs, method_note: 'git tree rusage' });
   report({ method, metric: 'requests', value: t.requests });
 }
-
-/** `${git.repo.url}`-style references in a YAML file, from the run's variables (inline yaml is interpolated by the engine). */
-export function interpolateVars(text: string, vars: Record<string, string>, origin: string): string {
-  return text.replace(/\$\{([A-Za-z0-9_.-]+)\}/g, (_m, name: string) => {
-    const v = vars[name];
-    if (v === undefined) throw new Error(`${origin}: \${${name}} is not set by an earlier step`);
-    return v;
-  });
-}
-
-export const reconcileApply = defineAction({
-  name: 'reconcile.apply',
-  description: 'Apply Flux source YAML (GitRepository/OCIRepository, source.toolkit.fluxcd.io/v1, plus v1 Secrets for verify.secretRef) to the local reconciler.',
-  args: z.union([z.string(), z.object({ file: z.string().optional(), yaml: z.string().optional() })]),
-  async run(args, ctx) {
-    try {
-      let text: string;
-      let origin: string;
-      if (typeof args === 'string' || args.file) {
-        const file = resolve(ctx.scenarioDir, typeof args === 'string' ? args : args.file!);
-        text = interpolateVars(
-          await readFile(file, 'utf8').catch(() => {
-            throw new Error(`cannot read ${file}`);
-          }),
-          ctx.vars,
-          file,
-        );
-        origin = file;
-      } else if (args.yaml) {
-        text = args.yaml;
-        origin = 'inline yaml';
-      } else {
-        return { ok: false, message: 'reconcile.apply needs a file or yaml' };
-      }
-      const objects = parseLocalObjects(text, origin);
-      const rec = reconcilerFor(ctx);
-      for (const o of objects.filter((x) => x.kind === 'Secret')) {
-        rec.applySecret(o);
-        ctx.log(`Secret/${o.metadata.namespace}/${o.metadata.name} applied (${Object.keys({ ...o.data, ...o.stringData }).join(', ')})`, 'info');
-      }
-      const sources = objects.filter((x): x is SourceObject => x.kind !== 'Secret');
-      for (const o of sources) {
-        const entry = rec.apply(o);
-        ctx.log(`${keyString(keyOf(o))} applied (generation ${entry.generation})`, 'info');
-      }
-      const last = sources.at(-1)!;
-      Object.assign(ctx.vars, { 'source.kind': last.kind, 'source.name': last.metadata.name, 'source.namespace': last.metadata.namespace });
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, message: (err as Error).message };
-    }
-  },
-});
-
-export const reconcileWait = defineAction({
-  name: 'reconcile.wait',
-  description: 'Wait until a source is Ready with an artifact (optionally a new revision); sets source.revision.',
-  args: z
-    .object({
-      kind: z.enum(['GitRepository', 'OCIRepository']).optional(),
-      name: z.string().optional(),
-      namespace: z.string().optional(),
-      timeout: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/).default('60s'),
-      /** Wait for a revision other than the current one (after a push), and reconcile now. */
-      newRevision: z.boolean().optional(),
-      revision: z.string().optional(),
-    })
-    .default({ timeout: '60s' }),
-  async run(args, ctx) {
-    const key = sourceKeyOf(args, ctx);
-    const rec = reconcilerFor(ctx);
-    const entry = rec.get(key);
-    if (!entry) return { ok: false, message: `${keyString(key)} has not been applied (reconcile.apply first)` };
-    const notRevision = args.newRevision ? entry.status.artifact?.revision : undefined;
-    const started = performance.now();
-    try {
-      const limit = deadline(durationMs(args.timeout), ctx.signal, `waiting for ${keyString(key)}`);
-      if (args.newRevision) void rec.reconcileNow(key, { signal: limit.signal }).catch(() => undefined);
-      const status = await rec.waitReady(key, { signal: limit.signal, notRevision, revision: args.revision }).finally(() => limit.dispose());
-      const a = status.artifact!;
-      Object.assign(ctx.vars, { 'source.revision': a.revision, 'source.digest': a.digest, 'source.artifact': join(ctx.workDir, 'source-storage', a.path) });
-      ctx.log(`${keyString(key)} Ready: ${getCondition(status.conditions, 'Ready')?.message}`, 'info');
-      ctx.report({ method: `${key.kind} reconcile`, metric: 'wall_ms', value: performance.now() - started, method_note: 'until Ready, single run' });
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, message: (err as Error).message };
-    }
-  },
-});
-
-/** The source named by the args, else by the last reconcile.apply (source.kind/name/namespace). */
-function sourceKeyOf(args: { kind?: SourceKey['kind']; name?: string; namespace?: string }, ctx: ActionContext): SourceKey {
-  return {
-    kind: args.kind ?? ((ctx.vars['source.kind'] as SourceKey['kind'] | undefined) ?? 'GitRepository'),
-    name: args.name ?? ctx.vars['source.name'] ?? '',
-    namespace: args.namespace ?? ctx.vars['source.namespace'] ?? 'flux-system',
-  };
-}
-
-/** Until `status` of `key` matches (resolves the matching status) or the signal aborts (resolves undefined). */
-function untilMatches(rec: LocalReconciler, key: SourceKey, want: StatusExpectation, signal: AbortSignal): Promise<SourceStatus | undefined> {
-  return new Promise((resolve) => {
-    const done = (s: SourceStatus | undefined) => {
-      rec.off('status', onStatus);
-      signal.removeEventListener('abort', onAbort);
-      resolve(s);
-    };
-    const onStatus = (c: { key: SourceKey; status: SourceStatus }) => {
-      if (keyString(c.key) === keyString(key) && statusMismatches(c.status, want).length === 0) done(c.status);
-    };
-    const onAbort = () => done(undefined);
-    if (signal.aborted) return done(undefined);
-    rec.on('status', onStatus);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-export const reconcileExpect = defineAction({
-  name: 'reconcile.expect',
-  description:
-    'Check a source\'s conditions (e.g. SourceVerified=False/VerificationError) and the artifact revision in use; with reconcile: true, one pass first (flux reconcile source).',
-  args: z.strictObject({
-    kind: z.enum(['GitRepository', 'OCIRepository']).optional(),
-    name: z.string().optional(),
-    namespace: z.string().optional(),
-    /** Run one reconcile pass now, then check once (what `flux reconcile source oci <name>` does). */
-    reconcile: z.boolean().default(false),
-    conditions: z.record(z.string(), ConditionExpectationSchema).default({}),
-    /** status.artifact.revision must be exactly this, e.g. the last good revision that must stay in use. */
-    revision: z.string().optional(),
-    /** With reconcile: how long the pass may take (default 2m); without: how long to wait for the status to match (default 10s). */
-    timeout: z.string().regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/).optional(),
-  }),
-  async run(args, ctx) {
-    const key = sourceKeyOf(args, ctx);
-    const rec = reconcilerFor(ctx);
-    if (!rec.get(key)) return { ok: false, message: `${keyString(key)} has not been applied (reconcile.apply first)` };
-    const want: StatusExpectation = { conditions: args.conditions, revision: args.revision };
-    let status: SourceStatus;
-    if (args.reconcile) {
-      ctx.log(`reconciling ${keyString(key)} now (flux reconcile source ${key.kind === 'OCIRepository' ? 'oci' : 'git'} ${key.name} -n ${key.namespace})`, 'info');
-      try {
-        status = await rec.reconcileNow(key, { signal: ctx.signal, timeoutMs: durationMs(args.timeout ?? '2m') });
-      } catch (err) {
-        return { ok: false, message: (err as Error).message };
-      }
-    } else {
-      status = rec.get(key)!.status;
-      if (statusMismatches(status, want).length > 0) {
-        const limit = deadline(durationMs(args.timeout ?? '10s'), ctx.signal, `waiting for ${keyString(key)}`);
-        status = (await untilMatches(rec, key, want, limit.signal).finally(() => limit.dispose())) ?? rec.get(key)!.status;
-      }
-    }
-    for (const line of describeStatus(`${key.kind}/${key.name}`, status)) ctx.log(line);
-    const wrong = statusMismatches(status, want);
-    return wrong.length === 0 ? { ok: true } : { ok: false, message: `${keyString(key)}: ${wrong.join('; ')}` };
-  },
-});
-
-export const reconcileActions: ActionDefinition<any>[] = [reconcileApply, reconcileWait, reconcileExpect];

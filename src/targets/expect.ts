@@ -129,6 +129,7 @@ export const fluxExpect = defineAction({
     "Check a Flux object's conditions (e.g. SourceVerified=False/VerificationError) and the revision in use, on any target; with reconcile: true, `flux reconcile` first",
   args: expectArgs,
   plansInDryRun: true,
+  formerNames: [{ name: 'reconcile.expect' }],
   run: (args, ctx: ActionContext) =>
     guarded(async () => {
       const skip = skipUnlessTarget(ctx, args.targets, `flux.expect ${args.kind}/${args.name}`);

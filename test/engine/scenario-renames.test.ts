@@ -1,0 +1,66 @@
+/**
+ * Former action names (and argument spellings) still load, as the current action, each with a
+ * file:line:col warning naming what to write instead; `ocilab run` prints them on stderr.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildActionRegistry } from '../../src/actions.js';
+import { warnAboutFormerNames } from '../../src/commands/run.js';
+import { parseScenario, ScenarioLoadError } from '../../src/engine/scenario-load.js';
+
+const registry = buildActionRegistry();
+
+const head = `id: demo
+title: Demo
+summary: A demo.
+targets: [local]
+budget: 5m
+steps:
+  - id: a
+    title: A
+`;
+
+describe('former action names', () => {
+  it('reconcile.apply/wait/expect load as flux.apply/wait/expect, each warned at its key', () => {
+    const s = parseScenario(
+      `${head}    run:
+      - reconcile.apply: sources/app.yaml
+      - reconcile.wait: { kind: OCIRepository, name: app }
+    check:
+      - reconcile.expect: { kind: OCIRepository, name: app, conditions: { Ready: { status: "True" } } }
+`,
+      'old.yaml',
+      registry,
+    );
+    expect(s.steps[0]!.run).toEqual([
+      { 'flux.apply': { file: 'sources/app.yaml' } },
+      // reconcile.wait's default timeout and its measurement label are kept.
+      { 'flux.wait': { kind: 'OCIRepository', name: 'app', timeout: '60s', method: 'OCIRepository reconcile', for: 'Ready', expect: 'success' } },
+    ]);
+    expect(Object.keys(s.steps[0]!.check![0]!)).toEqual(['flux.expect']);
+    expect(s.warnings).toEqual([
+      'old.yaml:10:9: steps[0].run[0].reconcile.apply: reconcile.apply is now flux.apply: write `flux.apply` (the old name still loads, with this warning)',
+      'old.yaml:11:9: steps[0].run[1].reconcile.wait: reconcile.wait is now flux.wait: write `flux.wait` (the old name still loads, with this warning)',
+      'old.yaml:13:9: steps[0].check[0].reconcile.expect: reconcile.expect is now flux.expect: write `flux.expect` (the old name still loads, with this warning)',
+    ]);
+    let err = '';
+    warnAboutFormerNames(s, { write: (t: string) => ((err += t), true) } as Pick<NodeJS.WriteStream, 'write'>);
+    expect(err.split('\n')[0]).toBe('ocilab: warning: old.yaml:10:9: steps[0].run[0].reconcile.apply: reconcile.apply is now flux.apply: write `flux.apply` (the old name still loads, with this warning)');
+  });
+
+  it('a step run twice through a YAML alias is rewritten and warned once', () => {
+    const s = parseScenario(`${head}    run: &x\n      - reconcile.expect: { kind: GitRepository, name: fleet }\n    solve: *x\n`, 'alias.yaml', registry);
+    expect(Object.keys(s.steps[0]!.run[0]!)).toEqual(['flux.expect']);
+    expect(Object.keys(s.steps[0]!.solve![0]!)).toEqual(['flux.expect']);
+    expect(s.warnings).toHaveLength(1);
+  });
+
+  it('old arguments that the new action does not take fail as its arguments would, after the warning', () => {
+    // reconcile.wait found the source from the last reconcile.apply; flux.wait names it.
+    expect(() => parseScenario(`${head}    run:\n      - reconcile.wait: { timeout: 30s }\n`, 'old.yaml', registry)).toThrow(ScenarioLoadError);
+  });
+
+  it('a scenario with current names has no warnings', () => {
+    const s = parseScenario(`${head}    run:\n      - flux.wait: { kind: OCIRepository, name: app }\n`, 'new.yaml', registry);
+    expect(s.warnings).toBeUndefined();
+  });
+});
