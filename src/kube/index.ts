@@ -18,7 +18,7 @@ export {
   type FluxStatusObject,
   type StatusPredicate,
   type Verdict,
-} from './conditions.js';
+} from '../flux/conditions.js';
 export { waitFor, watchQuery, WaitTimeoutError, type WaitOptions, type WaitResult, type WatchSource } from './watch.js';
 export { requestReconcile, reconcileAndWait, reconcilePatch, type ReconcileResult } from './reconcile.js';
 export { listEvents, toObjectEvents, eventFieldSelector, type ObjectEvent } from './events.js';

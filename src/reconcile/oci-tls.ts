@@ -18,7 +18,7 @@
  */
 import { RegistryClient, type ClientOptions } from '../oci/client.js';
 import type { Reference } from '../oci/reference.js';
-import { Reason } from './conditions.js';
+import { Reason } from '../flux/conditions.js';
 import { parseCaPool, parseKeyPair } from '../oci/key-pair.js';
 import { ReconcileError } from './outcome.js';
 import type { OCIRepository } from './schema.js';

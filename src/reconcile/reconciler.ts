@@ -5,7 +5,7 @@
  * record as a Kubernetes event. Differences from the real controller: ./differences.ts.
  */
 import { EventEmitter } from 'node:events';
-import { Reason, getCondition } from './conditions.js';
+import { Reason, getCondition } from '../flux/conditions.js';
 import { DeadlineError, deadline, within } from '../engine/deadline.js';
 import { reconcileGitRepository } from './git-source.js';
 import { reconcileOCIRepository } from './oci-source.js';

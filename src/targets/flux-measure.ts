@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { defineAction, type ActionContext } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
 import type { KubeClient } from '../kube/client.js';
-import { readyPredicate } from '../kube/conditions.js';
+import { readyPredicate } from '../flux/conditions.js';
 import { processReading, reconcileDuration } from '../kube/metrics.js';
 import { histogramDelta, type Exposition } from '../kube/prometheus.js';
 import { reconcileAndWait } from '../kube/reconcile.js';

@@ -10,7 +10,7 @@ import { LocalReconciler, type SourceKey } from '../../src/reconcile/reconciler.
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
 import { parseSources } from '../../src/reconcile/schema.js';
-import { getCondition } from '../../src/reconcile/conditions.js';
+import { getCondition } from '../../src/flux/conditions.js';
 import { extractTarball } from '../../src/oci/extract.js';
 import type { SourceEvent } from '../../src/reconcile/status.js';
 import { peer } from '../helpers/peers.js';

@@ -7,7 +7,7 @@ import { LocalReconciler, type SourceKey } from '../../src/reconcile/reconciler.
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
 import { parseLocalObjects, parseSources, type SecretObject } from '../../src/reconcile/schema.js';
-import { getCondition } from '../../src/reconcile/conditions.js';
+import { getCondition } from '../../src/flux/conditions.js';
 import type { SourceVerifier } from '../../src/reconcile/verifier.js';
 import { pushArtifact } from '../../src/oci/remote.js';
 import { RegistryClient } from '../../src/oci/client.js';
