@@ -13,7 +13,7 @@ import { CLONE_ID_HEADER } from '../git/server/request-log.js';
 import { Reason } from '../flux/conditions.js';
 import { sourceIgnorePatterns } from './ignore.js';
 import { failed, progressing, ReconcileError, succeeded } from './outcome.js';
-import type { GitRepository } from './schema.js';
+import type { GitRepository } from '../flux/sources.js';
 import type { ArtifactStorage } from './storage.js';
 import { nowRfc3339 } from '../flux/conditions.js';
 import type { SourceEvent, SourceStatus } from './status.js';

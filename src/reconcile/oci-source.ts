@@ -17,7 +17,7 @@ import type { SourcePassDeps } from './git-source.js';
 import { sourceIgnorePatterns } from './ignore.js';
 import { failed, progressing, ReconcileError, succeeded } from './outcome.js';
 import { latestMatchingTag } from './semver.js';
-import type { OCIRepository } from './schema.js';
+import type { OCIRepository } from '../flux/sources.js';
 import type { SourceStatus } from './status.js';
 import type { SourceVerifier } from './verifier.js';
 

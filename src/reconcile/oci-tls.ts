@@ -21,7 +21,7 @@ import type { Reference } from '../oci/reference.js';
 import { Reason } from '../flux/conditions.js';
 import { parseCaPool, parseKeyPair } from '../oci/key-pair.js';
 import { ReconcileError } from './outcome.js';
-import type { OCIRepository } from './schema.js';
+import type { OCIRepository } from '../flux/sources.js';
 
 type Secrets = ReadonlyMap<string, Record<string, Buffer>>;
 type TlsSettings = Pick<ClientOptions, 'ca' | 'clientCert'>;

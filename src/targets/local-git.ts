@@ -10,7 +10,8 @@ import { formatRequest } from '../git/server/request-log.js';
 import { serveRoot } from '../git/running.js';
 import { reconcilerFor, stopReconcilerFor } from '../reconcile/actions.js';
 import { keyString, type SourceKey } from '../reconcile/reconciler.js';
-import { SourceYamlError, validateLocalObject, type SourceKind } from '../reconcile/schema.js';
+import { SourceYamlError, validateLocalObject } from '../flux/sources.js';
+import type { SourceKind } from '../flux/types.js';
 import type { CreateLocalReconciler, StartLocalGitServer } from './local.js';
 import { TargetError } from './target.js';
 

@@ -20,7 +20,7 @@ import { deadline, within } from '../../src/engine/deadline.js';
 import { LocalReconciler } from '../../src/reconcile/reconciler.js';
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
-import { validateLocalObject, type SourceObject } from '../../src/reconcile/schema.js';
+import { validateLocalObject, type SourceObject } from '../../src/flux/sources.js';
 
 /** A TCP server that accepts and never answers: a registry hung mid-outage. */
 let blackHole: Server;

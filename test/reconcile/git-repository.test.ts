@@ -9,7 +9,7 @@ import { runGit, isolatedGitEnv } from '../../src/git/git-binary.js';
 import { LocalReconciler, type SourceKey } from '../../src/reconcile/reconciler.js';
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
-import { parseSources } from '../../src/reconcile/schema.js';
+import { parseSources } from '../../src/flux/sources.js';
 import { getCondition } from '../../src/flux/conditions.js';
 import { extractTarball } from '../../src/oci/extract.js';
 import type { SourceEvent } from '../../src/reconcile/status.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { LocalReconciler, type SourceKey } from '../../src/reconcile/reconciler.js';
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
-import { parseLocalObjects, parseSources, type SecretObject } from '../../src/reconcile/schema.js';
+import { parseLocalObjects, parseSources, type SecretObject } from '../../src/flux/sources.js';
 import { getCondition } from '../../src/flux/conditions.js';
 import type { SourceVerifier } from '../../src/reconcile/verifier.js';
 import { pushArtifact } from '../../src/oci/remote.js';
