@@ -48,8 +48,10 @@ export function applyRenames(data: Record<string, unknown>, registry: ActionRegi
         const args = current[name];
         if (def?.formerArgs && isRecord(args)) {
           let next = args;
-          for (const [old, now] of Object.entries(def.formerArgs)) {
-            if (!(old in next) || now in next) continue;
+          // In the order the file writes them, so the warnings read top to bottom.
+          for (const old of Object.keys(args)) {
+            const now = Object.hasOwn(def.formerArgs, old) ? def.formerArgs[old] : undefined;
+            if (now === undefined || Object.hasOwn(next, now)) continue;
             next = renameKey(next, old, now);
             const at = renamed ? [...path, renamed.former.name, old] : [...path, name, old];
             warnings.push({ path: at, atKey: true, message: `${name}: the argument ${old} is now ${now}: write \`${now}\` (the old spelling still loads, with this warning)` });

@@ -64,3 +64,31 @@ describe('former action names', () => {
     expect(s.warnings).toBeUndefined();
   });
 });
+
+describe('former argument spellings: one per concept (insecure, url)', () => {
+  it('plainHttp/ref/repository/remote load as insecure/url, each warned at its key', () => {
+    const s = parseScenario(
+      `${head}    run:
+      - helm.list: { repository: "oci://h/charts/app", plainHttp: true }
+      - cosign.sign:
+          ref: h/app:v1
+      - tamper.replace-layer: { ref: "h/app@sha256:${'a'.repeat(64)}", path: out }
+`,
+      'args.yaml',
+      registry,
+    );
+    expect(s.steps[0]!.run[0]).toEqual({ 'helm.list': { url: 'oci://h/charts/app', insecure: true } });
+    expect(s.steps[0]!.run[1]).toMatchObject({ 'cosign.sign': { url: 'h/app:v1' } });
+    expect(s.steps[0]!.run[2]).toMatchObject({ 'tamper.replace-layer': { url: `h/app@sha256:${'a'.repeat(64)}`, path: 'out' } });
+    expect(s.warnings).toEqual([
+      'args.yaml:10:22: steps[0].run[0].helm.list.repository: helm.list: the argument repository is now url: write `url` (the old spelling still loads, with this warning)',
+      'args.yaml:10:56: steps[0].run[0].helm.list.plainHttp: helm.list: the argument plainHttp is now insecure: write `insecure` (the old spelling still loads, with this warning)',
+      'args.yaml:12:11: steps[0].run[1].cosign.sign.ref: cosign.sign: the argument ref is now url: write `url` (the old spelling still loads, with this warning)',
+      'args.yaml:13:33: steps[0].run[2].tamper.replace-layer.ref: tamper.replace-layer: the argument ref is now url: write `url` (the old spelling still loads, with this warning)',
+    ]);
+  });
+
+  it('both spellings at once: the old one is an unknown argument, not silently dropped', () => {
+    expect(() => parseScenario(`${head}    run:\n      - helm.list: { url: "oci://h/a", repository: "oci://h/b" }\n`, 'both.yaml', registry)).toThrow(/repository/);
+  });
+});
