@@ -131,6 +131,12 @@ export interface ActionDefinition<A = unknown> {
    * that writes an old one renames it and warns.
    */
   formerArgs?: Record<string, string>;
+  /**
+   * The `timeout` argument bounds this action as a whole (how long it waits, then fails in its
+   * own words), so the action-level `timeout` modifier is not taken next to it: one `timeout`
+   * per action. Written as a modifier, it loads as the argument, with a warning.
+   */
+  timeoutArgument?: true;
   run(args: A, ctx: ActionContext): Promise<ActionResult>;
 }
 

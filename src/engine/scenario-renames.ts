@@ -58,6 +58,12 @@ export function applyRenames(data: Record<string, unknown>, registry: ActionRegi
           }
           if (next !== args) current = { ...current, [name]: next };
         }
+        if (def?.timeoutArgument && 'timeout' in current && isRecord(current[name]) && !('timeout' in (current[name] as Record<string, unknown>))) {
+          // One timeout per action: the one its arguments take.
+          const { timeout, ...rest } = current;
+          current = { ...rest, [name]: { ...(current[name] as Record<string, unknown>), timeout } };
+          warnings.push({ path: [...path, 'timeout'], atKey: true, message: `${name} takes its timeout as an argument: write it inside \`${name}: { …, timeout: ${String(timeout)} }\` (it still loads, with this warning)` });
+        }
         if (current !== item) items[j] = current;
       });
     }

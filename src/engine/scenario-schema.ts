@@ -33,7 +33,9 @@ const modifierShape = {
 
 /** One action item: `{ <name>: <args>, timeout?, as? }`, strict. */
 export function actionOptionSchema(def: ActionDefinition<any>) {
-  return z.strictObject({ [def.name]: def.args, ...modifierShape }).describe(def.description);
+  const { timeout, ...others } = modifierShape;
+  const modifiers = def.timeoutArgument ? others : { timeout, ...others };
+  return z.strictObject({ [def.name]: def.args, ...modifiers }).describe(def.description);
 }
 
 /** `- shell: "echo hi"` — a union of one strict mapping per registered action. */

@@ -229,6 +229,7 @@ export const fluxWait = defineAction({
   description:
     "Wait until a Flux object is Ready / SourceVerified / ArtifactInStorage (or fails, in Flux's own words); sets flux.revision, flux.message, flux.digest (and flux.<name>.* of each), and on the local target flux.artifact: the stored tarball",
   args: waitArgs,
+  timeoutArgument: true,
   plansInDryRun: true,
   formerNames: [{ name: 'reconcile.wait', args: fromReconcileWait }],
   run: (args, ctx) =>
@@ -247,6 +248,7 @@ export const fluxReconcile = defineAction({
   name: 'flux.reconcile',
   description: 'Ask Flux to reconcile an object now (as `flux reconcile` does) and wait until it has (Ready, or Flux\'s failure message)',
   args: z.object({ ...refArgs, expect: z.enum(['success', 'failure']).default('success') }).strict(),
+  timeoutArgument: true,
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {

@@ -71,6 +71,7 @@ export const fluxExpect = defineAction({
   description:
     "Check a Flux object's conditions (e.g. SourceVerified=False/VerificationError) and the revision in use, on any target; with reconcile: true, `flux reconcile` first",
   args: expectArgs,
+  timeoutArgument: true,
   plansInDryRun: true,
   formerNames: [{ name: 'reconcile.expect' }],
   run: (args, ctx: ActionContext) =>

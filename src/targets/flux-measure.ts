@@ -47,8 +47,8 @@ const measureArgs = z.strictObject({
   runs: runsArg.default(3),
   /** source-controller's metrics URL when it runs outside the cluster (the rig); empty: the pod proxy. */
   metricsUrl: z.string().optional(),
-  /** How long one requested reconcile may take. */
-  timeout: z
+  /** How long one requested reconcile may take (`timeout` would bound the whole action). */
+  reconcileTimeout: z
     .string()
     .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/)
     .default('2m'),
@@ -85,7 +85,7 @@ function spreadNote(values: number[], unit: string): string {
 async function planOnly(t: Target, args: MeasureArgs, ctx: ActionContext) {
   for (const src of args.sources) {
     for (let i = 0; i < args.runs; i++) {
-      await t.reconcile(refOfArgs(src, t), { condition: 'Ready', timeoutMs: parseDuration(args.timeout)! }, targetCtx(ctx));
+      await t.reconcile(refOfArgs(src, t), { condition: 'Ready', timeoutMs: parseDuration(args.reconcileTimeout)! }, targetCtx(ctx));
     }
   }
   ctx.log(`note: reconcile times, gotk_reconcile_duration_seconds, source-controller CPU and memory and bytes served are measured on a real run only (${args.runs} reconciles per source)`);
@@ -122,7 +122,7 @@ async function measureSource(
   for (let run = 1; run <= args.runs; run++) {
     const c0 = await meter?.read(ctx.signal);
     const t0 = performance.now();
-    const r = await reconcileAndWait(client, ref, { timeoutMs: parseDuration(args.timeout)!, signal: ctx.signal, predicate: readyPredicate() });
+    const r = await reconcileAndWait(client, ref, { timeoutMs: parseDuration(args.reconcileTimeout)!, signal: ctx.signal, predicate: readyPredicate() });
     const ms = performance.now() - t0;
     if (!r.ok) return `${src.kind}/${src.name} reconcile ${run} of ${args.runs}: ${r.message}`;
     const handled = r.object?.status?.lastHandledReconcileAt;
@@ -202,6 +202,7 @@ export const fluxMeasure = defineAction({
   description:
     "In-cluster measurements of named sources: N requested reconciles each (requestedAt → lastHandledReconcileAt), Δ gotk_reconcile_duration_seconds, source-controller CPU and memory (kubelet summary, else its own metrics), bytes served by ocilab's Git server and registry",
   args: measureArgs,
+  formerArgs: { timeout: 'reconcileTimeout' },
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {

@@ -38,6 +38,7 @@ export const fluxIdentity = defineAction({
   description:
     "Workload identity: on a cluster on EKS/AKS/GKE with `url` in that cloud's registry, apply an OCIRepository with provider aws|azure|gcp and wait for it; elsewhere say why it is shown, not run, and succeed",
   args: identityArgs,
+  timeoutArgument: true,
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {

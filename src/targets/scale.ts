@@ -34,8 +34,8 @@ const scaleArgs = z.strictObject({
   insecure: z.union([z.boolean(), z.string()]).optional(),
   /** source-controller's metrics URL when it runs outside the cluster; empty: the pod proxy. */
   metricsUrl: z.string().optional(),
-  /** How long one batch may take to become Ready. */
-  timeout: z
+  /** How long one batch may take to become Ready (`timeout` would bound the whole action). */
+  batchTimeout: z
     .string()
     .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/)
     .default('5m'),
@@ -95,6 +95,7 @@ export const fluxScale = defineAction({
   description:
     'In-cluster scale: N GitRepositories vs N OCIRepositories of the same content, until all are Ready; reconcile time from source-controller metrics (gotk_reconcile_duration_seconds)',
   args: scaleArgs,
+  formerArgs: { timeout: 'batchTimeout' },
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {
@@ -103,7 +104,7 @@ export const fluxScale = defineAction({
       const t = await targetOf(ctx);
       if (t.name === 'local') return { ok: false, message: 'flux.scale measures Flux controllers in a cluster: run it with --target kind or cluster' };
       const tctx = targetCtx(ctx);
-      const timeoutMs = parseDuration(args.timeout)!;
+      const timeoutMs = parseDuration(args.batchTimeout)!;
       const names = (kind: (typeof KINDS)[number]) => Array.from({ length: args.count }, (_, i) => `scale-${kind === 'GitRepository' ? 'git' : 'oci'}-${String(i).padStart(3, '0')}`);
       const walls: Record<string, number> = {};
       const refs: ObjectRef[] = [];

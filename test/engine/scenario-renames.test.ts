@@ -92,3 +92,22 @@ describe('former argument spellings: one per concept (insecure, url)', () => {
     expect(() => parseScenario(`${head}    run:\n      - helm.list: { url: "oci://h/a", repository: "oci://h/b" }\n`, 'both.yaml', registry)).toThrow(/repository/);
   });
 });
+
+describe('one timeout per action', () => {
+  it('a waiting action takes its timeout as an argument: the modifier loads as the argument, with a warning', () => {
+    const s = parseScenario(`${head}    run:\n      - flux.wait: { kind: OCIRepository, name: app }\n        timeout: 30s\n`, 't.yaml', registry);
+    expect(s.steps[0]!.run[0]).toEqual({ 'flux.wait': { kind: 'OCIRepository', name: 'app', timeout: '30s', for: 'Ready', expect: 'success' } });
+    expect(s.warnings).toEqual(['t.yaml:11:9: steps[0].run[0].timeout: flux.wait takes its timeout as an argument: write it inside `flux.wait: { …, timeout: 30s }` (it still loads, with this warning)']);
+  });
+
+  it('both at once is refused, naming the modifier', () => {
+    expect(() => parseScenario(`${head}    run:\n      - flux.expect: { kind: OCIRepository, name: app, timeout: 10s }\n        timeout: 30s\n`, 't.yaml', registry)).toThrow(/t\.yaml:11:9: .*timeout/);
+  });
+
+  it('other actions keep the modifier; flux.measure and flux.scale name their per-reconcile and per-batch limits apart', () => {
+    expect(parseScenario(`${head}    run:\n      - shell: "true"\n        timeout: 5s\n`, 't.yaml', registry).steps[0]!.run[0]).toEqual({ shell: 'true', timeout: '5s' });
+    const s = parseScenario(`${head}    run:\n      - flux.scale: { count: 2, gitUrl: "http://h/r.git", ociUrl: "oci://h/r", timeout: 1m }\n`, 't.yaml', registry);
+    expect(s.steps[0]!.run[0]!['flux.scale']).toMatchObject({ batchTimeout: '1m' });
+    expect(s.warnings?.[0]).toMatch(/flux\.scale: the argument timeout is now batchTimeout/);
+  });
+});
