@@ -130,7 +130,7 @@ export class SourceYamlError extends Error {
 export function parseSources(text: string, origin = 'input'): SourceObject[] {
   const all = parseLocalObjects(text, origin);
   const secret = all.find((o) => o.kind === 'Secret');
-  if (secret) throw new SourceYamlError(`${origin}: Secret "${secret.metadata.name}" is not a source (apply it with reconcile.apply, which accepts Secrets)`);
+  if (secret) throw new SourceYamlError(`${origin}: Secret "${secret.metadata.name}" is not a source (apply it with flux.apply, which accepts Secrets)`);
   return all as SourceObject[];
 }
 

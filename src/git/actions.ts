@@ -52,7 +52,7 @@ export const fixturesCreate = defineAction({
 
 export const gitServe = defineAction({
   name: 'git.serve',
-  description: 'Serve the repositories of a directory over smart HTTP (git http-backend, protocol v2; push accepted, fast-forward only).',
+  description: 'Serve the repositories of a directory over smart HTTP (git http-backend, protocol v2; push accepted, fast-forward only); target.up already serves <workDir>/fixtures (git.serve of it reuses that server).',
   args: z
     .object({ dir: z.string().optional(), host: z.string().optional(), port: z.coerce.number().int().min(0).max(65535).optional() })
     .default({}),

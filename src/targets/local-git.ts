@@ -1,9 +1,8 @@
 /**
  * The local target's two ports, filled from the git area: the Git server (src/git/server,
  * shared with git.serve through src/git/running.ts) and the local reconciler (src/reconcile,
- * shared with reconcile.apply/reconcile.wait through reconcilerFor). A scenario may mix
- * `git.serve`/`reconcile.*` and `target.up`/`flux.*`: it gets one server per directory and
- * one reconciler per run.
+ * one per run through reconcilerFor). A scenario may add `git.serve` to `target.up`: it gets
+ * one server per directory.
  */
 import { mkdir } from 'node:fs/promises';
 import { formatRequest } from '../git/server/request-log.js';
