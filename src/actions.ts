@@ -11,7 +11,6 @@ import { cosignSourceVerifier } from './cosign/source-verifier.js';
 import { gitActions } from './git/actions.js';
 import { measureActions } from './measure/actions.js';
 import { ociActions } from './oci/actions.js';
-import { reconcileActions } from './reconcile/actions.js';
 import { sourceVerifiers } from './reconcile/run-reconciler.js';
 import { registryActions } from './registry/actions.js';
 import { workshopActions } from './workshop/actions.js';
@@ -24,7 +23,6 @@ export function buildActionRegistry(): ActionRegistry {
     ...registryActions,
     ...ociActions,
     ...gitActions,
-    ...reconcileActions,
     ...cosignActions,
     ...workshopActions,
     ...measureActions,

@@ -19,7 +19,7 @@ import { recordRun } from '../record/record-run.js';
 import { rehearsalFile } from '../record/recordings.js';
 import { exitCodeOf } from '../store/run-state.js';
 import { UsageError } from './exit-codes.js';
-import { parseParams, targetOption } from './run.js';
+import { parseParams, targetOption, warnAboutFormerNames } from './run.js';
 
 interface RehearseOptions {
   target: TargetName;
@@ -30,6 +30,7 @@ interface RehearseOptions {
 export async function rehearse(ref: string, opts: RehearseOptions): Promise<number> {
   const registry = await loadActionRegistry();
   const scenario = loadScenario(ref, registry);
+  warnAboutFormerNames(scenario);
   if (!scenario.targets.includes(opts.target)) throw new UsageError(`scenario ${scenario.id} does not run on target ${opts.target}`);
   let runner: Runner;
   try {

@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { loadActionRegistry } from './action-registry.js';
 import type { ActionRegistry, TargetName } from '../engine/action.js';
 import { DEFAULT_SCENARIOS, defaultScenarioId, loadCatalog, loadScenario } from '../engine/catalog.js';
+import type { Scenario } from '../engine/scenario-schema.js';
 import type { Mode } from '../engine/events.js';
 import { Runner } from '../engine/runner.js';
 import { resolveStepRef } from '../engine/steps.js';
@@ -128,6 +129,11 @@ async function chooseScenario(registry: ActionRegistry, plain: boolean, target: 
   return ui.renderPicker(choices, { initial, color: colorEnabled(process.stdout), ...(theme ? { theme } : {}) });
 }
 
+/** Former action or argument names the scenario uses (it loaded): one `file:line:col` warning each, on stderr. */
+export function warnAboutFormerNames(scenario: Scenario, err: Pick<NodeJS.WriteStream, 'write'> = process.stderr): void {
+  for (const w of scenario.warnings ?? []) err.write(`ocilab: warning: ${w}\n`);
+}
+
 /**
  * Runs a scenario (undefined: pick one, see chooseScenario); returns the exit code.
  * Throws UsageError / ScenarioLoadError (exit 2).
@@ -137,6 +143,7 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
   ref ??= await chooseScenario(registry, wantsPlain(opts.plain), opts.target, opts.theme);
   if (ref === undefined) return EXIT.ok;
   const scenario = loadScenario(ref, registry);
+  warnAboutFormerNames(scenario);
   if (!scenario.targets.includes(opts.target)) {
     throw new UsageError(`scenario ${scenario.id} does not run on target ${opts.target} (targets: ${scenario.targets.join(', ')})`);
   }

@@ -25,8 +25,14 @@ const generateArgs = z.object({
   tool,
 }).strict();
 
+/** `ref` was the former spelling of `url` (it loads, with a warning). */
+const FORMER_ARGS = { ref: 'url' };
+
+/** oci://host/repo:tag or host/repo:tag, as cosign takes it (without the scheme). */
+const refOf = (url: string) => url.replace(/^oci:\/\//, '');
+
 const signArgs = z.object({
-  ref: z.string().min(1).describe('artifact to sign, e.g. ${registry.host}/app:v1 (a tag is resolved to its digest)'),
+  url: z.string().min(1).describe('artifact to sign, e.g. ${registry.host}/app:v1 or oci://${registry.host}/app:v1 (a tag is resolved to its digest)'),
   keyName: z.string().regex(NAME).default('cosign').describe('which generated pair to sign with'),
   key: z.string().optional().describe('path of a cosign.key (overrides keyName)'),
   passwordFile: z.string().optional().describe('File whose first line is the key\'s password. Default: the generated pair\'s (${<keyName>.passwordFile}), else COSIGN_PASSWORD.'),
@@ -36,7 +42,7 @@ const signArgs = z.object({
 }).strict();
 
 const verifyArgs = z.object({
-  ref: z.string().min(1).describe('artifact to verify, e.g. ${registry.host}/app:v1 (a tag is resolved to its digest)'),
+  url: z.string().min(1).describe('artifact to verify, e.g. ${registry.host}/app:v1 or oci://${registry.host}/app:v1 (a tag is resolved to its digest)'),
   keyName: z.string().regex(NAME).default('cosign').describe('which generated pair\'s public key to verify with'),
   key: z.union([z.string(), z.array(z.string()).min(1)]).optional().describe('path(s) of cosign.pub (overrides keyName)'),
   insecure: z.boolean().default(true).describe('plain-HTTP registry (cosign --allow-http-registry)'),
@@ -113,12 +119,13 @@ export const signAction = defineAction({
     'cosign.signedDigest': 'The digest signed (set when ocilab\'s signer ran, not the cosign CLI).',
     'cosign.signatureTag': 'The tag holding the signatures, `sha256-<hex>.sig` (ocilab\'s signer only).',
   },
+  formerArgs: FORMER_ARGS,
   async run(args, ctx): Promise<ActionResult> {
     const keyPath = args.key ? scenarioPath(ctx, args.key) : need(ctx, `${args.keyName}.key`, 'cosign.sign');
     const passwordFile = args.passwordFile ? scenarioPath(ctx, args.passwordFile) : ctx.vars[`${args.keyName}.passwordFile`];
     const password = await resolvePassword({ passwordFile, purpose: keyPath, env: passwordFile ? {} : process.env });
     const ran = await sign({
-      ref: args.ref, keyPath, password, insecure: args.insecure, annotations: args.annotations,
+      ref: refOf(args.url), keyPath, password, insecure: args.insecure, annotations: args.annotations,
       tool: args.tool as ToolChoice, signal: ctx.signal, onWarning: (m) => ctx.log(`warning: ${m}`, 'stderr'),
     });
     ctx.log(`$ ${ran.command}`, 'info');
@@ -128,7 +135,7 @@ export const signAction = defineAction({
       ctx.vars['cosign.signedDigest'] = r.digest;
       ctx.vars['cosign.signatureTag'] = r.signatureTag;
     } else {
-      ctx.log(`cosign signed ${args.ref}`);
+      ctx.log(`cosign signed ${refOf(args.url)}`);
     }
     return { ok: true };
   },
@@ -138,11 +145,12 @@ export const verifyAction = defineAction({
   name: 'cosign.verify',
   description: 'Verify an OCI artifact\'s cosign signatures with a public key (classic .sig and v3 bundles), offline like Flux',
   args: verifyArgs,
+  formerArgs: FORMER_ARGS,
   async run(args, ctx): Promise<ActionResult> {
     const keys = args.key
       ? (Array.isArray(args.key) ? args.key : [args.key]).map((k) => scenarioPath(ctx, k))
       : [need(ctx, `${args.keyName}.pub`, 'cosign.verify')];
-    const ran = await verify({ ref: args.ref, keyPaths: keys, insecure: args.insecure, tool: args.tool as ToolChoice, signal: ctx.signal });
+    const ran = await verify({ ref: refOf(args.url), keyPaths: keys, insecure: args.insecure, tool: args.tool as ToolChoice, signal: ctx.signal });
     ctx.log(`$ ${ran.command}`, 'info');
     const r = ran.result;
     if (r.verified && r.matched) {

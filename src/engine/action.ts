@@ -126,8 +126,27 @@ export interface ActionDefinition<A = unknown> {
    * declares `name`; docs/actions.md lists them.
    */
   sets?: VarsSet<NoInfer<A>>;
+  /**
+   * Names this action replaced (`reconcile.wait` → `flux.wait`). A scenario may still write
+   * them: loading it rewrites the step to this action (`args` maps the old arguments) and
+   * warns with file:line:col and the name to use.
+   */
+  formerNames?: FormerName[];
+  /**
+   * Argument names this action replaced by the one spelling used across actions
+   * (`plainHttp` → `insecure`, `ref` → `url`): old name → new name. Loading a scenario
+   * that writes an old one renames it and warns.
+   */
+  formerArgs?: Record<string, string>;
+  /**
+   * The `timeout` argument bounds this action as a whole (how long it waits, then fails in its
+   * own words), so the action-level `timeout` modifier is not taken next to it: one `timeout`
+   * per action. Written as a modifier, it loads as the argument, with a warning.
+   */
+  timeoutArgument?: true;
   run(args: A, ctx: ActionContext): Promise<ActionResult>;
 }
+
 
 /**
  * Variable name → one line about its value. A name that depends on the arguments (a key
@@ -152,6 +171,12 @@ export function namesSet<A>(def: ActionDefinition<A>, args: A): string[] {
   return out;
 }
 
+export interface FormerName {
+  name: string;
+  /** The old arguments as this action takes them (default: unchanged). */
+  args?: (old: unknown) => unknown;
+}
+
 /** Helper that keeps the args type attached to the definition. */
 export function defineAction<A>(def: ActionDefinition<A>): ActionDefinition<A> {
   return def;
@@ -174,13 +199,23 @@ export class ActionRegistry {
     for (const setup of this.scopeSetups) setup(scope);
     return scope;
   }
+  private readonly former = new Map<string, { def: ActionDefinition<any>; former: FormerName }>();
 
   register(...defs: ActionDefinition<any>[]): this {
     for (const def of defs) {
-      if (this.actions.has(def.name)) throw new Error(`action ${def.name} is registered twice`);
+      if (this.actions.has(def.name) || this.former.has(def.name)) throw new Error(`action ${def.name} is registered twice`);
       this.actions.set(def.name, def);
+      for (const f of def.formerNames ?? []) {
+        if (this.actions.has(f.name) || this.former.has(f.name)) throw new Error(`action ${f.name} is registered twice (former name of ${def.name})`);
+        this.former.set(f.name, { def, former: f });
+      }
     }
     return this;
+  }
+
+  /** The action that replaced a former name, and how its old arguments map; undefined for any other name. */
+  renamed(name: string): { def: ActionDefinition<any>; former: FormerName } | undefined {
+    return this.former.get(name);
   }
 
   get(name: string): ActionDefinition<any> | undefined {

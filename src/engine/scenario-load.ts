@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { valueProblems, variableProblems } from './scenario-checks.js';
 import { BUILTIN_VARS } from './builtin-vars.js';
+import { applyRenames } from './scenario-renames.js';
 import { findExcessiveDepth, MAX_EXPANDED_NODES, MAX_SCENARIO_BYTES, MAX_SCENARIO_DEPTH } from './scenario-limits.js';
 import { namesSet, type ActionRegistry } from './action.js';
 import { describe, diagnoseAction, formatPath, isActionPath, type PathSegment, type Problem } from './scenario-errors.js';
@@ -121,6 +122,8 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ScenarioLoadError(locate([{ path: [], message: 'expected a mapping with id, title, summary, targets, budget and steps' }]));
   }
+  // Former action and argument names become the current ones before validation; each is a warning.
+  const renamed = locate(applyRenames(data as Record<string, unknown>, registry)).map(formatProblem);
   const schema = scenarioSchema(registry);
   const result = schema.safeParse(withParamDefaults(data as Record<string, unknown>));
   if (!result.success) {
@@ -154,7 +157,7 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
   };
   const unknownVars = variableProblems(validatedSteps, known, setsOf);
   if (unknownVars.length > 0) throw new ScenarioLoadError(dedupe(locate(unknownVars)));
-  return { ...scenario, file };
+  return { ...scenario, file, ...(renamed.length > 0 ? { warnings: renamed } : {}) };
 }
 
 function tooLarge(file: string, bytes: number): LocatedProblem {

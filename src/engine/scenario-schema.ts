@@ -33,7 +33,9 @@ const modifierShape = {
 
 /** One action item: `{ <name>: <args>, timeout?, as? }`, strict. */
 export function actionOptionSchema(def: ActionDefinition<any>) {
-  return z.strictObject({ [def.name]: def.args, ...modifierShape }).describe(def.description);
+  const { timeout, ...others } = modifierShape;
+  const modifiers = def.timeoutArgument ? others : { timeout, ...others };
+  return z.strictObject({ [def.name]: def.args, ...modifiers }).describe(def.description);
 }
 
 /** `- shell: "echo hi"` — a union of one strict mapping per registered action. */
@@ -118,6 +120,8 @@ export interface Scenario {
   steps: Step[];
   /** Absolute path of the file it was loaded from. */
   file: string;
+  /** `file:line:col: …` for each former action or argument name the file uses (it loads; the CLI prints these). */
+  warnings?: string[];
 }
 
 /** The action name of a mapping (its one key that is not a modifier). */

@@ -63,7 +63,7 @@ export const fixturesCreate = defineAction({
 
 export const gitServe = defineAction({
   name: 'git.serve',
-  description: 'Serve the repositories of a directory over smart HTTP (git http-backend, protocol v2; push accepted, fast-forward only).',
+  description: 'Serve the repositories of a directory over smart HTTP (git http-backend, protocol v2; push accepted, fast-forward only); target.up already serves <workDir>/fixtures (git.serve of it reuses that server).',
   args: z
     .object({
       dir: z.string().optional().describe('Directory whose bare repositories to serve, relative to the scenario file. Default: ${fixture.dir}.'),

@@ -22,11 +22,16 @@ const tool = z
   .enum(['auto', 'helm', 'ocilab'])
   .default('auto')
   .describe('auto: the helm CLI when installed, else ocilab does the same in-process (the equivalent helm command is shown either way).');
-/** Plain HTTP to the registry (default true: ocilab's and kind's registries); `${registry.insecure}` after interpolation is accepted. */
-const plainHttp = z
-  .union([z.boolean(), z.string().regex(/^(true|false|.*\$\{[^}]+\}.*)$/, 'plainHttp must be true or false')])
+/**
+ * Plain HTTP to the registry (helm --plain-http; default true: ocilab's and kind's registries);
+ * `${registry.insecure}` after interpolation is accepted. Spelt as Flux's spec.insecure.
+ */
+const insecure = z
+  .union([z.boolean(), z.string().regex(/^(true|false|.*\$\{[^}]+\}.*)$/, 'insecure must be true or false')])
   .default(true)
   .describe('Plain HTTP to the registry (helm --plain-http); default true, as ocilab\'s and kind\'s registries are; `${registry.insecure}` is accepted.');
+/** Former spellings of the same concepts (they load, with a warning). */
+const FORMER_ARGS = { plainHttp: 'insecure', ref: 'url', repository: 'url', remote: 'url' };
 /** No zod transform: scenario loading parses args before interpolation and keeps the result. */
 const plain = (v: boolean | string): boolean => v === true || v === 'true';
 export const NEEDS_CLUSTER = 'Rendering and installing the chart is helm-controller\'s job (a HelmRelease): it needs a cluster (target kind or cluster). The local target stops at the registry: push, list, inspect, sign, verify.';
@@ -85,10 +90,11 @@ export const helmPush = defineAction({
   description: 'Push a chart archive to oci://host/path like `helm push` (sets helm.ref, helm.digest, helm.tag, helm.repository)',
   args: z.strictObject({
     archive: z.string().optional().describe('The chart .tgz, relative to the scenario file. Default: ${helm.archive}.'),
-    remote: z.string().min(1).describe('Where to push, `oci://<host>/<path>`: the chart goes to `<path>/<name>:<version>`.'),
-    plainHttp,
+    url: z.string().min(1).describe('Where to push, `oci://<host>/<path>`: the chart goes to `<path>/<name>:<version>`.'),
+    insecure,
     tool,
   }),
+  formerArgs: FORMER_ARGS,
   sets: {
     'helm.repository': '`oci://<host>/<path>/<name>`: the chart\'s repository.',
     'helm.ref': '`<host>/<path>/<name>:<tag>`: the pushed chart by tag.',
@@ -99,9 +105,9 @@ export const helmPush = defineAction({
     guarded(async () => {
       const archive = args.archive ? scenarioPath(ctx, args.archive) : ctx.vars['helm.archive'];
       if (!archive) return { ok: false, message: 'helm.push needs archive (or a helm.package step before it)' };
-      const base = parseChartRemote(args.remote, plain(args.plainHttp));
+      const base = parseChartRemote(args.url, plain(args.insecure));
       const helm = await chooseHelm(args.tool);
-      const argv = helmCommands.push(archive, args.remote, plain(args.plainHttp));
+      const argv = helmCommands.push(archive, args.url, plain(args.insecure));
       show(ctx, argv, !!helm);
       const t0 = performance.now();
       let digest: string;
@@ -114,9 +120,9 @@ export const helmPush = defineAction({
         const meta = (await readChartArchive(await readFile(archive), archive)).metadata;
         name = meta.name;
         tag = versionToTag(meta.version);
-        digest = digestFromOutput(out) ?? (await describeChart(`oci://${base.registry}/${base.repository}/${name}:${tag}`, { insecure: plain(args.plainHttp), signal: ctx.signal })).digest;
+        digest = digestFromOutput(out) ?? (await describeChart(`oci://${base.registry}/${base.repository}/${name}:${tag}`, { insecure: plain(args.insecure), signal: ctx.signal })).digest;
       } else {
-        const r = await pushChart(archive, args.remote, { insecure: plain(args.plainHttp), signal: ctx.signal });
+        const r = await pushChart(archive, args.url, { insecure: plain(args.insecure), signal: ctx.signal });
         ({ digest, tag } = r);
         name = r.metadata.name;
         ctx.log(`Pushed: ${r.ref}`);
@@ -133,28 +139,29 @@ export const helmPull = defineAction({
   name: 'helm.pull',
   description: 'Pull a chart like `helm pull oci://… --version X` and check the archive (sets helm.pulled)',
   args: z.strictObject({
-    ref: z.string().min(1).describe('The chart, `oci://<host>/<path>/<name>` (no tag), e.g. ${helm.repository}.'),
+    url: z.string().min(1).describe('The chart, `oci://<host>/<path>/<name>` (no tag), e.g. ${helm.repository}.'),
     version: z.string().min(1).describe('The chart version to pull (helm pull --version).'),
     destination: z.string().optional().describe('Directory for the .tgz, relative to the scenario file. Default: `pulled-charts/` in the run\'s work dir.'),
-    plainHttp,
+    insecure,
     tool,
   }),
+  formerArgs: FORMER_ARGS,
   sets: { 'helm.pulled': 'Path of the pulled `<name>-<version>.tgz`.' },
   run: (args, ctx) =>
     guarded(async () => {
       const dest = args.destination ? scenarioPath(ctx, args.destination) : join(ctx.workDir, 'pulled-charts');
       const helm = await chooseHelm(args.tool);
-      const argv = helmCommands.pull(args.ref, args.version, dest, plain(args.plainHttp));
+      const argv = helmCommands.pull(args.url, args.version, dest, plain(args.insecure));
       show(ctx, argv, !!helm);
       let path: string;
       if (helm) {
         await mkdir(dest, { recursive: true }); // helm pull does not create --destination
         const r = await runHelm(helm, argv, { stateDir: join(ctx.workDir, 'helm-home'), signal: ctx.signal });
         for (const line of `${r.stdout}${r.stderr}`.trim().split('\n')) ctx.log(line);
-        const name = args.ref.replace(/\/+$/, '').split('/').pop()!;
+        const name = args.url.replace(/\/+$/, '').split('/').pop()!;
         path = join(dest, `${name}-${args.version}.tgz`);
       } else {
-        path = (await pullChart(`${args.ref}:${args.version}`, dest, { insecure: plain(args.plainHttp), signal: ctx.signal })).path;
+        path = (await pullChart(`${args.url}:${args.version}`, dest, { insecure: plain(args.insecure), signal: ctx.signal })).path;
       }
       const a = await readChartArchive(await readFile(path), path);
       ctx.log(`${path}: ${a.metadata.name} ${a.metadata.version}, ${a.entries.length} files`);
@@ -167,19 +174,20 @@ export const helmList = defineAction({
   name: 'helm.list',
   description: 'List the versions of a chart in a registry (SemVer tags, newest first), with digest and app version',
   args: z.strictObject({
-    repository: z.string().min(1).describe('The chart\'s repository, `oci://<host>/<path>/<name>`, e.g. ${helm.repository}.'),
-    plainHttp,
+    url: z.string().min(1).describe('The chart\'s repository, `oci://<host>/<path>/<name>`, e.g. ${helm.repository}.'),
+    insecure,
     expect: z.array(z.string()).optional().describe('The versions that must be listed, exactly and in this order (newest first).'),
   }),
+  formerArgs: FORMER_ARGS,
   run: (args, ctx) =>
     guarded(async () => {
-      ctx.log(`equivalent: crane ls ${args.repository.replace(/^oci:\/\//, '')}   (helm has no list command for OCI registries)`, 'info');
-      const list = await listChartVersions(args.repository, { insecure: plain(args.plainHttp), signal: ctx.signal });
+      ctx.log(`equivalent: crane ls ${args.url.replace(/^oci:\/\//, '')}   (helm has no list command for OCI registries)`, 'info');
+      const list = await listChartVersions(args.url, { insecure: plain(args.insecure), signal: ctx.signal });
       ctx.log('VERSION'.padEnd(18) + 'APP VERSION'.padEnd(14) + 'DIGEST');
       for (const c of list) ctx.log(c.version.padEnd(18) + (c.metadata.appVersion ?? '-').padEnd(14) + c.digest.slice(0, 19) + '…');
       const got = list.map((c) => c.version);
       if (args.expect && JSON.stringify(got) !== JSON.stringify(args.expect)) {
-        return { ok: false, message: `${args.repository} has versions ${got.join(', ') || '(none)'}; expected ${args.expect.join(', ')}` };
+        return { ok: false, message: `${args.url} has versions ${got.join(', ') || '(none)'}; expected ${args.expect.join(', ')}` };
       }
       return { ok: true };
     }),
@@ -189,8 +197,8 @@ export const helmInspect = defineAction({
   name: 'helm.inspect',
   description: 'Show a chart in a registry: name, version, app version, annotations and values.yaml (what `helm show chart|values` print)',
   args: z.strictObject({
-    ref: z.string().min(1).describe('The chart by tag or digest, e.g. ${helm.ref}.'),
-    plainHttp,
+    url: z.string().min(1).describe('The chart by tag or digest, e.g. ${helm.ref}.'),
+    insecure,
     expect: z
       .strictObject({
         name: z.string().optional().describe('The chart\'s name must be this.'),
@@ -200,11 +208,12 @@ export const helmInspect = defineAction({
       .optional()
       .describe('What the chart must be; the action fails with each difference.'),
   }),
+  formerArgs: FORMER_ARGS,
   run: (args, ctx) =>
     guarded(async () => {
-      const i = await inspectChart(args.ref, { insecure: plain(args.plainHttp), signal: ctx.signal });
+      const i = await inspectChart(args.url, { insecure: plain(args.insecure), signal: ctx.signal });
       const repo = i.ref.slice(0, i.ref.lastIndexOf(':'));
-      ctx.log(`equivalent: ${commandLine(helmCommands.show(`oci://${repo}`, i.version, 'values', plain(args.plainHttp)))}`, 'info');
+      ctx.log(`equivalent: ${commandLine(helmCommands.show(`oci://${repo}`, i.version, 'values', plain(args.insecure)))}`, 'info');
       ctx.log(`chart ${i.metadata.name} version ${i.version} (app ${i.metadata.appVersion ?? '-'}) ${i.digest}`);
       if (i.metadata.description) ctx.log(`  ${i.metadata.description}`);
       ctx.log(`  files: ${i.archive.entries.map((e) => e.name).join(', ')}`);

@@ -60,7 +60,7 @@ const startArgs = z
 
 export const registryStart = defineAction({
   name: 'registry.start',
-  description: 'Start the embedded OCI registry on 127.0.0.1 (sets registry.url, registry.host, registry.dir; with tls: HTTPS and registry.ca; with tlsClientAuth too: mutual TLS and registry.tls.clientCert/clientKey)',
+  description: 'Start an embedded OCI registry on 127.0.0.1 with options target.up does not take (tls, tlsClientAuth, memory, dir, host, port; a scenario\'s registry otherwise comes from target.up, on every target; stop/restart it with registry.stop/registry.restart) (sets registry.url, registry.host, registry.dir, in place of target.up\'s; with tls: HTTPS and registry.ca; with tlsClientAuth too: mutual TLS and registry.tls.clientCert/clientKey)',
   args: startArgs,
   sets: {
     'registry.url': 'The registry\'s base URL, `http://127.0.0.1:<port>` (https with tls).',

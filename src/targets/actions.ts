@@ -3,6 +3,9 @@
  * `flux.wait`, `flux.reconcile`. Written once, they run on local, kind and cluster; in
  * `--dry-run` they record into the plan (the targets do) and touch nothing.
  */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
@@ -26,7 +29,7 @@ export { buildObject } from './apply-args.js';
 
 export const targetUp = defineAction({
   name: 'target.up',
-  description: 'Bring up the run target (local: registry + Git server; kind: cluster + registry + Flux; cluster: Flux check + namespace); sets registry.host, registry.pull, git.url, git.pull, target.namespace, and target.git.dir / target.registry.dir (what ocilab serves itself, for measure.compare servers:; empty when the target\'s Git server or registry is not ocilab\'s)',
+  description: 'Bring up the run target (local: registry + Git server; kind: cluster + registry + Flux; cluster: Flux check + namespace); sets registry.host, registry.url, registry.pull, git.url, git.pull, target.namespace, and target.git.dir / target.registry.dir (what ocilab serves itself, for measure.compare servers:; empty when the target\'s Git server or registry is not ocilab\'s)',
   args: z.object({}).strict().default({}),
   plansInDryRun: true,
   sets: {
@@ -53,6 +56,7 @@ export const targetUp = defineAction({
       try {
         const reg = t.registryUrl();
         ctx.vars['registry.host'] = reg.host;
+        ctx.vars['registry.url'] = `${reg.insecure ? 'http' : 'https'}://${reg.host}`;
         ctx.vars['registry.pull'] = reg.cluster;
         ctx.vars['registry.insecure'] = String(reg.insecure);
       } catch (err) {
@@ -138,6 +142,8 @@ export const fluxApply = defineAction({
   description: 'Apply Flux objects on the target: built from arguments (kind: OCIRepository|GitRepository|Kustomization|HelmRepository|HelmChart|HelmRelease), or from yaml / file',
   args: applyArgs,
   plansInDryRun: true,
+  // reconcile.apply took a bare file path too.
+  formerNames: [{ name: 'reconcile.apply', args: (old) => (typeof old === 'string' ? { file: old } : old) }],
   run: (args, ctx) =>
     guarded(async () => {
       const what = 'yaml' in args ? 'flux.apply (yaml)' : 'file' in args ? `flux.apply ${args.file}` : `flux.apply ${args.kind}/${args.name}`;
@@ -184,6 +190,9 @@ const reportedVars = {
     names: (a: { kind: string; name: string }) => [`flux.${a.kind}.${a.name}.revision`],
   },
   'flux.<kind>.<name>.digest': { description: 'flux.digest, for this kind and name.', names: (a: { kind: string; name: string }) => [`flux.${a.kind}.${a.name}.digest`] },
+  'flux.artifact': 'Path of the stored artifact tarball, on the local target only (in a cluster it is behind source-controller\'s service).',
+  'flux.<name>.artifact': { description: 'flux.artifact, for this object by name (local target).', names: (a: { name: string }) => [`flux.${a.name}.artifact`] },
+  'flux.<kind>.<name>.artifact': { description: 'flux.artifact, for this kind and name (local target).', names: (a: { kind: string; name: string }) => [`flux.${a.kind}.${a.name}.artifact`] },
 };
 
 const waitArgs = z
@@ -192,14 +201,22 @@ const waitArgs = z
     for: z.enum(['Ready', 'SourceVerified', 'ArtifactInStorage']).default('Ready').describe('The condition to wait for.'),
     revision: z.string().optional().describe('Wait for this artifact revision (sources) or applied revision (Kustomization).'),
     expect: expectOutcome,
+    method: z.string().min(1).optional().describe('Also report the wait\'s wall time (until Flux reports) under this label in the measurements panel, e.g. `OCIRepository reconcile`.'),
   })
   .strict();
+
+/** reconcile.wait's arguments as flux.wait takes them: its default timeout (60s), its measurement label. */
+function fromReconcileWait(old: unknown): unknown {
+  if (old === null || typeof old !== 'object' || Array.isArray(old)) return old;
+  const a = old as Record<string, unknown>;
+  return { ...a, timeout: a['timeout'] ?? '60s', ...(typeof a['kind'] === 'string' && a['method'] === undefined ? { method: `${a['kind']} reconcile` } : {}) };
+}
 
 
 function report(
   ctx: ActionContext,
   a: { kind: string; name: string; expect?: 'success' | 'failure' },
-  o: { ok: boolean; message: string; revision?: string; object?: { status?: { artifact?: { digest?: string } } } },
+  o: { ok: boolean; message: string; revision?: string; object?: { status?: { artifact?: { digest?: string; url?: string } } } },
   dryRun: boolean,
 ) {
   // `flux.<name>.*` is the last object of that name; `flux.<Kind>.<name>.*` that kind's only
@@ -221,6 +238,13 @@ function report(
     ctx.vars['flux.digest'] = digest;
     for (const k of keys) ctx.vars[`${k}.digest`] = digest;
   }
+  // The stored tarball, where it is a file on this machine (the local target's storage);
+  // in a cluster it is behind source-controller's service, not set.
+  const stored = o.object?.status?.artifact?.url;
+  if (stored?.startsWith('file:')) {
+    ctx.vars['flux.artifact'] = fileURLToPath(stored);
+    for (const k of keys) ctx.vars[`${k}.artifact`] = fileURLToPath(stored);
+  }
   ctx.log(`${o.ok ? 'Flux says' : 'Flux reports'}: ${o.message}${o.revision ? ` (revision ${o.revision})` : ''}`);
   if (dryRun) return { ok: true };
   const wanted = (a.expect ?? 'success') === 'success';
@@ -230,10 +254,13 @@ function report(
 
 export const fluxWait = defineAction({
   name: 'flux.wait',
-  description: 'Wait until a Flux object is Ready / SourceVerified / ArtifactInStorage (or fails, in Flux\'s own words); sets flux.revision, flux.message',
+  description:
+    "Wait until a Flux object is Ready / SourceVerified / ArtifactInStorage (or fails, in Flux's own words); sets flux.revision, flux.message, flux.digest (and flux.<name>.* of each), and on the local target flux.artifact: the stored tarball",
   args: waitArgs,
+  timeoutArgument: true,
   plansInDryRun: true,
   sets: reportedVars,
+  formerNames: [{ name: 'reconcile.wait', args: fromReconcileWait }],
   run: (args, ctx) =>
     guarded(async () => {
       const skip = skipUnlessTarget(ctx, args.targets, `flux.wait ${args.kind}/${args.name}`);
@@ -241,6 +268,7 @@ export const fluxWait = defineAction({
       const t = await targetOf(ctx);
       const req = { condition: args.for as WaitCondition, timeoutMs: parseDuration(args.timeout ?? '2m')!, ...(args.revision ? { revision: args.revision } : {}) };
       const outcome = await t.waitReady(refOfArgs(args, t), req, targetCtx(ctx));
+      if (args.method && !t.plan && outcome.ok) ctx.report({ method: args.method, metric: 'wall_ms', value: outcome.elapsedMs, method_note: `until ${args.for}, single run` });
       return report(ctx, args, outcome, t.plan !== undefined);
     }),
 });
@@ -249,6 +277,7 @@ export const fluxReconcile = defineAction({
   name: 'flux.reconcile',
   description: 'Ask Flux to reconcile an object now (as `flux reconcile` does) and wait until it has (Ready, or Flux\'s failure message)',
   args: z.object({ ...refArgs, expect: expectOutcome }).strict(),
+  timeoutArgument: true,
   plansInDryRun: true,
   sets: reportedVars,
   run: (args, ctx) =>

@@ -36,6 +36,7 @@ export const fluxIdentity = defineAction({
   description:
     "Workload identity: on a cluster on EKS/AKS/GKE with `url` in that cloud's registry, apply an OCIRepository with provider aws|azure|gcp and wait for it; elsewhere say why it is shown, not run, and succeed",
   args: identityArgs,
+  timeoutArgument: true,
   plansInDryRun: true,
   sets: { 'flux.identity': '`ran` when the OCIRepository was applied and waited for, `shown` when the step was shown, not run.' },
   run: (args, ctx) =>

@@ -1,8 +1,8 @@
 /**
  * The local target's two ports, filled from the run's parts: the Git server (src/git/server,
  * from the run's GitServers, shared with git.serve) and the local reconciler (src/reconcile,
- * the run's RunReconciler, shared with reconcile.*). A scenario may mix
- * `git.serve`/`reconcile.*` and `target.up`/`flux.*`: it gets one server per directory and
+ * the run's RunReconciler, shared with the flux.* actions on local). A scenario may mix
+ * `git.serve` and `target.up`: it gets one server per directory and
  * one reconciler per run. createTarget receives the parts (targetParts: from the run's scope).
  */
 import { mkdir } from 'node:fs/promises';
@@ -11,7 +11,8 @@ import { formatRequest } from '../git/server/request-log.js';
 import { gitServers, type GitServers } from '../git/running.js';
 import { keyString, type SourceKey } from '../reconcile/reconciler.js';
 import { runReconciler, type RunReconciler } from '../reconcile/run-reconciler.js';
-import { SourceYamlError, validateLocalObject, type SourceKind } from '../reconcile/schema.js';
+import { SourceYamlError, validateLocalObject } from '../flux/sources.js';
+import type { SourceKind } from '../flux/types.js';
 import type { CreateLocalReconciler, StartLocalGitServer } from './local.js';
 import { TargetError } from './target.js';
 
@@ -21,7 +22,7 @@ export interface TargetParts {
   reconciler: RunReconciler;
 }
 
-/** The parts of the run whose scope this is (the ones its git.serve and reconcile.* use). */
+/** The parts of the run whose scope this is (the ones its git.serve and flux.* on local use). */
 export function targetParts(scope: RunScope): TargetParts {
   return { git: scope.get(gitServers), reconciler: scope.get(runReconciler) };
 }

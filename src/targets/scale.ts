@@ -31,7 +31,7 @@ const scaleArgs = z.strictObject({
   tag: z.string().default('latest').describe('The OCIRepositories\' tag.'),
   insecure: z.union([z.boolean(), z.string()]).optional().describe('Plain-HTTP registry (the OCIRepositories\' spec.insecure); `${registry.insecure}` is accepted.'),
   metricsUrl: z.string().optional().describe('source-controller\'s metrics URL when it runs outside the cluster; empty: through the API server\'s pod proxy.'),
-  timeout: z
+  batchTimeout: z
     .string()
     .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/)
     .default('5m')
@@ -92,6 +92,7 @@ export const fluxScale = defineAction({
   description:
     'In-cluster scale: N GitRepositories vs N OCIRepositories of the same content, until all are Ready; reconcile time from source-controller metrics (gotk_reconcile_duration_seconds)',
   args: scaleArgs,
+  formerArgs: { timeout: 'batchTimeout' },
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {
@@ -100,7 +101,7 @@ export const fluxScale = defineAction({
       const t = await targetOf(ctx);
       if (t.name === 'local') return { ok: false, message: 'flux.scale measures Flux controllers in a cluster: run it with --target kind or cluster' };
       const tctx = targetCtx(ctx);
-      const timeoutMs = parseDuration(args.timeout)!;
+      const timeoutMs = parseDuration(args.batchTimeout)!;
       const names = (kind: (typeof KINDS)[number]) => Array.from({ length: args.count }, (_, i) => `scale-${kind === 'GitRepository' ? 'git' : 'oci'}-${String(i).padStart(3, '0')}`);
       const walls: Record<string, number> = {};
       const refs: ObjectRef[] = [];

@@ -15,7 +15,7 @@ import { gitRepository, kustomization, ociRepository } from '../../src/flux/obje
 import { GitServer } from '../../src/git/server/server.js';
 import { applyObject } from '../../src/kube/apply.js';
 import { KubeClient } from '../../src/kube/client.js';
-import { readyPredicate } from '../../src/kube/conditions.js';
+import { readyPredicate } from '../../src/flux/conditions.js';
 import { reconcileDuration } from '../../src/kube/metrics.js';
 import { getObject } from '../../src/kube/objects.js';
 import { parseExposition } from '../../src/kube/prometheus.js';

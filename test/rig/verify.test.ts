@@ -24,7 +24,7 @@ import { verifyArtifact } from '../../src/cosign/verify.js';
 import { cosignPublicKeySecret, ociRepository } from '../../src/flux/objects.js';
 import { applyObject } from '../../src/kube/apply.js';
 import { KubeClient } from '../../src/kube/client.js';
-import { condition, describeStatus, readyPredicate, verifiedPredicate } from '../../src/kube/conditions.js';
+import { condition, describeStatus, readyPredicate, verifiedPredicate } from '../../src/flux/conditions.js';
 import { reconcileAndWait } from '../../src/kube/reconcile.js';
 import { refOf } from '../../src/kube/resources.js';
 import { waitFor } from '../../src/kube/watch.js';

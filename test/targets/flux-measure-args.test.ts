@@ -44,7 +44,7 @@ describe('flux.measure', () => {
         { kind: 'GitRepository', name: 'fleet-git' },
         { kind: 'OCIRepository', name: 'fleet-oci' },
       ],
-      timeout: '2m',
+      reconcileTimeout: '2m',
       report: [],
     });
   });

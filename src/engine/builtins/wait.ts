@@ -96,6 +96,7 @@ export const waitAction = defineAction({
   name: 'wait',
   description: 'Wait for a pattern in an earlier action\'s output, a URL, a TCP port, or a duration.',
   args: waitArgs,
+  timeoutArgument: true,
   async run(args, ctx) {
     if (typeof args === 'string' || 'duration' in args) {
       const text = typeof args === 'string' ? args : args.duration;
