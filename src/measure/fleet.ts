@@ -235,10 +235,11 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
 
     // the pollers: evenly spread over the interval, alternating over the workers
     const intervalMs = o.pollSeconds * 1000;
-    const pollers: FleetWorkerJob['pollers'][] = Array.from({ length: o.workers }, () => []);
+    const workerCount = Math.min(o.workers, o.clusters);
+    const pollers: FleetWorkerJob['pollers'][] = Array.from({ length: workerCount }, () => []);
     for (let i = 0; i < o.clusters; i++) {
       const offsetMs = (i / o.clusters) * intervalMs;
-      pollers[i % o.workers]!.push({ kind: 'git', offsetMs }, { kind: 'oci', offsetMs });
+      pollers[i % workerCount]!.push({ kind: 'git', offsetMs }, { kind: 'oci', offsetMs });
     }
     const workers = pollers.map(() => forkWorker(o.signal));
     closers.push(async () => workers.forEach((w) => w.stop()));
@@ -326,8 +327,8 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
       changes: o.changes,
       changesPerHourEquivalent: changesPerHour / speedup,
       preset: o.preset,
-      workers: o.workers,
-      clients: clientsDescription(o),
+      workers: workerCount,
+      clients: clientsDescription({ clusters: o.clusters, workers: workerCount }),
       clientCpuMs: reports.reduce((s, r) => s + r.cpuMs, 0),
       loadAverage: { before: load0, after: load1 },
       calibrationRuns: o.calibrationRuns,
