@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { makeTempDir } from '../engine/cleanup.js';
 import { commitChange } from '../git/commit.js';
-import { createFixture, PRESETS as FIXTURES } from '../git/fixtures/index.js';
+import { appName, createFixture, PRESETS as FIXTURES } from '../git/fixtures/index.js';
 import { pushArtifact, tagArtifact } from '../oci/remote.js';
 import { startRegistry } from '../registry/server.js';
 import { gitCheck, gitFetch, ociCheck, ociFetch, type PollTarget } from './fleet-poll.js';
@@ -200,7 +200,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     const initial = await publish('initial');
     const prepared: { sha: string; tag: string }[] = [];
     for (let j = 0; j < o.changes; j++) {
-      await commitChange({ url: bare, app: `app-00${j % 10}`, change: 'config', message: `fleet change ${j + 1}`, signal: o.signal });
+      await commitChange({ url: bare, app: appName(j % FIXTURES[o.preset].apps), change: 'config', message: `fleet change ${j + 1}`, signal: o.signal });
       prepared.push({ sha: await publish(`change-${j + 1}`), tag: `change-${j + 1}` });
     }
     const moveTo = async (sha: string, tag: string) => {
