@@ -40,7 +40,7 @@ export function fleetNotes(f: FleetReport): string[] {
     `${f.clusters} simulated clusters per transport polled every ${f.pollSeconds} s for ${f.windowSeconds} s (${f.wallSeconds.toFixed(1)} s wall), ${f.changes} change(s) pushed during the window: ` +
       `the ${f.intervalMinutes} min interval compressed ${formatCompression(f.compression)}, the same load as ${formatCount(f.equivalentClusters)} clusters polling every ${f.intervalMinutes} min with ${formatRate(f.changesPerHourEquivalent)} changes an hour.`,
     `Clients: ${f.clients}; their CPU: ${formatMs(f.clientCpuMs)}.`,
-    `Projected: the formula (projection.ts) for the same fleet, interval and changes, from ${f.calibrationRuns} single checks and fetches per transport measured one at a time before the window (medians). Fixture: ${f.preset}.`,
+    `Projected: the formula (projection.ts) for the same fleet, interval and changes, from ${f.calibrationRuns} checks and ${f.calibrationRuns} fetches per transport run one at a time before the window, each batch's total ÷ ${f.calibrationRuns} (the Git server's children report CPU in 10 ms ticks: single readings would be quantized). Fixture: ${f.preset}.`,
     `Load average (1/5/15 min) before ${load(f.loadAverage.before)}, after ${load(f.loadAverage.after)}.`,
   ];
   for (const t of f.transports) {

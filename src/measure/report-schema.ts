@@ -119,7 +119,7 @@ const FleetFiguresSchema = z.object({ serverCpuMs: nullableNum, bytesDown: nulla
 export const FleetTransportSchema = z.object({
   kind: z.enum(['git', 'oci']),
   label: z.string(),
-  /** Single operations, medians, measured one at a time before the window: the projection's inputs. */
+  /** One check and one fetch: batches run one at a time before the window, total ÷ count; the projection's inputs. */
   check: OpCostSchema,
   fetch: OpCostSchema,
   measured: FleetFiguresSchema.extend({
