@@ -45,7 +45,7 @@ export function fleetNotes(f: FleetReport): string[] {
   ];
   for (const t of f.transports) {
     const name = t.kind === 'git' ? 'Git server' : 'registry';
-    if (t.fellBehind) lines.push(`${name} fell behind: ${t.measured.latePolls} poll(s) started late, up to ${formatMs(t.measured.maxLagMs)} after their slot.`);
+    if (t.fellBehind) lines.push(`${name} fell behind: ${t.measured.latePolls} poll(s) started late, up to ${formatMs(t.measured.maxLagMs)} after their slot; its figures cover ${f.wallSeconds.toFixed(1)} s, not the ${f.windowSeconds} s window, and changes polled late merge into one fetch: read its ratios as not comparable.`);
     if (t.measured.errors > 0) lines.push(`${name}: ${t.measured.errors} error(s), e.g. ${t.measured.errorSamples.join('; ')}`);
   }
   return lines;

@@ -302,7 +302,8 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         latePolls: t.late,
         maxLagMs: t.maxLagMs,
       };
-      const cores = (ms: number | null) => (ms === null ? null : ms / 1000 / o.windowSeconds);
+      // a fleet that fell behind spent its CPU over the wall time, not the window
+      const cores = (ms: number | null, seconds: number) => (ms === null ? null : ms / 1000 / seconds);
       return {
         kind,
         label: kind === 'git' ? 'Git (go-git check + depth-1 fetch)' : 'OCI (manifest HEAD + manifest and layer)',
@@ -310,7 +311,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         fetch: cost[kind].fetch,
         measured,
         projected,
-        serverCores: { measured: cores(measured.serverCpuMs), projected: cores(projected.serverCpuMs) },
+        serverCores: { measured: cores(measured.serverCpuMs, Math.max(o.windowSeconds, wallSeconds)), projected: cores(projected.serverCpuMs, o.windowSeconds) },
         ratio: {
           serverCpu: ratio(measured.serverCpuMs, projected.serverCpuMs),
           bytesDown: ratio(measured.bytesDown, projected.bytesDown),

@@ -138,7 +138,7 @@ export const FleetTransportSchema = z.object({
     maxLagMs: num,
   }),
   projected: FleetFiguresSchema.extend({ polls: num, fetches: num }),
-  /** Average server cores busy over the window. */
+  /** Average server cores busy: measured over the window (the wall time when longer), projected over the window. */
   serverCores: z.object({ measured: nullableNum, projected: nullableNum }),
   /** measured ÷ projected. */
   ratio: z.object({ serverCpu: nullableNum, bytesDown: nullableNum, requests: nullableNum }),
