@@ -18,7 +18,9 @@ function transportRows(t: FleetTransport): string[][] {
   const p = t.projected;
   const name = t.kind === 'git' ? 'Git' : 'OCI';
   return [
-    [name, 'server CPU', formatMs(m.serverCpuMs), formatMs(p.serverCpuMs), ratioText(t.ratio.serverCpu)],
+    [name, 'server CPU, all', formatMs(m.serverCpuMs), '', ''],
+    [name, '  of it idle (nobody polling)', formatMs(m.idleCpuMs), '', ''],
+    [name, 'server CPU, the fleet', formatMs(m.serverCpuMs === null || m.idleCpuMs === null ? null : m.serverCpuMs - m.idleCpuMs), formatMs(p.serverCpuMs), ratioText(t.ratio.serverCpu)],
     [name, 'server cores (window average)', cores(t.serverCores.measured), cores(t.serverCores.projected), ratioText(t.ratio.serverCpu)],
     [name, 'bytes down', formatBytes(m.bytesDown), formatBytes(p.bytesDown), ratioText(t.ratio.bytesDown)],
     [name, 'requests', formatCount(m.requests), formatCount(p.requests === null ? null : Math.round(p.requests)), ratioText(t.ratio.requests)],
@@ -40,7 +42,8 @@ export function fleetNotes(f: FleetReport): string[] {
     `${f.clusters} simulated clusters per transport polled every ${f.pollSeconds} s for ${f.windowSeconds} s (${f.wallSeconds.toFixed(1)} s wall), ${f.changes} change(s) pushed during the window: ` +
       `the ${f.intervalMinutes} min interval compressed ${formatCompression(f.compression)}, the same load as ${formatCount(f.equivalentClusters)} clusters polling every ${f.intervalMinutes} min with ${formatRate(f.changesPerHourEquivalent)} changes an hour.`,
     `Clients: ${f.clients}; their CPU: ${formatMs(f.clientCpuMs)}.`,
-    `Projected: the formula (projection.ts) for the same fleet, interval and changes, from ${f.calibrationRuns} checks and ${f.calibrationRuns} fetches per transport run one at a time before the window, each batch's total ÷ ${f.calibrationRuns} (the Git server's children report CPU in 10 ms ticks: single readings would be quantized). Fixture: ${f.preset}.`,
+    `Projected: the formula (projection.ts) for the same fleet, interval and changes, from ${f.calibrationRuns} checks (each on a new connection, as a poll after the servers' 5 s keep-alive) and ${f.calibrationRuns} fetches per transport run one at a time before the window, each batch's total ÷ ${f.calibrationRuns} (the Git server's children report CPU in 10 ms ticks: single readings would be quantized). Fixture: ${f.preset}.`,
+    `Server CPU from /proc of each server process (threads, and the Git server's reaped http-backend children); its idle rate, read for 3 s before the window, times the wall time is left out of the fleet's figure (the formula has no idle term).`,
     `Load average (1/5/15 min) before ${load(f.loadAverage.before)}, after ${load(f.loadAverage.after)}.`,
   ];
   for (const t of f.transports) {

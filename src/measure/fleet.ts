@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { makeTempDir } from '../engine/cleanup.js';
 import { commitChange } from '../git/commit.js';
 import { appName, createFixture, PRESETS as FIXTURES } from '../git/fixtures/index.js';
@@ -57,7 +57,10 @@ export interface FleetOptions {
   log?: (line: string) => void;
 }
 
-export const FLEET_DEFAULTS = { windowSeconds: 30, pollSeconds: 10, intervalMinutes: 1, changes: 2, workers: 2, preset: 'small' as Preset, calibrationRuns: 10 };
+/** Seconds the servers' idle CPU is read over, before the window. */
+const IDLE_SECONDS = 3;
+
+export const FLEET_DEFAULTS = { windowSeconds: 30, pollSeconds: 10, intervalMinutes: 1, changes: 2, workers: 2, preset: 'small' as Preset, calibrationRuns: 30 };
 
 export function checkFleetOptions(o: FleetOptions): void {
   const bad = (m: string) => {
@@ -136,14 +139,31 @@ async function metered<T>(server: MeteredServer, work: () => Promise<T>): Promis
  * reaped http-backend children, which /proc reports in 10 ms clock ticks, so one check reads
  * ~5 ms of node plus 0, 10 or 20 ms of children, and a median of such readings is biased
  * (by +40 % for a check in a test here); a batch total is not.
+ * `fresh`: each operation on a new connection, as a fleet's checks are (a poll interval is
+ * longer than the servers' keep-alive, 5 s for node's http server, so every poll connects
+ * anew); a fetch follows its check on the check's connection, so fetches reuse one.
  */
-async function calibrate(server: MeteredServer, runs: number, op: () => Promise<unknown>): Promise<OpCost> {
-  await op();
-  const d = await metered(server, async () => {
-    for (let i = 0; i < runs; i++) await op();
-  });
-  const per = (x: number | null) => (x === null ? null : x / runs);
-  return { bytesDown: per(d.bytesDown), bytesUp: per(d.bytesUp), serverCpuMs: per(d.serverCpuMs), requests: per(d.requests) };
+async function calibrate(server: MeteredServer, origin: string, runs: number, fresh: boolean, op: (d: Dispatcher) => Promise<unknown>): Promise<OpCost> {
+  const shared = new Pool(origin);
+  const once = async () => {
+    if (!fresh) return op(shared);
+    const own = new Pool(origin);
+    try {
+      return await op(own);
+    } finally {
+      await own.close();
+    }
+  };
+  try {
+    await once();
+    const d = await metered(server, async () => {
+      for (let i = 0; i < runs; i++) await once();
+    });
+    const per = (x: number | null) => (x === null ? null : x / runs);
+    return { bytesDown: per(d.bytesDown), bytesUp: per(d.bytesUp), serverCpuMs: per(d.serverCpuMs), requests: per(d.requests) };
+  } finally {
+    await shared.close();
+  }
 }
 
 const merge = (a: TransportTally, b: TransportTally): TransportTally => ({
@@ -225,16 +245,26 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     closers.push(async () => void (await Promise.all([pools.git.close(), pools.oci.close()])));
     const known = { git: (await gitCheck(pools.git, targets.git)).revision, oci: await ociCheck(pools.oci, targets.oci) };
 
-    log(`calibrating: ${o.calibrationRuns} checks and ${o.calibrationRuns} fetches per transport, one at a time, metered as batches`);
+    log(`calibrating: ${o.calibrationRuns} checks (each on a new connection) and ${o.calibrationRuns} fetches per transport, one at a time, metered as batches`);
     const cost = {
       git: {
-        check: await calibrate(git, o.calibrationRuns, () => gitCheck(pools.git, targets.git)),
-        fetch: await calibrate(git, o.calibrationRuns, () => gitFetch(pools.git, targets.git, known.git)),
+        check: await calibrate(git, origins.git, o.calibrationRuns, true, (d) => gitCheck(d, targets.git)),
+        fetch: await calibrate(git, origins.git, o.calibrationRuns, false, (d) => gitFetch(d, targets.git, known.git)),
       },
       oci: {
-        check: await calibrate(registry, o.calibrationRuns, () => ociCheck(pools.oci, targets.oci)),
-        fetch: await calibrate(registry, o.calibrationRuns, () => ociFetch(pools.oci, targets.oci, known.oci)),
+        check: await calibrate(registry, origins.oci, o.calibrationRuns, true, (d) => ociCheck(d, targets.oci)),
+        fetch: await calibrate(registry, origins.oci, o.calibrationRuns, false, (d) => ociFetch(d, targets.oci, known.oci)),
       },
+    };
+
+    // each server's CPU with nobody polling: the formula has no such term, so it is measured
+    // and taken out of the measured figure before the ratio
+    const idle0 = { git: await git.meter.read(), oci: await registry.meter.read() };
+    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+    const idle1 = { git: await git.meter.read(), oci: await registry.meter.read() };
+    const idleRate = (k: 'git' | 'oci') => {
+      const d = trafficDelta(idle0[k], idle1[k]).serverCpuMs;
+      return d === null ? null : Math.max(0, d) / IDLE_SECONDS;
     };
 
     // the pollers: evenly spread over the interval, alternating over the workers
@@ -286,7 +316,11 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         bytesUp: inWindow(p.bytesUpPerHour),
         requests: inWindow(p.requestsPerHour),
       };
+      const rate = idleRate(kind);
+      const idleCpuMs = rate === null ? null : rate * wallSeconds;
+      const fleetCpuMs = d.serverCpuMs === null || idleCpuMs === null ? null : d.serverCpuMs - idleCpuMs;
       const measured = {
+        idleCpuMs,
         polls: t.checks + t.errors,
         checks: t.checks,
         fetches: t.fetches,
@@ -311,9 +345,9 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
         fetch: cost[kind].fetch,
         measured,
         projected,
-        serverCores: { measured: cores(measured.serverCpuMs, Math.max(o.windowSeconds, wallSeconds)), projected: cores(projected.serverCpuMs, o.windowSeconds) },
+        serverCores: { measured: cores(fleetCpuMs, Math.max(o.windowSeconds, wallSeconds)), projected: cores(projected.serverCpuMs, o.windowSeconds) },
         ratio: {
-          serverCpu: ratio(measured.serverCpuMs, projected.serverCpuMs),
+          serverCpu: ratio(fleetCpuMs, projected.serverCpuMs),
           bytesDown: ratio(measured.bytesDown, projected.bytesDown),
           requests: ratio(measured.requests, projected.requests),
         },

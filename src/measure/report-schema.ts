@@ -123,6 +123,8 @@ export const FleetTransportSchema = z.object({
   check: OpCostSchema,
   fetch: OpCostSchema,
   measured: FleetFiguresSchema.extend({
+    /** The server's CPU with nobody polling (rate read for 3 s before the window) × the wall time: part of serverCpuMs, left out of the ratio and the cores. */
+    idleCpuMs: nullableNum,
     /** Polls attempted (checks + errors). */
     polls: z.number().int(),
     checks: z.number().int(),
@@ -138,9 +140,9 @@ export const FleetTransportSchema = z.object({
     maxLagMs: num,
   }),
   projected: FleetFiguresSchema.extend({ polls: num, fetches: num }),
-  /** Average server cores busy: measured over the window (the wall time when longer), projected over the window. */
+  /** Average server cores busy for the fleet: measured (idle baseline left out) over the window (the wall time when longer), projected over the window. */
   serverCores: z.object({ measured: nullableNum, projected: nullableNum }),
-  /** measured ÷ projected. */
+  /** measured ÷ projected (server CPU: without the idle baseline). */
   ratio: z.object({ serverCpu: nullableNum, bytesDown: nullableNum, requests: nullableNum }),
   /** Some polls started late: the server (or the machine) did not keep up with the interval. */
   fellBehind: z.boolean(),
