@@ -166,3 +166,28 @@ describe('a short fleet run', () => {
     expect(renderReport(report, 'html')).toContain('<h2>fleet: measured vs projected</h2>');
   });
 });
+
+describe('bad fleet options', () => {
+  it('are refused with what to change, before anything starts', async () => {
+    const { checkFleetOptions, FLEET_DEFAULTS } = await import('../../src/measure/fleet.js');
+    const ok = { clusters: 5, ...FLEET_DEFAULTS };
+    expect(() => checkFleetOptions(ok)).not.toThrow();
+    expect(() => checkFleetOptions({ ...ok, clusters: 0 })).toThrow(/clusters must be a whole number ≥ 1/);
+    expect(() => checkFleetOptions({ ...ok, pollSeconds: 40 })).toThrow(/≤ the window/);
+    expect(() => checkFleetOptions({ ...ok, changes: 3 })).toThrow(/1.5 intervals apart/);
+  });
+
+  it('ocilab bench --fleet exits 2 on an impossible schedule', () => {
+    execFileSync('node', ['scripts/build-if-stale.mjs'], { stdio: 'ignore' });
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync('node', ['dist/cli.js', 'bench', '--fleet', '5', '--window', '5', '--poll-seconds', '10'], { stdio: 'pipe', encoding: 'utf8' });
+    } catch (err) {
+      status = (err as { status: number }).status;
+      stderr = (err as { stderr: string }).stderr;
+    }
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/poll interval must be > 0 and ≤ the window/);
+  });
+});
