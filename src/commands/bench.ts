@@ -153,6 +153,11 @@ export function benchCommand(): Command {
           process.stderr.write(`ocilab: the fleet run had ${errors} failed poll(s): the figures above are not a clean measurement\n`);
           process.exitCode = EXIT.failed;
         }
+      } catch (err) {
+        // Ctrl-C: the run stopped and cleaned up; say so without a stack (exit 130)
+        if (!ac.signal.aborted) throw err;
+        process.stderr.write('ocilab bench: interrupted; nothing was written\n');
+        process.exitCode = EXIT.interrupted;
       } finally {
         process.off('SIGINT', stop);
       }

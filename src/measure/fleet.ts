@@ -18,6 +18,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Pool, type Dispatcher } from 'undici';
 import { makeTempDir } from '../engine/cleanup.js';
@@ -291,11 +292,13 @@ export async function runFleet(o: FleetOptions): Promise<FleetReport> {
     const changes = (async () => {
       for (const [j, c] of prepared.entries()) {
         const at = startAt + ((j + 0.25) * o.windowSeconds * 1000) / o.changes;
-        await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
+        await sleep(Math.max(0, at - Date.now()), undefined, { signal: o.signal });
         await moveTo(c.sha, c.tag);
         changeLog.push(`change ${j + 1} at +${((Date.now() - startAt) / 1000).toFixed(2)} s: main → ${c.sha.slice(0, 8)}, latest → ${c.tag}`);
       }
     })();
+    // a failed change must not go unhandled while the workers are awaited
+    changes.catch(() => undefined);
     const reports = await Promise.all(workers.map((w) => w.done));
     await changes;
     const wallSeconds = (Date.now() - startAt) / 1000;
