@@ -48,6 +48,11 @@ export interface Measurement {
    * `run` is 1-based, `of` the runs planned.
    */
   sample?: { run: number; of: number };
+  /**
+   * A figure of a measured fleet (measure.fleet): `value` is measured over the window, `projected`
+   * is the projection formula's figure for the same fleet. The bars view shows these as a table.
+   */
+  fleet?: { projected: number | null };
 }
 
 export type Transport = 'git' | 'oci';

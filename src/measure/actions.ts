@@ -20,6 +20,7 @@ import { renderResultsTable } from './text-table.js';
 import { metricInfo, SAMPLE_METRICS } from './metrics.js';
 import type { FetchMethod, MethodResult, RunSample } from './types.js';
 import { formatBytes, formatMs, formatPercent } from './units.js';
+import { fleetActions } from './fleet-action.js';
 
 /**
  * A whole number written as a number or as a string (a scenario param, `runs: "${runs}"`,
@@ -201,4 +202,5 @@ export const measureActions: ActionDefinition<any>[] = [
     },
     run: compare,
   }),
+  ...fleetActions,
 ];
