@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { basename, join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ActionRegistry } from './action.js';
-import { loadScenarioFile, ScenarioLoadError, type LocatedProblem } from './scenario-load.js';
+import { ScenarioLoadError, UnknownScenarioError, type LocatedProblem } from './load-errors.js';
+import { loadScenarioFile } from './scenario-load.js';
 import type { Scenario } from './scenario-schema.js';
 
 /** `scenarios/` of the package (same relative place from src/engine and dist/engine). */
@@ -19,7 +20,7 @@ export function shippedScenariosDir(): string {
 /** Shipped scenario ids, with the scenario `ocilab` opens with no arguments first. */
 export const DEFAULT_SCENARIOS = ['git-vs-oci', 'onboarding', 'hello'];
 
-export class UnknownScenarioError extends Error {}
+export { UnknownScenarioError };
 
 export function shippedScenarioFiles(dir = shippedScenariosDir()): string[] {
   if (!existsSync(dir)) return [];

@@ -13,27 +13,11 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, ty
 import { valueProblems } from './scenario-checks.js';
 import { findExcessiveDepth, MAX_EXPANDED_NODES, MAX_SCENARIO_BYTES, MAX_SCENARIO_DEPTH } from './scenario-limits.js';
 import type { ActionRegistry } from './action.js';
+import { formatProblem, ScenarioLoadError, type LocatedProblem } from './load-errors.js';
 import { describe, diagnoseAction, formatPath, isActionPath, type PathSegment, type Problem } from './scenario-errors.js';
 import { actionOptionSchema, scenarioSchema, type Scenario } from './scenario-schema.js';
 
-export interface LocatedProblem {
-  file: string;
-  line: number;
-  col: number;
-  field: string;
-  message: string;
-}
-
-export class ScenarioLoadError extends Error {
-  constructor(readonly problems: LocatedProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'ScenarioLoadError';
-  }
-}
-
-export function formatProblem(p: LocatedProblem): string {
-  return p.field ? `${p.file}:${p.line}:${p.col}: ${p.field}: ${p.message}` : `${p.file}:${p.line}:${p.col}: ${p.message}`;
-}
+export { formatProblem, ScenarioLoadError, type LocatedProblem } from './load-errors.js';
 
 /** The source offset of the node at `path` (or of its key); falls back to the deepest existing parent. */
 function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean): number {
