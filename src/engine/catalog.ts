@@ -10,6 +10,7 @@ import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ActionRegistry } from './action.js';
 import { ScenarioLoadError, UnknownScenarioError, type LocatedProblem } from './load-errors.js';
 import { loadScenarioFile } from './scenario-load.js';
+import { DEFAULT_SCENARIOS } from './scenario-names.js';
 import type { Scenario } from './scenario-schema.js';
 
 /** `scenarios/` of the package (same relative place from src/engine and dist/engine). */
@@ -17,8 +18,7 @@ export function shippedScenariosDir(): string {
   return fileURLToPath(new URL('../../scenarios/', import.meta.url));
 }
 
-/** Shipped scenario ids, with the scenario `ocilab` opens with no arguments first. */
-export const DEFAULT_SCENARIOS = ['git-vs-oci', 'onboarding', 'hello'];
+export { DEFAULT_SCENARIOS };
 
 export { UnknownScenarioError };
 

@@ -7,8 +7,9 @@ import { z } from 'zod';
 import type { ActionDefinition, ActionRegistry } from './action.js';
 import { DURATION_PATTERN } from './duration.js';
 
-export const TARGETS = ['local', 'kind', 'cluster'] as const;
-export const MODES = ['present', 'workshop', 'tour'] as const;
+import { TARGETS } from './scenario-names.js';
+
+export { MODES, TARGETS } from './scenario-names.js';
 
 /** Keys an action mapping may carry next to its one action name. */
 export const ACTION_MODIFIERS = ['timeout', 'as'] as const;
