@@ -111,17 +111,27 @@ export function loadScenario(ref: string, registry: ActionRegistry, dir = shippe
 
 export type CatalogEntry = { file: string; scenario: Scenario } | { file: string; error: ScenarioLoadError };
 
-/** Every shipped scenario, loaded; invalid ones (and ones sharing an id) carry their error instead. */
-export function loadCatalog(registry: ActionRegistry, dir = shippedScenariosDir()): CatalogEntry[] {
-  const index = indexShippedScenarios(dir);
-  return shippedScenarioFiles(dir).map((file) => {
+/**
+ * Every shipped scenario, loaded; invalid ones (and ones sharing an id) carry their error instead.
+ * Without a registry, actions are not checked (`ocilab list`: titles, targets, step counts).
+ */
+export function loadCatalog(registry: ActionRegistry | undefined, dir = shippedScenariosDir()): CatalogEntry[] {
+  const entries: CatalogEntry[] = shippedScenarioFiles(dir).map((file) => {
     try {
-      const scenario = loadScenarioFile(file, registry);
-      const duplicate = duplicateIdError(scenario.id, index);
-      return duplicate ? { file, error: duplicate } : { file, scenario };
+      return { file, scenario: loadScenarioFile(file, registry) };
     } catch (err) {
       if (err instanceof ScenarioLoadError) return { file, error: err };
       throw err;
     }
+  });
+  // Each file is parsed once; the id index (a second parse of every file, for the positions a
+  // duplicate error names) only when an id may be shared: two loaded alike, or a file that failed.
+  const ids = entries.flatMap((e) => ('scenario' in e ? [e.scenario.id] : []));
+  if (ids.length === entries.length && new Set(ids).size === ids.length) return entries;
+  const index = indexShippedScenarios(dir);
+  return entries.map((e) => {
+    if ('error' in e) return e;
+    const duplicate = duplicateIdError(e.scenario.id, index);
+    return duplicate ? { file: e.file, error: duplicate } : e;
   });
 }

@@ -48,7 +48,7 @@ function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean): 
 }
 
 /** Parses and validates scenario text; `file` is used for messages and as the scenario's file. */
-export function parseScenario(text: string, file: string, registry: ActionRegistry): Scenario {
+export function parseScenario(text: string, file: string, registry: ActionRegistry | undefined): Scenario {
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_SCENARIO_BYTES) throw new ScenarioLoadError([tooLarge(file, bytes)]);
   const deep = findExcessiveDepth(text);
@@ -96,9 +96,9 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
   const schema = scenarioSchema(registry);
   const result = schema.safeParse(withParamDefaults(data as Record<string, unknown>));
   if (!result.success) {
-    const optionSchema = (name: string) => actionOptionSchema(registry.get(name)!);
+    const optionSchema = (name: string) => actionOptionSchema(registry!.get(name)!);
     const problems = result.error.issues.flatMap((issue) =>
-      issue.code === 'invalid_union' && isActionPath(issue.path as PathSegment[])
+      registry && issue.code === 'invalid_union' && isActionPath(issue.path as PathSegment[])
         ? diagnoseAction(issue.path as PathSegment[], data, registry, optionSchema)
         : describe(issue, data, schema),
     );
@@ -236,8 +236,11 @@ function dedupe(problems: LocatedProblem[]): LocatedProblem[] {
     .sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
-/** Reads and validates a scenario file. Throws ScenarioLoadError (exit code 2 in the CLI). */
-export function loadScenarioFile(path: string, registry: ActionRegistry): Scenario {
+/**
+ * Reads and validates a scenario file. Throws ScenarioLoadError (exit code 2 in the CLI).
+ * Without a registry the actions' names and arguments are not checked (see scenarioSchema).
+ */
+export function loadScenarioFile(path: string, registry: ActionRegistry | undefined): Scenario {
   const file = resolve(path);
   return { ...parseScenario(readScenarioText(file, path), path, registry), file };
 }
