@@ -1,7 +1,6 @@
 /** `ocilab list`: the shipped scenarios (title, targets, budget), or with --actions the registered actions. */
 import { Command } from 'commander';
 import { loadActionRegistry } from './action-registry.js';
-import { loadCatalog } from '../engine/catalog.js';
 import { EXIT } from './exit-codes.js';
 
 export function listCommand(): Command {
@@ -19,6 +18,7 @@ export function listCommand(): Command {
       }
       // Titles, targets and step counts need no action registry (every area's code, ~1 s):
       // the actions of a scenario are checked when it runs.
+      const { loadCatalog } = await import('../engine/catalog.js');
       const catalog = loadCatalog(undefined);
       let invalid = 0;
       const rows = [];
