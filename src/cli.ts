@@ -10,6 +10,7 @@
  * in plain lines when stdout is not a TTY or CI is set.
  */
 import { readFileSync } from 'node:fs';
+import nodeModule from 'node:module';
 import { Command, CommanderError, Help } from 'commander';
 import { ScenarioLoadError, UnknownScenarioError } from './engine/load-errors.js';
 import { defaultNodeEnvToProduction } from './engine/node-env.js';
@@ -104,6 +105,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Node >= 22.1 keeps V8's compiled code of the modules imported from here on (the commands,
+// Ink, the action registry) in its on-disk cache; Node 20 has no such API and compiles each time.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 // Before src/ui (React) is imported, dynamically, by the commands that show it.
 defaultNodeEnvToProduction();
 installShutdownHandlers();
