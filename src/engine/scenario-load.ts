@@ -15,27 +15,11 @@ import { BUILTIN_VARS } from './builtin-vars.js';
 import { applyRenames } from './scenario-renames.js';
 import { findExcessiveDepth, MAX_EXPANDED_NODES, MAX_SCENARIO_BYTES, MAX_SCENARIO_DEPTH } from './scenario-limits.js';
 import { namesSet, type ActionRegistry } from './action.js';
+import { formatProblem, ScenarioLoadError, type LocatedProblem } from './load-errors.js';
 import { describe, diagnoseAction, formatPath, isActionPath, type PathSegment, type Problem } from './scenario-errors.js';
 import { actionOptionSchema, scenarioSchema, type Scenario } from './scenario-schema.js';
 
-export interface LocatedProblem {
-  file: string;
-  line: number;
-  col: number;
-  field: string;
-  message: string;
-}
-
-export class ScenarioLoadError extends Error {
-  constructor(readonly problems: LocatedProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'ScenarioLoadError';
-  }
-}
-
-export function formatProblem(p: LocatedProblem): string {
-  return p.field ? `${p.file}:${p.line}:${p.col}: ${p.field}: ${p.message}` : `${p.file}:${p.line}:${p.col}: ${p.message}`;
-}
+export { formatProblem, ScenarioLoadError, type LocatedProblem } from './load-errors.js';
 
 /**
  * The source offset of the node at `path` (or of its key); falls back to the deepest existing
@@ -77,7 +61,7 @@ function nodeOffset(doc: Document, path: readonly PathSegment[], atKey: boolean)
 }
 
 /** Parses and validates scenario text; `file` is used for messages and as the scenario's file. */
-export function parseScenario(text: string, file: string, registry: ActionRegistry): Scenario {
+export function parseScenario(text: string, file: string, registry: ActionRegistry | undefined): Scenario {
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_SCENARIO_BYTES) throw new ScenarioLoadError([tooLarge(file, bytes)]);
   const deep = findExcessiveDepth(text);
@@ -123,13 +107,14 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
     throw new ScenarioLoadError(locate([{ path: [], message: 'expected a mapping with id, title, summary, targets, budget and steps' }]));
   }
   // Former action and argument names become the current ones before validation; each is a warning.
-  const renamed = locate(applyRenames(data as Record<string, unknown>, registry)).map(formatProblem);
+  // Without a registry (`ocilab list`: actions are not checked) nothing is renamed or checked.
+  const renamed = registry ? locate(applyRenames(data as Record<string, unknown>, registry)).map(formatProblem) : [];
   const schema = scenarioSchema(registry);
   const result = schema.safeParse(withParamDefaults(data as Record<string, unknown>));
   if (!result.success) {
-    const optionSchema = (name: string) => actionOptionSchema(registry.get(name)!);
+    const optionSchema = (name: string) => actionOptionSchema(registry!.get(name)!);
     const problems = result.error.issues.flatMap((issue) =>
-      issue.code === 'invalid_union' && isActionPath(issue.path as PathSegment[])
+      registry && issue.code === 'invalid_union' && isActionPath(issue.path as PathSegment[])
         ? diagnoseAction(issue.path as PathSegment[], data, registry, optionSchema)
         : describe(issue, data, schema),
     );
@@ -150,13 +135,15 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
   if (duplicates.length > 0) throw new ScenarioLoadError(locate(duplicates));
   const values = valueProblems(scenario.steps);
   if (values.length > 0) throw new ScenarioLoadError(dedupe(locate(values)));
-  const known = new Set([...Object.keys(scenario.params), ...Object.keys(BUILTIN_VARS)]);
-  const setsOf = (name: string, args: unknown) => {
-    const def = registry.get(name);
-    return def ? namesSet(def, args) : [];
-  };
-  const unknownVars = variableProblems(validatedSteps, known, setsOf);
-  if (unknownVars.length > 0) throw new ScenarioLoadError(dedupe(locate(unknownVars)));
+  if (registry) {
+    const known = new Set([...Object.keys(scenario.params), ...Object.keys(BUILTIN_VARS)]);
+    const setsOf = (name: string, args: unknown) => {
+      const def = registry.get(name);
+      return def ? namesSet(def, args) : [];
+    };
+    const unknownVars = variableProblems(validatedSteps, known, setsOf);
+    if (unknownVars.length > 0) throw new ScenarioLoadError(dedupe(locate(unknownVars)));
+  }
   return { ...scenario, file, ...(renamed.length > 0 ? { warnings: renamed } : {}) };
 }
 
@@ -277,8 +264,11 @@ function dedupe(problems: LocatedProblem[]): LocatedProblem[] {
     .sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
-/** Reads and validates a scenario file. Throws ScenarioLoadError (exit code 2 in the CLI). */
-export function loadScenarioFile(path: string, registry: ActionRegistry): Scenario {
+/**
+ * Reads and validates a scenario file. Throws ScenarioLoadError (exit code 2 in the CLI).
+ * Without a registry the actions' names and arguments are not checked (see scenarioSchema).
+ */
+export function loadScenarioFile(path: string, registry: ActionRegistry | undefined): Scenario {
   const file = resolve(path);
   return { ...parseScenario(readScenarioText(file, path), path, registry), file };
 }

@@ -7,8 +7,9 @@ import { z } from 'zod';
 import type { ActionDefinition, ActionRegistry } from './action.js';
 import { DURATION_PATTERN } from './duration.js';
 
-export const TARGETS = ['local', 'kind', 'cluster'] as const;
-export const MODES = ['present', 'workshop', 'tour'] as const;
+import { TARGETS } from './scenario-names.js';
+
+export { MODES, TARGETS } from './scenario-names.js';
 
 /** Keys an action mapping may carry next to its one action name. */
 export const ACTION_MODIFIERS = ['timeout', 'as'] as const;
@@ -46,9 +47,13 @@ export function actionSchema(registry: ActionRegistry) {
   return z.union(options as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
 }
 
-export function scenarioSchema(registry: ActionRegistry) {
+/**
+ * The scenario format; without a registry an action is any mapping, its name and arguments
+ * unchecked (`ocilab list` shows titles and step counts without loading every area's actions).
+ */
+export function scenarioSchema(registry?: ActionRegistry) {
   // Named ($defs in schema.json) because run, check and solve all use them.
-  const action = actionSchema(registry).meta({ id: 'Action', description: 'One action: `- <name>: <args>`, optionally with `timeout` and `as`.' });
+  const action = (registry ? actionSchema(registry) : z.record(z.string(), z.unknown())).meta({ id: 'Action', description: 'One action: `- <name>: <args>`, optionally with `timeout` and `as`.' });
   const actions = z.array(action);
   const step = z
     .strictObject({

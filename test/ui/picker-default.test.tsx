@@ -52,7 +52,7 @@ test('an initial id that is not offered (or none) leaves the cursor on the first
 });
 
 test('`ocilab run` with no scenario: the shipped catalog in the picker, Enter runs the default talk', async () => {
-  const { choices, initial } = pickerChoices(buildActionRegistry(), 'local');
+  const { choices, initial } = await pickerChoices(buildActionRegistry(), 'local');
   expect(initial).toBe(defaultScenarioId());
   // The bug needs the default not to sort first; if it ever does, this test proves nothing.
   expect(choices[0]!.id).not.toBe(initial);
