@@ -3,7 +3,7 @@
  * declares it sets (ActionDefinition.sets), else a file:line:col error before anything runs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,11 +115,11 @@ describe('built-in variables', () => {
 });
 
 describe('declared sets match the code', () => {
-  // Every variable name an action file assigns literally (ctx.vars['x'] = …, Object.assign(ctx.vars, { 'x': … }))
-  // is declared by some action: a new ctx.vars line without a `sets` entry fails here.
-  const files = ['oci', 'git', 'registry', 'reconcile', 'cosign', 'workshop', 'measure', 'helm'].map((a) => `src/${a}/actions.ts`).concat(
-    ['actions', 'repo', 'outage', 'tamper', 'identity'].map((f) => `src/targets/${f}.ts`),
-  );
+  // Every variable name a source file assigns literally (ctx.vars['x'] = …, Object.assign(ctx.vars, { 'x': … }))
+  // is declared by some action: a new ctx.vars line without a `sets` entry fails here, wherever it lives.
+  const files = (readdirSync(fileURLToPath(new URL('../../src', import.meta.url)), { recursive: true }) as string[])
+    .filter((f) => /\.tsx?$/.test(f))
+    .map((f) => `src/${f}`);
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const assigned = new Set<string>();
   for (const f of files) {
