@@ -80,10 +80,12 @@ describe('git CLI reference methods, real git over git:// through the counting p
     const r = results.get('shallow')!;
     expect(Object.keys(r.phaseStats).sort()).toEqual(['checkout', 'fetch', 'startup']);
     for (const s of r.samples) {
-      // phases are the whole process's timeline; wallMs is above the client's floor (git --version)
+      // phases are git's own timeline of the process, inside the harness's wall time (no timing
+      // relation to wallMs is asserted: that is above the git --version floor, which varies with load)
       const sum = s.phases!.reduce((a, p) => a + p.ms, 0);
       expect(sum).toBeLessThanOrEqual(s.harnessWallMs! + 1);
-      expect(sum).toBeGreaterThan(s.wallMs);
+      expect(sum).toBeGreaterThan(0);
+      for (const p of s.phases!) expect(p.ms).toBeGreaterThanOrEqual(0);
     }
   });
 

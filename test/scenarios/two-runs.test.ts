@@ -36,23 +36,23 @@ steps:
       - fixtures.create: { preset: tiny, dir: "\${repos}" }
       - git.serve: { dir: "\${repos}" }
   - id: sources
-    title: One source through reconcile.*, one through the target
+    title: One source from YAML, one from arguments
     run:
-      - reconcile.apply:
+      - target.up: {}
+      - flux.apply:
           yaml: |
             apiVersion: source.toolkit.fluxcd.io/v1
             kind: GitRepository
             metadata: { name: "\${name}", namespace: flux-system }
             spec: { interval: 10m, url: "\${git.repo.url}", ref: { branch: main } }
-      - reconcile.wait: { timeout: 60s }
-      - target.up: {}
+      - flux.wait: { kind: GitRepository, name: "\${name}", timeout: 60s }
       - flux.apply: { kind: GitRepository, name: "\${name}-t", url: "\${git.repo.url}", branch: main, interval: 10m }
       - flux.wait: { kind: GitRepository, name: "\${name}-t", timeout: 60s }
   - id: again
     title: Still served after the other run is gone
     run:
       - registry.stats: {}
-      - reconcile.expect: { name: "\${name}", reconcile: true, conditions: { Ready: { status: "True" } }, timeout: 60s }
+      - flux.expect: { kind: GitRepository, name: "\${name}", reconcile: true, conditions: { Ready: { status: "True" } }, timeout: 60s }
 `;
 
 interface Run {
