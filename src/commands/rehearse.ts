@@ -10,7 +10,7 @@ import { loadActionRegistry } from './action-registry.js';
 import type { TargetName } from '../engine/action.js';
 import type { RunEvent } from '../engine/events.js';
 import type { Runner } from '../engine/runner.js';
-import { appCleanup, onInterrupt } from '../engine/shutdown.js';
+import { appCleanup, onInterrupt } from '../process/shutdown.js';
 import { colorEnabled } from '../plain/color.js';
 import { plainReporter } from '../plain/reporter.js';
 import { foldRehearsal, overBudget, rehearsalTable } from '../present/rehearsal.js';

@@ -10,7 +10,7 @@ import type { Runner } from '../engine/runner.js';
 import type { Scenario } from '../engine/scenario-schema.js';
 import { resolveStepRef } from '../engine/steps.js';
 import { DEFAULT_SCENARIOS, MODES, TARGETS } from '../engine/scenario-names.js';
-import { appCleanup, onBrokenPipe, onInterrupt } from '../engine/shutdown.js';
+import { appCleanup, onBrokenPipe, onInterrupt } from '../process/shutdown.js';
 import { colorEnabled } from '../plain/color.js';
 import { themeFromEnv, themeOption } from './theme-option.js';
 import { plainReporter } from '../plain/reporter.js';

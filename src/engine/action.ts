@@ -14,7 +14,7 @@
  * `ctx.report` and the variables they set.
  */
 import type { z } from 'zod';
-import type { CleanupRegistry } from './cleanup.js';
+import type { CleanupRegistry } from '../process/cleanup.js';
 import { RunScope } from './run-scope.js';
 import type { OutputStreams } from './streams.js';
 import type { Plan } from '../kube/plan.js';

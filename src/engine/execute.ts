@@ -5,7 +5,7 @@
  */
 import { unitOf } from '../measure/metrics.js';
 import type { ActionContext, ActionRegistry, ActionResult, Measurement, TargetName } from './action.js';
-import type { CleanupRegistry } from './cleanup.js';
+import type { CleanupRegistry } from '../process/cleanup.js';
 import { parseDuration } from './duration.js';
 import { interpolate } from './interpolate.js';
 import { actionNameOf, type ActionSpec } from './scenario-schema.js';

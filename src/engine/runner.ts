@@ -9,7 +9,7 @@
  */
 import { dirname, join } from 'node:path';
 import type { ActionRegistry, TargetName } from './action.js';
-import { makeTempDir, type CleanupRegistry } from './cleanup.js';
+import { makeTempDir, type CleanupRegistry } from '../process/cleanup.js';
 import { parseDuration } from './duration.js';
 import type { Mode, RunEvent, RunEventListener, RunStatus, StepStatus, StepVia } from './events.js';
 import { executeActions } from './execute.js';

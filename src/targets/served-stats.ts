@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Target } from './target.js';
-import { deadline } from '../engine/deadline.js';
+import { deadline } from '../process/deadline.js';
 
 export const STATS_PATH = '/_ocilab/stats';
 const PROBE_TIMEOUT_MS = 3_000;

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { verifyArtifact } from '../cosign/verify.js';
 import { defineAction, type ActionDefinition } from '../engine/action.js';
 import { scenarioPath } from '../engine/action-helpers.js';
-import { spawnTracked } from '../engine/spawn.js';
+import { spawnTracked } from '../process/spawn.js';
 import { checkArtifact } from './checks.js';
 import { writeEnvFile } from './env-file.js';
 import { envFile } from './paths.js';

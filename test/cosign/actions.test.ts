@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosignActions } from '../../src/cosign/actions.js';
 import type { ActionContext } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { peer } from '../helpers/peers.js';
 import { pushArtifact, startDistribution, type TestRegistry } from './registry-peer.js';
 import { RunScope } from '../../src/engine/run-scope.js';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { buildActionRegistry } from '../../src/actions.js';
 import { defineAction, type ActionDefinition, type ActionRegistry } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import type { Mode, RunEvent } from '../../src/engine/events.js';
 import { Runner } from '../../src/engine/runner.js';
 import { parseScenario } from '../../src/engine/scenario-load.js';

@@ -10,7 +10,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ActionRegistry } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { RunScope, scopeSlot } from '../../src/engine/run-scope.js';
 import { Runner } from '../../src/engine/runner.js';
 import { parseScenario } from '../../src/engine/scenario-load.js';

@@ -13,7 +13,7 @@ import { buildActionRegistry } from '../../src/actions.js';
 import { ActionRegistry, defineAction } from '../../src/engine/action.js';
 import { BUILTIN_VARS } from '../../src/engine/builtin-vars.js';
 import { builtinActions } from '../../src/engine/builtins/index.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { Runner } from '../../src/engine/runner.js';
 import { parseScenario, ScenarioLoadError } from '../../src/engine/scenario-load.js';
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineAction } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { interpolateKnown } from '../../src/engine/interpolate.js';
 import { Runner } from '../../src/engine/runner.js';
 import { loadScenarioFile } from '../../src/engine/scenario-load.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { ociActions } from '../../src/oci/actions.js';
 import { peer } from '../helpers/peers.js';
 import { startRegistry, type RunningRegistry } from './registry-peers.js';

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildActionRegistry } from '../../src/actions.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
 import { createTarget, setRunTarget, targetParts } from '../../src/targets/index.js';
 import { peer } from '../helpers/peers.js';

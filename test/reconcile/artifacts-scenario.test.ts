@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { buildActionRegistry } from '../../src/actions.js';
 import { loadScenario } from '../../src/engine/catalog.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { Runner } from '../../src/engine/runner.js';
 import { extractTarball } from '../../src/oci/extract.js';

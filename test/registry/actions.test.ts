@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionContext } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { registryActions } from '../../src/registry/actions.js';
 import { ociActions } from '../../src/oci/actions.js';
 import { RunScope } from '../../src/engine/run-scope.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { builtCli, ensureBuilt, repoRoot } from '../helpers/built-cli.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
 import { registryActions, runningRegistry } from '../../src/registry/actions.js';
 import { PortInUseError, startRegistry, type RegistryHandle, type RequestEvent } from '../../src/registry/server.js';

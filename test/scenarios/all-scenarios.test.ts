@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildActionRegistry } from '../../src/actions.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { loadScenario, shippedScenariosDir } from '../../src/engine/catalog.js';
 import { Runner } from '../../src/engine/runner.js';
 

@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildActionRegistry } from '../../src/actions.js';
 import { loadScenario } from '../../src/engine/catalog.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { Runner } from '../../src/engine/runner.js';
 import { findPeer, inCI } from '../helpers/peers.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ActionContext, Measurement, TargetName } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { targetsActions } from '../../src/targets/actions.js';
 import { fluxMeasure } from '../../src/targets/flux-measure.js';
 import { RunScope } from '../../src/engine/run-scope.js';

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { buildActionRegistry } from '../../src/actions.js';
 import { defineAction, type Measurement } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { Runner } from '../../src/engine/runner.js';
 import { parseScenario } from '../../src/engine/scenario-load.js';
 import type { LiveSample } from '../../src/measure/live.js';
