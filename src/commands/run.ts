@@ -3,8 +3,9 @@
  * or plainly (--plain, not a TTY, or CI set). Exit code 0 passed, 1 failed, 2 bad input, 130 interrupted.
  */
 import { Command, Option } from 'commander';
-import { loadActionRegistry } from './action-registry.js';
-import type { ActionRegistry, TargetName } from '../engine/action.js';
+import { loadActionRegistry } from './load-all-actions.js';
+import type { TargetName } from '../engine/action-definition.js';
+import type { ActionRegistry } from '../engine/action-registry.js';
 import type { Mode } from '../engine/events.js';
 import type { Runner } from '../engine/runner.js';
 import type { Scenario } from '../engine/scenario-schema.js';

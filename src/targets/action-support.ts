@@ -4,7 +4,7 @@
  * some targets (skipped elsewhere, with the reason printed).
  */
 import { z } from 'zod';
-import type { ActionContext, ActionResult, TargetName } from '../engine/action.js';
+import type { ActionContext, ActionResult, TargetName } from '../engine/action-definition.js';
 import { scopeSlot, type RunScope } from '../engine/run-scope.js';
 import { HELM_API } from '../flux/helm.js';
 import { KUSTOMIZE_API, SOURCE_API } from '../flux/types.js';

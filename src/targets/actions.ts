@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action-definition.js';
 import { parseDuration } from '../engine/duration.js';
 import { readScenarioFile } from '../engine/action-helpers.js';
 import { parseMultiDocYaml } from '../flux/render.js';

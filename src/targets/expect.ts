@@ -6,7 +6,7 @@
  * the status that reconcile left; otherwise it waits up to `timeout` for a match.
  */
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action-definition.js';
 import { parseDuration } from '../engine/duration.js';
 import { condition, currentFailure, isObserved, isWorking, type StatusPredicate } from '../flux/conditions.js';
 import { ConditionExpectationSchema, describeExpectation, describeObject, mismatches, type Expectation } from '../flux/expectation.js';

@@ -14,7 +14,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { defineAction, type ActionContext } from '../engine/action.js';
+import { defineAction, type ActionContext } from '../engine/action-definition.js';
 import { parseDuration } from '../engine/duration.js';
 import type { KubeClient } from '../kube/client.js';
 import { readyPredicate } from '../flux/conditions.js';

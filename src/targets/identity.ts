@@ -6,7 +6,7 @@
  * Sets `flux.identity`: `ran` or `shown`.
  */
 import { z } from 'zod';
-import { defineAction, type ActionContext } from '../engine/action.js';
+import { defineAction, type ActionContext } from '../engine/action-definition.js';
 import { parseDuration } from '../engine/duration.js';
 import { guarded, refOfArgs, targetCtx, targetOf } from './action-support.js';
 import { buildObject, durationArg } from './apply-args.js';

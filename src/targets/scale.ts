@@ -11,7 +11,7 @@
  * process_resident_memory_bytes). The objects are deleted afterwards unless `keep: true`.
  */
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action-definition.js';
 import { parseDuration } from '../engine/duration.js';
 import { reconcileDuration, UsageSampler, type ProcessUsage } from '../kube/metrics.js';
 import type { Exposition } from '../kube/prometheus.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { verifyArtifact } from '../cosign/verify.js';
-import { defineAction, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionDefinition } from '../engine/action-definition.js';
 import { scenarioPath } from '../engine/action-helpers.js';
 import { spawnTracked } from '../process/spawn.js';
 import { checkArtifact } from './checks.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { isAlive } from '../../src/process/spawn.js';
 import { ensureBuilt } from '../helpers/built-cli.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosignActions } from '../../src/cosign/actions.js';
-import type { ActionContext } from '../../src/engine/action.js';
+import type { ActionContext } from '../../src/engine/action-definition.js';
 import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { peer } from '../helpers/peers.js';
 import { pushArtifact, startDistribution, type TestRegistry } from './registry-peer.js';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ActionRegistry } from '../../src/engine/action.js';
+import { ActionRegistry } from '../../src/engine/action-registry.js';
 import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { RunScope, scopeSlot } from '../../src/engine/run-scope.js';
 import { Runner } from '../../src/engine/runner.js';
@@ -74,7 +74,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The files that hold or used to hold run state: every area's actions.ts and their helpers. */
 const RUN_STATE_FILES = [
-  'src/actions.ts',
+  'src/all-actions.ts',
   'src/targets/action-support.ts',
   'src/git/running.ts',
   ...readdirSync(join(root, 'src'), { withFileTypes: true })

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineAction } from '../../src/engine/action.js';
+import { defineAction } from '../../src/engine/action-definition.js';
 import { isAlive as alive } from '../../src/process/spawn.js';
 import { makeRunner } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineAction } from '../../src/engine/action.js';
+import { defineAction } from '../../src/engine/action-definition.js';
 import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { interpolateKnown } from '../../src/engine/interpolate.js';
 import { Runner } from '../../src/engine/runner.js';

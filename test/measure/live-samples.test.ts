@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
+import type { ActionContext, ReportedMeasurement } from '../../src/engine/action-definition.js';
 import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { createFixture, PRESETS } from '../../src/git/fixtures/index.js';
 import { startGitServer, type GitServer } from '../../src/git/server/server.js';

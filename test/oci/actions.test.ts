@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
+import type { ActionContext, ReportedMeasurement } from '../../src/engine/action-definition.js';
 import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { ociActions } from '../../src/oci/actions.js';
 import { peer } from '../helpers/peers.js';

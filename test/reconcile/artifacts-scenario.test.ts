@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { loadScenario } from '../../src/engine/catalog.js';
 import { CleanupRegistry } from '../../src/process/cleanup.js';
 import type { RunEvent } from '../../src/engine/events.js';

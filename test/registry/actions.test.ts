@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ActionContext } from '../../src/engine/action.js';
+import type { ActionContext } from '../../src/engine/action-definition.js';
 import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { registryActions } from '../../src/registry/actions.js';
 import { ociActions } from '../../src/oci/actions.js';

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { builtCli, ensureBuilt, repoRoot } from '../helpers/built-cli.js';
 import { CleanupRegistry } from '../../src/process/cleanup.js';
-import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
+import type { ActionContext, ReportedMeasurement } from '../../src/engine/action-definition.js';
 import { registryActions, runningRegistry } from '../../src/registry/actions.js';
 import { PortInUseError, startRegistry, type RegistryHandle, type RequestEvent } from '../../src/registry/server.js';
 import { tamperStoredBlob } from '../../src/registry/tamper.js';

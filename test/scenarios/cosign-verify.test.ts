@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { loadScenario } from '../../src/engine/catalog.js';
 import { CleanupRegistry } from '../../src/process/cleanup.js';
 import type { RunEvent } from '../../src/engine/events.js';

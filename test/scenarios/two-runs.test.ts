@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { CleanupRegistry } from '../../src/process/cleanup.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { Runner } from '../../src/engine/runner.js';

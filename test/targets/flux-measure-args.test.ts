@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ActionContext, Measurement, TargetName } from '../../src/engine/action.js';
+import type { ActionContext, Measurement, TargetName } from '../../src/engine/action-definition.js';
 import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { targetsActions } from '../../src/targets/actions.js';
 import { fluxMeasure } from '../../src/targets/flux-measure.js';

@@ -25,7 +25,7 @@ function importsOf(file: string): string[] {
 
 describe('src/targets imports no area\'s actions', () => {
   it('finds the imports it looks for (static, type-only, dynamic)', () => {
-    expect(importsOf(join(targets, 'action-support.ts'))).toEqual(expect.arrayContaining(['engine/action.js', 'engine/run-scope.js', 'targets/index.js']));
+    expect(importsOf(join(targets, 'action-support.ts'))).toEqual(expect.arrayContaining(['engine/action-definition.js', 'engine/run-scope.js', 'targets/index.js']));
   });
 
   it('no module under src/targets imports an actions module outside src/targets', () => {

@@ -5,7 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { defineAction } from '../action.js';
+import { defineAction } from '../action-definition.js';
 import { spawnTracked } from '../../process/spawn.js';
 
 const shellArgs = z.union([

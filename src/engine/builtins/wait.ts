@@ -5,7 +5,7 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionResult } from '../action.js';
+import { defineAction, type ActionContext, type ActionResult } from '../action-definition.js';
 import { parseDuration } from '../duration.js';
 import { durationSchema } from '../scenario-schema.js';
 import { deadline as bounded } from '../../process/deadline.js';

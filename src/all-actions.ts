@@ -4,7 +4,7 @@
  * `src/<area>/actions.ts`; the integrator adds one import and one spread below,
  * then runs `npm run schema` so scenarios/schema.json knows the new actions.
  */
-import { ActionRegistry } from './engine/action.js';
+import { ActionRegistry } from './engine/action-registry.js';
 import { builtinActions } from './engine/builtins/index.js';
 import { cosignActions } from './cosign/actions.js';
 import { cosignSourceVerifier } from './cosign/source-verifier.js';
