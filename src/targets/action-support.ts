@@ -1,5 +1,5 @@
 /**
- * What the target actions share: the run's target, the TargetContext built from an action's
+ * What the target.* and flux.* actions (src/targets, src/flux) share: the run's target, the TargetContext built from an action's
  * context, a thrown error → failed step (engine/action-helpers.ts), and the `targets:` argument that limits an action to
  * some targets (skipped elsewhere, with the reason printed).
  */

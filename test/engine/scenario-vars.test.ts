@@ -3,7 +3,7 @@
  * declares it sets (ActionDefinition.sets), else a file:line:col error before anything runs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,16 +118,21 @@ describe('built-in variables', () => {
 describe('declared sets match the code', () => {
   // Every variable name an action file assigns literally (ctx.vars['x'] = …, Object.assign(ctx.vars, { 'x': … }))
   // is declared by some action: a new ctx.vars line without a `sets` entry fails here.
-  const files = ['oci', 'git', 'registry', 'reconcile', 'cosign', 'workshop', 'measure', 'helm'].map((a) => `src/${a}/actions.ts`).concat(
-    ['actions', 'repo', 'outage', 'tamper', 'identity'].map((f) => `src/targets/${f}.ts`),
-  );
   const root = fileURLToPath(new URL('../../', import.meta.url));
+  // Every area's actions.ts, and the action files beside them that set variables.
+  const files = readdirSync(join(root, 'src'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, 'src', d.name, 'actions.ts')))
+    .map((d) => `src/${d.name}/actions.ts`)
+    .concat(['src/targets/repo.ts', 'src/targets/outage.ts', 'src/flux/identity-action.ts']);
   const assigned = new Set<string>();
   for (const f of files) {
     const text = readFileSync(join(root, f), 'utf8');
     for (const m of text.matchAll(/ctx\.vars\[['`]([^'`]+)['`]\]\s*=[^=]/g)) assigned.add(m[1]!);
     for (const m of text.matchAll(/Object\.assign\(ctx\.vars, \{([\s\S]*?)\}\)/g)) for (const k of m[1]!.matchAll(/(?:'([^']+)'|\[`([^`]+)`\]):/g)) assigned.add(k[1] ?? k[2]!);
   }
+  it('reads the action files it looks in', () => {
+    expect(files).toEqual(expect.arrayContaining(['src/registry/actions.ts', 'src/targets/actions.ts', 'src/flux/actions.ts', 'src/tamper/actions.ts']));
+  });
   const declared = buildActionRegistry().all().flatMap((d) => Object.keys(d.sets ?? {}));
   // A name built in code (`${k}.message`) and one declared with placeholders (`flux.<name>.message`)
   // match when either, its variable part read as "anything", matches the other with a sample filled in.

@@ -17,8 +17,8 @@ import { reconcileDuration, UsageSampler, type ProcessUsage } from '../kube/metr
 import type { Exposition } from '../kube/prometheus.js';
 import { kubeletMemory, metricsReader } from './controller-metrics.js';
 import { buildObject } from './apply-args.js';
-import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
-import { deleteObject } from './kube-delivery.js';
+import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from '../targets/action-support.js';
+import { deleteObject } from '../targets/kube-delivery.js';
 import type { ObjectRef } from '../kube/resources.js';
 
 const KINDS = ['GitRepository', 'OCIRepository'] as const;
