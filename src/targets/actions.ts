@@ -22,6 +22,7 @@ export const targetUp = defineAction({
     'target.apps': 'Prefix for the namespaces a scenario\'s Kustomizations fill: `demo`, or the attendee\'s namespace on the cluster target.',
     'target.flux': 'Who fetches sources, in words: Flux\'s source-controller, or ocilab\'s local reconciler standing in for it.',
     'registry.host': '`host:port` (and path) where this machine pushes, e.g. `127.0.0.1:40123`, `localhost:5001`.',
+    'registry.url': 'The registry\'s base URL from this machine, `http://<registry.host>` (https when it speaks TLS).',
     'registry.pull': 'Where Flux pulls from, e.g. `oci://kind-registry:5000` (differs from registry.host on kind).',
     'registry.insecure': '`true` when the registry is plain HTTP (the OCIRepository then needs `insecure: true`), else `false`.',
     'git.url': 'Base URL of the target\'s Git server, from this machine (repositories are `<url>/<name>.git`).',
