@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildActionRegistry } from '../src/actions.js';
+import { buildActionRegistry } from '../src/all-actions.js';
 import { actionsMarkdown } from '../src/engine/action-docs.js';
 import { scenarioJsonSchemaText } from '../src/engine/scenario-json-schema.js';
 import { shippedScenarioSources } from './shipped-scenarios.js';

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { TargetName } from '../engine/action.js';
+import type { TargetName } from '../engine/action-definition.js';
 import { kindDoctor, type DoctorCheck, type DoctorOptions } from '../kind/doctor.js';
 import { VERSION_PROBES } from '../kind/versions.js';
 

@@ -1,6 +1,6 @@
 /** `ocilab doctor`: which tools and versions are present for each target, and what is missing. */
 import { Command } from 'commander';
-import type { TargetName } from '../engine/action.js';
+import type { TargetName } from '../engine/action-definition.js';
 import { TARGETS } from '../engine/scenario-names.js';
 import { diagnose, type TargetReport } from './doctor-probes.js';
 import { colorEnabled, painter } from '../plain/color.js';

@@ -1,6 +1,6 @@
 /** `ocilab list`: the shipped scenarios (title, targets, budget), or with --actions the registered actions. */
 import { Command } from 'commander';
-import { loadActionRegistry } from './action-registry.js';
+import { loadActionRegistry } from './load-all-actions.js';
 import { EXIT } from './exit-codes.js';
 
 export function listCommand(): Command {

@@ -4,7 +4,7 @@
  * not be cached (it is listed, with how to get it).
  */
 import { Command, Option } from 'commander';
-import { appCleanup } from '../engine/shutdown.js';
+import { appCleanup } from '../process/shutdown.js';
 import { ContainerEngine } from '../kind/container-engine.js';
 import { DEFAULT_CLUSTER_NAME } from '../kind/kind-cli.js';
 import { detectProvider } from '../kind/provider.js';

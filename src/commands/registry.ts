@@ -1,7 +1,7 @@
 /** `ocilab registry serve`: run the embedded OCI registry alone, logging each request. */
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { onInterrupt } from '../engine/shutdown.js';
+import { onInterrupt } from '../process/shutdown.js';
 import { issueRegistryTls } from '../registry/issue-tls.js';
 import { REGISTRY_TIMEOUTS, startRegistry, type RegistryTimeouts, type RegistryTls, type RequestEvent } from '../registry/server.js';
 import { EXIT, UsageError } from './exit-codes.js';

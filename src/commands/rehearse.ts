@@ -6,11 +6,11 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
-import { loadActionRegistry } from './action-registry.js';
-import type { TargetName } from '../engine/action.js';
+import { loadActionRegistry } from './load-all-actions.js';
+import type { TargetName } from '../engine/action-definition.js';
 import type { RunEvent } from '../engine/events.js';
 import type { Runner } from '../engine/runner.js';
-import { appCleanup, onInterrupt } from '../engine/shutdown.js';
+import { appCleanup, onInterrupt } from '../process/shutdown.js';
 import { colorEnabled } from '../plain/color.js';
 import { plainReporter } from '../plain/reporter.js';
 import { foldRehearsal, overBudget, rehearsalTable } from '../present/rehearsal.js';

@@ -3,14 +3,15 @@
  * or plainly (--plain, not a TTY, or CI set). Exit code 0 passed, 1 failed, 2 bad input, 130 interrupted.
  */
 import { Command, Option } from 'commander';
-import { loadActionRegistry } from './action-registry.js';
-import type { ActionRegistry, TargetName } from '../engine/action.js';
+import { loadActionRegistry } from './load-all-actions.js';
+import type { TargetName } from '../engine/action-definition.js';
+import type { ActionRegistry } from '../engine/action-registry.js';
 import type { Mode } from '../engine/events.js';
 import type { Runner } from '../engine/runner.js';
 import type { Scenario } from '../engine/scenario-schema.js';
 import { resolveStepRef } from '../engine/steps.js';
 import { DEFAULT_SCENARIOS, MODES, TARGETS } from '../engine/scenario-names.js';
-import { appCleanup, onBrokenPipe, onInterrupt } from '../engine/shutdown.js';
+import { appCleanup, onBrokenPipe, onInterrupt } from '../process/shutdown.js';
 import { colorEnabled } from '../plain/color.js';
 import { themeFromEnv, themeOption } from './theme-option.js';
 import { plainReporter } from '../plain/reporter.js';

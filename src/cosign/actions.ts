@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action-definition.js';
 import { scenarioPath } from '../engine/action-helpers.js';
 import { generateKeys, sign, verify, type ToolChoice } from './backend.js';
 import { parseEncryptedKey, parsePublicKey } from './key-file.js';

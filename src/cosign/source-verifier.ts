@@ -1,7 +1,7 @@
 /**
  * The cosign verifier for the local reconciler's OCIRepository `spec.verify` (the
  * `SourceVerifier` seam in src/reconcile/verifier.ts, matched structurally so this area does
- * not depend on the reconciler). src/actions.ts puts it in every run's `sourceVerifiers`
+ * not depend on the reconciler). src/all-actions.ts puts it in every run's `sourceVerifiers`
  * (src/reconcile/run-reconciler.ts) when the run's scope is made.
  * Key-based only, offline, tlog ignored, like source-controller with a secretRef.
  */

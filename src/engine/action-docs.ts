@@ -7,7 +7,8 @@
  */
 import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
-import type { ActionDefinition, ActionRegistry } from './action.js';
+import type { ActionDefinition } from './action-definition.js';
+import type { ActionRegistry } from './action-registry.js';
 import { BUILTIN_VARS } from './builtin-vars.js';
 import { ACTION_MODIFIERS } from './scenario-schema.js';
 

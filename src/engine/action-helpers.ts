@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { ActionContext, ActionResult } from './action.js';
+import type { ActionContext, ActionResult } from './action-definition.js';
 import { interpolateString } from './interpolate.js';
 
 /** A path written in a scenario: relative ones resolve against the scenario file's folder. */

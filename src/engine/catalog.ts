@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { basename, join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { ActionRegistry } from './action.js';
+import type { ActionRegistry } from './action-registry.js';
 import { ScenarioLoadError, UnknownScenarioError, type LocatedProblem } from './load-errors.js';
 import { loadScenarioFile } from './scenario-load.js';
 import { DEFAULT_SCENARIOS } from './scenario-names.js';

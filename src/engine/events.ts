@@ -3,7 +3,7 @@
  * the Ink views, the plain reporter, the recorder and the notes view read that state.
  * Contract shared by engine and UI; extend by adding event kinds, never by UI imports here.
  */
-import type { Measurement, TargetName } from './action.js';
+import type { Measurement, TargetName } from './action-definition.js';
 
 /** `interrupted`: stopped by Ctrl-C (or another signal) while running; a step timeout is `failed`. */
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted';

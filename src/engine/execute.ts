@@ -4,8 +4,9 @@
  * a failed result with a message. Stops at the first failed action.
  */
 import { unitOf } from '../measure/metrics.js';
-import type { ActionContext, ActionRegistry, ActionResult, Measurement, TargetName } from './action.js';
-import type { CleanupRegistry } from './cleanup.js';
+import type { ActionContext, ActionResult, Measurement, TargetName } from './action-definition.js';
+import type { ActionRegistry } from './action-registry.js';
+import type { CleanupRegistry } from '../process/cleanup.js';
 import { parseDuration } from './duration.js';
 import { interpolate } from './interpolate.js';
 import { actionNameOf, type ActionSpec } from './scenario-schema.js';

@@ -8,8 +8,9 @@
  * Headless use (--plain, CI): runAll({ from }).
  */
 import { dirname, join } from 'node:path';
-import type { ActionRegistry, TargetName } from './action.js';
-import { makeTempDir, type CleanupRegistry } from './cleanup.js';
+import type { TargetName } from './action-definition.js';
+import type { ActionRegistry } from './action-registry.js';
+import { makeTempDir, type CleanupRegistry } from '../process/cleanup.js';
 import { parseDuration } from './duration.js';
 import type { Mode, RunEvent, RunEventListener, RunStatus, StepStatus, StepVia } from './events.js';
 import { executeActions } from './execute.js';
@@ -340,7 +341,7 @@ export class Runner {
         this.emit({ type: 'action.end', at: this.now(), index, action, ok, durationMs, ...(message !== undefined ? { message } : {}) }),
       onLine: (line: string, stream: 'stdout' | 'stderr' | 'info') =>
         this.emit({ type: 'output', at: this.now(), index, stream, line }),
-      onMeasurement: (measurement: import('./action.js').Measurement) =>
+      onMeasurement: (measurement: import('./action-definition.js').Measurement) =>
         this.emit({ type: 'measurement', at: this.now(), index, measurement }),
       scope: this.scope,
       ...(this.opts.plan ? { plan: this.opts.plan } : {}),

@@ -4,7 +4,7 @@
  * every registered action would otherwise say only "Invalid input").
  */
 import type { z } from 'zod';
-import type { ActionRegistry } from './action.js';
+import type { ActionRegistry } from './action-registry.js';
 import { ACTION_MODIFIERS } from './scenario-schema.js';
 
 export type PathSegment = string | number;

@@ -1,6 +1,6 @@
 /** scenarios/schema.json: the JSON Schema of the scenario format, from the zod definition. */
 import { z } from 'zod';
-import type { ActionRegistry } from './action.js';
+import type { ActionRegistry } from './action-registry.js';
 import { scenarioSchema } from './scenario-schema.js';
 
 export function scenarioJsonSchema(registry: ActionRegistry): Record<string, unknown> {

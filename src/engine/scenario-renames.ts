@@ -4,7 +4,7 @@
  * spelling to use (file:line:col once located). The rewrite happens on the parsed data,
  * before validation, so the step is then validated and run as the current action.
  */
-import type { ActionRegistry } from './action.js';
+import type { ActionRegistry } from './action-registry.js';
 import type { PathSegment, Problem } from './scenario-errors.js';
 import { ACTION_MODIFIERS } from './scenario-schema.js';
 

@@ -4,7 +4,8 @@
  * The same definition produces scenarios/schema.json (z.toJSONSchema) for editors.
  */
 import { z } from 'zod';
-import type { ActionDefinition, ActionRegistry } from './action.js';
+import type { ActionDefinition } from './action-definition.js';
+import type { ActionRegistry } from './action-registry.js';
 import { DURATION_PATTERN } from './duration.js';
 
 import { TARGETS } from './scenario-names.js';

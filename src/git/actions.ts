@@ -6,7 +6,7 @@
 import type { MetricName } from '../measure/metrics.js';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action-definition.js';
 import { createFixture, describeFixture, FixtureExistsError, PRESETS, PRESET_NAMES } from './fixtures/index.js';
 import { formatRequest } from './server/request-log.js';
 import { CLONE_STRATEGIES, measureClone, type CloneMeasurement } from './clone.js';

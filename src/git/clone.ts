@@ -11,7 +11,7 @@
  * per-clone accounting when the server is ours (otherwise undefined, shown as "n/a").
  */
 import { readdir } from 'node:fs/promises';
-import { makeTempDir } from '../engine/cleanup.js';
+import { makeTempDir } from '../process/cleanup.js';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { findGit, isolatedGitEnv, runGit, GitCommandError } from './git-binary.js';

@@ -3,7 +3,7 @@
  * ConfigMap) with the `yaml` package, commit and push over HTTP like a learner would.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { makeTempDir } from '../engine/cleanup.js';
+import { makeTempDir } from '../process/cleanup.js';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { isolatedGitEnv, runGit } from './git-binary.js';

@@ -6,7 +6,7 @@ import { spawn, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { trackChild } from '../engine/spawn.js';
+import { trackChild } from '../process/spawn.js';
 
 const execFileP = promisify(execFile);
 

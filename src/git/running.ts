@@ -6,7 +6,7 @@
  * stopped (and forgotten) by the cleanup registry of the run that started it.
  */
 import { resolve } from 'node:path';
-import type { CleanupRegistry } from '../engine/cleanup.js';
+import type { CleanupRegistry } from '../process/cleanup.js';
 import { scopeSlot } from '../engine/run-scope.js';
 import { GitServer } from './server/server.js';
 

@@ -15,7 +15,7 @@
  * covers the whole tree the request spawned. The wrapper's own CPU is excluded.
  */
 import { spawn, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { trackChild } from '../engine/spawn.js';
+import { trackChild } from '../process/spawn.js';
 
 export type UsageMethod = 'python-rusage' | 'bash-times';
 

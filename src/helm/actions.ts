@@ -9,7 +9,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action-definition.js';
 import { guarded, scenarioPath } from '../engine/action-helpers.js';
 import { readChartArchive } from './archive.js';
 import { loadChartDir } from './chart.js';

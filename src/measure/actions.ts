@@ -9,7 +9,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action-definition.js';
 import { resolveDestRoot } from './dest-root.js';
 import { measureAll } from './matrix.js';
 import { buildMethods, MethodSpecSchema } from './method-spec.js';

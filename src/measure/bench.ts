@@ -7,7 +7,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { makeTempDir } from '../engine/cleanup.js';
+import { makeTempDir } from '../process/cleanup.js';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { appName, createFixture, PRESETS as FIXTURES } from '../git/fixtures/index.js';

@@ -14,11 +14,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { makeTempDir } from '../engine/cleanup.js';
-import { trackChild } from '../engine/spawn.js';
+import { makeTempDir } from '../process/cleanup.js';
+import { trackChild } from '../process/spawn.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { killProcessTree } from '../engine/process-tree.js';
+import { killProcessTree } from '../process/process-tree.js';
 
 export const GNU_TIME = '/usr/bin/time';
 const BASH = '/bin/bash';

@@ -5,7 +5,7 @@
  * output. `clusters: 0` is off: the step says how to turn it on and succeeds.
  */
 import { z } from 'zod';
-import { defineAction, type ActionContext } from '../engine/action.js';
+import { defineAction, type ActionContext } from '../engine/action-definition.js';
 import { FLEET_HEAD, FLEET_TITLE, fleetNotes, fleetRows } from './export-fleet.js';
 import { FLEET_DEFAULTS, runFleet } from './fleet.js';
 import { PRESETS } from './matrix.js';

@@ -21,7 +21,7 @@ import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Pool, type Dispatcher } from 'undici';
-import { makeTempDir } from '../engine/cleanup.js';
+import { makeTempDir } from '../process/cleanup.js';
 import { commitChange } from '../git/commit.js';
 import { appName, createFixture, PRESETS as FIXTURES } from '../git/fixtures/index.js';
 import { pushArtifact, tagArtifact } from '../oci/remote.js';

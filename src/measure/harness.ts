@@ -2,7 +2,7 @@
  * Runs a fetch method N times after warm-up, each run into a fresh temp directory that is
  * removed afterwards, and summarizes every metric. Nothing here knows Git or OCI.
  */
-import { makeTempDir } from '../engine/cleanup.js';
+import { makeTempDir } from '../process/cleanup.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';

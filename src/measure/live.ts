@@ -4,7 +4,7 @@
  * fractions of one scale, so a view only draws. The statistics are stats.ts's.
  */
 import { summarize } from './stats.js';
-import type { Transport } from '../engine/action.js';
+import type { Transport } from '../engine/action-definition.js';
 import type { MetricName, MetricUnit } from './metrics.js';
 import { formatValue } from './units.js';
 

@@ -7,7 +7,7 @@
  * of ocilab (no Ink, no Kubernetes client, no engine: test/measure/oci-client-child.test.ts
  * keeps it that way), does one operation and prints one JSON line about what it did, so the
  * measuring side can check the work was done (the digest, the files) before it keeps a figure.
- * (src/oci makes its temp dirs through engine/cleanup.ts, which loads node builtins only.)
+ * (src/oci makes its temp dirs through process/cleanup.ts, which loads node builtins only.)
  *
  *   node oci-client-child.js pull <host:port/repo:tag> <output dir>
  *   node oci-client-child.js head <host:port/repo:tag>

@@ -1,7 +1,7 @@
 /** Reading traffic meters around a run: the delta is what the run cost the server. */
 import type { CountingProxy } from './counting-proxy.js';
 import { processCpuMs } from './process-cpu.js';
-import { processTree } from '../engine/process-tree.js';
+import { processTree } from '../process/process-tree.js';
 import type { MethodOutcome, TrafficCounters, TrafficMeter } from './types.js';
 
 export function trafficDelta(before: TrafficCounters, after: TrafficCounters): TrafficCounters {

@@ -3,7 +3,7 @@
  * it can count; the harness runs it N times on fresh destinations and keeps every sample,
  * so every figure in a report can be traced back to the runs it came from.
  */
-import type { Transport } from '../engine/action.js';
+import type { Transport } from '../engine/action-definition.js';
 import { metricInfo, metricOfField, SAMPLE_METRICS, type MetricInfo, type MetricName, type MetricUnit, type SampleField } from './metrics.js';
 
 /** One part of a run's wall time, when a method can tell them apart. */

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action-definition.js';
 import { guarded, scenarioPath } from '../engine/action-helpers.js';
 import { credentialSource } from './credentials.js';
 import { readCaFile } from './ca-file.js';

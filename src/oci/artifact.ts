@@ -17,7 +17,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zc, createGzip } from 'node:zlib';
 import ignore from 'ignore';
-import { makeTempDir } from '../engine/cleanup.js';
+import { makeTempDir } from '../process/cleanup.js';
 import { OciError } from './errors.js';
 import { tarEnd, tarHeader, tarPadding } from './tar-header.js';
 import * as mt from './media-types.js';

@@ -4,7 +4,7 @@
  * (Go's flate vs zlib) are not reported as a change. (`flux diff artifact` compares the .tgz
  * digest instead, which always differs between encoders; see FLUX-OCI-FACTS §1.)
  */
-import { makeTempDir } from '../engine/cleanup.js';
+import { makeTempDir } from '../process/cleanup.js';
 import { join } from 'node:path';
 import { buildArtifact } from './artifact.js';
 import { RegistryClient } from './client.js';

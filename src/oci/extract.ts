@@ -16,7 +16,7 @@ import { basename, dirname, join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { makeTempDir } from '../engine/cleanup.js';
+import { makeTempDir } from '../process/cleanup.js';
 import { OciError } from './errors.js';
 import { EntryReader, EntryWriter, type EntrySink, type ExtractResult, type TarEntry } from './extract-entries.js';
 

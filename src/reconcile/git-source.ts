@@ -6,7 +6,7 @@
  * source-controller uses go-git in-process, protocol v0/v1 (a documented difference,
  * differences.ts).
  */
-import { makeTempDir } from '../engine/cleanup.js';
+import { makeTempDir } from '../process/cleanup.js';
 import { join } from 'node:path';
 import { runGit, GitCommandError, GitNotFoundError } from '../git/git-binary.js';
 import { CLONE_ID_HEADER } from '../git/server/request-log.js';

@@ -5,7 +5,7 @@
  * SourceVerifier), pull the selected layer, extract it with the shared safe extractor,
  * re-archive with the ignore rules, and record the artifact. Uses ocilab's OCI client.
  */
-import { makeTempDir } from '../engine/cleanup.js';
+import { makeTempDir } from '../process/cleanup.js';
 import { join } from 'node:path';
 import type { RegistryClient } from '../oci/client.js';
 import { ociClientFor } from './oci-tls.js';

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Reason, getCondition } from '../flux/conditions.js';
-import { DeadlineError, deadline, within } from '../engine/deadline.js';
+import { DeadlineError, deadline, within } from '../process/deadline.js';
 import { reconcileGitRepository } from './git-source.js';
 import { reconcileOCIRepository } from './oci-source.js';
 import { failed, ReconcileError } from './outcome.js';

@@ -2,11 +2,11 @@
  * The run's local reconciler: one per run (the `runReconciler` slot of the run's scope),
  * shared by the reconcile.* actions and the local target, started on first use (storage under
  * the run's workDir) and stopped by the run's cleanup registry. Its verifiers come from the
- * `sourceVerifiers` slot, which another area fills when a run's scope is made (src/actions.ts
+ * `sourceVerifiers` slot, which another area fills when a run's scope is made (src/all-actions.ts
  * plugs in cosign's), and its pass measurements use the run's own Git servers.
  */
 import { join } from 'node:path';
-import type { ActionContext } from '../engine/action.js';
+import type { ActionContext } from '../engine/action-definition.js';
 import { scopeSlot } from '../engine/run-scope.js';
 import { gitServers, type GitServers } from '../git/running.js';
 import { fluxTarballArchive } from './archive.js';

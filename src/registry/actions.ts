@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
-import { defineAction, type ActionDefinition, type ActionContext } from '../engine/action.js';
+import { defineAction, type ActionDefinition, type ActionContext } from '../engine/action-definition.js';
 import { scopeSlot } from '../engine/run-scope.js';
 import { PortInUseError, startRegistry, type RegistryHandle, type RegistryTls } from './server.js';
 import { issueRegistryTls } from './issue-tls.js';

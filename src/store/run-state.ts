@@ -2,7 +2,7 @@
  * The state of one run as the views see it, and the pure fold of RunEvents into it.
  * No React, no runner: `foldEvent(state, event)` is usable by a replay or a test alone.
  */
-import type { Measurement, TargetName } from '../engine/action.js';
+import type { Measurement, TargetName } from '../engine/action-definition.js';
 import type { Mode, RunEvent, RunStatus, ScenarioInfo, StepInfo, StepStatus, StepVia } from '../engine/events.js';
 
 /** How many output lines a step keeps in `tail` for the live pane (the full log is in `log`). */

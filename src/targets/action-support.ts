@@ -1,10 +1,10 @@
 /**
- * What the target actions share: the run's target, the TargetContext built from an action's
+ * What the target.* and flux.* actions (src/targets, src/flux) share: the run's target, the TargetContext built from an action's
  * context, a thrown error → failed step (engine/action-helpers.ts), and the `targets:` argument that limits an action to
  * some targets (skipped elsewhere, with the reason printed).
  */
 import { z } from 'zod';
-import type { ActionContext, ActionResult, TargetName } from '../engine/action.js';
+import type { ActionContext, ActionResult, TargetName } from '../engine/action-definition.js';
 import { scopeSlot, type RunScope } from '../engine/run-scope.js';
 import { HELM_API } from '../flux/helm.js';
 import { KUSTOMIZE_API, SOURCE_API } from '../flux/types.js';

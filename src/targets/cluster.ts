@@ -5,7 +5,7 @@
  * (label app.kubernetes.io/managed-by=ocilab).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { TargetName } from '../engine/action.js';
+import type { TargetName } from '../engine/action-definition.js';
 import { Tool } from '../kind/tool.js';
 import type { CommandRunner } from '../kind/exec.js';
 import { KubeClient, loadKubeConfig } from '../kube/client.js';

@@ -1,5 +1,5 @@
 /** Public surface of the targets (see docs/targets.md): the Target interface and its three implementations. */
-import type { TargetName } from '../engine/action.js';
+import type { TargetName } from '../engine/action-definition.js';
 import type { Plan } from '../kube/plan.js';
 import { ClusterTarget, type ClusterTargetOptions } from './cluster.js';
 import { KindTarget, type KindTargetOptions } from './kind.js';

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { TargetName } from '../engine/action.js';
+import type { TargetName } from '../engine/action-definition.js';
 import { FLUX_NAMESPACE } from '../flux/types.js';
 import { ContainerEngine, type EngineName } from '../kind/container-engine.js';
 import type { CommandRunner } from '../kind/exec.js';

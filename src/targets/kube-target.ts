@@ -4,7 +4,7 @@
  * deletion of what this run applied). Subclasses keep only what differs: how the cluster,
  * registry and Git server come to be (kind) or are chosen and consented to (cluster).
  */
-import type { TargetName } from '../engine/action.js';
+import type { TargetName } from '../engine/action-definition.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Plan } from '../kube/plan.js';
 import type { ObjectRef } from '../kube/resources.js';

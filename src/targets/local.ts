@@ -5,7 +5,7 @@
  * below (filled by ./local-git.ts in createTarget), so this file does not change when they do.
  */
 import { join } from 'node:path';
-import type { TargetName } from '../engine/action.js';
+import type { TargetName } from '../engine/action-definition.js';
 import { FLUX_NAMESPACE } from '../flux/types.js';
 import { revisionOf, type FluxStatusObject } from '../flux/conditions.js';
 import type { ObjectRef } from '../kube/resources.js';

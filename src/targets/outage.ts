@@ -6,7 +6,7 @@
  * Sets `target.<server>.outage`: `stopped`, `restarted`, or `shown` (not run).
  */
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action-definition.js';
 import { guarded, targetCtx, targetOf } from './action-support.js';
 import type { ServerName } from './target.js';
 

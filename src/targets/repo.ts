@@ -11,7 +11,7 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { request } from 'undici';
 import { z } from 'zod';
-import { defineAction, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionDefinition } from '../engine/action-definition.js';
 import { runGit } from '../git/git-binary.js';
 import { guarded, targetOf } from './action-support.js';
 import { TargetError } from './target.js';

@@ -4,8 +4,8 @@
  * and the Git server are (as the host sees them, and as Flux sees them), apply Flux
  * sources, wait until Flux says Ready (or why not), and tear down what the run made.
  */
-import type { CleanupRegistry } from '../engine/cleanup.js';
-import type { ReportedMeasurement, TargetName } from '../engine/action.js';
+import type { CleanupRegistry } from '../process/cleanup.js';
+import type { ReportedMeasurement, TargetName } from '../engine/action-definition.js';
 import type { FluxStatusObject, StatusPredicate } from '../flux/conditions.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Plan } from '../kube/plan.js';

@@ -4,7 +4,7 @@
  * callers pass plain objects.
  */
 import { render } from 'ink';
-import type { TargetName } from '../engine/action.js';
+import type { TargetName } from '../engine/action-definition.js';
 import type { Mode } from '../engine/events.js';
 import type { RunStore } from '../store/run-store.js';
 import { ScenarioPicker, type ScenarioChoice } from './components/ScenarioPicker.js';

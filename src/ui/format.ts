@@ -1,5 +1,5 @@
 /** Small formatters shared by the views. Pure functions, no React. */
-import type { Measurement } from '../engine/action.js';
+import type { Measurement } from '../engine/action-definition.js';
 
 /** 83_000 -> "01:23"; an hour or more -> "1:02:03". */
 export function clock(ms: number): string {

@@ -4,7 +4,7 @@
  * that turn it into view data. Selectors return primitives or small objects compared
  * field by field, so an output line re-renders the output pane and nothing else.
  */
-import type { Measurement, TargetName } from '../engine/action.js';
+import type { Measurement, TargetName } from '../engine/action-definition.js';
 import type { Mode, StepStatus } from '../engine/events.js';
 import type { LiveSample } from '../measure/live.js';
 import type { HeaderView, LogLine, StepView } from './view-model.js';

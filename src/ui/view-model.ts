@@ -2,7 +2,7 @@
  * What the views need, as plain data. src/ui/selectors.ts derives it from the run store;
  * the components take it as props, so they can be rendered and tested without a store.
  */
-import type { Measurement, TargetName } from '../engine/action.js';
+import type { Measurement, TargetName } from '../engine/action-definition.js';
 import type { Mode, StepStatus } from '../engine/events.js';
 
 export interface StepView {

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { makeTempDir } from '../engine/cleanup.js';
+import { makeTempDir } from '../process/cleanup.js';
 import { join } from 'node:path';
 import { RegistryClient } from '../oci/client.js';
 import { isOciError } from '../oci/errors.js';

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
-import { isAlive } from '../../src/engine/spawn.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
+import { isAlive } from '../../src/process/spawn.js';
 import { ensureBuilt } from '../helpers/built-cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { isAlive } from '../../src/engine/spawn.js';
+import { isAlive } from '../../src/process/spawn.js';
 
 const dist = new URL('../../dist/engine/', import.meta.url);
 const tmp = mkdtempSync(join(tmpdir(), 'ocilab-crash-'));

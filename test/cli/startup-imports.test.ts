@@ -40,7 +40,7 @@ interface Loaded {
   status: number | null;
   stdout: string;
   stderr: string;
-  /** Packages under node_modules, plus "the action registry" when dist/actions.js was loaded. */
+  /** Packages under node_modules, plus "the action registry" when dist/all-actions.js was loaded. */
   modules: Set<string>;
 }
 
@@ -67,7 +67,7 @@ function load(args: string[], opts: { env?: NodeJS.ProcessEnv; until?: RegExp } 
       for (const line of stderr.split('\n')) {
         const m = /^RESOLVED .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
         if (m) modules.add(m[1]!);
-        if (/^RESOLVED .*\/dist\/actions\.js$/.test(line)) modules.add(REGISTRY);
+        if (/^RESOLVED .*\/dist\/all-actions\.js$/.test(line)) modules.add(REGISTRY);
       }
       resolve({ status, stdout, stderr: stderr.split('\n').filter((l) => !l.startsWith('RESOLVED ')).join('\n'), modules });
     });

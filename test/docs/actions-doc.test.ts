@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { shippedScenarioSources } from '../../scripts/shipped-scenarios.js';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { actionsMarkdown, FLUX_EXAMPLE } from '../../src/engine/action-docs.js';
 import { parseScenario } from '../../src/engine/scenario-load.js';
 

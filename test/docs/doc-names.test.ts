@@ -13,7 +13,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { loadScenario, shippedScenariosDir } from '../../src/engine/catalog.js';
 import { actionNameOf, type Scenario, type Step } from '../../src/engine/scenario-schema.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { defaultScenarioId, loadCatalog, loadScenario, UnknownScenarioError } from '../../src/engine/catalog.js';
 import { ScenarioLoadError } from '../../src/engine/scenario-load.js';
 

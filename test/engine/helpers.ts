@@ -1,8 +1,9 @@
 /** Shared by the engine tests: a registry, scenarios from YAML text, and a runner with its events. */
 import { z } from 'zod';
-import { buildActionRegistry } from '../../src/actions.js';
-import { defineAction, type ActionDefinition, type ActionRegistry } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
+import { defineAction, type ActionDefinition } from '../../src/engine/action-definition.js';
+import type { ActionRegistry } from '../../src/engine/action-registry.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import type { Mode, RunEvent } from '../../src/engine/events.js';
 import { Runner } from '../../src/engine/runner.js';
 import { parseScenario } from '../../src/engine/scenario-load.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineAction } from '../../src/engine/action.js';
+import { defineAction } from '../../src/engine/action-definition.js';
 import { plainReporter } from '../../src/plain/reporter.js';
 import { makeRunner } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineAction } from '../../src/engine/action.js';
-import { isAlive as alive } from '../../src/engine/spawn.js';
+import { defineAction } from '../../src/engine/action-definition.js';
+import { isAlive as alive } from '../../src/process/spawn.js';
 import { makeRunner } from './helpers.js';
 
 /** Declares registry.url (so the scenario loads) but, like an action that sets it only sometimes, does not set it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ActionRegistry } from '../../src/engine/action.js';
+import { ActionRegistry } from '../../src/engine/action-registry.js';
 import { builtinActions } from '../../src/engine/builtins/index.js';
 import { parseScenario, ScenarioLoadError } from '../../src/engine/scenario-load.js';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActionRegistry } from '../../src/engine/action.js';
+import { ActionRegistry } from '../../src/engine/action-registry.js';
 import { builtinActions } from '../../src/engine/builtins/index.js';
 import { loadScenarioFile, parseScenario, ScenarioLoadError } from '../../src/engine/scenario-load.js';
 import { findExcessiveDepth, MAX_SCENARIO_BYTES, MAX_SCENARIO_DEPTH } from '../../src/engine/scenario-limits.js';

@@ -3,7 +3,7 @@
  * file:line:col warning naming what to write instead; `ocilab run` prints them on stderr.
  */
 import { describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { warnAboutFormerNames } from '../../src/commands/run.js';
 import { parseScenario, ScenarioLoadError } from '../../src/engine/scenario-load.js';
 

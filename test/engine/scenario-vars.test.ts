@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildActionRegistry } from '../../src/actions.js';
-import { ActionRegistry, defineAction } from '../../src/engine/action.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
+import { defineAction } from '../../src/engine/action-definition.js';
+import { ActionRegistry } from '../../src/engine/action-registry.js';
 import { BUILTIN_VARS } from '../../src/engine/builtin-vars.js';
 import { builtinActions } from '../../src/engine/builtins/index.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { Runner } from '../../src/engine/runner.js';
 import { parseScenario, ScenarioLoadError } from '../../src/engine/scenario-load.js';
 
@@ -127,6 +128,9 @@ describe('declared sets match the code', () => {
     for (const m of text.matchAll(/ctx\.vars\[['`]([^'`]+)['`]\]\s*=[^=]/g)) assigned.add(m[1]!);
     for (const m of text.matchAll(/Object\.assign\(ctx\.vars, \{([\s\S]*?)\}\)/g)) for (const k of m[1]!.matchAll(/(?:'([^']+)'|\[`([^`]+)`\]):/g)) assigned.add(k[1] ?? k[2]!);
   }
+  it('reads the action files it looks in (every source file)', () => {
+    expect(files).toEqual(expect.arrayContaining(['src/registry/actions.ts', 'src/targets/actions.ts', 'src/flux/actions.ts', 'src/tamper/actions.ts', 'src/flux/identity-action.ts']));
+  });
   const declared = buildActionRegistry().all().flatMap((d) => Object.keys(d.sets ?? {}));
   // A name built in code (`${k}.message`) and one declared with placeholders (`flux.<name>.message`)
   // match when either, its variable part read as "anything", matches the other with a sample filled in.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { formatDuration, parseDuration } from '../../src/engine/duration.js';
 import { interpolate } from '../../src/engine/interpolate.js';

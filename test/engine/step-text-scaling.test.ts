@@ -6,7 +6,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { defineAction } from '../../src/engine/action.js';
+import { defineAction } from '../../src/engine/action-definition.js';
 import * as steps from '../../src/engine/steps.js';
 import { makeRunner } from './helpers.js';
 

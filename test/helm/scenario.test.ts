@@ -4,9 +4,9 @@
  * with the signed 0.2.0 served after the unsigned one was refused.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { loadScenario } from '../../src/engine/catalog.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { Runner } from '../../src/engine/runner.js';
 

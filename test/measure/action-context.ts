@@ -1,6 +1,6 @@
 /** An ActionContext for measure.compare tests: what it reported and logged is collected. */
-import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import type { ActionContext, ReportedMeasurement } from '../../src/engine/action-definition.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { measureActions } from '../../src/measure/actions.js';
 import { RunScope } from '../../src/engine/run-scope.js';
 

@@ -67,7 +67,7 @@ describe('the OCI client child', () => {
     const ours = r.loaded.filter((u) => u.includes('/dist/') && !u.includes('/node_modules/')).map((u) => u.slice(u.indexOf('/dist/') + '/dist/'.length));
     expect(ours.length).toBeGreaterThan(0);
     // src/oci, the child itself, and the shared temp-dir registration (node builtins only)
-    expect(ours.filter((p) => !p.startsWith('oci/') && p !== 'measure/oci-client-child.js' && p !== 'engine/cleanup.js')).toEqual([]);
+    expect(ours.filter((p) => !p.startsWith('oci/') && p !== 'measure/oci-client-child.js' && p !== 'process/cleanup.js')).toEqual([]);
     const packages = new Set(r.loaded.flatMap((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.slice(1, 2) ?? []));
     for (const heavy of ['ink', 'react', '@kubernetes/client-node', 'zustand', 'commander', '@sigstore/verify']) expect(packages.has(heavy), heavy).toBe(false);
   });

@@ -11,8 +11,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { loadScenario, shippedScenariosDir } from '../../src/engine/catalog.js';
 import { Runner } from '../../src/engine/runner.js';
 

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { loadScenarioFile } from '../../src/engine/scenario-load.js';
 import { ensureBuilt } from '../helpers/built-cli.js';
 import { runBuiltCli as run } from '../helpers/run-cli.js';

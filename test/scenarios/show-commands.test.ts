@@ -7,7 +7,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { loadScenario, shippedScenariosDir } from '../../src/engine/catalog.js';
 import { interpolateKnown } from '../../src/engine/interpolate.js';
 

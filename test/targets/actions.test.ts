@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { targetSettings, type RunOptions } from '../../src/commands/run.js';
 import { Plan } from '../../src/kube/plan.js';
-import { buildObject, fluxApply, objectsFromYaml } from '../../src/targets/actions.js';
+import { buildObject, fluxApply, objectsFromYaml } from '../../src/flux/actions.js';
 
 const run = (o: Partial<RunOptions>): RunOptions => ({ target: 'local', mode: 'present', param: [], ...o });
 

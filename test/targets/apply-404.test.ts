@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { KubeDelivery } from '../../src/targets/kube-delivery.js';
 import type { TargetContext, TargetObject } from '../../src/targets/target.js';

@@ -2,9 +2,9 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildActionRegistry } from '../../src/actions.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
-import type { TargetName } from '../../src/engine/action.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
+import type { TargetName } from '../../src/engine/action-definition.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { Runner } from '../../src/engine/runner.js';
 import { loadScenario } from '../../src/engine/catalog.js';

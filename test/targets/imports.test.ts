@@ -1,8 +1,9 @@
 /**
  * The targets get what they need of a run (its Git servers, its reconciler) through
  * createTarget's parts and the run's scope, never from another area's scenario actions:
- * no module under src/targets imports an `actions` module of another folder (static,
- * re-export or dynamic import), read with TypeScript's own import scanner.
+ * no module under src/targets imports an `actions` module of another folder, nor one of
+ * src/flux's `*-action` modules (static, re-export or dynamic import), read with
+ * TypeScript's own import scanner.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -25,13 +26,13 @@ function importsOf(file: string): string[] {
 
 describe('src/targets imports no area\'s actions', () => {
   it('finds the imports it looks for (static, type-only, dynamic)', () => {
-    expect(importsOf(join(targets, 'action-support.ts'))).toEqual(expect.arrayContaining(['engine/action.js', 'engine/run-scope.js', 'targets/index.js']));
+    expect(importsOf(join(targets, 'action-support.ts'))).toEqual(expect.arrayContaining(['engine/action-definition.js', 'engine/run-scope.js', 'targets/index.js']));
   });
 
   it('no module under src/targets imports an actions module outside src/targets', () => {
     const offending = tsFiles(targets).flatMap((file) =>
       importsOf(file)
-        .filter((m) => !m.startsWith('targets/') && /(^|\/)actions\.(js|ts)$/.test(m))
+        .filter((m) => !m.startsWith('targets/') && /(^|\/|-)actions?\.(js|ts)$/.test(m))
         .map((m) => `${relative(root, file)} imports ${m}`),
     );
     expect(offending).toEqual([]);

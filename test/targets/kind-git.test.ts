@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { ClusterOwnership } from '../../src/kind/ownership.js';
 import { RunScope } from '../../src/engine/run-scope.js';
 import { createTarget, targetParts } from '../../src/targets/index.js';

@@ -9,7 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ActionContext } from '../../src/engine/action.js';
+import type { ActionContext } from '../../src/engine/action-definition.js';
 import { peer } from '../helpers/peers.js';
 import { actionHarness, localContext, refused } from './local-run.js';
 

@@ -7,9 +7,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
-import type { ActionContext, ActionResult } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
+import type { ActionContext, ActionResult } from '../../src/engine/action-definition.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import type { RunScope } from '../../src/engine/run-scope.js';
 import { createTarget, setRunTarget, targetParts, type Target } from '../../src/targets/index.js';
 

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import type { FluxStatusObject } from '../../src/flux/conditions.js';
 import type { ObjectRef } from '../../src/kube/resources.js';
 import { LocalTarget, type LocalSourceReconciler } from '../../src/targets/local.js';

@@ -3,7 +3,7 @@
  * its projected figure) become rows of their own, never bars of the comparison charts.
  */
 import { afterEach, expect, test } from 'vitest';
-import type { Measurement } from '../../src/engine/action.js';
+import type { Measurement } from '../../src/engine/action-definition.js';
 import { fleetTableLines } from '../../src/ui/components/BarsView.js';
 import { MainScreen, type MainScreenProps } from '../../src/ui/components/MainScreen.js';
 import { initialUiState } from '../../src/ui/input.js';

@@ -4,7 +4,7 @@
  * in-cluster, next to a local row, value formatted and the method note visible.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Measurement } from '../../src/engine/action.js';
+import type { Measurement } from '../../src/engine/action-definition.js';
 import { MeasurementsPanel } from '../../src/ui/components/MeasurementsPanel.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
 import { renderAt, frameShows, type Rendered } from './render.js';

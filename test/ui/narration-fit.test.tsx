@@ -8,7 +8,7 @@
  */
 import { dirname } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { stepTextOf } from '../../src/engine/steps.js';
 import type { Scenario } from '../../src/engine/scenario-schema.js';

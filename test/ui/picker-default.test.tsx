@@ -5,7 +5,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { Console } from 'node:console';
 import { afterEach, expect, onTestFinished, test } from 'vitest';
-import { buildActionRegistry } from '../../src/actions.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
 import { pickerChoices } from '../../src/commands/run.js';
 import { defaultScenarioId } from '../../src/engine/catalog.js';
 import { renderPicker } from '../../src/ui/app.js';

@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildActionRegistry } from '../../src/actions.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
+import { buildActionRegistry } from '../../src/all-actions.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { Runner } from '../../src/engine/runner.js';
 import { parseScenario } from '../../src/engine/scenario-load.js';
 import { createRunStore, type RunStore } from '../../src/store/run-store.js';

@@ -1,4 +1,4 @@
-import type { ActionDefinition } from '../action.js';
+import type { ActionDefinition } from '../action-definition.js';
 import { printAction } from './print.js';
 import { shellAction } from './shell.js';
 import { waitAction } from './wait.js';

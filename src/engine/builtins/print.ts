@@ -1,6 +1,6 @@
 /** `print`: one line of text in the step's output (after interpolation). */
 import { z } from 'zod';
-import { defineAction } from '../action.js';
+import { defineAction } from '../action-definition.js';
 
 export const printAction = defineAction({
   name: 'print',

@@ -5,8 +5,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { defineAction } from '../action.js';
-import { spawnTracked } from '../spawn.js';
+import { defineAction } from '../action-definition.js';
+import { spawnTracked } from '../../process/spawn.js';
 
 const shellArgs = z.union([
   z.string().min(1).describe('The command, run with bash -c.'),

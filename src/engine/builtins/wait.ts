@@ -5,10 +5,10 @@
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionResult } from '../action.js';
+import { defineAction, type ActionContext, type ActionResult } from '../action-definition.js';
 import { parseDuration } from '../duration.js';
 import { durationSchema } from '../scenario-schema.js';
-import { deadline as bounded } from '../deadline.js';
+import { deadline as bounded } from '../../process/deadline.js';
 
 const timeout = durationSchema.default('30s').describe('Give up after this long (default 30s).');
 const waitArgs = z.union([

@@ -3,7 +3,7 @@
  * then checkout) and add up what they cost: CPU summed, peak RSS the largest, phases by name.
  */
 import { readFile } from 'node:fs/promises';
-import { makeTempDir } from '../../engine/cleanup.js';
+import { makeTempDir } from '../../process/cleanup.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { assertChildOk, runMeasuredChild } from '../child-usage.js';

@@ -7,7 +7,7 @@
  *    must end in the check alone (status.lastFetch = 'skipped-unchanged').
  * In-process; the git processes the Git pass spawns are counted through /proc/self/stat.
  */
-import { makeTempDir, type TempDir } from '../../engine/cleanup.js';
+import { makeTempDir, type TempDir } from '../../process/cleanup.js';
 import { join } from 'node:path';
 import { fluxTarballArchive } from '../../reconcile/archive.js';
 import { getCondition } from '../../flux/conditions.js';

@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CleanupRegistry, makeTempDir, sweepTempDirs } from '../../src/engine/cleanup.js';
-import { isAlive, trackChild } from '../../src/engine/spawn.js';
+import { CleanupRegistry, makeTempDir, sweepTempDirs } from '../../src/process/cleanup.js';
+import { isAlive, trackChild } from '../../src/process/spawn.js';
 
 const parent = mkdtempSync(join(tmpdir(), 'ocilab-tempdir-test-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));

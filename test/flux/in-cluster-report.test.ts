@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../src/measure/export-csv.js';
 import { buildReport, parseReport, reportToJson } from '../../src/measure/report.js';
-import { amendReports, type InClusterRow } from '../../src/targets/in-cluster-report.js';
+import { amendReports, type InClusterRow } from '../../src/flux/in-cluster-report.js';
 import { parseCsv } from '../helpers/csv.js';
 
 let dir: string;

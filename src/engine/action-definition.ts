@@ -14,8 +14,8 @@
  * `ctx.report` and the variables they set.
  */
 import type { z } from 'zod';
-import type { CleanupRegistry } from './cleanup.js';
-import { RunScope } from './run-scope.js';
+import type { CleanupRegistry } from '../process/cleanup.js';
+import type { RunScope } from './run-scope.js';
 import type { OutputStreams } from './streams.js';
 import type { Plan } from '../kube/plan.js';
 import type { MetricName, MetricUnit } from '../measure/metrics.js';
@@ -185,53 +185,4 @@ export interface FormerName {
 /** Helper that keeps the args type attached to the definition. */
 export function defineAction<A>(def: ActionDefinition<A>): ActionDefinition<A> {
   return def;
-}
-
-/** The registry actions are looked up in; areas add theirs at start-up. */
-export class ActionRegistry {
-  private readonly actions = new Map<string, ActionDefinition<any>>();
-  private readonly scopeSetups: ((scope: RunScope) => void)[] = [];
-
-  /** Something every run's scope starts with, e.g. a verifier one area plugs into another's reconciler. */
-  onRunScope(setup: (scope: RunScope) => void): this {
-    this.scopeSetups.push(setup);
-    return this;
-  }
-
-  /** A new scope for one run, set up by every onRunScope. */
-  newRunScope(): RunScope {
-    const scope = new RunScope();
-    for (const setup of this.scopeSetups) setup(scope);
-    return scope;
-  }
-  private readonly former = new Map<string, { def: ActionDefinition<any>; former: FormerName }>();
-
-  register(...defs: ActionDefinition<any>[]): this {
-    for (const def of defs) {
-      if (this.actions.has(def.name) || this.former.has(def.name)) throw new Error(`action ${def.name} is registered twice`);
-      this.actions.set(def.name, def);
-      for (const f of def.formerNames ?? []) {
-        if (this.actions.has(f.name) || this.former.has(f.name)) throw new Error(`action ${f.name} is registered twice (former name of ${def.name})`);
-        this.former.set(f.name, { def, former: f });
-      }
-    }
-    return this;
-  }
-
-  /** The action that replaced a former name, and how its old arguments map; undefined for any other name. */
-  renamed(name: string): { def: ActionDefinition<any>; former: FormerName } | undefined {
-    return this.former.get(name);
-  }
-
-  get(name: string): ActionDefinition<any> | undefined {
-    return this.actions.get(name);
-  }
-
-  names(): string[] {
-    return [...this.actions.keys()].sort();
-  }
-
-  all(): ActionDefinition<any>[] {
-    return this.names().map((n) => this.actions.get(n)!);
-  }
 }

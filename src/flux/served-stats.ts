@@ -5,8 +5,8 @@
  * registry:3 container, GitHub, ghcr.io): its traffic is not measured, and the reason is said.
  */
 import { z } from 'zod';
-import type { Target } from './target.js';
-import { deadline } from '../engine/deadline.js';
+import type { Target } from '../targets/target.js';
+import { deadline } from '../process/deadline.js';
 
 export const STATS_PATH = '/_ocilab/stats';
 const PROBE_TIMEOUT_MS = 3_000;

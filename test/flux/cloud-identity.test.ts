@@ -1,6 +1,6 @@
 /** Workload identity: which registries and nodes belong to which cloud, and when the step runs for real. */
 import { describe, expect, it } from 'vitest';
-import { cloudOfProviderId, cloudOfRegistry, decideIdentity } from '../../src/targets/cloud-identity.js';
+import { cloudOfProviderId, cloudOfRegistry, decideIdentity } from '../../src/flux/cloud-identity.js';
 
 describe('cloudOfRegistry (the hosts Flux\'s oci/auth code matches)', () => {
   it.each([

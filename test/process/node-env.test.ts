@@ -1,6 +1,6 @@
 /** NODE_ENV: production for ocilab's own React, never imposed on the processes a scenario runs. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { childEnv, defaultNodeEnvToProduction } from '../../src/engine/node-env.js';
+import { childEnv, defaultNodeEnvToProduction } from '../../src/process/node-env.js';
 
 describe('defaultNodeEnvToProduction', () => {
   it.each([

@@ -6,12 +6,12 @@
  * the status that reconcile left; otherwise it waits up to `timeout` for a match.
  */
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action-definition.js';
 import { parseDuration } from '../engine/duration.js';
-import { condition, currentFailure, isObserved, isWorking, type StatusPredicate } from '../flux/conditions.js';
-import { ConditionExpectationSchema, describeExpectation, describeObject, mismatches, type Expectation } from '../flux/expectation.js';
-import { FLUX_KIND_NAMES, guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
-import type { WaitOutcome } from './target.js';
+import { condition, currentFailure, isObserved, isWorking, type StatusPredicate } from './conditions.js';
+import { ConditionExpectationSchema, describeExpectation, describeObject, mismatches, type Expectation } from './expectation.js';
+import { FLUX_KIND_NAMES, guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from '../targets/action-support.js';
+import type { WaitOutcome } from '../targets/target.js';
 
 /** What `flux reconcile` calls each kind. */
 const FLUX_RECONCILE_NOUN: Record<(typeof FLUX_KIND_NAMES)[number], string> = {

@@ -4,12 +4,12 @@
  * src/flux's builders (so a bad argument fails with the field named, before anything is sent).
  */
 import { z } from 'zod';
-import { helmRelease } from '../flux/helm.js';
-import { helmChart, helmRepository } from '../flux/helm-source.js';
-import { gitRepository, kustomization, ociRepository } from '../flux/objects.js';
-import { OCI_PROVIDERS } from '../flux/types.js';
-import { targetsArg } from './action-support.js';
-import { TargetError, type TargetObject } from './target.js';
+import { helmRelease } from './helm.js';
+import { helmChart, helmRepository } from './helm-source.js';
+import { gitRepository, kustomization, ociRepository } from './objects.js';
+import { OCI_PROVIDERS } from './types.js';
+import { targetsArg } from '../targets/action-support.js';
+import { TargetError, type TargetObject } from '../targets/target.js';
 
 const name = z.string().min(1);
 export const durationArg = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, 'a duration like 30s, 1m or 1h30m');

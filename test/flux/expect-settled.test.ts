@@ -7,9 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { condition, isObserved, isWorking, type Condition, type FluxStatusObject, type StatusPredicate } from '../../src/flux/conditions.js';
-import { reconcileSettled } from '../../src/targets/expect.js';
+import { reconcileSettled } from '../../src/flux/expect-action.js';
 
-/** The predicate as it was (src/targets/expect.ts before the change), the reference. */
+/** The predicate as it was (flux.expect's, before the change), the reference. */
 const before: StatusPredicate = (obj) => {
   if (!obj) return { done: true, ok: false, message: 'not found' };
   const ready = condition(obj, 'Ready')?.status;

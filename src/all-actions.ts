@@ -4,7 +4,7 @@
  * `src/<area>/actions.ts`; the integrator adds one import and one spread below,
  * then runs `npm run schema` so scenarios/schema.json knows the new actions.
  */
-import { ActionRegistry } from './engine/action.js';
+import { ActionRegistry } from './engine/action-registry.js';
 import { builtinActions } from './engine/builtins/index.js';
 import { cosignActions } from './cosign/actions.js';
 import { cosignSourceVerifier } from './cosign/source-verifier.js';
@@ -14,7 +14,9 @@ import { ociActions } from './oci/actions.js';
 import { sourceVerifiers } from './reconcile/run-reconciler.js';
 import { registryActions } from './registry/actions.js';
 import { workshopActions } from './workshop/actions.js';
-import { targetsActions } from './targets/actions.js';
+import { targetActions } from './targets/actions.js';
+import { fluxActions } from './flux/actions.js';
+import { tamperActions } from './tamper/actions.js';
 import { helmActions } from './helm/actions.js';
 
 export function buildActionRegistry(): ActionRegistry {
@@ -26,7 +28,9 @@ export function buildActionRegistry(): ActionRegistry {
     ...cosignActions,
     ...workshopActions,
     ...measureActions,
-    ...targetsActions,
+    ...targetActions,
+    ...fluxActions,
+    ...tamperActions,
     ...helmActions,
   );
   // OCIRepository spec.verify on the local target goes through ocilab's cosign verifier, in every run.

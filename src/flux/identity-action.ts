@@ -6,12 +6,12 @@
  * Sets `flux.identity`: `ran` or `shown`.
  */
 import { z } from 'zod';
-import { defineAction, type ActionContext } from '../engine/action.js';
+import { defineAction, type ActionContext } from '../engine/action-definition.js';
 import { parseDuration } from '../engine/duration.js';
-import { guarded, refOfArgs, targetCtx, targetOf } from './action-support.js';
+import { guarded, refOfArgs, targetCtx, targetOf } from '../targets/action-support.js';
 import { buildObject, durationArg } from './apply-args.js';
 import { cloudOfRegistry, decideIdentity, registryHostOf } from './cloud-identity.js';
-import type { Target } from './target.js';
+import type { Target } from '../targets/target.js';
 
 const identityArgs = z.strictObject({
   name: z.string().default('app-identity').describe('The OCIRepository\'s name.'),

@@ -11,14 +11,14 @@
  * process_resident_memory_bytes). The objects are deleted afterwards unless `keep: true`.
  */
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action-definition.js';
 import { parseDuration } from '../engine/duration.js';
 import { reconcileDuration, UsageSampler, type ProcessUsage } from '../kube/metrics.js';
 import type { Exposition } from '../kube/prometheus.js';
 import { kubeletMemory, metricsReader } from './controller-metrics.js';
 import { buildObject } from './apply-args.js';
-import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
-import { deleteObject } from './kube-delivery.js';
+import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from '../targets/action-support.js';
+import { deleteObject } from '../targets/kube-delivery.js';
 import type { ObjectRef } from '../kube/resources.js';
 
 const KINDS = ['GitRepository', 'OCIRepository'] as const;

@@ -12,11 +12,11 @@
  * `copySignature: true` also copies `sha256-<old>.sig` to `sha256-<new>.sig`: cosign and
  * ocilab refuse it, the payload names the old digest.
  */
-import { makeTempDir } from '../engine/cleanup.js';
+import { makeTempDir } from '../process/cleanup.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { signatureTag } from '../cosign/classic.js';
-import { defineAction, type ActionDefinition } from '../engine/action.js';
+import { defineAction, type ActionDefinition } from '../engine/action-definition.js';
 import { buildArtifact } from '../oci/artifact.js';
 import { RegistryClient } from '../oci/client.js';
 import { credentialSource } from '../oci/credentials.js';

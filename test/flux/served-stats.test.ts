@@ -15,7 +15,7 @@ import { GitServer } from '../../src/git/server/server.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
-import { probeServed, statsUrlOf } from '../../src/targets/served-stats.js';
+import { probeServed, statsUrlOf } from '../../src/flux/served-stats.js';
 
 const exec = promisify(execFile);
 const signal = new AbortController().signal;

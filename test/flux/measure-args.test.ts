@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ActionContext, Measurement, TargetName } from '../../src/engine/action.js';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
-import { targetsActions } from '../../src/targets/actions.js';
-import { fluxMeasure } from '../../src/targets/flux-measure.js';
+import type { ActionContext, Measurement, TargetName } from '../../src/engine/action-definition.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
+import { fluxActions } from '../../src/flux/actions.js';
+import { fluxMeasure } from '../../src/flux/measure-action.js';
 import { RunScope } from '../../src/engine/run-scope.js';
 
 async function runOn(target: TargetName, args: Record<string, unknown>) {
@@ -34,7 +34,7 @@ async function runOn(target: TargetName, args: Record<string, unknown>) {
 
 describe('flux.measure', () => {
   it('is registered with the target actions', () => {
-    expect(targetsActions.map((a) => a.name)).toContain('flux.measure');
+    expect(fluxActions.map((a) => a.name)).toContain('flux.measure');
   });
 
   it('takes runs as the scenario param string; defaults to both talk sources', () => {

@@ -10,14 +10,14 @@
  *   - bytes and requests served per reconcile by ocilab's Git server (GitRepository) or
  *     registry (OCIRepository), read from their /_ocilab/stats; "not measured" otherwise.
  * Every figure is a measurement (method `in-cluster <Kind>`) for the panel, --plain and,
- * with `report:`, the exported report (src/targets/in-cluster-report.ts).
+ * with `report:`, the exported report (src/flux/in-cluster-report.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { defineAction, type ActionContext } from '../engine/action.js';
+import { defineAction, type ActionContext } from '../engine/action-definition.js';
 import { parseDuration } from '../engine/duration.js';
 import type { KubeClient } from '../kube/client.js';
-import { readyPredicate } from '../flux/conditions.js';
+import { readyPredicate } from './conditions.js';
 import { processReading, reconcileDuration } from '../kube/metrics.js';
 import { histogramDelta, type Exposition } from '../kube/prometheus.js';
 import { reconcileAndWait } from '../kube/reconcile.js';
@@ -25,11 +25,11 @@ import { cpuMsBetween, type PodUsage } from '../kube/stats.js';
 import { unitOf, type MetricName } from '../measure/metrics.js';
 import { summarize } from '../measure/stats.js';
 import { formatPercent } from '../measure/units.js';
-import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
+import { guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from '../targets/action-support.js';
 import { kubeletUsage, metricsReader } from './controller-metrics.js';
 import { amendReports, type InClusterRow } from './in-cluster-report.js';
 import { BYTES_COUNTED, probeTargetServers, ROLE_LABEL, type ServedMeter, type ServedProbe } from './served-stats.js';
-import type { Target } from './target.js';
+import type { Target } from '../targets/target.js';
 
 const runsArg = z
   .union([z.number(), z.string().trim().regex(/^\d+$/, 'runs must be a whole number').transform(Number)])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CleanupRegistry } from '../../src/engine/cleanup.js';
-import { isAlive, spawnTracked } from '../../src/engine/spawn.js';
+import { CleanupRegistry } from '../../src/process/cleanup.js';
+import { isAlive, spawnTracked } from '../../src/process/spawn.js';
 
 const gone = (pid: number) => expect.poll(() => isAlive(pid), { timeout: 5000 }).toBe(false);
 
