@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { defineAction, type ActionContext } from '../engine/action.js';
-import { FLEET_HEAD, FLEET_TITLE, fleetNotes, fleetRows } from './export-fleet.js';
+import { FLEET_HEAD, FLEET_TITLE, fleetNotes, fleetRows, fleetServerCpuMs } from './export-fleet.js';
 import { FLEET_DEFAULTS, runFleet } from './fleet.js';
 import { PRESETS } from './matrix.js';
 import { renderTable } from './text-table.js';
@@ -46,7 +46,7 @@ export async function measureFleet(args: FleetArgs, ctx: Pick<ActionContext, 'si
     const who = { method: `fleet: ${t.label}`, methodId: `fleet.${t.kind}`, short: `fleet ${t.kind}`, transport: t.kind, client: `${f.clusters} pollers in ${f.workers} processes` };
     const note = `${f.clusters} clusters every ${f.pollSeconds} s for ${f.windowSeconds} s (≙ ${f.equivalentClusters} every ${f.intervalMinutes} min)`;
     const figures = [
-      ['server_cpu_ms', t.measured.serverCpuMs === null || t.measured.idleCpuMs === null ? null : t.measured.serverCpuMs - t.measured.idleCpuMs, t.projected.serverCpuMs],
+      ['server_cpu_ms', fleetServerCpuMs(t), t.projected.serverCpuMs],
       ['bytes_down', t.measured.bytesDown, t.projected.bytesDown],
       ['requests', t.measured.requests, t.projected.requests],
     ] as const;
