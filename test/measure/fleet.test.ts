@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
@@ -184,6 +184,26 @@ describe('a short fleet run', () => {
       expect(figure('errors')[col('value')]).toBe('0');
       expect(figure('errors')[col('projected')]).toBe('');
       expect(figure('requests')[col('label')]).toBe(t.label);
+    }
+  });
+});
+
+describe('measure.fleet off (clusters 0, the scenario default)', () => {
+  it('measures nothing, says how to turn it on, and its .md/.txt reports say off (no .json)', async () => {
+    const { measureFleet, FleetArgs } = await import('../../src/measure/fleet-action.js');
+    const work = mkdtempSync(join(tmpdir(), 'fleet-off-'));
+    try {
+      const lines: string[] = [];
+      const reported: unknown[] = [];
+      const args = FleetArgs.parse({ clusters: '0', report: ['fleet.json', 'fleet.md'] });
+      const r = await measureFleet(args, { signal: new AbortController().signal, log: (l) => lines.push(l), report: (m) => reported.push(m), workDir: work });
+      expect(r).toEqual({ ok: true });
+      expect(reported).toEqual([]);
+      expect(lines[0]).toBe('fleet: off (clusters 0), nothing measured; --param fleet=200 runs 200 simulated clusters per transport');
+      expect(readFileSync(join(work, 'fleet.md'), 'utf8')).toBe(`${lines[0]}\n`);
+      expect(existsSync(join(work, 'fleet.json'))).toBe(false);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
   });
 });

@@ -17,10 +17,10 @@ const file = join(root, 'scenarios/git-vs-oci.yaml');
 beforeAll(() => ensureBuilt(), 120_000);
 
 describe('git-vs-oci scenario', () => {
-  it('loads: twelve steps, each with say, show, notes and a check', () => {
+  it('loads: thirteen steps, each with say, show, notes and a check', () => {
     const s = loadScenarioFile(file, buildActionRegistry());
     expect(s.steps.map((x) => x.id)).toEqual([
-      'what-is-gitops', 'servers', 'fleet-repo', 'from-git', 'from-oci', 'side-by-side', 'fleet', 'change',
+      'what-is-gitops', 'servers', 'fleet-repo', 'from-git', 'from-oci', 'side-by-side', 'fleet', 'fleet-measured', 'change',
       'registry-outage', 'registry-back', 'git-outage', 'git-back',
     ]);
     for (const step of s.steps) {
