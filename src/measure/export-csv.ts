@@ -3,8 +3,12 @@
  * In-cluster figures (flux.measure on kind/cluster) follow as rows of their own: `label` says
  * which (in-cluster GitRepository / OCIRepository), `source`, `metric`, `value`, `unit` and
  * `note` (how it was measured) hold the figure; the local stat columns stay empty for them.
+ * The fleet (`bench --fleet N`) follows the same way, scope `fleet`: one row per transport and
+ * figure, the measured figure in `value`, the formula's in `projected`, `ratio` = measured ÷
+ * projected (empty where the table has none), and the fleet's size and compressed interval in `note`.
  */
-import type { InClusterRow, MeasureReport } from './report-schema.js';
+import { fleetServerCpuMs } from './export-fleet.js';
+import type { FleetReport, FleetTransport, InClusterRow, MeasureReport } from './report-schema.js';
 import { SAMPLE_FIELDS } from './types.js';
 
 const STAT_FIELDS = ['median', 'min', 'max', 'iqr', 'spread', 'n'] as const;
@@ -29,6 +33,8 @@ export const CSV_COLUMNS: readonly string[] = [
   'value',
   'unit',
   'note',
+  'projected',
+  'ratio',
 ];
 
 type Cell = string | number | boolean | null | undefined;
@@ -48,6 +54,37 @@ function sourceKind(source: string): 'git' | 'oci' | null {
 function inClusterCells(r: InClusterRow): Cell[] {
   const byName: Record<string, Cell> = { label: r.method, kind: sourceKind(r.source), source: r.source, metric: r.metric, value: r.value, unit: r.unit, note: r.note };
   return CSV_COLUMNS.map((c) => byName[c] ?? null);
+}
+
+type FleetFigure = [metric: string, unit: string, measured: number | null, projected: number | null, ratio: number | null];
+
+function fleetFigures(t: FleetTransport): FleetFigure[] {
+  const m = t.measured;
+  const p = t.projected;
+  return [
+    ['server_cpu_ms', 'ms', fleetServerCpuMs(t), p.serverCpuMs, t.ratio.serverCpu],
+    ['server_idle_cpu_ms', 'ms', m.idleCpuMs, null, null],
+    ['server_cores', 'cores', t.serverCores.measured, t.serverCores.projected, t.ratio.serverCpu],
+    ['bytes_down', 'bytes', m.bytesDown, p.bytesDown, t.ratio.bytesDown],
+    ['requests', 'count', m.requests, p.requests, t.ratio.requests],
+    ['polls', 'count', m.polls, p.polls, null],
+    ['fetches', 'count', m.fetches, p.fetches, null],
+    ['check_p50_ms', 'ms', m.checkP50Ms, null, null],
+    ['check_p99_ms', 'ms', m.checkP99Ms, null, null],
+    ['errors', 'count', m.errors, null, null],
+    ['late_polls', 'count', m.latePolls, null, null],
+  ];
+}
+
+function fleetCells(f: FleetReport): Cell[][] {
+  const fleet = `${f.clusters} clusters polling every ${f.pollSeconds} s for ${f.windowSeconds} s, ${f.changes} change(s): the ${f.intervalMinutes} min interval compressed, the load of ${f.equivalentClusters} clusters every ${f.intervalMinutes} min`;
+  return f.transports.flatMap((t) => {
+    const note = t.fellBehind ? `${fleet}; fell behind (${t.measured.latePolls} late polls): ratios not comparable` : fleet;
+    return fleetFigures(t).map(([metric, unit, value, projected, ratio]) => {
+      const byName: Record<string, Cell> = { preset: f.preset, scope: 'fleet', label: t.label, kind: t.kind, client: f.clients, metric, value, unit, note, projected, ratio };
+      return CSV_COLUMNS.map((c) => byName[c] ?? null);
+    });
+  });
 }
 
 export function reportToCsv(report: MeasureReport): string {
@@ -71,7 +108,10 @@ export function reportToCsv(report: MeasureReport): string {
     null,
     null,
     null,
+    null,
+    null,
   ]);
   for (const r of report.inCluster ?? []) rows.push(inClusterCells(r));
+  if (report.fleet) rows.push(...fleetCells(report.fleet));
   return [CSV_COLUMNS, ...rows].map((row) => row.map(quote).join(',')).join('\r\n') + '\r\n';
 }

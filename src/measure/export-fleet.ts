@@ -13,6 +13,12 @@ export const FLEET_ALIGN: ('left' | 'right')[] = ['left', 'left', 'right', 'righ
 const ratioText = (r: number | null) => (r === null ? 'n/a' : `${r.toFixed(2)}×`);
 const cores = (c: number | null) => (c === null ? 'n/a' : c.toFixed(3));
 
+/** The fleet's own server CPU: the server's over the window less its idle baseline (the formula has no idle term). */
+export function fleetServerCpuMs(t: FleetTransport): number | null {
+  const m = t.measured;
+  return m.serverCpuMs === null || m.idleCpuMs === null ? null : m.serverCpuMs - m.idleCpuMs;
+}
+
 function transportRows(t: FleetTransport): string[][] {
   const m = t.measured;
   const p = t.projected;
@@ -20,7 +26,7 @@ function transportRows(t: FleetTransport): string[][] {
   return [
     [name, 'server CPU, all', formatMs(m.serverCpuMs), '', ''],
     [name, '  of it idle (nobody polling)', formatMs(m.idleCpuMs), '', ''],
-    [name, 'server CPU, the fleet', formatMs(m.serverCpuMs === null || m.idleCpuMs === null ? null : m.serverCpuMs - m.idleCpuMs), formatMs(p.serverCpuMs), ratioText(t.ratio.serverCpu)],
+    [name, 'server CPU, the fleet', formatMs(fleetServerCpuMs(t)), formatMs(p.serverCpuMs), ratioText(t.ratio.serverCpu)],
     [name, 'server cores (window average)', cores(t.serverCores.measured), cores(t.serverCores.projected), ratioText(t.ratio.serverCpu)],
     [name, 'bytes down', formatBytes(m.bytesDown), formatBytes(p.bytesDown), ratioText(t.ratio.bytesDown)],
     [name, 'requests', formatCount(m.requests), formatCount(p.requests === null ? null : Math.round(p.requests)), ratioText(t.ratio.requests)],

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
@@ -16,9 +16,11 @@ import { startRegistry, type RegistryHandle } from '../../src/registry/server.js
 import { parseRefAdvertisement, readShallowPackResponse } from '../../src/measure/fleet-git-wire.js';
 import { gitCheck, gitFetch, ociCheck, ociFetch, poll } from '../../src/measure/fleet-poll.js';
 import { runFleet } from '../../src/measure/fleet.js';
+import { CSV_COLUMNS } from '../../src/measure/export-csv.js';
 import { renderReport } from '../../src/measure/output.js';
 import { ReportSchema } from '../../src/measure/report-schema.js';
 import { buildReport } from '../../src/measure/report.js';
+import { parseCsv } from '../helpers/csv.js';
 import { makeGitRepo } from './git-fixture.js';
 
 let dir: string;
@@ -164,6 +166,45 @@ describe('a short fleet run', () => {
     expect(plain).toContain('forked node process');
     expect(renderReport(report, 'md')).toContain('## fleet: measured vs projected');
     expect(renderReport(report, 'html')).toContain('<h2>fleet: measured vs projected</h2>');
+    // --csv: one row per transport and figure, measured in value, the formula's in projected, their ratio
+    const rows = parseCsv(renderReport(report, 'csv'));
+    const col = (name: string) => CSV_COLUMNS.indexOf(name);
+    const fleetRows = rows.filter((r) => r[col('scope')] === 'fleet');
+    for (const t of f.transports) {
+      const figure = (metric: string) => fleetRows.find((r) => r[col('kind')] === t.kind && r[col('metric')] === metric)!;
+      expect(fleetRows.filter((r) => r[col('kind')] === t.kind).map((r) => r[col('metric')])).toEqual(
+        ['server_cpu_ms', 'server_idle_cpu_ms', 'server_cores', 'bytes_down', 'requests', 'polls', 'fetches', 'check_p50_ms', 'check_p99_ms', 'errors', 'late_polls'],
+      );
+      expect(Number(figure('server_cpu_ms')[col('value')])).toBeCloseTo(t.measured.serverCpuMs! - t.measured.idleCpuMs!);
+      expect(Number(figure('server_cpu_ms')[col('projected')])).toBe(t.projected.serverCpuMs);
+      expect(Number(figure('server_cpu_ms')[col('ratio')])).toBe(t.ratio.serverCpu);
+      expect(Number(figure('bytes_down')[col('value')])).toBe(t.measured.bytesDown);
+      expect(Number(figure('bytes_down')[col('ratio')])).toBe(t.ratio.bytesDown);
+      expect(figure('requests').slice(col('value'))).toEqual(['25', 'count', expect.stringContaining('5 clusters polling every 1 s for 3 s'), String(t.projected.requests), String(t.ratio.requests)]);
+      expect(figure('errors')[col('value')]).toBe('0');
+      expect(figure('errors')[col('projected')]).toBe('');
+      expect(figure('requests')[col('label')]).toBe(t.label);
+    }
+  });
+});
+
+describe('measure.fleet off (clusters 0, the scenario default)', () => {
+  it('measures nothing, says how to turn it on, and its .md/.txt reports say off (no .json)', async () => {
+    const { measureFleet, FleetArgs } = await import('../../src/measure/fleet-action.js');
+    const work = mkdtempSync(join(tmpdir(), 'fleet-off-'));
+    try {
+      const lines: string[] = [];
+      const reported: unknown[] = [];
+      const args = FleetArgs.parse({ clusters: '0', report: ['fleet.json', 'fleet.md'] });
+      const r = await measureFleet(args, { signal: new AbortController().signal, log: (l) => lines.push(l), report: (m) => reported.push(m), workDir: work });
+      expect(r).toEqual({ ok: true });
+      expect(reported).toEqual([]);
+      expect(lines[0]).toBe('fleet: off (clusters 0), nothing measured; --param fleet=200 runs 200 simulated clusters per transport');
+      expect(readFileSync(join(work, 'fleet.md'), 'utf8')).toBe(`${lines[0]}\n`);
+      expect(existsSync(join(work, 'fleet.json'))).toBe(false);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
 

@@ -17,10 +17,10 @@ const file = join(root, 'scenarios/git-vs-oci.yaml');
 beforeAll(() => ensureBuilt(), 120_000);
 
 describe('git-vs-oci scenario', () => {
-  it('loads: twelve steps, each with say, show, notes and a check', () => {
+  it('loads: thirteen steps, each with say, show, notes and a check', () => {
     const s = loadScenarioFile(file, buildActionRegistry());
     expect(s.steps.map((x) => x.id)).toEqual([
-      'what-is-gitops', 'servers', 'fleet-repo', 'from-git', 'from-oci', 'side-by-side', 'fleet', 'change',
+      'what-is-gitops', 'servers', 'fleet-repo', 'from-git', 'from-oci', 'side-by-side', 'fleet', 'fleet-measured', 'change',
       'registry-outage', 'registry-back', 'git-outage', 'git-back',
     ]);
     for (const step of s.steps) {
@@ -46,7 +46,10 @@ describe('git-vs-oci scenario', () => {
     // the projection, from this run's medians
     expect(r.out).toMatch(/500 clusters, every 1 min, 2 changes\/hour/);
     expect(r.out).toMatch(/OCI \(HEAD \+ pull\)\s+\S+ req\/s/);
-    // step 8: both sources picked up the change
+    // step 8, the measured fleet: off by default, and it says how to turn it on
+    expect(r.out).toContain('fleet: off (clusters 0), nothing measured; --param fleet=200 runs 200 simulated clusters per transport');
+    expect(r.out).toMatch(/fleet\.md[\s\S]*fleet: off/);
+    // step 9: both sources picked up the change
     expect(r.out).toMatch(/GitRepository at main@sha1:[0-9a-f]{40}; OCIRepository at latest@sha256:[0-9a-f]{64}, built from that commit/);
   }, 180_000);
 
