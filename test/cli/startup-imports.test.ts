@@ -122,11 +122,12 @@ describe('start-up imports', () => {
     expect(failures).toEqual([]);
   }, 120_000);
 
-  it('list reads the scenarios without the action registry, Ink or any client', async () => {
+  it('list shows the scenarios the build validated without YAML, zod, the action registry, Ink or any client', async () => {
+    // (a shipped file changed after the build is validated by list itself: test/engine/catalog-index.test.ts)
     const r = await load(['list']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('hello\n');
-    expect(beyond(r.modules, SCENARIOS)).toEqual([]);
+    expect(beyond(r.modules, [])).toEqual([]);
   });
 
   it.each([
