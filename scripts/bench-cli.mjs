@@ -11,6 +11,8 @@
  * the key (cosign's N=65536, r=8, p=1, measured alone), which is the password's cost by design.
  *
  * Bounded: 5 runs per row (RUNS=n to change, at most 20), about a minute on an idle 2-core machine.
+ * `--only <text>` keeps the rows whose command contains the text (and `node -e 0`), e.g.
+ * `npm run bench:cli -- --only list` for `ocilab list` and `ocilab artifact list`.
  * Loopback only. Prints a Markdown table with the load average before and after.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,6 +25,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/cli.js');
 const RUNS = Math.min(20, Math.max(1, Number(process.env.RUNS ?? 5) || 5));
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+if (onlyAt > 0 && !ONLY) {
+  process.stderr.write('bench:cli: --only needs a text, e.g. --only list\n');
+  process.exit(2);
+}
+/** Whether the row labelled `label` is measured (all without --only). */
+const wanted = (label) => ONLY === undefined || label === '`node -e 0`' || label.includes(ONLY);
 const env = { ...process.env, NO_COLOR: '1' };
 delete env.CI;
 
@@ -62,6 +72,7 @@ function untilReady(argv, ready) {
 
 const rows = [];
 async function row(label, measure, note = '') {
+  if (!wanted(label)) return [];
   const samples = [];
   for (let i = 0; i < RUNS; i++) samples.push(await measure());
   rows.push({ label, samples, note });
@@ -127,17 +138,17 @@ async function main() {
     await row('`ocilab artifact tag`', () => timed(ocilab('artifact', 'tag', `${url}:v1`, '--tag', 'v2')).t);
     await row('`ocilab artifact list`', () => timed(ocilab('artifact', 'list', url)).t);
     const scrypt = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < (wanted("`ocilab cosign sign`") ? RUNS : 0); i++) {
       const code = "const {scrypt}=require('node:crypto');const t=performance.now();scrypt('p',Buffer.alloc(32),32,{N:65536,r:8,p:1,maxmem:256*1024*1024},()=>console.log(performance.now()-t))";
       scrypt.push(Number(timed([process.execPath, '-e', code]).stdout));
     }
     const scryptMs = median(scrypt);
     const sign = await row('`ocilab cosign sign`', () => timed(ocilab('cosign', 'sign', '--key', join(work, 'cosign.key'), signed), { env: keyEnv }).t);
-    rows.push({ label: '`ocilab cosign sign` without scrypt', samples: sign.map((t) => t - scryptMs), note: `scrypt alone: ${scryptMs.toFixed(0)} ms` });
+    if (sign.length > 0) rows.push({ label: '`ocilab cosign sign` without scrypt', samples: sign.map((t) => t - scryptMs), note: `scrypt alone: ${scryptMs.toFixed(0)} ms` });
     await row('`ocilab cosign verify`', () => timed(ocilab('cosign', 'verify', '--key', join(work, 'cosign.pub'), signed)).t);
     await row('`ocilab registry serve`: ready', async () => (await untilReady(ocilab('registry', 'serve', '--port', '0'), /registry listening on/)).t);
 
-    const tmux = spawnSync('tmux', ['new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'sleep 600']);
+    const tmux = !wanted('`ocilab run hello`: first frame') ? { status: -1 } : spawnSync('tmux', ['new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'sleep 600']);
     if (tmux.status === 0) {
       spawnSync('tmux', ['set-option', '-t', session, 'remain-on-exit', 'on']);
       const frames = [];
@@ -148,7 +159,7 @@ async function main() {
       }
       rows.push({ label: '`ocilab run hello`: first frame (tmux 100x30)', samples: frames.map((f) => f.first), note: '' });
       rows.push({ label: '`ocilab run hello`: run UI shown', samples: frames.map((f) => f.app), note: 'not a goal; for reference' });
-    } else {
+    } else if (wanted('`ocilab run hello`: first frame')) {
       process.stderr.write('bench:cli: tmux not available, no first-frame rows\n');
     }
 

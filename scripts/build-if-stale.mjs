@@ -103,6 +103,13 @@ function compileDist(outDir) {
     cwd: repoRoot,
     stdio: 'inherit',
   });
+  // `ocilab list` without YAML or zod: the shipped scenarios validated now, by this build's
+  // loader (src/engine/catalog-index.ts; a file changed later is validated by list itself).
+  const indexer = pathToFileURL(join(outDir, 'engine/catalog-index.js')).href;
+  execFileSync(process.execPath, ['--input-type=module', '-e', `await (await import(${JSON.stringify(indexer)})).writeCatalogIndex()`], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
 }
 
 /** Compiles when stale (or always with force); returns whether it compiled. Compiler errors throw (output shown). */

@@ -3,32 +3,21 @@
  * a shipped id (the `id:` inside the file, whatever the file is called), or the path of a
  * YAML file a trainer wrote. Two shipped files with the same id are a load error naming both.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ActionRegistry } from './action-registry.js';
 import { ScenarioLoadError, UnknownScenarioError, type LocatedProblem } from './load-errors.js';
 import { loadScenarioFile } from './scenario-load.js';
 import { DEFAULT_SCENARIOS } from './scenario-names.js';
+import { shippedScenarioFiles, shippedScenariosDir } from './scenario-files.js';
 import type { Scenario } from './scenario-schema.js';
-
-/** `scenarios/` of the package (same relative place from src/engine and dist/engine). */
-export function shippedScenariosDir(): string {
-  return fileURLToPath(new URL('../../scenarios/', import.meta.url));
-}
 
 export { DEFAULT_SCENARIOS };
 
 export { UnknownScenarioError };
 
-export function shippedScenarioFiles(dir = shippedScenariosDir()): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => join(dir, f));
-}
+export { shippedScenarioFiles, shippedScenariosDir };
 
 interface IdSite {
   file: string;

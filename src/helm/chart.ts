@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import ignore from 'ignore';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { goJson } from '../oci/artifact.js';
+import { goJson } from '../oci/flux-manifest.js';
 import { strictVersion } from '../reconcile/semver.js';
 
 export class ChartError extends Error {

@@ -13,7 +13,7 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RegistryClient, type Descriptor } from '../oci/client.js';
-import { goJson } from '../oci/artifact.js';
+import { goJson } from '../oci/flux-manifest.js';
 import { digestOf } from '../oci/digest.js';
 import { OCI_MANIFEST } from '../oci/media-types.js';
 import { formatReference, parseReference, type Reference } from '../oci/reference.js';

@@ -3,7 +3,7 @@
  * a gzipped tar of a directory, walked in lexical order depth-first, root entry ".", names
  * relative with forward slashes and no trailing slash, regular files and directories only
  * (symlinks and other types skipped silently), uid/gid 0, empty uname/gname, mtime 0,
- * permissions kept, gzip level 6; and the manifest/config that go with it.
+ * permissions kept, gzip level 6. The manifest and config that go with it: flux-manifest.ts.
  *
  * Entry headers are encoded by tar-header.ts (node-tar's Header and Pax); node-tar's Pack is not used
  * because it names directories "apps/" and the root "./", where Flux writes "apps" and ".".
@@ -20,8 +20,6 @@ import ignore from 'ignore';
 import { makeTempDir } from '../process/cleanup.js';
 import { OciError } from './errors.js';
 import { tarEnd, tarHeader, tarPadding } from './tar-header.js';
-import * as mt from './media-types.js';
-import type { Descriptor } from './client.js';
 
 /** flux2 cmd/flux: ExcludeVCS + ExcludeExt, the default --ignore-paths. */
 export const FLUX_DEFAULT_IGNORE = ['.git/', '.gitignore', '.gitmodules', '.gitattributes', '*.jpg', '*.jpeg', '*.gif', '*.png', '*.wmv', '*.flv', '*.tar.gz', '*.zip'];
@@ -190,50 +188,4 @@ export async function buildArtifact(opts: BuildOptions): Promise<BuildResult> {
     directories: entries.filter((e) => e.type === 'Directory').length,
     skipped,
   };
-}
-
-export interface ArtifactMetadata {
-  /** --source, e.g. a Git URL. */
-  source: string;
-  /** --revision, e.g. "main@sha1:<commit>". */
-  revision: string;
-  /** RFC 3339; defaults to now, or the epoch with `reproducible`. */
-  created?: string;
-  reproducible?: boolean;
-  /** --annotations key=value pairs, merged on top (a user "created" wins). */
-  annotations?: Record<string, string>;
-}
-
-/** Annotations as fluxcd/pkg Metadata.ToAnnotations writes them (keys sorted, like Go map marshalling). */
-export function fluxAnnotations(meta: ArtifactMetadata, now = new Date()): Record<string, string> {
-  const created = meta.created ?? (meta.reproducible ? '1970-01-01T00:00:00Z' : now.toISOString().replace(/\.\d{3}Z$/, 'Z'));
-  const all: Record<string, string> = {
-    [mt.ANNOTATION_CREATED]: created,
-    [mt.ANNOTATION_REVISION]: meta.revision,
-    [mt.ANNOTATION_SOURCE]: meta.source,
-    ...meta.annotations,
-  };
-  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => byBytes(a, b)));
-}
-
-/** Go's encoding/json escapes <, >, & and U+2028/2029 in strings; match it so bytes agree with flux. */
-export function goJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/**
- * The config blob a flux v2.9 (ggcr ≥ 0.21.6) push uploads: the empty image config
- * (FLUX-OCI-FACTS §1; source-controller never reads it).
- */
-export const FLUX_CONFIG_BYTES = Buffer.from('{"architecture":"","created":"0001-01-01T00:00:00Z","os":"","rootfs":{"type":"layers","diff_ids":null},"config":{}}');
-
-export function descriptorJson(d: Descriptor): { mediaType: string; size: number; digest: string } {
-  return { mediaType: d.mediaType, size: d.size, digest: d.digest };
-}
-
-/** The OCI image manifest of a Flux artifact, field order as ggcr marshals it. */
-export function fluxManifest(config: Descriptor, layer: Descriptor, annotations: Record<string, string>): Buffer {
-  return Buffer.from(
-    goJson({ schemaVersion: 2, mediaType: mt.OCI_MANIFEST, config: descriptorJson(config), layers: [descriptorJson(layer)], annotations }),
-  );
 }

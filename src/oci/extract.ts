@@ -18,22 +18,16 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { makeTempDir } from '../process/cleanup.js';
 import { OciError } from './errors.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, WHOLE_READ_MAX_BYTES } from './limits.js';
 import { EntryReader, EntryWriter, type EntrySink, type ExtractResult, type TarEntry } from './extract-entries.js';
 
 export { unsafeName, type ExtractResult, type TarEntry } from './extract-entries.js';
 
-export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
-export const DEFAULT_MAX_ENTRIES = 100_000;
 /**
  * Bytes given as a Buffer are inflated with one zlib call when the tar fits in this much
  * (a streaming gunzip costs a thread-pool round trip per 16 KiB); larger ones are streamed.
  */
 export const WHOLE_INFLATE_MAX_BYTES = 16 * 1024 * 1024;
-/**
- * Archives (and OCI layers) up to this size are read whole and take the in-memory path; larger
- * ones are streamed. Most Flux artifacts are a few KiB.
- */
-export const WHOLE_READ_MAX_BYTES = 4 * 1024 * 1024;
 
 export interface ExtractOptions {
   signal?: AbortSignal;

@@ -2,6 +2,9 @@
  * Flux artifacts on a registry: push, pull, tag, list (the library behind `ocilab artifact`,
  * the scenario actions and the Git-vs-OCI measurement harness, which calls pullArtifact
  * in-process and reads its timings).
+ *
+ * The archive code is loaded where a tarball is packed (push) or extracted (pull): `artifact tag`
+ * and `artifact list` move manifests only and never load node-tar or the gitignore matcher.
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -13,9 +16,10 @@ import { finished } from 'node:stream/promises';
 import { makeTempDir } from '../process/cleanup.js';
 import { pullTarget } from './pull-target.js';
 import { RegistryClient, type ClientOptions, type Descriptor } from './client.js';
-import { buildArtifact, FLUX_CONFIG_BYTES, fluxAnnotations, fluxManifest, type ArtifactMetadata } from './artifact.js';
+import { FLUX_CONFIG_BYTES, fluxAnnotations, fluxManifest, type ArtifactMetadata } from './flux-manifest.js';
 import { OciError } from './errors.js';
-import { extractTarball, WHOLE_READ_MAX_BYTES, type ExtractOptions, type ExtractResult } from './extract.js';
+import type { ExtractOptions, ExtractResult, extractTarball } from './extract.js';
+import { DEFAULT_MAX_BYTES, WHOLE_READ_MAX_BYTES } from './limits.js';
 import { digestOf, type VerifyingStream } from './digest.js';
 import * as mt from './media-types.js';
 import { formatReference, manifestIdentifier, parseReference, withDigest, type Reference } from './reference.js';
@@ -78,6 +82,7 @@ export async function pushArtifact(reference: Reference | string, opts: PushOpti
     let tgz = opts.tarball;
     if (!tgz) {
       if (!opts.path) throw new OciError('PROTOCOL', 'push needs --path (a directory or file) or a built tarball');
+      const { buildArtifact } = await import('./artifact.js');
       tgz = (await buildArtifact({ path: opts.path, output: join(work, 'artifact.tgz'), ignorePaths: opts.ignorePaths, addIgnorePaths: opts.addIgnorePaths, resolveSymlinks: opts.resolveSymlinks, signal: opts.signal })).output;
     }
     const { digest: layerDigest, size } = await fileDigest(tgz);
@@ -134,6 +139,8 @@ export async function resolveArtifact(client: RegistryClient, ref: Reference, si
   };
 }
 
+type Extractor = typeof extractTarball;
+
 /** Tarball layers up to this size are read whole (verified) before extraction; larger ones are streamed into it. */
 export const WHOLE_LAYER_MAX_BYTES = WHOLE_READ_MAX_BYTES;
 
@@ -162,7 +169,7 @@ export interface PullResult extends ArtifactInfo {
  * the rest is read (and discarded) to tell a tampered layer from a hostile or broken one: a
  * size or digest mismatch is the error then, as it was when the layer was downloaded first.
  */
-async function extractVerified(stream: VerifyingStream, output: string, opts: ExtractOptions): Promise<ExtractResult> {
+async function extractVerified(extractTarball: Extractor, stream: VerifyingStream, output: string, opts: ExtractOptions): Promise<ExtractResult> {
   const tee = new PassThrough({ highWaterMark: 256 * 1024 });
   stream.on('error', (err) => tee.destroy(err));
   stream.pipe(tee);
@@ -185,6 +192,8 @@ export async function pullArtifact(reference: Reference | string, opts: PullOpti
   const output = resolve(opts.output);
   // Checked before anything is fetched; a symlinked --output is kept (its target is written).
   const target = pullTarget(opts.output, opts.replace ?? false);
+  // The extractor (and node-tar) loads here, before the clock starts: not in the timings.
+  const { extractTarball } = await import('./extract.js');
   return withClient(ref, opts, async (client) => {
     const t0 = performance.now();
     const info = await resolveArtifact(client, ref, opts.signal);
@@ -195,7 +204,7 @@ export async function pullArtifact(reference: Reference | string, opts: PullOpti
     if (!tarball && !isStatic) {
       throw new OciError('UNSUPPORTED_MEDIA_TYPE', `${formatReference(ref)}: layer ${layer.digest} has media type "${layer.mediaType}", not a Flux content layer`);
     }
-    const maxBytes = opts.maxBytes ?? 100 * 1024 * 1024;
+    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
     if (isStatic && layer.size > maxBytes) throw new OciError('ARCHIVE_LIMIT', `${formatReference(ref)}: layer is ${layer.size} bytes, over ${maxBytes}`);
     const label = `layer ${layer.digest} of ${formatReference(ref)}`;
     if (tarball) {
@@ -220,7 +229,7 @@ export async function pullArtifact(reference: Reference | string, opts: PullOpti
         const { stream } = await client.openBlob(ref.repository, layer.digest, { size: layer.size, signal: opts.signal });
         t2 = NaN;
         stream.once('end', () => (t2 = performance.now()));
-        r = await extractVerified(stream, target, extractOpts);
+        r = await extractVerified(extractTarball, stream, target, extractOpts);
         layerBytes = stream.bytes;
       }
       const t3 = performance.now();

@@ -79,8 +79,10 @@ const KUBE = ['@kubernetes/client-node'];
 const SIGSTORE = ['sigstore', '@sigstore/verify', '@sigstore/bundle', '@sigstore/core', '@sigstore/protobuf-specs'];
 const HTTP = ['undici'];
 const ARCHIVE = ['tar'];
+/** What building an artifact adds: gitignore patterns (--ignore-paths). */
+const BUILD = ['ignore'];
 const SCENARIOS = ['yaml', 'zod'];
-const EVERYTHING = [...INK, ...KUBE, ...SIGSTORE, ...HTTP, ...ARCHIVE, ...SCENARIOS, REGISTRY];
+const EVERYTHING = [...INK, ...KUBE, ...SIGSTORE, ...HTTP, ...ARCHIVE, ...BUILD, ...SCENARIOS, REGISTRY];
 
 /** The heavy modules `loaded` has that are not in `allowed`. */
 function beyond(loaded: Set<string>, allowed: string[]): string[] {
@@ -120,24 +122,34 @@ describe('start-up imports', () => {
     expect(failures).toEqual([]);
   }, 120_000);
 
-  it('list reads the scenarios without the action registry, Ink or any client', async () => {
+  it('list shows the scenarios the build validated without YAML, zod, the action registry, Ink or any client', async () => {
+    // (a shipped file changed after the build is validated by list itself: test/engine/catalog-index.test.ts)
     const r = await load(['list']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('hello\n');
-    expect(beyond(r.modules, SCENARIOS)).toEqual([]);
+    expect(beyond(r.modules, [])).toEqual([]);
   });
 
   it.each([
-    [['artifact', 'push', `${NOWHERE}:v1`, '--path', 'content', '--source', 'src', '--revision', 'main@sha1:0'], [...HTTP, ...ARCHIVE]],
+    // push packs a tarball (tar's header encoder, gitignore patterns), pull extracts one (tar's parser)
+    [['artifact', 'push', `${NOWHERE}:v1`, '--path', 'content', '--source', 'src', '--revision', 'main@sha1:0'], [...HTTP, ...ARCHIVE, ...BUILD]],
     [['artifact', 'pull', `${NOWHERE}:v1`, '-o', 'out'], [...HTTP, ...ARCHIVE]],
-    // src/oci/remote.ts, the registry client, imports tar for every verb
-    [['artifact', 'tag', `${NOWHERE}:v1`, '--tag', 'v2'], [...HTTP, ...ARCHIVE]],
-    [['artifact', 'list', NOWHERE], [...HTTP, ...ARCHIVE]],
-  ])('%j loads the registry client and no Kubernetes client, Ink, sigstore or action registry', async (args, allowed) => {
+    [['artifact', 'diff', `${NOWHERE}:v1`, '--path', 'content'], [...HTTP, ...ARCHIVE, ...BUILD]],
+    // tag and list move manifests only: no archive code
+    [['artifact', 'tag', `${NOWHERE}:v1`, '--tag', 'v2'], HTTP],
+    [['artifact', 'list', NOWHERE], HTTP],
+  ])('%j loads the registry client and what the verb uses, no Kubernetes client, Ink, sigstore or action registry', async (args, allowed) => {
     const r = await load(args);
     expect(r.stderr, 'it ran as far as the registry').toMatch(/127\.0\.0\.1:1|ECONNREFUSED|connect/i);
     expect(r.modules.has('undici'), 'it loaded its HTTP client').toBe(true);
     expect(beyond(r.modules, allowed)).toEqual([]);
+  });
+
+  it('artifact build packs a tarball without the registry client', async () => {
+    const r = await load(['artifact', 'build', '--path', 'content', '-o', join(dir, 'built.tgz')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.modules.has('tar'), 'it loaded the tar header encoder').toBe(true);
+    expect(beyond(r.modules, [...ARCHIVE, ...BUILD])).toEqual([]);
   });
 
   it('cosign sign and verify load the registry client and sigstore, not the Kubernetes client, Ink or the action registry', async () => {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { peer } from '../helpers/peers.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { digestOf } from '../../src/oci/digest.js';
-import { FLUX_CONFIG_BYTES, fluxManifest } from '../../src/oci/artifact.js';
+import { FLUX_CONFIG_BYTES, fluxManifest } from '../../src/oci/flux-manifest.js';
 import * as mt from '../../src/oci/media-types.js';
 import { startRegistry, type RunningRegistry } from './registry-peers.js';
 import { EXPECTED_FILES, makeSourceTree, readTree } from './tree.js';

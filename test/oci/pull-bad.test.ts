@@ -8,7 +8,7 @@ import { peer } from '../helpers/peers.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { digestOf } from '../../src/oci/digest.js';
 import { OciError } from '../../src/oci/errors.js';
-import { FLUX_CONFIG_BYTES, fluxManifest } from '../../src/oci/artifact.js';
+import { FLUX_CONFIG_BYTES, fluxManifest } from '../../src/oci/flux-manifest.js';
 import * as mt from '../../src/oci/media-types.js';
 import { pullArtifact, WHOLE_LAYER_MAX_BYTES } from '../../src/oci/remote.js';
 import { startRegistry, type RunningRegistry } from './registry-peers.js';

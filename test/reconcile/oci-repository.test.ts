@@ -11,7 +11,7 @@ import { getCondition } from '../../src/flux/conditions.js';
 import type { SourceVerifier } from '../../src/reconcile/verifier.js';
 import { pushArtifact } from '../../src/oci/remote.js';
 import { RegistryClient } from '../../src/oci/client.js';
-import { FLUX_CONFIG_BYTES, fluxManifest } from '../../src/oci/artifact.js';
+import { FLUX_CONFIG_BYTES, fluxManifest } from '../../src/oci/flux-manifest.js';
 import { digestOf } from '../../src/oci/digest.js';
 import * as mt from '../../src/oci/media-types.js';
 import { extractTarball } from '../../src/oci/extract.js';
