@@ -41,4 +41,7 @@ else
   printf '%s' "$want" > "$conf"
   log "wrote $conf (runtime runc, default_ulimits nofile/nproc 4096)"
 fi
+# kind's podman provider always mounts /lib/modules:/lib/modules:ro; this VM's kernel has no
+# modules directory, so podman refuses the node ("statfs /lib/modules: no such file or directory").
+if [ ! -e /lib/modules ]; then mkdir -p /lib/modules; log "created an empty /lib/modules (kind mounts it into nodes)"; fi
 log "done: $(podman --version), runc $(runc --version | head -n 1 | awk '{print $3}'), runtime $(podman info --format '{{.Host.OCIRuntime.Name}}' 2>/dev/null || echo '?'), debootstrap $(dpkg-query -W -f='${Version}' debootstrap)"

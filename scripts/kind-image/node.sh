@@ -32,7 +32,9 @@ sed -e "s#@SANDBOX_IMAGE@#$sandbox#" -e "s#@SYSTEMD_CGROUP@#$sc#" "$f/containerd
 shopt -s nullglob
 for a in "$KIND_CACHE"/images/*.tar; do cp "$a" "$r/kind/images/"; done
 for m in "$KIND_CACHE"/manifests/*.yaml; do cp "$m" "$r/kind/manifests/"; done
-for c in "$KIND_CACHE"/cni/*.conflist; do cp "$c" "$r/etc/cni/net.d/"; done
+# One node, no CNI add-on image yet: ptp + host-local on the first node podCIDR kind's
+# podSubnet (10.244.0.0/16) gives (used with networking.disableDefaultCNI; see kind-config.yaml).
+cp "$f/20-ocilab-single-node.conflist" "$r/etc/cni/net.d/"
 shopt -u nullglob
 
 # systemd: units, trimmed to what a node needs (no udev, no getty, no tmpfiles wipe).
@@ -56,6 +58,7 @@ done
 ln -sf /dev/null "$sd/systemd-binfmt.service"
 sed -i 's/^#\?ReadKMsg=.*/ReadKMsg=no/' "$r/etc/systemd/journald.conf"
 ln -sf /lib/systemd/systemd "$r/sbin/init"
+ln -sf /lib/systemd/system/multi-user.target "$sd/default.target"
 
 podman rmi -f "$image" >/dev/null 2>&1 || true
 tar -C "$r" --numeric-owner -cf - . | podman import \
