@@ -61,7 +61,7 @@ ln -sf /lib/systemd/systemd "$r/sbin/init"
 ln -sf /lib/systemd/system/multi-user.target "$sd/default.target"
 
 podman rmi -f "$image" >/dev/null 2>&1 || true
-tar -C "$r" --numeric-owner -cf - . | podman import \
+tar -C "$r" --numeric-owner -cf - . | podman import --quiet \
   --change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' \
   --change 'ENV container=docker' --change 'STOPSIGNAL SIGRTMIN+3' - "$image" >/dev/null
 echo "[kind-image] $image (cgroup driver $driver, sandbox $sandbox) in $(( $(date +%s) - start ))s"
