@@ -5,7 +5,7 @@
 # (the node's ocilab-preload.service imports them with ctr). Cached per archive.
 #   pause          build/pause/linux/pause.c from the k8s.io/kubernetes module, gcc -static
 #   kube-apiserver the rig's binary (scripts/rig/build.sh), same version
-#   etcd           Debian's etcd-server binary + its libc (tag says so: <version>-debian)
+#   etcd           go.etcd.io/etcd/server/v3 at the version kubeadm lists
 #   kube-controller-manager, kube-scheduler, kube-proxy: build-kube.sh (when built)
 # Usage: images.sh [name...]
 set -euo pipefail
@@ -53,11 +53,24 @@ image_kube() { # cmd binary
   pack "$cmd" "registry.k8s.io/$cmd:$KIND_KUBE_VERSION" "$work/$cmd" "[\"/usr/local/bin/$cmd\"]"
 }
 
+# etcd at the version kubeadm names (`kubeadm config images list`): kubeadm v1.36 passes
+# --feature-gates=InitialCorruptCheck=true, which Debian's etcd 3.4 refuses
+# ("flag provided but not defined: -feature-gates"). Built from go.etcd.io/etcd/server/v3.
 image_etcd() {
-  local v; v=$(etcd --version | sed -n 's/^etcd Version: //p')
-  with_libs "$(command -v etcd)" "$work/etcd"
-  if command -v etcdctl >/dev/null; then with_libs "$(command -v etcdctl)" "$work/etcd"; fi
-  pack etcd "registry.k8s.io/etcd:$v-debian" "$work/etcd" '["/usr/local/bin/etcd"]'
+  local ref v bin="$KIND_CACHE/etcd-v$KIND_ETCD_VERSION"
+  ref=$("$bins/kubeadm" config images list --kubernetes-version "$KIND_KUBE_VERSION" | grep '/etcd:')
+  v=${ref##*:}; v=${v%-*}
+  [ "$v" = "$KIND_ETCD_VERSION" ] || { echo "kubeadm wants etcd $v, versions.sh pins $KIND_ETCD_VERSION" >&2; exit 1; }
+  if [ ! -x "$bin" ]; then
+    mkdir -p "$work/etcd-mod"
+    (cd "$work/etcd-mod" && go mod init ocilab.local/kind-etcd >/dev/null 2>&1 &&
+      GOFLAGS=-mod=mod go get "go.etcd.io/etcd/server/v3@v$KIND_ETCD_VERSION" >/dev/null 2>&1)
+    TIMEFORMAT="[kind-image] go build etcd v$KIND_ETCD_VERSION: wall %0Rs cpu-user %0Us cpu-sys %0Ss"
+    time (cd "$work/etcd-mod" && CGO_ENABLED=0 GOFLAGS="-mod=mod -p=2 -buildvcs=false" nice -n 19 go build -trimpath -ldflags='-s -w' -o "$bin" go.etcd.io/etcd/server/v3)
+  fi
+  mkdir -p "$work/etcd/usr/local/bin"
+  install -m 0755 "$bin" "$work/etcd/usr/local/bin/etcd"
+  pack etcd "$ref" "$work/etcd" '["/usr/local/bin/etcd"]'
 }
 
 names=("$@"); [ "${#names[@]}" -gt 0 ] || names=(pause etcd kube-apiserver kube-controller-manager kube-scheduler kube-proxy)

@@ -5,6 +5,8 @@ here_kind_image="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../rig/versions.sh
 . "$here_kind_image/../rig/versions.sh"
 KIND_KUBE_VERSION="$KUBE_VERSION"
+# etcd as `kubeadm config images list --kubernetes-version v1.36.3` names it (3.6.8-0).
+KIND_ETCD_VERSION=3.6.8
 DEBIAN_SUITE=bookworm
 DEBIAN_MIRROR="${OCILAB_KIND_MIRROR:-http://deb.debian.org/debian}"
 # What a kind node runs (KIND-NODE-IMAGE.md §4), from Debian: systemd as PID 1, containerd
