@@ -11,30 +11,24 @@ import { cosignSourceVerifier } from './cosign/source-verifier.js';
 import { gitActions } from './git/actions.js';
 import { measureActions } from './measure/actions.js';
 import { ociActions } from './oci/actions.js';
-import { reconcileActions, registerSourceVerifier } from './reconcile/actions.js';
+import { sourceVerifiers } from './reconcile/run-reconciler.js';
 import { registryActions } from './registry/actions.js';
 import { workshopActions } from './workshop/actions.js';
 import { targetsActions } from './targets/actions.js';
 import { helmActions } from './helm/actions.js';
 
-let verifiersRegistered = false;
-
 export function buildActionRegistry(): ActionRegistry {
-  // OCIRepository spec.verify on the local target goes through ocilab's cosign verifier.
-  if (!verifiersRegistered) {
-    registerSourceVerifier(cosignSourceVerifier);
-    verifiersRegistered = true;
-  }
-  return new ActionRegistry().register(
+  const registry = new ActionRegistry().register(
     ...builtinActions,
     ...registryActions,
     ...ociActions,
     ...gitActions,
-    ...reconcileActions,
     ...cosignActions,
     ...workshopActions,
     ...measureActions,
     ...targetsActions,
     ...helmActions,
   );
+  // OCIRepository spec.verify on the local target goes through ocilab's cosign verifier, in every run.
+  return registry.onRunScope((scope) => scope.get(sourceVerifiers).push(cosignSourceVerifier));
 }

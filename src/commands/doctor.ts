@@ -1,7 +1,7 @@
 /** `ocilab doctor`: which tools and versions are present for each target, and what is missing. */
 import { Command } from 'commander';
 import type { TargetName } from '../engine/action.js';
-import { TARGETS } from '../engine/scenario-schema.js';
+import { TARGETS } from '../engine/scenario-names.js';
 import { diagnose, type TargetReport } from './doctor-probes.js';
 import { colorEnabled, painter } from '../plain/color.js';
 import { EXIT, UsageError } from './exit-codes.js';

@@ -1,6 +1,6 @@
 /** `ocilab fixtures create <preset> [--dir]` and `ocilab fixtures list`. */
 import { Command, Option } from 'commander';
-import { createFixture, isPresetName, PRESETS, PRESET_NAMES } from '../git/fixtures/index.js';
+import { isPresetName, PRESETS, PRESET_NAMES } from '../git/fixtures/presets.js';
 
 const fmtBytes = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(2)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
 
@@ -25,6 +25,7 @@ export function fixturesCommand(): Command {
       }
       const spec = { ...PRESETS[preset], ...(opts.seed ? { seed: opts.seed } : {}), ...(opts.monorepo ? { monorepoFolders: opts.monorepo } : {}) };
       try {
+        const { createFixture } = await import('../git/fixtures/generate.js');
         const r = await createFixture(spec, { dir: opts.dir, force: opts.force === true });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);

@@ -8,9 +8,8 @@ import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { loadActionRegistry } from './action-registry.js';
 import type { TargetName } from '../engine/action.js';
-import { loadScenario } from '../engine/catalog.js';
 import type { RunEvent } from '../engine/events.js';
-import { Runner } from '../engine/runner.js';
+import type { Runner } from '../engine/runner.js';
 import { appCleanup, onInterrupt } from '../engine/shutdown.js';
 import { colorEnabled } from '../plain/color.js';
 import { plainReporter } from '../plain/reporter.js';
@@ -19,7 +18,7 @@ import { recordRun } from '../record/record-run.js';
 import { rehearsalFile } from '../record/recordings.js';
 import { exitCodeOf } from '../store/run-state.js';
 import { UsageError } from './exit-codes.js';
-import { parseParams, targetOption } from './run.js';
+import { parseParams, targetOption, warnAboutFormerNames } from './run.js';
 
 interface RehearseOptions {
   target: TargetName;
@@ -29,7 +28,9 @@ interface RehearseOptions {
 
 export async function rehearse(ref: string, opts: RehearseOptions): Promise<number> {
   const registry = await loadActionRegistry();
+  const [{ loadScenario }, { Runner }] = await Promise.all([import('../engine/catalog.js'), import('../engine/runner.js')]);
   const scenario = loadScenario(ref, registry);
+  warnAboutFormerNames(scenario);
   if (!scenario.targets.includes(opts.target)) throw new UsageError(`scenario ${scenario.id} does not run on target ${opts.target}`);
   let runner: Runner;
   try {

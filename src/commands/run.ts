@@ -5,24 +5,23 @@
 import { Command, Option } from 'commander';
 import { loadActionRegistry } from './action-registry.js';
 import type { ActionRegistry, TargetName } from '../engine/action.js';
-import { DEFAULT_SCENARIOS, defaultScenarioId, loadCatalog, loadScenario } from '../engine/catalog.js';
 import type { Mode } from '../engine/events.js';
-import { Runner } from '../engine/runner.js';
+import type { Runner } from '../engine/runner.js';
+import type { Scenario } from '../engine/scenario-schema.js';
 import { resolveStepRef } from '../engine/steps.js';
-import { MODES, TARGETS } from '../engine/scenario-schema.js';
+import { DEFAULT_SCENARIOS, MODES, TARGETS } from '../engine/scenario-names.js';
 import { appCleanup, onBrokenPipe, onInterrupt } from '../engine/shutdown.js';
 import { colorEnabled } from '../plain/color.js';
 import { themeFromEnv, themeOption } from './theme-option.js';
 import { plainReporter } from '../plain/reporter.js';
 import { exitCodeOf } from '../store/run-state.js';
 import { createRunStore } from '../store/run-store.js';
-import { attachWorkshop } from '../workshop/session.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { prepareWorkDir } from './work-dir.js';
 import { DEFAULT_CLUSTER_NAME } from '../kind/kind-cli.js';
-import { Plan } from '../kube/plan.js';
+import type { Plan } from '../kube/plan.js';
 import type { TargetSettings } from '../targets/index.js';
-import { dryRunPrinter } from '../targets/dry-run.js';
+import type { LoadingFrame } from '../ui/loading.js';
 import { recordRun } from '../record/record-run.js';
 import { startNotesOrWarn } from '../notes/presenter.js';
 import { fallbackText } from '../record/fallback.js';
@@ -108,7 +107,8 @@ type PickerModule = {
  * What the picker offers on `target`: the shipped scenarios that run there, the cursor on the
  * scenario a run without the picker would choose (Enter on a stage runs the default talk).
  */
-export function pickerChoices(registry: ActionRegistry, target: string): { choices: ScenarioChoice[]; initial: string } {
+export async function pickerChoices(registry: ActionRegistry, target: string): Promise<{ choices: ScenarioChoice[]; initial: string }> {
+  const { defaultScenarioId, loadCatalog } = await import('../engine/catalog.js');
   // Only what runs on this target: picking `scale` (kind/cluster) on local was a usage error.
   const choices = loadCatalog(registry).flatMap((e) =>
     'scenario' in e && e.scenario.targets.includes(target as never) ? [{ id: e.scenario.id, title: e.scenario.title, summary: e.scenario.summary }] : [],
@@ -121,11 +121,16 @@ export function pickerChoices(registry: ActionRegistry, target: string): { choic
  * choice to make; otherwise the default scenario. Undefined when the user left the picker.
  */
 async function chooseScenario(registry: ActionRegistry, plain: boolean, target: string, theme: RunOptions['theme']): Promise<string | undefined> {
-  if (plain) return defaultScenarioId();
-  const { choices, initial } = pickerChoices(registry, target);
+  if (plain) return (await import('../engine/catalog.js')).defaultScenarioId();
+  const { choices, initial } = await pickerChoices(registry, target);
   const ui = (await import('../ui/app.js')) as unknown as PickerModule;
   if (choices.length < 2 || typeof ui.renderPicker !== 'function') return initial;
   return ui.renderPicker(choices, { initial, color: colorEnabled(process.stdout), ...(theme ? { theme } : {}) });
+}
+
+/** Former action or argument names the scenario uses (it loaded): one `file:line:col` warning each, on stderr. */
+export function warnAboutFormerNames(scenario: Scenario, err: Pick<NodeJS.WriteStream, 'write'> = process.stderr): void {
+  for (const w of scenario.warnings ?? []) err.write(`ocilab: warning: ${w}\n`);
 }
 
 /**
@@ -133,10 +138,30 @@ async function chooseScenario(registry: ActionRegistry, plain: boolean, target: 
  * Throws UsageError / ScenarioLoadError (exit 2).
  */
 export async function runScenario(ref: string | undefined, opts: RunOptions): Promise<number> {
+  // The first frame on a terminal, before the registry, the scenario and the target load.
+  const loading = ref !== undefined && !opts.dryRun && !wantsPlain(opts.plain) ? await showLoading(ref, opts) : undefined;
+  try {
+    return await loadAndRun(ref, opts, loading);
+  } catch (err) {
+    loading?.close();
+    throw err;
+  }
+}
+
+async function showLoading(ref: string, opts: RunOptions): Promise<LoadingFrame | undefined> {
+  const { renderLoading } = await import('../ui/loading.js');
+  const frame = renderLoading(ref, { color: colorEnabled(process.stdout) });
+  await new Promise<void>((resolve) => setImmediate(resolve)); // let Ink write it before the heavy imports
+  return frame;
+}
+
+async function loadAndRun(ref: string | undefined, opts: RunOptions, loading: LoadingFrame | undefined): Promise<number> {
   const registry = await loadActionRegistry();
   ref ??= await chooseScenario(registry, wantsPlain(opts.plain), opts.target, opts.theme);
   if (ref === undefined) return EXIT.ok;
+  const { loadScenario } = await import('../engine/catalog.js');
   const scenario = loadScenario(ref, registry);
+  warnAboutFormerNames(scenario);
   if (!scenario.targets.includes(opts.target)) {
     throw new UsageError(`scenario ${scenario.id} does not run on target ${opts.target} (targets: ${scenario.targets.join(', ')})`);
   }
@@ -154,15 +179,18 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const plan = opts.dryRun ? new Plan() : undefined;
+  const plan = opts.dryRun ? new (await import('../kube/plan.js')).Plan() : undefined;
   let runner: Runner;
   try {
     const settings = targetSettings(opts, plan);
     // Lazy: the kind and cluster targets load @kubernetes/client-node.
-    const { createTarget } = await import('../targets/index.js');
-    const runTarget = createTarget(opts.target, settings);
+    const { createTarget, setRunTarget, targetParts } = await import('../targets/index.js');
+    // The run's scope holds its target, built with the run's own Git servers and reconciler.
+    const scope = registry.newRunScope();
+    setRunTarget(scope, createTarget(opts.target, settings, targetParts(scope)));
     const workDir = opts.workDir !== undefined && !plan ? prepareWorkDir(opts.workDir) : undefined;
-    runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: opts.mode, params: parseParams(opts.param ?? []), runTarget, ...(plan ? { plan } : {}), ...(workDir ? { workDir } : {}) });
+    const { Runner } = await import('../engine/runner.js');
+    runner = new Runner({ scenario, registry, cleanup: appCleanup, target: opts.target, mode: opts.mode, params: parseParams(opts.param ?? []), scope, ...(plan ? { plan } : {}), ...(workDir ? { workDir } : {}) });
     if (workDir) appCleanup.add(`say where the run's files are`, () => void process.stderr.write(`ocilab: the run's files are kept in ${workDir}\n`));
   } catch (err) {
     if (err instanceof UsageError) throw err;
@@ -171,6 +199,7 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
   const store = createRunStore(runner);
   if (opts.mode === 'workshop') {
     // Progress per scenario in the config dir; resume at the first unfinished step.
+    const { attachWorkshop } = await import('../workshop/session.js');
     const session = attachWorkshop(runner, { reset: opts.reset, warn: (m) => process.stderr.write(`ocilab: ${m}\n`) });
     if (fromIndex === undefined && session.resumeAt !== undefined) fromIndex = session.resumeAt;
     store.getState().notify(session.notice());
@@ -188,6 +217,7 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
   const stopBrokenPipe = onBrokenPipe(() => (runner.result ? exitCodeOf(runner.result) : EXIT.failed));
   try {
     if (plan) {
+      const { dryRunPrinter } = await import('../targets/dry-run.js');
       runner.on(dryRunPrinter(scenario, plan, (t) => process.stdout.write(t)));
       return exitCodeOf(await runner.runAll(fromIndex !== undefined ? { from: fromIndex } : {}));
     }

@@ -8,20 +8,16 @@
  */
 import { CosignError } from './errors.js';
 import { SIMPLE_SIGNING_MEDIA_TYPE } from './payload.js';
+import type { Descriptor } from '../oci/client.js';
+import { DOCKER_MANIFEST, OCI_IMAGE_CONFIG, OCI_MANIFEST } from '../oci/media-types.js';
 import { sha256Digest } from './signature.js';
 
 export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
-export const OCI_MANIFEST_MEDIA_TYPE = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_CONFIG_MEDIA_TYPE = 'application/vnd.oci.image.config.v1+json';
-export const DOCKER_MANIFEST_MEDIA_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
-
-export interface Descriptor {
-  mediaType: string;
-  size: number;
-  digest: string;
-  annotations?: Record<string, string>;
-  artifactType?: string;
-}
+// The OCI media types and descriptor are the OCI layer's (src/oci), under the names cosign's code uses.
+export const OCI_MANIFEST_MEDIA_TYPE = OCI_MANIFEST;
+export const OCI_CONFIG_MEDIA_TYPE = OCI_IMAGE_CONFIG;
+export const DOCKER_MANIFEST_MEDIA_TYPE = DOCKER_MANIFEST;
+export type { Descriptor };
 
 /** One signature layer, as found in (or about to go into) a `.sig` manifest. */
 export interface SignatureLayer {

@@ -1,8 +1,8 @@
 /**
  * The cosign verifier for the local reconciler's OCIRepository `spec.verify` (the
  * `SourceVerifier` seam in src/reconcile/verifier.ts, matched structurally so this area does
- * not depend on the reconciler). Register it with
- *   registerSourceVerifier(cosignSourceVerifier)   // from src/reconcile/actions.ts
+ * not depend on the reconciler). src/actions.ts puts it in every run's `sourceVerifiers`
+ * (src/reconcile/run-reconciler.ts) when the run's scope is made.
  * Key-based only, offline, tlog ignored, like source-controller with a secretRef.
  */
 import type { RegistryClient } from '../oci/client.js';

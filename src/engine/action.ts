@@ -7,16 +7,17 @@
  * validates arguments on load (so a typo in a scenario file is a load error with a
  * line number, not a failure on stage), interpolates `${var}` references from the
  * run's variables, and calls `run` with a context that carries the abort signal,
- * the cleanup registry and a line logger.
+ * the cleanup registry, a line logger and the run's scope (run-scope.ts: what the run keeps
+ * between steps — its registry, Git servers, reconciler, target — in slots the areas declare).
  *
  * Actions never import Ink or React: what the UI shows comes from `ctx.log`,
  * `ctx.report` and the variables they set.
  */
 import type { z } from 'zod';
 import type { CleanupRegistry } from './cleanup.js';
+import { RunScope } from './run-scope.js';
 import type { OutputStreams } from './streams.js';
 import type { Plan } from '../kube/plan.js';
-import type { Target } from '../targets/target.js';
 import type { MetricName, MetricUnit } from '../measure/metrics.js';
 
 export type TargetName = 'local' | 'kind' | 'cluster';
@@ -47,6 +48,11 @@ export interface Measurement {
    * `run` is 1-based, `of` the runs planned.
    */
   sample?: { run: number; of: number };
+  /**
+   * A figure of a measured fleet (measure.fleet): `value` is measured over the window, `projected`
+   * is the projection formula's figure for the same fleet. The bars view shows these as a table.
+   */
+  fleet?: { projected: number | null };
 }
 
 export type Transport = 'git' | 'oci';
@@ -90,10 +96,10 @@ export interface ActionContext {
    */
   outputs?: { streams: OutputStreams; previous?: string };
   /**
-   * The run's target implementation (src/targets): `target.up`, `flux.apply`... act through it.
-   * Set by `ocilab run`; absent in unit tests of other areas.
+   * What this run keeps between its steps, in slots the areas declare (the registry
+   * `registry.start` started, the Git servers, the reconciler, the target). One per run.
    */
-  runTarget?: Target;
+  scope: RunScope;
   /**
    * `--dry-run`: changes are recorded here instead of made. Only actions that declare
    * `plansInDryRun` are called; the engine records the others as "not run".
@@ -119,7 +125,61 @@ export interface ActionDefinition<A = unknown> {
   args: z.ZodType<A>;
   /** True when run() honours ctx.plan (records its changes and makes none); called in `--dry-run`. */
   plansInDryRun?: boolean;
+  /**
+   * The variables the action sets in ctx.vars for later steps, each with one line about its
+   * value. The load-time check lets a later `${name}` through only when an earlier action
+   * declares `name`; docs/actions.md lists them.
+   */
+  sets?: VarsSet<NoInfer<A>>;
+  /**
+   * Names this action replaced (`reconcile.wait` → `flux.wait`). A scenario may still write
+   * them: loading it rewrites the step to this action (`args` maps the old arguments) and
+   * warns with file:line:col and the name to use.
+   */
+  formerNames?: FormerName[];
+  /**
+   * Argument names this action replaced by the one spelling used across actions
+   * (`plainHttp` → `insecure`, `ref` → `url`): old name → new name. Loading a scenario
+   * that writes an old one renames it and warns.
+   */
+  formerArgs?: Record<string, string>;
+  /**
+   * The `timeout` argument bounds this action as a whole (how long it waits, then fails in its
+   * own words), so the action-level `timeout` modifier is not taken next to it: one `timeout`
+   * per action. Written as a modifier, it loads as the argument, with a warning.
+   */
+  timeoutArgument?: true;
   run(args: A, ctx: ActionContext): Promise<ActionResult>;
+}
+
+
+/**
+ * Variable name → one line about its value. A name that depends on the arguments (a key
+ * pair's `<name>.passwordFile`) is written as a pattern with `<placeholders>` and maps to
+ * a DynamicVar that computes the names set for given arguments.
+ */
+export type VarsSet<A> = Record<string, string | DynamicVar<A>>;
+
+export interface DynamicVar<A> {
+  description: string;
+  /** The names set for these (validated) arguments; may be empty (set only with some arguments). */
+  names(args: A): string[];
+}
+
+/** The names an action declares it sets for `args` (validated arguments). */
+export function namesSet<A>(def: ActionDefinition<A>, args: A): string[] {
+  const out: string[] = [];
+  for (const [name, v] of Object.entries(def.sets ?? {})) {
+    if (typeof v === 'string') out.push(name);
+    else out.push(...v.names(args));
+  }
+  return out;
+}
+
+export interface FormerName {
+  name: string;
+  /** The old arguments as this action takes them (default: unchanged). */
+  args?: (old: unknown) => unknown;
 }
 
 /** Helper that keeps the args type attached to the definition. */
@@ -130,13 +190,37 @@ export function defineAction<A>(def: ActionDefinition<A>): ActionDefinition<A> {
 /** The registry actions are looked up in; areas add theirs at start-up. */
 export class ActionRegistry {
   private readonly actions = new Map<string, ActionDefinition<any>>();
+  private readonly scopeSetups: ((scope: RunScope) => void)[] = [];
+
+  /** Something every run's scope starts with, e.g. a verifier one area plugs into another's reconciler. */
+  onRunScope(setup: (scope: RunScope) => void): this {
+    this.scopeSetups.push(setup);
+    return this;
+  }
+
+  /** A new scope for one run, set up by every onRunScope. */
+  newRunScope(): RunScope {
+    const scope = new RunScope();
+    for (const setup of this.scopeSetups) setup(scope);
+    return scope;
+  }
+  private readonly former = new Map<string, { def: ActionDefinition<any>; former: FormerName }>();
 
   register(...defs: ActionDefinition<any>[]): this {
     for (const def of defs) {
-      if (this.actions.has(def.name)) throw new Error(`action ${def.name} is registered twice`);
+      if (this.actions.has(def.name) || this.former.has(def.name)) throw new Error(`action ${def.name} is registered twice`);
       this.actions.set(def.name, def);
+      for (const f of def.formerNames ?? []) {
+        if (this.actions.has(f.name) || this.former.has(f.name)) throw new Error(`action ${f.name} is registered twice (former name of ${def.name})`);
+        this.former.set(f.name, { def, former: f });
+      }
     }
     return this;
+  }
+
+  /** The action that replaced a former name, and how its old arguments map; undefined for any other name. */
+  renamed(name: string): { def: ActionDefinition<any>; former: FormerName } | undefined {
+    return this.former.get(name);
   }
 
   get(name: string): ActionDefinition<any> | undefined {

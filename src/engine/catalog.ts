@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { basename, join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ActionRegistry } from './action.js';
-import { loadScenarioFile, ScenarioLoadError, type LocatedProblem } from './scenario-load.js';
+import { ScenarioLoadError, UnknownScenarioError, type LocatedProblem } from './load-errors.js';
+import { loadScenarioFile } from './scenario-load.js';
+import { DEFAULT_SCENARIOS } from './scenario-names.js';
 import type { Scenario } from './scenario-schema.js';
 
 /** `scenarios/` of the package (same relative place from src/engine and dist/engine). */
@@ -16,10 +18,9 @@ export function shippedScenariosDir(): string {
   return fileURLToPath(new URL('../../scenarios/', import.meta.url));
 }
 
-/** Shipped scenario ids, with the scenario `ocilab` opens with no arguments first. */
-export const DEFAULT_SCENARIOS = ['git-vs-oci', 'onboarding', 'hello'];
+export { DEFAULT_SCENARIOS };
 
-export class UnknownScenarioError extends Error {}
+export { UnknownScenarioError };
 
 export function shippedScenarioFiles(dir = shippedScenariosDir()): string[] {
   if (!existsSync(dir)) return [];
@@ -110,17 +111,27 @@ export function loadScenario(ref: string, registry: ActionRegistry, dir = shippe
 
 export type CatalogEntry = { file: string; scenario: Scenario } | { file: string; error: ScenarioLoadError };
 
-/** Every shipped scenario, loaded; invalid ones (and ones sharing an id) carry their error instead. */
-export function loadCatalog(registry: ActionRegistry, dir = shippedScenariosDir()): CatalogEntry[] {
-  const index = indexShippedScenarios(dir);
-  return shippedScenarioFiles(dir).map((file) => {
+/**
+ * Every shipped scenario, loaded; invalid ones (and ones sharing an id) carry their error instead.
+ * Without a registry, actions are not checked (`ocilab list`: titles, targets, step counts).
+ */
+export function loadCatalog(registry: ActionRegistry | undefined, dir = shippedScenariosDir()): CatalogEntry[] {
+  const entries: CatalogEntry[] = shippedScenarioFiles(dir).map((file) => {
     try {
-      const scenario = loadScenarioFile(file, registry);
-      const duplicate = duplicateIdError(scenario.id, index);
-      return duplicate ? { file, error: duplicate } : { file, scenario };
+      return { file, scenario: loadScenarioFile(file, registry) };
     } catch (err) {
       if (err instanceof ScenarioLoadError) return { file, error: err };
       throw err;
     }
+  });
+  // Each file is parsed once; the id index (a second parse of every file, for the positions a
+  // duplicate error names) only when an id may be shared: two loaded alike, or a file that failed.
+  const ids = entries.flatMap((e) => ('scenario' in e ? [e.scenario.id] : []));
+  if (ids.length === entries.length && new Set(ids).size === ids.length) return entries;
+  const index = indexShippedScenarios(dir);
+  return entries.map((e) => {
+    if ('error' in e) return e;
+    const duplicate = duplicateIdError(e.scenario.id, index);
+    return duplicate ? { file: e.file, error: duplicate } : e;
   });
 }

@@ -11,7 +11,7 @@ import { interpolate } from './interpolate.js';
 import { actionNameOf, type ActionSpec } from './scenario-schema.js';
 import type { OutputStreams } from './streams.js';
 import type { Plan } from '../kube/plan.js';
-import type { Target } from '../targets/target.js';
+import type { RunScope } from './run-scope.js';
 
 export interface ExecuteEnv {
   registry: ActionRegistry;
@@ -28,7 +28,8 @@ export interface ExecuteEnv {
   onActionEnd(name: string, ok: boolean, durationMs: number, message?: string): void;
   onLine(line: string, stream: 'stdout' | 'stderr' | 'info'): void;
   onMeasurement(m: Measurement): void;
-  runTarget?: Target;
+  /** The run's scope (ActionContext.scope). */
+  scope: RunScope;
   /** `--dry-run`: see ActionContext.plan. */
   plan?: Plan;
 }
@@ -129,7 +130,7 @@ async function executeAction(spec: ActionSpec, env: ExecuteEnv): Promise<Actions
       target: env.target,
       report: (m) => env.onMeasurement({ ...m, unit: unitOf(m.metric) }),
       outputs: { streams: env.streams, ...(previous !== undefined ? { previous } : {}) },
-      ...(env.runTarget ? { runTarget: env.runTarget } : {}),
+      scope: env.scope,
       ...(env.plan ? { plan: env.plan } : {}),
     };
     if (controller.signal.aborted) return finish(false, reasonOf(controller.signal));

@@ -40,6 +40,11 @@ export function referencedNames(text: string): string[] {
   return [...text.matchAll(REF)].map((m) => m[2]!);
 }
 
+/** The names `text` refers to that interpolation replaces (`${name}`; an escaped `$${name}` left out). */
+export function interpolatedNames(text: string): string[] {
+  return [...text.matchAll(REF)].filter((m) => !m[1]).map((m) => m[2]!);
+}
+
 /** Interpolate every string inside `value` (arrays and plain objects walked), returning a copy. */
 export function interpolate<T>(value: T, vars: Record<string, string>): T {
   if (typeof value === 'string') return interpolateString(value, vars) as T;

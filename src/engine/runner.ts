@@ -15,6 +15,7 @@ import type { Mode, RunEvent, RunEventListener, RunStatus, StepStatus, StepVia }
 import { executeActions } from './execute.js';
 import type { Scenario } from './scenario-schema.js';
 import { stepInfoOf, stepTextNames, stepTextOf } from './steps.js';
+import type { RunScope } from './run-scope.js';
 import { OutputStreams } from './streams.js';
 
 export interface RunnerOptions {
@@ -30,8 +31,12 @@ export interface RunnerOptions {
   /** Timeout of a step without its own `timeout` (default 10 minutes). */
   defaultStepTimeoutMs?: number;
   now?: () => number;
-  /** The target implementation actions act through (src/targets; built by `ocilab run`). */
-  runTarget?: import('../targets/target.js').Target;
+  /**
+   * The run's scope (ActionContext.scope), e.g. with the target `ocilab run` built in it; made
+   * by `registry.newRunScope()` when not given. One scope per runner: the runner drops it when
+   * its cleanup registry unwinds.
+   */
+  scope?: RunScope;
   /** `--dry-run`: actions record into this plan instead of acting (see ActionContext.plan). */
   plan?: import('../kube/plan.js').Plan;
 }
@@ -55,6 +60,8 @@ export class Runner {
   readonly params: Record<string, string>;
   /** Variables shared by the run's actions (params included), interpolated as ${name}. */
   readonly vars: Record<string, string>;
+  /** What the run keeps between steps (its registry, Git servers, reconciler, target): see run-scope.ts. */
+  readonly scope: RunScope;
   private readonly opts: RunnerOptions;
   private readonly listeners = new Set<RunEventListener>();
   private readonly statuses: StepStatus[];
@@ -79,6 +86,7 @@ export class Runner {
     this.mode = opts.mode ?? 'present';
     this.target = opts.target ?? 'local';
     this.now = opts.now ?? Date.now;
+    this.scope = opts.scope ?? opts.registry.newRunScope();
     this.params = {};
     for (const [k, v] of Object.entries(opts.scenario.params)) this.params[k] = typeof v === 'string' ? v : v.default;
     for (const [k, v] of Object.entries(opts.params ?? {})) {
@@ -116,6 +124,8 @@ export class Runner {
     if (this.started) return;
     this.started = true;
     this.workDir = this.opts.workDir ?? this.makeWorkDir();
+    // Unwound after everything the steps register (newest first), before the work dir goes.
+    this.opts.cleanup.add('run scope', () => this.scope.dispose());
     this.vars['run.workDir'] = this.workDir;
     const s = this.scenario;
     const budgetMs = parseDuration(s.budget);
@@ -332,7 +342,7 @@ export class Runner {
         this.emit({ type: 'output', at: this.now(), index, stream, line }),
       onMeasurement: (measurement: import('./action.js').Measurement) =>
         this.emit({ type: 'measurement', at: this.now(), index, measurement }),
-      ...(this.opts.runTarget ? { runTarget: this.opts.runTarget } : {}),
+      scope: this.scope,
       ...(this.opts.plan ? { plan: this.opts.plan } : {}),
     };
   }

@@ -15,6 +15,8 @@ export interface Problem {
   message: string;
   /** Point at the key of the last segment instead of its value (unknown fields, names). */
   atKey?: boolean;
+  /** Point at this text inside the value (a `${name}` reference) when it is found there. */
+  find?: string;
 }
 
 type Issue = z.core.$ZodIssue;

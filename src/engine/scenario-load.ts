@@ -10,33 +10,30 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { valueProblems } from './scenario-checks.js';
+import { valueProblems, variableProblems } from './scenario-checks.js';
+import { BUILTIN_VARS } from './builtin-vars.js';
+import { applyRenames } from './scenario-renames.js';
 import { findExcessiveDepth, MAX_EXPANDED_NODES, MAX_SCENARIO_BYTES, MAX_SCENARIO_DEPTH } from './scenario-limits.js';
-import type { ActionRegistry } from './action.js';
+import { namesSet, type ActionRegistry } from './action.js';
+import { formatProblem, ScenarioLoadError, type LocatedProblem } from './load-errors.js';
 import { describe, diagnoseAction, formatPath, isActionPath, type PathSegment, type Problem } from './scenario-errors.js';
 import { actionOptionSchema, scenarioSchema, type Scenario } from './scenario-schema.js';
 
-export interface LocatedProblem {
-  file: string;
-  line: number;
-  col: number;
-  field: string;
-  message: string;
+export { formatProblem, ScenarioLoadError, type LocatedProblem } from './load-errors.js';
+
+/**
+ * The source offset of the node at `path` (or of its key); falls back to the deepest existing
+ * parent. With `find`, the offset of that text inside the node's source, when it is there.
+ */
+function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean, find?: string, text?: string): number {
+  const start = nodeOffset(doc, path, atKey);
+  if (find === undefined || text === undefined) return start.offset;
+  const at = text.indexOf(find, start.offset);
+  return at >= 0 && at < start.end ? at : start.offset;
 }
 
-export class ScenarioLoadError extends Error {
-  constructor(readonly problems: LocatedProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'ScenarioLoadError';
-  }
-}
-
-export function formatProblem(p: LocatedProblem): string {
-  return p.field ? `${p.file}:${p.line}:${p.col}: ${p.field}: ${p.message}` : `${p.file}:${p.line}:${p.col}: ${p.message}`;
-}
-
-/** The source offset of the node at `path` (or of its key); falls back to the deepest existing parent. */
-function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean): number {
+function nodeOffset(doc: Document, path: readonly PathSegment[], atKey: boolean): { offset: number; end: number } {
+  const found = (node: unknown, offset: number) => ({ offset, end: (node as Node | null)?.range?.[1] ?? offset });
   let node: unknown = doc.contents;
   let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
   for (let i = 0; i < path.length; i++) {
@@ -44,27 +41,27 @@ function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean): 
     const last = i === path.length - 1;
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return offset;
+      if (!pair) return found(undefined, offset);
       const key = pair.key as Node;
-      if (last && atKey) return key.range?.[0] ?? offset;
+      if (last && atKey) return found(undefined, key.range?.[0] ?? offset);
       const value = pair.value as Node | null;
       // A key with no value (`say:`) has no range of its own: point at the key.
       offset = value?.range?.[0] ?? key.range?.[0] ?? offset;
       node = value;
     } else if (isSeq(node) && typeof seg === 'number') {
       const item = node.items[seg] as Node | undefined;
-      if (!item) return offset;
+      if (!item) return found(undefined, offset);
       offset = item.range?.[0] ?? offset;
       node = item;
     } else {
-      return offset;
+      return found(undefined, offset);
     }
   }
-  return offset;
+  return found(node, offset);
 }
 
 /** Parses and validates scenario text; `file` is used for messages and as the scenario's file. */
-export function parseScenario(text: string, file: string, registry: ActionRegistry): Scenario {
+export function parseScenario(text: string, file: string, registry: ActionRegistry | undefined): Scenario {
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_SCENARIO_BYTES) throw new ScenarioLoadError([tooLarge(file, bytes)]);
   const deep = findExcessiveDepth(text);
@@ -102,25 +99,31 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
   }
   const locate = (problems: Problem[]): LocatedProblem[] =>
     problems.map((p) => {
-      const pos = lineCounter.linePos(offsetOf(doc, p.path, p.atKey ?? false));
+      const pos = lineCounter.linePos(offsetOf(doc, p.path, p.atKey ?? false, p.find, text));
       return { file, line: pos.line, col: pos.col, field: p.path.length ? formatPath(p.path) : '', message: p.message };
     });
 
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ScenarioLoadError(locate([{ path: [], message: 'expected a mapping with id, title, summary, targets, budget and steps' }]));
   }
+  // Former action and argument names become the current ones before validation; each is a warning.
+  // Without a registry (`ocilab list`: actions are not checked) nothing is renamed or checked.
+  const renamed = registry ? locate(applyRenames(data as Record<string, unknown>, registry)).map(formatProblem) : [];
   const schema = scenarioSchema(registry);
   const result = schema.safeParse(withParamDefaults(data as Record<string, unknown>));
   if (!result.success) {
-    const optionSchema = (name: string) => actionOptionSchema(registry.get(name)!);
+    const optionSchema = (name: string) => actionOptionSchema(registry!.get(name)!);
     const problems = result.error.issues.flatMap((issue) =>
-      issue.code === 'invalid_union' && isActionPath(issue.path as PathSegment[])
+      registry && issue.code === 'invalid_union' && isActionPath(issue.path as PathSegment[])
         ? diagnoseAction(issue.path as PathSegment[], data, registry, optionSchema)
         : describe(issue, data, schema),
     );
     throw new ScenarioLoadError(dedupe(locate(problems)));
   }
   const scenario = result.data as unknown as Omit<Scenario, 'file'>;
+  // The validated arguments (defaults filled in, a whole `${param}` read as its default) say
+  // which variables each action sets; keepParamReferences puts the written lists back.
+  const validatedSteps = scenario.steps.map((step) => ({ ...step }));
   keepParamReferences(scenario, data as Record<string, unknown>);
   const seen = new Map<string, number>();
   const duplicates: Problem[] = [];
@@ -132,7 +135,16 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
   if (duplicates.length > 0) throw new ScenarioLoadError(locate(duplicates));
   const values = valueProblems(scenario.steps);
   if (values.length > 0) throw new ScenarioLoadError(dedupe(locate(values)));
-  return { ...scenario, file };
+  if (registry) {
+    const known = new Set([...Object.keys(scenario.params), ...Object.keys(BUILTIN_VARS)]);
+    const setsOf = (name: string, args: unknown) => {
+      const def = registry.get(name);
+      return def ? namesSet(def, args) : [];
+    };
+    const unknownVars = variableProblems(validatedSteps, known, setsOf);
+    if (unknownVars.length > 0) throw new ScenarioLoadError(dedupe(locate(unknownVars)));
+  }
+  return { ...scenario, file, ...(renamed.length > 0 ? { warnings: renamed } : {}) };
 }
 
 function tooLarge(file: string, bytes: number): LocatedProblem {
@@ -252,8 +264,11 @@ function dedupe(problems: LocatedProblem[]): LocatedProblem[] {
     .sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
-/** Reads and validates a scenario file. Throws ScenarioLoadError (exit code 2 in the CLI). */
-export function loadScenarioFile(path: string, registry: ActionRegistry): Scenario {
+/**
+ * Reads and validates a scenario file. Throws ScenarioLoadError (exit code 2 in the CLI).
+ * Without a registry the actions' names and arguments are not checked (see scenarioSchema).
+ */
+export function loadScenarioFile(path: string, registry: ActionRegistry | undefined): Scenario {
   const file = resolve(path);
   return { ...parseScenario(readScenarioText(file, path), path, registry), file };
 }

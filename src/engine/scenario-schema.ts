@@ -7,8 +7,9 @@ import { z } from 'zod';
 import type { ActionDefinition, ActionRegistry } from './action.js';
 import { DURATION_PATTERN } from './duration.js';
 
-export const TARGETS = ['local', 'kind', 'cluster'] as const;
-export const MODES = ['present', 'workshop', 'tour'] as const;
+import { TARGETS } from './scenario-names.js';
+
+export { MODES, TARGETS } from './scenario-names.js';
 
 /** Keys an action mapping may carry next to its one action name. */
 export const ACTION_MODIFIERS = ['timeout', 'as'] as const;
@@ -33,7 +34,9 @@ const modifierShape = {
 
 /** One action item: `{ <name>: <args>, timeout?, as? }`, strict. */
 export function actionOptionSchema(def: ActionDefinition<any>) {
-  return z.strictObject({ [def.name]: def.args, ...modifierShape }).describe(def.description);
+  const { timeout, ...others } = modifierShape;
+  const modifiers = def.timeoutArgument ? others : { timeout, ...others };
+  return z.strictObject({ [def.name]: def.args, ...modifiers }).describe(def.description);
 }
 
 /** `- shell: "echo hi"` — a union of one strict mapping per registered action. */
@@ -44,9 +47,13 @@ export function actionSchema(registry: ActionRegistry) {
   return z.union(options as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]);
 }
 
-export function scenarioSchema(registry: ActionRegistry) {
+/**
+ * The scenario format; without a registry an action is any mapping, its name and arguments
+ * unchecked (`ocilab list` shows titles and step counts without loading every area's actions).
+ */
+export function scenarioSchema(registry?: ActionRegistry) {
   // Named ($defs in schema.json) because run, check and solve all use them.
-  const action = actionSchema(registry).meta({ id: 'Action', description: 'One action: `- <name>: <args>`, optionally with `timeout` and `as`.' });
+  const action = (registry ? actionSchema(registry) : z.record(z.string(), z.unknown())).meta({ id: 'Action', description: 'One action: `- <name>: <args>`, optionally with `timeout` and `as`.' });
   const actions = z.array(action);
   const step = z
     .strictObject({
@@ -118,6 +125,8 @@ export interface Scenario {
   steps: Step[];
   /** Absolute path of the file it was loaded from. */
   file: string;
+  /** `file:line:col: …` for each former action or argument name the file uses (it loads; the CLI prints these). */
+  warnings?: string[];
 }
 
 /** The action name of a mapping (its one key that is not a modifier). */

@@ -4,7 +4,8 @@
  * (test/flux keeps them equal). Addresses are those seen from inside the kind network.
  */
 import { cosignPublicKeySecret, gitRepository, kustomization, ociRepository } from './objects.js';
-import type { GitRepository, Kustomization, OCIRepository, Secret } from './types.js';
+import type { GitRepositoryInput, OCIRepositoryInput } from './sources.js';
+import type { Kustomization, Secret } from './types.js';
 
 export interface DemoFluxOptions {
   /** Registry as source-controller reaches it, default kind-registry:5000 (plain HTTP). */
@@ -20,8 +21,8 @@ export interface DemoFluxOptions {
 }
 
 export interface DemoFluxObjects {
-  git: GitRepository;
-  oci: OCIRepository;
+  git: GitRepositoryInput;
+  oci: OCIRepositoryInput;
   gitKustomization: Kustomization;
   ociKustomization: Kustomization;
 }

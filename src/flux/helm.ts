@@ -6,7 +6,8 @@
  * validates them against helm-controller's CRD schema.
  */
 import { FluxObjectError, ociRepository, type OCIRepositoryOptions } from './objects.js';
-import { FLUX_NAMESPACE, type OCIRepository, type ObjectMeta } from './types.js';
+import type { OCIRepositoryInput } from './sources.js';
+import { FLUX_NAMESPACE, type ObjectMeta } from './types.js';
 
 export const HELM_API = 'helm.toolkit.fluxcd.io/v2';
 export const HELM_CHART_LAYER_TYPE = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
@@ -29,7 +30,7 @@ export interface HelmRelease {
 }
 
 /** An OCIRepository for a chart: `<registry>/<path>/<chart>`, ref by version (tag) or semver range, chart layer copied. */
-export function chartOciRepository(o: Omit<OCIRepositoryOptions, 'layerSelector'>): OCIRepository {
+export function chartOciRepository(o: Omit<OCIRepositoryOptions, 'layerSelector'>): OCIRepositoryInput {
   return ociRepository({ ...o, layerSelector: { mediaType: HELM_CHART_LAYER_TYPE, operation: 'copy' } });
 }
 
@@ -99,7 +100,7 @@ export interface HelmOciDeliveryOptions {
 }
 
 /** The pair a scenario applies on kind/cluster: the chart's OCIRepository and its HelmRelease. */
-export function helmOciDelivery(o: HelmOciDeliveryOptions): { source: OCIRepository; release: HelmRelease } {
+export function helmOciDelivery(o: HelmOciDeliveryOptions): { source: OCIRepositoryInput; release: HelmRelease } {
   const chartPath = o.chartPath ?? 'charts/podinfo-lite';
   const name = chartPath.split('/').pop()!;
   const source = chartOciRepository({

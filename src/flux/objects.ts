@@ -10,15 +10,16 @@ import {
   OCI_PROVIDERS,
   SOURCE_API,
   type OCIProvider,
-  type GitRepository,
-  type GitRepositoryRef,
   type Kustomization,
-  type OCIRepository,
-  type OCIRepositoryRef,
   type ObjectMeta,
   type Secret,
   type SourceKind,
 } from './types.js';
+import type { GitRepositoryInput, OCIRepositoryInput } from './sources.js';
+
+/** How a builder takes spec.ref: exactly one selector (the schema in sources.ts allows any). */
+export type OCIRepositoryRef = { tag: string } | { semver: string; semverFilter?: string } | { digest: string };
+export type GitRepositoryRef = { branch: string } | { tag: string } | { semver: string } | { name: string } | { commit: string; branch?: string };
 
 export class FluxObjectError extends Error {
   constructor(field: string, problem: string) {
@@ -66,7 +67,7 @@ export interface OCIRepositoryOptions extends MetaOptions {
   /** Default 1m. */
   interval?: string;
   timeout?: string;
-  provider?: OCIRepository['spec']['provider'];
+  provider?: OCIRepositoryInput['spec']['provider'];
   /** Name of a kubernetes.io/dockerconfigjson Secret for pulling. */
   pullSecret?: string;
   /** Plain HTTP registry (kind-registry:5000, the embedded registry). */
@@ -78,7 +79,7 @@ export interface OCIRepositoryOptions extends MetaOptions {
   suspend?: boolean;
 }
 
-export function ociRepository(o: OCIRepositoryOptions): OCIRepository {
+export function ociRepository(o: OCIRepositoryOptions): OCIRepositoryInput {
   const metadata = meta('OCIRepository', o);
   if (!/^oci:\/\/[^/]+\/.+/.test(o.url)) {
     throw new FluxObjectError('OCIRepository.spec.url', `"${o.url}" must look like oci://host/repository`);
@@ -88,7 +89,7 @@ export function ociRepository(o: OCIRepositoryOptions): OCIRepository {
     throw new FluxObjectError('OCIRepository.spec.url', `"${o.url}" must not carry a tag or digest: put it in ref`);
   }
   const ref = ociRef(o.ref);
-  const spec: OCIRepository['spec'] = { url: o.url, ref, interval: duration('OCIRepository.spec.interval', o.interval ?? '1m') };
+  const spec: OCIRepositoryInput['spec'] = { url: o.url, ref, interval: duration('OCIRepository.spec.interval', o.interval ?? '1m') };
   if (o.timeout) spec.timeout = duration('OCIRepository.spec.timeout', o.timeout, false);
   if (o.provider) spec.provider = provider('OCIRepository.spec.provider', o.provider);
   if (o.pullSecret) spec.secretRef = { name: o.pullSecret };
@@ -135,7 +136,7 @@ export interface GitRepositoryOptions extends MetaOptions {
   suspend?: boolean;
 }
 
-export function gitRepository(o: GitRepositoryOptions): GitRepository {
+export function gitRepository(o: GitRepositoryOptions): GitRepositoryInput {
   const metadata = meta('GitRepository', o);
   if (!/^(http|https|ssh):\/\/.+/.test(o.url)) {
     throw new FluxObjectError('GitRepository.spec.url', `"${o.url}" must start with http://, https:// or ssh://`);
@@ -147,7 +148,7 @@ export function gitRepository(o: GitRepositoryOptions): GitRepository {
   if ('commit' in o.ref && !/^[a-f0-9]{40}([a-f0-9]{24})?$/.test(o.ref.commit)) {
     throw new FluxObjectError('GitRepository.spec.ref.commit', `"${o.ref.commit}" is not a full commit SHA`);
   }
-  const spec: GitRepository['spec'] = { url: o.url, ref: { ...o.ref }, interval: duration('GitRepository.spec.interval', o.interval ?? '1m') };
+  const spec: GitRepositoryInput['spec'] = { url: o.url, ref: { ...o.ref }, interval: duration('GitRepository.spec.interval', o.interval ?? '1m') };
   if (o.timeout) spec.timeout = duration('GitRepository.spec.timeout', o.timeout, false);
   if (o.secret) spec.secretRef = { name: o.secret };
   if (o.ignore !== undefined) spec.ignore = o.ignore;

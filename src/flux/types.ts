@@ -1,8 +1,10 @@
 /**
  * Shapes of the Flux objects ocilab creates, as in source-controller v1.9.5
  * (source.toolkit.fluxcd.io/v1) and kustomize-controller v1.9.5
- * (kustomize.toolkit.fluxcd.io/v1), Flux v2.9.5; HelmRelease (helm-controller v1.6.4) is in helm.ts. Only the fields ocilab sets are typed;
- * the CRD schemas in test/flux validate every object built here.
+ * (kustomize.toolkit.fluxcd.io/v1), Flux v2.9.5; HelmRelease (helm-controller v1.6.4) is in helm.ts,
+ * OCIRepository and GitRepository (their zod schemas, which the local reconciler validates
+ * with) in sources.ts. Only the fields ocilab sets are typed; the CRD schemas in test/flux
+ * validate every object built here.
  */
 export const FLUX_NAMESPACE = 'flux-system';
 export const SOURCE_API = 'source.toolkit.fluxcd.io/v1';
@@ -17,54 +19,6 @@ export interface ObjectMeta {
 
 export interface LocalObjectReference {
   name: string;
-}
-
-export type OCIRepositoryRef = { tag: string } | { semver: string; semverFilter?: string } | { digest: string };
-
-export interface OCIRepository {
-  apiVersion: typeof SOURCE_API;
-  kind: 'OCIRepository';
-  metadata: ObjectMeta;
-  spec: {
-    url: string;
-    ref: OCIRepositoryRef;
-    interval: string;
-    timeout?: string;
-    provider?: OCIProvider;
-    secretRef?: LocalObjectReference;
-    insecure?: boolean;
-    layerSelector?: { mediaType: string; operation?: 'extract' | 'copy' };
-    verify?: {
-      provider: 'cosign' | 'notation';
-      secretRef?: LocalObjectReference;
-      matchOIDCIdentity?: { issuer: string; subject: string }[];
-    };
-    ignore?: string;
-    suspend?: boolean;
-  };
-}
-
-export type GitRepositoryRef =
-  | { branch: string }
-  | { tag: string }
-  | { semver: string }
-  | { name: string }
-  | { commit: string; branch?: string };
-
-export interface GitRepository {
-  apiVersion: typeof SOURCE_API;
-  kind: 'GitRepository';
-  metadata: ObjectMeta;
-  spec: {
-    url: string;
-    ref: GitRepositoryRef;
-    interval: string;
-    timeout?: string;
-    secretRef?: LocalObjectReference;
-    ignore?: string;
-    sparseCheckout?: string[];
-    suspend?: boolean;
-  };
 }
 
 export type SourceKind = 'OCIRepository' | 'GitRepository';
@@ -136,5 +90,3 @@ export interface Secret {
   /** base64 values, as the API stores them. */
   data: Record<string, string>;
 }
-
-export type FluxObject = OCIRepository | GitRepository | Kustomization | HelmRepository | HelmChart;

@@ -11,7 +11,7 @@ import { createFixture, describeFixture, FixtureExistsError, PRESETS, PRESET_NAM
 import { formatRequest } from './server/request-log.js';
 import { CLONE_STRATEGIES, measureClone, type CloneMeasurement } from './clone.js';
 import { commitChange } from './commit.js';
-import { serveRoot, serverFor } from './running.js';
+import { gitServers } from './running.js';
 
 const need = (ctx: ActionContext, name: string, given?: string): string => {
   const v = given ?? ctx.vars[name];
@@ -25,9 +25,20 @@ export const fixturesCreate = defineAction({
   name: 'fixtures.create',
   description: 'Generate a deterministic GitOps fleet repository (tiny|small|medium|large|bloated) as a bare repo.',
   args: z.union([
-    z.enum(PRESET_NAMES),
-    z.object({ preset: z.enum(PRESET_NAMES), dir: z.string().optional(), force: z.boolean().optional(), monorepoFolders: z.coerce.number().int().min(0).optional() }),
+    z.enum(PRESET_NAMES).describe('The preset alone: `fixtures.create: small`.'),
+    z.object({
+      preset: z.enum(PRESET_NAMES).describe('Size of the fleet repository: apps, commits and history (figures in docs/git.md).'),
+      dir: z.string().optional().describe('Directory for the bare repository, relative to the scenario file. Default: `fixtures/` in the run\'s work dir.'),
+      force: z.boolean().optional().describe('Regenerate the repository when it exists (default: reuse it, with any pushes it received).'),
+      monorepoFolders: z.coerce.number().int().min(0).optional().describe('Unrelated folders under services/ (source code Flux never needs); default: the preset\'s.'),
+    }),
   ]),
+  sets: {
+    'fixture.dir': 'The directory holding the bare repository.',
+    'fixture.repo': 'Path of the bare repository (`<dir>/<name>.git`).',
+    'fixture.name': 'The repository\'s name (the preset\'s).',
+    'fixture.head': 'The commit at the tip of its branch.',
+  },
   async run(args, ctx) {
     const a = typeof args === 'string' ? { preset: args } : args;
     const dir = a.dir ? resolve(ctx.scenarioDir, a.dir) : join(ctx.workDir, 'fixtures');
@@ -52,14 +63,22 @@ export const fixturesCreate = defineAction({
 
 export const gitServe = defineAction({
   name: 'git.serve',
-  description: 'Serve the repositories of a directory over smart HTTP (git http-backend, protocol v2; push accepted, fast-forward only).',
+  description: 'Serve the repositories of a directory over smart HTTP (git http-backend, protocol v2; push accepted, fast-forward only); target.up already serves <workDir>/fixtures (git.serve of it reuses that server).',
   args: z
-    .object({ dir: z.string().optional(), host: z.string().optional(), port: z.coerce.number().int().min(0).max(65535).optional() })
+    .object({
+      dir: z.string().optional().describe('Directory whose bare repositories to serve, relative to the scenario file. Default: ${fixture.dir}.'),
+      host: z.string().optional().describe('Address to bind (default 127.0.0.1).'),
+      port: z.coerce.number().int().min(0).max(65535).optional().describe('Port to listen on (default: any free port). A busy port falls back to a free one, said in the log.'),
+    })
     .default({}),
+  sets: {
+    'git.url': 'The server\'s base URL, `http://127.0.0.1:<port>`.',
+    'git.repo.url': 'Clone URL of the repository fixtures.create made, when one ran before (`${git.url}/<name>.git`).',
+  },
   async run(args, ctx) {
     try {
       const root = args.dir ? resolve(ctx.scenarioDir, args.dir) : need(ctx, 'fixture.dir');
-      const { server, reused } = await serveRoot({ root, cleanup: ctx.cleanup, host: args.host, port: args.port });
+      const { server, reused } = await ctx.scope.get(gitServers).serve({ root, cleanup: ctx.cleanup, host: args.host, port: args.port });
       if (!reused) server.log.on('request', (e) => ctx.log(formatRequest(e), e.status >= 400 ? 'stderr' : 'stdout'));
       if (server.portNote && !reused) ctx.log(server.portNote, 'info');
       ctx.vars['git.url'] = server.url;
@@ -99,14 +118,22 @@ export const gitClone = defineAction({
   name: 'git.clone',
   description: 'Clone with one strategy (full | shallow | sparse | ls-remote) and report its measured cost.',
   args: z.union([
-    z.enum(CLONE_STRATEGIES),
-    z.object({ strategy: z.enum(CLONE_STRATEGIES), url: z.string().optional(), branch: z.string().optional(), sparsePath: z.string().optional() }),
+    z.enum(CLONE_STRATEGIES).describe('The strategy alone: `git.clone: shallow`.'),
+    z.object({
+      strategy: z
+        .enum(CLONE_STRATEGIES)
+        .describe('full: whole history; shallow: `--depth 1 --single-branch --no-tags`, as source-controller clones a branch; sparse: shallow partial clone of one folder (Flux `sparseCheckout`); ls-remote: the no-change check.'),
+      url: z.string().optional().describe('Repository to clone. Default: ${git.repo.url}.'),
+      branch: z.string().optional().describe('Branch to clone (default main).'),
+      sparsePath: z.string().optional().describe('With sparse: the folder to check out (default apps/app-007).'),
+    }),
   ]),
+  sets: { 'git.head': 'The commit at the branch tip the clone got (or listed, for ls-remote).' },
   async run(args, ctx) {
     const a = typeof args === 'string' ? { strategy: args } : args;
     try {
       const url = need(ctx, 'git.repo.url', 'url' in a ? a.url : undefined);
-      const m = await measureClone({ ...a, url, server: serverFor(url), signal: ctx.signal });
+      const m = await measureClone({ ...a, url, server: ctx.scope.get(gitServers).serverFor(url), signal: ctx.signal });
       if (m.head) ctx.vars['git.head'] = m.head;
       reportClone(ctx, m);
       return { ok: true };
@@ -121,13 +148,14 @@ export const gitCommit = defineAction({
   description: 'Change one app (bump its image tag or edit its ConfigMap), commit and push.',
   args: z
     .object({
-      url: z.string().optional(),
-      branch: z.string().optional(),
-      app: z.string().optional(),
-      change: z.enum(['image', 'config']).optional(),
-      message: z.string().optional(),
+      url: z.string().optional().describe('Repository to push to. Default: ${git.repo.url}.'),
+      branch: z.string().optional().describe('Branch to commit on (default main).'),
+      app: z.string().optional().describe('App folder under apps/ to change (default app-000).'),
+      change: z.enum(['image', 'config']).optional().describe('image (default): bump the patch of the Deployment\'s image tag; config: edit its ConfigMap.'),
+      message: z.string().optional().describe('Commit message (default: one saying what changed).'),
     })
     .default({}),
+  sets: { 'git.head': 'The commit pushed.' },
   async run(args, ctx) {
     try {
       const url = need(ctx, 'git.repo.url', args.url);

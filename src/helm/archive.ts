@@ -1,15 +1,15 @@
 /**
  * Read a chart archive (.tgz) in memory, as Helm's archive loader does
  * (helm pkg/chart/loader/archive): every entry under one top directory `<chart>/`, names
- * relative and inside it, regular files only; Chart.yaml and values.yaml parsed. Size-capped
- * while inflating, so a gzip bomb stops early. Used by `inspect` and by the tests that read
+ * relative and inside it, regular files only; Chart.yaml and values.yaml parsed. Read with the
+ * safe extractor's rules and caps (src/oci/extract.ts readTarball), so a gzip bomb stops early. Used by `inspect` and by the tests that read
  * what helm pushed.
  */
-import { gunzipSync } from 'node:zlib';
-import { Header, Pax } from 'tar';
+import { OciError } from '../oci/errors.js';
+import { readTarball, type TarContents } from '../oci/extract.js';
 import { ChartError, parseChartYaml, type ChartMetadata } from './chart.js';
 
-/** Helm's default cap on a decompressed chart (pkg/chart/loader/archive MaxDecompressedChartSize). */
+/** Helm's default cap on a decompressed chart (pkg/chart/loader/archive MaxDecompressedChartSize); here on the files' total size. */
 export const MAX_CHART_BYTES = 100 * 1024 * 1024;
 
 export interface ChartArchiveEntry {
@@ -31,52 +31,32 @@ export interface ChartArchive {
   helmGzipHeader: boolean;
 }
 
-function unsafe(name: string): string | undefined {
-  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'is absolute';
-  if (name.includes('\\')) return 'contains a backslash';
-  if (name.includes('\0')) return 'contains NUL';
-  if (name.split('/').includes('..')) return 'contains a ".." component';
-  return undefined;
-}
+/** Entries directly under the chart's top directory whose content the reader keeps. */
+const KEPT = /^[^/]+\/(?:Chart|values)\.yaml$/;
 
-export function readChartArchive(bytes: Buffer, label = 'chart archive', maxBytes = MAX_CHART_BYTES): ChartArchive {
+export async function readChartArchive(bytes: Buffer, label = 'chart archive', maxBytes = MAX_CHART_BYTES): Promise<ChartArchive> {
   if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) throw new ChartError(`${label}: not a gzip file (a chart archive is a .tgz)`);
-  let tar: Buffer;
+  let tar: TarContents;
   try {
-    tar = gunzipSync(bytes, { maxOutputLength: maxBytes });
+    // The safe extractor's rules (names, links, types, caps), read in memory.
+    tar = await readTarball(bytes, { gzip: true, label, maxBytes, keep: (name) => KEPT.test(name) });
   } catch (err) {
-    throw new ChartError(`${label}: cannot decompress: ${(err as Error).message}`);
+    if (err instanceof OciError) throw new ChartError(err.message, { cause: err });
+    throw err;
   }
   const entries: ChartArchiveEntry[] = [];
   const contents = new Map<string, Buffer>();
   let topDir: string | undefined;
-  let pax: Pax | undefined;
-  for (let off = 0; off + 512 <= tar.length; ) {
-    const block = tar.subarray(off, off + 512);
-    if (block.every((b) => b === 0)) break;
-    const h = new Header(block);
-    if (!h.cksumValid) throw new ChartError(`${label}: corrupt tar header at byte ${off}`);
-    const size = h.size ?? 0;
-    const body = tar.subarray(off + 512, off + 512 + size);
-    off += 512 + Math.ceil(size / 512) * 512;
-    if (h.type === 'ExtendedHeader' || h.type === 'GlobalExtendedHeader') {
-      if (h.type === 'ExtendedHeader') pax = Pax.parse(body.toString('utf8'), h, false);
-      continue;
-    }
-    const name = (pax?.path ?? h.path ?? '').replace(/^\.\//, '');
-    pax = undefined;
-    const why = unsafe(name);
-    if (why) throw new ChartError(`${label}: entry "${name}" ${why}`);
-    if (h.type === 'Directory') continue;
-    if (h.type !== 'File' && h.type !== 'OldFile') throw new ChartError(`${label}: entry "${name}" is a ${h.type}, not a regular file`);
-    const slash = name.indexOf('/');
-    if (slash <= 0) throw new ChartError(`${label}: entry "${name}" is not inside the chart's directory`);
-    const top = name.slice(0, slash);
+  for (const e of tar.entries) {
+    if (e.type === 'directory') continue;
+    const slash = e.name.indexOf('/');
+    if (slash <= 0) throw new ChartError(`${label}: entry "${e.name}" is not inside the chart's directory`);
+    const top = e.name.slice(0, slash);
     if (topDir !== undefined && top !== topDir) throw new ChartError(`${label}: entries in two top directories ("${topDir}" and "${top}"): not a chart archive`);
     topDir = top;
-    const rel = name.slice(slash + 1);
-    entries.push({ name: rel, size, mode: h.mode ?? 0, mtime: h.mtime });
-    if (rel === 'Chart.yaml' || rel === 'values.yaml') contents.set(rel, Buffer.from(body));
+    const rel = e.name.slice(slash + 1);
+    entries.push({ name: rel, size: e.size, mode: e.mode, mtime: e.mtime });
+    if (e.data && (rel === 'Chart.yaml' || rel === 'values.yaml')) contents.set(rel, e.data);
   }
   const chartYaml = contents.get('Chart.yaml')?.toString('utf8');
   if (!topDir || chartYaml === undefined) throw new ChartError(`${label}: no Chart.yaml in the archive`);

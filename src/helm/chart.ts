@@ -14,8 +14,8 @@ import { goJson } from '../oci/artifact.js';
 import { strictVersion } from '../reconcile/semver.js';
 
 export class ChartError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ChartError';
   }
 }

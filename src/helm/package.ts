@@ -11,7 +11,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { constants as zc, crc32, deflateRawSync } from 'node:zlib';
-import { Header, Pax } from 'tar';
+import { tarEnd, tarHeader, tarPadding } from '../oci/tar-header.js';
 import { stringify } from 'yaml';
 import { strictVersion } from '../reconcile/semver.js';
 import { ChartError, chartConfigJson, loadChartDir, type ChartFile, type ChartMetadata, type LoadedChart } from './chart.js';
@@ -26,12 +26,8 @@ export function chartYamlForArchive(meta: ChartMetadata): string {
 }
 
 function entry(path: string, body: Buffer, mtime: Date): Buffer[] {
-  const data = { path, type: 'File' as const, mode: 0o644, size: body.length, uid: 0, gid: 0, uname: '', gname: '', mtime: new Date(Math.floor(mtime.getTime() / 1000) * 1000) };
-  const block = Buffer.alloc(512);
-  const needPax = new Header(data).encode(block);
-  const head = needPax ? Buffer.concat([new Pax({ ...data, atime: undefined, ctime: undefined }).encode(), block]) : block;
-  const pad = Buffer.alloc((512 - (body.length % 512)) % 512);
-  return [head, body, pad];
+  const head = tarHeader({ path, type: 'File', mode: 0o644, size: body.length, mtime: new Date(Math.floor(mtime.getTime() / 1000) * 1000) });
+  return [head, body, tarPadding(body.length)];
 }
 
 /** The uncompressed tar of a loaded chart, entries in Helm's order. */
@@ -46,7 +42,7 @@ export function chartTar(chart: LoadedChart): Buffer {
   add(chart.schema);
   chart.templates.forEach((f) => add(f));
   chart.files.forEach((f) => add(f));
-  parts.push(Buffer.alloc(1024));
+  parts.push(tarEnd());
   return Buffer.concat(parts);
 }
 

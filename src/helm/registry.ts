@@ -17,6 +17,7 @@ import { goJson } from '../oci/artifact.js';
 import { digestOf } from '../oci/digest.js';
 import { OCI_MANIFEST } from '../oci/media-types.js';
 import { formatReference, parseReference, type Reference } from '../oci/reference.js';
+import { withClient } from '../oci/remote.js';
 import { compareVersions, strictVersion } from '../reconcile/semver.js';
 import { readChartArchive, type ChartArchive } from './archive.js';
 import { chartConfigJson, ChartError, type ChartMetadata } from './chart.js';
@@ -71,16 +72,6 @@ export interface ChartRemoteOptions {
   signal?: AbortSignal;
 }
 
-async function withClient<T>(ref: Reference, opts: ChartRemoteOptions, fn: (c: RegistryClient) => Promise<T>): Promise<T> {
-  if (opts.client) return fn(opts.client);
-  const c = RegistryClient.forReference(ref);
-  try {
-    return await fn(c);
-  } finally {
-    await c.close();
-  }
-}
-
 /** `oci://host/charts` → Reference (no tag); refuses a tag like helm push does. */
 export function parseChartRemote(remote: string, insecure?: boolean): Reference {
   if (!remote.startsWith('oci://')) throw new ChartError(`${remote}: the remote must start with oci:// (e.g. oci://127.0.0.1:5000/charts)`);
@@ -92,7 +83,7 @@ export function parseChartRemote(remote: string, insecure?: boolean): Reference 
 /** `helm push <archive> oci://host/charts` in-process. */
 export async function pushChart(archivePath: string, remote: string, opts: ChartRemoteOptions & { created?: Date } = {}): Promise<ChartPushResult> {
   const bytes = await readFile(archivePath);
-  const chart = readChartArchive(bytes, archivePath);
+  const chart = await readChartArchive(bytes, archivePath);
   const meta = chart.metadata;
   const base = parseChartRemote(remote, opts.insecure);
   const tag = versionToTag(meta.version);
@@ -168,7 +159,7 @@ export async function inspectChart(reference: string, opts: ChartRemoteOptions =
   return withClient(ref, opts, async (c) => {
     const d = await describeChart(reference, { ...opts, client: c });
     const bytes = await c.fetchBlob(ref.repository, d.layer.digest, { size: d.layer.size, max: 20 * 1024 * 1024, signal: opts.signal });
-    const archive = readChartArchive(bytes, `layer ${d.layer.digest} of ${d.ref}`);
+    const archive = await readChartArchive(bytes, `layer ${d.layer.digest} of ${d.ref}`);
     if (archive.metadata.name !== d.metadata.name || archive.metadata.version !== d.metadata.version) {
       throw new ChartError(`${d.ref}: the config says ${d.metadata.name} ${d.metadata.version} but the chart layer holds ${archive.metadata.name} ${archive.metadata.version}`);
     }

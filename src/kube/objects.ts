@@ -1,7 +1,7 @@
 /** Reading one Flux object by reference (undefined when it does not exist). */
 import { ApiException } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';
-import type { FluxStatusObject } from './conditions.js';
+import type { FluxStatusObject } from '../flux/conditions.js';
 import { resourceFor, type ObjectRef } from './resources.js';
 
 export async function getObject(client: KubeClient, ref: ObjectRef, call: { signal?: AbortSignal } = {}): Promise<FluxStatusObject | undefined> {

@@ -6,7 +6,7 @@
  */
 import { PatchStrategy } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';
-import { RECONCILE_ANNOTATION, readyPredicate, reconciledPredicate, type StatusPredicate } from './conditions.js';
+import { RECONCILE_ANNOTATION, readyPredicate, reconciledPredicate, type StatusPredicate } from '../flux/conditions.js';
 import { objectPath, resourceFor, type ObjectRef } from './resources.js';
 import { waitFor, type WaitOptions, type WaitResult } from './watch.js';
 

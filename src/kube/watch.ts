@@ -6,7 +6,7 @@
  */
 import { Watch } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';
-import { describeStatus, type FluxStatusObject, type StatusPredicate } from './conditions.js';
+import { describeStatus, type FluxStatusObject, type StatusPredicate } from '../flux/conditions.js';
 import { describeRef, getObject } from './objects.js';
 import { objectPath, type ObjectRef } from './resources.js';
 

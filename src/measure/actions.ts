@@ -20,6 +20,7 @@ import { renderResultsTable } from './text-table.js';
 import { metricInfo, SAMPLE_METRICS } from './metrics.js';
 import type { FetchMethod, MethodResult, RunSample } from './types.js';
 import { formatBytes, formatMs, formatPercent } from './units.js';
+import { fleetActions } from './fleet-action.js';
 
 /**
  * A whole number written as a number or as a string (a scenario param, `runs: "${runs}"`,
@@ -31,28 +32,31 @@ const wholeNumber = (what: string, min: number, max: number) =>
     .pipe(z.number().int(`${what} must be a whole number`).min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`));
 
 const CompareArgs = z.object({
-  methods: z.array(MethodSpecSchema).min(1),
-  runs: wholeNumber('runs', 1, 100).default(5),
-  warmup: wholeNumber('warmup', 0, 20).default(1),
-  /** tmpfs (default), temp, or a directory. */
-  dest: z.string().default('tmpfs'),
-  interleave: z.boolean().default(true),
+  methods: z.array(MethodSpecSchema).min(1).describe('The fetch methods to measure, one row each.'),
+  runs: wholeNumber('runs', 1, 100).default(5).describe('Measured runs per method, 1 to 100 (default 5; a param\'s string is accepted).'),
+  warmup: wholeNumber('warmup', 0, 20).default(1).describe('Runs before those, left out of the figures: 0 to 20 (default 1).'),
+  dest: z.string().default('tmpfs').describe('Where each run writes: tmpfs (/dev/shm when it is one, else the temp dir), temp (the OS temp dir), or a directory.'),
+  interleave: z.boolean().default(true).describe('Measure in rounds, every method once per round, so a slow drift hits all alike; false: one method\'s runs after another\'s.'),
   projection: z
     .object({
-      clusters: z.number().min(0),
-      intervalMinutes: z.number().positive(),
-      changesPerHour: z.number().min(0),
-      fetchIncludesCheck: z.boolean().optional(),
-      /** Indexes into `methods`. */
-      pairs: z.array(z.object({ label: z.string(), check: z.number().int().min(0), fetch: z.number().int().min(0) })).min(1),
+      clusters: z.number().min(0).describe('Clusters polling the source.'),
+      intervalMinutes: z.number().positive().describe('Poll interval in minutes (Flux\'s spec.interval).'),
+      changesPerHour: z.number().min(0).describe('Changes to the source per hour.'),
+      fetchIncludesCheck: z.boolean().optional().describe('The measured fetch already includes the no-change check before it.'),
+      pairs: z
+        .array(
+          z.object({
+            label: z.string().describe('Row label, e.g. Git or OCI.'),
+            check: z.number().int().min(0).describe('Index in methods of the no-change check.'),
+            fetch: z.number().int().min(0).describe('Index in methods of the fetch.'),
+          }),
+        )
+        .min(1)
+        .describe('Which measured methods are one transport\'s check and fetch.'),
     })
-    .optional(),
-  /** Report files (.json .csv .md .html .txt), relative to the run's work dir. */
-  report: z.array(z.string()).default([]),
-  /**
-   * Measure against ocilab's Git server / registry started in their own processes (on the
-   * run's repositories / registry storage), so server CPU is theirs alone (own-servers.ts).
-   */
+    .optional()
+    .describe('Fleet projection: the load per hour on the server when many clusters poll, from the measured costs.'),
+  report: z.array(z.string()).default([]).describe('Report files to write (.json .csv .md .html .txt), relative to the run\'s work dir.'),
   servers: OwnServersSchema.optional(),
 });
 type CompareArgs = z.infer<typeof CompareArgs>;
@@ -190,6 +194,13 @@ export const measureActions: ActionDefinition<any>[] = [
     name: 'measure.compare',
     description: 'Measure fetch methods (git CLI, curl/skopeo against a registry) N times each, report medians, write report files',
     args: CompareArgs,
+    sets: {
+      'measure.report.<ext>': {
+        description: 'Path of each report file written, by extension: measure.report.json, measure.report.md...',
+        names: (a) => a.report.map((file) => `measure.report.${file.split('.').pop()}`),
+      },
+    },
     run: compare,
   }),
+  ...fleetActions,
 ];

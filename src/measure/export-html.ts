@@ -3,6 +3,7 @@
  * the in-cluster rows, phases, method notes, the fleet projection with its formula, and every raw sample.
  */
 import { describeDestination } from './destination.js';
+import { FLEET_HEAD, FLEET_TITLE, fleetNotes, fleetRows } from './export-fleet.js';
 import { IN_CLUSTER_HEAD, IN_CLUSTER_TITLE, inClusterRows, PROJECTION_HEAD, projectionRows } from './export-markdown.js';
 import type { MeasureReport } from './report-schema.js';
 import { rowLabel } from './report.js';
@@ -20,6 +21,7 @@ th,td{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:right;white-s
 .legend span{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 1em;vertical-align:-.1em}
 .meta,.notes{color:#444;font-size:.92rem}pre{background:#f6f6f6;padding:.6rem;overflow-x:auto}
 details{margin:.3rem 0}summary{cursor:pointer}
+.fleet td:nth-child(2),.fleet th:nth-child(2){text-align:left}
 .in-cluster td:nth-child(-n+3),.in-cluster th:nth-child(-n+3){text-align:left}.in-cluster td:last-child,.in-cluster th:last-child{text-align:left;white-space:normal}
 `;
 
@@ -82,6 +84,13 @@ function inClusterSection(report: MeasureReport): string {
   return `<h2>${esc(IN_CLUSTER_TITLE)}</h2><div class="in-cluster">${table(IN_CLUSTER_HEAD, inClusterRows(report.inCluster))}</div>`;
 }
 
+/** `ocilab bench --fleet`: the fleet measured next to its projection, and how. */
+function fleetSection(report: MeasureReport): string {
+  if (!report.fleet) return '';
+  const notes = `<ul class="notes">${fleetNotes(report.fleet).map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`;
+  return `<h2>${esc(FLEET_TITLE)}</h2><div class="fleet">${table(FLEET_HEAD, fleetRows(report.fleet))}</div>${notes}`;
+}
+
 function projectionSection(report: MeasureReport): string {
   if (!report.projections.length) return '';
   const rows = projectionRows(report.projections);
@@ -101,16 +110,15 @@ export function reportToHtml(report: MeasureReport, title = 'Git vs OCI: fetch c
 <body>
 <h1>${esc(title)}</h1>
 <p class="meta">Measured ${esc(report.createdAt)} on ${m.cpus} × ${esc(m.cpuModel)}, ${esc(formatBytes(m.totalMemoryBytes))} RAM, ${esc(m.platform)} ${esc(m.release)}, Node ${esc(m.node)}.
-Files written to ${esc(dests.join('; '))}. Every figure is a median of the runs listed at the bottom; n/a = not measurable for that method.</p>
+${report.results.length ? `Files written to ${esc(dests.join('; '))}. Every figure is a median of the runs listed at the bottom; n/a = not measurable for that method.` : ''}</p>
 <p class="legend"><span style="background:${KIND_COLOURS.git}"></span>Git<span style="background:${KIND_COLOURS.oci}"></span>OCI</p>
 ${charts}
-<h2>Results</h2>
-${resultsTable(report)}${footnotesHtml(report)}
+${report.results.length ? `<h2>Results</h2>\n${resultsTable(report)}${footnotesHtml(report)}` : ''}
 ${inClusterSection(report)}
+${fleetSection(report)}
 ${phasesSection(report)}
 ${projectionSection(report)}
-<h2>Every run</h2>
-${samplesSection(report)}
+${report.results.length ? `<h2>Every run</h2>\n${samplesSection(report)}` : ''}
 <script type="application/json" id="report-data">${data}</script>
 </body></html>
 `;

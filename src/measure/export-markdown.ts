@@ -1,5 +1,6 @@
 /** `--md`: Markdown tables ready for slides: results, fleet projection, the formula. */
 import { describeDestination } from './destination.js';
+import { FLEET_HEAD, FLEET_TITLE, fleetNotes, fleetRows } from './export-fleet.js';
 import type { InClusterRow, MeasureReport, ReportProjection } from './report-schema.js';
 import { rowLabel } from './report.js';
 import { medianCell, medianWithRange, tableFootnotes } from './text-table.js';
@@ -68,10 +69,22 @@ export function inClusterMarkdown(rows: readonly InClusterRow[]): string {
   return lines.join('\n');
 }
 
+/** The fleet table (`ocilab bench --fleet`) and how it was measured. */
+export function fleetMarkdown(report: MeasureReport): string {
+  if (!report.fleet) return '';
+  const lines = [row(FLEET_HEAD), row(FLEET_HEAD.map((_, i) => (i < 2 ? '---' : '---:')))];
+  for (const r of fleetRows(report.fleet)) lines.push(row(r));
+  return [...lines, '', ...fleetNotes(report.fleet).map((n) => `- ${n}`)].join('\n');
+}
+
 export function reportToMarkdown(report: MeasureReport): string {
   const dests = [...new Set(report.results.map((r) => describeDestination(r.destination)))];
   const runs = [...new Set(report.results.map((r) => `${r.runs} runs after ${r.warmup} warm-up`))];
   const m = report.machine;
+  if (report.fleet && !report.results.length) {
+    const machine = `Measured ${report.createdAt} on ${m.cpus} × ${m.cpuModel}, ${formatBytes(m.totalMemoryBytes)} RAM, ${m.platform} ${m.release}, Node ${m.node}.`;
+    return [`## ${FLEET_TITLE}`, '', fleetMarkdown(report), '', machine, ''].join('\n');
+  }
   const parts = [
     '## Fetch cost, measured live',
     '',
@@ -80,6 +93,7 @@ export function reportToMarkdown(report: MeasureReport): string {
     `Medians of ${runs.join(' / ')}, measured ${report.createdAt} on ${m.cpus} × ${m.cpuModel}, ${formatBytes(m.totalMemoryBytes)} RAM, ${m.platform} ${m.release}, Node ${m.node}. Files written to ${dests.join('; ')}. n/a = not measurable for that method.`,
   ];
   if (report.inCluster?.length) parts.push('', `## ${IN_CLUSTER_TITLE}`, '', inClusterMarkdown(report.inCluster));
+  if (report.fleet) parts.push('', `## ${FLEET_TITLE}`, '', fleetMarkdown(report));
   if (report.projections.length) {
     parts.push('', '## Fleet projection', '', projectionMarkdown(report.projections), '', '```', ...report.projectionFormula, '```');
   }

@@ -11,41 +11,53 @@ import { ocilabHeadMethod, ocilabPullMethod } from './methods/ocilab-oci.js';
 import { proxyMeter } from './traffic.js';
 import type { FetchMethod } from './types.js';
 
-const cell = { preset: z.string().optional(), scope: z.enum(['repo', 'app']).optional() };
+const cell = {
+  preset: z.string().optional().describe('Fixture preset the row measures, for the report\'s cell label (`<preset>/<scope>`); with scope.'),
+  scope: z.enum(['repo', 'app']).optional().describe('repo: the whole repository; app: one app\'s folder. For the cell label, with preset.'),
+};
+const serverPid = z
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .describe('Pid of the server process, for its CPU from /proc (measure.compare servers: sets it itself).');
 
 export const MethodSpecSchema = z.discriminatedUnion('type', [
   z.object({
-    type: z.literal('git-cli'),
-    url: z.string().min(1),
-    mode: z.enum(['full', 'shallow', 'sparse', 'ls-remote']),
-    ref: z.string().optional(),
-    appPath: z.string().optional(),
-    /** Pid of the server process, for its CPU from /proc. */
-    serverPid: z.number().int().positive().optional(),
+    type: z.literal('git-cli').describe('The git CLI, as a process per run.'),
+    url: z.string().min(1).describe('Repository URL, e.g. ${git.repo.url}.'),
+    mode: z
+      .enum(['full', 'shallow', 'sparse', 'ls-remote'])
+      .describe('full: whole history; shallow: depth 1, one branch, no tags; sparse: shallow partial clone of appPath; ls-remote: the no-change check.'),
+    ref: z.string().optional().describe('Branch (default: the remote\'s HEAD).'),
+    appPath: z.string().optional().describe('With sparse: the folder to check out.'),
+    serverPid,
     ...cell,
   }),
   z.object({
-    type: z.literal('oci-cli'),
-    /** host:port of a plain-HTTP registry on this machine. */
-    registry: z.string().min(1),
-    repository: z.string().min(1),
-    reference: z.string().default('latest'),
-    /** ocilab = ocilab's own `artifact pull` as a CLI process (extracts by itself). */
-    tool: z.enum(['curl', 'skopeo', 'ocilab']).default('curl'),
-    mode: z.enum(['pull', 'head']).default('pull'),
-    untar: z.boolean().default(false),
-    serverPid: z.number().int().positive().optional(),
+    type: z.literal('oci-cli').describe('A command-line OCI client, as a process per run.'),
+    registry: z.string().min(1).describe('`host:port` of a plain-HTTP registry on this machine, e.g. ${registry.host}.'),
+    repository: z.string().min(1).describe('Repository in that registry.'),
+    reference: z.string().default('latest').describe('Tag or digest.'),
+    tool: z
+      .enum(['curl', 'skopeo', 'ocilab'])
+      .default('curl')
+      .describe('curl: the manifest and layer GETs; skopeo: skopeo copy; ocilab: ocilab\'s own `artifact pull` as a CLI process (extracts by itself).'),
+    mode: z.enum(['pull', 'head']).default('pull').describe('pull: the whole artifact; head: the manifest HEAD a no-change check is (curl only).'),
+    untar: z.boolean().default(false).describe('Extract the layer afterwards with `tar -xzf`, as its own phase.'),
+    serverPid,
     ...cell,
   }),
   z.object({
-    /** ocilab's own OCI client (src/oci), one client process per run, measured like the git CLI. */
-    type: z.literal('oci'),
-    /** host:port/repository:tag of a plain-HTTP registry on this machine. */
-    reference: z.string().min(1),
-    mode: z.enum(['pull', 'head']).default('pull'),
-    /** The manifest digest the tag must resolve to (each run checks it); read before the first run when absent. */
-    expectDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/).optional(),
-    serverPid: z.number().int().positive().optional(),
+    type: z.literal('oci').describe('ocilab\'s own OCI client (src/oci), one client process per run, measured like the git CLI.'),
+    reference: z.string().min(1).describe('`host:port/repository:tag` of a plain-HTTP registry on this machine.'),
+    mode: z.enum(['pull', 'head']).default('pull').describe('pull: manifest, layer (digest verified) and safe extraction; head: the manifest HEAD a no-change check is.'),
+    expectDigest: z
+      .string()
+      .regex(/^sha256:[0-9a-f]{64}$/)
+      .optional()
+      .describe('The manifest digest the tag must resolve to (each run checks it); read before the first run when absent.'),
+    serverPid,
     ...cell,
   }),
 ]);

@@ -12,13 +12,18 @@ import type { MeasureReport } from './report-schema.js';
 import { renderResultsTable } from './text-table.js';
 import { IN_CLUSTER_HEAD, IN_CLUSTER_TITLE, inClusterRows, projectionRows, PROJECTION_HEAD } from './export-markdown.js';
 import { renderTable } from './text-table.js';
+import { FLEET_ALIGN, FLEET_HEAD, FLEET_TITLE, fleetNotes, fleetRows } from './export-fleet.js';
 
 export const REPORT_FORMATS = ['plain', 'json', 'csv', 'md', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** `--plain`: the aligned results table, then the projection and its formula. */
 export function reportToPlain(report: MeasureReport): string {
-  const parts = [renderResultsTable(report.results)];
+  const parts: string[] = report.results.length || !report.fleet ? [renderResultsTable(report.results)] : [];
+  if (report.fleet) {
+    if (parts.length) parts.push('');
+    parts.push(FLEET_TITLE, renderTable(FLEET_HEAD, fleetRows(report.fleet), FLEET_ALIGN), '', ...fleetNotes(report.fleet));
+  }
   if (report.inCluster?.length) {
     parts.push('', IN_CLUSTER_TITLE, renderTable(IN_CLUSTER_HEAD, inClusterRows(report.inCluster), ['left', 'left', 'left', 'right', 'left']));
   }

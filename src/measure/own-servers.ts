@@ -11,12 +11,11 @@ import type { MethodSpec } from './method-spec.js';
 
 export const OwnServersSchema = z
   .object({
-    /** Directory of bare repositories to serve (the run's `${fixture.dir}`): every git method fetches from it. */
-    git: z.string().optional(),
-    /** Storage directory of the run's registry (`${registry.dir}`): every OCI method pulls from it. */
-    registry: z.string().optional(),
+    git: z.string().optional().describe('Directory of bare repositories to serve (e.g. ${target.git.dir}): every git method fetches from it.'),
+    registry: z.string().optional().describe('Storage directory of the run\'s registry (e.g. ${target.registry.dir}): every OCI method pulls from it.'),
   })
-  .strict();
+  .strict()
+  .describe('Measure against ocilab\'s Git server and registry started in their own processes, so server CPU is theirs alone; empty values: not ocilab\'s, server CPU n/a.');
 export type OwnServersSpec = z.infer<typeof OwnServersSchema>;
 
 export interface OwnServers {

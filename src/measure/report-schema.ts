@@ -113,6 +113,70 @@ export const InClusterRowSchema = z.object({
   note: z.string(),
 });
 
+const FleetFiguresSchema = z.object({ serverCpuMs: nullableNum, bytesDown: nullableNum, bytesUp: nullableNum, requests: nullableNum });
+
+/** One transport of a measured fleet run (fleet.ts): measured over the window, projected for it, and their ratio. */
+export const FleetTransportSchema = z.object({
+  kind: z.enum(['git', 'oci']),
+  label: z.string(),
+  /** One check and one fetch: batches run one at a time before the window, total ÷ count; the projection's inputs. */
+  check: OpCostSchema,
+  fetch: OpCostSchema,
+  measured: FleetFiguresSchema.extend({
+    /** The server's CPU with nobody polling (rate read for 3 s before the window) × the wall time: part of serverCpuMs, left out of the ratio and the cores. */
+    idleCpuMs: nullableNum,
+    /** Polls attempted (checks + errors). */
+    polls: z.number().int(),
+    checks: z.number().int(),
+    fetches: z.number().int(),
+    /** Requests the pollers sent (the proxy's count is `requests`). */
+    clientRequests: z.number().int(),
+    errors: z.number().int(),
+    errorSamples: z.array(z.string()),
+    checkP50Ms: nullableNum,
+    checkP99Ms: nullableNum,
+    /** Polls that started later than the lateness threshold after their slot. */
+    latePolls: z.number().int(),
+    maxLagMs: num,
+  }),
+  projected: FleetFiguresSchema.extend({ polls: num, fetches: num }),
+  /** Average server cores busy for the fleet: measured (idle baseline left out) over the window (the wall time when longer), projected over the window. */
+  serverCores: z.object({ measured: nullableNum, projected: nullableNum }),
+  /** measured ÷ projected (server CPU: without the idle baseline). */
+  ratio: z.object({ serverCpu: nullableNum, bytesDown: nullableNum, requests: nullableNum }),
+  /** Some polls started late: the server (or the machine) did not keep up with the interval. */
+  fellBehind: z.boolean(),
+});
+
+/** `ocilab bench --fleet N`: the fleet, measured, next to its projection. */
+export const FleetReportSchema = z.object({
+  clusters: z.number().int().min(1),
+  windowSeconds: num,
+  /** From the first slot to the last report (longer than the window when polls ran late). */
+  wallSeconds: num,
+  /** The compressed poll interval. */
+  pollSeconds: num,
+  /** The interval it stands for. */
+  intervalMinutes: num,
+  /** intervalMinutes × 60 / pollSeconds. */
+  compression: num,
+  /** clusters × compression: the fleet at the real interval with the same load. */
+  equivalentClusters: num,
+  changes: z.number().int().min(0),
+  /** Changes per hour at the real pace. */
+  changesPerHourEquivalent: num,
+  preset: z.string(),
+  workers: z.number().int().min(1),
+  /** How the simulated clients were run. */
+  clients: z.string(),
+  /** CPU of the worker processes (the clients), for comparison. */
+  clientCpuMs: num,
+  loadAverage: z.object({ before: z.array(num), after: z.array(num) }),
+  calibrationRuns: z.number().int().min(1),
+  changeLog: z.array(z.string()),
+  transports: z.array(FleetTransportSchema),
+});
+
 export const ReportSchema = z.object({
   schema: z.literal('ocilab.measure.report/v2'),
   createdAt: z.string(),
@@ -130,11 +194,15 @@ export const ReportSchema = z.object({
   projectionFormula: z.array(z.string()),
   /** In-cluster rows added by flux.measure (kind/cluster targets); absent elsewhere. */
   inCluster: z.array(InClusterRowSchema).optional(),
+  /** `ocilab bench --fleet N`: fleet: measured vs projected; absent elsewhere. */
+  fleet: FleetReportSchema.optional(),
 });
 
 export type MeasureReport = z.infer<typeof ReportSchema>;
 export type ReportProjection = z.infer<typeof ProjectionSchema>;
 export type InClusterRow = z.infer<typeof InClusterRowSchema>;
+export type FleetReport = z.infer<typeof FleetReportSchema>;
+export type FleetTransport = z.infer<typeof FleetTransportSchema>;
 
 /** The JSON Schema (draft 2020-12) for the report, as shipped in report.schema.json. */
 export function reportJsonSchema(): Record<string, unknown> {

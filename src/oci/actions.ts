@@ -2,73 +2,63 @@
  * Scenario actions for Flux OCI artifacts: artifact.push, artifact.pull, artifact.tag.
  * They set `artifact.*` variables for later steps and report what they measured.
  */
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
-import { defineAction, type ActionContext, type ActionDefinition, type ActionResult } from '../engine/action.js';
+import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
+import { guarded, scenarioPath } from '../engine/action-helpers.js';
 import { credentialSource } from './credentials.js';
 import { readCaFile } from './ca-file.js';
 import { readClientCertificate } from './key-pair.js';
-import { OciError } from './errors.js';
 import { parseReference } from './reference.js';
 import { pullArtifact, pushArtifact, tagArtifact, type ClientSettings } from './remote.js';
 
 const remoteArgs = {
-  /** oci://host/repo:tag */
-  url: z.string().min(1),
-  insecure: z.boolean().optional(),
-  credsFile: z.string().optional(),
-  /** PEM CA bundle to trust for an HTTPS registry (e.g. ${registry.ca}); implies HTTPS. */
-  caFile: z.string().optional(),
-  /** Client certificate and key (PEM) for a registry requiring mutual TLS (e.g. ${registry.tls.clientCert}, ${registry.tls.clientKey}). */
-  certFile: z.string().optional(),
-  keyFile: z.string().optional(),
+  url: z.string().min(1).describe('The artifact: `oci://<host>/<repository>:<tag>` (or `@sha256:<digest>`).'),
+  insecure: z.boolean().optional().describe('Plain HTTP (flux\'s --insecure-registry). Loopback and private addresses use plain HTTP anyway.'),
+  credsFile: z
+    .string()
+    .optional()
+    .describe('File with one line `username:password`, relative to the scenario file. Default: OCILAB_REGISTRY_USERNAME/OCILAB_REGISTRY_PASSWORD, then the docker config.'),
+  caFile: z.string().optional().describe('PEM CA bundle to trust for an HTTPS registry (e.g. ${registry.ca}); implies HTTPS.'),
+  certFile: z.string().optional().describe('Client certificate (PEM) for a registry requiring mutual TLS (e.g. ${registry.tls.clientCert}); implies HTTPS.'),
+  keyFile: z.string().optional().describe('Key of certFile (PEM), e.g. ${registry.tls.clientKey}.'),
 };
 
-function here(ctx: ActionContext, p: string): string {
-  return isAbsolute(p) ? p : join(ctx.scenarioDir, p);
-}
-
 async function settings(args: { credsFile?: string; caFile?: string; certFile?: string; keyFile?: string }, ctx: ActionContext): Promise<ClientSettings> {
-  const clientCert = await readClientCertificate(args.certFile && here(ctx, args.certFile), args.keyFile && here(ctx, args.keyFile), { cert: 'certFile', key: 'keyFile' });
+  const clientCert = await readClientCertificate(args.certFile && scenarioPath(ctx, args.certFile), args.keyFile && scenarioPath(ctx, args.keyFile), { cert: 'certFile', key: 'keyFile' });
   return {
-    credentials: await credentialSource({ credsFile: args.credsFile && here(ctx, args.credsFile) }),
-    ...(args.caFile ? { ca: await readCaFile(here(ctx, args.caFile)) } : {}),
+    credentials: await credentialSource({ credsFile: args.credsFile && scenarioPath(ctx, args.credsFile) }),
+    ...(args.caFile ? { ca: await readCaFile(scenarioPath(ctx, args.caFile)) } : {}),
     ...(clientCert ? { clientCert } : {}),
   };
 }
 
-async function guarded(ctx: ActionContext, fn: () => Promise<ActionResult>): Promise<ActionResult> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof OciError) {
-      ctx.log(err.message, 'stderr');
-      return { ok: false, message: err.message };
-    }
-    throw err;
-  }
-}
-
 const pushArgs = z.object({
   ...remoteArgs,
-  path: z.string().min(1),
-  source: z.string().min(1),
-  revision: z.string().min(1),
-  annotations: z.record(z.string(), z.string()).optional(),
-  reproducible: z.boolean().optional(),
-  ignorePaths: z.array(z.string()).optional(),
-  addIgnorePaths: z.array(z.string()).optional(),
+  path: z.string().min(1).describe('Directory (or one file) to package, relative to the scenario file.'),
+  source: z.string().min(1).describe('The org.opencontainers.image.source annotation, e.g. the Git URL it came from (flux push artifact --source).'),
+  revision: z.string().min(1).describe('The org.opencontainers.image.revision annotation, e.g. `main@sha1:<commit>` (flux push artifact --revision).'),
+  annotations: z.record(z.string(), z.string()).optional().describe('More manifest annotations, merged on top (flux push artifact --annotations).'),
+  reproducible: z.boolean().optional().describe('The created annotation is 1970-01-01T00:00:00Z instead of now, so the push time does not change the digest (flux push artifact --reproducible).'),
+  ignorePaths: z.array(z.string()).optional().describe('.gitignore-style patterns to leave out, replacing Flux\'s defaults (.git/, images, archives...) (--ignore-paths).'),
+  addIgnorePaths: z.array(z.string()).optional().describe('Patterns to leave out on top of the defaults or ignorePaths (--add-ignore-paths).'),
 });
 
 export const artifactPush = defineAction<z.infer<typeof pushArgs>>({
   name: 'artifact.push',
   description: 'Package a directory as a Flux artifact and push it (sets artifact.url, artifact.digest, artifact.tag)',
   args: pushArgs,
+  sets: {
+    'artifact.url': 'The pushed artifact by digest, `oci://<host>/<repository>@sha256:…`.',
+    'artifact.digest': 'The manifest digest, `sha256:…`.',
+    'artifact.tag': 'The tag pushed.',
+    'artifact.layer.digest': 'The digest of the content layer (the .tar.gz).',
+  },
   run: (args, ctx) =>
-    guarded(ctx, async () => {
+    guarded(async () => {
       const t0 = performance.now();
       const r = await pushArtifact(parseReference(args.url, { insecure: args.insecure }), {
-        path: here(ctx, args.path), source: args.source, revision: args.revision, annotations: args.annotations,
+        path: scenarioPath(ctx, args.path), source: args.source, revision: args.revision, annotations: args.annotations,
         reproducible: args.reproducible, ignorePaths: args.ignorePaths, addIgnorePaths: args.addIgnorePaths,
         clientOptions: await settings(args, ctx), signal: ctx.signal,
       });
@@ -83,18 +73,23 @@ export const artifactPush = defineAction<z.infer<typeof pushArgs>>({
 
 const pullArgs = z.object({
   ...remoteArgs,
-  /** Directory to extract into; default <workDir>/artifact. */
-  output: z.string().optional(),
-  maxBytes: z.number().int().positive().optional(),
+  output: z.string().optional().describe('Directory to extract into (its content is replaced), relative to the scenario file. Default: `artifact/` in the run\'s work dir.'),
+  maxBytes: z.number().int().positive().optional().describe('Refuse an archive larger than this many bytes (default 100 MiB).'),
 });
 
 export const artifactPull = defineAction<z.infer<typeof pullArgs>>({
   name: 'artifact.pull',
   description: 'Pull a Flux artifact and extract it safely (sets artifact.digest, artifact.revision, artifact.path)',
   args: pullArgs,
+  sets: {
+    'artifact.digest': 'The manifest digest, `sha256:…`.',
+    'artifact.revision': 'Its org.opencontainers.image.revision annotation (empty when absent).',
+    'artifact.source': 'Its org.opencontainers.image.source annotation (empty when absent).',
+    'artifact.path': 'The directory it was extracted into.',
+  },
   run: (args, ctx) =>
-    guarded(ctx, async () => {
-      const output = args.output ? here(ctx, args.output) : join(ctx.workDir, 'artifact');
+    guarded(async () => {
+      const output = args.output ? scenarioPath(ctx, args.output) : join(ctx.workDir, 'artifact');
       const r = await pullArtifact(parseReference(args.url, { insecure: args.insecure }), {
         output, replace: true, maxBytes: args.maxBytes, clientOptions: await settings(args, ctx), signal: ctx.signal,
       });
@@ -110,14 +105,18 @@ export const artifactPull = defineAction<z.infer<typeof pullArgs>>({
     }),
 });
 
-const tagArgs = z.object({ ...remoteArgs, tag: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]) });
+const tagArgs = z.object({
+  ...remoteArgs,
+  tag: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('The new tag, or a list of them.'),
+});
 
 export const artifactTag = defineAction<z.infer<typeof tagArgs>>({
   name: 'artifact.tag',
   description: 'Give an artifact more tags (sets artifact.digest)',
   args: tagArgs,
+  sets: { 'artifact.digest': 'The digest of the tagged manifest.' },
   run: (args, ctx) =>
-    guarded(ctx, async () => {
+    guarded(async () => {
       const ref = parseReference(args.url, { insecure: args.insecure });
       const clientOptions = await settings(args, ctx);
       for (const t of Array.isArray(args.tag) ? args.tag : [args.tag]) {

@@ -5,7 +5,7 @@
  * (symlinks and other types skipped silently), uid/gid 0, empty uname/gname, mtime 0,
  * permissions kept, gzip level 6; and the manifest/config that go with it.
  *
- * Entry headers are encoded by node-tar's Header and Pax classes; node-tar's Pack is not used
+ * Entry headers are encoded by tar-header.ts (node-tar's Header and Pax); node-tar's Pack is not used
  * because it names directories "apps/" and the root "./", where Flux writes "apps" and ".".
  */
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -17,9 +17,9 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zc, createGzip } from 'node:zlib';
 import ignore from 'ignore';
-import { Header, Pax } from 'tar';
 import { makeTempDir } from '../engine/cleanup.js';
 import { OciError } from './errors.js';
+import { tarEnd, tarHeader, tarPadding } from './tar-header.js';
 import * as mt from './media-types.js';
 import type { Descriptor } from './client.js';
 
@@ -115,10 +115,7 @@ async function walk(root: string, single: string | undefined, patterns: string[]
 }
 
 function headerBlocks(e: WalkEntry): Buffer {
-  const data = { path: e.name, type: e.type, mode: e.mode, size: e.type === 'File' ? e.size : 0, uid: 0, gid: 0, uname: '', gname: '', mtime: new Date(0) };
-  const block = Buffer.alloc(512);
-  const needPax = new Header(data).encode(block);
-  return needPax ? Buffer.concat([new Pax({ ...data, atime: undefined, ctime: undefined }).encode(), block]) : block;
+  return tarHeader({ path: e.name, type: e.type, mode: e.mode, size: e.type === 'File' ? e.size : 0, mtime: new Date(0) });
 }
 
 async function* tarStream(entries: WalkEntry[], signal?: AbortSignal): AsyncGenerator<Buffer> {
@@ -132,10 +129,10 @@ async function* tarStream(entries: WalkEntry[], signal?: AbortSignal): AsyncGene
       yield chunk as Buffer;
     }
     if (n !== e.size) throw new OciError('PROTOCOL', `${e.abs} changed size while it was being archived`);
-    const pad = (512 - (e.size % 512)) % 512;
-    if (pad) yield Buffer.alloc(pad);
+    const pad = tarPadding(e.size);
+    if (pad.length) yield pad;
   }
-  yield Buffer.alloc(1024);
+  yield tarEnd();
 }
 
 /** Gzip header OS byte as Go's compress/gzip writes it (255 = unknown); zlib writes 3 (Unix). */

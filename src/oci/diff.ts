@@ -4,17 +4,11 @@
  * (Go's flate vs zlib) are not reported as a change. (`flux diff artifact` compares the .tgz
  * digest instead, which always differs between encoders; see FLUX-OCI-FACTS §1.)
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { makeTempDir } from '../engine/cleanup.js';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
 import { buildArtifact } from './artifact.js';
 import { RegistryClient } from './client.js';
-import { OciError } from './errors.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, unsafeName } from './extract.js';
+import { readTarball } from './extract.js';
 import { parseReference, formatReference, type Reference } from './reference.js';
 import { resolveArtifact, type RemoteOptions } from './remote.js';
 
@@ -26,43 +20,17 @@ export interface TarEntrySummary {
   digest?: string;
 }
 
-/** Map of normalised entry name to summary, read with the same limits as extraction. */
+/**
+ * Map of normalised entry name to summary, read with the safe extractor's rules and limits
+ * (symlinks, which an extraction drops, are listed as "other").
+ */
 export async function summariseTarball(tgz: string, opts: { maxBytes?: number; maxEntries?: number; label?: string } = {}): Promise<Map<string, TarEntrySummary>> {
-  const label = opts.label ?? tgz;
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  const tar = await readTarball(tgz, { label: opts.label ?? tgz, maxBytes: opts.maxBytes, maxEntries: opts.maxEntries, gzip: true, skipSymlinks: true });
   const out = new Map<string, TarEntrySummary>();
-  let bytes = 0;
-  let failure: OciError | undefined;
-  const parser = new Parser({
-    strict: true,
-    onReadEntry: (e: ReadEntry) => {
-      const why = unsafeName(e.path);
-      bytes += e.size;
-      if (why) failure ??= new OciError('UNSAFE_ARCHIVE', `${label}: entry "${e.path}" ${why}`);
-      else if (out.size >= maxEntries) failure ??= new OciError('ARCHIVE_LIMIT', `${label}: more than ${maxEntries} entries`);
-      else if (bytes > maxBytes) failure ??= new OciError('ARCHIVE_LIMIT', `${label}: entry "${e.path}": files add up to more than ${maxBytes} bytes`);
-      if (failure) {
-        parser.abort(failure);
-        return void e.resume();
-      }
-      const name = e.path.split('/').filter((p) => p && p !== '.').join('/') || '.';
-      const mode = (e.mode ?? 0) & 0o777;
-      if (e.type === 'File' || e.type === 'OldFile') {
-        const h = createHash('sha256');
-        e.on('data', (c: Buffer) => h.update(c));
-        e.on('end', () => out.set(name, { type: 'file', mode, size: e.size, digest: `sha256:${h.digest('hex')}` }));
-      } else {
-        out.set(name, { type: e.type === 'Directory' ? 'dir' : 'other', mode, size: 0 });
-        e.resume();
-      }
-    },
-  });
-  try {
-    await pipeline(createReadStream(tgz), createGunzip(), parser as unknown as NodeJS.WritableStream);
-  } catch (err) {
-    if (failure) throw failure;
-    throw new OciError('UNSAFE_ARCHIVE', `${label}: not a readable tar+gzip archive (${(err as Error).message})`, { cause: err });
+  for (const e of tar.entries) {
+    const name = e.name || '.';
+    if (e.type === 'file') out.set(name, { type: 'file', mode: e.mode, size: e.size, digest: e.digest });
+    else out.set(name, { type: e.type === 'directory' ? 'dir' : 'other', mode: e.mode, size: 0 });
   }
   return out;
 }

@@ -1,8 +1,11 @@
 /**
- * The per-entry rules of the safe extractor (see extract.ts): which tar entries may be written,
- * under which caps, and writing them into the extraction's temp dir. One `EntryWriter` per
- * archive; it owns the node-tar Parser that feeds it and aborts it on the first refusal.
+ * The per-entry rules of the safe extractor (see extract.ts): which tar entries may be read,
+ * under which caps. `EntrySink` applies them and hands each admitted entry to its subclass:
+ * `EntryWriter` writes it into the extraction's temp dir, `EntryReader` keeps it in memory.
+ * One sink per archive; it owns the node-tar Parser that feeds it and aborts it on the first
+ * refusal.
  */
+import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { Parser, type ReadEntry } from 'tar';
 import { OciError } from './errors.js';
@@ -57,64 +60,61 @@ function cleanName(name: string): string {
   return name.split('/').filter((part) => part !== '' && part !== '.').join('/');
 }
 
-export class EntryWriter {
+/** An entry that passed the rules: its clean name ("" is the root) and permission bits. */
+export interface AdmittedEntry {
+  name: string;
+  perm: number;
+  entry: ReadEntry;
+}
+
+export abstract class EntrySink {
   readonly parser: Parser;
   readonly result: ExtractResult = { files: 0, directories: 0, skippedSymlinks: 0, bytes: 0, tarBytes: 0 };
   /** The first refusal; the parser was aborted with it. */
   failure: OciError | undefined;
-  private entries = 0;
-  private openFd: number | undefined;
-  private readonly made = new Set<string>();
-  private readonly dirModes: [string, number][] = [];
+  private count = 0;
 
-  /** `root`: the (fresh, empty) temp dir entries are written into. */
-  constructor(private readonly root: string, private readonly rules: EntryRules) {
-    this.made.add(root);
+  constructor(protected readonly rules: EntryRules) {
     this.parser = new Parser({ strict: true, onReadEntry: (entry) => this.onEntry(entry) });
   }
 
-  /** After the last entry: give directories their modes (last, so a read-only one still took its files). */
-  finish(): void {
-    for (const [dir, mode] of this.dirModes.reverse()) chmodSync(dir, mode);
-  }
+  /** A directory entry passed the rules (the entry is resumed by the caller). */
+  protected abstract directory(e: AdmittedEntry): void;
+  /** A file entry passed the rules: consume its data. */
+  protected abstract file(e: AdmittedEntry): void;
 
-  /** After a failure: close the file being written, if any. */
-  release(): void {
-    if (this.openFd !== undefined) closeSync(this.openFd);
-    this.openFd = undefined;
-  }
+  /** A symlink dropped under `skipSymlinks`. */
+  protected skippedSymlink(_e: AdmittedEntry): void {}
+
+  /** After the last entry. */
+  finish(): void {}
+
+  /** After a failure: let go of what is half done. */
+  release(): void {}
 
   /** Names the entry in errors: `layer sha256:… of oci://…: entry "a/b"`. */
-  private where(raw: string): string {
+  protected where(raw: string): string {
     return `${this.rules.label}: entry "${raw}"`;
   }
 
-  private refuse(err: OciError): void {
+  protected refuse(err: OciError): void {
     this.failure ??= err;
     this.parser.abort(err);
-  }
-
-  private mkdirOnce(dir: string): void {
-    if (this.made.has(dir)) return;
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.made.add(dir);
   }
 
   private onEntry(entry: ReadEntry): void {
     if (this.failure) return void entry.resume();
     const { maxBytes, maxEntries } = this.rules;
     const raw = entry.path;
-    if (++this.entries > maxEntries) return this.refuse(new OciError('ARCHIVE_LIMIT', `${this.where(raw)}: more than ${maxEntries} entries`));
+    if (++this.count > maxEntries) return this.refuse(new OciError('ARCHIVE_LIMIT', `${this.where(raw)}: more than ${maxEntries} entries`));
     const why = unsafeName(raw);
     if (why) return this.refuse(new OciError('UNSAFE_ARCHIVE', `${this.where(raw)} ${why}`));
+    // A clean name has no "", "." or ".." component: appending it to a root cannot leave it.
     const name = cleanName(raw);
-    // A clean name has no "", "." or ".." component: appending it cannot leave the root.
-    const dest = name === '' ? this.root : `${this.root}/${name}`;
     const perm = (entry.mode ?? 0o644) & 0o777;
     switch (entry.type) {
       case 'Directory':
-        this.mkdirOnce(dest);
-        this.dirModes.push([dest, perm | 0o700]);
+        this.directory({ name, perm, entry });
         this.result.directories++;
         return void entry.resume();
       case 'File':
@@ -123,10 +123,12 @@ export class EntryWriter {
         if (name === '') return this.refuse(new OciError('UNSAFE_ARCHIVE', `${this.where(raw)}: a file cannot be the root`));
         this.result.bytes += entry.size;
         if (this.result.bytes > maxBytes) return this.refuse(new OciError('ARCHIVE_LIMIT', `${this.where(raw)}: files add up to more than ${maxBytes} bytes`));
-        return this.writeFile(entry, dest, perm);
+        this.result.files++;
+        return this.file({ name, perm, entry });
       case 'SymbolicLink':
         if (this.rules.skipSymlinks) {
           this.result.skippedSymlinks++;
+          this.skippedSymlink({ name, perm, entry });
           return void entry.resume();
         }
         return this.refuse(new OciError('UNSAFE_ARCHIVE', `${this.where(raw)} is a symlink to "${entry.linkpath ?? ''}"; links are not allowed in an artifact`));
@@ -135,6 +137,49 @@ export class EntryWriter {
       default:
         return this.refuse(new OciError('UNSAFE_ARCHIVE', `${this.where(raw)} has type ${entry.type}; only files and directories are allowed`));
     }
+  }
+}
+
+/** Writes admitted entries under `root` (a fresh, empty temp dir). */
+export class EntryWriter extends EntrySink {
+  private openFd: number | undefined;
+  private readonly made = new Set<string>();
+  private readonly dirModes: [string, number][] = [];
+
+  constructor(private readonly root: string, rules: EntryRules) {
+    super(rules);
+    this.made.add(root);
+  }
+
+  /** After the last entry: give directories their modes (last, so a read-only one still took its files). */
+  override finish(): void {
+    for (const [dir, mode] of this.dirModes.reverse()) chmodSync(dir, mode);
+  }
+
+  /** After a failure: close the file being written, if any. */
+  override release(): void {
+    if (this.openFd !== undefined) closeSync(this.openFd);
+    this.openFd = undefined;
+  }
+
+  private dest(name: string): string {
+    return name === '' ? this.root : `${this.root}/${name}`;
+  }
+
+  private mkdirOnce(dir: string): void {
+    if (this.made.has(dir)) return;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.made.add(dir);
+  }
+
+  protected directory({ name, perm }: AdmittedEntry): void {
+    const dest = this.dest(name);
+    this.mkdirOnce(dest);
+    this.dirModes.push([dest, perm | 0o700]);
+  }
+
+  protected file({ name, perm, entry }: AdmittedEntry): void {
+    this.writeFile(entry, this.dest(name), perm);
   }
 
   private writeFile(entry: ReadEntry, dest: string, perm: number): void {
@@ -159,6 +204,53 @@ export class EntryWriter {
       if ((perm & umask) !== 0) fchmodSync(fd, perm); // open() applied the umask
       closeSync(fd);
     });
-    this.result.files++;
+  }
+}
+
+/** An entry read into memory by `EntryReader`. */
+export interface TarEntry {
+  /** The clean name ("" for the root directory). */
+  name: string;
+  /** 'symlink': one dropped under `skipSymlinks`, listed so a comparison can still see it. */
+  type: 'file' | 'directory' | 'symlink';
+  /** Permission bits. */
+  mode: number;
+  size: number;
+  mtime?: Date;
+  /** sha256 of the content ("sha256:…"), files only. */
+  digest?: string;
+  /** The content, for the files `keep` chose. */
+  data?: Buffer;
+}
+
+/** Lists admitted entries in archive order; hashes every file and keeps the bodies `keep` names. */
+export class EntryReader extends EntrySink {
+  readonly entries: TarEntry[] = [];
+
+  constructor(rules: EntryRules, private readonly keep: (name: string) => boolean = () => false) {
+    super(rules);
+  }
+
+  protected directory({ name, perm, entry }: AdmittedEntry): void {
+    this.entries.push({ name, type: 'directory', mode: perm, size: 0, mtime: entry.mtime });
+  }
+
+  protected override skippedSymlink({ name, perm, entry }: AdmittedEntry): void {
+    this.entries.push({ name, type: 'symlink', mode: perm, size: 0, mtime: entry.mtime });
+  }
+
+  protected file({ name, perm, entry }: AdmittedEntry): void {
+    const item: TarEntry = { name, type: 'file', mode: perm, size: entry.size, mtime: entry.mtime };
+    this.entries.push(item);
+    const hash = createHash('sha256');
+    const chunks: Buffer[] | undefined = this.keep(name) ? [] : undefined;
+    entry.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      chunks?.push(chunk);
+    });
+    entry.on('end', () => {
+      item.digest = `sha256:${hash.digest('hex')}`;
+      if (chunks) item.data = Buffer.concat(chunks);
+    });
   }
 }

@@ -1,5 +1,7 @@
 /**
- * The one safe tar extractor of ocilab (OCI layers, Git archives, fixtures all go through it).
+ * The one safe tar extractor of ocilab: OCI layers, Git archives, fixtures, Helm charts, the
+ * untar measurement and `artifact diff` all read tar through it (`extractTarball` to a
+ * directory, `readTarball` into memory).
  *
  * Following fluxcd/pkg tar.Untar, and stricter: entry names with "..", absolute names, drive
  * letters or backslashes are refused; symlinks are refused (or dropped with `skipSymlinks`, as
@@ -16,9 +18,9 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { makeTempDir } from '../engine/cleanup.js';
 import { OciError } from './errors.js';
-import { EntryWriter, type ExtractResult } from './extract-entries.js';
+import { EntryReader, EntryWriter, type EntrySink, type ExtractResult, type TarEntry } from './extract-entries.js';
 
-export { unsafeName, type ExtractResult } from './extract-entries.js';
+export { unsafeName, type ExtractResult, type TarEntry } from './extract-entries.js';
 
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
 export const DEFAULT_MAX_ENTRIES = 100_000;
@@ -99,11 +101,11 @@ function inflateWhole(gz: Buffer, cap: number, label: string): Buffer | undefine
  * Feed a whole tar to the parser in one write; resolves when it ended, rejects on its first
  * error (the listener stays: in strict mode each later invalid header is another 'error').
  */
-function parseWhole(writer: EntryWriter, tar: Buffer): Promise<void> {
+function parseWhole(sink: EntrySink, tar: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    writer.parser.on('error', reject);
-    writer.parser.once('end', resolve);
-    writer.parser.end(tar);
+    sink.parser.on('error', reject);
+    sink.parser.once('end', resolve);
+    sink.parser.end(tar);
   });
 }
 
@@ -134,64 +136,105 @@ function prepareTarget(target: string, replace: boolean, label: string): boolean
   return true;
 }
 
+interface Limits {
+  label: string;
+  maxBytes: number;
+  maxEntries: number;
+  /** Cap on the decompressed stream: the files, a header (and padding) per entry, some slack. */
+  maxTarBytes: number;
+}
+
+function limits(opts: { label?: string; maxBytes?: number; maxEntries?: number }): Limits {
+  const label = opts.label ?? 'archive';
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  return { label, maxBytes, maxEntries, maxTarBytes: maxBytes + maxEntries * 1536 + 1024 * 1024 };
+}
+
+/** A small file is read whole and takes the in-memory path (a layer the reconciler downloaded). */
+function readIfSmall<T>(source: string | T): string | T | Buffer {
+  if (typeof source !== 'string') return source;
+  const st = statSync(source, { throwIfNoEntry: false });
+  return st?.isFile() && st.size <= WHOLE_READ_MAX_BYTES ? readFileSync(source) : source;
+}
+
+/** What the parser is fed: the whole tar in memory, or a stream (gzip or not) to pipe. */
+interface TarInput {
+  tar?: Buffer;
+  stream?: Readable;
+  gzip: boolean;
+}
+
+/** Bytes are inflated whole when they fit (and sniffed for gzip with 'auto'); files and streams are streamed. */
+async function openInput(source: string | Buffer | Readable, gzipOpt: ExtractOptions['gzip'], lim: Limits): Promise<TarInput> {
+  const auto = gzipOpt === undefined || gzipOpt === 'auto';
+  let gzip = gzipOpt === true;
+  let tar: Buffer | undefined;
+  if (Buffer.isBuffer(source)) {
+    if (auto) gzip = isGzip(source);
+    tar = gzip ? inflateWhole(source, lim.maxTarBytes, lim.label) : source;
+    if (tar && tar.length > lim.maxTarBytes) throw bombError(lim.label, lim.maxTarBytes);
+    if (tar) return { tar, gzip };
+  }
+  const stream = Buffer.isBuffer(source) ? Readable.from([source]) : typeof source === 'string' ? createReadStream(source) : source;
+  if (auto && !Buffer.isBuffer(source)) gzip = typeof source === 'string' ? await sniffGzipFile(source) : await peekGzip(stream);
+  return { stream, gzip };
+}
+
+/** Feed the input to the sink's parser under the stream caps; resolves when the tar ended. */
+async function parseInto(sink: EntrySink, input: TarInput, lim: Limits, signal: AbortSignal | undefined): Promise<void> {
+  if (input.tar) {
+    signal?.throwIfAborted();
+    await parseWhole(sink, input.tar);
+    sink.result.tarBytes = input.tar.length;
+  } else {
+    const limit = new ByteLimit(lim.maxTarBytes, lim.label);
+    sink.parser.once('eof', () => limit.atEnd());
+    const stages: NodeJS.ReadWriteStream[] = input.gzip ? [createGunzip(), limit] : [limit];
+    await pipeline([input.stream!, ...stages, sink.parser as unknown as NodeJS.WritableStream], { signal });
+    sink.result.tarBytes = limit.bytes;
+  }
+  if (sink.failure) throw sink.failure;
+}
+
+/** The error a failed read rejects with: the sink's refusal, an OciError as it is, else UNSAFE_ARCHIVE or ABORTED. */
+function archiveError(err: unknown, sink: EntrySink, lim: Limits, gzip: boolean, signal: AbortSignal | undefined): OciError {
+  if (sink.failure) return sink.failure;
+  if (err instanceof OciError) return err;
+  if (signal?.aborted) return new OciError('ABORTED', `${lim.label}: extraction aborted`, { cause: err });
+  return new OciError('UNSAFE_ARCHIVE', `${lim.label}: not a readable tar${gzip ? '+gzip' : ''} archive (${(err as Error).message})`, { cause: err });
+}
+
 /**
  * Extract a tar or tar+gzip archive (a file path, bytes, or a stream) into `target`.
  * Resolves with counts; rejects with an OciError naming the entry, leaving `target` untouched.
  */
 export async function extractTarball(source: string | Buffer | Readable, target: string, opts: ExtractOptions = {}): Promise<ExtractResult> {
-  if (typeof source === 'string') {
-    // A small file is read whole and takes the in-memory path (a layer the reconciler downloaded).
-    const st = statSync(source, { throwIfNoEntry: false });
-    if (st?.isFile() && st.size <= WHOLE_READ_MAX_BYTES) source = readFileSync(source);
-  }
-  const label = opts.label ?? 'archive';
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
-  // The decompressed stream: the files, a header (and padding) per entry, some slack.
-  const maxTarBytes = maxBytes + maxEntries * 1536 + 1024 * 1024;
+  source = readIfSmall(source);
+  const lim = limits(opts);
   // A stream may fail before pipeline() listens (while the target is checked, the temp dir
   // made): that error must not go uncaught; pipeline still sees the stream errored and rejects.
   const early = (): void => undefined;
   if (source instanceof Readable) source.on('error', early);
-  const unguard = (err: unknown): never => {
+  const unguard = (): void => {
     if (source instanceof Readable) source.off('error', early);
-    throw err;
   };
   let exists: boolean;
+  let input: TarInput;
   try {
-    exists = prepareTarget(target, opts.replace ?? false, label);
+    exists = prepareTarget(target, opts.replace ?? false, lim.label);
+    input = await openInput(source, opts.gzip, lim);
   } catch (err) {
-    return unguard(err);
+    unguard();
+    throw err;
   }
-  const auto = opts.gzip === undefined || opts.gzip === 'auto';
-  let gzip = opts.gzip === true;
-  // Bytes: the whole tar in memory when it inflates in one call, parsed in one write.
-  let tar: Buffer | undefined;
-  if (Buffer.isBuffer(source)) {
-    if (auto) gzip = isGzip(source);
-    tar = gzip ? inflateWhole(source, maxTarBytes, label) : source;
-    if (tar && tar.length > maxTarBytes) throw bombError(label, maxTarBytes);
-  }
-  const input = tar ? undefined : Buffer.isBuffer(source) ? Readable.from([source]) : typeof source === 'string' ? createReadStream(source) : source;
-  if (input && auto && !Buffer.isBuffer(source)) gzip = typeof source === 'string' ? await sniffGzipFile(source) : await peekGzip(input).catch(unguard);
   const staging = makeTempDir(`.${basename(target)}.extract-`, { parent: dirname(target) });
   const tmp = staging.path;
-  const writer = new EntryWriter(tmp, { label, maxBytes, maxEntries, skipSymlinks: opts.skipSymlinks ?? false });
+  const writer = new EntryWriter(tmp, { label: lim.label, maxBytes: lim.maxBytes, maxEntries: lim.maxEntries, skipSymlinks: opts.skipSymlinks ?? false });
   try {
-    if (tar) {
-      opts.signal?.throwIfAborted();
-      await parseWhole(writer, tar);
-      writer.result.tarBytes = tar.length;
-    } else {
-      const limit = new ByteLimit(maxTarBytes, label);
-      writer.parser.once('eof', () => limit.atEnd());
-      const stages: NodeJS.ReadWriteStream[] = gzip ? [createGunzip(), limit] : [limit];
-      await pipeline([input!, ...stages, writer.parser as unknown as NodeJS.WritableStream], { signal: opts.signal });
-      writer.result.tarBytes = limit.bytes;
-    }
-    if (writer.failure) throw writer.failure;
+    await parseInto(writer, input, lim, opts.signal);
     writer.finish();
-    if (source instanceof Readable) source.off('error', early);
+    unguard();
     if (exists) {
       // The old content goes into a registered temp dir of its own, so an interruption
       // while it is being deleted leaves nothing behind either.
@@ -206,14 +249,37 @@ export async function extractTarball(source: string | Buffer | Readable, target:
     }
     return writer.result;
   } catch (err) {
-    if (source instanceof Readable) source.off('error', early);
+    unguard();
     writer.release();
     await staging.remove();
-    if (writer.failure) throw writer.failure;
-    if (err instanceof OciError) throw err;
-    if (opts.signal?.aborted) throw new OciError('ABORTED', `${label}: extraction aborted`, { cause: err });
-    throw new OciError('UNSAFE_ARCHIVE', `${label}: not a readable tar${gzip ? '+gzip' : ''} archive (${(err as Error).message})`, { cause: err });
+    throw archiveError(err, writer, lim, input.gzip, opts.signal);
   }
+}
+
+export interface ReadOptions extends Pick<ExtractOptions, 'signal' | 'maxBytes' | 'maxEntries' | 'skipSymlinks' | 'gzip' | 'label'> {
+  /** Which files' content to keep in memory (by clean name); the others are only hashed. Default none. */
+  keep?: (name: string) => boolean;
+}
+
+export interface TarContents extends ExtractResult {
+  /** Every admitted entry in archive order (directories included). */
+  entries: TarEntry[];
+}
+
+/**
+ * Read a tar or tar+gzip archive (a file path or bytes) in memory, under the same rules and caps
+ * as `extractTarball`: for listing, comparing, or reading a few files without writing any.
+ */
+export async function readTarball(source: string | Buffer, opts: ReadOptions = {}): Promise<TarContents> {
+  const lim = limits(opts);
+  const input = await openInput(readIfSmall(source), opts.gzip, lim);
+  const reader = new EntryReader({ label: lim.label, maxBytes: lim.maxBytes, maxEntries: lim.maxEntries, skipSymlinks: opts.skipSymlinks ?? false }, opts.keep);
+  try {
+    await parseInto(reader, input, lim, opts.signal);
+  } catch (err) {
+    throw archiveError(err, reader, lim, input.gzip, opts.signal);
+  }
+  return { ...reader.result, entries: reader.entries };
 }
 
 /** Look at the first bytes of a stream without consuming them: is it gzip? */

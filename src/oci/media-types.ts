@@ -1,6 +1,8 @@
 /** Media types the OCI layer reads and writes (OCI image spec, Docker v2, Flux). */
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+/** The OCI image config (cosign's signature images carry one). */
+export const OCI_IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json';
 export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 export const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';

@@ -29,7 +29,8 @@ export interface RemoteOptions {
   signal?: AbortSignal;
 }
 
-async function withClient<T>(ref: Reference, opts: RemoteOptions, fn: (c: RegistryClient) => Promise<T>): Promise<T> {
+/** Runs fn with the caller's client, or with one made for `ref` and closed afterwards. */
+export async function withClient<T>(ref: Reference, opts: RemoteOptions, fn: (c: RegistryClient) => Promise<T>): Promise<T> {
   if (opts.client) return fn(opts.client);
   const client = RegistryClient.forReference(ref, opts.clientOptions);
   try {

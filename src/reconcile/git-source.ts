@@ -10,12 +10,12 @@ import { makeTempDir } from '../engine/cleanup.js';
 import { join } from 'node:path';
 import { runGit, GitCommandError, GitNotFoundError } from '../git/git-binary.js';
 import { CLONE_ID_HEADER } from '../git/server/request-log.js';
-import { Reason } from './conditions.js';
+import { Reason } from '../flux/conditions.js';
 import { sourceIgnorePatterns } from './ignore.js';
 import { failed, progressing, ReconcileError, succeeded } from './outcome.js';
-import type { GitRepository } from './schema.js';
+import type { GitRepository } from '../flux/sources.js';
 import type { ArtifactStorage } from './storage.js';
-import { nowRfc3339 } from './conditions.js';
+import { nowRfc3339 } from '../flux/conditions.js';
 import type { SourceEvent, SourceStatus } from './status.js';
 
 export interface SourcePassDeps {

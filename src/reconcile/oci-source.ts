@@ -12,12 +12,12 @@ import { ociClientFor } from './oci-tls.js';
 import { extractTarball } from '../oci/extract.js';
 import { isOciError } from '../oci/errors.js';
 import { parseReference, type Reference } from '../oci/reference.js';
-import { ConditionType as T, Reason, getCondition, nowRfc3339, removeCondition, setCondition } from './conditions.js';
+import { ConditionType as T, Reason, getCondition, nowRfc3339, removeCondition, setCondition } from '../flux/conditions.js';
 import type { SourcePassDeps } from './git-source.js';
 import { sourceIgnorePatterns } from './ignore.js';
 import { failed, progressing, ReconcileError, succeeded } from './outcome.js';
 import { latestMatchingTag } from './semver.js';
-import type { OCIRepository } from './schema.js';
+import type { OCIRepository } from '../flux/sources.js';
 import type { SourceStatus } from './status.js';
 import type { SourceVerifier } from './verifier.js';
 

@@ -18,10 +18,10 @@
  */
 import { RegistryClient, type ClientOptions } from '../oci/client.js';
 import type { Reference } from '../oci/reference.js';
-import { Reason } from './conditions.js';
+import { Reason } from '../flux/conditions.js';
 import { parseCaPool, parseKeyPair } from '../oci/key-pair.js';
 import { ReconcileError } from './outcome.js';
-import type { OCIRepository } from './schema.js';
+import type { OCIRepository } from '../flux/sources.js';
 
 type Secrets = ReadonlyMap<string, Record<string, Buffer>>;
 type TlsSettings = Pick<ClientOptions, 'ca' | 'clientCert'>;

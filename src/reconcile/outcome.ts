@@ -1,5 +1,5 @@
 /** How a reconcile pass ends, written into conditions the way source-controller summarises them. */
-import { ConditionType as T, Reason, removeCondition, setCondition, type Condition } from './conditions.js';
+import { ConditionType as T, Reason, removeCondition, setCondition, type Condition } from '../flux/conditions.js';
 import type { Artifact, SourceStatus } from './status.js';
 
 export class ReconcileError extends Error {

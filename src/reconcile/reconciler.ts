@@ -5,12 +5,12 @@
  * record as a Kubernetes event. Differences from the real controller: ./differences.ts.
  */
 import { EventEmitter } from 'node:events';
-import { Reason, getCondition } from './conditions.js';
+import { Reason, getCondition } from '../flux/conditions.js';
 import { DeadlineError, deadline, within } from '../engine/deadline.js';
 import { reconcileGitRepository } from './git-source.js';
 import { reconcileOCIRepository } from './oci-source.js';
 import { failed, ReconcileError } from './outcome.js';
-import { durationMs, secretBytes, unsupportedFields, type SecretObject, type SourceObject } from './schema.js';
+import { durationMs, secretBytes, unsupportedFields, type SecretObject, type SourceObject } from '../flux/sources.js';
 import { emptyStatus, type SourceEvent, type SourceStatus } from './status.js';
 import type { ArtifactStorage } from './storage.js';
 import type { SourceVerifier } from './verifier.js';

@@ -1,5 +1,5 @@
 /** The status a local source carries, shaped like source-controller's api/v1 status. */
-import type { Condition } from './conditions.js';
+import type { Condition } from '../flux/conditions.js';
 
 /** fluxcd/pkg apis/meta Artifact. */
 export interface Artifact {

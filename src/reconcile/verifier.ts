@@ -5,7 +5,7 @@
  */
 import type { RegistryClient } from '../oci/client.js';
 import type { Reference } from '../oci/reference.js';
-import type { OCIRepository } from './schema.js';
+import type { OCIRepository } from '../flux/sources.js';
 
 export interface VerifyRequest {
   /** The artifact being verified, pinned by digest. */

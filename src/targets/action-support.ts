@@ -1,45 +1,46 @@
 /**
  * What the target actions share: the run's target, the TargetContext built from an action's
- * context, TargetError → failed step, and the `targets:` argument that limits an action to
+ * context, a thrown error → failed step (engine/action-helpers.ts), and the `targets:` argument that limits an action to
  * some targets (skipped elsewhere, with the reason printed).
  */
 import { z } from 'zod';
 import type { ActionContext, ActionResult, TargetName } from '../engine/action.js';
+import { scopeSlot, type RunScope } from '../engine/run-scope.js';
 import { HELM_API } from '../flux/helm.js';
 import { KUSTOMIZE_API, SOURCE_API } from '../flux/types.js';
 import type { ObjectRef } from '../kube/resources.js';
-import { TargetError, type Target, type TargetContext } from './target.js';
+import type { Target, TargetContext } from './target.js';
 
-const defaults = new WeakMap<Record<string, string>, Target>();
+/** The run's target, in its scope: the one `ocilab run` built from its flags, else made on first use. */
+const runTarget = scopeSlot<{ target?: Promise<Target> }>('target', () => ({}));
+
+/** Make `target` the run's (ocilab run: the target built from its flags, with targetParts of the same scope). */
+export function setRunTarget(scope: RunScope, target: Target): void {
+  scope.get(runTarget).target = Promise.resolve(target);
+}
 
 /**
- * The run's target; a run without one (tests, other front ends) gets a default one per run.
- * Imported lazily: the kind and cluster targets load @kubernetes/client-node (~1 s of CPU).
+ * The run's target; a run without one set (tests, other front ends) gets one of `ctx.target`
+ * on first use, made with the run's Git servers and reconciler. Imported lazily: the kind and
+ * cluster targets load @kubernetes/client-node (~1 s of CPU).
  */
-export async function targetOf(ctx: ActionContext): Promise<Target> {
-  if (ctx.runTarget) return ctx.runTarget;
-  let t = defaults.get(ctx.vars);
-  if (!t) {
-    const { createTarget } = await import('./index.js');
-    t = createTarget(ctx.target, ctx.plan ? { plan: ctx.plan } : {});
-    defaults.set(ctx.vars, t);
-  }
-  return t;
+export function targetOf(ctx: ActionContext): Promise<Target> {
+  const held = ctx.scope.get(runTarget);
+  held.target ??= import('./index.js')
+    .then(({ createTarget, targetParts }) => createTarget(ctx.target, ctx.plan ? { plan: ctx.plan } : {}, targetParts(ctx.scope)))
+    .catch((err: unknown) => {
+      held.target = undefined; // the next action tries again
+      throw err;
+    });
+  return held.target;
 }
 
 export function targetCtx(ctx: ActionContext): TargetContext {
   return { signal: ctx.signal, log: (l, stream) => ctx.log(l, stream), cleanup: ctx.cleanup, workDir: ctx.workDir, report: ctx.report };
 }
 
-/** Runs fn; a TargetError becomes a failed step with its message (what the user must change). */
-export async function guarded(fn: () => Promise<ActionResult>): Promise<ActionResult> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof TargetError) return { ok: false, message: err.message };
-    throw err;
-  }
-}
+/** The one error wrapper of actions (engine/action-helpers.ts): a thrown error becomes a failed step with its message. */
+export { guarded } from '../engine/action-helpers.js';
 
 /** `targets: [kind, cluster]`: the action runs on those targets only. */
 export const targetsArg = z

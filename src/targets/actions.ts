@@ -4,11 +4,12 @@
  * `--dry-run` they record into the plan (the targets do) and touch nothing.
  */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
-import { interpolateString } from '../engine/interpolate.js';
+import { readScenarioFile } from '../engine/action-helpers.js';
 import { parseMultiDocYaml } from '../flux/render.js';
 import { objectPath, type ObjectRef } from '../kube/resources.js';
 import { buildObject, durationArg, objectArgs } from './apply-args.js';
@@ -28,9 +29,21 @@ export { buildObject } from './apply-args.js';
 
 export const targetUp = defineAction({
   name: 'target.up',
-  description: 'Bring up the run target (local: registry + Git server; kind: cluster + registry + Flux; cluster: Flux check + namespace); sets registry.host, registry.pull, git.url, git.pull, target.namespace, and target.git.dir / target.registry.dir (what ocilab serves itself, for measure.compare servers:; empty when the target\'s Git server or registry is not ocilab\'s)',
+  description: 'Bring up the run target (local: registry + Git server; kind: cluster + registry + Flux; cluster: Flux check + namespace); sets registry.host, registry.url, registry.pull, git.url, git.pull, target.namespace, and target.git.dir / target.registry.dir (what ocilab serves itself, for measure.compare servers:; empty when the target\'s Git server or registry is not ocilab\'s)',
   args: z.object({}).strict().default({}),
   plansInDryRun: true,
+  sets: {
+    'target.namespace': 'The namespace Flux objects go to (flux-system on local and kind; the attendee\'s on a shared cluster).',
+    'target.apps': 'Prefix for the namespaces a scenario\'s Kustomizations fill: `demo`, or the attendee\'s namespace on the cluster target.',
+    'target.flux': 'Who fetches sources, in words: Flux\'s source-controller, or ocilab\'s local reconciler standing in for it.',
+    'registry.host': '`host:port` (and path) where this machine pushes, e.g. `127.0.0.1:40123`, `localhost:5001`.',
+    'registry.pull': 'Where Flux pulls from, e.g. `oci://kind-registry:5000` (differs from registry.host on kind).',
+    'registry.insecure': '`true` when the registry is plain HTTP (the OCIRepository then needs `insecure: true`), else `false`.',
+    'git.url': 'Base URL of the target\'s Git server, from this machine (repositories are `<url>/<name>.git`).',
+    'git.pull': 'Base URL Flux clones from.',
+    'target.git.dir': 'The directory ocilab\'s own Git server serves, when both servers are ocilab\'s (for measure.compare servers:); else empty.',
+    'target.registry.dir': 'The storage of ocilab\'s own registry, when both servers are ocilab\'s; else empty.',
+  },
   run: (_args, ctx) =>
     guarded(async () => {
       const t = await targetOf(ctx);
@@ -43,6 +56,7 @@ export const targetUp = defineAction({
       try {
         const reg = t.registryUrl();
         ctx.vars['registry.host'] = reg.host;
+        ctx.vars['registry.url'] = `${reg.insecure ? 'http' : 'https'}://${reg.host}`;
         ctx.vars['registry.pull'] = reg.cluster;
         ctx.vars['registry.insecure'] = String(reg.insecure);
       } catch (err) {
@@ -86,9 +100,13 @@ const name = z.string().min(1);
 const duration = durationArg;
 
 const applyArgs = z.union([
-  z.object({ yaml: z.string().min(1), targets: targetsArg }).strict(),
-  /** `${var}` in the file are replaced from the run's variables. */
-  z.object({ file: z.string().min(1), targets: targetsArg }).strict(),
+  z.object({ yaml: z.string().min(1).describe('Flux objects as YAML (several documents allowed); each needs apiVersion, kind and metadata.name.'), targets: targetsArg }).strict(),
+  z
+    .object({
+      file: z.string().min(1).describe('A YAML file of Flux objects, relative to the scenario file; its `${name}` references are replaced from the run\'s variables.'),
+      targets: targetsArg,
+    })
+    .strict(),
   objectArgs,
 ]);
 type ApplyArgs = z.infer<typeof applyArgs>;
@@ -113,16 +131,7 @@ export function objectsFromYaml(text: string, source: string, namespace: string)
 async function objectsOf(a: ApplyArgs, ctx: ActionContext, namespace: string): Promise<TargetObject[]> {
   if ('yaml' in a) return objectsFromYaml(a.yaml, 'flux.apply yaml', namespace);
   if ('file' in a) {
-    const path = resolve(ctx.scenarioDir, a.file);
-    const raw = await readFile(path, 'utf8').catch((err: Error) => {
-      throw new TargetError(`flux.apply: cannot read ${path}: ${err.message}`);
-    });
-    let text: string;
-    try {
-      text = interpolateString(raw, ctx.vars);
-    } catch (err) {
-      throw new TargetError(`flux.apply: ${path}: ${(err as Error).message}`);
-    }
+    const { path, text } = await readScenarioFile(ctx, a.file, 'flux.apply');
     return objectsFromYaml(text, path, namespace);
   }
   return [buildObject(a, namespace)];
@@ -133,6 +142,8 @@ export const fluxApply = defineAction({
   description: 'Apply Flux objects on the target: built from arguments (kind: OCIRepository|GitRepository|Kustomization|HelmRepository|HelmChart|HelmRelease), or from yaml / file',
   args: applyArgs,
   plansInDryRun: true,
+  // reconcile.apply took a bare file path too.
+  formerNames: [{ name: 'reconcile.apply', args: (old) => (typeof old === 'string' ? { file: old } : old) }],
   run: (args, ctx) =>
     guarded(async () => {
       const what = 'yaml' in args ? 'flux.apply (yaml)' : 'file' in args ? `flux.apply ${args.file}` : `flux.apply ${args.kind}/${args.name}`;
@@ -152,30 +163,60 @@ export const fluxApply = defineAction({
 });
 
 const refArgs = {
-  kind: z.enum(FLUX_KIND_NAMES),
-  name,
-  namespace: z.string().optional(),
-  /** How long to wait (default 2m). */
-  timeout: duration.optional(),
+  kind: z.enum(FLUX_KIND_NAMES).describe('Kind of the Flux object.'),
+  name: name.describe('Its metadata.name.'),
+  namespace: z.string().optional().describe('Its namespace (default: the target\'s, ${target.namespace}).'),
+  timeout: duration.optional().describe('How long to wait (default 2m).'),
   targets: targetsArg,
+};
+
+/** Flux's words for the outcome: success, or `failure` when the step is to show Flux refusing (a broken signature). */
+const expectOutcome = z
+  .enum(['success', 'failure'])
+  .default('success')
+  .describe('failure: the action passes when Flux reports a failure (e.g. a broken signature), with Flux\'s message.');
+
+/** What flux.wait and flux.reconcile set, keyed by the object's name and kind. */
+const reportedVars = {
+  'flux.message': 'Flux\'s message about the object (its Ready condition\'s).',
+  'flux.revision': 'The revision in use: artifact revision (sources), last applied revision (Kustomization), chart version (HelmRelease); when there is one.',
+  'flux.digest': 'The stored artifact\'s digest (sources), when there is one.',
+  'flux.<name>.message': { description: 'flux.message, for this object by name.', names: (a: { name: string }) => [`flux.${a.name}.message`] },
+  'flux.<name>.revision': { description: 'flux.revision, for this object by name (the last object waited for with that name).', names: (a: { name: string }) => [`flux.${a.name}.revision`] },
+  'flux.<name>.digest': { description: 'flux.digest, for this object by name.', names: (a: { name: string }) => [`flux.${a.name}.digest`] },
+  'flux.<kind>.<name>.message': { description: 'flux.message, for this kind and name.', names: (a: { kind: string; name: string }) => [`flux.${a.kind}.${a.name}.message`] },
+  'flux.<kind>.<name>.revision': {
+    description: 'flux.revision, for this kind and name (helm-oci\'s OCIRepository and HelmRelease share a name).',
+    names: (a: { kind: string; name: string }) => [`flux.${a.kind}.${a.name}.revision`],
+  },
+  'flux.<kind>.<name>.digest': { description: 'flux.digest, for this kind and name.', names: (a: { kind: string; name: string }) => [`flux.${a.kind}.${a.name}.digest`] },
+  'flux.artifact': 'Path of the stored artifact tarball, on the local target only (in a cluster it is behind source-controller\'s service).',
+  'flux.<name>.artifact': { description: 'flux.artifact, for this object by name (local target).', names: (a: { name: string }) => [`flux.${a.name}.artifact`] },
+  'flux.<kind>.<name>.artifact': { description: 'flux.artifact, for this kind and name (local target).', names: (a: { kind: string; name: string }) => [`flux.${a.kind}.${a.name}.artifact`] },
 };
 
 const waitArgs = z
   .object({
     ...refArgs,
-    for: z.enum(['Ready', 'SourceVerified', 'ArtifactInStorage']).default('Ready'),
-    /** Wait for this artifact revision (sources) or applied revision (Kustomization). */
-    revision: z.string().optional(),
-    /** `failure`: the step passes when Flux reports the failure (e.g. a broken signature), with Flux's message. */
-    expect: z.enum(['success', 'failure']).default('success'),
+    for: z.enum(['Ready', 'SourceVerified', 'ArtifactInStorage']).default('Ready').describe('The condition to wait for.'),
+    revision: z.string().optional().describe('Wait for this artifact revision (sources) or applied revision (Kustomization).'),
+    expect: expectOutcome,
+    method: z.string().min(1).optional().describe('Also report the wait\'s wall time (until Flux reports) under this label in the measurements panel, e.g. `OCIRepository reconcile`.'),
   })
   .strict();
+
+/** reconcile.wait's arguments as flux.wait takes them: its default timeout (60s), its measurement label. */
+function fromReconcileWait(old: unknown): unknown {
+  if (old === null || typeof old !== 'object' || Array.isArray(old)) return old;
+  const a = old as Record<string, unknown>;
+  return { ...a, timeout: a['timeout'] ?? '60s', ...(typeof a['kind'] === 'string' && a['method'] === undefined ? { method: `${a['kind']} reconcile` } : {}) };
+}
 
 
 function report(
   ctx: ActionContext,
   a: { kind: string; name: string; expect?: 'success' | 'failure' },
-  o: { ok: boolean; message: string; revision?: string; object?: { status?: { artifact?: { digest?: string } } } },
+  o: { ok: boolean; message: string; revision?: string; object?: { status?: { artifact?: { digest?: string; url?: string } } } },
   dryRun: boolean,
 ) {
   // `flux.<name>.*` is the last object of that name; `flux.<Kind>.<name>.*` that kind's only
@@ -197,6 +238,13 @@ function report(
     ctx.vars['flux.digest'] = digest;
     for (const k of keys) ctx.vars[`${k}.digest`] = digest;
   }
+  // The stored tarball, where it is a file on this machine (the local target's storage);
+  // in a cluster it is behind source-controller's service, not set.
+  const stored = o.object?.status?.artifact?.url;
+  if (stored?.startsWith('file:')) {
+    ctx.vars['flux.artifact'] = fileURLToPath(stored);
+    for (const k of keys) ctx.vars[`${k}.artifact`] = fileURLToPath(stored);
+  }
   ctx.log(`${o.ok ? 'Flux says' : 'Flux reports'}: ${o.message}${o.revision ? ` (revision ${o.revision})` : ''}`);
   if (dryRun) return { ok: true };
   const wanted = (a.expect ?? 'success') === 'success';
@@ -206,9 +254,13 @@ function report(
 
 export const fluxWait = defineAction({
   name: 'flux.wait',
-  description: 'Wait until a Flux object is Ready / SourceVerified / ArtifactInStorage (or fails, in Flux\'s own words); sets flux.revision, flux.message',
+  description:
+    "Wait until a Flux object is Ready / SourceVerified / ArtifactInStorage (or fails, in Flux's own words); sets flux.revision, flux.message, flux.digest (and flux.<name>.* of each), and on the local target flux.artifact: the stored tarball",
   args: waitArgs,
+  timeoutArgument: true,
   plansInDryRun: true,
+  sets: reportedVars,
+  formerNames: [{ name: 'reconcile.wait', args: fromReconcileWait }],
   run: (args, ctx) =>
     guarded(async () => {
       const skip = skipUnlessTarget(ctx, args.targets, `flux.wait ${args.kind}/${args.name}`);
@@ -216,6 +268,7 @@ export const fluxWait = defineAction({
       const t = await targetOf(ctx);
       const req = { condition: args.for as WaitCondition, timeoutMs: parseDuration(args.timeout ?? '2m')!, ...(args.revision ? { revision: args.revision } : {}) };
       const outcome = await t.waitReady(refOfArgs(args, t), req, targetCtx(ctx));
+      if (args.method && !t.plan && outcome.ok) ctx.report({ method: args.method, metric: 'wall_ms', value: outcome.elapsedMs, method_note: `until ${args.for}, single run` });
       return report(ctx, args, outcome, t.plan !== undefined);
     }),
 });
@@ -223,8 +276,10 @@ export const fluxWait = defineAction({
 export const fluxReconcile = defineAction({
   name: 'flux.reconcile',
   description: 'Ask Flux to reconcile an object now (as `flux reconcile` does) and wait until it has (Ready, or Flux\'s failure message)',
-  args: z.object({ ...refArgs, expect: z.enum(['success', 'failure']).default('success') }).strict(),
+  args: z.object({ ...refArgs, expect: expectOutcome }).strict(),
+  timeoutArgument: true,
   plansInDryRun: true,
+  sets: reportedVars,
   run: (args, ctx) =>
     guarded(async () => {
       const skip = skipUnlessTarget(ctx, args.targets, `flux.reconcile ${args.kind}/${args.name}`);

@@ -13,75 +13,97 @@ import { TargetError, type TargetObject } from './target.js';
 
 const name = z.string().min(1);
 export const durationArg = z.string().regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/, 'a duration like 30s, 1m or 1h30m');
-const meta = { name, namespace: z.string().optional(), interval: durationArg.optional(), targets: targetsArg };
+const meta = {
+  name: name.describe('The object\'s metadata.name.'),
+  namespace: z.string().optional().describe('Its namespace (default: the target\'s, ${target.namespace}).'),
+  interval: durationArg
+    .optional()
+    .describe('spec.interval: how often Flux reconciles it (default 1m for OCIRepository and GitRepository, 5m for HelmRepository and HelmChart, 10m for Kustomization and HelmRelease).'),
+  targets: targetsArg,
+};
 /** `${registry.insecure}` (a string after interpolation) is accepted. */
 const flag = z.union([z.boolean(), z.string()]);
+const timeoutArg = durationArg.optional().describe('spec.timeout: how long one fetch may take (Flux\'s default when absent).');
 
 export const ociArgs = z
   .object({
-    kind: z.literal('OCIRepository'),
+    kind: z.literal('OCIRepository').describe('An OCIRepository (source.toolkit.fluxcd.io/v1).'),
     ...meta,
-    url: z.string(),
-    tag: z.string().optional(),
-    semver: z.string().optional(),
-    digest: z.string().optional(),
-    /** Plain HTTP. */
-    insecure: flag.optional(),
-    /** Registry auth: generic (default), or the cloud's workload identity (aws, azure, gcp). */
-    provider: z.enum(OCI_PROVIDERS).optional(),
-    /** Select one layer by media type; `copy` stores it as-is (a Helm chart .tgz), `extract` (default) unpacks it. */
-    layerMediaType: z.string().optional(),
-    layerOperation: z.enum(['extract', 'copy']).optional(),
-    /** Secret with cosign.pub: the OCIRepository verifies signatures. */
-    verifySecret: z.string().optional(),
-    timeout: durationArg.optional(),
+    url: z.string().describe('spec.url: `oci://<host>/<repository>`, as Flux reaches it (e.g. ${registry.pull}/app).'),
+    tag: z.string().optional().describe('spec.ref.tag (default latest when no semver or digest).'),
+    semver: z.string().optional().describe('spec.ref.semver: the highest tag in this range (wins over tag).'),
+    digest: z.string().optional().describe('spec.ref.digest: pin `sha256:…` (wins over semver and tag).'),
+    insecure: flag.optional().describe('spec.insecure: plain HTTP; `${registry.insecure}` is accepted.'),
+    provider: z.enum(OCI_PROVIDERS).optional().describe('spec.provider: generic (default), or the cloud\'s workload identity (aws, azure, gcp).'),
+    layerMediaType: z
+      .string()
+      .optional()
+      .describe('spec.layerSelector.mediaType: the layer to use, by media type (a Helm chart\'s application/vnd.cncf.helm.chart.content.v1.tar+gzip).'),
+    layerOperation: z
+      .enum(['extract', 'copy'])
+      .optional()
+      .describe('spec.layerSelector.operation: extract (default) unpacks the layer, copy stores it as it is (a chart .tgz); needs layerMediaType.'),
+    verifySecret: z.string().optional().describe('spec.verify with provider cosign: the Secret holding the public key(s) (*.pub) to verify signatures with.'),
+    timeout: timeoutArg,
   })
   .strict();
 export const gitArgs = z
-  .object({ kind: z.literal('GitRepository'), ...meta, url: z.string(), branch: z.string().optional(), tag: z.string().optional(), commit: z.string().optional(), timeout: durationArg.optional() })
+  .object({
+    kind: z.literal('GitRepository').describe('A GitRepository (source.toolkit.fluxcd.io/v1).'),
+    ...meta,
+    url: z.string().describe('spec.url, as Flux reaches it (e.g. ${git.repo.pull}).'),
+    branch: z.string().optional().describe('spec.ref.branch (default main when no tag or commit).'),
+    tag: z.string().optional().describe('spec.ref.tag (wins over branch).'),
+    commit: z.string().optional().describe('spec.ref.commit: pin one commit (wins over tag; with branch, on that branch).'),
+    timeout: timeoutArg,
+  })
   .strict();
 export const ksArgs = z
   .object({
-    kind: z.literal('Kustomization'),
+    kind: z.literal('Kustomization').describe('A Kustomization (kustomize.toolkit.fluxcd.io/v1).'),
     ...meta,
-    sourceKind: z.enum(['OCIRepository', 'GitRepository']),
-    sourceName: name,
-    path: z.string().optional(),
-    targetNamespace: z.string().optional(),
-    prune: z.boolean().optional(),
-    wait: z.boolean().optional(),
+    sourceKind: z.enum(['OCIRepository', 'GitRepository']).describe('spec.sourceRef.kind.'),
+    sourceName: name.describe('spec.sourceRef.name: the source, in the same namespace.'),
+    path: z.string().optional().describe('spec.path: the directory in the source to apply (default: its root).'),
+    targetNamespace: z.string().optional().describe('spec.targetNamespace: the namespace its objects go to.'),
+    prune: z.boolean().optional().describe('spec.prune: delete what the source no longer has.'),
+    wait: z.boolean().optional().describe('spec.wait: Ready only once everything applied is ready.'),
   })
   .strict();
 export const helmRepoArgs = z
-  .object({ kind: z.literal('HelmRepository'), ...meta, url: z.string(), insecure: flag.optional(), provider: z.enum(OCI_PROVIDERS).optional(), timeout: durationArg.optional() })
+  .object({
+    kind: z.literal('HelmRepository').describe('A HelmRepository (source.toolkit.fluxcd.io/v1).'),
+    ...meta,
+    url: z.string().describe('spec.url: `oci://<host>/<path>` (type oci, no tag) or an http(s) chart repository.'),
+    insecure: flag.optional().describe('spec.insecure: plain HTTP (OCI repositories); `${registry.insecure}` is accepted.'),
+    provider: z.enum(OCI_PROVIDERS).optional().describe('spec.provider: generic (default), or the cloud\'s workload identity (aws, azure, gcp).'),
+    timeout: timeoutArg,
+  })
   .strict();
 export const helmChartArgs = z
   .object({
-    kind: z.literal('HelmChart'),
+    kind: z.literal('HelmChart').describe('A HelmChart (source.toolkit.fluxcd.io/v1).'),
     ...meta,
-    chart: name,
-    /** Exact version or semver range (default `*`). */
-    version: z.string().optional(),
-    /** The HelmRepository it comes from. */
-    repository: name,
-    /** Secret with cosign.pub: the chart's signature is verified before it is stored. */
-    verifySecret: z.string().optional(),
+    chart: name.describe('spec.chart: the chart\'s name in the repository.'),
+    version: z.string().optional().describe('spec.version: exact version or semver range (default `*`).'),
+    repository: name.describe('spec.sourceRef: the HelmRepository it comes from.'),
+    verifySecret: z
+      .string()
+      .optional()
+      .describe('spec.verify with provider cosign: the Secret holding the public key(s); the chart\'s signature is verified before it is stored.'),
   })
   .strict();
 export const helmReleaseArgs = z
   .object({
-    kind: z.literal('HelmRelease'),
+    kind: z.literal('HelmRelease').describe('A HelmRelease (helm.toolkit.fluxcd.io/v2).'),
     ...meta,
-    /** chartRef: the OCIRepository holding the chart (layerSelector copy). */
-    sourceName: name,
-    targetNamespace: z.string().optional(),
-    createNamespace: z.boolean().optional(),
-    /** Install/upgrade without waiting for the release's resources (no kubelet on the rig). */
-    disableWait: flag.optional(),
-    /** The opposite of disableWait, for a scenario param (`wait: "${release-wait}"`): false sets disableWait. */
-    wait: flag.optional(),
-    retries: z.number().int().min(0).optional(),
-    values: z.record(z.string(), z.unknown()).optional(),
+    sourceName: name.describe('spec.chartRef: the OCIRepository holding the chart (applied with layerOperation copy).'),
+    targetNamespace: z.string().optional().describe('spec.targetNamespace: the namespace the release goes to.'),
+    createNamespace: z.boolean().optional().describe('spec.install.createNamespace: create targetNamespace when missing.'),
+    disableWait: flag.optional().describe('spec.install.disableWait and spec.upgrade.disableWait: do not wait for the release\'s resources to be ready.'),
+    wait: flag.optional().describe('The opposite of disableWait, for a scenario param (`wait: "${release-wait}"`): false sets disableWait.'),
+    retries: z.number().int().min(0).optional().describe('spec.install.remediation.retries and spec.upgrade.remediation.retries.'),
+    values: z.record(z.string(), z.unknown()).optional().describe('spec.values: the chart\'s values.'),
   })
   .strict();
 

@@ -8,9 +8,9 @@
 import { z } from 'zod';
 import { defineAction, type ActionContext, type ActionDefinition } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
-import { condition, currentFailure, isObserved, isWorking, type FluxStatusObject, type StatusPredicate } from '../kube/conditions.js';
+import { condition, currentFailure, isObserved, isWorking, type StatusPredicate } from '../flux/conditions.js';
+import { ConditionExpectationSchema, describeExpectation, describeObject, mismatches, type Expectation } from '../flux/expectation.js';
 import { FLUX_KIND_NAMES, guarded, refOfArgs, skipUnlessTarget, targetCtx, targetOf, targetsArg } from './action-support.js';
-import { revisionOf } from './kube-delivery.js';
 import type { WaitOutcome } from './target.js';
 
 /** What `flux reconcile` calls each kind. */
@@ -22,63 +22,6 @@ const FLUX_RECONCILE_NOUN: Record<(typeof FLUX_KIND_NAMES)[number], string> = {
   Kustomization: 'kustomization',
   HelmRelease: 'helmrelease',
 };
-
-const statusArg = z
-  .union([z.enum(['True', 'False', 'Unknown']), z.boolean()])
-  .transform((v) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : v));
-
-const conditionArg = z.strictObject({
-  status: statusArg.optional(),
-  reason: z.string().optional(),
-  /** A substring of the condition's message. */
-  message: z.string().optional(),
-});
-export type ConditionExpectation = z.infer<typeof conditionArg>;
-
-export interface Expectation {
-  conditions: Record<string, ConditionExpectation>;
-  /** status.artifact.revision (sources), status.lastAppliedRevision (Kustomization), the deployed chart version (HelmRelease). */
-  revision?: string;
-}
-
-/** Each way the object differs from what is expected, in one sentence each; empty when it matches. */
-export function mismatches(obj: FluxStatusObject | undefined, want: Expectation): string[] {
-  if (!obj) return ['it does not exist (apply it first)'];
-  const out: string[] = [];
-  for (const [type, exp] of Object.entries(want.conditions)) {
-    const c = condition(obj, type);
-    const wanted = [exp.status, exp.reason].filter(Boolean).join('/');
-    if (!c) {
-      out.push(`${type} is not set${wanted ? `, expected ${wanted}` : ''}`);
-    } else if ((exp.status && c.status !== exp.status) || (exp.reason && c.reason !== exp.reason)) {
-      out.push(`${type} is ${c.status}/${c.reason ?? ''} ("${c.message ?? ''}"), expected ${wanted}`);
-    } else if (exp.message && !(c.message ?? '').includes(exp.message)) {
-      out.push(`${type} message "${c.message ?? ''}" does not contain "${exp.message}"`);
-    }
-  }
-  if (want.revision !== undefined) {
-    const rev = revisionOf(obj);
-    if (!rev) out.push(`no revision in use yet, expected ${want.revision}`);
-    else if (rev !== want.revision) out.push(`the revision in use is ${rev}, expected ${want.revision}`);
-  }
-  return out;
-}
-
-/** The expectation in one line, e.g. `SourceVerified=False/VerificationError, revision latest@sha256:…`. */
-export function describeExpectation(want: Expectation): string {
-  const parts = Object.entries(want.conditions).map(([type, e]) => `${type}=${e.status ?? 'any'}${e.reason ? `/${e.reason}` : ''}${e.message ? ` ("…${e.message}…")` : ''}`);
-  if (want.revision !== undefined) parts.push(`revision ${want.revision}`);
-  return parts.join(', ') || 'it exists';
-}
-
-/** Lines for the live pane: the revision in use and Ready, then every condition. */
-export function describeObject(name: string, obj: FluxStatusObject | undefined): string[] {
-  if (!obj) return [`${name}: not found`];
-  const ready = condition(obj, 'Ready');
-  const lines = [`${name}: revision ${revisionOf(obj) ?? '(none)'}  ready ${ready?.status ?? 'Unknown'}  ${ready?.message ?? ''}`.trimEnd()];
-  for (const c of obj.status?.conditions ?? []) lines.push(`  ${c.type}=${c.status} ${c.reason ?? ''}: ${c.message ?? ''}`);
-  return lines;
-}
 
 /**
  * Done when the controller has finished with the current spec, whatever the outcome: Ready
@@ -102,20 +45,24 @@ function matching(want: Expectation): StatusPredicate {
 }
 
 const expectArgs = z.strictObject({
-  kind: z.enum(FLUX_KIND_NAMES),
-  name: z.string().min(1),
-  namespace: z.string().optional(),
-  /** Ask for a reconcile first (`flux reconcile`), then check the status it leaves, once. */
-  reconcile: z.boolean().default(false),
-  conditions: z.record(z.string(), conditionArg).default({}),
-  revision: z.string().optional(),
-  /** Only where ocilab runs this server (target.stop really stops it); elsewhere skipped, the reason printed. */
-  whenOwnServer: z.enum(['registry', 'git']).optional(),
-  /** With reconcile: how long the reconcile may take; without: how long to wait for a match. Default 2m / 10s. */
+  kind: z.enum(FLUX_KIND_NAMES).describe('Kind of the Flux object.'),
+  name: z.string().min(1).describe('Its metadata.name.'),
+  namespace: z.string().optional().describe('Its namespace (default: the target\'s, ${target.namespace}).'),
+  reconcile: z.boolean().default(false).describe('Ask for a reconcile first (as `flux reconcile` does), then check the status it leaves, once.'),
+  conditions: z
+    .record(z.string(), ConditionExpectationSchema)
+    .default({})
+    .describe('Expected conditions by type (Ready, SourceVerified...): `{ SourceVerified: { status: False, reason: VerificationError } }`.'),
+  revision: z.string().optional().describe('The revision in use must be exactly this: status.artifact.revision (sources), status.lastAppliedRevision (Kustomization), the chart version (HelmRelease).'),
+  whenOwnServer: z
+    .enum(['registry', 'git'])
+    .optional()
+    .describe('Check only where ocilab runs this server (so target.stop really stopped it); elsewhere skipped, the reason printed.'),
   timeout: z
     .string()
     .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/)
-    .optional(),
+    .optional()
+    .describe('With reconcile: how long the reconcile may take (default 2m); without: how long to wait for a match (default 10s).'),
   targets: targetsArg,
 });
 
@@ -128,7 +75,9 @@ export const fluxExpect = defineAction({
   description:
     "Check a Flux object's conditions (e.g. SourceVerified=False/VerificationError) and the revision in use, on any target; with reconcile: true, `flux reconcile` first",
   args: expectArgs,
+  timeoutArgument: true,
   plansInDryRun: true,
+  formerNames: [{ name: 'reconcile.expect' }],
   run: (args, ctx: ActionContext) =>
     guarded(async () => {
       const skip = skipUnlessTarget(ctx, args.targets, `flux.expect ${args.kind}/${args.name}`);

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { defineAction, type ActionContext } from '../engine/action.js';
 import { parseDuration } from '../engine/duration.js';
 import type { KubeClient } from '../kube/client.js';
-import { readyPredicate } from '../kube/conditions.js';
+import { readyPredicate } from '../flux/conditions.js';
 import { processReading, reconcileDuration } from '../kube/metrics.js';
 import { histogramDelta, type Exposition } from '../kube/prometheus.js';
 import { reconcileAndWait } from '../kube/reconcile.js';
@@ -37,23 +37,30 @@ const runsArg = z
 
 const measureArgs = z.strictObject({
   sources: z
-    .array(z.strictObject({ kind: z.enum(['GitRepository', 'OCIRepository']), name: z.string().min(1), namespace: z.string().optional() }))
+    .array(
+      z.strictObject({
+        kind: z.enum(['GitRepository', 'OCIRepository']).describe('Kind of the source.'),
+        name: z.string().min(1).describe('Its name.'),
+        namespace: z.string().optional().describe('Its namespace (default: the target\'s, ${target.namespace}).'),
+      }),
+    )
     .min(1)
     .default([
       { kind: 'GitRepository', name: 'fleet-git' },
       { kind: 'OCIRepository', name: 'fleet-oci' },
-    ]),
-  /** Requested reconciles per source (measure.compare's `runs`). */
-  runs: runsArg.default(3),
-  /** source-controller's metrics URL when it runs outside the cluster (the rig); empty: the pod proxy. */
-  metricsUrl: z.string().optional(),
-  /** How long one requested reconcile may take. */
-  timeout: z
+    ])
+    .describe('The sources to measure, already applied.'),
+  runs: runsArg.default(3).describe('Requested reconciles per source, one after the other: 1 to 100 (default 3).'),
+  metricsUrl: z.string().optional().describe('source-controller\'s metrics URL when it runs outside the cluster (the rig); empty: through the API server\'s pod proxy.'),
+  reconcileTimeout: z
     .string()
     .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/)
-    .default('2m'),
-  /** Report files to add the in-cluster rows to (a .json written by measure.compare; .md re-rendered from it). */
-  report: z.array(z.string()).default([]),
+    .default('2m')
+    .describe('How long one requested reconcile may take.'),
+  report: z
+    .array(z.string())
+    .default([])
+    .describe('Report files to add the in-cluster rows to, relative to the run\'s work dir: the .json measure.compare wrote (the other formats are rendered again from it).'),
   targets: targetsArg,
 });
 type MeasureArgs = z.infer<typeof measureArgs>;
@@ -85,7 +92,7 @@ function spreadNote(values: number[], unit: string): string {
 async function planOnly(t: Target, args: MeasureArgs, ctx: ActionContext) {
   for (const src of args.sources) {
     for (let i = 0; i < args.runs; i++) {
-      await t.reconcile(refOfArgs(src, t), { condition: 'Ready', timeoutMs: parseDuration(args.timeout)! }, targetCtx(ctx));
+      await t.reconcile(refOfArgs(src, t), { condition: 'Ready', timeoutMs: parseDuration(args.reconcileTimeout)! }, targetCtx(ctx));
     }
   }
   ctx.log(`note: reconcile times, gotk_reconcile_duration_seconds, source-controller CPU and memory and bytes served are measured on a real run only (${args.runs} reconciles per source)`);
@@ -122,7 +129,7 @@ async function measureSource(
   for (let run = 1; run <= args.runs; run++) {
     const c0 = await meter?.read(ctx.signal);
     const t0 = performance.now();
-    const r = await reconcileAndWait(client, ref, { timeoutMs: parseDuration(args.timeout)!, signal: ctx.signal, predicate: readyPredicate() });
+    const r = await reconcileAndWait(client, ref, { timeoutMs: parseDuration(args.reconcileTimeout)!, signal: ctx.signal, predicate: readyPredicate() });
     const ms = performance.now() - t0;
     if (!r.ok) return `${src.kind}/${src.name} reconcile ${run} of ${args.runs}: ${r.message}`;
     const handled = r.object?.status?.lastHandledReconcileAt;
@@ -202,6 +209,7 @@ export const fluxMeasure = defineAction({
   description:
     "In-cluster measurements of named sources: N requested reconciles each (requestedAt → lastHandledReconcileAt), Δ gotk_reconcile_duration_seconds, source-controller CPU and memory (kubelet summary, else its own metrics), bytes served by ocilab's Git server and registry",
   args: measureArgs,
+  formerArgs: { timeout: 'reconcileTimeout' },
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {

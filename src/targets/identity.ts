@@ -14,12 +14,10 @@ import { cloudOfRegistry, decideIdentity, registryHostOf } from './cloud-identit
 import type { Target } from './target.js';
 
 const identityArgs = z.strictObject({
-  /** The OCIRepository's name. */
-  name: z.string().default('app-identity'),
-  /** oci://<ECR|ACR|Artifact Registry host>/<repo>; empty: shown, not run. */
-  url: z.string().optional(),
-  semver: z.string().default('>=0.0.0'),
-  timeout: durationArg.optional(),
+  name: z.string().default('app-identity').describe('The OCIRepository\'s name.'),
+  url: z.string().optional().describe('`oci://<ECR, ACR or Artifact Registry host>/<repository>`; empty: the step is shown, not run.'),
+  semver: z.string().default('>=0.0.0').describe('The OCIRepository\'s ref.semver: the highest tag in this range.'),
+  timeout: durationArg.optional().describe('How long to wait for Ready (default 2m).'),
 });
 
 async function nodeProviderIds(t: Target, ctx: ActionContext): Promise<{ ids?: string[]; error?: string }> {
@@ -38,7 +36,9 @@ export const fluxIdentity = defineAction({
   description:
     "Workload identity: on a cluster on EKS/AKS/GKE with `url` in that cloud's registry, apply an OCIRepository with provider aws|azure|gcp and wait for it; elsewhere say why it is shown, not run, and succeed",
   args: identityArgs,
+  timeoutArgument: true,
   plansInDryRun: true,
+  sets: { 'flux.identity': '`ran` when the OCIRepository was applied and waited for, `shown` when the step was shown, not run.' },
   run: (args, ctx) =>
     guarded(async () => {
       const t = await targetOf(ctx);

@@ -10,10 +10,11 @@ import {
   artifactStoredPredicate,
   describeStatus,
   readyPredicate,
+  revisionOf,
   verifiedPredicate,
   type FluxStatusObject,
   type StatusPredicate,
-} from '../kube/conditions.js';
+} from '../flux/conditions.js';
 import { describeRef } from '../kube/objects.js';
 import { reconcileAndWait } from '../kube/reconcile.js';
 import { objectPath, refOf, resourceFor, type ObjectRef } from '../kube/resources.js';
@@ -32,9 +33,6 @@ export function predicateFor(req: WaitRequest, kind: string): StatusPredicate {
   }
 }
 
-export function revisionOf(obj: FluxStatusObject | undefined): string | undefined {
-  return obj?.status?.artifact?.revision ?? obj?.status?.lastAppliedRevision ?? obj?.status?.history?.[0]?.chartVersion;
-}
 
 function outcomeOf(r: WaitResult): WaitOutcome {
   const revision = revisionOf(r.object);

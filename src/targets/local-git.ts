@@ -1,27 +1,43 @@
 /**
- * The local target's two ports, filled from the git area: the Git server (src/git/server,
- * shared with git.serve through src/git/running.ts) and the local reconciler (src/reconcile,
- * shared with reconcile.apply/reconcile.wait through reconcilerFor). A scenario may mix
- * `git.serve`/`reconcile.*` and `target.up`/`flux.*`: it gets one server per directory and
- * one reconciler per run.
+ * The local target's two ports, filled from the run's parts: the Git server (src/git/server,
+ * from the run's GitServers, shared with git.serve) and the local reconciler (src/reconcile,
+ * the run's RunReconciler, shared with the flux.* actions on local). A scenario may mix
+ * `git.serve` and `target.up`: it gets one server per directory and
+ * one reconciler per run. createTarget receives the parts (targetParts: from the run's scope).
  */
 import { mkdir } from 'node:fs/promises';
+import type { RunScope } from '../engine/run-scope.js';
 import { formatRequest } from '../git/server/request-log.js';
-import { serveRoot } from '../git/running.js';
-import { reconcilerFor, stopReconcilerFor } from '../reconcile/actions.js';
+import { gitServers, type GitServers } from '../git/running.js';
 import { keyString, type SourceKey } from '../reconcile/reconciler.js';
-import { SourceYamlError, validateLocalObject, type SourceKind } from '../reconcile/schema.js';
+import { runReconciler, type RunReconciler } from '../reconcile/run-reconciler.js';
+import { SourceYamlError, validateLocalObject } from '../flux/sources.js';
+import type { SourceKind } from '../flux/types.js';
 import type { CreateLocalReconciler, StartLocalGitServer } from './local.js';
 import { TargetError } from './target.js';
 
-export const startSharedGitServer: StartLocalGitServer = async ({ root, host, port, ctx }) => {
-  await mkdir(root, { recursive: true });
-  // With a host (kind: the kind network's gateway) or a port (a restart), a server of its own;
-  // without, the one git.serve shares.
-  const { server, reused, stop } = await serveRoot({ root, cleanup: ctx.cleanup, ...(host ? { host } : {}), ...(port ? { port } : {}) });
-  if (!reused) server.log.on('request', (e) => ctx.log(formatRequest(e)));
-  return { url: server.url, reused, close: stop };
-};
+/** What a target needs of its run: the run's Git servers and its reconciler. */
+export interface TargetParts {
+  git: GitServers;
+  reconciler: RunReconciler;
+}
+
+/** The parts of the run whose scope this is (the ones its git.serve and flux.* on local use). */
+export function targetParts(scope: RunScope): TargetParts {
+  return { git: scope.get(gitServers), reconciler: scope.get(runReconciler) };
+}
+
+/** Starts the target's Git server among the run's servers. */
+export const sharedGitServer =
+  (servers: GitServers): StartLocalGitServer =>
+  async ({ root, host, port, ctx }) => {
+    await mkdir(root, { recursive: true });
+    // With a host (kind: the kind network's gateway) or a port (a restart), a server of its own;
+    // without, the one git.serve shares.
+    const { server, reused, stop } = await servers.serve({ root, cleanup: ctx.cleanup, ...(host ? { host } : {}), ...(port ? { port } : {}) });
+    if (!reused) server.log.on('request', (e) => ctx.log(formatRequest(e)));
+    return { url: server.url, reused, close: stop };
+  };
 
 const SOURCE_KINDS: readonly string[] = ['GitRepository', 'OCIRepository'] satisfies SourceKind[];
 
@@ -32,8 +48,9 @@ function keyOfRef(ref: { kind: string; name: string; namespace?: string }): Sour
   return { kind: ref.kind as SourceKind, name: ref.name, namespace: ref.namespace ?? 'flux-system' };
 }
 
-export const createSharedReconciler: CreateLocalReconciler = (ctx) => {
-  const rec = reconcilerFor(ctx);
+/** The target's reconciler: the run's. */
+export const sharedReconciler = (run: RunReconciler): CreateLocalReconciler => (ctx) => {
+  const rec = run.use(ctx);
   return {
     apply(object) {
       if (object.kind !== 'Secret') keyOfRef({ kind: object.kind, name: object.metadata.name });
@@ -57,9 +74,9 @@ export const createSharedReconciler: CreateLocalReconciler = (ctx) => {
       rec.on('status', listener);
       return () => void rec.off('status', listener);
     },
-    use(scope) {
-      // reconcilerFor keeps the latest caller as the scope its events and measurements go to.
-      reconcilerFor(scope);
+    use(caller) {
+      // The run's reconciler logs its events and measurements in the latest caller's step.
+      run.use(caller);
     },
     reconcileNow(ref, opts) {
       const key = keyOfRef(ref);
@@ -68,6 +85,6 @@ export const createSharedReconciler: CreateLocalReconciler = (ctx) => {
       // not done in time (or cancelled) rejects, so the caller fails instead of waiting on.
       return rec.reconcileNow(key, opts).then(() => undefined);
     },
-    stop: () => stopReconcilerFor(ctx.workDir),
+    stop: () => run.stop(),
   };
 };

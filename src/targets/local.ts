@@ -7,10 +7,10 @@
 import { join } from 'node:path';
 import type { TargetName } from '../engine/action.js';
 import { FLUX_NAMESPACE } from '../flux/types.js';
-import type { FluxStatusObject } from '../kube/conditions.js';
+import { revisionOf, type FluxStatusObject } from '../flux/conditions.js';
 import type { ObjectRef } from '../kube/resources.js';
 import { startRegistry, type RegistryHandle } from '../registry/server.js';
-import { predicateFor, revisionOf } from './kube-delivery.js';
+import { predicateFor } from './kube-delivery.js';
 import {
   TargetError,
   type Endpoint,

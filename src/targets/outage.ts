@@ -10,7 +10,14 @@ import { defineAction, type ActionContext, type ActionDefinition } from '../engi
 import { guarded, targetCtx, targetOf } from './action-support.js';
 import type { ServerName } from './target.js';
 
-const serverArgs = z.strictObject({ server: z.enum(['registry', 'git']) });
+const serverArgs = z.strictObject({ server: z.enum(['registry', 'git']).describe('Which of the target\'s servers.') });
+
+const outageVar = {
+  'target.<server>.outage': {
+    description: '`stopped` or `restarted`, or `shown` where ocilab does not run that server (nothing was done).',
+    names: (a: { server: string }) => [`target.${a.server}.outage`],
+  },
+};
 
 const label = (s: ServerName) => (s === 'git' ? 'the Git server' : 'the registry');
 
@@ -37,6 +44,7 @@ export const targetStop = defineAction({
     "Stop the target's registry or Git server (an outage) when ocilab runs it (local: both; kind: the Git server unless --git-url); otherwise say why it is shown, not run, and succeed",
   args: serverArgs,
   plansInDryRun: true,
+  sets: outageVar,
   run: (args, ctx) => guarded(() => control(args.server, 'stop', ctx)),
 });
 
@@ -45,6 +53,7 @@ export const targetRestart = defineAction({
   description: 'Start the server stopped by target.stop again: same address and port, same storage (shown, not run, where ocilab does not run it)',
   args: serverArgs,
   plansInDryRun: true,
+  sets: outageVar,
   run: (args, ctx) => guarded(() => control(args.server, 'restart', ctx)),
 });
 

@@ -23,12 +23,14 @@ export const targetRepo = defineAction({
   description:
     "Make a bare repository (default <workDir>/fixtures/<name>.git) reachable by Flux on the target: served where it is (local, kind) or pushed to --git-url/<name>.git (cluster); sets git.repo.url and git.repo.pull",
   args: z.strictObject({
-    /** Repository name: `<name>.git`. */
-    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a repository name (letters, digits, ".", "_", "-")'),
-    /** Directory holding `<name>.git` (default: where fixtures.create writes, <workDir>/fixtures). */
-    dir: z.string().optional(),
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'a repository name (letters, digits, ".", "_", "-")').describe('Repository name: the bare repository is `<name>.git` (e.g. ${fixture.name}).'),
+    dir: z.string().optional().describe('Directory holding `<name>.git`, relative to the scenario file (default: where fixtures.create writes, `fixtures/` in the run\'s work dir).'),
   }),
   plansInDryRun: true,
+  sets: {
+    'git.repo.url': 'The repository\'s URL from this machine (clone, push).',
+    'git.repo.pull': 'The repository\'s URL Flux clones from (a GitRepository\'s url).',
+  },
   run: (args, ctx) =>
     guarded(async () => {
       const t = await targetOf(ctx);

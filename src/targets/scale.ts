@@ -24,22 +24,19 @@ import type { ObjectRef } from '../kube/resources.js';
 const KINDS = ['GitRepository', 'OCIRepository'] as const;
 
 const scaleArgs = z.strictObject({
-  /** Objects per kind (issue 7: default 20). */
-  count: z.coerce.number().int().min(1).max(500),
-  gitUrl: z.string().min(1),
-  branch: z.string().default('main'),
-  /** oci://host/repository (no tag). */
-  ociUrl: z.string().min(1),
-  tag: z.string().default('latest'),
-  insecure: z.union([z.boolean(), z.string()]).optional(),
-  /** source-controller's metrics URL when it runs outside the cluster; empty: the pod proxy. */
-  metricsUrl: z.string().optional(),
-  /** How long one batch may take to become Ready. */
-  timeout: z
+  count: z.coerce.number().int().min(1).max(500).describe('Objects per kind (1 to 500).'),
+  gitUrl: z.string().min(1).describe('The repository every GitRepository clones, as Flux reaches it (e.g. ${git.repo.pull}).'),
+  branch: z.string().default('main').describe('The GitRepositories\' branch.'),
+  ociUrl: z.string().min(1).describe('`oci://<host>/<repository>` (no tag) every OCIRepository pulls, as Flux reaches it.'),
+  tag: z.string().default('latest').describe('The OCIRepositories\' tag.'),
+  insecure: z.union([z.boolean(), z.string()]).optional().describe('Plain-HTTP registry (the OCIRepositories\' spec.insecure); `${registry.insecure}` is accepted.'),
+  metricsUrl: z.string().optional().describe('source-controller\'s metrics URL when it runs outside the cluster; empty: through the API server\'s pod proxy.'),
+  batchTimeout: z
     .string()
     .regex(/^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/)
-    .default('5m'),
-  keep: z.boolean().default(false),
+    .default('5m')
+    .describe('How long one batch may take to become Ready.'),
+  keep: z.boolean().default(false).describe('Keep the objects afterwards (default: they are deleted).'),
   targets: targetsArg,
 });
 
@@ -95,6 +92,7 @@ export const fluxScale = defineAction({
   description:
     'In-cluster scale: N GitRepositories vs N OCIRepositories of the same content, until all are Ready; reconcile time from source-controller metrics (gotk_reconcile_duration_seconds)',
   args: scaleArgs,
+  formerArgs: { timeout: 'batchTimeout' },
   plansInDryRun: true,
   run: (args, ctx) =>
     guarded(async () => {
@@ -103,7 +101,7 @@ export const fluxScale = defineAction({
       const t = await targetOf(ctx);
       if (t.name === 'local') return { ok: false, message: 'flux.scale measures Flux controllers in a cluster: run it with --target kind or cluster' };
       const tctx = targetCtx(ctx);
-      const timeoutMs = parseDuration(args.timeout)!;
+      const timeoutMs = parseDuration(args.batchTimeout)!;
       const names = (kind: (typeof KINDS)[number]) => Array.from({ length: args.count }, (_, i) => `scale-${kind === 'GitRepository' ? 'git' : 'oci'}-${String(i).padStart(3, '0')}`);
       const walls: Record<string, number> = {};
       const refs: ObjectRef[] = [];

@@ -34,18 +34,19 @@ export const replaceLayer = defineAction({
   description:
     'Tamper through the registry API: replace the content layer of a signed artifact with a directory of your own, push it to a tag, optionally copying the signature to the new digest (sets tamper.digest)',
   args: z.strictObject({
-    /** The signed artifact, by digest: `<registry>/<repo>@sha256:…`. */
-    ref: z.string().min(1),
-    /** Directory packed (like flux push artifact) as the replacement layer. */
-    path: z.string().min(1),
-    /** Tag the tampered manifest is pushed to. */
-    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'an OCI tag').default('latest'),
-    /** Also copy the cosign signature (`sha256-<old>.sig`) to `sha256-<new>.sig`: cosign and ocilab refuse it, the payload names the old digest. */
-    copySignature: z.boolean().default(false),
+    url: z.string().min(1).describe('The signed artifact, by digest: `<registry>/<repository>@sha256:…` (oci:// optional).'),
+    path: z.string().min(1).describe('Directory packed (as flux push artifact packs one) as the replacement layer, relative to the scenario file.'),
+    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'an OCI tag').default('latest').describe('Tag the tampered manifest is pushed to.'),
+    copySignature: z
+      .boolean()
+      .default(false)
+      .describe('Also copy the cosign signature (`sha256-<old>.sig`) to `sha256-<new>.sig`: cosign and ocilab still refuse it, its payload names the old digest.'),
   }),
+  formerArgs: { ref: 'url' },
+  sets: { 'tamper.digest': 'The digest of the tampered manifest pushed to the tag.' },
   async run(args, ctx) {
-    const ref = parseReference(args.ref);
-    if (!ref.digest) return { ok: false, message: `tamper.replace-layer: ${args.ref} must name the signed artifact by digest (…@sha256:…)` };
+    const ref = parseReference(args.url);
+    if (!ref.digest) return { ok: false, message: `tamper.replace-layer: ${args.url} must name the signed artifact by digest (…@sha256:…)` };
     const temp = makeTempDir('ocilab-tamper-');
     const work = temp.path;
     const client = RegistryClient.forReference(ref, { credentials: await credentialSource() });
@@ -53,7 +54,7 @@ export const replaceLayer = defineAction({
       const original = await client.getManifest(ref.repository, ref.digest, { signal: ctx.signal });
       const manifest = original.json as ManifestJson;
       const old = manifest.layers?.[0];
-      if (!old) return { ok: false, message: `${args.ref} has no layer to replace` };
+      if (!old) return { ok: false, message: `${args.url} has no layer to replace` };
       const built = await buildArtifact({ path: isAbsolute(args.path) ? args.path : resolve(ctx.scenarioDir, args.path), output: join(work, 'layer.tgz'), signal: ctx.signal });
       await client.pushBlob(ref.repository, { path: built.output, digest: built.digest, size: built.size }, { signal: ctx.signal });
       const swapped: ManifestJson = { ...manifest, layers: [{ ...old, digest: built.digest, size: built.size }, ...(manifest.layers ?? []).slice(1)] };
@@ -66,7 +67,7 @@ export const replaceLayer = defineAction({
           if (err instanceof OciError) return undefined;
           throw err;
         });
-        if (!sig) return { ok: false, message: `${args.ref} has no ${signatureTag(ref.digest)} signature to copy: sign it first` };
+        if (!sig) return { ok: false, message: `${args.url} has no ${signatureTag(ref.digest)} signature to copy: sign it first` };
         await client.putManifest(ref.repository, signatureTag(digest), sig.bytes, sig.descriptor.mediaType, { signal: ctx.signal });
         ctx.log(`copied the signature ${signatureTag(ref.digest)} → ${signatureTag(digest)}: it is valid, but it signs ${ref.digest}`);
       }

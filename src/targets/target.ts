@@ -6,7 +6,7 @@
  */
 import type { CleanupRegistry } from '../engine/cleanup.js';
 import type { ReportedMeasurement, TargetName } from '../engine/action.js';
-import type { FluxStatusObject, StatusPredicate } from '../kube/conditions.js';
+import type { FluxStatusObject, StatusPredicate } from '../flux/conditions.js';
 import type { KubeClient } from '../kube/client.js';
 import type { Plan } from '../kube/plan.js';
 import type { ObjectRef } from '../kube/resources.js';

@@ -7,7 +7,7 @@
  */
 import type { Bar } from '../measure/bars.js';
 import { latestSeries, rangeBarsFor, type LiveSample } from '../measure/live.js';
-import type { MetricName } from '../measure/metrics.js';
+import { metricInfo, type MetricName } from '../measure/metrics.js';
 import { formatValue } from '../measure/units.js';
 import type { Measurement } from './view-model.js';
 
@@ -117,6 +117,32 @@ export function chartsFrom(measurements: readonly Measurement[]): Chart[] {
         complete: true,
         spread: spreadText(m.stats!.spread),
       })),
+    };
+  });
+}
+
+/** One row of the bars view's "fleet: measured vs projected" table (measure.fleet). */
+export interface FleetTableRow {
+  kind: 'git' | 'oci';
+  figure: string;
+  measured: string;
+  projected: string;
+  /** "0.87×", or '' when there is no projection. */
+  ratio: string;
+}
+
+/** The fleet figures among the measurements (the latest of each transport and metric), as table rows. */
+export function fleetTableFrom(measurements: readonly Measurement[]): FleetTableRow[] {
+  const latest = new Map<string, Measurement>();
+  for (const m of measurements) if (m.fleet && m.transport) latest.set(`${m.transport} ${m.metric}`, m);
+  return [...latest.values()].map((m) => {
+    const p = m.fleet!.projected;
+    return {
+      kind: m.transport!,
+      figure: metricInfo(m.metric).label,
+      measured: formatValue(m.unit, m.value),
+      projected: formatValue(m.unit, p),
+      ratio: p === null || p === 0 ? '' : `${(m.value / p).toFixed(2)}×`,
     };
   });
 }

@@ -1,14 +1,17 @@
 /**
- * `ocilab --help` / `--version` and the commands that run no scenario must not import the
- * heavy areas at start-up (the Kubernetes client alone is ~0.8 s of CPU; all of them made
- * `ocilab --version` cost 2 s). A resolve hook records every package the built CLI loads.
+ * Which command may load which heavy module at start-up: a verb loads what it uses and nothing
+ * else (the Kubernetes client alone is ~0.5 s of CPU; Ink ~0.5 s; the action registry pulls in
+ * every area). A resolve hook records every module the built CLI loads; each case runs the
+ * verb for real (against 127.0.0.1:1, where nothing listens, for the registry clients).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/commands/index.js';
 import { builtCli, ensureBuilt } from '../helpers/built-cli.js';
 
 let dir: string;
@@ -28,27 +31,143 @@ beforeAll(() => {
   );
   register = join(dir, 'register.mjs');
   writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-});
+  mkdirSync(join(dir, 'content'));
+  writeFileSync(join(dir, 'content', 'a.yaml'), 'a: 1\n');
+}, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The packages under node_modules the CLI resolved for these arguments. */
-function packagesLoaded(args: string[]): Set<string> {
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, builtCli, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-  expect(r.status, r.stderr).toBe(0);
-  const pkgs = new Set<string>();
-  for (const line of r.stderr.split('\n')) {
-    const m = /^RESOLVED .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
-    if (m) pkgs.add(m[1]!);
-  }
-  return pkgs;
+interface Loaded {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** Packages under node_modules, plus "the action registry" when dist/actions.js was loaded. */
+  modules: Set<string>;
 }
 
-const HEAVY = ['@kubernetes/client-node', 'undici', 'ink', 'react', 'sigstore', '@sigstore/verify', 'tar'];
+const REGISTRY = 'the action registry';
+
+/** Runs the built CLI with the hook; `until` (a stdout pattern) then SIGINT, for servers. */
+function load(args: string[], opts: { env?: NodeJS.ProcessEnv; until?: RegExp } = {}): Promise<Loaded> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(register).href, builtCli, ...args], {
+      cwd: dir,
+      env: { ...process.env, CI: 'true', NO_COLOR: '1', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (opts.until?.test(stdout)) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const modules = new Set<string>();
+      for (const line of stderr.split('\n')) {
+        const m = /^RESOLVED .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
+        if (m) modules.add(m[1]!);
+        if (/^RESOLVED .*\/dist\/actions\.js$/.test(line)) modules.add(REGISTRY);
+      }
+      resolve({ status, stdout, stderr: stderr.split('\n').filter((l) => !l.startsWith('RESOLVED ')).join('\n'), modules });
+    });
+  });
+}
+
+const INK = ['ink', 'react'];
+const KUBE = ['@kubernetes/client-node'];
+const SIGSTORE = ['sigstore', '@sigstore/verify', '@sigstore/bundle', '@sigstore/core', '@sigstore/protobuf-specs'];
+const HTTP = ['undici'];
+const ARCHIVE = ['tar'];
+const SCENARIOS = ['yaml', 'zod'];
+const EVERYTHING = [...INK, ...KUBE, ...SIGSTORE, ...HTTP, ...ARCHIVE, ...SCENARIOS, REGISTRY];
+
+/** The heavy modules `loaded` has that are not in `allowed`. */
+function beyond(loaded: Set<string>, allowed: string[]): string[] {
+  return EVERYTHING.filter((m) => loaded.has(m) && !allowed.includes(m));
+}
+
+const NOWHERE = 'oci://127.0.0.1:1/demo';
+const DIGEST = `sha256:${'0'.repeat(64)}`;
 
 describe('start-up imports', () => {
-  it.each([[['--version']], [['--help']], [['artifact', '--help']], [['cosign', 'verify', '--help']], [['bench', '--help']]])('%j loads none of the heavy packages', (args) => {
-    const loaded = packagesLoaded(args);
-    expect(loaded.has('commander'), 'the hook saw the CLI load commander').toBe(true);
-    expect(HEAVY.filter((p) => loaded.has(p))).toEqual([]);
+  it('--version and --help load none of the heavy modules', async () => {
+    for (const args of [['--version'], ['-v'], ['--help'], ['help']]) {
+      const r = await load(args);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.modules.has('commander'), 'the hook saw the CLI load commander').toBe(true);
+      expect(beyond(r.modules, []), args.join(' ')).toEqual([]);
+    }
+  });
+
+  it('the help of every command and subcommand loads none of them', async () => {
+    const cases: string[][] = [];
+    for (const entry of COMMANDS) {
+      const command: Command = await entry.load();
+      cases.push([entry.name, '--help'], ['help', entry.name]);
+      for (const sub of command.commands) cases.push([entry.name, sub.name(), '--help']);
+    }
+    const failures: string[] = [];
+    // Two at a time: the machine has two cores.
+    for (let i = 0; i < cases.length; i += 2) {
+      const results = await Promise.all(cases.slice(i, i + 2).map(async (args) => [args, await load(args)] as const));
+      for (const [args, r] of results) {
+        if (r.status !== 0) failures.push(`${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
+        const extra = beyond(r.modules, []);
+        if (extra.length > 0) failures.push(`${args.join(' ')}: loads ${extra.join(', ')}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  it('list reads the scenarios without the action registry, Ink or any client', async () => {
+    const r = await load(['list']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('hello\n');
+    expect(beyond(r.modules, SCENARIOS)).toEqual([]);
+  });
+
+  it.each([
+    [['artifact', 'push', `${NOWHERE}:v1`, '--path', 'content', '--source', 'src', '--revision', 'main@sha1:0'], [...HTTP, ...ARCHIVE]],
+    [['artifact', 'pull', `${NOWHERE}:v1`, '-o', 'out'], [...HTTP, ...ARCHIVE]],
+    // src/oci/remote.ts, the registry client, imports tar for every verb
+    [['artifact', 'tag', `${NOWHERE}:v1`, '--tag', 'v2'], [...HTTP, ...ARCHIVE]],
+    [['artifact', 'list', NOWHERE], [...HTTP, ...ARCHIVE]],
+  ])('%j loads the registry client and no Kubernetes client, Ink, sigstore or action registry', async (args, allowed) => {
+    const r = await load(args);
+    expect(r.stderr, 'it ran as far as the registry').toMatch(/127\.0\.0\.1:1|ECONNREFUSED|connect/i);
+    expect(r.modules.has('undici'), 'it loaded its HTTP client').toBe(true);
+    expect(beyond(r.modules, allowed)).toEqual([]);
+  });
+
+  it('cosign sign and verify load the registry client and sigstore, not the Kubernetes client, Ink or the action registry', async () => {
+    const keys = join(dir, 'keys');
+    mkdirSync(keys);
+    const env = { COSIGN_PASSWORD: 'test-password' };
+    const gen = await load(['cosign', 'generate-key-pair', '--dir', keys], { env });
+    expect(gen.status, gen.stderr).toBe(0);
+    expect(beyond(gen.modules, [])).toEqual([]);
+    for (const args of [
+      ['cosign', 'sign', '--key', join(keys, 'cosign.key'), `${NOWHERE.slice('oci://'.length)}@${DIGEST}`],
+      ['cosign', 'verify', '--key', join(keys, 'cosign.pub'), `${NOWHERE.slice('oci://'.length)}@${DIGEST}`],
+    ]) {
+      const r = await load(args, { env });
+      expect(r.status, r.stderr).not.toBe(0);
+      expect(r.stderr, 'it ran as far as the registry').toMatch(/127\.0\.0\.1:1|ECONNREFUSED|connect/i);
+      expect(beyond(r.modules, [...HTTP, ...SIGSTORE]), args[1]).toEqual([]);
+    }
+  }, 60_000);
+
+  it('registry serve is ready without any client, Ink or the action registry', async () => {
+    const r = await load(['registry', 'serve', '--port', '0'], { until: /registry listening on http:\/\/127\.0\.0\.1:\d+/ });
+    expect(r.stdout).toMatch(/registry listening on/);
+    expect(beyond(r.modules, [])).toEqual([]);
+  });
+
+  it('run --plain loads the action registry and the scenario loader, not Ink', async () => {
+    const r = await load(['run', 'hello', '--plain']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.modules.has(REGISTRY)).toBe(true);
+    expect(INK.filter((m) => r.modules.has(m))).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import type { ActionContext } from '../../src/engine/action.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import { peer } from '../helpers/peers.js';
 import { pushArtifact, startDistribution, type TestRegistry } from './registry-peer.js';
+import { RunScope } from '../../src/engine/run-scope.js';
 
 const bin = peer('docker-registry', 'scripts/ci/install-cosign.sh');
 const cosignBin = peer('cosign', 'scripts/ci/install-cosign.sh');
@@ -32,6 +33,7 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
       vars: {},
       workDir,
       scenarioDir: workDir,
+      scope: new RunScope(),
       target: 'local',
       report: () => {},
     };
@@ -48,7 +50,7 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
 
   it('has the four actions with schemas that reject typos', () => {
     expect(cosignActions.map((a) => a.name)).toEqual(['cosign.generate-key-pair', 'cosign.sign', 'cosign.verify', 'cosign.check-key-pair']);
-    expect(action('cosign.verify').args.safeParse({ ref: 'x', expekt: 'fail' }).success).toBe(false);
+    expect(action('cosign.verify').args.safeParse({ url: 'x', expekt: 'fail' }).success).toBe(false);
   });
 
   it('runs the cosign-verify storyline', async () => {
@@ -67,29 +69,29 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
 
     const ref = `${reg.host}/demo/app:latest`;
     await pushArtifact(reg.client, 'demo/app', 'latest', 'v1');
-    expect(await run('cosign.sign', { ref, tool: 'ocilab' })).toEqual({ ok: true });
+    expect(await run('cosign.sign', { url: ref, tool: 'ocilab' })).toEqual({ ok: true });
     expect(lines.some((l) => l.startsWith('$ COSIGN_PASSWORD=… cosign sign --key ') && l.includes('--tlog-upload=false'))).toBe(true);
-    expect(await run('cosign.verify', { ref, tool: 'ocilab' })).toEqual({ ok: true });
+    expect(await run('cosign.verify', { url: `oci://${ref}`, tool: 'ocilab' })).toEqual({ ok: true });
 
     // tamper 1: unsigned new version on the same tag
     await pushArtifact(reg.client, 'demo/app', 'latest', 'v2 unsigned');
-    const t1 = await run('cosign.verify', { ref, tool: 'ocilab' });
+    const t1 = await run('cosign.verify', { url: ref, tool: 'ocilab' });
     expect(t1.ok).toBe(false);
     expect(t1.message).toMatch(/^not signed: this artifact \(sha256:[0-9a-f]{12}…\) has no cosign signature at all \(Flux: VerificationError\)$/);
     expect(lines.some((l) => /VerificationError: failed to verify the signature using provider 'cosign': no matching signatures were found .* the artifact is not signed/.test(l))).toBe(true);
-    expect(await run('cosign.verify', { ref, tool: 'ocilab', expect: 'fail' })).toEqual({ ok: true });
+    expect(await run('cosign.verify', { url: ref, tool: 'ocilab', expect: 'fail' })).toEqual({ ok: true });
 
     // tamper 2: signed with a different key
-    expect(await run('cosign.sign', { ref, keyName: 'attacker', tool: 'ocilab' })).toEqual({ ok: true });
-    const t2 = await run('cosign.verify', { ref, tool: 'ocilab' });
+    expect(await run('cosign.sign', { url: ref, keyName: 'attacker', tool: 'ocilab' })).toEqual({ ok: true });
+    const t2 = await run('cosign.verify', { url: ref, tool: 'ocilab' });
     expect(t2.ok).toBe(false);
     expect(t2.message).toMatch(/^signed, but not with cosign\.pub: no signature on sha256:[0-9a-f]{12}… verifies with that key/);
     expect(lines.some((l) => l.includes('does not verify with cosign.pub'))).toBe(true);
 
     // recover: sign properly
-    expect(await run('cosign.sign', { ref, tool: 'ocilab' })).toEqual({ ok: true });
-    expect(await run('cosign.verify', { ref, tool: 'ocilab' })).toEqual({ ok: true });
-    const failOnGood = await run('cosign.verify', { ref, tool: 'ocilab', expect: 'fail' });
+    expect(await run('cosign.sign', { url: ref, tool: 'ocilab' })).toEqual({ ok: true });
+    expect(await run('cosign.verify', { url: ref, tool: 'ocilab' })).toEqual({ ok: true });
+    const failOnGood = await run('cosign.verify', { url: ref, tool: 'ocilab', expect: 'fail' });
     expect(failOnGood.ok).toBe(false);
     expect(failOnGood.message).toMatch(/expected verification .* to fail/);
 
@@ -106,11 +108,11 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
     expect(lines[0]).toBe('$ COSIGN_PASSWORD=… cosign generate-key-pair --output-key-prefix real');
     const ref = `${reg.host}/demo/real:v1`;
     await pushArtifact(reg.client, 'demo/real', 'v1', 'real');
-    expect(await run('cosign.sign', { ref, keyName: 'real', tool: 'cosign' })).toEqual({ ok: true });
-    expect(await run('cosign.verify', { ref, keyName: 'real', tool: 'cosign' })).toEqual({ ok: true });
+    expect(await run('cosign.sign', { url: ref, keyName: 'real', tool: 'cosign' })).toEqual({ ok: true });
+    expect(await run('cosign.verify', { url: ref, keyName: 'real', tool: 'cosign' })).toEqual({ ok: true });
     expect(lines.some((l) => l.startsWith('note: the real cosign'))).toBe(false);
     await pushArtifact(reg.client, 'demo/real', 'v1', 'real, unsigned');
-    expect(await run('cosign.verify', { ref, keyName: 'real', tool: 'cosign', expect: 'fail' })).toEqual({ ok: true });
+    expect(await run('cosign.verify', { url: ref, keyName: 'real', tool: 'cosign', expect: 'fail' })).toEqual({ ok: true });
     expect(lines.some((l) => l.startsWith('note: the real cosign'))).toBe(false);
     const password = await readFile(ctx.vars['real.passwordFile']!, 'utf8');
     for (const l of lines) expect(l).not.toContain(password);
@@ -124,7 +126,7 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
   });
 
   it('sign without keys says which step to run first', async () => {
-    await expect(run('cosign.sign', { ref: `${reg.host}/x/y:v1`, keyName: 'nobody', tool: 'ocilab' })).rejects.toThrow(
+    await expect(run('cosign.sign', { url: `${reg.host}/x/y:v1`, keyName: 'nobody', tool: 'ocilab' })).rejects.toThrow(
       /variable nobody\.key is not set; run cosign\.generate-key-pair first/,
     );
   });

@@ -18,9 +18,9 @@ import { verifyArtifact } from '../../src/cosign/verify.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { pushArtifact } from '../../src/oci/remote.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
-import { getCondition } from '../../src/reconcile/conditions.js';
+import { getCondition } from '../../src/flux/conditions.js';
 import { LocalReconciler } from '../../src/reconcile/reconciler.js';
-import { parseLocalObjects, parseSources, type SecretObject } from '../../src/reconcile/schema.js';
+import { parseLocalObjects, parseSources, type SecretObject } from '../../src/flux/sources.js';
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 

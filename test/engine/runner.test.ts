@@ -1,6 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineAction } from '../../src/engine/action.js';
 import { isAlive as alive } from '../../src/engine/spawn.js';
 import { makeRunner } from './helpers.js';
+
+/** Declares registry.url (so the scenario loads) but, like an action that sets it only sometimes, does not set it. */
+const declaresOnly = defineAction({
+  name: 'test.declares',
+  description: 'declares a variable it does not set',
+  args: z.strictObject({}),
+  sets: { 'registry.url': 'declared, never set here' },
+  run: async () => ({ ok: true }),
+});
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -108,9 +119,10 @@ describe('Runner', () => {
 
   it('interpolates params (CLI overrides defaults) and run vars; an unknown dotted name fails the action', async () => {
     const t = track(
-      makeRunner(`  - { id: a, title: A, run: [{ print: "\${greeting} on \${target}, \${HOME} stays, $\${greeting} is literal" }] }\n  - { id: b, title: B, run: [{ print: "\${registry.url}" }] }\n`, {
+      makeRunner(`  - { id: a, title: A, run: [{ print: "\${greeting} on \${target}, \${HOME} stays, $\${greeting} is literal" }, { test.declares: {} }] }\n  - { id: b, title: B, run: [{ print: "\${registry.url}" }] }\n`, {
         extra: 'params:\n  greeting: { default: hi }\n',
         params: { greeting: 'bonjour' },
+        extraActions: [declaresOnly],
       }),
     );
     expect(await t.runner.runAll()).toBe('failed');

@@ -4,12 +4,32 @@ import { buildActionRegistry } from '../../src/actions.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { formatDuration, parseDuration } from '../../src/engine/duration.js';
 import { interpolate } from '../../src/engine/interpolate.js';
-import { scenarioJsonSchemaText } from '../../src/engine/scenario-json-schema.js';
+import { scenarioJsonSchema, scenarioJsonSchemaText } from '../../src/engine/scenario-json-schema.js';
 
 describe('scenarios/schema.json', () => {
   it('is the current output of the zod definition (run `npm run schema` when this fails)', () => {
     const committed = readFileSync(new URL('../../scenarios/schema.json', import.meta.url), 'utf8');
     expect(committed).toBe(scenarioJsonSchemaText(buildActionRegistry()));
+  });
+
+  it('describes every argument of every action (editors show it on hover)', () => {
+    const schema = scenarioJsonSchema(buildActionRegistry()) as { $defs: { Action: { anyOf: { properties: Record<string, unknown> }[] } } };
+    const missing: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      for (const k of ['anyOf', 'oneOf', 'allOf']) for (const o of (n[k] as unknown[] | undefined) ?? []) walk(o, path);
+      for (const [name, prop] of Object.entries((n.properties as Record<string, unknown> | undefined) ?? {})) {
+        if (typeof (prop as { description?: unknown }).description !== 'string') missing.push(`${path}.${name}`);
+        walk(prop, `${path}.${name}`);
+      }
+      walk(n.items, `${path}[]`);
+      walk(n.additionalProperties, `${path}{}`);
+    };
+    const options = schema.$defs.Action.anyOf;
+    for (const option of options) for (const [name, args] of Object.entries(option.properties)) walk(args, name);
+    expect(missing).toEqual([]);
+    expect(options.length).toBe(buildActionRegistry().names().length);
   });
 
   it('lists every registered action', () => {

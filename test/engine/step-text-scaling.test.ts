@@ -19,6 +19,7 @@ const setVar = defineAction({
   name: 'test.set',
   description: 'sets a run variable',
   args: z.strictObject({ name: z.string(), value: z.string() }),
+  sets: { '<name>': { description: 'the variable named', names: (a) => [a.name] } },
   async run(args, ctx) {
     ctx.vars[args.name] = args.value;
     return { ok: true };
@@ -30,7 +31,7 @@ describe('step texts with many steps', () => {
     const n = 2000;
     const yaml = Array.from(
       { length: n },
-      (_, i) => `  - id: s${i}\n    title: S${i}\n    say: "on \${target}, after \${v.${i - 1}}"\n    run: [{ test.set: { name: v.${i}, value: "done ${i}" } }]\n`,
+      (_, i) => `  - id: s${i}\n    title: S${i}\n    say: "on \${target}, after ${i === 0 ? 'nothing' : `\${v.${i - 1}}`}"\n    run: [{ test.set: { name: v.${i}, value: "done ${i}" } }]\n`,
     ).join('');
     const t = makeRunner(yaml, { extraActions: [setVar] });
     const calls = vi.mocked(steps.stepTextOf);

@@ -15,6 +15,7 @@ const setVar = defineAction({
   name: 'test.set',
   description: 'sets a run variable',
   args: z.strictObject({ name: z.string(), value: z.string() }),
+  sets: { '<name>': { description: 'the variable named', names: (a) => [a.name] } },
   async run(args, ctx) {
     ctx.vars[args.name] = args.value;
     return { ok: true };
@@ -54,7 +55,7 @@ describe('step display text', () => {
     title: B
     say: Pull from \${demo.url} with \${greeting}.
     notes: "\${demo.url} is on loopback"
-    show: crane ls \${demo.url}/demo $\${greeting} \${HOME} \${no.such}
+    show: crane ls \${demo.url}/demo $\${greeting} \${HOME}
     hint: ["try \${demo.url}"]
     run: [{ print: b }]
 `,
@@ -66,7 +67,7 @@ describe('step display text', () => {
     expect(step(0).show).toBe('start a registry for local');
     expect(step(1)).toMatchObject({
       say: 'Pull from ${demo.url} with hi.',
-      show: 'crane ls ${demo.url}/demo ${greeting} ${HOME} ${no.such}',
+      show: 'crane ls ${demo.url}/demo ${greeting} ${HOME}',
       hints: ['try ${demo.url}'],
     });
     await store.getState().next();
@@ -74,7 +75,7 @@ describe('step display text', () => {
     expect(step(1)).toMatchObject({
       say: 'Pull from http://127.0.0.1:5000 with hi.',
       notes: 'http://127.0.0.1:5000 is on loopback',
-      show: 'crane ls http://127.0.0.1:5000/demo ${greeting} ${HOME} ${no.such}',
+      show: 'crane ls http://127.0.0.1:5000/demo ${greeting} ${HOME}',
       hints: ['try http://127.0.0.1:5000'],
     });
     // Emitted before step.end, once: a listener moving on at step.end sees the new text.

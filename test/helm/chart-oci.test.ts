@@ -10,6 +10,7 @@ import { readChartArchive } from '../../src/helm/archive.js';
 import { chartConfigJson, loadChartDir, ChartError } from '../../src/helm/chart.js';
 import { describeChart, inspectChart, listChartVersions, pushChart } from '../../src/helm/registry.js';
 import { HELM_CHART_LAYER, HELM_CONFIG } from '../../src/helm/media-types.js';
+import { rawTar, type RawEntry } from '../oci/tar-fixtures.js';
 
 const CHART = resolve('cluster/charts/podinfo-lite');
 
@@ -25,7 +26,7 @@ describe('helm chart packaging (helm package layout)', () => {
   it('writes <name>-<version>.tgz with <name>/ entries in Helm\'s order and Helm\'s gzip header', async () => {
     const p = await packageChart(CHART, join(work, 'out'));
     expect(p.path).toBe(join(work, 'out', 'podinfo-lite-0.1.0.tgz'));
-    const a = readChartArchive(p.bytes);
+    const a = await readChartArchive(p.bytes);
     expect(a.topDir).toBe('podinfo-lite');
     expect(a.entries.map((e) => e.name)).toEqual(['Chart.yaml', 'values.yaml', 'templates/NOTES.txt', 'templates/_helpers.tpl', 'templates/deployment.yaml', 'templates/service.yaml', '.helmignore']);
     expect(a.entries.every((e) => e.mode === 0o644)).toBe(true);
@@ -53,7 +54,7 @@ describe('helm chart packaging (helm package layout)', () => {
     await expect(loadChartDir(join(work, 'nope'))).rejects.toBeInstanceOf(ChartError);
   });
 
-  it('refuses archives that escape the chart directory', () => {
+  it('refuses archives that escape the chart directory', async () => {
     const evil = Buffer.alloc(1536);
     // hand-made tar entry named ../x (checksum computed below)
     evil.write('../x', 0, 'latin1');
@@ -66,7 +67,33 @@ describe('helm chart packaging (helm package layout)', () => {
     let sum = 0;
     for (let i = 0; i < 512; i++) sum += evil[i]!;
     evil.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-    expect(() => readChartArchive(gzipSync(evil), 'evil.tgz')).toThrow('evil.tgz: entry "../x" contains a ".." component');
+    await expect(readChartArchive(gzipSync(evil), 'evil.tgz')).rejects.toThrow('evil.tgz: entry "../x" contains a ".." component');
+  });
+});
+
+describe('hostile chart archives (read with the safe extractor\'s rules)', () => {
+  const chartYaml = 'apiVersion: v2\nname: c\nversion: 0.1.0\n';
+
+  it('refuses a truncated archive instead of reading a file cut short', async () => {
+    const tar = rawTar([{ path: 'c/Chart.yaml', body: chartYaml }, { path: 'c/values.yaml', body: 'a: 1\n', size: 4000 }], { gzip: false });
+    await expect(readChartArchive(gzipSync(tar.subarray(0, 4 * 512)), 'cut.tgz')).rejects.toThrow(/^cut\.tgz: not a readable tar\+gzip archive \(TAR_BAD_ARCHIVE: Truncated input/);
+  });
+
+  it.each<[string, RawEntry, string]>([
+    ['a symlink out of the chart', { path: 'c/templates/x.yaml', type: 'SymbolicLink', linkpath: '/etc/passwd' }, 'evil.tgz: entry "c/templates/x.yaml" is a symlink to "/etc/passwd"'],
+    ['a hard link', { path: 'c/values.yaml', type: 'Link', linkpath: 'c/Chart.yaml' }, 'evil.tgz: entry "c/values.yaml" is a hard link to "c/Chart.yaml"'],
+    ['an absolute name', { path: '/c/values.yaml', body: 'a: 1\n' }, 'evil.tgz: entry "/c/values.yaml" is an absolute path'],
+    ['a device', { path: 'c/dev', type: 'CharacterDevice' }, 'evil.tgz: entry "c/dev" has type CharacterDevice'],
+  ])('refuses %s with the entry named', async (_what, entry, text) => {
+    const err = await readChartArchive(rawTar([{ path: 'c/Chart.yaml', body: chartYaml }, entry]), 'evil.tgz').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ChartError);
+    expect((err as Error).message).toContain(text);
+  });
+
+  it('stops a gzip bomb at the cap', async () => {
+    const bomb = rawTar([{ path: 'c/Chart.yaml', body: chartYaml }, { path: 'c/zeros', body: Buffer.alloc(8 * 1024 * 1024) }]);
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    await expect(readChartArchive(bomb, 'bomb.tgz', 1024 * 1024)).rejects.toThrow('bomb.tgz: entry "c/zeros": files add up to more than 1048576 bytes');
   });
 });
 

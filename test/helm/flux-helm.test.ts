@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { helmOciDelivery, helmRelease, parseMultiDocYaml, toMultiDocYaml, FluxObjectError } from '../../src/flux/index.js';
+import { helmOciDelivery, helmRelease } from '../../src/flux/helm.js';
+import { FluxObjectError } from '../../src/flux/objects.js';
+import { parseMultiDocYaml, toMultiDocYaml } from '../../src/flux/render.js';
 import { interpolateString } from '../../src/engine/interpolate.js';
 import { CrdValidators, crdCache } from '../flux/crd-schemas.js';
 

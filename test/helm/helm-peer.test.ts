@@ -71,7 +71,7 @@ describe.skipIf(!helm)('helm CLI ⇄ ocilab over OCI', () => {
     const m = await c.getManifest('helm-pushed/podinfo-lite', '0.3.0');
     const cfg = await c.fetchBlob('helm-pushed/podinfo-lite', i.config.digest);
     await c.close();
-    expect(cfg.toString()).toBe(chartConfigJson(readChartArchive(await readFile(tgz)).metadata).toString());
+    expect(cfg.toString()).toBe(chartConfigJson((await readChartArchive(await readFile(tgz))).metadata).toString());
     // the same archive pushed by ocilab gives the same manifest bytes, hence the same digest
     const ours = await pushChart(tgz, `oci://${reg.hostPort}/ocilab-pushed`);
     expect(ours.digest).toBe(helmDigest);
@@ -80,8 +80,8 @@ describe.skipIf(!helm)('helm CLI ⇄ ocilab over OCI', () => {
 
   it('helm package and ocilab package write the same files and the same Chart.yaml', async () => {
     await h(['package', CHART, '--destination', join(work, 'cmp')]);
-    const theirs = readChartArchive(await readFile(join(work, 'cmp', 'podinfo-lite-0.1.0.tgz')));
-    const ours = readChartArchive((await packageChart(CHART, join(work, 'cmp-ours'))).bytes);
+    const theirs = await readChartArchive(await readFile(join(work, 'cmp', 'podinfo-lite-0.1.0.tgz')));
+    const ours = await readChartArchive((await packageChart(CHART, join(work, 'cmp-ours'))).bytes);
     expect(ours.entries.map((e) => [e.name, e.size, e.mode])).toEqual(theirs.entries.map((e) => [e.name, e.size, e.mode]));
     expect(ours.chartYaml).toBe(theirs.chartYaml);
   });

@@ -5,7 +5,7 @@
  * The predicates must end on them (the failure), not wait until their timeout.
  */
 import { describe, expect, it } from 'vitest';
-import { isConditionCurrent, isRetrying, readyPredicate, reconciledPredicate, verifiedPredicate, type FluxStatusObject } from '../../src/kube/conditions.js';
+import { isConditionCurrent, isRetrying, readyPredicate, reconciledPredicate, verifiedPredicate, type FluxStatusObject } from '../../src/flux/conditions.js';
 
 const REV = 'v1@sha256:7ded718702d3b0f285d75061f3fdfea396cd5fe08f96eaaa2bf1aee02a97cbff';
 const FAILED = "failed to verify the signature using provider 'cosign': no matching signatures were found for '127.0.0.1:41249/rig/unsigned@sha256:7ded718702d3b0f285d75061f3fdfea396cd5fe08f96eaaa2bf1aee02a97cbff'";

@@ -6,7 +6,7 @@ import {
   reconciledPredicate,
   verifiedPredicate,
   type FluxStatusObject,
-} from '../../src/kube/conditions.js';
+} from '../../src/flux/conditions.js';
 import { toObjectEvents } from '../../src/kube/events.js';
 import { reconcileDuration } from '../../src/kube/metrics.js';
 import { ExpositionParseError, histogramDelta, parseExposition } from '../../src/kube/prometheus.js';

@@ -4,7 +4,7 @@
  * verdict, timeout and abort. No API server involved.
  */
 import { describe, expect, it } from 'vitest';
-import { readyPredicate, type FluxStatusObject } from '../../src/kube/conditions.js';
+import { readyPredicate, type FluxStatusObject } from '../../src/flux/conditions.js';
 import { refOf } from '../../src/kube/resources.js';
 import { WaitTimeoutError, waitFor, type WatchSource } from '../../src/kube/watch.js';
 import { demoFluxObjects } from '../../src/flux/demo.js';

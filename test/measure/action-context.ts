@@ -2,6 +2,7 @@
 import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import { measureActions } from '../../src/measure/actions.js';
+import { RunScope } from '../../src/engine/run-scope.js';
 
 export function measureContext(workDir: string): { ctx: ActionContext; measurements: ReportedMeasurement[]; lines: string[] } {
   const measurements: ReportedMeasurement[] = [];
@@ -13,6 +14,7 @@ export function measureContext(workDir: string): { ctx: ActionContext; measureme
     vars: {},
     workDir,
     scenarioDir: workDir,
+    scope: new RunScope(),
     target: 'local',
     report: (m) => measurements.push(m),
   };

@@ -18,6 +18,7 @@ import { startGitServer, type GitServer } from '../../src/git/server/server.js';
 import { measureActions } from '../../src/measure/actions.js';
 import { pushArtifact } from '../../src/oci/remote.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
+import { RunScope } from '../../src/engine/run-scope.js';
 
 let root: string;
 let fixtures: string;
@@ -59,6 +60,7 @@ function context() {
     vars: {},
     workDir: root,
     scenarioDir: root,
+    scope: new RunScope(),
     target: 'local',
     report: (m) => {
       measurements.push(m);

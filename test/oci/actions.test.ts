@@ -8,6 +8,7 @@ import { ociActions } from '../../src/oci/actions.js';
 import { peer } from '../helpers/peers.js';
 import { startRegistry, type RunningRegistry } from './registry-peers.js';
 import { makeSourceTree } from './tree.js';
+import { RunScope } from '../../src/engine/run-scope.js';
 
 const hasRegistry = peer('docker-registry', 'scripts/ci/install-oci.sh');
 const action = (name: string) => ociActions.find((a) => a.name === name)!;
@@ -30,7 +31,7 @@ describe.skipIf(!hasRegistry)('oci actions', () => {
     const lines: string[] = [];
     return {
       signal: new AbortController().signal, log: (l) => lines.push(l), cleanup: new CleanupRegistry(), vars: {},
-      workDir: work, scenarioDir: work, target: 'local', report: (m) => reports.push(m), reports, lines,
+      workDir: work, scope: new RunScope(), scenarioDir: work, target: 'local', report: (m) => reports.push(m), reports, lines,
     };
   }
 

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { extractTarball, unsafeName, WHOLE_INFLATE_MAX_BYTES } from '../../src/oci/extract.js';
+import { extractTarball, readTarball, unsafeName, WHOLE_INFLATE_MAX_BYTES } from '../../src/oci/extract.js';
 import { OciError } from '../../src/oci/errors.js';
 import { rawTar, type RawEntry } from './tar-fixtures.js';
 
@@ -165,5 +166,46 @@ describe('extractTarball', () => {
   ])('unsafeName(%j)', (name, why) => {
     if (why) expect(unsafeName(name)).toContain(why);
     else expect(unsafeName(name)).toBeUndefined();
+  });
+});
+
+describe('readTarball (in memory, the same rules)', () => {
+  it('lists entries with clean names, digests, and the bodies asked for', async () => {
+    const archive = rawTar([
+      { path: './', type: 'Directory' },
+      { path: './apps/', type: 'Directory', mode: 0o750 },
+      { path: './apps/deploy.yaml', body: 'kind: Deployment\n' },
+      { path: 'run.sh', body: '#!/bin/sh\n', mode: 0o755 },
+    ]);
+    const t = await readTarball(archive, { keep: (name) => name.endsWith('.yaml') });
+    expect(t.entries.map((e) => [e.name, e.type, e.mode])).toEqual([
+      ['', 'directory', 0o755],
+      ['apps', 'directory', 0o750],
+      ['apps/deploy.yaml', 'file', 0o644],
+      ['run.sh', 'file', 0o755],
+    ]);
+    expect(t.entries[2]!.data?.toString()).toBe('kind: Deployment\n');
+    expect(t.entries[2]!.digest).toBe(`sha256:${createHash('sha256').update('kind: Deployment\n').digest('hex')}`);
+    expect(t.entries[3]!.data).toBeUndefined();
+    expect(t).toMatchObject({ files: 2, directories: 2 });
+  });
+
+  it.each<[string, RawEntry[], string, string]>([
+    ['a ".." name', [{ path: 'a/../../x', body: 'x' }], 'UNSAFE_ARCHIVE', 'contains a ".." component'],
+    ['a symlink', [{ path: 'l', type: 'SymbolicLink', linkpath: '/etc/passwd' }], 'UNSAFE_ARCHIVE', 'is a symlink to "/etc/passwd"'],
+    ['too many entries', [{ path: 'a', body: '' }, { path: 'b', body: '' }], 'ARCHIVE_LIMIT', 'more than 1 entries'],
+    ['too many bytes', [{ path: 'a', body: 'x'.repeat(2000) }], 'ARCHIVE_LIMIT', 'files add up to more than 1000 bytes'],
+  ])('refuses %s as extraction does', async (_what, entries, code, text) => {
+    const err = await readTarball(rawTar(entries), { label: 'test.tgz', maxEntries: 1, maxBytes: 1000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OciError);
+    expect((err as OciError).code).toBe(code);
+    expect((err as OciError).message).toContain(`test.tgz: entry "${entries.at(-1)!.path}"`);
+    expect((err as OciError).message).toContain(text);
+  });
+
+  it('lists a symlink dropped under skipSymlinks (artifact diff shows it)', async () => {
+    const t = await readTarball(rawTar([{ path: 'l', type: 'SymbolicLink', linkpath: 'x' }]), { skipSymlinks: true });
+    expect(t.entries.map((e) => [e.name, e.type])).toEqual([['l', 'symlink']]);
+    expect(t.skippedSymlinks).toBe(1);
   });
 });

@@ -40,9 +40,9 @@ describe('artifacts scenario (overlays + OpenTofu module)', () => {
       expect(step.say && step.notes && step.show && step.hint, `${step.id} has say, notes, show and hint`).toBeTruthy();
       expect(await runner.runStep(i, 'check'), `${step.id}: check before the step`).toBe('failed');
       expect(await runner.runStep(i, 'solve'), `${step.id}: solve then check (${messages[i]})`).toBe('skipped');
-      if (step.id === 'overlays-flux') overlaysArtifact = runner.vars['source.artifact'];
+      if (step.id === 'overlays-flux') overlaysArtifact = runner.vars['flux.overlays.artifact'];
     }
-    expect(runner.vars['source.revision']).toMatch(/^1\.0\.0@sha256:/);
+    expect(runner.vars['flux.demo-module.revision']).toMatch(/^1\.0\.0@sha256:/);
 
     const kustomize = findPeer('kustomize');
     if (!kustomize) {

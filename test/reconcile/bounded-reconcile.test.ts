@@ -1,5 +1,5 @@
 /**
- * Regression: `reconcile: true` (reconcile.expect, flux.expect / flux.reconcile on the local
+ * Regression: `reconcile: true` (flux.expect / flux.reconcile on the local
  * target) used to await the pass with no bound, and the pass's own spec.timeout was an
  * `AbortSignal.any([…, AbortSignal.timeout()])` that never fires once a GC has run (Node 20).
  * A registry that accepts connections and never answers is the hang: each of these waits
@@ -13,13 +13,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
-import type { ActionContext, ActionDefinition } from '../../src/engine/action.js';
-import { reconcileActions } from '../../src/reconcile/actions.js';
+import type { ActionContext } from '../../src/engine/action.js';
+import { buildActionRegistry } from '../../src/actions.js';
+import { createTarget, setRunTarget, targetParts } from '../../src/targets/index.js';
 import { deadline, within } from '../../src/engine/deadline.js';
 import { LocalReconciler } from '../../src/reconcile/reconciler.js';
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
-import { validateLocalObject, type SourceObject } from '../../src/reconcile/schema.js';
+import { validateLocalObject, type SourceObject } from '../../src/flux/sources.js';
 
 /** A TCP server that accepts and never answers: a registry hung mid-outage. */
 let blackHole: Server;
@@ -104,19 +105,22 @@ describe('a reconcile against a registry that never answers', () => {
     }
   }, 10_000);
 
-  it('reconcile.expect { reconcile: true, timeout } fails fast with a clear message instead of hanging', async () => {
+  it('flux.expect { reconcile: true, timeout } on the local target fails fast with a clear message instead of hanging', async () => {
     const cleanup = new CleanupRegistry();
     const workDir = await mkdtemp(join(dir, 'run-'));
     const lines: string[] = [];
-    const ctx: ActionContext = { signal: new AbortController().signal, log: (l) => lines.push(l), cleanup, vars: {}, workDir, scenarioDir: workDir, target: 'local', report: () => undefined };
-    const all = new Map(reconcileActions.map((a) => [a.name, a as ActionDefinition<unknown>]));
-    const act = (name: string, raw: unknown) => all.get(name)!.run(all.get(name)!.args.parse(raw), ctx);
+    const registry = buildActionRegistry();
+    const scope = registry.newRunScope();
+    setRunTarget(scope, createTarget('local', {}, targetParts(scope)));
+    const ctx: ActionContext = { signal: new AbortController().signal, log: (l) => lines.push(l), cleanup, vars: {}, workDir, scope, scenarioDir: workDir, target: 'local', report: () => undefined };
+    const act = (name: string, raw: unknown) => registry.get(name)!.run(registry.get(name)!.args.parse(raw), ctx);
     try {
+      expect(await act('target.up', {})).toEqual({ ok: true });
       const yaml = `apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata: {name: hung, namespace: flux-system}\nspec: {interval: 10m, url: "oci://127.0.0.1:${port}/stuck/app", insecure: true, ref: {tag: latest}}\n`;
-      expect(await act('reconcile.apply', { yaml })).toEqual({ ok: true });
+      expect(await act('flux.apply', { yaml })).toEqual({ ok: true });
       const t0 = performance.now();
-      const res = await act('reconcile.expect', { kind: 'OCIRepository', name: 'hung', reconcile: true, timeout: '400ms', conditions: { Ready: { status: 'True' } } });
-      expect(res).toMatchObject({ ok: false, message: expect.stringMatching(/^the reconcile of OCIRepository\/flux-system\/hung did not finish within 400 ms/) });
+      const res = await act('flux.expect', { kind: 'OCIRepository', name: 'hung', reconcile: true, timeout: '400ms', conditions: { Ready: { status: 'True' } } });
+      expect(res).toMatchObject({ ok: false, message: expect.stringMatching(/^OCIRepository\/hung: the reconcile of OCIRepository\/flux-system\/hung did not finish within 400 ms/) });
       expect(performance.now() - t0).toBeLessThan(2_000);
     } finally {
       await cleanup.runAll();

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryCertificate, type RegistryCertificate } from '../../src/registry/tls-cert.js';
 import type { LocalReconciler } from '../../src/reconcile/reconciler.js';
-import { getCondition } from '../../src/reconcile/conditions.js';
+import { getCondition } from '../../src/flux/conditions.js';
 import { reconcileOci, secret, startTlsReconciler, type TlsReconciler } from './tls-reconciler-fixture.js';
 
 describe('local reconciler: certSecretRef with tls.crt/tls.key (mutual TLS), as source-controller', () => {

@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushArtifact } from '../../src/oci/remote.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
-import { getCondition } from '../../src/reconcile/conditions.js';
+import { getCondition } from '../../src/flux/conditions.js';
 import { LOCAL_RECONCILER_DIFFERENCES } from '../../src/reconcile/differences.js';
 import { LocalReconciler } from '../../src/reconcile/reconciler.js';
-import { parseSources } from '../../src/reconcile/schema.js';
+import { parseSources } from '../../src/flux/sources.js';
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 

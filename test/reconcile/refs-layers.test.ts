@@ -14,8 +14,8 @@ import { startRegistry, type RegistryHandle } from '../../src/registry/server.js
 import { LocalReconciler, type SourceKey } from '../../src/reconcile/reconciler.js';
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
-import { parseSources } from '../../src/reconcile/schema.js';
-import { getCondition } from '../../src/reconcile/conditions.js';
+import { parseSources } from '../../src/flux/sources.js';
+import { getCondition } from '../../src/flux/conditions.js';
 import { pushArtifact, tagArtifact } from '../../src/oci/remote.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { FLUX_CONFIG_BYTES, fluxManifest, buildArtifact } from '../../src/oci/artifact.js';

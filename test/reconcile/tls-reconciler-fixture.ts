@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pushArtifact } from '../../src/oci/remote.js';
 import { fluxTarballArchive } from '../../src/reconcile/archive.js';
 import { LocalReconciler } from '../../src/reconcile/reconciler.js';
-import { parseSources, type SecretObject } from '../../src/reconcile/schema.js';
+import { parseSources, type SecretObject } from '../../src/flux/sources.js';
 import { ArtifactStorage } from '../../src/reconcile/storage.js';
 import { startHttpsRegistry, type HttpsRegistry } from '../registry/tls-fixture.js';
 

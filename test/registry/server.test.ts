@@ -8,11 +8,28 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { builtCli, ensureBuilt, repoRoot } from '../helpers/built-cli.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import type { ActionContext, ReportedMeasurement } from '../../src/engine/action.js';
-import { registryActions } from '../../src/registry/actions.js';
-import { PortInUseError, startRegistry, type RequestEvent } from '../../src/registry/server.js';
+import { registryActions, runningRegistry } from '../../src/registry/actions.js';
+import { PortInUseError, startRegistry, type RegistryHandle, type RequestEvent } from '../../src/registry/server.js';
 import { tamperStoredBlob } from '../../src/registry/tamper.js';
 import { pushBlob, sha256 } from './client.js';
 import { rawRequest } from './raw-http.js';
+import { RunScope } from '../../src/engine/run-scope.js';
+
+/**
+ * Resolves once the registry has logged `n` more requests: it emits 'request' when a response
+ * has closed, which can be just after the client already has the body.
+ */
+function requestsLogged(reg: RegistryHandle, n: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const on = (): void => {
+      if (++seen < n) return;
+      reg.off('request', on);
+      resolve();
+    };
+    reg.on('request', on);
+  });
+}
 
 let work: string;
 beforeEach(async () => {
@@ -39,12 +56,13 @@ describe('startRegistry', () => {
     const events: RequestEvent[] = [];
     reg.on('request', (e) => events.push(e));
     try {
+      const logged = requestsLogged(reg, 3);
       const blob = Buffer.alloc(300_000, 7);
       const d = await pushBlob(reg.url, 'stats/app', blob);
       const res = await fetch(`${reg.url}/v2/stats/app/blobs/${d}`);
       expect((await res.arrayBuffer()).byteLength).toBe(blob.length);
       await fetch(`${reg.url}/v2/stats/app/blobs/${sha256('missing')}`);
-      await new Promise((r) => setTimeout(r, 20)); // 'close' fires after the client has the body
+      await logged;
       expect(events.map((e) => [e.method, e.status])).toEqual([
         ['POST', 201],
         ['GET', 200],
@@ -143,6 +161,7 @@ describe('registry actions', () => {
     vars: {},
     workDir: work,
     scenarioDir: work,
+    scope: new RunScope(),
     target: 'local',
     report: () => {},
   });
@@ -175,8 +194,9 @@ describe('registry actions', () => {
       const d = await pushBlob(ctx.vars['registry.url']!, 'stats/app', Buffer.alloc(1000, 1));
       expect(await action('registry.stats').run({ reset: true }, ctx)).toEqual({ ok: true });
       expect(ctx.vars['registry.bytes_in']).toBe('1000');
+      const logged = requestsLogged(runningRegistry(ctx)!, 1);
       await (await fetch(`${ctx.vars['registry.url']}/v2/stats/app/blobs/${d}`)).arrayBuffer();
-      await new Promise((r) => setTimeout(r, 20));
+      await logged;
       await action('registry.stats').run({ method: 'oci pull' }, ctx);
       expect(ctx.vars['registry.requests']).toBe('1');
       expect(reports).toEqual([

@@ -11,19 +11,17 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gitRepository, kustomization, ociRepository } from '../../src/flux/index.js';
+import { gitRepository, kustomization, ociRepository } from '../../src/flux/objects.js';
 import { GitServer } from '../../src/git/server/server.js';
-import {
-  KubeClient,
-  applyObject,
-  getObject,
-  parseExposition,
-  readyPredicate,
-  reconcileAndWait,
-  reconcileDuration,
-  refOf,
-  waitFor,
-} from '../../src/kube/index.js';
+import { applyObject } from '../../src/kube/apply.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { readyPredicate } from '../../src/flux/conditions.js';
+import { reconcileDuration } from '../../src/kube/metrics.js';
+import { getObject } from '../../src/kube/objects.js';
+import { parseExposition } from '../../src/kube/prometheus.js';
+import { reconcileAndWait } from '../../src/kube/reconcile.js';
+import { refOf } from '../../src/kube/resources.js';
+import { waitFor } from '../../src/kube/watch.js';
 import { pushArtifact } from '../../src/oci/remote.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 import { commitAndPush, configMap, seedGitRepo } from './sources.js';

@@ -24,7 +24,9 @@ const runCli = (args: string[], timeoutMs: number) =>
   runBuiltCli(args, timeoutMs, { KUBECONFIG: rig!.kubeconfig, OCILAB_STATE_DIR: join(work, 'state'), OCILAB_CONFIG_DIR: join(work, 'config') });
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeClient, getObject, listEvents } from '../../src/kube/index.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { listEvents } from '../../src/kube/events.js';
+import { getObject } from '../../src/kube/objects.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 import { ensureBuilt } from '../helpers/built-cli.js';
 import { runBuiltCli, stepLines } from '../helpers/run-cli.js';

@@ -33,8 +33,10 @@ const runCli = (args: string[], timeoutMs: number) =>
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitServer } from '../../src/git/server/server.js';
-import { KubeClient, getObject, listEvents } from '../../src/kube/index.js';
-import type { StatusPredicate } from '../../src/kube/conditions.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { listEvents } from '../../src/kube/events.js';
+import { getObject } from '../../src/kube/objects.js';
+import type { StatusPredicate } from '../../src/flux/conditions.js';
 import { reconcileAndWait } from '../../src/kube/reconcile.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 import { ensureBuilt } from '../helpers/built-cli.js';

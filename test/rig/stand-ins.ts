@@ -3,7 +3,7 @@
  * runs them) satisfy the cluster target's Flux presence check (source- and kustomize-controller).
  */
 import { ApiException, AppsV1Api } from '@kubernetes/client-node';
-import type { KubeClient } from '../../src/kube/index.js';
+import type { KubeClient } from '../../src/kube/client.js';
 
 export async function standInControllerDeployments(client: KubeClient): Promise<void> {
   const apps = client.kc.makeApiClient(AppsV1Api);

@@ -21,18 +21,13 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeys, sign } from '../../src/cosign/backend.js';
 import { verifyArtifact } from '../../src/cosign/verify.js';
-import { cosignPublicKeySecret, ociRepository } from '../../src/flux/index.js';
-import {
-  KubeClient,
-  applyObject,
-  condition,
-  describeStatus,
-  readyPredicate,
-  reconcileAndWait,
-  refOf,
-  verifiedPredicate,
-  waitFor,
-} from '../../src/kube/index.js';
+import { cosignPublicKeySecret, ociRepository } from '../../src/flux/objects.js';
+import { applyObject } from '../../src/kube/apply.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { condition, describeStatus, readyPredicate, verifiedPredicate } from '../../src/flux/conditions.js';
+import { reconcileAndWait } from '../../src/kube/reconcile.js';
+import { refOf } from '../../src/kube/resources.js';
+import { waitFor } from '../../src/kube/watch.js';
 import { pushArtifact } from '../../src/oci/remote.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
 import { configMap } from './sources.js';

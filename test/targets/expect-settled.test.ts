@@ -6,7 +6,7 @@
  * (it moves only on success), which the old test waited on until the timeout.
  */
 import { describe, expect, it } from 'vitest';
-import { condition, isObserved, isWorking, type Condition, type FluxStatusObject, type StatusPredicate } from '../../src/kube/conditions.js';
+import { condition, isObserved, isWorking, type Condition, type FluxStatusObject, type StatusPredicate } from '../../src/flux/conditions.js';
 import { reconcileSettled } from '../../src/targets/expect.js';
 
 /** The predicate as it was (src/targets/expect.ts before the change), the reference. */

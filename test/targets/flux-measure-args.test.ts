@@ -7,6 +7,7 @@ import type { ActionContext, Measurement, TargetName } from '../../src/engine/ac
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import { targetsActions } from '../../src/targets/actions.js';
 import { fluxMeasure } from '../../src/targets/flux-measure.js';
+import { RunScope } from '../../src/engine/run-scope.js';
 
 async function runOn(target: TargetName, args: Record<string, unknown>) {
   const workDir = await mkdtemp(join(tmpdir(), 'ocilab-flux-measure-'));
@@ -19,6 +20,7 @@ async function runOn(target: TargetName, args: Record<string, unknown>) {
     vars: {},
     workDir,
     scenarioDir: workDir,
+    scope: new RunScope(),
     target,
     report: (m: Measurement) => measured.push(m),
   } as unknown as ActionContext;
@@ -42,7 +44,7 @@ describe('flux.measure', () => {
         { kind: 'GitRepository', name: 'fleet-git' },
         { kind: 'OCIRepository', name: 'fleet-oci' },
       ],
-      timeout: '2m',
+      reconcileTimeout: '2m',
       report: [],
     });
   });

@@ -10,6 +10,7 @@ import { Runner } from '../../src/engine/runner.js';
 import { loadScenario } from '../../src/engine/catalog.js';
 import type { Plan } from '../../src/kube/plan.js';
 import { dryRunPrinter } from '../../src/targets/dry-run.js';
+import { setRunTarget } from '../../src/targets/index.js';
 import type { Target } from '../../src/targets/target.js';
 import type { FakeTools } from '../fakes/fake-tools.js';
 
@@ -33,7 +34,9 @@ export async function runScenarioFile(file: string, target: TargetName, runTarge
   const registry = buildActionRegistry();
   const scenario = loadScenario(file, registry);
   const cleanup = new CleanupRegistry();
-  const runner = new Runner({ scenario, registry, cleanup, target, runTarget, ...(plan ? { plan } : {}) });
+  const scope = registry.newRunScope();
+  setRunTarget(scope, runTarget);
+  const runner = new Runner({ scenario, registry, cleanup, target, scope, ...(plan ? { plan } : {}) });
   const events: RunEvent[] = [];
   runner.on((e) => events.push(e));
   if (plan && write) runner.on(dryRunPrinter(scenario, plan, write));

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
 import { ClusterOwnership } from '../../src/kind/ownership.js';
-import { createTarget } from '../../src/targets/index.js';
+import { RunScope } from '../../src/engine/run-scope.js';
+import { createTarget, targetParts } from '../../src/targets/index.js';
 import { KindTarget } from '../../src/targets/kind.js';
-import { startSharedGitServer } from '../../src/targets/local-git.js';
 import type { StartLocalGitServer } from '../../src/targets/local.js';
 import type { TargetContext } from '../../src/targets/target.js';
 import { captured, capturingClient } from '../kube/capture.js';
@@ -81,17 +81,18 @@ describe('kind target: ocilab Git server on the kind network gateway (FAKE docke
     }
   });
 
-  it('createTarget("kind") gets the real Git server, which binds the host it is given', async () => {
-    const kind = createTarget('kind') as KindTarget;
-    expect(kind.options.startGitServer).toBe(startSharedGitServer);
-    expect(createTarget('kind', { gitUrl: 'http://x:1' }).gitUrl()).toEqual({ host: 'http://x:1', cluster: 'http://x:1' });
+  it('createTarget("kind") gets the real Git server, among the run\'s servers, which binds the host it is given', async () => {
+    const parts = targetParts(new RunScope());
+    const kind = createTarget('kind', {}, parts) as KindTarget;
+    expect(createTarget('kind', { gitUrl: 'http://x:1' }, parts).gitUrl()).toEqual({ host: 'http://x:1', cluster: 'http://x:1' });
     // The real server with an explicit host (127.0.0.1 here; 172.18.0.1 exists only with a kind network).
     const dir = await mkdtemp(join(tmpdir(), 'ocilab-kind-git-'));
     const cleanup = new CleanupRegistry();
     try {
-      const git = await startSharedGitServer({ root: join(dir, 'fixtures'), host: '127.0.0.1', ctx: ctx(dir, cleanup) });
+      const git = await kind.options.startGitServer!({ root: join(dir, 'fixtures'), host: '127.0.0.1', ctx: ctx(dir, cleanup) });
       expect(git.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(git.reused).toBe(false);
+      expect(parts.git.serverFor(`${git.url}/none.git`)?.url).toBe(git.url);
       const res = await fetch(`${git.url}/none.git/info/refs?service=git-upload-pack`);
       expect(res.status).toBe(404);
       await git.close();

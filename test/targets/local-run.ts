@@ -10,7 +10,8 @@ import { expect } from 'vitest';
 import { buildActionRegistry } from '../../src/actions.js';
 import type { ActionContext, ActionResult } from '../../src/engine/action.js';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
-import { createTarget } from '../../src/targets/index.js';
+import type { RunScope } from '../../src/engine/run-scope.js';
+import { createTarget, setRunTarget, targetParts, type Target } from '../../src/targets/index.js';
 
 const registry = buildActionRegistry();
 
@@ -44,8 +45,15 @@ export function actionHarness(): ActionHarness {
   return { cleanup, lines, step, run, set: (c: ActionContext) => (ctx = c) };
 }
 
+/** A run's scope (as `ocilab run` makes it) whose target is `target`, else createTarget('local') on the scope's parts. */
+export function runScope(target?: Target): RunScope {
+  const scope = registry.newRunScope();
+  setRunTarget(scope, target ?? createTarget('local', {}, targetParts(scope)));
+  return scope;
+}
+
 /** A context on the local target in a new temp dir `ocilab-<name>-…` (the caller removes it), set on `h`. */
 export async function localContext(h: ActionHarness, name: string): Promise<ActionContext> {
   const workDir = await mkdtemp(join(tmpdir(), `ocilab-${name}-`));
-  return h.set({ signal: new AbortController().signal, log: (l) => h.lines.push(l), cleanup: h.cleanup, vars: {}, workDir, scenarioDir: workDir, target: 'local', report: () => undefined, runTarget: createTarget('local') });
+  return h.set({ signal: new AbortController().signal, log: (l) => h.lines.push(l), cleanup: h.cleanup, vars: {}, workDir, scenarioDir: workDir, target: 'local', report: () => undefined, scope: runScope() });
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CleanupRegistry } from '../../src/engine/cleanup.js';
-import type { FluxStatusObject } from '../../src/kube/conditions.js';
+import type { FluxStatusObject } from '../../src/flux/conditions.js';
 import type { ObjectRef } from '../../src/kube/resources.js';
 import { LocalTarget, type LocalSourceReconciler } from '../../src/targets/local.js';
 import type { TargetContext, TargetObject } from '../../src/targets/target.js';

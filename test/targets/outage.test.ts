@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Plan } from '../../src/kube/plan.js';
 import { ClusterTarget } from '../../src/targets/cluster.js';
 import { peer } from '../helpers/peers.js';
-import { actionHarness, localContext, refused } from './local-run.js';
+import { actionHarness, localContext, refused, runScope } from './local-run.js';
 
 const hasGit = peer('git', 'apt-get install git');
 
@@ -77,7 +77,7 @@ describe('outage on a target whose servers are not ocilab\'s', () => {
     const { cleanup, lines, run, set } = actionHarness();
     const plan = new Plan();
     const runTarget = new ClusterTarget({ plan, registryUrl: 'ghcr.io/ada/ocilab', gitUrl: 'https://git.example.com/ada' });
-    const ctx = set({ signal: new AbortController().signal, log: (l) => lines.push(l), cleanup, vars: {}, workDir: tmpdir(), scenarioDir: tmpdir(), target: 'cluster', report: () => undefined, runTarget, plan });
+    const ctx = set({ signal: new AbortController().signal, log: (l) => lines.push(l), cleanup, vars: {}, workDir: tmpdir(), scenarioDir: tmpdir(), target: 'cluster', report: () => undefined, scope: runScope(runTarget), plan });
     await run('target.stop', { server: 'registry' });
     expect(lines.at(-1)).toBe("shown, not run: ocilab does not stop the registry on the cluster target — the registry is ghcr.io/ada/ocilab, not ocilab's: stopping it would take it down for everyone using it");
     expect(ctx.vars['target.registry.outage']).toBe('shown');

@@ -10,7 +10,7 @@ import { HelpOverlay } from '../../src/ui/components/HelpOverlay.js';
 import { bindingsFor, typingBindings, typingHeading, typingHelp } from '../../src/ui/keymap.js';
 import { planLayout } from '../../src/ui/layout.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
-import { renderAt, settle, type Rendered } from './render.js';
+import { renderAt, frameShows, type Rendered } from './render.js';
 
 let r: Rendered | undefined;
 afterEach(() => r?.instance.unmount());
@@ -23,8 +23,7 @@ async function help(mode: Mode, size: { columns: number; rows: number }, typing?
     </ThemeContext.Provider>,
     size,
   );
-  await settle(40);
-  const rows = r.frame().split('\n');
+  const rows = (await frameShows(r, 'Marks')).split('\n');
   expect(rows.length).toBeLessThanOrEqual(height);
   return rows;
 }

@@ -25,7 +25,7 @@ import { liveCharts } from '../../src/ui/measure-bars.js';
 import { RunApp } from '../../src/ui/RunApp.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
 import { header, steps, T0 } from './fixtures.js';
-import { KEY, renderAt, settle, type Rendered } from './render.js';
+import { KEY, renderAt, frameShows, type Rendered } from './render.js';
 import { until } from './run-store.js';
 
 const mounted: Rendered[] = [];
@@ -100,7 +100,7 @@ async function barsScreen(size: { columns: number; rows: number }, samples: Live
     size,
   );
   mounted.push(r);
-  await settle(40);
+  await frameShows(r, '▶ running 2/4');
   return r;
 }
 

@@ -4,7 +4,7 @@ import { initialUiState } from '../../src/ui/input.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
 import type { StepView } from '../../src/ui/view-model.js';
 import { header, lines, measurements, steps, T0 } from './fixtures.js';
-import { renderAt, settle, type Rendered } from './render.js';
+import { renderAt, frameShows, type Rendered } from './render.js';
 
 const mounted: Rendered[] = [];
 afterEach(() => {
@@ -34,7 +34,7 @@ async function screen(size: { columns: number; rows: number }, over: Partial<Mai
     size,
   );
   mounted.push(r);
-  await settle(40);
+  await frameShows(r, props.state ?? '');
   return r;
 }
 

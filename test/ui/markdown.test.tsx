@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { Markdown } from '../../src/ui/components/Markdown.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
-import { renderAt, settle } from './render.js';
+import { renderAt, frameShows } from './render.js';
 
 const source = `# Git or OCI?
 
@@ -31,8 +31,7 @@ test('narration Markdown is rendered: no markup left, structure kept, wraps at t
     </ThemeContext.Provider>,
     { columns: 60, rows: 40 },
   );
-  await settle();
-  const frame = r.frame();
+  const frame = await frameShows(r, /^Git or OCI\?$/m);
   r.instance.unmount();
   expect(frame).toMatch(/^Git or OCI\?$/m);
   expect(frame).not.toMatch(/[#*]|\*\*|\[the Flux docs\]/);

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Measurement } from '../../src/engine/action.js';
 import { MeasurementsPanel } from '../../src/ui/components/MeasurementsPanel.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
-import { renderAt, settle, type Rendered } from './render.js';
+import { renderAt, frameShows, type Rendered } from './render.js';
 
 const mounted: Rendered[] = [];
 afterEach(() => {
@@ -31,8 +31,7 @@ describe('in-cluster rows in the measurements panel', () => {
       { columns: 200, rows: 12 },
     );
     mounted.push(r);
-    await settle(30);
-    const f = r.frame();
+    const f = await frameShows(r, 'in-cluster OCIRepository');
     expect(f).toMatch(/in-cluster GitRepository +reconcile_wall_ms +115 ?ms +in-cluster, fleet-git: requestedAt → lastHandledReconcileAt/);
     expect(f).toMatch(/in-cluster GitRepository +reconcile_count +2 +in-cluster, fleet-git: Δ gotk_reconcile_duration_seconds_count/);
     expect(f).toMatch(/in-cluster OCIRepository +served_bytes +2 ?B +in-cluster, fleet-oci: bytes ocilab's registry served/);

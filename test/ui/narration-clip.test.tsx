@@ -10,7 +10,7 @@ import { initialUiState } from '../../src/ui/input.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
 import type { StepView } from '../../src/ui/view-model.js';
 import { header, T0 } from './fixtures.js';
-import { renderAt, settle, type Rendered } from './render.js';
+import { renderAt, frameShows, type Rendered } from './render.js';
 
 const paragraph =
   'A `GitRepository` points source-controller at the repo and a branch. It clones (shallow, one branch), packs the checkout into an artifact and records the revision `main@sha1:…`. Here: ocilab\'s local reconciler (standing in for source-controller).';
@@ -52,9 +52,8 @@ test.each([
     </ThemeContext.Provider>,
     size,
   );
-  await settle(60);
   // The narration's rows, read back from the right column, are the paragraph's words in order.
-  const frame = r.frame();
+  const frame = await frameShows(r, '── 4 Deliver it from Git');
   const left = size.columns >= 100 ? Math.min(42, Math.floor(size.columns * 0.32)) + 1 : 0;
   const rule = frame.split('\n').findIndex((row) => row.includes('── 4 Deliver it from Git'));
   const body = frame.split('\n').slice(rule + 1).map((row) => row.slice(left).trim());

@@ -19,7 +19,7 @@ import { frameBox, planLayout } from '../../src/ui/layout.js';
 import { createTheme, ThemeContext, type Theme } from '../../src/ui/theme.js';
 import type { Measurement, StepView } from '../../src/ui/view-model.js';
 import { header, T0 } from './fixtures.js';
-import { renderAt, settle, type Rendered } from './render.js';
+import { frameShows, renderAt, type Rendered } from './render.js';
 
 const scenarios: Scenario[] = loadCatalog(buildActionRegistry()).flatMap((e) => ('scenario' in e ? [e.scenario] : []));
 
@@ -65,8 +65,7 @@ async function wholeNarration(source: string, width: number, theme: Theme): Prom
     </ThemeContext.Provider>,
     { columns: width, rows: 400 },
   );
-  await settle(20);
-  const rows = trimRows(r.frame());
+  const rows = trimRows(await frameShows(r, (f) => f.trim() !== ''));
   r.instance.unmount();
   wholeCache.set(key, rows);
   return rows;
@@ -126,8 +125,7 @@ describe.each(sizes)('at $columns x $rows', (size) => {
       );
       r?.instance.unmount();
       r = renderAt(tree, size);
-      await settle(25);
-      const frame = r.frame();
+      const frame = await frameShows(r, `── ${index + 1} `);
       const left = layout.wide ? layout.stepsWidth + 1 : 0;
       const rows = frame.split('\n').map((row) => row.slice(left).trimEnd());
       const rule = rows.findIndex((row) => row.startsWith(`── ${index + 1} `));

@@ -2,6 +2,7 @@
  * The scenario picker opens on the default talk (defaultScenarioId), not on the alphabetically
  * first scenario: a speaker who presses Enter gets the run `ocilab run` would choose anyway.
  */
+import { stripVTControlCharacters } from 'node:util';
 import { Console } from 'node:console';
 import { afterEach, expect, onTestFinished, test } from 'vitest';
 import { buildActionRegistry } from '../../src/actions.js';
@@ -10,7 +11,7 @@ import { defaultScenarioId } from '../../src/engine/catalog.js';
 import { renderPicker } from '../../src/ui/app.js';
 import { ScenarioPicker, type ScenarioChoice } from '../../src/ui/components/ScenarioPicker.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
-import { FakeStdin, FakeStdout, KEY, renderAt, settle, type Rendered } from './render.js';
+import { FakeStdin, FakeStdout, KEY, renderAt, frameShows, type Rendered } from './render.js';
 
 let ui: Rendered | undefined;
 afterEach(() => {
@@ -29,8 +30,7 @@ const scenarios: ScenarioChoice[] = [
 test('the cursor starts on `initial`; Enter picks it, ↑ moves from there', async () => {
   const picked: (string | undefined)[] = [];
   ui = renderAt(themed(<ScenarioPicker scenarios={scenarios} initial="git-vs-oci" onPick={(id) => picked.push(id)} />), { columns: 80, rows: 24 });
-  await settle();
-  expect(ui.frame()).toContain('› 3. Git vs OCI (git-vs-oci)');
+  await frameShows(ui, '› 3. Git vs OCI (git-vs-oci)');
   expect(ui.frame()).toContain('  1. Artifacts (artifacts)');
   await ui.press(KEY.enter);
   expect(picked).toEqual(['git-vs-oci']);
@@ -38,7 +38,7 @@ test('the cursor starts on `initial`; Enter picks it, ↑ moves from there', asy
   const second: (string | undefined)[] = [];
   ui.instance.unmount();
   ui = renderAt(themed(<ScenarioPicker scenarios={scenarios} initial="git-vs-oci" onPick={(id) => second.push(id)} />), { columns: 80, rows: 24 });
-  await settle();
+  await frameShows(ui, '› 3. Git vs OCI (git-vs-oci)');
   await ui.press(KEY.up, KEY.enter);
   expect(second).toEqual(['cosign-verify']);
 });
@@ -46,14 +46,13 @@ test('the cursor starts on `initial`; Enter picks it, ↑ moves from there', asy
 test('an initial id that is not offered (or none) leaves the cursor on the first', async () => {
   const picked: (string | undefined)[] = [];
   ui = renderAt(themed(<ScenarioPicker scenarios={scenarios} initial="scale" onPick={(id) => picked.push(id)} />), { columns: 80, rows: 24 });
-  await settle();
-  expect(ui.frame()).toContain('› 1. Artifacts (artifacts)');
+  await frameShows(ui, '› 1. Artifacts (artifacts)');
   await ui.press(KEY.enter);
   expect(picked).toEqual(['artifacts']);
 });
 
 test('`ocilab run` with no scenario: the shipped catalog in the picker, Enter runs the default talk', async () => {
-  const { choices, initial } = pickerChoices(buildActionRegistry(), 'local');
+  const { choices, initial } = await pickerChoices(buildActionRegistry(), 'local');
   expect(initial).toBe(defaultScenarioId());
   // The bug needs the default not to sort first; if it ever does, this test proves nothing.
   expect(choices[0]!.id).not.toBe(initial);
@@ -76,7 +75,9 @@ test('`ocilab run` with no scenario: the shipped catalog in the picker, Enter ru
     stdout: stdout as unknown as NodeJS.WriteStream,
     stderr: new FakeStdout(100, 30) as unknown as NodeJS.WriteStream,
   });
-  await settle(60);
+  // The picker is up with its cursor on the default before Enter is typed.
+  const cursorOn = new RegExp(`› \\d+\\. .*\\(${initial}\\)`);
+  await frameShows({ stdout, frame: () => stripVTControlCharacters(stdout.frames.join('')) }, cursorOn);
   stdin.write(KEY.enter);
   expect(await pick).toBe(defaultScenarioId());
 });

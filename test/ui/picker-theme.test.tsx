@@ -3,7 +3,7 @@ import { afterEach, expect, test } from 'vitest';
 import { ScenarioPicker } from '../../src/ui/components/ScenarioPicker.js';
 import { frameBox } from '../../src/ui/layout.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
-import { renderAt, settle, type Rendered } from './render.js';
+import { renderAt, frameShows, type Rendered } from './render.js';
 
 let r: Rendered | undefined;
 afterEach(() => r?.instance.unmount());
@@ -23,8 +23,7 @@ test.each([
     </ThemeContext.Provider>,
     { columns, rows: 30 },
   );
-  await settle(40);
-  const rows = r.frame().split('\n').filter((row) => row.trim() !== '');
+  const rows = (await frameShows(r, 'pick a scenario')).split('\n').filter((row) => row.trim() !== '');
   const box = frameBox(columns, 30, theme === 'projector');
   const lefts = rows.map((row) => row.length - row.trimStart().length);
   if (theme === 'projector') {

@@ -19,6 +19,7 @@ export class FakeStdout extends EventEmitter {
   }
   write = (frame: string): boolean => {
     this.frames.push(frame);
+    this.emit('frame');
     return true;
   };
   resize(columns: number, rows: number): void {
@@ -79,6 +80,30 @@ export const KEY = {
 };
 
 export const settle = (ms = 30): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the last frame shows what a test expects (a string it contains, a pattern it
+ * matches, or a test on it), checked at every frame Ink writes; after `timeoutMs` it fails
+ * with the last frame. Resolves with that frame.
+ */
+export function frameShows(r: Pick<Rendered, 'stdout' | 'frame'>, expected: string | RegExp | ((frame: string) => boolean), timeoutMs = 5_000): Promise<string> {
+  const test = typeof expected === 'function' ? expected : typeof expected === 'string' ? (f: string) => f.includes(expected) : (f: string) => expected.test(f);
+  return new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const f = r.frame();
+      if (!test(f)) return false;
+      clearTimeout(timer);
+      r.stdout.off('frame', check);
+      resolve(f);
+      return true;
+    };
+    const timer = setTimeout(() => {
+      r.stdout.off('frame', check);
+      reject(new Error(`no frame showed ${String(expected)} within ${timeoutMs} ms; last frame:\n${r.frame()}`));
+    }, timeoutMs);
+    if (!check()) r.stdout.on('frame', check);
+  });
+}
 
 const clean = (frame: string): string =>
   stripVTControlCharacters(frame)

@@ -3,7 +3,7 @@ import { afterEach, expect, test } from 'vitest';
 import { ScenarioPicker, type ScenarioChoice } from '../../src/ui/components/ScenarioPicker.js';
 import { RunApp } from '../../src/ui/RunApp.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
-import { KEY, renderAt, settle, type Rendered } from './render.js';
+import { KEY, renderAt, frameShows, settle, type Rendered } from './render.js';
 import { SCENARIO, startRun, until, type TestRun } from './run-store.js';
 
 let run: TestRun | undefined;
@@ -60,8 +60,7 @@ const scenarios: ScenarioChoice[] = [
 test('scenario picker: ↓ ↓ Enter picks the third', async () => {
   const picked: (string | undefined)[] = [];
   ui = renderAt(themed(<ScenarioPicker scenarios={scenarios} onPick={(id) => picked.push(id)} />), { columns: 80, rows: 24 });
-  await settle();
-  const frame = ui.frame();
+  const frame = await frameShows(ui, '› 1. Git vs OCI (git-vs-oci)');
   expect(frame).toContain('ocilab: pick a scenario');
   expect(frame).toMatch(/› 1\. Git vs OCI \(git-vs-oci\)\n +The same manifests/);
   expect(frame).toContain('  3. Hello, ocilab (hello)');
@@ -72,13 +71,13 @@ test('scenario picker: ↓ ↓ Enter picks the third', async () => {
 test('scenario picker: a number then Enter; q leaves without a pick', async () => {
   const picked: (string | undefined)[] = [];
   ui = renderAt(themed(<ScenarioPicker scenarios={scenarios} onPick={(id) => picked.push(id)} />), { columns: 80, rows: 24 });
-  await settle();
+  await frameShows(ui, '› 1. Git vs OCI (git-vs-oci)');
   await ui.press('2', KEY.enter);
   expect(picked).toEqual(['cosign-verify']);
   const second: (string | undefined)[] = [];
   ui.instance.unmount();
   ui = renderAt(themed(<ScenarioPicker scenarios={scenarios} onPick={(id) => second.push(id)} />), { columns: 80, rows: 24 });
-  await settle();
+  await frameShows(ui, '› 1. Git vs OCI (git-vs-oci)');
   await ui.press('q');
   expect(second).toEqual([undefined]);
 });

@@ -65,9 +65,10 @@ describe('workshop checks after a wrong action', () => {
   });
 
   it('pushed twice instead of tagging: the tags differ', async () => {
-    const v1 = await pushArtifact(url('fleet:v1'), { path: join(dir, 'fleet'), source: src, revision: rev });
-    await new Promise((r) => setTimeout(r, 1100)); // a new created annotation, so a new digest
-    const latest = await pushArtifact(url('fleet:latest'), { path: join(dir, 'fleet'), source: src, revision: rev });
+    // A second push at a later time: a new created annotation, so a new digest.
+    const v1 = await pushArtifact(url('fleet:v1'), { path: join(dir, 'fleet'), source: src, revision: rev, created: '2026-01-01T10:00:00Z' });
+    const latest = await pushArtifact(url('fleet:latest'), { path: join(dir, 'fleet'), source: src, revision: rev, created: '2026-01-01T10:00:01Z' });
+    expect(latest.digest).not.toBe(v1.digest);
     const r = await checkArtifact({ url: url('fleet:latest'), sameAs: 'v1' });
     expect(!r.ok && r.message).toBe(
       `the tag latest exists (digest ${latest.digest.slice(0, 19)}…) but v1 is ${v1.digest.slice(0, 19)}…: the two tags point at different artifacts (tag v1 again, do not push a second time)`,

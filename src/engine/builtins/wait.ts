@@ -13,7 +13,7 @@ import { deadline as bounded } from '../deadline.js';
 const timeout = durationSchema.default('30s').describe('Give up after this long (default 30s).');
 const waitArgs = z.union([
   durationSchema.describe('Pause for this long.'),
-  z.strictObject({ duration: durationSchema }),
+  z.strictObject({ duration: durationSchema.describe('Pause for this long.') }),
   z.strictObject({
     output: z.string().min(1).describe('A regular expression to wait for, line by line.'),
     from: z.string().optional().describe('The `as:` name of the action to watch (default: the previous action).'),
@@ -25,8 +25,8 @@ const waitArgs = z.union([
     timeout,
   }),
   z.strictObject({
-    port: z.number().int().min(1).max(65535),
-    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(1).max(65535).describe('A TCP port to wait for until a connection succeeds.'),
+    host: z.string().default('127.0.0.1').describe('The host of that port.'),
     timeout,
   }),
 ]);
@@ -96,6 +96,7 @@ export const waitAction = defineAction({
   name: 'wait',
   description: 'Wait for a pattern in an earlier action\'s output, a URL, a TCP port, or a duration.',
   args: waitArgs,
+  timeoutArgument: true,
   async run(args, ctx) {
     if (typeof args === 'string' || 'duration' in args) {
       const text = typeof args === 'string' ? args : args.duration;

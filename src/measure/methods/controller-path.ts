@@ -10,10 +10,10 @@
 import { makeTempDir, type TempDir } from '../../engine/cleanup.js';
 import { join } from 'node:path';
 import { fluxTarballArchive } from '../../reconcile/archive.js';
-import { getCondition } from '../../reconcile/conditions.js';
+import { getCondition } from '../../flux/conditions.js';
 import { reconcileGitRepository } from '../../reconcile/git-source.js';
 import { reconcileOCIRepository } from '../../reconcile/oci-source.js';
-import type { SourceObject } from '../../reconcile/schema.js';
+import type { SourceObject } from '../../flux/sources.js';
 import { emptyStatus, type SourceStatus } from '../../reconcile/status.js';
 import { ArtifactStorage } from '../../reconcile/storage.js';
 import { measureInProcess } from '../in-process-usage.js';

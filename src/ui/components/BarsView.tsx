@@ -1,10 +1,12 @@
 import { Box, Text } from 'ink';
 import { useTheme } from '../theme.js';
-import type { Chart, ChartBar } from '../measure-bars.js';
+import type { Chart, ChartBar, FleetTableRow } from '../measure-bars.js';
 import { Rule } from './OutputPane.js';
 
 export interface BarsViewProps {
   charts: readonly Chart[];
+  /** measure.fleet's figures: a table of its own under the charts (or alone). */
+  fleet?: readonly FleetTableRow[];
   width: number;
   height: number;
 }
@@ -20,7 +22,7 @@ const MIN_ROOM = 8;
  * measured: the bar is the median of the runs so far, `│` marks the fastest run and `░`
  * reaches the slowest. Geometry from src/ui/measure-bars.ts; rows are cut to the height.
  */
-export function BarsView({ charts, width, height }: BarsViewProps) {
+export function BarsView({ charts, fleet = [], width, height }: BarsViewProps) {
   const theme = useTheme();
   // charts nobody measured (server CPU with in-process servers) are left out
   const measured = charts.filter((c) => c.bars.some((b) => b.value !== null));
@@ -38,7 +40,8 @@ export function BarsView({ charts, width, height }: BarsViewProps) {
   };
   // rows of two charts, as many as fit whole (title + a bar per method + a gap); at least one, cut
   const bars = Math.max(1, ...measured.map((c) => c.bars.length));
-  const available = height - 3;
+  const fleetLines = fleet.length ? fleet.length + 2 : 0;
+  const available = height - 3 - fleetLines;
   const fit = Math.floor((available + 1) / (bars + 2));
   const rows = Array.from({ length: Math.max(1, Math.min(Math.ceil(measured.length / 2), fit)) }, (_, r) => measured.slice(r * 2, r * 2 + 2));
   const perChart = fit >= 1 ? bars : Math.max(1, available - 1);
@@ -47,7 +50,7 @@ export function BarsView({ charts, width, height }: BarsViewProps) {
     <Box flexDirection="column" height={height} overflow="hidden">
       <Rule title={title} right={all.length ? '± = spread (max−min)/2' : undefined} width={width} />
       {measured.length === 0 ? (
-        <Text color={theme.muted}>  (no comparison yet: the side-by-side step fills this in, run by run)</Text>
+        fleet.length ? null : <Text color={theme.muted}>  (no comparison yet: the side-by-side step fills this in, run by run)</Text>
       ) : (
         rows.map((pair, r) => (
           <Box key={r} flexDirection="row" flexShrink={0} marginTop={r === 0 ? 0 : 1}>
@@ -74,6 +77,7 @@ export function BarsView({ charts, width, height }: BarsViewProps) {
           </Box>
         ))
       )}
+      {fleet.length ? <FleetTable rows={fleet} /> : null}
       {measured.length > 0 ? (
         <Text color={theme.muted} wrap="truncate">
           {'  '}
@@ -140,6 +144,29 @@ function BarRow({ bar, room, rangeWidth }: { bar: ChartBar; room: number; rangeW
       <Box width={TAIL + 1} flexShrink={0} justifyContent="flex-end">
         <Text color={theme.muted}>{bar.complete ? bar.spread : `${bar.runs}/${bar.of}`}</Text>
       </Box>
+    </Box>
+  );
+}
+
+/** The columns of the fleet table: figure, measured, projected, measured ÷ projected. */
+export function fleetTableLines(rows: readonly FleetTableRow[]): string[] {
+  const cells = [['', 'figure', 'measured', 'projected', 'ratio'], ...rows.map((r) => [r.kind === 'git' ? '█ git' : '▓ oci', r.figure, r.measured, r.projected, r.ratio])];
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
+  return cells.map((c) => c.map((v, i) => (i < 2 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd());
+}
+
+function FleetTable({ rows }: { rows: readonly FleetTableRow[] }) {
+  const theme = useTheme();
+  const [head, ...body] = fleetTableLines(rows);
+  return (
+    <Box flexDirection="column" flexShrink={0} marginTop={1}>
+      <Text bold color={theme.heading} wrap="truncate">
+        fleet: measured vs projected
+      </Text>
+      <Text color={theme.muted} wrap="truncate">{`  ${head}`}</Text>
+      {body.map((l, i) => (
+        <Text key={i} wrap="truncate">{`  ${l}`}</Text>
+      ))}
     </Box>
   );
 }

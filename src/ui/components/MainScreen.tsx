@@ -4,7 +4,7 @@ import type { UiState } from '../input.js';
 import { planLayout } from '../layout.js';
 import { useTheme } from '../theme.js';
 import type { HeaderView, LogLine, Measurement, StepView } from '../view-model.js';
-import { chartsFor } from '../measure-bars.js';
+import { chartsFor, fleetTableFrom } from '../measure-bars.js';
 import type { LiveSample } from '../../measure/live.js';
 import type { TypingMode } from '../../present/typing.js';
 import { BarsView } from './BarsView.js';
@@ -114,7 +114,7 @@ export function MainScreen(props: MainScreenProps) {
       />
     );
   } else if (overlay === 'bars') {
-    body = <BarsView charts={chartsFor(props.measurements, props.samples ?? [])} width={columns} height={layout.bodyHeight} />;
+    body = <BarsView charts={chartsFor(props.measurements, props.samples ?? [])} fleet={fleetTableFrom(props.measurements)} width={columns} height={layout.bodyHeight} />;
   } else if (overlay === 'wire') {
     body = <WireView total={props.totalLines} window={props.logWindow} width={columns} height={layout.bodyHeight} />;
   } else {

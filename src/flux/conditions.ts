@@ -1,14 +1,24 @@
 /**
- * Reading Flux status: conditions (Ready, SourceVerified, ArtifactInStorage, ...),
- * artifact revision, lastHandledReconcileAt, and Kustomization lastAppliedRevision.
- * Pure functions over the object as the API returns it; predicates for waitFor.
+ * Flux status conditions, the one model for every target: the local reconciler writes them
+ * (with the types, reasons and message shapes source-controller uses: api/v1/condition_types.go,
+ * fluxcd/pkg apis/meta), the kind and cluster targets read them from the API, and the same
+ * predicates decide a wait on both. Reading: conditions (Ready, SourceVerified,
+ * ArtifactInStorage, ...), artifact revision, lastHandledReconcileAt, Kustomization
+ * lastAppliedRevision; pure functions over the object as the API returns it.
+ */
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+/**
+ * metav1.Condition. As read from an API server, only type and status are relied on; the
+ * local reconciler always writes reason, message, lastTransitionTime and observedGeneration.
  */
 export interface Condition {
   type: string;
-  status: 'True' | 'False' | 'Unknown';
+  status: ConditionStatus;
   reason?: string;
   message?: string;
   observedGeneration?: number;
+  /** RFC 3339, second resolution like metav1.Time. */
   lastTransitionTime?: string;
 }
 
@@ -24,6 +34,11 @@ export interface FluxStatusObject {
     /** HelmRelease: the releases, newest first. */
     history?: { chartName?: string; chartVersion?: string; status?: string; version?: number }[];
   };
+}
+
+/** status.artifact.revision (sources), status.lastAppliedRevision (Kustomization), the deployed chart version (HelmRelease). */
+export function revisionOf(obj: FluxStatusObject | undefined): string | undefined {
+  return obj?.status?.artifact?.revision ?? obj?.status?.lastAppliedRevision ?? obj?.status?.history?.[0]?.chartVersion;
 }
 
 export const RECONCILE_ANNOTATION = 'reconcile.fluxcd.io/requestedAt';
@@ -148,4 +163,69 @@ export function describeStatus(obj: FluxStatusObject | undefined): string {
   const cs = obj?.status?.conditions ?? [];
   if (cs.length === 0) return 'no conditions yet (is the controller running?)';
   return cs.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}`).join(', ');
+}
+
+// Writing conditions as source-controller does (the local reconciler). Negative-polarity
+// types (FetchFailed, Reconciling, ArtifactOutdated, Stalled) are present only while True.
+
+export const ConditionType = {
+  Ready: 'Ready',
+  Reconciling: 'Reconciling',
+  Stalled: 'Stalled',
+  ArtifactInStorage: 'ArtifactInStorage',
+  ArtifactOutdated: 'ArtifactOutdated',
+  SourceVerified: 'SourceVerified',
+  FetchFailed: 'FetchFailed',
+  StorageOperationFailed: 'StorageOperationFailed',
+} as const;
+
+export const Reason = {
+  Succeeded: 'Succeeded',
+  Progressing: 'Progressing',
+  ProgressingWithRetry: 'ProgressingWithRetry',
+  Failed: 'Failed',
+  NewRevision: 'NewRevision',
+  GitOperationFailed: 'GitOperationFailed',
+  GitOperationSucceeded: 'GitOperationSucceeded',
+  AuthenticationFailed: 'AuthenticationFailed',
+  OCIArtifactPullFailed: 'OCIArtifactPullFailed',
+  OCIArtifactLayerOperationFailed: 'OCIArtifactLayerOperationFailed',
+  ReadOperationFailed: 'ReadOperationFailed',
+  URLInvalid: 'URLInvalid',
+  VerificationError: 'VerificationError',
+  ArchiveOperationFailed: 'ArchiveOperationFailed',
+  ArtifactUpToDate: 'ArtifactUpToDate',
+  NewArtifact: 'NewArtifact',
+  UnsupportedByLocalReconciler: 'UnsupportedByLocalReconciler',
+} as const;
+
+export function nowRfc3339(now = new Date()): string {
+  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Set a condition; lastTransitionTime moves only when the status changes (as in fluxcd/pkg). */
+/** A condition as the local reconciler writes it: every field set. */
+export type WrittenCondition = Required<Condition>;
+
+export function setCondition(list: Condition[], c: Omit<WrittenCondition, 'lastTransitionTime'>, now = new Date()): Condition[] {
+  const prev = list.find((x) => x.type === c.type);
+  const next: Condition = {
+    ...c,
+    lastTransitionTime: prev && prev.status === c.status ? prev.lastTransitionTime : nowRfc3339(now),
+  };
+  return sortConditions([...list.filter((x) => x.type !== c.type), next]);
+}
+
+export function removeCondition(list: Condition[], type: string): Condition[] {
+  return list.filter((x) => x.type !== type);
+}
+
+export function getCondition(list: Condition[], type: string): Condition | undefined {
+  return list.find((x) => x.type === type);
+}
+
+/** Ready first, then the rest in a stable order, like `kubectl get -o yaml` after summarize. */
+function sortConditions(list: Condition[]): Condition[] {
+  const order = Object.values(ConditionType) as string[];
+  return [...list].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
 }

@@ -1,13 +1,14 @@
 /**
- * Flux source objects (`source.toolkit.fluxcd.io/v1` GitRepository and OCIRepository) as
- * ocilab reads them: real Flux YAML, parsed with `yaml`, validated with zod. Fields follow
+ * Flux source objects (`source.toolkit.fluxcd.io/v1` GitRepository and OCIRepository), one
+ * definition each: the zod schema below. The local reconciler validates real Flux YAML with it
+ * (the parsed type, defaults applied); the builders in objects.ts and helm.ts write its input
+ * type, and the kind and cluster targets apply what they build. Fields follow
  * source-controller's api/v1 types; fields the local reconciler cannot honour are accepted
  * and reported (see `unsupportedFields`), never silently dropped.
  */
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
-
-export const SOURCE_API_VERSION = 'source.toolkit.fluxcd.io/v1';
+import { SOURCE_API as SOURCE_API_VERSION, type SourceKind } from './types.js';
 
 /** Go duration as Flux writes it: "30s", "1m", "1h30m", "500ms". */
 const DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
@@ -109,10 +110,14 @@ export function secretBytes(s: SecretObject): Record<string, Buffer> {
   return out;
 }
 
+/** As validated: defaults applied (metadata.namespace flux-system, spec.timeout 60s). */
 export type GitRepository = z.infer<typeof GitRepositorySchema>;
 export type OCIRepository = z.infer<typeof OCIRepositorySchema>;
+/** As written (a manifest, a builder): what validates to the type above. */
+export type GitRepositoryInput = z.input<typeof GitRepositorySchema>;
+export type OCIRepositoryInput = z.input<typeof OCIRepositorySchema>;
+
 export type SourceObject = GitRepository | OCIRepository;
-export type SourceKind = SourceObject['kind'];
 
 export class SourceYamlError extends Error {
   constructor(message: string) {
@@ -125,7 +130,7 @@ export class SourceYamlError extends Error {
 export function parseSources(text: string, origin = 'input'): SourceObject[] {
   const all = parseLocalObjects(text, origin);
   const secret = all.find((o) => o.kind === 'Secret');
-  if (secret) throw new SourceYamlError(`${origin}: Secret "${secret.metadata.name}" is not a source (apply it with reconcile.apply, which accepts Secrets)`);
+  if (secret) throw new SourceYamlError(`${origin}: Secret "${secret.metadata.name}" is not a source (apply it with flux.apply, which accepts Secrets)`);
   return all as SourceObject[];
 }
 
