@@ -17,25 +17,7 @@ out="$KIND_CACHE/images"; mkdir -p "$out"
 bins="$KIND_CACHE/kube-$KIND_KUBE_VERSION"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
-# pack <archive name> <image ref> <rootfs dir> <entrypoint json>
-pack() {
-  local name="$1" ref="$2" dir="$3" entry="$4" tmp="localhost/ocilab-pack/$1:tmp"
-  mkdir -p "$dir/tmp" "$dir/etc"; chmod 1777 "$dir/tmp"
-  [ -e "$dir/etc/passwd" ] || printf 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n' > "$dir/etc/passwd"
-  [ -e "$dir/etc/group" ] || printf 'root:x:0:\nnobody:x:65534:\n' > "$dir/etc/group"
-  tar -C "$dir" --numeric-owner --owner=0 --group=0 -cf - . | podman import --quiet --change "ENTRYPOINT $entry" - "$ref" >/dev/null
-  rm -f "$out/$name.tar"
-  podman save --quiet --format docker-archive -o "$out/$name.tar.tmp" "$ref"
-  mv "$out/$name.tar.tmp" "$out/$name.tar"
-  echo "[kind-image] $ref -> $out/$name.tar ($(du -h "$out/$name.tar" | cut -f1))"
-}
-
-# copy a dynamically linked binary with the libraries ldd names
-with_libs() { # binary destdir
-  local bin="$1" dest="$2" lib
-  install -D -m 0755 "$bin" "$dest/usr/local/bin/$(basename "$bin")"
-  for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do install -D -m 0755 "$lib" "$dest$lib"; done
-}
+. "$here/pack.sh"
 
 image_pause() {
   local src tag
