@@ -140,7 +140,9 @@ export class ContainerEngine {
   async networkGateway(network: string, call: CallOptions = {}): Promise<string | undefined> {
     const r = await this.tool.query(['network', 'inspect', network, '--format', '{{json .}}'], call);
     if (!r || r.exitCode !== 0) return undefined;
-    const parsed = JSON.parse(r.stdout) as Record<string, any>;
+    const json = JSON.parse(r.stdout) as unknown;
+    // podman 4.3 prints a one-element array even with --format '{{json .}}'; docker an object.
+    const parsed = (Array.isArray(json) ? json[0] ?? {} : json) as Record<string, any>;
     // docker: IPAM.Config[].Gateway; podman: subnets[].gateway
     const configs: any[] = [...(parsed.IPAM?.Config ?? []), ...(parsed.subnets ?? [])];
     const ipv4 = configs.map((c) => c.Gateway ?? c.gateway).find((g) => typeof g === 'string' && g.includes('.'));

@@ -37,7 +37,10 @@ export interface KindTargetOptions {
   env?: NodeJS.ProcessEnv;
   ownership?: ClusterOwnership;
   cacheDir?: string;
+  /** kind Cluster config; default $OCILAB_KIND_CONFIG, else cluster/kind-config.yaml. */
   configPath?: string;
+  /** `kind create cluster --image`; default $OCILAB_KIND_NODE_IMAGE, else kind's own default. */
+  nodeImage?: string;
   kubeconfigPath?: string;
   /**
    * Git base URL as the cluster reaches it. Default: ocilab's Git server, bound to the kind
@@ -50,6 +53,18 @@ export interface KindTargetOptions {
   installFlux?: boolean;
   /** Tests hand in a client (request capture); default: the kubeconfig's kind-<name> context. */
   client?: KubeClient;
+}
+
+/**
+ * Node image and cluster config for `kind create cluster`: the options, else
+ * OCILAB_KIND_NODE_IMAGE / OCILAB_KIND_CONFIG (a machine with its own node image, e.g. CI's
+ * offline one from scripts/kind-image), else kind's default image and cluster/kind-config.yaml.
+ */
+export function kindCreateSettings(o: Pick<KindTargetOptions, 'configPath' | 'nodeImage' | 'env'>): { configPath?: string; nodeImage?: string } {
+  const env = o.env ?? process.env;
+  const configPath = o.configPath ?? (env.OCILAB_KIND_CONFIG || undefined);
+  const nodeImage = o.nodeImage ?? (env.OCILAB_KIND_NODE_IMAGE || undefined);
+  return { ...(configPath ? { configPath } : {}), ...(nodeImage ? { nodeImage } : {}) };
 }
 
 export class KindTarget extends KubeTarget<KindTargetOptions> {
@@ -85,7 +100,7 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
       engine,
       {
         clusterName: this.clusterName,
-        configPath: this.options.configPath,
+        ...kindCreateSettings(this.options),
         ownership: this.options.ownership ?? new ClusterOwnership(),
       },
       { signal: ctx.signal },

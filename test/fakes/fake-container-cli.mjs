@@ -135,7 +135,8 @@ switch (cmd) {
       if (!e.networks.includes(rest[1])) fail(`Error response from daemon: network ${rest[1]} not found`);
       // kind's network as docker 28 shows it: an IPv6 ULA subnet first, then 172.18.0.0/16.
       const config = rest[1] === 'kind' ? [{ Subnet: 'fc00:f853:ccd:e793::/64', Gateway: 'fc00:f853:ccd:e793::1' }, { Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] : [{ Subnet: '172.17.0.0/16', Gateway: '172.17.0.1' }];
-      out(JSON.stringify(isDocker ? { Name: rest[1], IPAM: { Config: config } } : { name: rest[1], subnets: config.map((c) => ({ subnet: c.Subnet, gateway: c.Gateway })) }) + '\n');
+      // podman 4.3.1 (seen on this machine) prints a JSON array even with --format '{{json .}}'.
+      out(JSON.stringify(isDocker ? { Name: rest[1], IPAM: { Config: config } } : [{ name: rest[1], subnets: config.map((c) => ({ subnet: c.Subnet, gateway: c.Gateway })) }], null, isDocker ? 0 : 5) + '\n');
       break;
     }
     if (rest[0] !== 'connect') fail(`fake: unsupported: network ${rest[0]}`, 2);
