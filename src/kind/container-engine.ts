@@ -149,6 +149,11 @@ export class ContainerEngine {
     return ipv4;
   }
 
+  /** `save -o <file> <image>`: the image as a docker archive (what `kind load image-archive` reads). */
+  async save(image: string, file: string, call: CallOptions = {}): Promise<void> {
+    await this.tool.change(['save', '-o', file, image], { timeoutMs: 10 * 60_000, ...call });
+  }
+
   /** Is the image in the engine's local store? (false in dry-run) */
   async hasImage(ref: string, call: CallOptions = {}): Promise<boolean> {
     const r = await this.tool.query(['image', 'inspect', '--format', '{{.Id}}', ref], call);

@@ -11,12 +11,12 @@ import type { TargetName } from '../engine/action.js';
 import { FLUX_NAMESPACE } from '../flux/types.js';
 import { ContainerEngine, type EngineName } from '../kind/container-engine.js';
 import type { CommandRunner } from '../kind/exec.js';
-import { FLUX_CONTROLLER_IMAGES } from '../kind/images.js';
+import { DEMO_APP_IMAGE, FLUX_CONTROLLER_IMAGES } from '../kind/images.js';
 import { DEFAULT_CLUSTER_NAME, KindCli } from '../kind/kind-cli.js';
 import { ClusterOwnership } from '../kind/ownership.js';
 import { detectProvider } from '../kind/provider.js';
 import { KIND_REGISTRY, registryHostAlias, registryInClusterHost } from '../kind/registry.js';
-import { ensureKindWithRegistry } from '../kind/setup.js';
+import { ensureKindWithRegistry, loadStoreImages } from '../kind/setup.js';
 import { Tool } from '../kind/tool.js';
 import { applyObject, type ApplicableObject } from '../kube/apply.js';
 import { KubeClient, loadKubeConfig } from '../kube/client.js';
@@ -270,10 +270,13 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     return new KubeClient(loadKubeConfig({ context: this.context, kubeconfigPath: this.options.kubeconfigPath }));
   }
 
-  /** Offline: put the Flux controller images on the node from the engine's store or the prepare cache. */
+  /**
+   * Offline: put the Flux controller images and the demo app's (cluster/demo-app) on the node
+   * from the engine's store or the prepare cache; an image in neither is left to the node's pull.
+   */
   private async loadFluxImages(kind: KindCli, engine: ContainerEngine, ctx: TargetContext, say: (l: string) => void): Promise<void> {
     const inStore: string[] = [];
-    for (const image of FLUX_CONTROLLER_IMAGES) {
+    for (const image of [...FLUX_CONTROLLER_IMAGES, DEMO_APP_IMAGE]) {
       if (await engine.hasImage(image, { signal: ctx.signal })) {
         inStore.push(image);
         continue;
@@ -285,7 +288,7 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
       }
     }
     if (inStore.length > 0) {
-      await kind.loadDockerImage(inStore, this.clusterName, { signal: ctx.signal });
+      await loadStoreImages(kind, engine, this.clusterName, inStore, { signal: ctx.signal });
       say(`loaded ${inStore.join(', ')} from the ${engine.name} image store`);
     }
   }

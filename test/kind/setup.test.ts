@@ -186,6 +186,30 @@ describe('ensureKindWithRegistry against FAKE kind/docker', { timeout: MANY_FAKE
     expect((await fakes.commandLines()).at(-1)).toBe(`kind load docker-image ${images.join(' ')} --name ocilab`);
   });
 
+  it('loading images with podman: podman save + kind load image-archive per image (kind docker-image only sees docker)', async () => {
+    await fakes.remove();
+    fakes = await installFakeTools({ docker: true, podman: true });
+    const { kind, engine } = tools(fakes, 'podman');
+    await kind.createCluster({ name: 'ocilab' });
+    const images = ['ghcr.io/fluxcd/source-controller:v1.9.5', 'ghcr.io/stefanprodan/podinfo:6.7.1'];
+    await fakes.setState((s) => {
+      s.docker.daemon = false;
+      s.podman.images.push(...images);
+    });
+    await fakes.clearLog();
+    await loadImagesIntoKind(kind, engine, 'ocilab', images);
+    const lines = await fakes.commandLines();
+    expect(lines.some((l) => l.startsWith('kind load docker-image'))).toBe(false);
+    expect(lines.map((l) => l.replace(/\/\S*ocilab-kind-load-\w+\//g, '<tmp>/'))).toEqual([
+      'podman image inspect --format {{.Id}} ghcr.io/fluxcd/source-controller:v1.9.5',
+      'podman image inspect --format {{.Id}} ghcr.io/stefanprodan/podinfo:6.7.1',
+      'podman save -o <tmp>/ghcr.io_fluxcd_source-controller_v1.9.5.tar ghcr.io/fluxcd/source-controller:v1.9.5',
+      'kind load image-archive <tmp>/ghcr.io_fluxcd_source-controller_v1.9.5.tar --name ocilab',
+      'podman save -o <tmp>/ghcr.io_stefanprodan_podinfo_6.7.1.tar ghcr.io/stefanprodan/podinfo:6.7.1',
+      'kind load image-archive <tmp>/ghcr.io_stefanprodan_podinfo_6.7.1.tar --name ocilab',
+    ]);
+  });
+
   it('warns when a reused registry is published on another port', async () => {
     await fakes.setState((s) => {
       s.docker.containers['kind-registry'] = { id: 'r', image: 'registry:2', running: true, labels: {}, networks: ['bridge'], publish: ['5000:5000'], files: {} };
