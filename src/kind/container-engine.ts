@@ -129,8 +129,28 @@ export class ContainerEngine {
     return lines(r);
   }
 
+  /** `rm -f -v`: with its anonymous volumes (registry:3 declares VOLUME /var/lib/registry; `rm -f` alone left it behind). */
   async remove(name: string, call: CallOptions = {}): Promise<void> {
-    await this.tool.change(['rm', '-f', name], call);
+    await this.tool.change(['rm', '-f', '-v', name], call);
+  }
+
+  /** Names of all containers (running or not) attached to a network. */
+  async containersOn(network: string, call: CallOptions = {}): Promise<string[]> {
+    const r = await this.tool.query(['ps', '-a', '--filter', `network=${network}`, '--format', '{{.Names}}'], call);
+    if (!r) return [];
+    failUnless(r, (x) => x.exitCode === 0);
+    return lines(r);
+  }
+
+  /** `network rm`; false when the network does not exist. */
+  async removeNetwork(network: string, call: CallOptions = {}): Promise<boolean> {
+    try {
+      await this.tool.change(['network', 'rm', network], call);
+      return true;
+    } catch (err) {
+      if (err instanceof ToolCommandError && /not found|no such network|network not known/i.test(err.message)) return false;
+      throw err;
+    }
   }
 
   /**

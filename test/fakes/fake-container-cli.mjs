@@ -139,6 +139,14 @@ switch (cmd) {
       out(JSON.stringify(isDocker ? { Name: rest[1], IPAM: { Config: config } } : [{ name: rest[1], subnets: config.map((c) => ({ subnet: c.Subnet, gateway: c.Gateway })) }], null, isDocker ? 0 : 5) + '\n');
       break;
     }
+    if (rest[0] === 'rm') {
+      // docker 28: "Error response from daemon: network kind not found"; podman 4: "unable to find network with name or ID kind: network not found"
+      if (!e.networks.includes(rest[1])) fail(isDocker ? `Error response from daemon: network ${rest[1]} not found` : `Error: unable to find network with name or ID ${rest[1]}: network not found`, isDocker ? 1 : 125);
+      e.networks = e.networks.filter((n) => n !== rest[1]);
+      saveState(state);
+      out(rest[1] + '\n');
+      break;
+    }
     if (rest[0] !== 'connect') fail(`fake: unsupported: network ${rest[0]}`, 2);
     const [, network, name] = rest;
     if (!e.networks.includes(network)) fail(`Error response from daemon: network ${network} not found`);
@@ -170,8 +178,11 @@ switch (cmd) {
   }
   case 'ps': {
     const [filter] = flagValues(rest, '--filter');
+    const onNetwork = /^network=(.+)$/.exec(filter)?.[1];
     const [key, value] = filter.replace(/^label=/, '').split('=');
-    const matching = Object.entries(e.containers).filter(([, c]) => (value === undefined ? key in c.labels : c.labels[key] === value));
+    const matching = Object.entries(e.containers).filter(([, c]) =>
+      onNetwork !== undefined ? (c.networks ?? []).includes(onNetwork) : value === undefined ? key in c.labels : c.labels[key] === value,
+    );
     // --format as kind and ocilab use it: {{.Names}}, docker {{.Label "k"}}, podman {{index .Labels "k"}}
     const [format] = flagValues(rest, '--format');
     const label = /^\{\{(?:\.Label|index \.Labels) "([^"]+)"\}\}$/.exec(format ?? '')?.[1];

@@ -127,14 +127,18 @@ describe('ensureKindWithRegistry against FAKE kind/docker', { timeout: MANY_FAKE
     await ensureKindWithRegistry(kind, engine, { clusterName: 'ocilab', ownership });
     await fakes.clearLog();
     const cleaned = await cleanupKind(kind, engine, ownership);
-    expect(cleaned).toEqual({ clustersDeleted: ['ocilab'], clustersAlreadyGone: [], containersRemoved: ['kind-registry'] });
+    expect(cleaned).toEqual({ clustersDeleted: ['ocilab'], clustersAlreadyGone: [], containersRemoved: ['kind-registry'], networkRemoved: 'kind' });
     expect(await fakes.commandLines()).toEqual([
       'kind get clusters',
       'kind delete cluster --name ocilab',
       'docker ps -a --filter label=io.ocilab.managed=true --format {{.Names}}',
-      'docker rm -f kind-registry',
+      'docker rm -f -v kind-registry',
+      'kind get clusters',
+      'docker ps -a --filter network=kind --format {{.Names}}',
+      'docker network rm kind',
     ]);
     expect(Object.keys((await fakes.state()).docker.containers)).toEqual(['users-db']);
+    expect((await fakes.state()).docker.networks).not.toContain('kind');
     expect(await ownership.list()).toEqual([]);
   });
 
