@@ -77,6 +77,14 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
   private releaseGit?: () => Promise<void>;
   /** The Git server's URL while stopped by stopServer (an outage). */
   private gitDown?: string;
+  /**
+   * The same repositories served on 127.0.0.1 for the host's own fetches (git.url's host side,
+   * measure.compare's counting proxy, which only fronts loopback servers), as the registry is
+   * localhost:5001 for the host and kind-registry:5000 for the cluster.
+   */
+  private gitLocal?: LocalGitServer;
+  private gitLocalDown?: string;
+  private releaseGitLocal?: () => Promise<void>;
 
   constructor(options: KindTargetOptions = {}) {
     super(options);
@@ -154,6 +162,10 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     if (this.gitDown) return ['the Git server is already stopped'];
     this.gitDown = this.git!.url;
     await this.git!.close();
+    if (this.gitLocal) {
+      this.gitLocalDown = this.gitLocal.url;
+      await this.gitLocal.close();
+    }
     return [`Git server ${this.gitDown} stopped (repositories kept; the kind nodes now get connection refused)`];
   }
 
@@ -174,6 +186,16 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     }
     this.gitDown = undefined;
     this.adoptGit(git, ctx);
+    const localUrl = this.gitLocalDown;
+    if (localUrl) {
+      const local = await this.options.startGitServer!({ root: this.gitServedRoot!, host: '127.0.0.1', port: Number(new URL(localUrl).port), ctx });
+      if (local.url !== localUrl) {
+        await local.close();
+        throw new TargetError(`the Git server could not come back on ${localUrl} (it got ${local.url}): something else took that port`);
+      }
+      this.gitLocalDown = undefined;
+      this.adoptGitLocal(local, ctx);
+    }
     return [`Git server back on ${git.url}, serving ${this.gitServedRoot}`];
   }
 
@@ -191,8 +213,8 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
           : 'the kind target has no Git URL: pass --git-url http://<host>:<port> (a Git server the kind nodes can reach)',
       );
     }
-    // The gateway address is the host's own address on the kind network: both sides use it.
-    return { host: url, cluster: url };
+    // The host fetches through the loopback twin when it runs; the cluster through the gateway.
+    return { host: this.gitLocal?.url ?? url, cluster: url };
   }
 
   /** Deletes the Flux objects this run applied; the cluster, registry and Flux stay for the next run. */
@@ -201,6 +223,8 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     if (this.git) lines.push(`Git server ${this.git.url} stopped`);
     await this.releaseGit?.();
     this.releaseGit = undefined;
+    await this.releaseGitLocal?.();
+    this.releaseGitLocal = undefined;
     lines.push(`kind cluster ${this.clusterName} kept (ocilab cleanup --target kind removes it)`);
     return lines;
   }
@@ -229,6 +253,9 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     const git = await this.options.startGitServer({ root, host: gateway, ctx });
     this.adoptGit(git, ctx);
     say(`Git server (git http-backend) on ${git.url}, the kind network's gateway, serving ${root}`);
+    const local = await this.options.startGitServer({ root, host: '127.0.0.1', ctx });
+    this.adoptGitLocal(local, ctx);
+    say(`the same repositories on ${local.url} for this machine's own fetches`);
   }
 
   /** The run's Git server from now on, stopped by the run's cleanup or teardown. */
@@ -240,6 +267,18 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     });
     this.releaseGit = async () => {
       if (this.git === git) this.git = undefined;
+      await release();
+    };
+  }
+
+  private adoptGitLocal(git: LocalGitServer, ctx: TargetContext): void {
+    this.gitLocal = git;
+    const release = ctx.cleanup.add(`git server ${git.url}`, async () => {
+      if (this.gitLocal === git) this.gitLocal = undefined;
+      await git.close();
+    });
+    this.releaseGitLocal = async () => {
+      if (this.gitLocal === git) this.gitLocal = undefined;
       await release();
     };
   }
