@@ -44,6 +44,7 @@ export function cleanupCommand(): Command {
           log(`kind clusters deleted: ${report.clustersDeleted.join(', ') || 'none'}`);
           if (report.clustersAlreadyGone.length) log(`already gone (forgotten): ${report.clustersAlreadyGone.join(', ')}`);
           log(`containers removed: ${report.containersRemoved.join(', ') || 'none'}`);
+          if (report.networkRemoved) log(`network removed: ${report.networkRemoved} (no kind cluster left; kind makes it again)`);
         }
       } else {
         const { KubeClient } = await import('../kube/client.js');

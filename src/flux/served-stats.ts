@@ -84,7 +84,9 @@ export async function probeTargetServers(t: Target, signal: AbortSignal): Promis
     return probeServed(role, a.address, a.insecure, signal);
   };
   const [git, registry] = await Promise.all([
-    probe('git', () => ({ address: t.gitUrl().host, insecure: true })),
+    // The server Flux fetches from: on kind the cluster side is the gateway server, while the
+    // host side is its loopback twin (same repositories, separate counters).
+    probe('git', () => ({ address: t.gitUrl().cluster, insecure: true })),
     probe('registry', () => {
       const r = t.registryUrl();
       return { address: r.host, insecure: r.insecure };

@@ -13,7 +13,12 @@ export interface KindCleanupReport {
   /** Recorded as ours but already gone; forgotten. */
   clustersAlreadyGone: string[];
   containersRemoved: string[];
+  /** The `kind` network, removed once ocilab deleted the last kind cluster and nothing is attached to it. */
+  networkRemoved?: string;
 }
+
+/** The network kind creates on its first cluster and leaves behind on delete. */
+export const KIND_NETWORK = 'kind';
 
 export async function cleanupKind(
   kind: KindCli,
@@ -36,6 +41,15 @@ export async function cleanupKind(
   for (const name of await engine.listByLabel(MANAGED_LABEL, 'true', call)) {
     await engine.remove(name, call);
     report.containersRemoved.push(name);
+  }
+  // kind leaves its network after `kind delete cluster`. Once ocilab deleted a cluster, no
+  // kind cluster is left and no container is on it, nothing uses it: the next
+  // `kind create cluster` makes it again.
+  if (report.clustersDeleted.length > 0 && !kind.tool.dryRun) {
+    const left = await kind.getClusters(call);
+    if (left.length === 0 && (await engine.containersOn(KIND_NETWORK, call)).length === 0 && (await engine.removeNetwork(KIND_NETWORK, call))) {
+      report.networkRemoved = KIND_NETWORK;
+    }
   }
   return report;
 }

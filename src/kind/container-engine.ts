@@ -129,8 +129,28 @@ export class ContainerEngine {
     return lines(r);
   }
 
+  /** `rm -f -v`: with its anonymous volumes (registry:3 declares VOLUME /var/lib/registry; `rm -f` alone left it behind). */
   async remove(name: string, call: CallOptions = {}): Promise<void> {
-    await this.tool.change(['rm', '-f', name], call);
+    await this.tool.change(['rm', '-f', '-v', name], call);
+  }
+
+  /** Names of all containers (running or not) attached to a network. */
+  async containersOn(network: string, call: CallOptions = {}): Promise<string[]> {
+    const r = await this.tool.query(['ps', '-a', '--filter', `network=${network}`, '--format', '{{.Names}}'], call);
+    if (!r) return [];
+    failUnless(r, (x) => x.exitCode === 0);
+    return lines(r);
+  }
+
+  /** `network rm`; false when the network does not exist. */
+  async removeNetwork(network: string, call: CallOptions = {}): Promise<boolean> {
+    try {
+      await this.tool.change(['network', 'rm', network], call);
+      return true;
+    } catch (err) {
+      if (err instanceof ToolCommandError && /not found|no such network|network not known/i.test(err.message)) return false;
+      throw err;
+    }
   }
 
   /**
@@ -140,11 +160,18 @@ export class ContainerEngine {
   async networkGateway(network: string, call: CallOptions = {}): Promise<string | undefined> {
     const r = await this.tool.query(['network', 'inspect', network, '--format', '{{json .}}'], call);
     if (!r || r.exitCode !== 0) return undefined;
-    const parsed = JSON.parse(r.stdout) as Record<string, any>;
+    const json = JSON.parse(r.stdout) as unknown;
+    // podman 4.3 prints a one-element array even with --format '{{json .}}'; docker an object.
+    const parsed = (Array.isArray(json) ? json[0] ?? {} : json) as Record<string, any>;
     // docker: IPAM.Config[].Gateway; podman: subnets[].gateway
     const configs: any[] = [...(parsed.IPAM?.Config ?? []), ...(parsed.subnets ?? [])];
     const ipv4 = configs.map((c) => c.Gateway ?? c.gateway).find((g) => typeof g === 'string' && g.includes('.'));
     return ipv4;
+  }
+
+  /** `save -o <file> <image>`: the image as a docker archive (what `kind load image-archive` reads). */
+  async save(image: string, file: string, call: CallOptions = {}): Promise<void> {
+    await this.tool.change(['save', '-o', file, image], { timeoutMs: 10 * 60_000, ...call });
   }
 
   /** Is the image in the engine's local store? (false in dry-run) */

@@ -23,10 +23,19 @@ export function kindEnv(engine: EngineName): Record<string, string> {
   return engine === 'podman' ? { KIND_EXPERIMENTAL_PROVIDER: 'podman' } : {};
 }
 
+/**
+ * kind reads KIND_EXPERIMENTAL_PROVIDER from its environment before auto-detecting: a value
+ * left in the user's shell (e.g. podman) would make kind drive another engine than the one
+ * ocilab chose. For docker it is removed rather than set, so kind's plain docker path runs.
+ */
+function kindUnsetEnv(engine: EngineName): string[] {
+  return engine === 'docker' ? ['KIND_EXPERIMENTAL_PROVIDER'] : [];
+}
+
 export class KindCli {
   readonly tool: Tool;
   constructor(engine: EngineName, options: ToolOptions = {}) {
-    this.tool = new Tool('kind', { ...options, env: { ...options.env, ...kindEnv(engine) } });
+    this.tool = new Tool('kind', { ...options, env: { ...options.env, ...kindEnv(engine) }, unsetEnv: [...(options.unsetEnv ?? []), ...kindUnsetEnv(engine)] });
   }
 
   async version(call: CallOptions = {}): Promise<string | undefined> {

@@ -5,6 +5,9 @@
  * running it twice changes nothing and a half-made setup is completed, not duplicated.
  * The KEP-1755 ConfigMap is returned for the caller to apply with the kube client.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ContainerEngine } from './container-engine.js';
 import type { KindCli } from './kind-cli.js';
@@ -105,5 +108,35 @@ export async function loadImagesIntoKind(
       );
     }
   }
-  await kind.loadDockerImage([...images], clusterName, call);
+  await loadStoreImages(kind, engine, clusterName, images, call);
+}
+
+/**
+ * Images from the engine's store onto the nodes. docker: `kind load docker-image`. podman:
+ * kind v0.32's `load docker-image` looks the images up with the docker CLI whatever the
+ * provider (seen here: with podman's store holding them, it answered `image: "…" not present
+ * locally`), so each image goes through `podman save -o <tmp>.tar` + `kind load image-archive`.
+ */
+export async function loadStoreImages(
+  kind: KindCli,
+  engine: ContainerEngine,
+  clusterName: string,
+  images: readonly string[],
+  call: CallOptions = {},
+): Promise<void> {
+  if (images.length === 0) return;
+  if (engine.name === 'docker') {
+    await kind.loadDockerImage([...images], clusterName, call);
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'ocilab-kind-load-'));
+  try {
+    for (const image of images) {
+      const file = join(dir, `${image.replace(/[^A-Za-z0-9._-]+/g, '_')}.tar`);
+      await engine.save(image, file, call);
+      await kind.loadImageArchive(file, clusterName, call);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

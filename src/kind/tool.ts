@@ -14,6 +14,8 @@ export interface ToolOptions {
   runner?: CommandRunner;
   /** Environment the tool needs (e.g. KIND_EXPERIMENTAL_PROVIDER); shown in plans. */
   env?: Record<string, string>;
+  /** Variables removed from the inherited environment when the tool runs (not shown in plans). */
+  unsetEnv?: string[];
   signal?: AbortSignal;
   /** Default timeout for queries; changes pass their own. */
   timeoutMs?: number;
@@ -67,8 +69,9 @@ export class Tool {
     const argv = [this.binary, ...args];
     this.options.log?.(`$ ${argv.join(' ')}`);
     const run = this.options.runner ?? runCommand;
+    const unset = Object.fromEntries((this.options.unsetEnv ?? []).map((v) => [v, undefined]));
     return run(argv, {
-      env: this.options.env,
+      env: { ...unset, ...this.options.env },
       input: call.input,
       timeoutMs,
       signal: call.signal ?? this.options.signal,

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { ApiException, ApiextensionsV1Api, AppsV1Api, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, ApiextensionsV1Api, AppsV1Api, KubernetesObjectApi, PatchStrategy, loadYaml, type KubernetesObject } from '@kubernetes/client-node';
 import { parseMultiDocYaml } from '../flux/render.js';
 import { FLUX_NAMESPACE } from '../flux/types.js';
 import { FIELD_MANAGER, type KubeClient } from '../kube/client.js';
@@ -115,6 +115,17 @@ export async function installFlux(o: InstallOptions, ctx: TargetContext): Promis
   await waitForControllers(o.client, ctx, o.timeoutMs ?? 5 * 60_000);
 }
 
+/**
+ * KubernetesObjectApi.patch serializes a known kind through its client-node model, which maps
+ * model field names (xKubernetesPreserveUnknownFields) to wire names: a plain object parsed
+ * from YAML (with `x-kubernetes-preserve-unknown-fields`) loses every such key, and the API
+ * server refused Flux's HelmRelease CRD for it ("properties[values].type: Required value").
+ * loadYaml turns the plain object into its model first (JSON is YAML), as loadAllYaml does.
+ */
+export function asClientNodeModel(o: KubernetesObject): KubernetesObject {
+  return loadYaml<KubernetesObject>(JSON.stringify(o));
+}
+
 /** Server-side apply of arbitrary manifests (CRDs, Deployments...), with discovery by client-node. */
 export async function applyManifests(client: KubeClient, objects: KubernetesObject[], signal?: AbortSignal): Promise<void> {
   if (client.plan) {
@@ -124,7 +135,7 @@ export async function applyManifests(client: KubeClient, objects: KubernetesObje
   const api = KubernetesObjectApi.makeApiClient(client.kc);
   for (const o of objects) {
     signal?.throwIfAborted();
-    await api.patch(o, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    await api.patch(asClientNodeModel(o), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
   }
 }
 

@@ -11,12 +11,12 @@ import type { TargetName } from '../engine/action-definition.js';
 import { FLUX_NAMESPACE } from '../flux/types.js';
 import { ContainerEngine, type EngineName } from '../kind/container-engine.js';
 import type { CommandRunner } from '../kind/exec.js';
-import { FLUX_CONTROLLER_IMAGES } from '../kind/images.js';
+import { DEMO_APP_IMAGE, FLUX_CONTROLLER_IMAGES } from '../kind/images.js';
 import { DEFAULT_CLUSTER_NAME, KindCli } from '../kind/kind-cli.js';
 import { ClusterOwnership } from '../kind/ownership.js';
 import { detectProvider } from '../kind/provider.js';
 import { KIND_REGISTRY, registryHostAlias, registryInClusterHost } from '../kind/registry.js';
-import { ensureKindWithRegistry } from '../kind/setup.js';
+import { ensureKindWithRegistry, loadStoreImages } from '../kind/setup.js';
 import { Tool } from '../kind/tool.js';
 import { applyObject, type ApplicableObject } from '../kube/apply.js';
 import { KubeClient, loadKubeConfig } from '../kube/client.js';
@@ -37,7 +37,10 @@ export interface KindTargetOptions {
   env?: NodeJS.ProcessEnv;
   ownership?: ClusterOwnership;
   cacheDir?: string;
+  /** kind Cluster config; default $OCILAB_KIND_CONFIG, else cluster/kind-config.yaml. */
   configPath?: string;
+  /** `kind create cluster --image`; default $OCILAB_KIND_NODE_IMAGE, else kind's own default. */
+  nodeImage?: string;
   kubeconfigPath?: string;
   /**
    * Git base URL as the cluster reaches it. Default: ocilab's Git server, bound to the kind
@@ -52,6 +55,18 @@ export interface KindTargetOptions {
   client?: KubeClient;
 }
 
+/**
+ * Node image and cluster config for `kind create cluster`: the options, else
+ * OCILAB_KIND_NODE_IMAGE / OCILAB_KIND_CONFIG (a machine with its own node image, e.g. CI's
+ * offline one from scripts/kind-image), else kind's default image and cluster/kind-config.yaml.
+ */
+export function kindCreateSettings(o: Pick<KindTargetOptions, 'configPath' | 'nodeImage' | 'env'>): { configPath?: string; nodeImage?: string } {
+  const env = o.env ?? process.env;
+  const configPath = o.configPath ?? (env.OCILAB_KIND_CONFIG || undefined);
+  const nodeImage = o.nodeImage ?? (env.OCILAB_KIND_NODE_IMAGE || undefined);
+  return { ...(configPath ? { configPath } : {}), ...(nodeImage ? { nodeImage } : {}) };
+}
+
 export class KindTarget extends KubeTarget<KindTargetOptions> {
   readonly name: TargetName = 'kind';
   readonly namespace = FLUX_NAMESPACE;
@@ -62,6 +77,14 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
   private releaseGit?: () => Promise<void>;
   /** The Git server's URL while stopped by stopServer (an outage). */
   private gitDown?: string;
+  /**
+   * The same repositories served on 127.0.0.1 for the host's own fetches (git.url's host side,
+   * measure.compare's counting proxy, which only fronts loopback servers), as the registry is
+   * localhost:5001 for the host and kind-registry:5000 for the cluster.
+   */
+  private gitLocal?: LocalGitServer;
+  private gitLocalDown?: string;
+  private releaseGitLocal?: () => Promise<void>;
 
   constructor(options: KindTargetOptions = {}) {
     super(options);
@@ -85,7 +108,7 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
       engine,
       {
         clusterName: this.clusterName,
-        configPath: this.options.configPath,
+        ...kindCreateSettings(this.options),
         ownership: this.options.ownership ?? new ClusterOwnership(),
       },
       { signal: ctx.signal },
@@ -139,6 +162,10 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     if (this.gitDown) return ['the Git server is already stopped'];
     this.gitDown = this.git!.url;
     await this.git!.close();
+    if (this.gitLocal) {
+      this.gitLocalDown = this.gitLocal.url;
+      await this.gitLocal.close();
+    }
     return [`Git server ${this.gitDown} stopped (repositories kept; the kind nodes now get connection refused)`];
   }
 
@@ -159,6 +186,16 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     }
     this.gitDown = undefined;
     this.adoptGit(git, ctx);
+    const localUrl = this.gitLocalDown;
+    if (localUrl) {
+      const local = await this.options.startGitServer!({ root: this.gitServedRoot!, host: '127.0.0.1', port: Number(new URL(localUrl).port), ctx });
+      if (local.url !== localUrl) {
+        await local.close();
+        throw new TargetError(`the Git server could not come back on ${localUrl} (it got ${local.url}): something else took that port`);
+      }
+      this.gitLocalDown = undefined;
+      this.adoptGitLocal(local, ctx);
+    }
     return [`Git server back on ${git.url}, serving ${this.gitServedRoot}`];
   }
 
@@ -176,8 +213,8 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
           : 'the kind target has no Git URL: pass --git-url http://<host>:<port> (a Git server the kind nodes can reach)',
       );
     }
-    // The gateway address is the host's own address on the kind network: both sides use it.
-    return { host: url, cluster: url };
+    // The host fetches through the loopback twin when it runs; the cluster through the gateway.
+    return { host: this.gitLocal?.url ?? url, cluster: url };
   }
 
   /** Deletes the Flux objects this run applied; the cluster, registry and Flux stay for the next run. */
@@ -186,6 +223,8 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     if (this.git) lines.push(`Git server ${this.git.url} stopped`);
     await this.releaseGit?.();
     this.releaseGit = undefined;
+    await this.releaseGitLocal?.();
+    this.releaseGitLocal = undefined;
     lines.push(`kind cluster ${this.clusterName} kept (ocilab cleanup --target kind removes it)`);
     return lines;
   }
@@ -214,6 +253,9 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     const git = await this.options.startGitServer({ root, host: gateway, ctx });
     this.adoptGit(git, ctx);
     say(`Git server (git http-backend) on ${git.url}, the kind network's gateway, serving ${root}`);
+    const local = await this.options.startGitServer({ root, host: '127.0.0.1', ctx });
+    this.adoptGitLocal(local, ctx);
+    say(`the same repositories on ${local.url} for this machine's own fetches`);
   }
 
   /** The run's Git server from now on, stopped by the run's cleanup or teardown. */
@@ -225,6 +267,18 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     });
     this.releaseGit = async () => {
       if (this.git === git) this.git = undefined;
+      await release();
+    };
+  }
+
+  private adoptGitLocal(git: LocalGitServer, ctx: TargetContext): void {
+    this.gitLocal = git;
+    const release = ctx.cleanup.add(`git server ${git.url}`, async () => {
+      if (this.gitLocal === git) this.gitLocal = undefined;
+      await git.close();
+    });
+    this.releaseGitLocal = async () => {
+      if (this.gitLocal === git) this.gitLocal = undefined;
       await release();
     };
   }
@@ -255,10 +309,13 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     return new KubeClient(loadKubeConfig({ context: this.context, kubeconfigPath: this.options.kubeconfigPath }));
   }
 
-  /** Offline: put the Flux controller images on the node from the engine's store or the prepare cache. */
+  /**
+   * Offline: put the Flux controller images and the demo app's (cluster/demo-app) on the node
+   * from the engine's store or the prepare cache; an image in neither is left to the node's pull.
+   */
   private async loadFluxImages(kind: KindCli, engine: ContainerEngine, ctx: TargetContext, say: (l: string) => void): Promise<void> {
     const inStore: string[] = [];
-    for (const image of FLUX_CONTROLLER_IMAGES) {
+    for (const image of [...FLUX_CONTROLLER_IMAGES, DEMO_APP_IMAGE]) {
       if (await engine.hasImage(image, { signal: ctx.signal })) {
         inStore.push(image);
         continue;
@@ -270,7 +327,7 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
       }
     }
     if (inStore.length > 0) {
-      await kind.loadDockerImage(inStore, this.clusterName, { signal: ctx.signal });
+      await loadStoreImages(kind, engine, this.clusterName, inStore, { signal: ctx.signal });
       say(`loaded ${inStore.join(', ')} from the ${engine.name} image store`);
     }
   }

@@ -135,7 +135,16 @@ switch (cmd) {
       if (!e.networks.includes(rest[1])) fail(`Error response from daemon: network ${rest[1]} not found`);
       // kind's network as docker 28 shows it: an IPv6 ULA subnet first, then 172.18.0.0/16.
       const config = rest[1] === 'kind' ? [{ Subnet: 'fc00:f853:ccd:e793::/64', Gateway: 'fc00:f853:ccd:e793::1' }, { Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] : [{ Subnet: '172.17.0.0/16', Gateway: '172.17.0.1' }];
-      out(JSON.stringify(isDocker ? { Name: rest[1], IPAM: { Config: config } } : { name: rest[1], subnets: config.map((c) => ({ subnet: c.Subnet, gateway: c.Gateway })) }) + '\n');
+      // podman 4.3.1 (seen on this machine) prints a JSON array even with --format '{{json .}}'.
+      out(JSON.stringify(isDocker ? { Name: rest[1], IPAM: { Config: config } } : [{ name: rest[1], subnets: config.map((c) => ({ subnet: c.Subnet, gateway: c.Gateway })) }], null, isDocker ? 0 : 5) + '\n');
+      break;
+    }
+    if (rest[0] === 'rm') {
+      // docker 28: "Error response from daemon: network kind not found"; podman 4: "unable to find network with name or ID kind: network not found"
+      if (!e.networks.includes(rest[1])) fail(isDocker ? `Error response from daemon: network ${rest[1]} not found` : `Error: unable to find network with name or ID ${rest[1]}: network not found`, isDocker ? 1 : 125);
+      e.networks = e.networks.filter((n) => n !== rest[1]);
+      saveState(state);
+      out(rest[1] + '\n');
       break;
     }
     if (rest[0] !== 'connect') fail(`fake: unsupported: network ${rest[0]}`, 2);
@@ -169,8 +178,11 @@ switch (cmd) {
   }
   case 'ps': {
     const [filter] = flagValues(rest, '--filter');
+    const onNetwork = /^network=(.+)$/.exec(filter)?.[1];
     const [key, value] = filter.replace(/^label=/, '').split('=');
-    const matching = Object.entries(e.containers).filter(([, c]) => (value === undefined ? key in c.labels : c.labels[key] === value));
+    const matching = Object.entries(e.containers).filter(([, c]) =>
+      onNetwork !== undefined ? (c.networks ?? []).includes(onNetwork) : value === undefined ? key in c.labels : c.labels[key] === value,
+    );
     // --format as kind and ocilab use it: {{.Names}}, docker {{.Label "k"}}, podman {{index .Labels "k"}}
     const [format] = flagValues(rest, '--format');
     const label = /^\{\{(?:\.Label|index \.Labels) "([^"]+)"\}\}$/.exec(format ?? '')?.[1];

@@ -80,7 +80,11 @@ if (a === 'get' && b === 'clusters') {
   const args = argv.slice(2).filter((x, i, all) => x !== '--name' && all[i - 1] !== '--name');
   if (!e.daemon) engineDown('failed to load', listCmd);
   if (b === 'docker-image') {
-    for (const img of args) if (!e.images.includes(img)) fail(`ERROR: image: "${img}" not present locally`);
+    // kind v0.32 looks images up with the docker CLI whatever the provider: with
+    // KIND_EXPERIMENTAL_PROVIDER=podman and the images only in podman's store (docker CLI
+    // installed, no daemon), the real kind answered exactly this on this machine.
+    const d = state.docker;
+    for (const img of args) if (!(d.installed && d.daemon && d.images.includes(img))) fail(`ERROR: image: "${img}" not present locally`);
   } else if (!existsSync(args[0])) fail(`ERROR: failed to load image: open ${args[0]}: no such file or directory`);
   if (clusterNodes(name).length === 0) fail(`ERROR: no nodes found for cluster "${name}"`);
   e.loaded = [...(e.loaded ?? []), ...args.map((x) => `${name}:${x}`)];

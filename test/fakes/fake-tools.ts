@@ -3,7 +3,7 @@
  * `docker`, `podman` into a temp bin dir that run the fake scripts beside this file, with
  * a JSON state file and a JSONL invocation log. See fake-state.mjs for why fakes exist.
  */
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,8 +34,13 @@ export interface Invocation {
 export interface FakeTools {
   dir: string;
   binDir: string;
-  /** Environment for the code under test: PATH with the fakes first, state and log files. */
-  env: Record<string, string>;
+  /**
+   * Environment for the code under test: PATH is the fake bin dir plus a dir holding only
+   * the few system utilities the fakes use (never /usr/bin itself, where a real podman or
+   * docker may live), the state and log files, and the variables that steer kind and the
+   * engines unset (undefined drops them from the child's environment).
+   */
+  env: Record<string, string | undefined>;
   invocations(): Promise<Invocation[]>;
   /** Invocations as "tool arg arg" strings, for readable assertions. */
   commandLines(): Promise<string[]>;
@@ -46,6 +51,28 @@ export interface FakeTools {
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** The system utilities the fake scripts run (the FAKE flux scripts use sed and cat); nothing else leaks in. */
+const SYSTEM_UTILITIES = ['sh', 'sed', 'cat'];
+
+/** Variables a developer's or CI's shell may set that would steer kind or the engines away from the fakes. */
+export const ENGINE_STEERING_VARS = ['KIND_EXPERIMENTAL_PROVIDER', 'KIND_CLUSTER_NAME', 'KUBECONFIG', 'DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'CONTAINER_HOST', 'CONTAINER_CONNECTION'];
+
+async function linkSystemUtilities(sysDir: string): Promise<void> {
+  await mkdir(sysDir);
+  for (const name of SYSTEM_UTILITIES) {
+    let found: string | undefined;
+    for (const dir of ['/usr/bin', '/bin']) {
+      const path = join(dir, name);
+      if (await access(path, constants.X_OK).then(() => true, () => false)) {
+        found = path;
+        break;
+      }
+    }
+    if (!found) throw new Error(`fake tools: system utility ${name} not found in /usr/bin or /bin`);
+    await symlink(found, join(sysDir, name));
+  }
+}
 
 function engine(installed: boolean): FakeEngineState {
   return { installed, daemon: installed, containers: {}, networks: ['bridge', 'host', 'none'], images: ['registry:3'] };
@@ -70,8 +97,12 @@ export async function installFakeTools(opts: { docker?: boolean; podman?: boolea
   const initial: FakeState = { docker: engine(docker), podman: engine(podman) };
   await writeFile(stateFile, JSON.stringify(initial, null, 2));
   await writeFile(logFile, '');
-  // Only the fake bin dir plus the system dirs: a real docker/kind elsewhere must not leak in.
-  const env = { PATH: `${binDir}:/usr/bin:/bin`, FAKE_STATE: stateFile, FAKE_LOG: logFile };
+  // Only the fake bin dir plus a dir of named system utilities: a real docker, podman or kind
+  // anywhere on this machine (podman lives in /usr/bin once installed) must not leak in.
+  const sysDir = join(dir, 'sys');
+  await linkSystemUtilities(sysDir);
+  const steering = Object.fromEntries(ENGINE_STEERING_VARS.map((v) => [v, undefined]));
+  const env = { ...steering, PATH: `${binDir}:${sysDir}`, FAKE_STATE: stateFile, FAKE_LOG: logFile };
 
   const invocations = async (): Promise<Invocation[]> =>
     (await readFile(logFile, 'utf8'))

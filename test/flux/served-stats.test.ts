@@ -15,7 +15,8 @@ import { GitServer } from '../../src/git/server/server.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { parseReference } from '../../src/oci/reference.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
-import { probeServed, statsUrlOf } from '../../src/flux/served-stats.js';
+import { probeServed, probeTargetServers, statsUrlOf } from '../../src/flux/served-stats.js';
+import type { Target } from '../../src/targets/target.js';
 
 const exec = promisify(execFile);
 const signal = new AbortController().signal;
@@ -93,5 +94,11 @@ describe('bytes served by ocilab servers (GET /_ocilab/stats)', () => {
     expect('notMeasured' in swapped && swapped.notMeasured).toMatch(/not served by ocilab .*does not answer with ocilab's registry counters/);
     const closed = await probeServed('git', 'http://127.0.0.1:9', true, signal);
     expect('notMeasured' in closed && closed.notMeasured).toMatch(/^not measured: Git server not served by ocilab \(/);
+  });
+
+  it('Git is read where the cluster fetches (kind: the gateway server, not the host\'s loopback twin)', async () => {
+    const t = { gitUrl: () => ({ host: otherUrl, cluster: git.url }), registryUrl: () => ({ host: registry.hostPort, cluster: `oci://${registry.hostPort}`, insecure: true }) } as unknown as Target;
+    const probes = await probeTargetServers(t, signal);
+    expect(probes.git.meter).toBeDefined();
   });
 });

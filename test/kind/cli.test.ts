@@ -147,6 +147,33 @@ describe('detectProvider against FAKE engines', () => {
   }
 });
 
+describe('FAKE tools environment: nothing of this machine leaks in', () => {
+  it('tools in /usr/bin (where a real podman or docker lives) are not on the fakes\' PATH', async () => {
+    const fakes = await installFakeTools({ docker: false, podman: false, kind: false });
+    try {
+      // ls is in /usr/bin or /bin on every machine, like an installed podman would be.
+      await expect(fakeRunner(fakes)(['ls'])).rejects.toBeInstanceOf(ToolMissingError);
+      // The utilities the fakes themselves use are there.
+      expect(await fakeRunner(fakes)(['sh', '-c', 'echo a | sed s/a/b/'])).toMatchObject({ exitCode: 0, stdout: 'b\n' });
+    } finally {
+      await fakes.remove();
+    }
+  });
+  it('variables that steer kind and the engines are unset for the fakes\' children', async () => {
+    const fakes = await installFakeTools({ docker: false, podman: false, kind: false });
+    const saved = process.env.KIND_EXPERIMENTAL_PROVIDER;
+    process.env.KIND_EXPERIMENTAL_PROVIDER = 'podman';
+    try {
+      const r = await fakeRunner(fakes)(['sh', '-c', 'echo "${KIND_EXPERIMENTAL_PROVIDER-unset}"']);
+      expect(r.stdout).toBe('unset\n');
+    } finally {
+      if (saved === undefined) delete process.env.KIND_EXPERIMENTAL_PROVIDER;
+      else process.env.KIND_EXPERIMENTAL_PROVIDER = saved;
+      await fakes.remove();
+    }
+  });
+});
+
 describe('parseInspect: docker and podman inspect JSON', () => {
   it('docker 28 shape (leading slash, Labels {}, Ports with bindings)', async () => {
     const { parseInspect } = await import('../../src/kind/container-engine.js');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ToolCommandError } from '../../src/kind/errors.js';
 import { KindCli } from '../../src/kind/kind-cli.js';
+import { runCommand, type CommandRunner } from '../../src/kind/exec.js';
 import { peer } from '../helpers/peers.js';
 import { installFakeTools, type FakeTools } from '../fakes/fake-tools.js';
 import { fakeRunner, tools } from './helpers.js';
@@ -66,5 +67,31 @@ describe.skipIf(!realKind)('real kind CLI with FAKE engines', () => {
     await rm(join(fakes.binDir, 'podman'));
     const err = await tools(fakes).kind.getClusters().catch((e: unknown) => e);
     expect((err as ToolCommandError).failure).toBe('engine-missing');
+  });
+});
+
+describe.skipIf(!realKind)('real kind CLI: the engine ocilab chose, whatever the shell says', () => {
+  let fakes: FakeTools;
+  beforeEach(async () => {
+    fakes = await installFakeTools({ docker: true, podman: true, kind: false });
+    await symlink(realKind!, join(fakes.binDir, 'kind'));
+    await fakes.setState((s) => {
+      s.docker.containers['d-control-plane'] = { id: 'd', image: 'kindest/node', running: true, labels: { 'io.x-k8s.kind.cluster': 'd' }, networks: ['kind'], files: {} };
+      s.podman.containers['p-control-plane'] = { id: 'p', image: 'kindest/node', running: true, labels: { 'io.x-k8s.kind.cluster': 'p' }, networks: ['kind'], files: {} };
+    });
+  });
+  afterEach(() => fakes.remove());
+
+  it('docker chosen: a KIND_EXPERIMENTAL_PROVIDER=podman left in the environment does not reach kind', async () => {
+    // The user's shell, as a runner: the fakes' PATH and files, plus the stray variable.
+    const shell: CommandRunner = (argv, o = {}) => runCommand(argv, { ...o, env: { ...fakes.env, KIND_EXPERIMENTAL_PROVIDER: 'podman', ...o.env } });
+    expect(await new KindCli('docker', { runner: shell }).getClusters()).toEqual(['d']);
+    const inv = await fakes.invocations();
+    expect(inv.some((i) => i.tool === 'podman')).toBe(false);
+  });
+
+  it('podman chosen: kind is told podman even when the shell says docker', async () => {
+    const shell: CommandRunner = (argv, o = {}) => runCommand(argv, { ...o, env: { ...fakes.env, KIND_EXPERIMENTAL_PROVIDER: 'docker', ...o.env } });
+    expect(await new KindCli('podman', { runner: shell }).getClusters()).toEqual(['p']);
   });
 });

@@ -127,14 +127,18 @@ describe('ensureKindWithRegistry against FAKE kind/docker', { timeout: MANY_FAKE
     await ensureKindWithRegistry(kind, engine, { clusterName: 'ocilab', ownership });
     await fakes.clearLog();
     const cleaned = await cleanupKind(kind, engine, ownership);
-    expect(cleaned).toEqual({ clustersDeleted: ['ocilab'], clustersAlreadyGone: [], containersRemoved: ['kind-registry'] });
+    expect(cleaned).toEqual({ clustersDeleted: ['ocilab'], clustersAlreadyGone: [], containersRemoved: ['kind-registry'], networkRemoved: 'kind' });
     expect(await fakes.commandLines()).toEqual([
       'kind get clusters',
       'kind delete cluster --name ocilab',
       'docker ps -a --filter label=io.ocilab.managed=true --format {{.Names}}',
-      'docker rm -f kind-registry',
+      'docker rm -f -v kind-registry',
+      'kind get clusters',
+      'docker ps -a --filter network=kind --format {{.Names}}',
+      'docker network rm kind',
     ]);
     expect(Object.keys((await fakes.state()).docker.containers)).toEqual(['users-db']);
+    expect((await fakes.state()).docker.networks).not.toContain('kind');
     expect(await ownership.list()).toEqual([]);
   });
 
@@ -184,6 +188,30 @@ describe('ensureKindWithRegistry against FAKE kind/docker', { timeout: MANY_FAKE
     });
     await loadImagesIntoKind(kind, engine, 'ocilab', images);
     expect((await fakes.commandLines()).at(-1)).toBe(`kind load docker-image ${images.join(' ')} --name ocilab`);
+  });
+
+  it('loading images with podman: podman save + kind load image-archive per image (kind docker-image only sees docker)', async () => {
+    await fakes.remove();
+    fakes = await installFakeTools({ docker: true, podman: true });
+    const { kind, engine } = tools(fakes, 'podman');
+    await kind.createCluster({ name: 'ocilab' });
+    const images = ['ghcr.io/fluxcd/source-controller:v1.9.5', 'ghcr.io/stefanprodan/podinfo:6.7.1'];
+    await fakes.setState((s) => {
+      s.docker.daemon = false;
+      s.podman.images.push(...images);
+    });
+    await fakes.clearLog();
+    await loadImagesIntoKind(kind, engine, 'ocilab', images);
+    const lines = await fakes.commandLines();
+    expect(lines.some((l) => l.startsWith('kind load docker-image'))).toBe(false);
+    expect(lines.map((l) => l.replace(/\/\S*ocilab-kind-load-\w+\//g, '<tmp>/'))).toEqual([
+      'podman image inspect --format {{.Id}} ghcr.io/fluxcd/source-controller:v1.9.5',
+      'podman image inspect --format {{.Id}} ghcr.io/stefanprodan/podinfo:6.7.1',
+      'podman save -o <tmp>/ghcr.io_fluxcd_source-controller_v1.9.5.tar ghcr.io/fluxcd/source-controller:v1.9.5',
+      'kind load image-archive <tmp>/ghcr.io_fluxcd_source-controller_v1.9.5.tar --name ocilab',
+      'podman save -o <tmp>/ghcr.io_stefanprodan_podinfo_6.7.1.tar ghcr.io/stefanprodan/podinfo:6.7.1',
+      'kind load image-archive <tmp>/ghcr.io_stefanprodan_podinfo_6.7.1.tar --name ocilab',
+    ]);
   });
 
   it('warns when a reused registry is published on another port', async () => {

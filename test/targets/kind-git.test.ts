@@ -39,8 +39,13 @@ describe('kind target: ocilab Git server on the kind network gateway (FAKE docke
       const target = new KindTarget({ engine: 'docker', runner: fakeRunner(fakes), ownership: new ClusterOwnership(join(dir, 'owned.json')), client: capturingClient(), cacheDir: join(dir, 'cache'), startGitServer: recordingGitServer(calls) });
       await captured(target.prepare(ctx(dir)));
       expect(await fakes.commandLines()).toContain('docker network inspect kind --format {{json .}}');
-      expect(calls).toEqual([{ root: join(dir, 'fixtures'), host: '172.18.0.1' }]);
-      expect(target.gitUrl()).toEqual({ host: 'http://172.18.0.1:40123', cluster: 'http://172.18.0.1:40123' });
+      // the cluster clones from the gateway; this machine's own fetches (measure.compare's
+      // counting proxy fronts loopback servers only) go to the same repositories on 127.0.0.1
+      expect(calls).toEqual([
+        { root: join(dir, 'fixtures'), host: '172.18.0.1' },
+        { root: join(dir, 'fixtures'), host: '127.0.0.1' },
+      ]);
+      expect(target.gitUrl()).toEqual({ host: 'http://127.0.0.1:40123', cluster: 'http://172.18.0.1:40123' });
       expect(target.gitRoot()).toBe(join(dir, 'fixtures'));
       expect(await target.teardown(ctx(dir))).toContain('Git server http://172.18.0.1:40123 stopped');
     } finally {
@@ -57,7 +62,7 @@ describe('kind target: ocilab Git server on the kind network gateway (FAKE docke
       const target = new KindTarget({ engine: 'podman', runner: fakeRunner(fakes), ownership: new ClusterOwnership(join(dir, 'owned.json')), client: capturingClient(), cacheDir: join(dir, 'cache'), startGitServer: recordingGitServer(calls) });
       await captured(target.prepare(ctx(dir)));
       expect(await fakes.commandLines()).toContain('podman network inspect kind --format {{json .}}');
-      expect(calls.map((c) => c.host)).toEqual(['172.18.0.1']);
+      expect(calls.map((c) => c.host)).toEqual(['172.18.0.1', '127.0.0.1']);
     } finally {
       await fakes.remove();
       await rm(dir, { recursive: true, force: true });

@@ -1,0 +1,3 @@
+module ocilab.local/demo-app
+
+go 1.22

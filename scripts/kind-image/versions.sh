@@ -1,0 +1,16 @@
+# Pinned inputs of the kind node image (sourced by the other scripts here).
+# Kubernetes: the rig's version (scripts/rig/versions.sh), so the Go build cache and the
+# module downloads are shared with the rig's kube-apiserver build.
+here_kind_image="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=../rig/versions.sh
+. "$here_kind_image/../rig/versions.sh"
+KIND_KUBE_VERSION="$KUBE_VERSION"
+# etcd as `kubeadm config images list --kubernetes-version v1.36.3` names it (3.6.8-0).
+KIND_ETCD_VERSION=3.6.8
+DEBIAN_SUITE=bookworm
+DEBIAN_MIRROR="${OCILAB_KIND_MIRROR:-http://deb.debian.org/debian}"
+# What a kind node runs (KIND-NODE-IMAGE.md §4), from Debian: systemd as PID 1, containerd
+# 1.6 + runc, the CNI plugins (/usr/lib/cni), iptables/conntrack for kube-proxy, and the
+# few tools kind and kubeadm exec.
+DEBIAN_PACKAGES=systemd,systemd-sysv,dbus,iptables,nftables,iproute2,containerd,runc,containernetworking-plugins,conntrack,ethtool,socat,mount,kmod,procps,ca-certificates
+KIND_CACHE="${OCILAB_KIND_CACHE:-$HOME/.cache/ocilab-kind}"
