@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { isAlive } from '../../src/process/spawn.js';
 
-const dist = new URL('../../dist/engine/', import.meta.url);
+const dist = new URL('../../dist/process/', import.meta.url);
 const tmp = mkdtempSync(join(tmpdir(), 'ocilab-crash-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -86,7 +86,7 @@ export const settle = (ms = 30): Promise<void> => new Promise((resolve) => setTi
  * matches, or a test on it), checked at every frame Ink writes; after `timeoutMs` it fails
  * with the last frame. Resolves with that frame.
  */
-export function frameShows(r: Pick<Rendered, 'stdout' | 'frame'>, expected: string | RegExp | ((frame: string) => boolean), timeoutMs = 5_000): Promise<string> {
+export function frameShows(r: Pick<Rendered, 'stdout' | 'frame'>, expected: string | RegExp | ((frame: string) => boolean), timeoutMs = 20_000): Promise<string> {
   const test = typeof expected === 'function' ? expected : typeof expected === 'string' ? (f: string) => f.includes(expected) : (f: string) => expected.test(f);
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
