@@ -21,6 +21,9 @@ apt_pkg debootstrap debootstrap
 # network backend cni); they are a Recommends of nothing podman Depends on.
 apt_pkg containernetworking-plugins /usr/lib/cni/bridge
 apt_pkg iptables iptables
+# Container-name DNS on podman's CNI networks (kind-registry from the node and from pods);
+# without it the kind network has dns_enabled: false (docs/kind.md).
+apt_pkg golang-github-containernetworking-plugin-dnsname /usr/lib/cni/dnsname
 
 conf=/etc/containers/containers.conf
 marker="# written by ocilab scripts/ci/install-kind.sh"

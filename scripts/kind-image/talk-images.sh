@@ -65,7 +65,11 @@ image_demo_app() {
 
 names=("$@"); [ "${#names[@]}" -gt 0 ] || names=(registry source-controller kustomize-controller helm-controller demo-app)
 for n in "${names[@]}"; do
-  if [ -f "$out/$n.tar" ]; then echo "[kind-image] cached: $out/$n.tar"; continue; fi
+  if [ -f "$out/$n.tar" ]; then
+    # podman's store may have lost it (a fresh machine with a restored cache): load the archive.
+    podman load -q -i "$out/$n.tar" >/dev/null
+    echo "[kind-image] cached: $out/$n.tar (loaded into podman)"; continue
+  fi
   case "$n" in
     registry) image_registry ;;
     source-controller) image_flux source-controller "$SOURCE_CONTROLLER_VERSION" ;;
