@@ -4,7 +4,7 @@
  */
 import { stripVTControlCharacters } from 'node:util';
 import { Console } from 'node:console';
-import { afterEach, expect, onTestFinished, test } from 'vitest';
+import { afterAll, afterEach, expect, onTestFinished, test, vi } from 'vitest';
 import { buildActionRegistry } from '../../src/all-actions.js';
 import { pickerChoices } from '../../src/commands/run.js';
 import { defaultScenarioId } from '../../src/engine/catalog.js';
@@ -12,6 +12,17 @@ import { renderPicker } from '../../src/ui/app.js';
 import { ScenarioPicker, type ScenarioChoice } from '../../src/ui/components/ScenarioPicker.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
 import { FakeStdin, FakeStdout, KEY, renderAt, frameShows, type Rendered } from './render.js';
+
+// renderPicker renders as the CLI does, and Ink in CI mode (CI set) writes nothing until unmount;
+// this file reads the picker's frames, so it runs without CI (set back afterwards).
+const ci = vi.hoisted(() => {
+  const was = process.env.CI;
+  delete process.env.CI;
+  return was;
+});
+afterAll(() => {
+  if (ci !== undefined) process.env.CI = ci;
+});
 
 let ui: Rendered | undefined;
 afterEach(() => {
