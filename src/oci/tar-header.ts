@@ -4,7 +4,8 @@
  * header when a field does not fit ustar (a long name, say), and the padding after a body.
  * uid/gid 0 and empty uname/gname, as Flux's and Helm's writers set them.
  */
-import { Header, Pax } from 'tar';
+import { Header } from 'tar/header';
+import { Pax } from 'tar/pax';
 
 export interface TarHeaderFields {
   path: string;
