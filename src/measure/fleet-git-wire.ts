@@ -1,6 +1,6 @@
 /**
  * The smart-HTTP bytes a simulated source-controller sends and reads, as go-git does it
- * (protocol v0/v1 only; fluxcd/pkg git/gogit: `getRemoteHEAD` → `remote.ListContext` for the
+ * (go-git v5.19.1, the version source-controller pins: protocol v0/v1 only; fluxcd/pkg git/gogit: `getRemoteHEAD` → `remote.ListContext` for the
  * no-change check, `CloneContext` with Depth 1, single branch, no tags on a change):
  * - check: `GET <repo>/info/refs?service=git-upload-pack` without a `Git-Protocol` header, so
  *   `git http-backend` answers the full v0 ref advertisement (pkt-lines);

@@ -7,7 +7,7 @@
  * 2. Git is fetched with the git CLI (ls-remote, clone --depth 1 --single-branch --no-tags,
  *    `-c protocol.version=2`): smart HTTP protocol v2, `ls-refs` then `fetch`.
  *    source-controller uses go-git in-process (v5.19.1 in source-controller v1.9.5's go.mod),
- *    which speaks protocol v0/v1 only: one full ref advertisement (GET info/refs), then
+ *    which (v5.19.1, the version source-controller v1.9.5 pins) speaks protocol v0/v1 only: one full ref advertisement (GET info/refs), then
  *    upload-pack. Same depth, different requests.
  * 3. Archives are built by the Flux artifact builder (src/oci/artifact.ts): file modes are
  *    kept from the checkout; source-controller normalises them to 0600/0700/0750. Digests
@@ -31,7 +31,7 @@
  */
 export const LOCAL_RECONCILER_DIFFERENCES: readonly string[] = [
   'No cluster: Flux objects are held in memory by ocilab, not stored in Kubernetes.',
-  'Git is fetched with the git CLI over protocol v2 (ls-refs, then fetch; same shallow clone); source-controller uses go-git in-process, which speaks protocol v0/v1 only (a full ref advertisement, then upload-pack).',
+  'Git is fetched with the git CLI over protocol v2 (ls-refs, then fetch; same shallow clone); source-controller uses go-git v5 in-process (v5.19.1 in source-controller v1.9.5), which speaks protocol v0/v1 only (a full ref advertisement, then upload-pack).',
   'Archives keep file modes from the checkout (source-controller normalises them); digests never match a cluster byte for byte.',
   'Only the root .sourceignore is read (source-controller also reads nested ones).',
   'artifact.url is a file:// path in local storage, not the source-controller HTTP service.',
