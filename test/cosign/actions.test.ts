@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosignActions } from '../../src/cosign/actions.js';
 import type { ActionContext } from '../../src/engine/action-definition.js';
-import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { peer } from '../helpers/peers.js';
 import { pushArtifact, startDistribution, type TestRegistry } from './registry-peer.js';
-import { RunScope } from '../../src/engine/run-scope.js';
+import { actionContext } from '../helpers/action-context.js';
 
 const bin = peer('docker-registry', 'scripts/ci/install-cosign.sh');
 const cosignBin = peer('cosign', 'scripts/ci/install-cosign.sh');
@@ -26,17 +25,7 @@ describe.skipIf(!bin)('cosign actions (ocilab signer)', () => {
   beforeAll(async () => {
     reg = await startDistribution();
     workDir = await mkdtemp(join(tmpdir(), 'ocilab-cosign-actions-'));
-    ctx = {
-      signal: new AbortController().signal,
-      log: (l) => lines.push(l),
-      cleanup: new CleanupRegistry(),
-      vars: {},
-      workDir,
-      scenarioDir: workDir,
-      scope: new RunScope(),
-      target: 'local',
-      report: () => {},
-    };
+    ctx = actionContext(workDir, { log: (l) => lines.push(l) }).ctx;
   });
   afterAll(async () => {
     await reg?.stop();

@@ -30,6 +30,18 @@ export const stubbornAction = defineAction({
   run: () => new Promise(() => undefined),
 });
 
+/** Sets the run variable it names (declared in `sets`): steps whose texts show it are re-rendered. */
+export const setVarAction = defineAction({
+  name: 'test.set',
+  description: 'sets a run variable',
+  args: z.strictObject({ name: z.string(), value: z.string() }),
+  sets: { '<name>': { description: 'the variable named', names: (a) => [a.name] } },
+  async run(args, ctx) {
+    ctx.vars[args.name] = args.value;
+    return { ok: true };
+  },
+});
+
 export function testRegistry(extra: ActionDefinition<any>[] = []): ActionRegistry {
   return buildActionRegistry().register(flakyAction, stubbornAction, ...extra);
 }

@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ActionRegistry } from '../../src/engine/action-registry.js';
-import { builtinActions } from '../../src/engine/builtins/index.js';
-import { parseScenario, ScenarioLoadError } from '../../src/engine/scenario-load.js';
-
-// Builtins only, so the messages listing known actions do not change as areas add theirs.
-const registry = new ActionRegistry().register(...builtinActions);
-
-const head = `id: demo
-title: Demo
-summary: A demo.
-targets: [local]
-budget: 5m
-`;
-
-function errorOf(text: string): string {
-  try {
-    parseScenario(text, 'bad.yaml', registry);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioLoadError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a load error');
-}
+import { parseScenario } from '../../src/engine/scenario-load.js';
+import { builtinRegistry as registry, errorOf, scenarioHead as head } from './load-errors.js';
 
 describe('invalid scenario files: file:line:col, field, what was expected', () => {
   const cases: [string, string, string][] = [

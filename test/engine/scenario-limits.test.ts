@@ -7,38 +7,15 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActionRegistry } from '../../src/engine/action-registry.js';
-import { builtinActions } from '../../src/engine/builtins/index.js';
-import { loadScenarioFile, parseScenario, ScenarioLoadError } from '../../src/engine/scenario-load.js';
+import { parseScenario } from '../../src/engine/scenario-load.js';
 import { findExcessiveDepth, MAX_SCENARIO_BYTES, MAX_SCENARIO_DEPTH } from '../../src/engine/scenario-limits.js';
 import { ensureBuilt } from '../helpers/built-cli.js';
 import { runBuiltCliStreams } from '../helpers/run-cli.js';
+import { builtinRegistry as registry, errorOf, fileErrorOf, scenarioHead as head } from './load-errors.js';
 
-const registry = new ActionRegistry().register(...builtinActions);
-const head = 'id: demo\ntitle: Demo\nsummary: A demo.\ntargets: [local]\nbudget: 5m\n';
 const step = 'steps:\n  - { id: a, title: A, run: [{ print: hi }] }\n';
 const tmp = mkdtempSync(join(tmpdir(), 'ocilab-limits-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function errorOf(text: string): string {
-  try {
-    parseScenario(text, 'bad.yaml', registry);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioLoadError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a load error');
-}
-
-function fileErrorOf(path: string): string {
-  try {
-    loadScenarioFile(path, registry);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScenarioLoadError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a load error');
-}
 
 /** Seven levels of nine aliases each: 9^7 ≈ 4.8 million nodes once expanded. */
 const laughs =

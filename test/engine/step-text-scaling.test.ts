@@ -5,25 +5,12 @@
  * Counted, not timed: the number of stepTextOf calls for a 2,000-step run.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
-import { defineAction } from '../../src/engine/action-definition.js';
 import * as steps from '../../src/engine/steps.js';
-import { makeRunner } from './helpers.js';
+import { makeRunner, setVarAction } from './helpers.js';
 
 vi.mock('../../src/engine/steps.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/engine/steps.js')>();
   return { ...actual, stepTextOf: vi.fn(actual.stepTextOf) };
-});
-
-const setVar = defineAction({
-  name: 'test.set',
-  description: 'sets a run variable',
-  args: z.strictObject({ name: z.string(), value: z.string() }),
-  sets: { '<name>': { description: 'the variable named', names: (a) => [a.name] } },
-  async run(args, ctx) {
-    ctx.vars[args.name] = args.value;
-    return { ok: true };
-  },
 });
 
 describe('step texts with many steps', () => {
@@ -33,7 +20,7 @@ describe('step texts with many steps', () => {
       { length: n },
       (_, i) => `  - id: s${i}\n    title: S${i}\n    say: "on \${target}, after ${i === 0 ? 'nothing' : `\${v.${i - 1}}`}"\n    run: [{ test.set: { name: v.${i}, value: "done ${i}" } }]\n`,
     ).join('');
-    const t = makeRunner(yaml, { extraActions: [setVar] });
+    const t = makeRunner(yaml, { extraActions: [setVarAction] });
     const calls = vi.mocked(steps.stepTextOf);
     calls.mockClear();
     t.runner.start();

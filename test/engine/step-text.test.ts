@@ -2,25 +2,12 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { defineAction } from '../../src/engine/action-definition.js';
 import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { interpolateKnown } from '../../src/engine/interpolate.js';
 import { Runner } from '../../src/engine/runner.js';
 import { loadScenarioFile } from '../../src/engine/scenario-load.js';
 import { createRunStore } from '../../src/store/run-store.js';
-import { makeRunner, testRegistry } from './helpers.js';
-
-const setVar = defineAction({
-  name: 'test.set',
-  description: 'sets a run variable',
-  args: z.strictObject({ name: z.string(), value: z.string() }),
-  sets: { '<name>': { description: 'the variable named', names: (a) => [a.name] } },
-  async run(args, ctx) {
-    ctx.vars[args.name] = args.value;
-    return { ok: true };
-  },
-});
+import { makeRunner, setVarAction, testRegistry } from './helpers.js';
 
 describe('interpolateKnown', () => {
   it.each([
@@ -59,7 +46,7 @@ describe('step display text', () => {
     hint: ["try \${demo.url}"]
     run: [{ print: b }]
 `,
-      { extra: 'params: { greeting: hi }\n', extraActions: [setVar] },
+      { extra: 'params: { greeting: hi }\n', extraActions: [setVarAction] },
     );
     const store = createRunStore(t.runner);
     t.runner.start();

@@ -3,27 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ActionContext, Measurement, TargetName } from '../../src/engine/action-definition.js';
-import { CleanupRegistry } from '../../src/process/cleanup.js';
+import type { TargetName } from '../../src/engine/action-definition.js';
 import { fluxActions } from '../../src/flux/actions.js';
 import { fluxMeasure } from '../../src/flux/measure-action.js';
-import { RunScope } from '../../src/engine/run-scope.js';
+import { actionContext } from '../helpers/action-context.js';
 
 async function runOn(target: TargetName, args: Record<string, unknown>) {
   const workDir = await mkdtemp(join(tmpdir(), 'ocilab-flux-measure-'));
-  const lines: string[] = [];
-  const measured: Measurement[] = [];
-  const ctx = {
-    signal: new AbortController().signal,
-    log: (l: string) => lines.push(l),
-    cleanup: new CleanupRegistry(),
-    vars: {},
-    workDir,
-    scenarioDir: workDir,
-    scope: new RunScope(),
-    target,
-    report: (m: Measurement) => measured.push(m),
-  } as unknown as ActionContext;
+  const { ctx, lines, measurements: measured } = actionContext(workDir, { target });
   try {
     const result = await fluxMeasure.run(fluxMeasure.args.parse(args), ctx);
     return { result, lines, measured };

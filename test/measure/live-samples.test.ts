@@ -11,14 +11,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionContext, ReportedMeasurement } from '../../src/engine/action-definition.js';
-import { CleanupRegistry } from '../../src/process/cleanup.js';
+import type { ReportedMeasurement } from '../../src/engine/action-definition.js';
 import { createFixture, PRESETS } from '../../src/git/fixtures/index.js';
 import { startGitServer, type GitServer } from '../../src/git/server/server.js';
 import { measureActions } from '../../src/measure/actions.js';
 import { pushArtifact } from '../../src/oci/remote.js';
 import { startRegistry, type RegistryHandle } from '../../src/registry/server.js';
-import { RunScope } from '../../src/engine/run-scope.js';
+import { actionContext } from '../helpers/action-context.js';
 
 let root: string;
 let fixtures: string;
@@ -53,20 +52,13 @@ afterAll(async () => {
 function context() {
   const measurements: ReportedMeasurement[] = [];
   const events: ({ kind: 'sample' | 'summary'; m: ReportedMeasurement } | { kind: 'line'; line: string })[] = [];
-  const ctx: ActionContext = {
-    signal: new AbortController().signal,
+  const { ctx } = actionContext(root, {
     log: (line) => events.push({ kind: 'line', line }),
-    cleanup: new CleanupRegistry(),
-    vars: {},
-    workDir: root,
-    scenarioDir: root,
-    scope: new RunScope(),
-    target: 'local',
     report: (m) => {
       measurements.push(m);
       events.push({ kind: m.sample ? 'sample' : 'summary', m });
     },
-  };
+  });
   return { ctx, measurements, events };
 }
 

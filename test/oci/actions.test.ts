@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionContext, ReportedMeasurement } from '../../src/engine/action-definition.js';
-import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { ociActions } from '../../src/oci/actions.js';
 import { peer } from '../helpers/peers.js';
 import { startRegistry, type RunningRegistry } from './registry-peers.js';
 import { makeSourceTree } from './tree.js';
-import { RunScope } from '../../src/engine/run-scope.js';
+import { actionContext } from '../helpers/action-context.js';
 
 const hasRegistry = peer('docker-registry', 'scripts/ci/install-oci.sh');
 const action = (name: string) => ociActions.find((a) => a.name === name)!;
@@ -27,12 +26,8 @@ describe.skipIf(!hasRegistry)('oci actions', () => {
   });
 
   function ctx(): ActionContext & { reports: ReportedMeasurement[]; lines: string[] } {
-    const reports: ReportedMeasurement[] = [];
-    const lines: string[] = [];
-    return {
-      signal: new AbortController().signal, log: (l) => lines.push(l), cleanup: new CleanupRegistry(), vars: {},
-      workDir: work, scope: new RunScope(), scenarioDir: work, target: 'local', report: (m) => reports.push(m), reports, lines,
-    };
+    const { ctx, measurements, lines } = actionContext(work);
+    return Object.assign(ctx, { reports: measurements, lines });
   }
 
   it('push, tag, pull set variables and report measurements', async () => {

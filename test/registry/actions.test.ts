@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionContext } from '../../src/engine/action-definition.js';
-import { CleanupRegistry } from '../../src/process/cleanup.js';
 import { registryActions } from '../../src/registry/actions.js';
 import { ociActions } from '../../src/oci/actions.js';
-import { RunScope } from '../../src/engine/run-scope.js';
+import { actionContext } from '../helpers/action-context.js';
 
 const action = (name: string) => [...registryActions, ...ociActions].find((a) => a.name === name)!;
 const run = (name: string, args: unknown, c: ActionContext) => action(name).run(action(name).args.parse(args), c);
@@ -35,7 +34,7 @@ describe('registry actions: tls, stop, restart', () => {
     work = await mkdtemp(join(tmpdir(), 'ocilab-regact-'));
     await mkdir(join(work, 'manifests'));
     await writeFile(join(work, 'manifests', 'app.yaml'), 'kind: ConfigMap\n');
-    c = { signal: new AbortController().signal, log: () => {}, cleanup: new CleanupRegistry(), vars: {}, workDir: work, scope: new RunScope(), scenarioDir: work, target: 'local', report: () => {} };
+    c = actionContext(work).ctx;
   });
   afterEach(async () => {
     await c.cleanup.runAll();

@@ -13,7 +13,7 @@ import { PortInUseError, startRegistry, type RegistryHandle, type RequestEvent }
 import { tamperStoredBlob } from '../../src/registry/tamper.js';
 import { pushBlob, sha256 } from './client.js';
 import { rawRequest } from './raw-http.js';
-import { RunScope } from '../../src/engine/run-scope.js';
+import { actionContext } from '../helpers/action-context.js';
 
 /**
  * Resolves once the registry has logged `n` more requests: it emits 'request' when a response
@@ -154,17 +154,7 @@ describe('tamperStoredBlob', () => {
 });
 
 describe('registry actions', () => {
-  const context = (cleanup: CleanupRegistry): ActionContext => ({
-    signal: new AbortController().signal,
-    log: () => {},
-    cleanup,
-    vars: {},
-    workDir: work,
-    scenarioDir: work,
-    scope: new RunScope(),
-    target: 'local',
-    report: () => {},
-  });
+  const context = (cleanup: CleanupRegistry): ActionContext => actionContext(work, { cleanup }).ctx;
   const action = (name: string) => registryActions.find((a) => a.name === name)!;
 
   it('registry.start sets the vars and registers cleanup; registry.stop stops it', async () => {

@@ -5,11 +5,10 @@
 import { afterEach, expect, test } from 'vitest';
 import type { Measurement } from '../../src/engine/action-definition.js';
 import { fleetTableLines } from '../../src/ui/components/BarsView.js';
-import { MainScreen, type MainScreenProps } from '../../src/ui/components/MainScreen.js';
-import { initialUiState } from '../../src/ui/input.js';
+import { MainScreen } from '../../src/ui/components/MainScreen.js';
 import { chartsFrom, fleetTableFrom } from '../../src/ui/measure-bars.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
-import { header, steps, T0 } from './fixtures.js';
+import { barsOverlayProps } from './fixtures.js';
 import { renderAt, settle, type Rendered } from './render.js';
 
 const mounted: Rendered[] = [];
@@ -46,21 +45,7 @@ test('fleet figures become table rows with measured, projected and their ratio, 
 });
 
 test('the bars view shows the table under its title when a fleet was measured', async () => {
-  const props: MainScreenProps = {
-    columns: 100,
-    rows: 30,
-    header,
-    steps,
-    viewing: 1,
-    lines: [],
-    totalLines: 0,
-    logWindow: () => [],
-    measurements: FLEET,
-    samples: [],
-    ui: { ...initialUiState, overlay: 'bars' },
-    state: '▶ running 2/4',
-    now: T0 + 83_000,
-  };
+  const props = barsOverlayProps({ columns: 100, rows: 30 }, { measurements: FLEET, samples: [] });
   const r = renderAt(
     <ThemeContext.Provider value={createTheme(false)}>
       <MainScreen {...props} />

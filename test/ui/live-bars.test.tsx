@@ -19,12 +19,11 @@ import type { LiveSample } from '../../src/measure/live.js';
 import type { MetricName } from '../../src/measure/metrics.js';
 import { createRunStore } from '../../src/store/run-store.js';
 import { barCells } from '../../src/ui/components/BarsView.js';
-import { MainScreen, type MainScreenProps } from '../../src/ui/components/MainScreen.js';
-import { initialUiState } from '../../src/ui/input.js';
+import { MainScreen } from '../../src/ui/components/MainScreen.js';
 import { liveCharts } from '../../src/ui/measure-bars.js';
 import { RunApp } from '../../src/ui/RunApp.js';
 import { createTheme, ThemeContext } from '../../src/ui/theme.js';
-import { header, steps, T0 } from './fixtures.js';
+import { barsOverlayProps } from './fixtures.js';
 import { KEY, renderAt, frameShows, type Rendered } from './render.js';
 import { until } from './run-store.js';
 
@@ -78,21 +77,7 @@ function round(run: number, of: number): LiveSample[] {
 }
 
 async function barsScreen(size: { columns: number; rows: number }, samples: LiveSample[]) {
-  const props: MainScreenProps = {
-    columns: size.columns,
-    rows: size.rows,
-    header,
-    steps,
-    viewing: 1,
-    lines: [],
-    totalLines: 0,
-    logWindow: () => [],
-    measurements: [],
-    samples,
-    ui: { ...initialUiState, overlay: 'bars' },
-    state: '▶ running 2/4',
-    now: T0 + 83_000,
-  };
+  const props = barsOverlayProps(size, { measurements: [], samples });
   const r = renderAt(
     <ThemeContext.Provider value={createTheme(false)}>
       <MainScreen {...props} />
