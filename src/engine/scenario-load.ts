@@ -19,6 +19,7 @@ import type { ActionRegistry } from './action-registry.js';
 import { formatProblem, ScenarioLoadError, type LocatedProblem } from './load-errors.js';
 import { describe, diagnoseAction, formatPath, isActionPath, type PathSegment, type Problem } from './scenario-errors.js';
 import { actionOptionSchema, scenarioSchema, type Scenario } from './scenario-schema.js';
+import { ACTION_LISTS } from './scenario-names.js';
 
 export { formatProblem, ScenarioLoadError, type LocatedProblem } from './load-errors.js';
 
@@ -204,7 +205,6 @@ function checkAliases(doc: Document): { offset: number; message: string } | unde
   }
 }
 
-const ACTION_LISTS = ['run', 'check', 'solve'] as const;
 const WHOLE_PARAM = /^\$\{([A-Za-z0-9._-]+)\}$/;
 
 function paramDefaults(data: Record<string, unknown>): Map<string, string> {

@@ -7,8 +7,7 @@
 import type { ActionRegistry } from './action-registry.js';
 import type { PathSegment, Problem } from './scenario-errors.js';
 import { ACTION_MODIFIERS } from './scenario-schema.js';
-
-const ACTION_LISTS = ['run', 'check', 'solve'] as const;
+import { ACTION_LISTS } from './scenario-names.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
