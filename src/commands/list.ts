@@ -20,7 +20,7 @@ export function listCommand(): Command {
       // the actions of a scenario are checked when it runs. The build validated the shipped
       // files (catalog-index.ts); when they are not exactly those, they are loaded here.
       const { shippedScenarioFiles } = await import('../engine/scenario-files.js');
-      const { indexedRows } = await import('../engine/catalog-index.js');
+      const { indexedRows, listRow } = await import('../engine/catalog-index.js');
       let rows = indexedRows(shippedScenarioFiles());
       let invalid = 0;
       if (!rows) {
@@ -32,8 +32,7 @@ export function listCommand(): Command {
             process.stderr.write(`ocilab: invalid shipped scenario:\n${entry.error.message}\n`);
             continue;
           }
-          const s = entry.scenario;
-          rows.push({ id: s.id, title: s.title, summary: s.summary, targets: s.targets, budget: s.budget, steps: s.steps.length });
+          rows.push(listRow(entry.scenario));
         }
       }
       if (opts.json) out(`${JSON.stringify(rows, null, 2)}\n`);

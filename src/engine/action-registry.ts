@@ -10,6 +10,7 @@ import { RunScope } from './run-scope.js';
 export class ActionRegistry {
   private readonly actions = new Map<string, ActionDefinition<any>>();
   private readonly scopeSetups: ((scope: RunScope) => void)[] = [];
+  private readonly former = new Map<string, { def: ActionDefinition<any>; former: FormerName }>();
 
   /** Something every run's scope starts with, e.g. a verifier one area plugs into another's reconciler. */
   onRunScope(setup: (scope: RunScope) => void): this {
@@ -23,7 +24,6 @@ export class ActionRegistry {
     for (const setup of this.scopeSetups) setup(scope);
     return scope;
   }
-  private readonly former = new Map<string, { def: ActionDefinition<any>; former: FormerName }>();
 
   register(...defs: ActionDefinition<any>[]): this {
     for (const def of defs) {

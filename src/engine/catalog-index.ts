@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Scenario } from './scenario-schema.js';
 
 /** One row of `ocilab list` (its --json output). */
 export interface ListRow {
@@ -22,6 +23,11 @@ export interface ListRow {
   targets: string[];
   budget: string;
   steps: number;
+}
+
+/** The row `ocilab list` shows for a loaded scenario (the index records exactly this). */
+export function listRow(s: Scenario): ListRow {
+  return { id: s.id, title: s.title, summary: s.summary, targets: s.targets, budget: s.budget, steps: s.steps.length };
 }
 
 interface IndexedFile {
@@ -87,9 +93,7 @@ export async function writeCatalogIndex(out = indexFile, dir?: string, engine?: 
       invalid++;
       continue;
     }
-    const s = entry.scenario;
-    const row: ListRow = { id: s.id, title: s.title, summary: s.summary, targets: s.targets, budget: s.budget, steps: s.steps.length };
-    files.push({ file: basename(entry.file), sha256: sha256(readFileSync(entry.file)), row });
+    files.push({ file: basename(entry.file), sha256: sha256(readFileSync(entry.file)), row: listRow(entry.scenario) });
   }
   const index: CatalogIndex = { validator: validatorFingerprint(engine), files };
   writeFileSync(out, `${JSON.stringify(index, null, 1)}\n`);

@@ -7,9 +7,9 @@
  *  - every `${a.b}` must name a variable set before it is used (variableProblems).
  */
 import { interpolatedNames } from './interpolate.js';
+import { ACTION_LISTS } from './scenario-names.js';
+import { ACTION_MODIFIERS } from './scenario-schema.js';
 import type { PathSegment, Problem } from './scenario-errors.js';
-
-const ACTION_LISTS = ['run', 'check', 'solve'] as const;
 
 type ActionItem = Record<string, unknown>;
 
@@ -106,7 +106,7 @@ export function variableProblems(steps: readonly StepLike[], known: ReadonlySet<
       const local = [own[list], ...also];
       for (const [j, item] of items.entries()) {
         if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
-        const name = Object.keys(item as ActionItem).find((k) => k !== 'timeout' && k !== 'as');
+        const name = Object.keys(item as ActionItem).find((k) => !(ACTION_MODIFIERS as readonly string[]).includes(k));
         if (name === undefined) continue;
         const args = (item as ActionItem)[name];
         for (const s of stringsIn(args, ['steps', i, list, j, name])) checkRefs(s.text, s.path, local, 'earlier action');

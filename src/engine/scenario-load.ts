@@ -19,6 +19,7 @@ import type { ActionRegistry } from './action-registry.js';
 import { formatProblem, ScenarioLoadError, type LocatedProblem } from './load-errors.js';
 import { describe, diagnoseAction, formatPath, isActionPath, type PathSegment, type Problem } from './scenario-errors.js';
 import { actionOptionSchema, scenarioSchema, type Scenario } from './scenario-schema.js';
+import { ACTION_LISTS } from './scenario-names.js';
 
 export { formatProblem, ScenarioLoadError, type LocatedProblem } from './load-errors.js';
 
@@ -111,7 +112,8 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
   // Without a registry (`ocilab list`: actions are not checked) nothing is renamed or checked.
   const renamed = registry ? locate(applyRenames(data as Record<string, unknown>, registry)).map(formatProblem) : [];
   const schema = scenarioSchema(registry);
-  const result = schema.safeParse(withParamDefaults(data as Record<string, unknown>));
+  const defaults = paramDefaults(data as Record<string, unknown>);
+  const result = schema.safeParse(withParamDefaults(data as Record<string, unknown>, defaults));
   if (!result.success) {
     const optionSchema = (name: string) => actionOptionSchema(registry!.get(name)!);
     const problems = result.error.issues.flatMap((issue) =>
@@ -121,11 +123,10 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
     );
     throw new ScenarioLoadError(dedupe(locate(problems)));
   }
-  const scenario = result.data as unknown as Omit<Scenario, 'file'>;
+  const validated = result.data as unknown as Omit<Scenario, 'file'>;
   // The validated arguments (defaults filled in, a whole `${param}` read as its default) say
-  // which variables each action sets; keepParamReferences puts the written lists back.
-  const validatedSteps = scenario.steps.map((step) => ({ ...step }));
-  keepParamReferences(scenario, data as Record<string, unknown>);
+  // which variables each action sets; the scenario keeps the lists as written.
+  const scenario = { ...validated, steps: withWrittenLists(validated.steps, data as Record<string, unknown>, defaults) };
   const seen = new Map<string, number>();
   const duplicates: Problem[] = [];
   scenario.steps.forEach((step, i) => {
@@ -142,7 +143,7 @@ export function parseScenario(text: string, file: string, registry: ActionRegist
       const def = registry.get(name);
       return def ? namesSet(def, args) : [];
     };
-    const unknownVars = variableProblems(validatedSteps, known, setsOf);
+    const unknownVars = variableProblems(validated.steps, known, setsOf);
     if (unknownVars.length > 0) throw new ScenarioLoadError(dedupe(locate(unknownVars)));
   }
   return { ...scenario, file, ...(renamed.length > 0 ? { warnings: renamed } : {}) };
@@ -204,7 +205,6 @@ function checkAliases(doc: Document): { offset: number; message: string } | unde
   }
 }
 
-const ACTION_LISTS = ['run', 'check', 'solve'] as const;
 const WHOLE_PARAM = /^\$\{([A-Za-z0-9._-]+)\}$/;
 
 function paramDefaults(data: Record<string, unknown>): Map<string, string> {
@@ -223,8 +223,7 @@ function paramDefaults(data: Record<string, unknown>): Map<string, string> {
  * param's default, so `preset: "${preset}"` is checked against the action's schema with the
  * default value. At run time the argument is interpolated and validated again (execute.ts).
  */
-function withParamDefaults(data: Record<string, unknown>): Record<string, unknown> {
-  const defaults = paramDefaults(data);
+function withParamDefaults(data: Record<string, unknown>, defaults: ReadonlyMap<string, string>): Record<string, unknown> {
   if (defaults.size === 0 || !Array.isArray(data['steps'])) return data;
   const sub = (v: unknown): unknown => {
     if (typeof v === 'string') {
@@ -244,12 +243,14 @@ function withParamDefaults(data: Record<string, unknown>): Record<string, unknow
   return { ...data, steps };
 }
 
-/** The validated scenario keeps the written action lists (with their `${param}` references). */
-function keepParamReferences(scenario: Omit<Scenario, 'file'>, data: Record<string, unknown>): void {
-  if (paramDefaults(data).size === 0) return;
+/** The validated steps with their action lists as written (`${param}` references kept), when withParamDefaults changed any. */
+function withWrittenLists(steps: Scenario['steps'], data: Record<string, unknown>, defaults: ReadonlyMap<string, string>): Scenario['steps'] {
+  if (defaults.size === 0) return steps;
   const raw = data['steps'] as Record<string, unknown>[];
-  scenario.steps.forEach((step, i) => {
-    for (const k of ACTION_LISTS) if (Array.isArray(raw[i]?.[k])) (step as unknown as Record<string, unknown>)[k] = raw[i]![k];
+  return steps.map((step, i) => {
+    const copy: Record<string, unknown> = { ...step };
+    for (const k of ACTION_LISTS) if (Array.isArray(raw[i]?.[k])) copy[k] = raw[i]![k];
+    return copy as unknown as typeof step;
   });
 }
 

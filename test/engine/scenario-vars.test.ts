@@ -83,6 +83,11 @@ describe('${a.b} references are checked at load', () => {
     expect(load(`${head}params: { who: lab }\nsteps:\n  - id: a\n    title: A\n    run: [{ demo.key: { name: "\${who}" } }, { print: "\${lab.pub}" }]\n`).steps).toHaveLength(1);
   });
 
+  it('the loaded scenario keeps a whole-param argument as written, for the run to fill in with the value given then', () => {
+    const loaded = load(`${head}params: { who: lab }\nsteps:\n  - id: a\n    title: A\n    run: [{ demo.key: { name: "\${who}" } }]\n`);
+    expect(loaded.steps[0]!.run).toEqual([{ 'demo.key': { name: '${who}' } }]);
+  });
+
   it('params (dotted too) and built-ins are known; undotted unknown names are left for the shell; $${…} is literal', () => {
     const text = `${head}params: { app.name: web }\nsteps:\n  - id: a\n    title: A\n    run: [{ shell: "echo \${app.name} \${target} \${scenario.dir} \${run.workDir} \${HOME} $\${not.a.var}" }]\n`;
     expect(load(text).steps).toHaveLength(1);
