@@ -16,6 +16,8 @@ stop_registry_service
 # openssl makes the token-issuer certificate of the token-auth test (test/oci/token-server.ts).
 apt_pkg openssl openssl
 
-go_tool registry github.com/distribution/distribution/v3/cmd/registry "$DISTRIBUTION_V3"
+# Static (CGO_ENABLED=0): scripts/kind-image/talk-images.sh packs this same binary as the kind
+# cluster's registry:3 image instead of compiling distribution v3 a second time.
+CGO_ENABLED=0 go_tool registry github.com/distribution/distribution/v3/cmd/registry "$DISTRIBUTION_V3"
 go_tool crane github.com/google/go-containerregistry/cmd/crane "$GGCR"
 log "done: $(command -v docker-registry) $GOBIN_DIR/registry $GOBIN_DIR/crane"

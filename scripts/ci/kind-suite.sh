@@ -2,28 +2,38 @@
 # The talk on a real kind cluster (podman provider), offline: builds what is missing of the
 # node image and the talk's images (scripts/kind-image/, cached under ~/.cache/ocilab-kind),
 # then runs cosign-verify, helm-oci and git-vs-oci with --target kind, checks the demo
-# Deployments Ready, and cleans up (no container, network or volume left).
-# NOT run by .ci/run (its install-*.sh loop would): a cold build adds about 44 minutes
-# (docs/kind.md, "Proven here / not yet"), over the 70-minute CI budget for now.
-# Needs: root, scripts/ci/install-kind.sh, install-kube.sh, install-rig.sh (the Flux and
-# kube-apiserver binaries), npm run build.
+# Deployments Available, proves the registry mirror (an image pushed to localhost:5001 runs,
+# pulled by the node's containerd through hosts.toml), and cleans up (no container, network
+# or volume left). Run by .ci/run after the rig suite (docs/kind.md, "In CI").
+# Needs: root, scripts/ci/install-kind.sh, install-kube.sh (kind), install-oci.sh (crane),
+# install-rig.sh (the Flux and kube-apiserver binaries), npm run build.
 # Order: git-vs-oci last, its fleet's pods fill the one node's CPU requests (docs/kind.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 k=scripts/kind-image
 export PATH="$PATH:$(go env GOPATH)/bin"
+. $k/versions.sh
 stamp() { echo "[kind-suite $(date +%T)] $*"; }
+kubectl="$KIND_CACHE/kube-$KIND_KUBE_VERSION/kubectl"
 
-stamp "build what is missing"
-nice -n 19 bash $k/rootfs.sh
-nice -n 19 bash $k/build-kube.sh kubelet kubeadm kubectl
-nice -n 19 bash $k/build-kube.sh kube-controller-manager kube-scheduler kube-proxy
+stamp "build what is missing (debootstrap in the background, beside the Go builds)"
+nice -n 19 bash $k/rootfs.sh > "${TMPDIR:-/tmp}/ocilab-rootfs.log" 2>&1 &
+rootfs_pid=$!
+nice -n 19 bash $k/build-kube.sh kubelet kubeadm kubectl kube-controller-manager kube-scheduler kube-proxy
 nice -n 19 bash $k/images.sh
 nice -n 19 bash $k/talk-images.sh
 bash $k/flux-install.sh "${XDG_CACHE_HOME:-$HOME/.cache}/ocilab/flux/install.yaml"
-. $k/versions.sh
+if ! wait "$rootfs_pid"; then cat "${TMPDIR:-/tmp}/ocilab-rootfs.log" >&2; exit 1; fi
+cat "${TMPDIR:-/tmp}/ocilab-rootfs.log"
 node_image="localhost/ocilab/kind-node:$KIND_KUBE_VERSION"
 if ! podman image exists "$node_image" || [ "${OCILAB_KIND_REBUILD_NODE:-}" = 1 ]; then nice -n 19 bash $k/node.sh; fi
+
+# Offline: this machine reaches package registries only; say whether image registries answer.
+if curl -s -o /dev/null --max-time 5 https://registry-1.docker.io/v2/ || curl -s -o /dev/null --max-time 5 https://ghcr.io/v2/; then
+  stamp "note: an image registry answers from here, so this run does not prove it works offline"
+else
+  stamp "offline: docker.io and ghcr.io do not answer from here; every image comes from this machine"
+fi
 
 export KIND_EXPERIMENTAL_PROVIDER=podman OCILAB_KIND_NODE_IMAGE="$node_image" OCILAB_KIND_CONFIG="$PWD/$k/kind-config.yaml"
 trap 'stamp cleanup; node dist/cli.js cleanup --target kind || true' EXIT
@@ -32,8 +42,19 @@ for s in cosign-verify helm-oci git-vs-oci; do
   node dist/cli.js run "$s" --target kind --plain
 done
 stamp "demo Deployments"
-kubectl --context kind-ocilab -n demo-signed wait --for=condition=Available deploy/podinfo --timeout=120s
-kubectl --context kind-ocilab -n demo-helm wait --for=condition=Available deploy/demo-helm-podinfo-lite --timeout=120s
+"$kubectl" --context kind-ocilab -n demo-signed wait --for=condition=Available deploy/podinfo --timeout=120s
+"$kubectl" --context kind-ocilab -n demo-helm wait --for=condition=Available deploy/demo-helm-podinfo-lite --timeout=120s
+
+stamp "registry mirror: push the demo image to localhost:5001, run it from there"
+ref=localhost:5001/ocilab-ci/demo-app:mirror-proof
+crane push "$KIND_CACHE/talk/demo-app.tar" "$ref"
+"$kubectl" --context kind-ocilab delete deployment mirror-proof --ignore-not-found >/dev/null
+"$kubectl" --context kind-ocilab create deployment mirror-proof --image="$ref"
+"$kubectl" --context kind-ocilab wait --for=condition=Available deploy/mirror-proof --timeout=120s
+# The node's containerd asked kind-registry (hosts.toml) for that manifest, naming localhost:5001.
+podman logs kind-registry 2>&1 | grep 'ocilab-ci/demo-app/manifests/mirror-proof' | grep -m1 'containerd/' ||
+  { echo "kind-registry's log has no containerd request for $ref" >&2; exit 1; }
+
 trap - EXIT
 stamp cleanup
 node dist/cli.js cleanup --target kind

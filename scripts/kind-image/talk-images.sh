@@ -2,7 +2,8 @@
 # The images the talk needs on top of the node's own, built offline and packed like
 # images.sh's (no pulls): into podman's store under the refs ocilab's kind target asks for
 # (src/kind/images.ts) and as docker archives in $KIND_CACHE/talk/<name>.tar. Cached per archive.
-#   registry              distribution v3 (github.com/distribution/distribution/v3/cmd/registry),
+#   registry              distribution v3 (github.com/distribution/distribution/v3/cmd/registry;
+#                         install-oci.sh's static peer binary when it is that version),
 #                         as registry:3 with the upstream image's config-dev.yml, CMD and volume
 #   source-controller, kustomize-controller, helm-controller
 #                         the rig's binaries (scripts/rig/build.sh) at the rig's versions, as
@@ -28,6 +29,13 @@ build_go() { # <out binary> <module dir> <package> <label>
 
 image_registry() {
   local bin="$KIND_CACHE/registry-$REGISTRY_VERSION" src d="$work/registry"
+  local peer; peer="$(go env GOPATH)/bin/registry"
+  # scripts/ci/install-oci.sh's peer binary when it is this version and static: no second build.
+  if [ ! -x "$bin" ] && [ -x "$peer" ] && go version -m "$peer" 2>/dev/null | grep -q "^[[:space:]]*mod[[:space:]]*github.com/distribution/distribution/v3[[:space:]]*$REGISTRY_VERSION" &&
+     go version -m "$peer" | grep -q 'CGO_ENABLED=0'; then
+    echo "[kind-image] registry $REGISTRY_VERSION: the peer binary $peer (static)"
+    install -m 0755 "$peer" "$bin"
+  fi
   if [ ! -x "$bin" ]; then
     mkdir -p "$work/registry-mod"
     (cd "$work/registry-mod" && go mod init ocilab.local/kind-registry >/dev/null 2>&1 &&
