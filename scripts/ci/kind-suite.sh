@@ -52,8 +52,9 @@ crane push "$KIND_CACHE/talk/demo-app.tar" "$ref"
 "$kubectl" --context kind-ocilab create deployment mirror-proof --image="$ref"
 "$kubectl" --context kind-ocilab wait --for=condition=Available deploy/mirror-proof --timeout=120s
 # The node's containerd asked kind-registry (hosts.toml) for that manifest, naming localhost:5001.
-podman logs kind-registry 2>&1 | grep 'ocilab-ci/demo-app/manifests/mirror-proof' | grep -m1 'containerd/' ||
-  { echo "kind-registry's log has no containerd request for $ref" >&2; exit 1; }
+asked=$(podman logs kind-registry 2>&1 | grep 'ocilab-ci/demo-app/manifests/mirror-proof?ns=localhost%3A5001' | grep 'useragent="containerd/' || true)
+[ -n "$asked" ] || { echo "kind-registry's log has no containerd request for $ref" >&2; exit 1; }
+echo "registry log: ${asked%%$'\n'*}"
 
 trap - EXIT
 stamp cleanup
