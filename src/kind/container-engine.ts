@@ -174,6 +174,11 @@ export class ContainerEngine {
     await this.tool.change(['save', '-o', file, image], { timeoutMs: 10 * 60_000, ...call });
   }
 
+  /** `load -i <file>`: an archive `save` wrote back into the engine's store (offline, from prepare's cache). */
+  async load(file: string, call: CallOptions = {}): Promise<void> {
+    await this.tool.change(['load', '-i', file], { timeoutMs: 10 * 60_000, ...call });
+  }
+
   /** Is the image in the engine's local store? (false in dry-run) */
   async hasImage(ref: string, call: CallOptions = {}): Promise<boolean> {
     const r = await this.tool.query(['image', 'inspect', '--format', '{{.Id}}', ref], call);

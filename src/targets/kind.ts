@@ -103,12 +103,14 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
     const tool = { runner, plan, signal: ctx.signal, log: plan ? undefined : (l: string) => ctx.log(l) };
     const engine = new ContainerEngine(engineName, tool);
     const kind = new KindCli(engineName, tool);
+    const settings = kindCreateSettings(this.options);
+    await this.restoreFromCache(engine, [KIND_REGISTRY.image, ...(settings.nodeImage ? [settings.nodeImage] : [])], ctx, say);
     const setup = await ensureKindWithRegistry(
       kind,
       engine,
       {
         clusterName: this.clusterName,
-        ...kindCreateSettings(this.options),
+        ...settings,
         ownership: this.options.ownership ?? new ClusterOwnership(),
       },
       { signal: ctx.signal },
@@ -307,6 +309,23 @@ export class KindTarget extends KubeTarget<KindTargetOptions> {
       return new KubeClient(kc, { plan: this.plan });
     }
     return new KubeClient(loadKubeConfig({ context: this.context, kubeconfigPath: this.options.kubeconfigPath }));
+  }
+
+  /**
+   * Offline: images the bring-up takes from the engine's store (registry:3 for the registry
+   * container, the node image for `kind create cluster --image`) that the store lacks are loaded
+   * back from prepare's archives (`<engine> load -i`). One in neither is left to the engine,
+   * whose own error then says what is missing. In dry-run the store answers "absent", so an
+   * archive in the cache shows as a planned load, as on a fresh machine.
+   */
+  private async restoreFromCache(engine: ContainerEngine, images: string[], ctx: TargetContext, say: (l: string) => void): Promise<void> {
+    for (const image of images) {
+      if (await engine.hasImage(image, { signal: ctx.signal })) continue;
+      const archive = join(imagesDir(this.cacheDir), imageArchiveName(image));
+      if (!existsSync(archive)) continue;
+      await engine.load(archive, { signal: ctx.signal });
+      say(`${this.plan ? 'would load' : 'loaded'} ${image} into ${engine.name} from ${archive} (prepare's cache)`);
+    }
   }
 
   /**

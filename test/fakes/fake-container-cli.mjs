@@ -224,6 +224,18 @@ switch (cmd) {
     writeFileSync(file, `FAKE image archive of ${ref}\n`);
     break;
   }
+  case 'load': {
+    // `load -i <file>`: reads the FAKE archive `save` wrote to learn the ref, puts it in the store.
+    const file = flagValues(rest, '-i')[0];
+    const { existsSync, readFileSync } = await import('node:fs');
+    if (!file || !existsSync(file)) fail(isDocker ? `open ${file}: no such file or directory` : `Error: open ${file}: no such file or directory`, isDocker ? 1 : 125);
+    const ref = /^FAKE image archive of (\S+)\n?$/.exec(readFileSync(file, 'utf8'))?.[1];
+    if (!ref) fail(`fake ${engine}: ${file} is not an archive the fake save wrote`, 2);
+    if (!e.images.includes(ref)) e.images.push(ref);
+    saveState(state);
+    out(`Loaded image: ${ref}\n`);
+    break;
+  }
   default:
     fail(`fake ${engine}: unsupported command ${cmd}`, 2);
 }

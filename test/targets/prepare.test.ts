@@ -3,9 +3,9 @@
  * --export`, images pulled and saved, and only what really got cached is recorded.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContainerEngine } from '../../src/kind/container-engine.js';
 import { Tool } from '../../src/kind/tool.js';
@@ -97,6 +97,88 @@ describe('ocilab prepare --target kind', () => {
       const result = await prepareKindCache({ engine: new ContainerEngine('docker', { runner }), flux: new Tool('flux', { runner: (argv, o) => runner(argv, { ...o, env: { ...o?.env, PATH: fakes.binDir } }) }), cacheDir, log: () => undefined });
       expect(existsSync(fluxManifestsFile(cacheDir))).toBe(false);
       expect(result.missing[0]).toMatch(/flux CLI is not installed.*https:\/\/github.com\/fluxcd\/flux2\/releases\/download\/v2.9.5\/install.yaml/);
+      expect((await readCacheRecord(cacheDir)).items.some((i) => i.what === 'flux-manifests')).toBe(false);
+    } finally {
+      await fakes.remove();
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('offline: an image pull cannot reach but the store holds is saved anyway, said so; only one in neither is missing', async () => {
+    const fakes = await installFakeTools({ docker: false, podman: true });
+    const cacheDir = await mkdtemp(join(tmpdir(), 'ocilab-cache-'));
+    const node = 'localhost/ocilab/kind-node:v1.36.3';
+    try {
+      await writeFile(join(fakes.dir, 'export.yaml'), EXPORT);
+      await writeFile(join(fakes.binDir, 'flux'), `#!/bin/sh\n# FAKE flux for ocilab tests\n[ "$1" = version ] && { echo "flux: v2.9.5"; exit 0; }\n[ "$1" = install ] && [ "$2" = --export ] && { cat "${join(fakes.dir, 'export.yaml')}"; exit 0; }\nexit 2\n`);
+      await chmod(join(fakes.binDir, 'flux'), 0o755);
+      await fakes.setState((s) => {
+        // built here, never pulled: in the store, unreachable for pull (the network is cut)
+        s.podman.images = ['registry:3', node, 'ghcr.io/fluxcd/source-controller:v1.9.5', 'ghcr.io/stefanprodan/podinfo:6.7.1'];
+        s.podman.unreachable = ['registry:3', node, 'ghcr.io/fluxcd/source-controller:v1.9.5', 'ghcr.io/stefanprodan/podinfo:6.7.1', 'ghcr.io/fluxcd/helm-controller:v1.6.4'];
+      });
+      const runner = fakeRunner(fakes);
+      const lines: string[] = [];
+      const result = await prepareKindCache({ engine: new ContainerEngine('podman', { runner }), flux: new Tool('flux', { runner }), cacheDir, nodeImage: node, log: (l) => lines.push(l) });
+      expect(result.missing).toHaveLength(1);
+      expect(result.missing[0]).toMatch(/^ghcr.io\/fluxcd\/helm-controller:v1.6.4: `podman pull ghcr.io\/fluxcd\/helm-controller:v1.6.4` failed .*no such host/);
+      const images = result.cached.filter((c) => c.what === 'image');
+      expect(images.map((c) => c.name)).toEqual(['registry:3', 'ghcr.io/fluxcd/source-controller:v1.9.5', 'ghcr.io/fluxcd/kustomize-controller:v1.9.5', 'ghcr.io/stefanprodan/podinfo:6.7.1', node]);
+      const local = images.find((c) => c.name === node)!;
+      expect(local.source).toMatch(/^podman save \(already in the local store; pull failed: `podman pull localhost\/ocilab\/kind-node:v1.36.3` failed \(exit 1\): .*no such host/);
+      expect(images.find((c) => c.name === 'ghcr.io/fluxcd/kustomize-controller:v1.9.5')!.source).toBe('podman pull + podman save');
+      expect(await readFile(local.file, 'utf8')).toBe(`FAKE image archive of ${node}\n`);
+      expect(lines.some((l) => l.startsWith(`${node}: pull failed`) && l.includes('saving the copy in the podman store'))).toBe(true);
+      const record = await readCacheRecord(cacheDir);
+      expect(record.items.find((i) => i.name === node)?.source).toBe(local.source);
+      expect(record.items.map((i) => i.name)).not.toContain('ghcr.io/fluxcd/helm-controller:v1.6.4');
+    } finally {
+      await fakes.remove();
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('no flux CLI, or a failing export: manifests already in the cache (with Deployments) are kept, and their images used', async () => {
+    // Written by scripts/kind-image/flux-install.sh or an earlier prepare; a helm-controller tag the defaults do not have.
+    const kept = EXPORT.replace('helm-controller:v1.6.4', 'helm-controller:v1.6.9');
+    for (const flux of ['none', 'failing'] as const) {
+      const fakes = await installFakeTools();
+      const cacheDir = await mkdtemp(join(tmpdir(), 'ocilab-cache-'));
+      try {
+        await mkdir(dirname(fluxManifestsFile(cacheDir)), { recursive: true });
+        await writeFile(fluxManifestsFile(cacheDir), kept);
+        if (flux === 'failing') {
+          await writeFile(join(fakes.binDir, 'flux'), `#!/bin/sh\n# FAKE flux for ocilab tests\n[ "$1" = version ] && { echo "flux: v2.9.5"; exit 0; }\necho "✗ install failed: something" >&2\nexit 1\n`);
+          await chmod(join(fakes.binDir, 'flux'), 0o755);
+        }
+        const runner = fakeRunner(fakes);
+        const lines: string[] = [];
+        const result = await prepareKindCache({ engine: new ContainerEngine('docker', { runner }), flux: new Tool('flux', { runner: (argv, o) => runner(argv, { ...o, env: { ...o?.env, PATH: fakes.binDir } }) }), cacheDir, log: (l) => lines.push(l) });
+        expect(result.missing, flux).toEqual([]);
+        expect(await readFile(fluxManifestsFile(cacheDir), 'utf8')).toBe(kept);
+        const manifests = result.cached[0]!;
+        expect(manifests).toMatchObject({ what: 'flux-manifests', file: fluxManifestsFile(cacheDir) });
+        expect(manifests.source).toMatch(flux === 'none' ? /^already in the cache, kept \(the flux CLI is not installed\)$/ : /^already in the cache, kept \(`flux install --export` failed \(exit 1\): ✗ install failed: something\)$/);
+        expect(lines.some((l) => l.startsWith(`Flux install manifests: already cached in ${fluxManifestsFile(cacheDir)}, kept`))).toBe(true);
+        expect(result.cached.map((c) => c.name)).toContain('ghcr.io/fluxcd/helm-controller:v1.6.9');
+        expect(result.cached.map((c) => c.name)).not.toContain('ghcr.io/fluxcd/helm-controller:v1.6.4');
+        expect((await readCacheRecord(cacheDir)).items.find((i) => i.what === 'flux-manifests')?.source).toBe(manifests.source);
+      } finally {
+        await fakes.remove();
+        await rm(cacheDir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('a manifests file without Deployments is not kept: missing, with the release URL', async () => {
+    const fakes = await installFakeTools();
+    const cacheDir = await mkdtemp(join(tmpdir(), 'ocilab-cache-'));
+    try {
+      await mkdir(dirname(fluxManifestsFile(cacheDir)), { recursive: true });
+      await writeFile(fluxManifestsFile(cacheDir), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: flux-system}\n');
+      const runner = fakeRunner(fakes);
+      const result = await prepareKindCache({ engine: new ContainerEngine('docker', { runner }), flux: new Tool('flux', { runner: (argv, o) => runner(argv, { ...o, env: { ...o?.env, PATH: fakes.binDir } }) }), cacheDir, log: () => undefined });
+      expect(result.missing[0]).toMatch(/flux CLI is not installed.*releases\/download\/v2.9.5\/install.yaml/);
       expect((await readCacheRecord(cacheDir)).items.some((i) => i.what === 'flux-manifests')).toBe(false);
     } finally {
       await fakes.remove();
