@@ -5,7 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { appCleanup } from '../process/shutdown.js';
-import { ContainerEngine } from '../kind/container-engine.js';
+import { ContainerEngine, type EngineName } from '../kind/container-engine.js';
+import type { KindTargetOptions } from '../targets/kind.js';
 import { DEFAULT_CLUSTER_NAME } from '../kind/kind-cli.js';
 import { detectProvider } from '../kind/provider.js';
 import { Tool } from '../kind/tool.js';
@@ -18,6 +19,16 @@ interface PrepareFlags {
   warm?: boolean;
   nodeImage?: string;
   clusterName?: string;
+}
+
+/** The kind target `--warm` brings up: the node image given to prepare is the one the cluster is created with. */
+export function warmTargetOptions(flags: Pick<PrepareFlags, 'cacheDir' | 'nodeImage' | 'clusterName'>, engine: EngineName): KindTargetOptions {
+  return {
+    engine,
+    cacheDir: flags.cacheDir,
+    ...(flags.clusterName ? { clusterName: flags.clusterName } : {}),
+    ...(flags.nodeImage ? { nodeImage: flags.nodeImage } : {}),
+  };
 }
 
 export function prepareCommand(): Command {
@@ -40,7 +51,7 @@ export function prepareCommand(): Command {
       for (const m of result.missing) log(`  - ${m}`);
       if (flags.warm) {
         const { KindTarget } = await import('../targets/kind.js');
-        const target = new KindTarget({ engine: found.engine, cacheDir: flags.cacheDir, ...(flags.clusterName ? { clusterName: flags.clusterName } : {}) });
+        const target = new KindTarget(warmTargetOptions(flags, found.engine));
         const ac = new AbortController();
         await target.prepare({ signal: ac.signal, log, cleanup: appCleanup, workDir: flags.cacheDir });
         log(`warm: kind cluster ${target.clusterName} is up with the registry and Flux`);
