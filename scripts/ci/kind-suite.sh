@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The talk on a real kind cluster (podman provider), offline: builds what is missing of the
 # node image and the talk's images (scripts/kind-image/, cached under ~/.cache/ocilab-kind),
-# then runs cosign-verify, helm-oci and git-vs-oci with --target kind, checks the demo
+# caches them with `ocilab prepare` and removes them from podman's store (the runs must use
+# prepare's cache), then runs cosign-verify, helm-oci and git-vs-oci with --target kind, checks the demo
 # Deployments Available, proves the registry mirror (an image pushed to localhost:5001 runs,
 # pulled by the node's containerd through hosts.toml), and cleans up (no container, network
 # or volume left). Run by .ci/run after the rig suite (docs/kind.md, "In CI").
@@ -36,6 +37,17 @@ else
 fi
 
 export KIND_EXPERIMENTAL_PROVIDER=podman OCILAB_KIND_NODE_IMAGE="$node_image" OCILAB_KIND_CONFIG="$PWD/$k/kind-config.yaml"
+
+# The offline promise: `ocilab prepare` caches what a run needs (here from podman's store, as
+# nothing can be pulled), then every one of those images leaves the store, so the runs below
+# can only get them from prepare's cache (registry:3 and the node image loaded back into
+# podman, the Flux controllers and the demo app loaded onto the node from the archives).
+stamp "ocilab prepare --target kind --node-image $node_image"
+node dist/cli.js prepare --target kind --node-image "$node_image"
+stamp "remove the prepared images from podman's store"
+podman rmi docker.io/library/registry:3 ghcr.io/fluxcd/source-controller:"$SOURCE_CONTROLLER_VERSION" \
+  ghcr.io/fluxcd/kustomize-controller:"$KUSTOMIZE_CONTROLLER_VERSION" ghcr.io/fluxcd/helm-controller:"$HELM_CONTROLLER_VERSION" \
+  ghcr.io/stefanprodan/podinfo:6.7.1 "$node_image"
 trap 'stamp cleanup; node dist/cli.js cleanup --target kind || true' EXIT
 for s in cosign-verify helm-oci git-vs-oci; do
   stamp "ocilab run $s --target kind"
