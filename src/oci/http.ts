@@ -105,7 +105,10 @@ export class HttpConnections {
       signal?.addEventListener('abort', onAbort, { once: true });
       const done = (): void => signal?.removeEventListener('abort', onAbort);
       req.on('timeout', () => fail(new HttpTimeoutError(response ? 'BODY_TIMEOUT' : req.socket?.connecting ? 'CONNECT_TIMEOUT' : 'HEADERS_TIMEOUT', timeoutMs)));
+      const body = call.body;
+      const stream = body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? undefined : body;
       req.on('error', (err) => {
+        stream?.destroy(); // a request that failed half way leaves no open file behind
         if (response) return void response.destroy(err); // after the headers: the body's error
         done();
         reject(err);
@@ -115,11 +118,11 @@ export class HttpConnections {
         res.on('close', done);
         resolve({ statusCode: res.statusCode ?? 0, headers: distinct(res), body: withReaders(res) });
       });
-      const body = call.body;
-      if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);
+      if (stream === undefined) req.end(body as Buffer | string | undefined);
       else {
-        body.on('error', (err) => req.destroy(err));
-        body.pipe(req);
+        stream.on('error', (err) => req.destroy(err));
+        req.on('close', () => stream.destroy());
+        stream.pipe(req);
       }
     });
   }

@@ -3,6 +3,7 @@
  * on beyond the client tests (client-failures.test.ts): connections kept alive, a stall inside
  * a body, an abort after the headers, repeated headers, a large body dropped.
  */
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpConnections, HttpTimeoutError } from '../../src/oci/http.js';
 import { startFakeRegistry, type FakeRegistry, type Handler } from './fake-registry.js';
@@ -104,5 +105,20 @@ describe('HttpConnections', () => {
     await (await c.request(`${f.url}/big`, GET)).body.dump();
     expect(await (await c.request(`${f.url}/small`, GET)).body.text()).toBe('small');
     expect(ports.size).toBe(2);
+  });
+
+  it('a streamed body is closed when the connection fails half way', async () => {
+    const f = await fake(() => undefined);
+    let sent = 0;
+    const body = new Readable({
+      read() {
+        sent += 64 * 1024;
+        this.push(Buffer.alloc(64 * 1024));
+        if (sent === 256 * 1024) setImmediate(() => void f.close()); // the registry goes away in the middle
+      },
+    });
+    const err = await connections().request(`${f.url}/upload`, { method: 'PUT', headers: { 'content-length': String(64 * 1024 * 1024) }, body }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(body.destroyed).toBe(true);
   });
 });
