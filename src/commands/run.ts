@@ -23,6 +23,8 @@ import { DEFAULT_CLUSTER_NAME } from '../kind/kind-cli.js';
 import type { Plan } from '../kube/plan.js';
 import type { TargetSettings } from '../targets/index.js';
 import type { LoadingFrame } from '../ui/loading.js';
+import { loadingLines } from '../ui/loading-text.js';
+import { writeEarlyFrame } from '../ui/early-frame.js';
 import { recordRun } from '../record/record-run.js';
 import { startNotesOrWarn } from '../notes/presenter.js';
 import { fallbackText } from '../record/fallback.js';
@@ -150,8 +152,18 @@ export async function runScenario(ref: string | undefined, opts: RunOptions): Pr
 }
 
 async function showLoading(ref: string, opts: RunOptions): Promise<LoadingFrame | undefined> {
-  const { renderLoading } = await import('../ui/loading.js');
-  const frame = renderLoading(ref, { color: colorEnabled(process.stdout) });
+  if (!process.stdin.isTTY) return undefined; // renderApp says why
+  const color = colorEnabled(process.stdout);
+  // Ink takes a good part of the time to the first frame to import: the frame is written as
+  // plain text first, then erased just before Ink draws the same lines.
+  const early = writeEarlyFrame(process.stdout, loadingLines(ref, { color, columns: process.stdout.columns }));
+  let renderLoading;
+  try {
+    ({ renderLoading } = await import('../ui/loading.js'));
+  } finally {
+    early.close();
+  }
+  const frame = renderLoading(ref, { color });
   await new Promise<void>((resolve) => setImmediate(resolve)); // let Ink write it before the heavy imports
   return frame;
 }

@@ -7,16 +7,9 @@
 import type { KeyObject } from 'node:crypto';
 import { bundleFromJSON, isBundleWithDsseEnvelope, type Bundle } from '@sigstore/bundle';
 import { toSignedEntity, Verifier, type TrustMaterial } from '@sigstore/verify';
+import { IN_TOTO_PAYLOAD_TYPE, type NamedPublicKey } from './bundle-format.js';
 
-export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
-export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
-export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
-
-export interface NamedPublicKey {
-  /** How the key is named in messages: a file name or Secret key, never its bytes. */
-  name: string;
-  key: KeyObject;
-}
+export { BUNDLE_MEDIA_TYPE, COSIGN_SIGN_PREDICATE, IN_TOTO_PAYLOAD_TYPE, type NamedPublicKey } from './bundle-format.js';
 
 export type BundleCheck =
   | { ok: true; keyName: string; subjectDigest: string; predicateType: string }

@@ -7,9 +7,11 @@
  * Secretbox (XSalsa20-Poly1305) comes from @noble/ciphers; scrypt from node:crypto.
  */
 import { createPrivateKey, createPublicKey, randomBytes, scrypt, type KeyObject } from 'node:crypto';
-import { secretbox } from '@noble/ciphers/salsa.js';
 import { CosignError } from './errors.js';
 import { decodePem, encodePem } from './pem.js';
+
+/** The cipher, loaded only to encrypt or decrypt a private key (`cosign verify` reads public keys only). */
+const loadSecretbox = async () => (await import('@noble/ciphers/salsa.js')).secretbox;
 
 export const SIGSTORE_PRIVATE_KEY_LABEL = 'ENCRYPTED SIGSTORE PRIVATE KEY';
 export const COSIGN_PRIVATE_KEY_LABEL = 'ENCRYPTED COSIGN PRIVATE KEY';
@@ -46,6 +48,7 @@ export async function encryptPrivateKey(
   password: Uint8Array,
   params: ScryptParams = SCRYPT_DEFAULT,
 ): Promise<string> {
+  const secretbox = await loadSecretbox();
   const salt = randomBytes(32);
   const nonce = randomBytes(24);
   const key = await deriveKey(password, salt, params);
@@ -95,6 +98,7 @@ export async function decryptPrivateKey(pemText: string, password: Uint8Array, s
   if (nonce.length !== 24 || ciphertext.length <= 16) {
     throw new CosignError('KEY_FILE_MALFORMED', `${source}: nonce or ciphertext has the wrong length`);
   }
+  const secretbox = await loadSecretbox();
   const key = await deriveKey(password, salt, envelope.kdf.params);
   let pkcs8: Uint8Array;
   try {

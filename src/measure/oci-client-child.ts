@@ -16,14 +16,13 @@
  * exit 1 with the error on stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { memoryUsage } from 'node:process';
 import { performance } from 'node:perf_hooks';
 import { RegistryClient } from '../oci/client.js';
 import { parseReference } from '../oci/reference.js';
 import { pullArtifact } from '../oci/remote.js';
-import { request } from 'undici';
 
 /** What the child reports on stdout (one JSON line). */
 export interface OciChildReport {
@@ -47,17 +46,19 @@ export interface OciChildReport {
 }
 
 /**
- * Ready the HTTP stack before the measured work: undici compiles its HTTP parser on a
- * process's first request, a cost a long-running client (a controller) pays once. One request
- * to a server of our own on loopback, so the measured registry sees nothing of it.
+ * Ready the HTTP stack before the measured work (node:http, which the client's transport uses:
+ * its first request sets up the parser and the agent), a cost a long-running client (a
+ * controller) pays once. One request to a server of our own on loopback, so the measured
+ * registry sees nothing of it.
  */
 async function readyHttpStack(): Promise<void> {
   const server = createServer((_req, res) => res.end('ok'));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const { port } = server.address() as AddressInfo;
-    const res = await request(`http://127.0.0.1:${port}/`);
-    await res.body.text();
+    await new Promise<void>((resolve, reject) => {
+      get(`http://127.0.0.1:${port}/`, (res) => res.resume().on('end', resolve).on('error', reject)).on('error', reject);
+    });
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

@@ -2,7 +2,7 @@
  * Registry authentication: WWW-Authenticate challenges and the distribution token flow
  * (https://distribution.github.io/distribution/spec/auth/token/), as ghcr.io and Docker Hub use it.
  */
-import { request, type Dispatcher } from 'undici';
+import type { HttpConnections, HttpResponse } from './http.js';
 import { OciError } from './errors.js';
 
 export type Credentials =
@@ -48,9 +48,8 @@ export interface TokenRequest {
   challenge: Challenge;
   scopes: string[];
   credentials?: Credentials;
-  dispatcher: Dispatcher;
+  connections: HttpConnections;
   signal?: AbortSignal;
-  timeoutMs: number;
   /** Registry host, for messages. */
   registry: string;
 }
@@ -69,15 +68,14 @@ export async function fetchToken(req: TokenRequest): Promise<string> {
   }
   const service = challenge.params.service;
   const scopes = req.scopes.length > 0 ? req.scopes : challenge.params.scope ? [challenge.params.scope] : [];
-  const common = { dispatcher: req.dispatcher, signal: req.signal, headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs };
-  let res: Dispatcher.ResponseData;
+  let res: HttpResponse;
   try {
     if (credentials && 'identityToken' in credentials) {
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.identityToken, client_id: 'ocilab' });
       if (service) form.set('service', service);
       if (scopes.length) form.set('scope', scopes.join(' '));
-      res = await request(url, {
-        ...common,
+      res = await req.connections.request(url, {
+        signal: req.signal,
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: form.toString(),
@@ -90,7 +88,7 @@ export async function fetchToken(req: TokenRequest): Promise<string> {
         headers.authorization = basicAuthorization(credentials);
         url.searchParams.set('account', credentials.username);
       }
-      res = await request(url, { ...common, method: 'GET', headers });
+      res = await req.connections.request(url, { signal: req.signal, method: 'GET', headers });
     }
   } catch (err) {
     if (req.signal?.aborted) throw new OciError('ABORTED', `${req.registry}: token request aborted`, { cause: err });

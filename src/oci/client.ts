@@ -46,7 +46,7 @@ export interface ClientOptions extends Omit<TransportOptions, 'origin' | 'regist
   /**
    * Blobs of at least this many bytes over plain HTTP are fetched on the fast path
    * (fast-blob.ts: own connection, slab reads) when the registry answers a plain 200; else,
-   * and for HTTPS or an injected dispatcher, through undici. Default 1 MiB; Infinity disables it.
+   * and for HTTPS, through the transport. Default 1 MiB; Infinity disables it.
    */
   fastBlobMinBytes?: number;
 }
@@ -74,9 +74,9 @@ export class RegistryClient {
 
   private readonly fastBlobMinBytes: number;
 
-  /** The request for a large plain-HTTP blob on the fast path (fast-blob.ts), or undefined to go through undici. */
+  /** The request for a large plain-HTTP blob on the fast path (fast-blob.ts), or undefined to go through the transport. */
   private async fastRequest(repo: string, digest: string, size: number | undefined, signal?: AbortSignal): Promise<FastGetOptions | undefined> {
-    if (size === undefined || size < Math.max(1, this.fastBlobMinBytes) || !this.transport.ownsConnections) return undefined;
+    if (size === undefined || size < Math.max(1, this.fastBlobMinBytes)) return undefined;
     if (!this.transport.origin.startsWith('http://')) return undefined;
     const call = { method: 'GET' as const, path: `/v2/${repo}/blobs/${digest}`, scope: { repository: repo, actions: ['pull'] }, what: `GET ${blobWhat(repo, digest)}` };
     return {
@@ -91,7 +91,7 @@ export class RegistryClient {
 
   /**
    * Fetch a blob on the fast path into `write` (or nowhere), checking size and digest: the byte
-   * count, or undefined when the registry's answer needs undici (nothing was written then).
+   * count, or undefined when the registry's answer needs the transport (nothing was written then).
    */
   private async fastFetchVerified(request: FastGetOptions, repo: string, digest: string, write?: (run: Buffer) => Promise<void>): Promise<number | undefined> {
     const check = new DigestCheck({ digest, size: request.size, what: `${this.registry}: ${blobWhat(repo, digest)}` });
@@ -145,11 +145,11 @@ export class RegistryClient {
       fast.pipe(verify);
       return { stream: verify, size: opts.size };
     }
-    return this.openBlobViaUndici(repo, digest, opts);
+    return this.openBlobViaTransport(repo, digest, opts);
   }
 
   /** openBlob without the fast path. */
-  private async openBlobViaUndici(repo: string, digest: string, opts: Signal & { size?: number }): Promise<{ stream: VerifyingStream; size?: number }> {
+  private async openBlobViaTransport(repo: string, digest: string, opts: Signal & { size?: number }): Promise<{ stream: VerifyingStream; size?: number }> {
     let path = `/v2/${repo}/blobs/${digest}`;
     for (let hop = 0; ; hop++) {
       const res = await this.transport.call({
@@ -181,7 +181,7 @@ export class RegistryClient {
     if (!isValidDigest(digest)) throw new OciError('PROTOCOL', `"${digest}" is not a valid digest`);
     const tmp = `${file}.part-${process.pid}-${Date.now()}`;
     try {
-      const bytes = (await this.fastDownload(repo, digest, tmp, opts)) ?? (await this.undiciDownload(repo, digest, tmp, opts));
+      const bytes = (await this.fastDownload(repo, digest, tmp, opts)) ?? (await this.transportDownload(repo, digest, tmp, opts));
       await rename(tmp, file);
       return bytes;
     } catch (err) {
@@ -206,8 +206,8 @@ export class RegistryClient {
     }
   }
 
-  private async undiciDownload(repo: string, digest: string, tmp: string, opts: Signal & { size?: number }): Promise<number> {
-    const { stream } = await this.openBlobViaUndici(repo, digest, opts);
+  private async transportDownload(repo: string, digest: string, tmp: string, opts: Signal & { size?: number }): Promise<number> {
+    const { stream } = await this.openBlobViaTransport(repo, digest, opts);
     // A 4 MiB write buffer lets fs.WriteStream batch 64 KiB chunks into writev calls (3x faster to tmpfs).
     const out = createWriteStream(tmp, { mode: 0o644, highWaterMark: 4 * 1024 * 1024 });
     try {
@@ -230,7 +230,7 @@ export class RegistryClient {
       const request = await this.fastRequest(repo, digest, opts.size, opts.signal);
       const fast = request && (await this.fastFetchVerified(request, repo, digest));
       if (fast !== undefined) return fast;
-      const { stream } = await this.openBlobViaUndici(repo, digest, opts);
+      const { stream } = await this.openBlobViaTransport(repo, digest, opts);
       await pipeline(stream, new Writable({ write: (_chunk, _enc, cb) => cb() }), { signal: opts.signal });
       return stream.bytes;
     } catch (err) {

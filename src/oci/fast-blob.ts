@@ -25,7 +25,7 @@ const READ_AHEAD = 4 * SLAB;
 /** Slabs of a fetch's ring: one receiving, the others being written. */
 const RING = 4;
 
-/** GET the blob as a stream of views into fresh slabs, or undefined when the caller should use undici. */
+/** GET the blob as a stream of views into fresh slabs, or undefined when the caller should go through the transport. */
 export async function fastGet(opts: FastGetOptions): Promise<Readable | undefined> {
   let slab = Buffer.allocUnsafeSlow(SLAB);
   let used = 0;
@@ -92,7 +92,7 @@ export interface FastFetchOptions extends FastGetOptions {
 
 /**
  * GET the blob into `inspect` (and `write`) through a ring of reused slabs. Resolves true once
- * every byte was inspected and every write settled; false when the caller should use undici
+ * every byte was inspected and every write settled; false when the caller should go through the transport
  * (nothing was inspected then). Rejects with the connection's error or a write's, and only
  * when no write is in flight any more.
  */

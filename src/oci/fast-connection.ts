@@ -8,7 +8,7 @@
  * Content-Length is taken. Anything else (redirect, 401, 404, 5xx, chunked or compressed
  * body, a malformed or oversized head, connection refused, timeout before the head) settles
  * `started` with false before a body byte reaches the receiver, and the caller makes the
- * request again through undici, which owns retries, auth challenges, redirects and error
+ * request again through the transport (transport.ts), which owns retries, auth challenges, redirects and error
  * messages. The bytes are not trusted either way: the caller verifies size and digest.
  */
 import { connect, type Socket } from 'node:net';
@@ -87,7 +87,7 @@ export function requestHead(url: URL, headers: Record<string, string>): string |
 export interface FastConnection {
   /**
    * True once the head was accepted (body bytes then flow to the receiver); false when the
-   * caller should use undici instead. Rejects only with ABORTED.
+   * caller should go through the transport instead. Rejects only with ABORTED.
    */
   started: Promise<boolean>;
   /** Stop reading (the receiver has nowhere to put bytes); the stall watchdog waits meanwhile. */

@@ -1,5 +1,5 @@
 /** Reading registry response bodies: capped reads, dropping bodies, pagination links. */
-import type { Dispatcher } from 'undici';
+import type { HttpResponse } from './http.js';
 import { OciError } from './errors.js';
 import { header } from './transport.js';
 
@@ -13,7 +13,7 @@ export function nextLink(link: string | undefined): string | undefined {
   return undefined;
 }
 
-export async function readCapped(res: Dispatcher.ResponseData, max: number, what: string): Promise<Buffer> {
+export async function readCapped(res: HttpResponse, max: number, what: string): Promise<Buffer> {
   const announced = Number(header(res, 'content-length'));
   if (Number.isFinite(announced) && announced > max) {
     discard(res);
@@ -33,7 +33,7 @@ export async function readCapped(res: Dispatcher.ResponseData, max: number, what
 }
 
 /** Drop a response body we will not read (destroying without a listener would raise an unhandled AbortError). */
-export function discard(res: Dispatcher.ResponseData): void {
+export function discard(res: HttpResponse): void {
   res.body.on('error', () => undefined);
   res.body.destroy();
 }

@@ -4,7 +4,6 @@
  * `certSecretRef`'s `tls.crt`/`tls.key`), and turning Node's certificate errors and the
  * registry's TLS alerts into one clear OciError('TLS') that says what failed and how to fix it.
  */
-import { buildConnector } from 'undici';
 import { OciError } from './errors.js';
 
 /** PEM text (one or more certificates) or a list of them. */
@@ -39,8 +38,7 @@ const CERT_PROBLEMS: Record<string, string> = {
 
 /**
  * TLS alerts a registry that wants mutual TLS sends. Over TLS 1.3 they arrive after the
- * client's handshake is done, on the socket: the transport records them (undici itself then
- * reports only "other side closed").
+ * client's handshake is done, as an error on the socket, which node:http hands to the request.
  */
 const CLIENT_CERT_ALERTS: Record<string, string> = {
   ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'certificate required',
@@ -57,41 +55,6 @@ const CLIENT_CERT_ALERTS: Record<string, string> = {
 export function isClientCertAlert(err: unknown): boolean {
   const code = (err as { code?: string } | undefined)?.code;
   return code !== undefined && code in CLIENT_CERT_ALERTS;
-}
-
-/**
- * TLS alerts the registry sent about the client certificate (mutual TLS), by the socket's
- * local port. Over TLS 1.3 they come after the handshake, as a socket error undici reports
- * only as "other side closed" (its error names the socket's local port): recording them lets
- * the error say what the registry wanted.
- */
-export class ClientCertAlerts {
-  private readonly alerts = new Map<number, Error>();
-
-  /** An undici connector (same options as Agent's `connect`) that records the alerts. */
-  connector(options: buildConnector.BuildOptions): buildConnector.connector {
-    const connect = buildConnector(options);
-    return (opts, callback) =>
-      connect(opts, (err, socket) => {
-        const port = socket?.localPort; // connected by now; gone once the socket is destroyed
-        socket?.on('error', (e) => {
-          if (!isClientCertAlert(e) || port === undefined) return;
-          if (this.alerts.size >= 16) this.alerts.clear();
-          this.alerts.set(port, e);
-        });
-        (callback as (err: Error | null, socket: unknown) => void)(err, socket);
-      });
-  }
-
-  /** The recorded alert behind undici's "other side closed" error, if any (consumed). */
-  behind(err: unknown): Error | undefined {
-    if ((err as { code?: string }).code !== 'UND_ERR_SOCKET') return undefined;
-    const port = (err as { socket?: { localPort?: number } }).socket?.localPort;
-    if (port === undefined) return undefined;
-    const alert = this.alerts.get(port);
-    this.alerts.delete(port);
-    return alert;
-  }
 }
 
 function clientCertError(err: unknown, registry: string, what: string, hasClientCert: boolean): OciError | undefined {

@@ -1,14 +1,15 @@
 /**
- * HTTP to one registry: a keep-alive undici Agent, auth (anonymous, Basic, Bearer token with
- * per-scope cache), retries with backoff on 5xx and connection resets, per-request timeouts,
- * AbortSignal on every call. The registry client (client.ts) speaks the API on top of it.
+ * HTTP to one registry: keep-alive connections (http.ts, on node:http/https), auth (anonymous,
+ * Basic, Bearer token with per-scope cache), retries with backoff on 5xx and connection resets,
+ * per-request timeouts, AbortSignal on every call. The registry client (client.ts) speaks the
+ * API on top of it.
  */
-import { Agent, request, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basicAuthorization, fetchToken, parseChallenge, repositoryScope, type Challenge, type CredentialSource, type Credentials } from './auth.js';
 import { OciError } from './errors.js';
-import { ClientCertAlerts, tlsError, type CaBundle, type ClientCertificate } from './tls.js';
+import { HttpConnections, HttpTimeoutError, type HttpResponse } from './http.js';
+import { tlsError, type CaBundle, type ClientCertificate } from './tls.js';
 
 export interface TransportOptions {
   /** "http://127.0.0.1:5000" */
@@ -23,7 +24,6 @@ export interface TransportOptions {
   /** First backoff delay; doubles each retry. Default 200 ms. */
   backoffMs?: number;
   userAgent?: string;
-  dispatcher?: Dispatcher;
   /** Trust these CA certificates (PEM) for HTTPS, instead of the system roots (tls.ts). */
   ca?: CaBundle;
   /** Present this client certificate (PEM) for mutual TLS. Secret material: never logged. */
@@ -49,13 +49,12 @@ export interface CallOptions {
 }
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504, 429]);
-const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ETIMEDOUT', 'ECONNREFUSED']);
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED']);
 
 export class RegistryTransport {
   readonly origin: string;
   readonly registry: string;
-  readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  readonly connections: HttpConnections;
   private readonly opts: Required<Pick<TransportOptions, 'timeoutMs' | 'retries' | 'backoffMs' | 'userAgent'>>;
   private readonly credentialSource?: CredentialSource;
   private credentials?: Promise<Credentials | undefined>;
@@ -64,7 +63,6 @@ export class RegistryTransport {
   private readonly tokens = new Map<string, Promise<string>>();
   private readonly hasCa: boolean;
   private readonly hasClientCert: boolean;
-  private readonly clientCertAlerts = new ClientCertAlerts();
 
   constructor(opts: TransportOptions) {
     this.origin = opts.origin;
@@ -76,19 +74,18 @@ export class RegistryTransport {
       backoffMs: opts.backoffMs ?? 200,
       userAgent: opts.userAgent ?? 'ocilab',
     };
-    this.ownsDispatcher = !opts.dispatcher;
     this.hasCa = opts.ca !== undefined;
     this.hasClientCert = opts.clientCert !== undefined;
-    const connect = {
-      timeout: this.opts.timeoutMs,
+    this.connections = new HttpConnections({
+      timeoutMs: this.opts.timeoutMs,
+      maxSockets: 16,
       ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
-      ...(opts.clientCert !== undefined ? { cert: opts.clientCert.cert, key: opts.clientCert.key } : {}),
-    };
-    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16, connect: this.clientCertAlerts.connector(connect) });
+      ...(opts.clientCert !== undefined ? { clientCert: opts.clientCert } : {}),
+    });
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    this.connections.close();
   }
 
   private creds(): Promise<Credentials | undefined> {
@@ -114,9 +111,8 @@ export class RegistryTransport {
         challenge: this.challenge,
         scopes,
         credentials: await this.creds(),
-        dispatcher: this.dispatcher,
+        connections: this.connections,
         signal: call.signal,
-        timeoutMs: this.opts.timeoutMs,
         registry: this.registry,
       });
       this.tokens.set(key, token);
@@ -126,7 +122,7 @@ export class RegistryTransport {
   }
 
   /** Learn how to authenticate from a 401; returns false when there is nothing new to try. */
-  private async learn(res: Dispatcher.ResponseData, call: CallOptions): Promise<boolean> {
+  private async learn(res: HttpResponse, call: CallOptions): Promise<boolean> {
     const header = res.headers['www-authenticate'];
     const value = Array.isArray(header) ? header[0] : header;
     if (!value) throw new OciError('UNAUTHORIZED', `${this.registry}: ${call.what}: HTTP 401 without a WWW-Authenticate challenge`, { status: 401 });
@@ -143,11 +139,6 @@ export class RegistryTransport {
     }
     if (challenge.scheme === 'bearer') return true;
     throw new OciError('UNAUTHORIZED', `${this.registry}: unsupported auth scheme "${challenge.scheme}"`, { status: 401 });
-  }
-
-  /** True when this transport made its own Agent (no dispatcher was injected), so it may open its own sockets. */
-  get ownsConnections(): boolean {
-    return this.ownsDispatcher;
   }
 
   get timeoutMs(): number {
@@ -169,7 +160,7 @@ export class RegistryTransport {
   }
 
   /** One HTTP call with auth and retries. A 2xx (or `accept`ed status) response is returned with its body unread. */
-  async call(call: CallOptions): Promise<Dispatcher.ResponseData> {
+  async call(call: CallOptions): Promise<HttpResponse> {
     let attempt = 0;
     let authTries = 0;
     for (;;) {
@@ -181,23 +172,20 @@ export class RegistryTransport {
         const auth = await this.authorization(call, authTries > 0 && this.challenge?.scheme === 'bearer');
         if (auth) headers.authorization = auth;
       }
-      let res: Dispatcher.ResponseData;
+      let res: HttpResponse;
       try {
-        res = await request(url, {
+        res = await this.connections.request(url, {
           method: call.method,
           headers,
           body: call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body : call.body(),
-          dispatcher: this.dispatcher,
           signal: call.signal,
-          headersTimeout: this.opts.timeoutMs,
-          bodyTimeout: this.opts.timeoutMs,
         });
       } catch (err) {
         if (call.signal?.aborted) throw new OciError('ABORTED', `${this.registry}: ${call.what}: aborted`, { cause: err });
         const code = (err as { code?: string }).code ?? '';
-        const tls = tlsError(this.clientCertAlerts.behind(err) ?? err, this.registry, call.what, { hasCa: this.hasCa, hasClientCert: this.hasClientCert });
+        const tls = tlsError(err, this.registry, call.what, { hasCa: this.hasCa, hasClientCert: this.hasClientCert });
         if (tls) throw tls;
-        const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+        const timedOut = err instanceof HttpTimeoutError;
         if ((RETRYABLE_CODES.has(code) || timedOut) && call.retry !== false && attempt < this.opts.retries) {
           await sleep(this.backoff(attempt++), undefined, { signal: call.signal });
           continue;
@@ -205,7 +193,7 @@ export class RegistryTransport {
         if (timedOut) throw new OciError('TIMEOUT', `${this.registry}: ${call.what}: no answer within ${this.opts.timeoutMs} ms`, { cause: err });
         // A server that checks client certificates in its own code (node:https does) hangs up
         // on one from an untrusted CA without a TLS alert: say what it probably means.
-        const hungUp = code === 'UND_ERR_SOCKET' && this.hasClientCert && this.origin.startsWith('https:')
+        const hungUp = code === 'ECONNRESET' && this.hasClientCert && this.origin.startsWith('https:')
           ? ' — the registry closed the connection without answering: did it refuse the client certificate (signed by a CA it does not trust)?'
           : '';
         throw new OciError('UNREACHABLE', `${this.registry}: ${call.what}: cannot reach ${this.origin} (${code || (err as Error).message})${hungUp}`, { cause: err });
@@ -248,7 +236,7 @@ export class RegistryTransport {
   }
 }
 
-async function readErrorBody(res: Dispatcher.ResponseData): Promise<string> {
+async function readErrorBody(res: HttpResponse): Promise<string> {
   try {
     const text = await res.body.text();
     return text.slice(0, 4096);
@@ -268,7 +256,7 @@ export function describeRegistryErrors(body: string): string {
   }
 }
 
-export function header(res: Dispatcher.ResponseData, name: string): string | undefined {
+export function header(res: HttpResponse, name: string): string | undefined {
   const v = res.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }

@@ -1,11 +1,12 @@
 /**
- * The first frame of `ocilab run <scenario>` on a terminal, drawn as soon as Ink is loaded and
- * before the action registry, the scenario and the target (the Kubernetes client for kind and
+ * The loading frame of `ocilab run <scenario>` on a terminal, drawn by Ink as soon as it is
+ * loaded (taking over the lines src/ui/early-frame.ts wrote before) and before the action registry, the scenario and the target (the Kubernetes client for kind and
  * cluster) are: the speaker sees the app start instead of a blank terminal. renderApp later
  * renders the run UI into the same Ink instance (Ink keeps one instance per stdout), so the
  * options here are renderApp's.
  */
 import { Box, render, Text } from 'ink';
+import { LOADING_MESSAGE } from './loading-text.js';
 
 export interface LoadingOptions {
   color: boolean;
@@ -23,7 +24,7 @@ export function LoadingView({ scenario, color }: { scenario: string; color: bool
   return (
     <Box flexDirection="column">
       <Text bold={color}>{scenario}</Text>
-      <Text dimColor={color}>loading the scenario, its actions and the target…</Text>
+      <Text dimColor={color}>{LOADING_MESSAGE}</Text>
     </Box>
   );
 }

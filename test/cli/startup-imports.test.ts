@@ -40,7 +40,7 @@ interface Loaded {
   status: number | null;
   stdout: string;
   stderr: string;
-  /** Packages under node_modules, plus "the action registry" when dist/all-actions.js was loaded. */
+  /** Packages under node_modules, node: builtins by URL (node:http), and "the action registry" when dist/all-actions.js was loaded. */
   modules: Set<string>;
 }
 
@@ -67,6 +67,8 @@ function load(args: string[], opts: { env?: NodeJS.ProcessEnv; until?: RegExp } 
       for (const line of stderr.split('\n')) {
         const m = /^RESOLVED .*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
         if (m) modules.add(m[1]!);
+        const builtin = /^RESOLVED (node:[\w/]+)$/.exec(line);
+        if (builtin) modules.add(builtin[1]!);
         if (/^RESOLVED .*\/dist\/all-actions\.js$/.test(line)) modules.add(REGISTRY);
       }
       resolve({ status, stdout, stderr: stderr.split('\n').filter((l) => !l.startsWith('RESOLVED ')).join('\n'), modules });
@@ -77,12 +79,15 @@ function load(args: string[], opts: { env?: NodeJS.ProcessEnv; until?: RegExp } 
 const INK = ['ink', 'react'];
 const KUBE = ['@kubernetes/client-node'];
 const SIGSTORE = ['sigstore', '@sigstore/verify', '@sigstore/bundle', '@sigstore/core', '@sigstore/protobuf-specs'];
-const HTTP = ['undici'];
+/** cosign.key's cipher (nacl secretbox): to write or open a private key. */
+const CIPHER = ['@noble/ciphers'];
+/** An HTTP library from node_modules: the registry client speaks HTTP with node:http/https (src/oci/http.ts). */
+const HTTP_LIBRARY = ['undici'];
 const ARCHIVE = ['tar'];
 /** What building an artifact adds: gitignore patterns (--ignore-paths). */
 const BUILD = ['ignore'];
 const SCENARIOS = ['yaml', 'zod'];
-const EVERYTHING = [...INK, ...KUBE, ...SIGSTORE, ...HTTP, ...ARCHIVE, ...BUILD, ...SCENARIOS, REGISTRY];
+const EVERYTHING = [...INK, ...KUBE, ...SIGSTORE, ...CIPHER, ...HTTP_LIBRARY, ...ARCHIVE, ...BUILD, ...SCENARIOS, REGISTRY];
 
 /** The heavy modules `loaded` has that are not in `allowed`. */
 function beyond(loaded: Set<string>, allowed: string[]): string[] {
@@ -132,16 +137,16 @@ describe('start-up imports', () => {
 
   it.each([
     // push packs a tarball (tar's header encoder, gitignore patterns), pull extracts one (tar's parser)
-    [['artifact', 'push', `${NOWHERE}:v1`, '--path', 'content', '--source', 'src', '--revision', 'main@sha1:0'], [...HTTP, ...ARCHIVE, ...BUILD]],
-    [['artifact', 'pull', `${NOWHERE}:v1`, '-o', 'out'], [...HTTP, ...ARCHIVE]],
-    [['artifact', 'diff', `${NOWHERE}:v1`, '--path', 'content'], [...HTTP, ...ARCHIVE, ...BUILD]],
+    [['artifact', 'push', `${NOWHERE}:v1`, '--path', 'content', '--source', 'src', '--revision', 'main@sha1:0'], [...ARCHIVE, ...BUILD]],
+    [['artifact', 'pull', `${NOWHERE}:v1`, '-o', 'out'], ARCHIVE],
+    [['artifact', 'diff', `${NOWHERE}:v1`, '--path', 'content'], [...ARCHIVE, ...BUILD]],
     // tag and list move manifests only: no archive code
-    [['artifact', 'tag', `${NOWHERE}:v1`, '--tag', 'v2'], HTTP],
-    [['artifact', 'list', NOWHERE], HTTP],
-  ])('%j loads the registry client and what the verb uses, no Kubernetes client, Ink, sigstore or action registry', async (args, allowed) => {
+    [['artifact', 'tag', `${NOWHERE}:v1`, '--tag', 'v2'], []],
+    [['artifact', 'list', NOWHERE], []],
+  ])('%j loads the registry client (on node:http) and what the verb uses, no HTTP library, Kubernetes client, Ink, sigstore or action registry', async (args, allowed) => {
     const r = await load(args);
     expect(r.stderr, 'it ran as far as the registry').toMatch(/127\.0\.0\.1:1|ECONNREFUSED|connect/i);
-    expect(r.modules.has('undici'), 'it loaded its HTTP client').toBe(true);
+    expect(r.modules.has('node:http'), 'it loaded its HTTP client').toBe(true);
     expect(beyond(r.modules, allowed)).toEqual([]);
   });
 
@@ -152,21 +157,23 @@ describe('start-up imports', () => {
     expect(beyond(r.modules, [...ARCHIVE, ...BUILD])).toEqual([]);
   });
 
-  it('cosign sign and verify load the registry client and sigstore, not the Kubernetes client, Ink or the action registry', async () => {
+  it('cosign sign loads the registry client (on node:http) and the key cipher; verify the registry client, and sigstore only for a bundle', async () => {
     const keys = join(dir, 'keys');
     mkdirSync(keys);
     const env = { COSIGN_PASSWORD: 'test-password' };
     const gen = await load(['cosign', 'generate-key-pair', '--dir', keys], { env });
     expect(gen.status, gen.stderr).toBe(0);
-    expect(beyond(gen.modules, [])).toEqual([]);
-    for (const args of [
-      ['cosign', 'sign', '--key', join(keys, 'cosign.key'), `${NOWHERE.slice('oci://'.length)}@${DIGEST}`],
-      ['cosign', 'verify', '--key', join(keys, 'cosign.pub'), `${NOWHERE.slice('oci://'.length)}@${DIGEST}`],
-    ]) {
-      const r = await load(args, { env });
+    expect(beyond(gen.modules, CIPHER)).toEqual([]);
+    for (const [args, allowed] of [
+      [['cosign', 'sign', '--key', join(keys, 'cosign.key'), `${NOWHERE.slice('oci://'.length)}@${DIGEST}`], CIPHER],
+      // no bundle found (nothing answers): the bundle verifier is never needed
+      [['cosign', 'verify', '--key', join(keys, 'cosign.pub'), `${NOWHERE.slice('oci://'.length)}@${DIGEST}`], []],
+    ] as const) {
+      const r = await load([...args], { env });
       expect(r.status, r.stderr).not.toBe(0);
       expect(r.stderr, 'it ran as far as the registry').toMatch(/127\.0\.0\.1:1|ECONNREFUSED|connect/i);
-      expect(beyond(r.modules, [...HTTP, ...SIGSTORE]), args[1]).toEqual([]);
+      expect(r.modules.has('node:http'), 'it loaded its HTTP client').toBe(true);
+      expect(beyond(r.modules, [...allowed]), args[1]).toEqual([]);
     }
   }, 60_000);
 
