@@ -56,10 +56,12 @@ let signalExitCode: number | undefined;
 /** Unwind the registry (once), restore the terminal, then exit with `code` (or the signal's code). */
 export async function exitAfterCleanup(code: number): Promise<never> {
   unwinding ??= (async () => {
+    const hadWork = appCleanup.size > 0 || signalExitCode !== undefined;
     const errors = await appCleanup.runAll();
     if (!streamsBroken) for (const err of errors) process.stderr.write(`ocilab: ${err.message}\n`);
-    // writes an interrupted action still had in flight land now; then remove their dirs again
-    await new Promise((r) => setTimeout(r, 50)); // ref: the process must wait for it
+    // writes an interrupted action still had in flight land now; then remove their dirs again.
+    // Nothing registered and no signal (`--version`, a verb that finished): nothing in flight.
+    if (hadWork) await new Promise((r) => setTimeout(r, 50)); // ref: the process must wait for it
     sweepTempDirs();
     restoreTerminal();
   })();
