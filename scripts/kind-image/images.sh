@@ -9,6 +9,15 @@
 #   kube-controller-manager, kube-scheduler: build-kube.sh
 #   kube-proxy     build-kube.sh + Debian's iptables (legacy) userspace and libraries
 #   coredns        github.com/coredns/coredns at the version kubeadm lists, kubeadm's plugins only
+#   local-path-provisioner  github.com/rancher/local-path-provisioner@$KIND_LOCAL_PATH_VERSION
+#                  (v0.0.30; kind v0.32's own image is v0.0.34, which the module proxy here
+#                  does not serve), as docker.io/rancher/local-path-provisioner:v0.0.30
+#   local-path-helper       the provisioner's helper pod image: Debian's busybox-static
+#                  (sh, mkdir, rm, ...), as localhost/ocilab/local-path-helper:busybox-<version>
+#   default-storage         not an image: files/default-storage.yaml with those two refs ->
+#                  $KIND_CACHE/manifests/default-storage.yaml (kind's default StorageClass
+#                  `standard`; node.sh puts it in /kind/manifests/). Rewritten on every run.
+# kindnetd is not built: its module (sigs.k8s.io/kindnet) is not served by the proxy here.
 # Usage: images.sh [name...]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -120,8 +129,66 @@ image_kube_proxy() {
   pack kube-proxy "registry.k8s.io/kube-proxy:$KIND_KUBE_VERSION" "$d" '["/usr/local/bin/kube-proxy"]'
 }
 
-names=("$@"); [ "${#names[@]}" -gt 0 ] || names=(pause etcd kube-apiserver kube-controller-manager kube-scheduler kube-proxy coredns)
+# kind's default StorageClass (kind v0.32 pkg/build/nodeimage/const_storage.go: a customized
+# rancher local-path-provisioner installed from /kind/manifests/default-storage.yaml).
+# The provisioner from its Go module at $KIND_LOCAL_PATH_VERSION (its go.mod and go.sum; the
+# dependencies from the module proxy) with the version stamped as upstream's scripts/build does
+# (-X main.VERSION=<tag>), packed under rancher's own name for that version.
+LOCAL_PATH_PROVISIONER_REF="docker.io/rancher/local-path-provisioner:$KIND_LOCAL_PATH_VERSION"
+LOCAL_PATH_HELPER_REF="localhost/ocilab/local-path-helper:busybox-$KIND_LOCAL_PATH_BUSYBOX"
+image_local_path_provisioner() {
+  local v="$KIND_LOCAL_PATH_VERSION" bin="$KIND_CACHE/local-path-provisioner-$KIND_LOCAL_PATH_VERSION" src
+  if [ ! -x "$bin" ]; then
+    src=$(cd "$work" && go mod download -json "github.com/rancher/local-path-provisioner@$v" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    # a writable copy as the main module (the module zip keeps vendor/modules.txt only)
+    cp -r "$src" "$work/lpp-src"; chmod -R u+w "$work/lpp-src"; rm -rf "$work/lpp-src/vendor"
+    (cd "$work/lpp-src" && GOFLAGS=-mod=mod go mod download >/dev/null)
+    TIMEFORMAT="[kind-image] go build local-path-provisioner $v: wall %0Rs cpu-user %0Us cpu-sys %0Ss"
+    time (cd "$work/lpp-src" && CGO_ENABLED=0 GOFLAGS="-mod=mod -p=${OCILAB_KIND_BUILD_P:-2} -buildvcs=false" nice -n 19 go build -trimpath -ldflags="-s -w -X main.VERSION=$v" -o "$bin.tmp" . && mv "$bin.tmp" "$bin")
+  fi
+  mkdir -p "$work/local-path-provisioner/usr/local/bin"
+  install -m 0755 "$bin" "$work/local-path-provisioner/usr/local/bin/local-path-provisioner"
+  pack local-path-provisioner "$LOCAL_PATH_PROVISIONER_REF" "$work/local-path-provisioner" \
+    '["/usr/local/bin/local-path-provisioner"]' 'ENV PATH=/usr/local/bin:/usr/bin:/bin'
+}
+
+# The helper pod runs `/bin/sh /script/setup` (mkdir -m 0777 -p "$VOL_DIR") and
+# `/bin/sh /script/teardown` (rm -rf "$VOL_DIR") from the manifest's ConfigMap: Debian's
+# busybox-static (`apt-get download`, the host's bookworm sources) with a link per applet.
+image_local_path_helper() {
+  local d="$work/local-path-helper" deb v a
+  mkdir -p "$work/deb" "$d/bin"
+  (cd "$work/deb" && apt-get download -q busybox-static >/dev/null 2>&1) ||
+    { echo "apt-get download busybox-static failed" >&2; exit 1; }
+  deb=$(ls "$work"/deb/busybox-static_*.deb)
+  v=$(dpkg-deb -f "$deb" Version); v=${v#*:}; v=${v%%-*}
+  [ "$v" = "$KIND_LOCAL_PATH_BUSYBOX" ] ||
+    { echo "busybox-static is $v here, versions.sh pins $KIND_LOCAL_PATH_BUSYBOX" >&2; exit 1; }
+  dpkg-deb -x "$deb" "$work/deb/x"
+  install -m 0755 "$work/deb/x/bin/busybox" "$d/bin/busybox"
+  for a in $("$d/bin/busybox" --list-full); do
+    [ "$a" = bin/busybox ] && continue
+    mkdir -p "$d/$(dirname "$a")"
+    ln -s /bin/busybox "$d/$a"
+  done
+  for a in sh mkdir rm; do [ -L "$d/bin/$a" ] || { echo "busybox lacks $a" >&2; exit 1; }; done
+  pack local-path-helper "$LOCAL_PATH_HELPER_REF" "$d" '["/bin/sh"]' \
+    'ENV PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin'
+}
+
+# The manifest kind applies at "Installing StorageClass" (files/default-storage.yaml with
+# the two refs above) -> $KIND_CACHE/manifests/, which node.sh copies to /kind/manifests/.
+manifest_default_storage() {
+  mkdir -p "$KIND_CACHE/manifests"
+  sed -e "s#@PROVISIONER_IMAGE@#$LOCAL_PATH_PROVISIONER_REF#g" -e "s#@HELPER_IMAGE@#$LOCAL_PATH_HELPER_REF#g" \
+    "$here/files/default-storage.yaml" > "$KIND_CACHE/manifests/default-storage.yaml.tmp"
+  mv "$KIND_CACHE/manifests/default-storage.yaml.tmp" "$KIND_CACHE/manifests/default-storage.yaml"
+  echo "[kind-image] $KIND_CACHE/manifests/default-storage.yaml"
+}
+
+names=("$@"); [ "${#names[@]}" -gt 0 ] || names=(pause etcd kube-apiserver kube-controller-manager kube-scheduler kube-proxy coredns local-path-provisioner local-path-helper default-storage)
 for n in "${names[@]}"; do
+  if [ "$n" = default-storage ]; then manifest_default_storage; continue; fi
   if [ -f "$out/$n.tar" ]; then echo "[kind-image] cached: $out/$n.tar"; continue; fi
   case "$n" in
     pause) image_pause ;;
@@ -130,6 +197,8 @@ for n in "${names[@]}"; do
     kube-controller-manager|kube-scheduler) image_kube "$n" "$bins/$n" ;;
     kube-proxy) image_kube_proxy ;;
     coredns) image_coredns ;;
+    local-path-provisioner) image_local_path_provisioner ;;
+    local-path-helper) image_local_path_helper ;;
     *) echo "unknown image $n" >&2; exit 2 ;;
   esac
 done

@@ -4,13 +4,14 @@
 # imports it into podman as localhost/ocilab/kind-node:<version> (`podman import`, one
 # layer; no Dockerfile, no registry). Needs root.
 # Env: OCILAB_KIND_CGROUP_DRIVER=systemd|cgroupfs (containerd's SystemdCgroup; kubelet's
-# cgroupDriver must match it, see docs/kind.md).
+# cgroupDriver must match it, see docs/kind.md); OCILAB_KIND_NODE_OUT, another image name to
+# import it as (e.g. to try a change beside the image in use).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/versions.sh"
 driver="${OCILAB_KIND_CGROUP_DRIVER:-systemd}"
 sandbox="${OCILAB_KIND_SANDBOX_IMAGE:-registry.k8s.io/pause:3.10.2}"
-image="localhost/ocilab/kind-node:$KIND_KUBE_VERSION"
+image="${OCILAB_KIND_NODE_OUT:-localhost/ocilab/kind-node:$KIND_KUBE_VERSION}"
 rootfs="$KIND_CACHE/rootfs-$DEBIAN_SUITE.tar"
 bins="$KIND_CACHE/kube-$KIND_KUBE_VERSION"
 [ -f "$rootfs" ] || { echo "no rootfs: run $here/rootfs.sh" >&2; exit 1; }

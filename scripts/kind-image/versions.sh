@@ -8,6 +8,12 @@ KIND_KUBE_VERSION="$KUBE_VERSION"
 # etcd as `kubeadm config images list --kubernetes-version v1.36.3` names it (3.6.8-0).
 KIND_ETCD_VERSION=3.6.8
 DEBIAN_SUITE=bookworm
+# kind's default StorageClass: rancher's local-path-provisioner. kind v0.32 ships v0.0.34
+# (images/local-path-provisioner/Makefile); the Go module proxy here serves v0.0.30, not
+# v0.0.34, so v0.0.30 it is (docs/kind.md). Its helper pod runs busybox from Debian's
+# busybox-static package, checked against this upstream version.
+KIND_LOCAL_PATH_VERSION=v0.0.30
+KIND_LOCAL_PATH_BUSYBOX=1.35.0
 DEBIAN_MIRROR="${OCILAB_KIND_MIRROR:-http://deb.debian.org/debian}"
 # What a kind node runs (KIND-NODE-IMAGE.md §4), from Debian: systemd as PID 1, containerd
 # 1.6 + runc, the CNI plugins (/usr/lib/cni), iptables/conntrack for kube-proxy, and the
