@@ -35,6 +35,21 @@ function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}) {
   return { status: r.status, stdout: String(r.stdout ?? ''), stderr: `${String(r.stderr ?? '')}${timedOut ? `\n(stopped after ${opts.timeout} ms)` : ''}` };
 }
 
+/**
+ * The machine's global npmrc (registry, cafile), found before any --prefix: npm looks for it
+ * in <prefix>/etc/npmrc, so an install into a temp prefix would otherwise lose it (seen: a
+ * cafile in /usr/etc/npmrc, and SELF_SIGNED_CERT_IN_CHAIN retried until the time ran out).
+ */
+let globalNpmrc: string | undefined;
+function machineNpmrc(): string {
+  if (globalNpmrc === undefined) {
+    const r = run('npm', ['config', 'get', 'globalconfig'], { cwd: repoRoot });
+    expect(r.status, r.stderr).toBe(0);
+    globalNpmrc = r.stdout.trim();
+  }
+  return globalNpmrc;
+}
+
 /** Each npm install may take this long (a cold cache on a busy 2-core machine: ~1 min). */
 const INSTALL_MS = 240_000;
 
@@ -43,9 +58,10 @@ const INSTALL_MS = 240_000;
  * undefined when it worked, else why not: a failure in CI, a reason to skip elsewhere.
  */
 function npmInstall(args: string[], cwd: string): string | undefined {
-  const offline = run('npm', [...args, '--offline', '--no-audit', '--no-fund'], { cwd, timeout: INSTALL_MS });
+  const common = ['--no-audit', '--no-fund', '--globalconfig', machineNpmrc()];
+  const offline = run('npm', [...args, '--offline', ...common], { cwd, timeout: INSTALL_MS });
   if (offline.status === 0) return undefined;
-  const online = run('npm', [...args, '--prefer-offline', '--no-audit', '--no-fund'], { cwd, timeout: INSTALL_MS });
+  const online = run('npm', [...args, '--prefer-offline', ...common], { cwd, timeout: INSTALL_MS });
   if (online.status === 0) return undefined;
   const why = `npm ${args.join(' ')} failed from the cache and from the registry: ${online.stderr.trim().split('\n').slice(-3).join(' ')}`;
   expect(process.env.CI, why).toBeFalsy();
