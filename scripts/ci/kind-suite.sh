@@ -3,7 +3,7 @@
 # node image and the talk's images (scripts/kind-image/, cached under ~/.cache/ocilab-kind),
 # caches them with `ocilab prepare` and removes them from podman's store (the runs must use
 # prepare's cache), then runs cosign-verify, helm-oci and git-vs-oci with --target kind, checks the demo
-# Deployments Available, proves the registry mirror (an image pushed to localhost:5001 runs,
+# Deployments Available and the default StorageClass, proves the registry mirror (an image pushed to localhost:5001 runs,
 # pulled by the node's containerd through hosts.toml), and cleans up (no container, network
 # or volume left). Run by .ci/run after the rig suite (docs/kind.md, "In CI").
 # Needs: root, scripts/ci/install-kind.sh, install-kube.sh (kind), install-oci.sh (crane),
@@ -56,6 +56,9 @@ done
 stamp "demo Deployments"
 "$kubectl" --context kind-ocilab -n demo-signed wait --for=condition=Available deploy/podinfo --timeout=120s
 "$kubectl" --context kind-ocilab -n demo-helm wait --for=condition=Available deploy/demo-helm-podinfo-lite --timeout=120s
+
+stamp "default StorageClass (local-path provisioner): a PVC binds, a pod writes and reads it"
+bash $k/storage-check.sh kind-ocilab
 
 stamp "registry mirror: push the demo image to localhost:5001, run it from there"
 ref=localhost:5001/ocilab-ci/demo-app:mirror-proof
