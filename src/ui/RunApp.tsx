@@ -75,7 +75,8 @@ export function RunApp({ store, onExit, now, onPause, fallbackText, typing: typi
   const viewing = header.index;
 
   // Output re-renders at most every LOG_FLUSH_MS, however fast lines arrive.
-  const tail = useThrottledSelector(store, (s) => s.steps[viewing]?.tail, [viewing]);
+  // ...and at once when the step's status changes: its last lines show with its ✓ or ✗.
+  const tail = useThrottledSelector(store, (s) => s.steps[viewing]?.tail, [viewing], undefined, (s) => s.steps[viewing]?.status);
   const totalLines = useThrottledSelector(store, totalLogLength, []);
   // Runs of a comparison arrive one by one; the bars follow at most every LOG_FLUSH_MS.
   const measured = useThrottledSelector(store, (s) => s.measurements, []);
