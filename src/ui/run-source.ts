@@ -82,6 +82,17 @@ export interface RunSource<S extends RunSourceState = RunSourceState> {
 export const isFinished = (status: RunStatusLike): boolean =>
   status === 'passed' || status === 'failed' || status === 'interrupted';
 
+/**
+ * Where a run was left with `q` before its end: the first step not run, when the run ended
+ * 'failed' with no required step failed (what ended it was the quit, not a failure); else
+ * undefined. The exit code stays 1 (the run did not reach its end), the words say "stopped".
+ */
+export function stoppedBefore(status: RunStatusLike, steps: readonly { status: StepStatus; optional: boolean }[]): number | undefined {
+  if (status !== 'failed' || steps.some((step) => step.status === 'failed' && !step.optional)) return undefined;
+  const index = steps.findIndex((step) => step.status === 'pending');
+  return index < 0 ? undefined : index;
+}
+
 /** 0 passed, 1 failed, 130 interrupted (the store's rule, repeated for runs that never ended). */
 export function exitCode(status: RunStatusLike): number {
   if (status === 'passed') return 0;

@@ -141,9 +141,10 @@ steps:
     expect(screen).toMatch(/^ ↷ +2 Write a file/m);
     t.keys('q');
     screen = await t.waitFor(/OCILAB_EXIT=\d+/, 'the exit code');
-    // q with nothing running ends the run there: step 3 never ran, so it failed (1).
+    // q with nothing running ends the run there: step 3 never ran, so it did not reach its end (1),
+    // and the screen says stopped, not failed.
     expect(screen).toContain('OCILAB_EXIT=1');
-    expect(screen).toContain('Hello, ocilab: failed · ✓↷· · 1 passed, 0 failed, 1 skipped, 1 not run');
+    expect(screen).toContain('Hello, ocilab: stopped before step 3 · ✓↷· · 1 passed, 0 failed, 1 skipped, 1 not run');
   });
 
   test('NO_COLOR: same screen, no colour codes; marks still say the status', async () => {

@@ -148,7 +148,7 @@ test('q after a finished run exits with the run status', async () => {
   expect(exits).toEqual([130]);
 });
 
-test('q with no step running ends the run: pending steps make it fail (exit 1)', async () => {
+test('q with no step running ends the run: exit 1 (it did not reach its end), shown as stopped, not failed', async () => {
   const { ui, exits } = mount({ columns: 80, rows: 24 });
   await until(() => ui.frame().includes('→ runs 1/3'), 'ready', ui.frame);
   await ui.press(KEY.right);
@@ -156,6 +156,11 @@ test('q with no step running ends the run: pending steps make it fail (exit 1)',
   await ui.press('q');
   await until(() => exits.length > 0, 'exit', ui.frame);
   expect(exits).toEqual([1]);
+  const all = ui.frames().join('\n');
+  const last = ui.frames().filter((frame) => frame.trim() !== '').at(-1)!;
+  expect(all).toMatch(/‖ run stopped before step 2\/3 in \d\d:\d\d/);
+  expect(all).not.toMatch(/run failed/);
+  expect(last.replace(/\s+/g, ' ')).toMatch(/UI test run: stopped before step 2 · ✓·· · 1 passed, 0 failed, 0 skipped, 2 not run/);
 });
 
 test('tour mode: → plays on until a failure', async () => {

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { selectLogWindow, selectStateLabel, type RunStateLike, type StepStateLike } from '../../src/ui/run-source.js';
+import { selectLogWindow, selectStateLabel, stoppedBefore, type RunStateLike, type StepStateLike } from '../../src/ui/run-source.js';
 
 const step = (id: string, lines: string[], over: Partial<StepStateLike> = {}): StepStateLike => {
   const log = lines.map((line) => ({ stream: 'stdout' as const, line }));
@@ -44,4 +44,14 @@ test.each([
 test('a failed focused step says how to go on', () => {
   const s = state({ steps: [step('a', []), step('b', [], { status: 'failed' })], current: 1, viewing: 1 });
   expect(selectStateLabel(s)).toBe('✗ 2/2 failed · r or s');
+});
+
+test('stoppedBefore: a run left with q is stopped at its first step not run; a real failure stays a failure', () => {
+  const steps = (...statuses: [StepStateLike['status'], boolean?][]) => statuses.map(([status, optional = false]) => ({ status, optional }));
+  expect(stoppedBefore('failed', steps(['passed'], ['pending'], ['pending']))).toBe(1);
+  expect(stoppedBefore('failed', steps(['passed'], ['failed', true], ['skipped'], ['pending']))).toBe(3);
+  expect(stoppedBefore('failed', steps(['passed'], ['failed'], ['pending']))).toBeUndefined();
+  expect(stoppedBefore('passed', steps(['passed'], ['passed']))).toBeUndefined();
+  expect(stoppedBefore('interrupted', steps(['passed'], ['pending']))).toBeUndefined();
+  expect(stoppedBefore('running', steps(['passed'], ['pending']))).toBeUndefined();
 });

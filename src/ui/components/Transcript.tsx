@@ -19,10 +19,12 @@ export function Transcript({ items, indent = 0 }: { items: TranscriptItem[]; ind
 export function TranscriptLine({ item }: { item: TranscriptItem }) {
   const theme = useTheme();
   if (item.kind === 'run') {
-    const mark = item.status === 'passed' ? theme.status.passed : theme.status.failed;
+    // Left with q before the end: "stopped", in the interrupted style, not a red "failed".
+    const stopped = item.stoppedBefore;
+    const mark = item.status === 'passed' ? theme.status.passed : stopped ? theme.status.interrupted : theme.status.failed;
     return (
       <Text bold color={mark.color}>
-        {mark.mark} run {item.status}
+        {mark.mark} run {stopped ? `stopped before step ${stopped.index + 1}/${stopped.total}` : item.status}
         {item.elapsedMs !== undefined ? ` in ${clock(item.elapsedMs)}` : ''}
       </Text>
     );

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { StepStatus } from '../../engine/events.js';
-import { isFinished, type RunSource, type RunStatusLike } from '../run-source.js';
+import { isFinished, stoppedBefore, type RunSource, type RunStatusLike } from '../run-source.js';
 
 export type TranscriptItem =
   | { kind: 'step'; key: string; index: number; total: number; title: string; status: StepStatus; durationMs?: number; message?: string }
-  | { kind: 'run'; key: string; status: RunStatusLike; elapsedMs?: number };
+  | { kind: 'run'; key: string; status: RunStatusLike; elapsedMs?: number; stoppedBefore?: { index: number; total: number } };
 
 const FINAL: StepStatus[] = ['passed', 'failed', 'skipped'];
 
@@ -36,7 +36,14 @@ export function useTranscript(store: RunSource): TranscriptItem[] {
         if (state.status !== previous.status && isFinished(state.status)) {
           const elapsedMs =
             state.startedAt !== undefined && state.endedAt !== undefined ? state.endedAt - state.startedAt : undefined;
-          added.push({ kind: 'run', key: `run:${state.status}`, status: state.status, elapsedMs });
+          const stopped = stoppedBefore(state.status, state.steps);
+          added.push({
+            kind: 'run',
+            key: `run:${state.status}`,
+            status: state.status,
+            elapsedMs,
+            ...(stopped !== undefined ? { stoppedBefore: { index: stopped, total: state.steps.length } } : {}),
+          });
         }
         if (added.length > 0) setItems((list) => [...list, ...added]);
     });
