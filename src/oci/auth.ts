@@ -2,7 +2,7 @@
  * Registry authentication: WWW-Authenticate challenges and the distribution token flow
  * (https://distribution.github.io/distribution/spec/auth/token/), as ghcr.io and Docker Hub use it.
  */
-import type { HttpConnections, HttpResponse } from './http.js';
+import { HttpBodyTooLargeError, type HttpConnections, type HttpResponse } from './http.js';
 import { OciError } from './errors.js';
 
 export type Credentials =
@@ -94,7 +94,10 @@ export async function fetchToken(req: TokenRequest): Promise<string> {
     if (req.signal?.aborted) throw new OciError('ABORTED', `${req.registry}: token request aborted`, { cause: err });
     throw new OciError('UNREACHABLE', `${req.registry}: token service ${url.origin} unreachable: ${(err as Error).message}`, { cause: err });
   }
-  const text = await res.body.text();
+  const text = await res.body.text().catch((err: unknown) => {
+    if (!(err instanceof HttpBodyTooLargeError)) throw err;
+    throw new OciError('REGISTRY_ERROR', `${req.registry}: token service ${url.origin}: ${(err as Error).message}`, { cause: err });
+  });
   if (res.statusCode === 401 || res.statusCode === 403) {
     throw new OciError('UNAUTHORIZED', `${req.registry}: token service ${url.origin} refused the credentials (HTTP ${res.statusCode})`, {
       status: res.statusCode,

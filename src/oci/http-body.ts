@@ -1,5 +1,5 @@
 /** Reading registry response bodies: capped reads, dropping bodies, pagination links. */
-import type { HttpResponse } from './http.js';
+import { HttpBodyTooLargeError, type HttpResponse } from './http.js';
 import { OciError } from './errors.js';
 import { header } from './transport.js';
 
@@ -13,23 +13,16 @@ export function nextLink(link: string | undefined): string | undefined {
   return undefined;
 }
 
+/** The body whole, at most `max` bytes: a longer one (announced or sent) is MANIFEST_TOO_LARGE, not read on. */
 export async function readCapped(res: HttpResponse, max: number, what: string): Promise<Buffer> {
-  const announced = Number(header(res, 'content-length'));
-  if (Number.isFinite(announced) && announced > max) {
-    discard(res);
-    throw new OciError('MANIFEST_TOO_LARGE', `${what} is ${announced} bytes, over the ${max}-byte cap`);
+  try {
+    return await res.body.bytes(max);
+  } catch (err) {
+    if (!(err instanceof HttpBodyTooLargeError)) throw err;
+    const announced = Number(header(res, 'content-length'));
+    const is = Number.isFinite(announced) && announced > max ? `is ${announced} bytes, over` : 'is over';
+    throw new OciError('MANIFEST_TOO_LARGE', `${what} ${is} the ${max}-byte cap`);
   }
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const chunk of res.body) {
-    n += (chunk as Buffer).length;
-    if (n > max) {
-      discard(res);
-      throw new OciError('MANIFEST_TOO_LARGE', `${what} is over the ${max}-byte cap`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** Drop a response body we will not read (destroying without a listener would raise an unhandled AbortError). */

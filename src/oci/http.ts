@@ -16,8 +16,13 @@ import type { CaBundle, ClientCertificate } from './tls.js';
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
 export interface ResponseBody extends IncomingMessage {
-  /** The whole body as UTF-8. */
-  text(): Promise<string>;
+  /**
+   * The whole body as UTF-8, at most `maxBytes` (default TEXT_MAX_BYTES): a longer body is
+   * refused (HttpBodyTooLargeError) and its connection closed, never buffered whole.
+   */
+  text(maxBytes?: number): Promise<string>;
+  /** The whole body, at most `maxBytes` (default TEXT_MAX_BYTES), refused beyond as text() does. */
+  bytes(maxBytes?: number): Promise<Buffer>;
   /** Read and drop the body (a large one closes the connection instead); never rejects. */
   dump(): Promise<void>;
 }
@@ -59,6 +64,20 @@ export interface ConnectionOptions {
 
 /** A body dump reads at most this much; beyond, the connection is closed instead of reading on. */
 const DUMP_MAX_BYTES = 128 * 1024;
+
+/**
+ * text() reads at most this much by default. What the client reads as text (an error's JSON, a
+ * token, an upload's answer) is a few KiB; a registry that sends more must not fill the memory.
+ */
+export const TEXT_MAX_BYTES = 1024 * 1024;
+
+/** A body text() or bytes() refused: longer than its cap. */
+export class HttpBodyTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the response body is over ${maxBytes} bytes (not read on)`);
+    this.name = 'HttpBodyTooLargeError';
+  }
+}
 
 /** The keep-alive connections of one transport, and its requests over them. */
 export class HttpConnections {
@@ -139,11 +158,24 @@ function distinct(res: IncomingMessage): ResponseHeaders {
 
 function withReaders(res: IncomingMessage): ResponseBody {
   const body = res as ResponseBody;
-  body.text = async () => {
+  body.bytes = async (maxBytes = TEXT_MAX_BYTES) => {
+    const tooLarge = () => {
+      res.on('error', () => undefined);
+      res.destroy();
+      return new HttpBodyTooLargeError(maxBytes);
+    };
+    const announced = Number(res.headers['content-length']);
+    if (Number.isFinite(announced) && announced > maxBytes) throw tooLarge();
     const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    let read = 0;
+    for await (const chunk of res) {
+      read += (chunk as Buffer).length;
+      if (read > maxBytes) throw tooLarge();
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
   };
+  body.text = async (maxBytes = TEXT_MAX_BYTES) => (await body.bytes(maxBytes)).toString('utf8');
   body.dump = () =>
     new Promise<void>((resolve) => {
       if (res.readableEnded || res.destroyed) return resolve();

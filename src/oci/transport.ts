@@ -238,7 +238,8 @@ export class RegistryTransport {
 
 async function readErrorBody(res: HttpResponse): Promise<string> {
   try {
-    const text = await res.body.text();
+    // An error's JSON is small; a longer body is not read (the message goes without its detail).
+    const text = await res.body.text(64 * 1024);
     return text.slice(0, 4096);
   } catch {
     return '';

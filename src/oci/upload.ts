@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { OciError } from './errors.js';
+import { HttpBodyTooLargeError } from './http.js';
 import { digestOf } from './digest.js';
 import { describeRegistryErrors, header, type RegistryTransport } from './transport.js';
 import { isPrivateHost } from './reference.js';
@@ -147,7 +148,10 @@ async function finishUpload(
     method: 'PUT', path: url.toString(), body, scope, signal, what, accept: [400],
     headers: { 'content-type': 'application/octet-stream', 'content-length': String(length) },
   });
-  const text = await res.body.text();
+  const text = await res.body.text().catch((err: unknown) => {
+    if (!(err instanceof HttpBodyTooLargeError)) throw err;
+    throw new OciError('REGISTRY_ERROR', `${t.registry}: ${what}: the registry's answer to the upload: ${(err as Error).message}`, { cause: err });
+  });
   if (res.statusCode === 400) {
     const detail = describeRegistryErrors(text);
     const code = /DIGEST_INVALID|BLOB_UPLOAD_INVALID|SIZE_INVALID/.test(detail) ? 'DIGEST_MISMATCH' : 'REGISTRY_ERROR';

@@ -1,5 +1,6 @@
 /** Failure paths and auth flows, against a FAKE registry (fake-registry.ts) that misbehaves on purpose. */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -229,5 +230,32 @@ describe('auth', () => {
     expect((await c.getManifest('org/app', 'v1')).descriptor.digest).toBe(mdigest);
     expect(tokenRequests).toEqual([`fake-registry repository:org/app:pull Basic ${Buffer.from('bob:pw').toString('base64')}`]);
     await rejects(clientFor(reg.host).headManifest('org/app', 'v1'), 'UNAUTHORIZED', /token service .* refused/);
+  });
+});
+
+describe('a registry that answers with endless bodies', () => {
+  function endless(res: ServerResponse, status: number): void {
+    res.writeHead(status, { 'content-type': 'application/json' }); // chunked: no length to refuse up front
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let written = 0;
+    const more = (): void => {
+      while (!res.destroyed && written < 256 * 1024 * 1024 && res.write(chunk)) written += chunk.length;
+    };
+    res.on('drain', more);
+    more();
+  }
+
+  it('an endless error body: the request fails with its status, without reading the body', async () => {
+    const f = await fake((_req, res) => endless(res, 500));
+    await rejects(clientFor(f.host, { retries: 0 }).getManifest('demo', 'latest'), 'REGISTRY_ERROR', /HTTP 500/);
+  });
+
+  it('an endless token answer: REGISTRY_ERROR naming the token service and the cap', async () => {
+    const f = await fake((req, res) => {
+      if (req.url?.startsWith('/token')) return endless(res, 200);
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${req.headers.host}/token",service="fake"` });
+      res.end();
+    });
+    await rejects(clientFor(f.host, { retries: 0 }).getManifest('demo', 'latest'), 'REGISTRY_ERROR', /token service http:\/\/127\.0\.0\.1:\d+: the response body is over 1048576 bytes/);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpConnections, HttpTimeoutError } from '../../src/oci/http.js';
+import { HttpBodyTooLargeError, HttpConnections, HttpTimeoutError, TEXT_MAX_BYTES } from '../../src/oci/http.js';
 import { startFakeRegistry, type FakeRegistry, type Handler } from './fake-registry.js';
 
 let fakes: FakeRegistry[] = [];
@@ -120,5 +120,36 @@ describe('HttpConnections', () => {
     const err = await connections().request(`${f.url}/upload`, { method: 'PUT', headers: { 'content-length': String(64 * 1024 * 1024) }, body }).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(body.destroyed).toBe(true);
+  });
+  it('text() refuses a body longer than its cap (chunked, no length) and closes the connection, having read little', async () => {
+    const ports = new Set<number>();
+    let written = 0;
+    const f = await fake((req, res) => {
+      ports.add(req.socket.remotePort!);
+      if (req.url !== '/endless') return void res.end('small');
+      res.writeHead(500, { 'content-type': 'application/json' }); // chunked: no content-length to refuse up front
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const more = (): void => {
+        while (!res.destroyed && written < 256 * 1024 * 1024 && res.write(chunk)) written += chunk.length;
+      };
+      res.on('drain', more);
+      more();
+    });
+    const c = connections();
+    const res = await c.request(`${f.url}/endless`, GET);
+    const err = await res.body.text().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpBodyTooLargeError);
+    expect((err as HttpBodyTooLargeError).maxBytes).toBe(TEXT_MAX_BYTES);
+    expect(written).toBeLessThan(64 * 1024 * 1024); // the sender stopped when the client closed, far short of 256 MiB
+    expect(await (await c.request(`${f.url}/small`, GET)).body.text()).toBe('small');
+    expect(ports.size).toBe(2);
+  });
+
+  it('text(max) refuses an announced length over max before reading; at max it reads', async () => {
+    const f = await fake((req, res) => void res.end(req.url === '/ten' ? '0123456789' : 'x'.repeat(11)));
+    const c = connections();
+    expect(await (await c.request(`${f.url}/ten`, GET)).body.text(10)).toBe('0123456789');
+    const err = await (await c.request(`${f.url}/eleven`, GET)).body.text(10).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpBodyTooLargeError);
   });
 });
