@@ -8,7 +8,7 @@
  * when they cannot be exported again. Records only what really got cached, with where it came
  * from; says what did not and how to get it.
  */
-import { readFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { readFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ContainerEngine } from '../kind/container-engine.js';
 import { ToolMissingError } from '../kind/exec.js';
@@ -72,6 +72,7 @@ export async function prepareKindCache(o: PrepareOptions): Promise<PrepareResult
   await mkdir(imagesDir(o.cacheDir), { recursive: true });
   for (const image of images) {
     const file = join(imagesDir(o.cacheDir), imageArchiveName(image));
+    const partial = file.replace(/\.tar$/, '.partial.tar'); // still .tar: an engine may read the format from the name
     const call = { timeoutMs: 15 * 60_000, signal: o.signal };
     let source = `${o.engine.name} pull + ${o.engine.name} save`;
     try {
@@ -85,11 +86,16 @@ export async function prepareKindCache(o: PrepareOptions): Promise<PrepareResult
         source = `${o.engine.name} save (already in the local store; pull failed: ${failed})`;
         o.log(`${image}: pull failed (${failed}); saving the copy in the ${o.engine.name} store`);
       }
-      await o.engine.save(image, file, call);
+      // Saved beside the archive, then renamed over it: a save cut short (a full disk, Ctrl-C)
+      // leaves the previous archive whole, which the cache record still names.
+      await rm(partial, { force: true });
+      await o.engine.save(image, partial, call);
+      await rename(partial, file);
       const size = (await stat(file)).size;
       cached.push({ what: 'image', name: image, file, source, at: now() });
       o.log(`cached ${image} (${(size / 1024 ** 2).toFixed(1)} MiB) in ${file}`);
     } catch (err) {
+      await rm(partial, { force: true });
       const reason = `${image}: ${firstLine(err)}`;
       missing.push(reason);
       o.log(`not cached: ${reason}`);

@@ -17,6 +17,8 @@ export interface FakeEngineState {
   loaded?: string[];
   /** Images `pull` fails for, as docker does offline. */
   unreachable?: string[];
+  /** Images `save` writes part of and then fails for (a full disk, an interrupted save). */
+  saveFailsMidway?: string[];
 }
 
 export interface FakeState {

@@ -3,7 +3,7 @@
  * --export`, images pulled and saved, and only what really got cached is recorded.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,8 +81,32 @@ describe('ocilab prepare --target kind', () => {
       for (const i of record.items) expect(existsSync(i.file)).toBe(true);
       expect(record.items[0]).toMatchObject({ source: 'flux install --export (flux v2.9.5)', at: '2026-11-27T18:00:00.000Z' });
       const calls = await fakes.commandLines();
-      expect(calls).toContain(`docker save -o ${join(cacheDir, 'images', 'ghcr.io_fluxcd_source-controller_v1.9.5.tar')} ghcr.io/fluxcd/source-controller:v1.9.5`);
+      expect(calls).toContain(`docker save -o ${join(cacheDir, 'images', 'ghcr.io_fluxcd_source-controller_v1.9.5.partial.tar')} ghcr.io/fluxcd/source-controller:v1.9.5`);
       expect(lines.some((l) => l.startsWith('kindest/node: not cached'))).toBe(true);
+    } finally {
+      await fakes.remove();
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a save cut short leaves the earlier archive whole (saved beside it, renamed over it) and no part behind', async () => {
+    const fakes = await installFakeTools();
+    const cacheDir = await mkdtemp(join(tmpdir(), 'ocilab-cache-'));
+    try {
+      const runner = fakeRunner(fakes);
+      const flux = new Tool('flux', { runner: (argv, o) => runner(argv, { ...o, env: { ...o?.env, PATH: fakes.binDir } }) });
+      const prepare = () => prepareKindCache({ engine: new ContainerEngine('docker', { runner }), flux, cacheDir, log: () => undefined });
+      await prepare();
+      const archive = join(cacheDir, 'images', 'registry_3.tar');
+      expect(await readFile(archive, 'utf8')).toBe('FAKE image archive of registry:3\n');
+      await fakes.setState((s) => {
+        s.docker.saveFailsMidway = ['registry:3'];
+      });
+      const again = await prepare();
+      expect(again.missing.some((m) => /^registry:3: .*no space left on device/.test(m))).toBe(true);
+      expect(await readFile(archive, 'utf8')).toBe('FAKE image archive of registry:3\n');
+      expect((await readdir(join(cacheDir, 'images'))).filter((f) => f.includes('partial'))).toEqual([]);
+      expect((await readCacheRecord(cacheDir)).items.find((i) => i.name === 'registry:3')?.file).toBe(archive);
     } finally {
       await fakes.remove();
       await rm(cacheDir, { recursive: true, force: true });
