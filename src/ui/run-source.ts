@@ -14,14 +14,8 @@ export interface OutputLineLike {
   line: string;
 }
 
-export interface StepStateLike {
-  id: string;
-  title: string;
-  optional: boolean;
-  status: StepStatus;
-  message?: string;
-  durationMs?: number;
-  budgetMs?: number;
+/** A step as the store holds it: the fields a StepView copies as they are, and what selectors derive the rest from. */
+export interface StepStateLike extends Pick<StepView, 'id' | 'title' | 'optional' | 'status' | 'message' | 'durationMs' | 'budgetMs'> {
   say?: string;
   show?: string;
   hints?: readonly string[];
