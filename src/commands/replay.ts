@@ -45,12 +45,21 @@ export async function replayFile(file: string, opts: { speed: number; keys: bool
   const steps = markersOf(cast).length;
   // Two short lines, cut to the terminal's width, so neither wraps at 80 columns.
   const fit = (text: string) => cutToWidth(text, Math.max(20, (process.stdout.columns ?? 80) - 2));
-  const banner =
-    `\u001b[7m ${fit(recordedBanner(cast.header.title, cast.header.timestamp))} \u001b[0m\r\n` +
-    `${fit(`${steps} steps${interactive ? ' · space pause · n/p step · +/- speed · q quit' : ''}`)}\r\n`;
+  const bannerLines = [
+    `\u001b[7m ${fit(recordedBanner(cast.header.title, cast.header.timestamp))} \u001b[0m`,
+    fit(`${steps} step${steps === 1 ? '' : 's'}${interactive ? ' · space pause · n/p step · +/- speed · q quit' : ''}`),
+  ];
+  const banner = bannerLines.map((line) => `${line}\r\n`).join('');
   out(banner);
+  // On a terminal the two lines stay on the top rows while the recording plays (over its header).
+  const tty = process.stdout.isTTY === true;
+  const pinned = tty ? bannerLines : undefined;
+  // At the end the pin gives way (the recording's summary may be on those rows) to a line below it.
+  const endLine = tty
+    ? `\r\n\u001b[7m ${fit(`RECORDED · end of the recording${interactive ? ' · p back · q quit' : ''}`)} \u001b[0m`
+    : undefined;
   if (!interactive) {
-    await playCast(cast, { write: out, onKeys: () => () => undefined }, { exitAtEnd: true, speed: opts.speed, idleLimit: 2 / opts.speed });
+    await playCast(cast, { write: out, onKeys: () => () => undefined }, { exitAtEnd: true, speed: opts.speed, idleLimit: 2 / opts.speed, pinned, endLine });
     return EXIT.ok;
   }
   stdin.setRawMode(true);
@@ -66,7 +75,7 @@ export async function replayFile(file: string, opts: { speed: number; keys: bool
           return () => void stdin.off('data', listener);
         },
       },
-      { speed: opts.speed, banner },
+      { speed: opts.speed, banner, pinned, endLine },
     );
   } finally {
     stdin.setRawMode(false);

@@ -14,8 +14,27 @@ export interface PlayerIO {
 
 const CLEAR = '\u001b[2J\u001b[3J\u001b[H';
 
-/** Resolves when the user quits, or at the end when `exitAtEnd` (non-interactive). */
-export function playCast(cast: Cast, io: PlayerIO, opts: { exitAtEnd?: boolean; idleLimit?: number; speed?: number; banner?: string } = {}): Promise<void> {
+/**
+ * Lines drawn over the top rows of the screen, cursor saved and restored around them (DECSC,
+ * DECRC): a recording as tall as the terminal scrolls a banner printed above it away with its
+ * first full frame, and a replay must never pass for live.
+ */
+export function pinLines(lines: readonly string[]): string {
+  return `\u001b7${lines.map((line, i) => `\u001b[${i + 1};1H${line}\u001b[K`).join('')}\u001b8`;
+}
+
+/**
+ * Resolves when the user quits, or at the end when `exitAtEnd` (non-interactive). `banner` is
+ * written again after a redraw; `pinned` lines are drawn over the top rows after every write
+ * but the one that reaches the end, which is followed by `endLine` instead (a recording's last
+ * frame, its summary, often sits on those rows).
+ */
+export function playCast(
+  cast: Cast,
+  io: PlayerIO,
+  opts: { exitAtEnd?: boolean; idleLimit?: number; speed?: number; banner?: string; pinned?: readonly string[]; endLine?: string } = {},
+): Promise<void> {
+  const pin = opts.pinned?.length ? pinLines(opts.pinned) : '';
   const events = cast.events;
   let state: ReplayState = { ...initialReplay(events, opts.exitAtEnd !== true), speed: opts.speed ?? 1 };
   let timer: NodeJS.Timeout | undefined;
@@ -33,9 +52,18 @@ export function playCast(cast: Cast, io: PlayerIO, opts: { exitAtEnd?: boolean; 
         effect = { kind: 'write', from: 0, to: effect.to };
       }
       if (effect.kind === 'write') {
+        let wrote = false;
         for (let i = effect.from; i < effect.to; i++) {
           const e = events[i]!;
-          if (e.code === 'o') io.write(e.data);
+          if (e.code === 'o') {
+            io.write(e.data);
+            wrote = true;
+          }
+        }
+        if (state.done) {
+          if (opts.endLine) io.write(opts.endLine);
+        } else if (wrote && pin) {
+          io.write(pin);
         }
       }
     };

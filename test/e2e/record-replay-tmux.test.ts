@@ -63,6 +63,10 @@ describe.skipIf(!tmux)('record a talk, replay it', () => {
       screen = await w.waitFor('replay', /✓ +1 Say hello/, 'step 1 replayed', 5_000).catch(() => '');
     }
     expect(screen).toMatch(/✓ +1 Say hello/);
+    // The recording is as tall as the terminal: its frames would scroll the banner away; it is
+    // pinned over the top rows instead, so a replay never passes for live.
+    expect(screen.split('\n')[0]).toMatch(/^ RECORDED .* — Hello, ocilab ?$/);
+    expect(screen.split('\n')[1]).toMatch(/^3 steps · space pause · n\/p step · \+\/- speed · q quit$/);
     // Step 1's segment ends where step 2 starts: the focus on step 2, its command typed.
     expect(screen).toMatch(/^›· +2 Write a file/m);
     expect(screen).toContain("$ printf 'kind: Demo\\n' > demo.yaml");

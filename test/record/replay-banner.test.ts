@@ -43,4 +43,23 @@ describe('player', () => {
     expect(text).toContain('\u001b[2J\u001b[3J\u001b[HBANNER\r\none ');
     expect(text.indexOf('BANNER')).toBeGreaterThan(text.indexOf('two '));
   });
+
+  it('pinned lines are drawn over the top rows after every write but the last, the cursor saved and restored; then the end line', async () => {
+    const { playCast, pinLines } = await import('../../src/record/player.js');
+    expect(pinLines(['A', 'B'])).toBe('\u001b7\u001b[1;1HA\u001b[K\u001b[2;1HB\u001b[K\u001b8');
+    const cast = {
+      header: { version: 2 as const, width: 80, height: 24 },
+      events: [
+        { time: 0, code: 'o' as const, data: 'one ' },
+        { time: 0.01, code: 'm' as const, data: '1. A' },
+        { time: 0.02, code: 'o' as const, data: 'two ' },
+      ],
+    };
+    const writes: string[] = [];
+    await playCast(cast as never, { write: (t) => void writes.push(t), onKeys: () => () => undefined }, { exitAtEnd: true, idleLimit: 0, pinned: ['PIN'], endLine: '\r\nEND' });
+    const pin = pinLines(['PIN']);
+    // The last write reaches the end: no pin over what it drew (a summary), the end line below it.
+    expect(writes).toEqual(['one ', pin, 'two ', '\r\nEND']);
+  });
 });
+
