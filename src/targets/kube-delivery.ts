@@ -10,6 +10,8 @@ import {
   artifactStoredPredicate,
   describeStatus,
   readyPredicate,
+  RECONCILE_ANNOTATION,
+  reconciledPredicate,
   revisionOf,
   verifiedPredicate,
   type FluxStatusObject,
@@ -49,14 +51,31 @@ function statusLogger(ctx: TargetContext, ref: ObjectRef): (obj: FluxStatusObjec
   };
 }
 
+/** A dry-run plan shows this where a real run writes the current time (RFC 3339). */
+const PLANNED_TOKEN = '<now, RFC 3339>';
+
+const isFluxObject = (apiVersion: string) => /\.toolkit\.fluxcd\.io\//.test(apiVersion);
+const refKey = (ref: ObjectRef) => `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+
 export class KubeDelivery {
   /** Objects applied by this run, in order, for teardown. */
   private readonly applied: ObjectRef[] = [];
+  /**
+   * The reconcile request (reconcile.fluxcd.io/requestedAt) of each Flux object, written when this
+   * run applied it or asked for a reconcile: a wait accepts only the status of a reconcile that
+   * handled it. On a cluster kept from an earlier run (a rehearsal, then the talk) the object is
+   * there already, Ready for the old artifact, and an apply with the same spec starts no
+   * reconcile: without this a wait passed at once on that old status, and the next one waited
+   * for a revision the controller would not fetch before its interval.
+   */
+  private readonly requested = new Map<string, string>();
 
   constructor(readonly client: KubeClient) {}
 
   async apply(object: TargetObject, ctx: TargetContext): Promise<void> {
-    const labelled = withOwnershipLabel(object) as unknown as ApplicableObject;
+    const token = isFluxObject(object.apiVersion) ? (this.client.plan ? PLANNED_TOKEN : new Date().toISOString()) : undefined;
+    const requested = token ? { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [RECONCILE_ANNOTATION]: token } } } : object;
+    const labelled = withOwnershipLabel(requested) as unknown as ApplicableObject;
     try {
       await applyObject(this.client, labelled, { signal: ctx.signal });
     } catch (err) {
@@ -69,6 +88,7 @@ export class KubeDelivery {
       throw err;
     }
     const ref = refOf(labelled);
+    if (token) this.requested.set(refKey(ref), token);
     if (!this.applied.some((r) => sameRef(r, ref))) this.applied.push(ref);
     ctx.log(`${this.client.plan ? 'would apply' : 'applied'} ${describeRef(ref)}`);
   }
@@ -76,7 +96,9 @@ export class KubeDelivery {
   async wait(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
     this.planWatch(ref, req);
     try {
-      return outcomeOf(await waitFor(this.client, ref, predicateFor(req, ref.kind), { timeoutMs: req.timeoutMs, signal: ctx.signal, onUpdate: statusLogger(ctx, ref) }));
+      const token = this.requested.get(refKey(ref));
+      const predicate = token ? reconciledPredicate(token, predicateFor(req, ref.kind)) : predicateFor(req, ref.kind);
+      return outcomeOf(await waitFor(this.client, ref, predicate, { timeoutMs: req.timeoutMs, signal: ctx.signal, onUpdate: statusLogger(ctx, ref) }));
     } catch (err) {
       if (err instanceof WaitTimeoutError) return { ok: false, message: err.message, elapsedMs: err.timeoutMs, ...(err.last ? { object: err.last } : {}) };
       throw err;
@@ -85,10 +107,10 @@ export class KubeDelivery {
 
   async reconcile(ref: ObjectRef, req: WaitRequest, ctx: TargetContext): Promise<WaitOutcome> {
     try {
-      // A dry-run plan shows a placeholder where a real run writes the current time (RFC 3339).
-      const token = this.client.plan ? '<now, RFC 3339>' : undefined;
+      const token = this.client.plan ? PLANNED_TOKEN : new Date().toISOString();
       this.planWatch(ref, req);
-      const r = await reconcileAndWait(this.client, ref, { ...(token ? { token } : {}), timeoutMs: req.timeoutMs, signal: ctx.signal, predicate: predicateFor(req, ref.kind), onUpdate: statusLogger(ctx, ref) });
+      this.requested.set(refKey(ref), token);
+      const r = await reconcileAndWait(this.client, ref, { token, timeoutMs: req.timeoutMs, signal: ctx.signal, predicate: predicateFor(req, ref.kind), onUpdate: statusLogger(ctx, ref) });
       return outcomeOf(r);
     } catch (err) {
       if (err instanceof WaitTimeoutError) return { ok: false, message: err.message, elapsedMs: err.timeoutMs, ...(err.last ? { object: err.last } : {}) };

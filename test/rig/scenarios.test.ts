@@ -139,6 +139,26 @@ describe.skipIf(!ready)('talk scenarios with --target cluster on the rig (built 
     expect(refused.reduce((n, e) => n + e.count, 0)).toBeGreaterThanOrEqual(3);
   });
 
+  it('cosign-verify again on the same cluster and registry (a rehearsal, then the talk): every step waits for its own reconcile and passes', async () => {
+    // The objects of the first run are still there, Ready for its artifacts; this run pushes and
+    // signs new ones. Before: the first wait passed at once on the old status and the
+    // Kustomization's wait for the new revision timed out (the source was never asked again).
+    const ns = 'ocilab-rig-cv';
+    const before = await flux('OCIRepository', 'demo-signed', ns);
+    expect(before?.status?.artifact?.revision).toBeDefined();
+    const r = await runCli(['run', 'cosign-verify', '--target', 'cluster', '--plain', '--namespace', ns, '--registry-url', `http://${registry.hostPort}`, '--git-url', git.url], 420_000);
+    expect(r.out, r.out.slice(-6000)).toMatch(/run cosign-verify passed/);
+    expect(r.code).toBe(0);
+    const latest = await tagDigest('ocilab/demo', 'latest');
+    const oci = await flux('OCIRepository', 'demo-signed', ns);
+    expect(oci?.status?.artifact?.revision).toBe(`latest@${latest}`);
+    expect(oci?.status?.artifact?.revision).not.toBe(before?.status?.artifact?.revision);
+    // The verify step quoted the signature of this run's artifact, not the first run's.
+    const verified = /SourceVerified=True Succeeded: verified signature of revision (latest@sha256:[0-9a-f]{64})/.exec(stepLines(r.out, 'flux'))?.[1];
+    expect(verified).toBeDefined();
+    expect(verified).not.toBe(before?.status?.artifact?.revision);
+  });
+
   it('git-vs-oci: both sources Ready at the served revisions, both Kustomizations applied, the change picked up both ways', async () => {
     const ns = 'ocilab-rig-gvo';
     const started = performance.now();
