@@ -2,7 +2,8 @@
 # The talk on a real kind cluster (podman provider), offline: builds what is missing of the
 # node image and the talk's images (scripts/kind-image/, cached under ~/.cache/ocilab-kind),
 # caches them with `ocilab prepare` and removes them from podman's store (the runs must use
-# prepare's cache), then runs cosign-verify, helm-oci and git-vs-oci with --target kind, checks the demo
+# prepare's cache), then runs cosign-verify and helm-oci (each twice on the kept cluster and
+# registry: a rehearsal, then the talk) and git-vs-oci with --target kind, checks the demo
 # Deployments Available and the default StorageClass, proves the registry mirror (an image pushed to localhost:5001 runs,
 # pulled by the node's containerd through hosts.toml), and cleans up (no container, network
 # or volume left). Run by .ci/run after the rig suite (docs/kind.md, "In CI").
@@ -49,7 +50,8 @@ podman rmi docker.io/library/registry:3 ghcr.io/fluxcd/source-controller:"$SOURC
   ghcr.io/fluxcd/kustomize-controller:"$KUSTOMIZE_CONTROLLER_VERSION" ghcr.io/fluxcd/helm-controller:"$HELM_CONTROLLER_VERSION" \
   ghcr.io/stefanprodan/podinfo:6.7.1 "$node_image"
 trap 'stamp cleanup; node dist/cli.js cleanup --target kind || true' EXIT
-for s in cosign-verify helm-oci git-vs-oci; do
+# cosign-verify and helm-oci twice on the kept cluster and registry: a rehearsal, then the talk.
+for s in cosign-verify helm-oci cosign-verify helm-oci git-vs-oci; do
   stamp "ocilab run $s --target kind"
   node dist/cli.js run "$s" --target kind --plain
 done

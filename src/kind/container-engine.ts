@@ -39,6 +39,8 @@ export interface RunSpec {
   network?: string;
   restart?: 'always' | 'unless-stopped' | 'no';
   labels?: Record<string, string>;
+  /** `-e NAME=value` (configuration only: never a secret, the command line is visible). */
+  env?: Record<string, string>;
 }
 
 export class ContainerEngine {
@@ -88,6 +90,7 @@ export class ContainerEngine {
     if (spec.network) args.push('--network', spec.network);
     args.push('--name', spec.name);
     for (const [k, v] of Object.entries(spec.labels ?? {})) args.push('--label', `${k}=${v}`);
+    for (const [k, v] of Object.entries(spec.env ?? {})) args.push('-e', `${k}=${v}`);
     args.push(spec.image);
     await this.tool.change(args, { timeoutMs: 120_000, ...call });
   }

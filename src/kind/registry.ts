@@ -76,6 +76,9 @@ export async function ensureRegistry(
         publish: [`${s.hostAddress}:${s.hostPort}:${s.containerPort}`],
         network: 'bridge',
         labels: { [MANAGED_LABEL]: 'true' },
+        // distribution refuses DELETE unless storage.delete.enabled: a scenario run again on this
+        // kept registry removes its earlier tags first (artifact.delete, helm-oci).
+        env: { REGISTRY_STORAGE_DELETE_ENABLED: 'true' },
       },
       { note: `local registry ${registryHostAlias(s)} (kind local-registry guide)`, ...call },
     );

@@ -1,6 +1,6 @@
 /**
- * Scenario actions for Flux OCI artifacts: artifact.push, artifact.pull, artifact.tag.
- * They set `artifact.*` variables for later steps and report what they measured.
+ * Scenario actions for Flux OCI artifacts: artifact.push, artifact.pull, artifact.tag,
+ * artifact.delete. They set `artifact.*` variables for later steps and report what they measured.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import { credentialSource } from './credentials.js';
 import { readCaFile } from './ca-file.js';
 import { readClientCertificate } from './key-pair.js';
 import { parseReference } from './reference.js';
-import { pullArtifact, pushArtifact, tagArtifact, type ClientSettings } from './remote.js';
+import { deleteTags, pullArtifact, pushArtifact, tagArtifact, type ClientSettings } from './remote.js';
 
 const remoteArgs = {
   url: z.string().min(1).describe('The artifact: `oci://<host>/<repository>:<tag>` (or `@sha256:<digest>`).'),
@@ -128,4 +128,31 @@ export const artifactTag = defineAction<z.infer<typeof tagArgs>>({
     }),
 });
 
-export const ociActions: ActionDefinition<any>[] = [artifactPush, artifactPull, artifactTag];
+const deleteArgs = z.object({
+  ...remoteArgs,
+  url: z.string().min(1).describe('The repository: `oci://<host>/<repository>`, with no tag or digest; every tag in it goes.'),
+});
+
+export const artifactDelete = defineAction<z.infer<typeof deleteArgs>>({
+  name: 'artifact.delete',
+  description:
+    "Delete every tag of a repository (each tag's manifest, by digest; signature tags included), so a scenario starts again on a registry kept from an earlier run (the kind target's registry). Nothing to do when the repository does not exist; fails when the registry does not allow deletes",
+  args: deleteArgs,
+  run: (args, ctx) =>
+    guarded(async () => {
+      const ref = parseReference(args.url, { insecure: args.insecure });
+      if (ref.tag || ref.digest) throw new Error(`${args.url}: name the repository (oci://<host>/<repository>), not a tag or digest: artifact.delete removes every tag in it`);
+      const r = await deleteTags(ref, { clientOptions: await settings(args, ctx), signal: ctx.signal }).catch((err: unknown) => {
+        const e = err as Error;
+        throw new Error(/does not allow deletes/.test(e.message) ? `${e.message}; the kind target's registry allows them from this version on: \`ocilab cleanup --target kind\` replaces one made before` : e.message);
+      });
+      ctx.log(
+        r.tags.length === 0
+          ? `${args.url}: no tags, nothing to delete`
+          : `${args.url}: deleted ${r.digests.length} manifest(s), tags ${r.tags.join(', ')}`,
+      );
+      return { ok: true };
+    }),
+});
+
+export const ociActions: ActionDefinition<any>[] = [artifactPush, artifactPull, artifactTag, artifactDelete];

@@ -17,7 +17,7 @@ import { makeTempDir } from '../process/cleanup.js';
 import { pullTarget } from './pull-target.js';
 import { RegistryClient, type ClientOptions, type Descriptor } from './client.js';
 import { FLUX_CONFIG_BYTES, fluxAnnotations, fluxManifest, type ArtifactMetadata } from './flux-manifest.js';
-import { OciError } from './errors.js';
+import { isOciError, OciError } from './errors.js';
 import type { ExtractOptions, ExtractResult, extractTarball } from './extract.js';
 import { DEFAULT_MAX_BYTES, WHOLE_READ_MAX_BYTES } from './limits.js';
 import { digestOf, type VerifyingStream } from './digest.js';
@@ -268,6 +268,42 @@ export async function tagArtifact(reference: Reference | string, newTag: string,
     const m = await client.getManifest(ref.repository, manifestIdentifier(ref), { signal: opts.signal });
     const digest = await client.putManifest(ref.repository, newTag, m.bytes, m.descriptor.mediaType, { signal: opts.signal });
     return { url: formatReference(target), digest };
+  });
+}
+
+/**
+ * Delete every tag of a repository: each distinct manifest a tag names is deleted by digest
+ * (registries delete manifests, not tags; a tag goes with its manifest). A repository that
+ * does not exist has nothing to delete. A registry that does not allow deletes answers 405
+ * (distribution without storage.delete.enabled): an OciError saying so.
+ */
+export async function deleteTags(reference: Reference | string, opts: RemoteOptions = {}): Promise<{ tags: string[]; digests: string[] }> {
+  const ref = asRef(reference);
+  return withClient(ref, opts, async (client) => {
+    let tags: string[];
+    try {
+      tags = (await client.listTags(ref.repository, { signal: opts.signal })).sort();
+    } catch (err) {
+      if (isOciError(err, 'NOT_FOUND')) return { tags: [], digests: [] };
+      throw err;
+    }
+    const digests: string[] = [];
+    for (const tag of tags) {
+      const d = await client.headManifest(ref.repository, tag, { signal: opts.signal });
+      if (d && !digests.includes(d.digest)) digests.push(d.digest);
+    }
+    for (const digest of digests) {
+      try {
+        await client.deleteManifest(ref.repository, digest, { signal: opts.signal });
+      } catch (err) {
+        if (isOciError(err, 'NOT_FOUND')) continue; // gone already (another tag's manifest, or a race)
+        if (err instanceof OciError && err.status === 405) {
+          throw new OciError('REGISTRY_ERROR', `${ref.registry}: deleting ${ref.repository}@${digest}: the registry does not allow deletes (HTTP 405)`, { status: 405, cause: err });
+        }
+        throw err;
+      }
+    }
+    return { tags, digests };
   });
 }
 

@@ -38,7 +38,7 @@ describe('ensureKindWithRegistry against FAKE kind/docker', { timeout: MANY_FAKE
     const report = await ensureKindWithRegistry(kind, engine, { clusterName: 'ocilab', ownership });
     expect(await fakes.commandLines()).toEqual([
       'docker container inspect kind-registry',
-      'docker run -d --restart=always -p 127.0.0.1:5001:5000 --network bridge --name kind-registry --label io.ocilab.managed=true registry:3',
+      'docker run -d --restart=always -p 127.0.0.1:5001:5000 --network bridge --name kind-registry --label io.ocilab.managed=true -e REGISTRY_STORAGE_DELETE_ENABLED=true registry:3',
       'kind get clusters',
       `kind create cluster --name ocilab --config ${DEFAULT_KIND_CONFIG} --wait 120s`,
       'kind get nodes --name ocilab',
@@ -151,7 +151,7 @@ describe('ensureKindWithRegistry against FAKE kind/docker', { timeout: MANY_FAKE
     expect(plan.toText()).toBe(
       [
         '# local registry localhost:5001 (kind local-registry guide)',
-        '$ docker run -d --restart=always -p 127.0.0.1:5001:5000 --network bridge --name kind-registry --label io.ocilab.managed=true registry:3',
+        '$ docker run -d --restart=always -p 127.0.0.1:5001:5000 --network bridge --name kind-registry --label io.ocilab.managed=true -e REGISTRY_STORAGE_DELETE_ENABLED=true registry:3',
         '$ kind create cluster --name ocilab --config cluster/kind-config.yaml --wait 120s',
         `$ docker exec ocilab-control-plane mkdir -p ${HOSTS_DIR}`,
         `$ docker exec -i ocilab-control-plane cp /dev/stdin ${HOSTS_DIR}/hosts.toml`,

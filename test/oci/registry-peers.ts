@@ -43,7 +43,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startRegistry(flavour: RegistryFlavour, opts: { token?: TokenAuthConfig } = {}): Promise<RunningRegistry> {
+export async function startRegistry(flavour: RegistryFlavour, opts: { token?: TokenAuthConfig; deleteEnabled?: boolean } = {}): Promise<RunningRegistry> {
   const bin = findPeer(flavour);
   if (!bin) throw new Error(`${flavour} is not installed (scripts/ci/install-oci.sh)`);
   const dir = await mkdtemp(join(tmpdir(), `ocilab-${flavour}-`));
@@ -61,7 +61,7 @@ storage:
   filesystem:
     rootdirectory: ${join(dir, 'data')}
   delete:
-    enabled: true
+    enabled: ${opts.deleteEnabled ?? true}
 http:
   addr: ${host}
 ${auth}`;
