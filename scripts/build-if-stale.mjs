@@ -112,9 +112,34 @@ function compileDist(outDir) {
   });
 }
 
+const scenarioIndex = join(distDir, 'scenario-index.json');
+
+/** True when a file under scenarios/ changed after the build wrote `list`'s index. */
+function isIndexStale() {
+  return mtimeOrZero(scenarioIndex) < newestMtime(join(repoRoot, 'scenarios'));
+}
+
+/**
+ * Rewrites `list`'s index with the built loader (no compile): a scenario edited after the
+ * build otherwise kept `list` on its slow path (it validates every file itself) until the next
+ * change under src/. Written beside and renamed, so a `list` reading it never sees half a file.
+ */
+function refreshIndex() {
+  const tmp = `${scenarioIndex}.${process.pid}.tmp`;
+  const indexer = pathToFileURL(join(distDir, 'engine/catalog-index.js')).href;
+  execFileSync(process.execPath, ['--input-type=module', '-e', `await (await import(${JSON.stringify(indexer)})).writeCatalogIndex(${JSON.stringify(tmp)})`], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
+  renameSync(tmp, scenarioIndex);
+}
+
 /** Compiles when stale (or always with force); returns whether it compiled. Compiler errors throw (output shown). */
 export function buildIfStale({ quiet = false, force = false } = {}) {
-  if (!force && !isStale()) return false;
+  if (!force && !isStale()) {
+    if (isIndexStale()) withLock(distDir, () => isIndexStale() && refreshIndex());
+    return false;
+  }
   return withLock(distDir, () => {
     // Another process may have built it while this one waited for the lock.
     if (!force && !isStale()) return false;
