@@ -3,9 +3,10 @@
  * images and the Flux install manifests, plus a record of what was really cached, from
  * where and when (never claimed for what failed).
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../process/write-file-atomic.js';
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
@@ -48,9 +49,5 @@ export async function readCacheRecord(cacheDir: string): Promise<CacheRecord> {
 export async function recordCached(cacheDir: string, items: CachedItem[]): Promise<void> {
   const record = await readCacheRecord(cacheDir);
   const kept = record.items.filter((i) => !items.some((n) => n.what === i.what && n.name === i.name));
-  const file = cacheRecordFile(cacheDir);
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify({ items: [...kept, ...items] }, null, 2) + '\n');
-  await rename(tmp, file);
+  writeFileAtomic(cacheRecordFile(cacheDir), JSON.stringify({ items: [...kept, ...items] }, null, 2) + '\n', 0o644);
 }

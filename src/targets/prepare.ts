@@ -8,9 +8,10 @@
  * when they cannot be exported again. Records only what really got cached, with where it came
  * from; says what did not and how to get it.
  */
-import { readFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ContainerEngine } from '../kind/container-engine.js';
+import { writeFileAtomic } from '../process/write-file-atomic.js';
 import { ToolMissingError } from '../kind/exec.js';
 import { DEMO_APP_IMAGE, FLUX_CONTROLLER_IMAGES, FLUX_VERSION, REGISTRY_IMAGE } from '../kind/images.js';
 import { parseFluxVersion } from '../kind/versions.js';
@@ -49,8 +50,7 @@ export async function prepareKindCache(o: PrepareOptions): Promise<PrepareResult
   const manifests = await exportFluxManifests(o);
   if (manifests.ok) {
     const file = fluxManifestsFile(o.cacheDir);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, manifests.yaml);
+    writeFileAtomic(file, manifests.yaml, 0o644); // a prepare cut short keeps the manifests it had
     cached.push({ what: 'flux-manifests', name: `flux install ${FLUX_COMPONENTS}`, file, source: `flux install --export (flux ${manifests.version})`, at: now() });
     o.log(`cached Flux install manifests (flux ${manifests.version}) in ${file}`);
     const named = imagesInManifests(manifests.yaml);

@@ -3,7 +3,7 @@
  * prints work by copy-paste: the run's registry, Git server and work dir, and an `ocilab`
  * shell function pointing at this very CLI.
  */
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../process/write-file-atomic.js';
 
 /** Run variable → environment variable written to the file. */
 export const ENV_VARS: [string, string][] = [

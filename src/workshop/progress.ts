@@ -6,7 +6,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { z } from 'zod';
 import type { Scenario } from '../engine/scenario-schema.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../process/write-file-atomic.js';
 import { progressFile, type PlatformEnv } from './paths.js';
 
 const progressSchema = z.object({
