@@ -9,8 +9,6 @@ import { bundleFromJSON, isBundleWithDsseEnvelope, type Bundle } from '@sigstore
 import { toSignedEntity, Verifier, type TrustMaterial } from '@sigstore/verify';
 import { IN_TOTO_PAYLOAD_TYPE, type NamedPublicKey } from './bundle-format.js';
 
-export { BUNDLE_MEDIA_TYPE, COSIGN_SIGN_PREDICATE, IN_TOTO_PAYLOAD_TYPE, type NamedPublicKey } from './bundle-format.js';
-
 export type BundleCheck =
   | { ok: true; keyName: string; subjectDigest: string; predicateType: string }
   | { ok: false; problem: string; cause: 'malformed' | 'wrong-key' | 'other-artifact' };

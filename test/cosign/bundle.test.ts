@@ -1,7 +1,8 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { bundleToJSON, toDSSEBundle } from '@sigstore/bundle';
 import { describe, expect, it } from 'vitest';
-import { COSIGN_SIGN_PREDICATE, IN_TOTO_PAYLOAD_TYPE, verifyBundle } from '../../src/cosign/bundle.js';
+import { verifyBundle } from '../../src/cosign/bundle.js';
+import { COSIGN_SIGN_PREDICATE, IN_TOTO_PAYLOAD_TYPE } from '../../src/cosign/bundle-format.js';
 import { signMessage } from '../../src/cosign/signature.js';
 
 const HEX = 'cd'.repeat(32);
