@@ -9,6 +9,7 @@ import { guarded, scenarioPath } from '../engine/action-helpers.js';
 import { credentialSource } from './credentials.js';
 import { readCaFile } from './ca-file.js';
 import { readClientCertificate } from './key-pair.js';
+import { OciError } from './errors.js';
 import { parseReference } from './reference.js';
 import { deleteTags, pullArtifact, pushArtifact, tagArtifact, type ClientSettings } from './remote.js';
 
@@ -143,8 +144,11 @@ export const artifactDelete = defineAction<z.infer<typeof deleteArgs>>({
       const ref = parseReference(args.url, { insecure: args.insecure });
       if (ref.tag || ref.digest) throw new Error(`${args.url}: name the repository (oci://<host>/<repository>), not a tag or digest: artifact.delete removes every tag in it`);
       const r = await deleteTags(ref, { clientOptions: await settings(args, ctx), signal: ctx.signal }).catch((err: unknown) => {
-        const e = err as Error;
-        throw new Error(/does not allow deletes/.test(e.message) ? `${e.message}; the kind target's registry allows them from this version on: \`ocilab cleanup --target kind\` replaces one made before` : e.message);
+        // A kind-registry made by an ocilab that did not yet start it with deletes allowed.
+        if (ctx.target === 'kind' && err instanceof OciError && err.status === 405) {
+          throw new Error(`${err.message}; ocilab starts kind-registry with deletes allowed: \`ocilab cleanup --target kind\` replaces this older one`);
+        }
+        throw err;
       });
       ctx.log(
         r.tags.length === 0

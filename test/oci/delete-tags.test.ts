@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OciError } from '../../src/oci/errors.js';
+import { artifactDelete } from '../../src/oci/actions.js';
 import { deleteTags, listArtifacts, pushArtifact, tagArtifact } from '../../src/oci/remote.js';
+import { actionContext } from '../helpers/action-context.js';
 import { peer } from '../helpers/peers.js';
 import { startRegistry, type RunningRegistry } from './registry-peers.js';
 
@@ -57,5 +59,18 @@ describe.skipIf(!distribution)('deleteTags on distribution v3', () => {
     expect(err).toBeInstanceOf(OciError);
     expect((err as OciError).message).toMatch(/the registry does not allow deletes \(HTTP 405\)/);
     expect((await listArtifacts(`oci://${closed.host}/charts/demo`)).map((a) => a.tag)).toEqual(['0.1.0', '0.2.0', 'sha256-0000.sig']);
+  });
+
+  it('artifact.delete: on kind a registry that refuses deletes names the fix; a tag in the url is refused; a run logs what went', async () => {
+    const onKind = actionContext(src, { target: 'kind' });
+    const refused = await artifactDelete.run({ url: `oci://${closed.host}/charts/demo` }, onKind.ctx);
+    expect(refused.ok).toBe(false);
+    expect(refused.message).toMatch(/does not allow deletes \(HTTP 405\); ocilab starts kind-registry with deletes allowed: `ocilab cleanup --target kind`/);
+    const tagged = await artifactDelete.run({ url: `oci://${open.host}/charts/demo:0.1.0` }, actionContext(src).ctx);
+    expect(tagged.message).toMatch(/name the repository .*not a tag or digest/);
+    await pushArtifact(`oci://${open.host}/charts/again:0.1.0`, { path: src, source: 's', revision: 'r' });
+    const local = actionContext(src);
+    expect((await artifactDelete.run({ url: `oci://${open.host}/charts/again` }, local.ctx)).ok).toBe(true);
+    expect(local.lines).toContain(`oci://${open.host}/charts/again: deleted 1 manifest(s), tags 0.1.0`);
   });
 });
