@@ -105,8 +105,14 @@ function compileDist(outDir) {
   });
   // `ocilab list` without YAML or zod: the shipped scenarios validated now, by this build's
   // loader (src/engine/catalog-index.ts; a file changed later is validated by list itself).
+  writeIndex(outDir);
+}
+
+/** Runs `outDir`'s catalog indexer: writes list's index to `out` (default: beside that build's engine). */
+function writeIndex(outDir, out) {
   const indexer = pathToFileURL(join(outDir, 'engine/catalog-index.js')).href;
-  execFileSync(process.execPath, ['--input-type=module', '-e', `await (await import(${JSON.stringify(indexer)})).writeCatalogIndex()`], {
+  const args = out === undefined ? '' : JSON.stringify(out);
+  execFileSync(process.execPath, ['--input-type=module', '-e', `await (await import(${JSON.stringify(indexer)})).writeCatalogIndex(${args})`], {
     cwd: repoRoot,
     stdio: 'inherit',
   });
@@ -126,11 +132,7 @@ function isIndexStale() {
  */
 function refreshIndex() {
   const tmp = `${scenarioIndex}.${process.pid}.tmp`;
-  const indexer = pathToFileURL(join(distDir, 'engine/catalog-index.js')).href;
-  execFileSync(process.execPath, ['--input-type=module', '-e', `await (await import(${JSON.stringify(indexer)})).writeCatalogIndex(${JSON.stringify(tmp)})`], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-  });
+  writeIndex(distDir, tmp);
   renameSync(tmp, scenarioIndex);
 }
 
