@@ -20,8 +20,7 @@ export GOFLAGS="-mod=mod -p=${OCILAB_KIND_BUILD_P:-2} -buildvcs=false"
 export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
 export CGO_ENABLED=0
 scratch=$(mktemp -d); work=$(mktemp -d); trap 'rm -rf "$scratch" "$work"' EXIT
-src=$(cd "$scratch" && go mod download -json "k8s.io/kubernetes@$KIND_KUBE_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-[ -n "$src" ] || { echo "go mod download k8s.io/kubernetes@$KIND_KUBE_VERSION gave no dir" >&2; exit 1; }
+src=$(mod_dir "k8s.io/kubernetes@$KIND_KUBE_VERSION")
 staging="v0.${KIND_KUBE_VERSION#v1.}"
 (
   cd "$work"

@@ -13,7 +13,6 @@ here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/versions.sh"
 dest="${1:?output file}"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-moddir() { (cd "$work" && go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'); }
 k="$work/k"; mkdir -p "$k"
 {
   echo 'apiVersion: kustomize.config.k8s.io/v1beta1'
@@ -32,7 +31,7 @@ patches='patches:'
 images='images:'
 for c in source-controller:$SOURCE_CONTROLLER_VERSION kustomize-controller:$KUSTOMIZE_CONTROLLER_VERSION helm-controller:$HELM_CONTROLLER_VERSION; do
   name=${c%%:*}; v=${c#*:}
-  dir=$(moddir "github.com/fluxcd/$name@$v")
+  dir=$(mod_dir "github.com/fluxcd/$name@$v")
   [ -n "$dir" ] || { echo "no module dir for $name@$v" >&2; exit 1; }
   # kustomize refuses absolute paths: copy the two config dirs under the kustomization
   mkdir -p "$k/$name"; cp -r "$dir/config/crd" "$dir/config/manager" "$k/$name/"; chmod -R u+w "$k/$name"

@@ -42,7 +42,7 @@ image_registry() {
       GOFLAGS=-mod=mod go get "github.com/distribution/distribution/v3/cmd/registry@$REGISTRY_VERSION" >/dev/null 2>&1)
     build_go "$bin" "$work/registry-mod" github.com/distribution/distribution/v3/cmd/registry "registry $REGISTRY_VERSION"
   fi
-  src=$(cd "$work" && go mod download -json "github.com/distribution/distribution/v3@$REGISTRY_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  src=$(mod_dir "github.com/distribution/distribution/v3@$REGISTRY_VERSION")
   mkdir -p "$d/bin" "$d/etc/distribution" "$d/var/lib/registry" "$d/etc/ssl/certs"
   install -m 0755 "$bin" "$d/bin/registry"
   install -m 0644 "$src/cmd/registry/config-dev.yml" "$d/etc/distribution/config.yml"

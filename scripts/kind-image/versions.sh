@@ -5,6 +5,17 @@ here_kind_image="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../rig/versions.sh
 . "$here_kind_image/../rig/versions.sh"
 KIND_KUBE_VERSION="$KUBE_VERSION"
+
+# The source of <module>@<version> in the Go module cache (downloaded when needed), as
+# scripts/rig/lib.sh's mod_dir; fails when the proxy gives no directory.
+mod_dir() {
+  local scratch dir
+  scratch=$(mktemp -d)
+  dir=$(cd "$scratch" && GOFLAGS=-mod=mod go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || true
+  rm -rf "$scratch"
+  [ -n "$dir" ] || { echo "go mod download $1 gave no directory" >&2; return 1; }
+  echo "$dir"
+}
 # etcd as `kubeadm config images list --kubernetes-version v1.36.3` names it (3.6.8-0).
 KIND_ETCD_VERSION=3.6.8
 DEBIAN_SUITE=bookworm
