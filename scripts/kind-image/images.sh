@@ -70,7 +70,8 @@ image_etcd() {
 # cmd/kubeadm/app/phases/addons/dns/manifests.go: errors health ready kubernetes prometheus
 # forward cache loop reload loadbalance) plus log: a main package importing coremain and those
 # plugin packages and setting dnsserver.Directives to them in plugin.cfg's order, the way
-# CoreDNS documents builds with a chosen plugin set. The cloud-DNS, tracing and other plugins
+# CoreDNS documents builds with a chosen plugin set (coredns.io/2017/07/25/compile-time-enabling-or-disabling-plugins/,
+# "Build with external golang source code"). The cloud-DNS, tracing and other plugins
 # of the full build are left out (they were most of its compile time). kubeadm runs it with
 # only `-conf /etc/coredns/Corefile`.
 COREDNS_PLUGINS="errors health ready kubernetes prometheus forward cache loop reload loadbalance log"
